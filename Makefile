@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make run` and `make test` (README).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PLAN   ?=
+
+.PHONY: run test system-deps bench demo clean
+
+$(VENV)/.installed: pyproject.toml
+	bash scripts/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) main.py $(PLAN)
+
+test: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+demo: $(VENV)/.installed
+	$(PY) scripts/build_demo.py
+
+system-deps:
+	bash scripts/system-deps.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache

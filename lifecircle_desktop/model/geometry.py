@@ -1,0 +1,105 @@
+"""Geometry on the way in and out of the plan file.
+
+GeoPackage binary is a small header (magic, flags, srs id, envelope) followed by ISO WKB
+(GeoPackage 1.3 §2.1.3). Geometry entering the plan is checked first: an invalid polygon is
+refused with a message naming the problem and is never stored.
+"""
+from __future__ import annotations
+
+import math
+import struct
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from .errors import InvalidGeometry
+
+_HEADER = struct.Struct("<2sBBi4d")  # magic, version, flags, srs_id, minx maxx miny maxy
+_FLAGS_LE_XY_ENVELOPE = 0b0000_0011  # little-endian, envelope = [minx, maxx, miny, maxy]
+_FLAGS_LE_EMPTY = 0b0001_0001
+
+
+def to_gpkg(geom: BaseGeometry, srs_id: int) -> bytes:
+    if geom.is_empty:
+        return struct.pack("<2sBBi", b"GP", 0, _FLAGS_LE_EMPTY, srs_id) + shapely.to_wkb(geom, byte_order=1)
+    minx, miny, maxx, maxy = geom.bounds
+    return _HEADER.pack(b"GP", 0, _FLAGS_LE_XY_ENVELOPE, srs_id, minx, maxx, miny, maxy) + shapely.to_wkb(
+        geom, byte_order=1, flavor="iso")
+
+
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def from_gpkg(blob: bytes) -> BaseGeometry:
+    if blob[:2] != b"GP":
+        raise ValueError("not a GeoPackage geometry")
+    flags = blob[3]
+    envelope = _ENVELOPE_BYTES[(flags >> 1) & 0b111]
+    return shapely.from_wkb(bytes(blob[8 + envelope:]))
+
+
+def from_gpkg_many(blobs) -> np.ndarray:
+    """Vectorised decode: one shapely call for the whole layer."""
+    wkbs = []
+    for blob in blobs:
+        envelope = _ENVELOPE_BYTES[(blob[3] >> 1) & 0b111]
+        wkbs.append(bytes(blob[8 + envelope:]))
+    return shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.empty(0, dtype=object)
+
+
+def check_polygon(geom: BaseGeometry) -> BaseGeometry:
+    """Return the polygon if it may be stored, else raise InvalidGeometry naming the problem."""
+    if geom is None or geom.geom_type != "Polygon":
+        raise InvalidGeometry("需要一个多边形", "a polygon is required")
+    coords = np.asarray(geom.exterior.coords)
+    if not np.isfinite(coords).all() or any(
+            not np.isfinite(np.asarray(r.coords)).all() for r in geom.interiors):
+        raise InvalidGeometry("多边形坐标含有无效数值（NaN 或无穷大）",
+                              "the polygon has a NaN or infinite coordinate")
+    distinct = {tuple(c) for c in coords.tolist()}
+    if len(distinct) < 3:
+        raise InvalidGeometry(f"多边形只有 {len(distinct)} 个不同的顶点，至少需要 3 个",
+                              f"the polygon has {len(distinct)} distinct vertices; at least 3 are needed")
+    # Collinear vertices enclose nothing (a bow-tie also sums to zero area, but is a crossing).
+    if not geom.convex_hull.area > 1e-9:
+        raise InvalidGeometry("多边形面积为零（顶点共线）", "the polygon has zero area (its vertices are collinear)")
+    if not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        if "Self-intersection" in reason or "Ring Self-intersection" in reason:
+            raise InvalidGeometry("多边形的边自相交", "the polygon's edges cross each other (self-intersection)")
+        raise InvalidGeometry(f"多边形无效：{reason}", f"the polygon is invalid: {reason}")
+    if not geom.area > 1e-9:
+        raise InvalidGeometry("多边形面积为零", "the polygon has zero area")
+    return geom
+
+
+def check_point(geom: BaseGeometry) -> BaseGeometry:
+    if geom is None or geom.geom_type != "Point" or geom.is_empty:
+        raise InvalidGeometry("需要一个点", "a point is required")
+    if not all(math.isfinite(c) for c in (geom.x, geom.y)):
+        raise InvalidGeometry("点坐标含有无效数值（NaN 或无穷大）", "the point has a NaN or infinite coordinate")
+    return geom
+
+
+def check_linestring(geom: BaseGeometry) -> BaseGeometry:
+    if geom is None or geom.geom_type != "LineString":
+        raise InvalidGeometry("需要一条线", "a line is required")
+    coords = np.asarray(geom.coords)
+    if not np.isfinite(coords).all():
+        raise InvalidGeometry("线的坐标含有无效数值（NaN 或无穷大）", "the line has a NaN or infinite coordinate")
+    if len({tuple(c) for c in coords.tolist()}) < 2 or not geom.length > 0:
+        raise InvalidGeometry("线至少需要两个不同的点", "a line needs at least two distinct points")
+    return geom
+
+
+def check_any(geom: BaseGeometry) -> BaseGeometry:
+    if geom is None or geom.is_empty:
+        raise InvalidGeometry("几何为空", "the geometry is empty")
+    if not np.isfinite(shapely.get_coordinates(geom)).all():
+        raise InvalidGeometry("坐标含有无效数值（NaN 或无穷大）", "a coordinate is NaN or infinite")
+    return geom
+
+
+CHECKS = {"POLYGON": check_polygon, "POINT": check_point, "LINESTRING": check_linestring,
+          "GEOMETRY": check_any}

@@ -1,0 +1,332 @@
+"""The plan: scenarios and features of every layer, edited only through edit objects.
+
+A ``Plan`` keeps every feature in memory (a plan is at most a city district: ~10^5 features) and
+writes through to its GeoPackage on each edit, one transaction per edit; an edit's effect is
+reported as a ``ChangeSet`` (ids added/changed/removed per layer) so the validator and the map
+redo only what it touches (design.md §5).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from .. import __version__
+from . import crs as crs_mod
+from .errors import InvalidGeometry, PlanError
+from .geometry import CHECKS, from_gpkg_many, to_gpkg
+from .schema import EDITABLE_LAYERS, LAYERS, SCHEMA_VERSION, coerce
+from .store import Store
+
+COMMUNITY_KINDS = ("new_build", "existing")
+DEFAULT_PACKS = ("national_complete_community_2021", "shanghai_community_service_2022",
+                 "shanghai_complete_community_2025", "gb50180_2018_life_circle")
+# No official walking speed is published (design.md §4): adult 4.0 km/h ≈ 1000 m in 15 min
+# (seed 003 §2.4); elderly and children 3.0 km/h ≈ 500 m in 10 min (seed 003 §2.2).
+DEFAULT_SPEED_PROFILES = {"adult": 4.0, "elderly": 3.0, "child": 3.0}
+
+
+@dataclass(frozen=True, eq=False)
+class Feature:
+    """One row of a layer: geometry in the plan's metric CRS plus typed attributes."""
+    layer: str
+    fid: int
+    geometry: BaseGeometry
+    attributes: Mapping[str, object]
+    scenario: str | None = "base"
+
+    def __getitem__(self, name):
+        return self.attributes[name]
+
+    def get(self, name, default=None):
+        value = self.attributes.get(name)
+        return default if value is None else value
+
+    def same_as(self, other: "Feature") -> bool:
+        """Identical geometry (to the bit) and attributes."""
+        return (self.layer, self.fid, self.scenario, dict(self.attributes)) == (
+            other.layer, other.fid, other.scenario, dict(other.attributes)) and \
+            shapely.to_wkb(self.geometry) == shapely.to_wkb(other.geometry)
+
+
+def typed_attributes(layer: str, values: Mapping[str, object] | Iterable = (), base=None) -> MappingProxyType:
+    """All of ``layer``'s fields, typed; ``values`` over ``base`` over the defaults."""
+    spec = LAYERS[layer]
+    out = {f.name: f.default for f in spec.fields} if base is None else dict(base)
+    for name, value in dict(values).items():
+        if name not in out:
+            raise PlanError(f"图层 {layer} 没有属性 {name!r}", f"layer {layer} has no attribute {name!r}")
+        try:
+            out[name] = coerce(layer, name, value)
+        except (TypeError, ValueError):
+            ftype = spec.field(name).type.__name__
+            raise PlanError(f"属性 {name} 的值 {value!r} 不是 {ftype} 类型",
+                            f"attribute {name} = {value!r} is not a {ftype}") from None
+    return MappingProxyType(out)
+
+
+@dataclass
+class ChangeSet:
+    """What an edit changed: feature ids per layer. ``edit`` is the edit as applied (ids filled in)."""
+    added: dict[str, set[int]] = field(default_factory=dict)
+    changed: dict[str, set[int]] = field(default_factory=dict)
+    removed: dict[str, set[int]] = field(default_factory=dict)
+    edit: object = None
+
+    def layers(self) -> set[str]:
+        return set(self.added) | set(self.changed) | set(self.removed)
+
+    def touched(self, layer: str) -> set[int]:
+        return self.added.get(layer, set()) | self.changed.get(layer, set()) | self.removed.get(layer, set())
+
+    def merge(self, other: "ChangeSet") -> "ChangeSet":
+        """The union, as one debounced batch of edits: an add then remove is still 'touched'."""
+        out = ChangeSet()
+        for name in ("added", "changed", "removed"):
+            for src in (getattr(self, name), getattr(other, name)):
+                for layer, ids in src.items():
+                    getattr(out, name).setdefault(layer, set()).update(ids)
+        out.edit = other.edit
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self.layers())
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    parent: str | None
+    created: str
+
+
+class Plan:
+    """A plan file open for editing. Not thread-safe: workers get snapshots (design.md §5)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.meta = store.get_meta()
+        self.epsg: int = self.meta["srs_id"]
+        self._features: dict[str, dict[int, Feature]] = {n: {} for n in LAYERS}
+        self._load()
+
+    # --- creating and opening ---------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | os.PathLike, name: str, epsg: int | None = None, *,
+               lonlat: tuple[float, float] | None = None, kind: str = "existing",
+               district: str = "", subdistrict: str = "", packs: Iterable[str] = DEFAULT_PACKS) -> "Plan":
+        if kind not in COMMUNITY_KINDS:
+            raise PlanError(f"社区类型必须是 {' 或 '.join(COMMUNITY_KINDS)}",
+                            f"the community kind must be {' or '.join(COMMUNITY_KINDS)}, not {kind!r}")
+        if epsg is None:
+            if lonlat is None:
+                raise PlanError("请给出坐标系（--crs）或位置（--lonlat）", "give a CRS (--crs) or a location (--lonlat)")
+            epsg = crs_mod.utm_epsg(*lonlat)
+        crs_mod.check_metric(epsg)
+        if not name or not name.strip():
+            raise PlanError("规划名称不能为空", "the plan needs a name")
+        meta = dict(name=name.strip(), district=district, subdistrict=subdistrict, community_kind=kind,
+                    speed_profiles_kmh=DEFAULT_SPEED_PROFILES, rule_packs=list(packs),
+                    app_version=__version__, created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                    credits=[])
+        return cls(Store.create(path, epsg, meta))
+
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> "Plan":
+        return cls(Store.open(path))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _load(self) -> None:
+        conn = self.store.conn
+        for layer, spec in LAYERS.items():
+            cols = ", ".join(f'"{n}"' for n in spec.field_names)
+            scen = "scenario" if spec.editable else "NULL"
+            rows = conn.execute(f'SELECT fid, geom, {scen}, {cols} FROM "{layer}" ORDER BY fid').fetchall()
+            geoms = from_gpkg_many([r[1] for r in rows])
+            bools = [i for i, f in enumerate(spec.fields) if f.type is bool]
+            store = self._features[layer]
+            for row, geom in zip(rows, geoms):
+                values = list(row[3:])
+                for i in bools:
+                    values[i] = None if values[i] is None else bool(values[i])
+                store[row[0]] = Feature(layer, row[0], geom, MappingProxyType(dict(zip(spec.field_names, values))), row[2])
+
+    # --- properties ---------------------------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def name(self) -> str:
+        return self.meta["name"]
+
+    @property
+    def community_kind(self) -> str:
+        return self.meta["community_kind"]
+
+    @property
+    def speed_profiles(self) -> dict[str, float]:
+        return dict(self.meta.get("speed_profiles_kmh", DEFAULT_SPEED_PROFILES))
+
+    @property
+    def rule_packs(self) -> list[str]:
+        return list(self.meta.get("rule_packs", DEFAULT_PACKS))
+
+    def set_meta(self, **values) -> None:
+        with self.store.transaction() as db:
+            self.store.set_meta(db, **values)
+        self.meta.update(values)
+
+    # --- scenarios ----------------------------------------------------------------------------
+    def scenarios(self) -> list[Scenario]:
+        return [Scenario(r["name"], r["parent"], r["created"]) for r in
+                self.store.db.query("SELECT name, parent, created FROM scenarios ORDER BY created, name")]
+
+    def create_scenario(self, name: str, copy_from: str | None = None) -> ChangeSet:
+        """A new scenario, empty or a copy of ``copy_from`` (entrances keep pointing at the copies)."""
+        name = (name or "").strip()
+        existing = {s.name for s in self.scenarios()}
+        if not name:
+            raise PlanError("方案名称不能为空", "a scenario needs a name")
+        if name in existing:
+            raise PlanError(f"方案 {name} 已存在", f"scenario {name} already exists")
+        if copy_from is not None and copy_from not in existing:
+            raise PlanError(f"没有方案 {copy_from}", f"there is no scenario {copy_from}")
+        changes = ChangeSet()
+        new_features: list[Feature] = []
+        with self.store.transaction() as db:
+            db.execute("INSERT INTO scenarios(name, parent) VALUES (?, ?)", [name, copy_from])
+            if copy_from is not None:
+                id_map: dict[tuple[str, int], int] = {}
+                for layer in EDITABLE_LAYERS:
+                    if layer == "entrances":
+                        continue
+                    for f in self.features(layer, copy_from):
+                        copy = self._insert(db, Feature(layer, None, f.geometry, f.attributes, name))
+                        id_map[(layer, f.fid)] = copy.fid
+                        new_features.append(copy)
+                for f in self.features("entrances", copy_from):
+                    attrs = dict(f.attributes)
+                    attrs["feature"] = id_map.get((attrs["layer"], attrs["feature"]), attrs["feature"])
+                    new_features.append(self._insert(db, Feature("entrances", None, f.geometry,
+                                                                 MappingProxyType(attrs), name)))
+        for f in new_features:
+            self._features[f.layer][f.fid] = f
+            changes.added.setdefault(f.layer, set()).add(f.fid)
+        return changes
+
+    # --- reading ------------------------------------------------------------------------------
+    def features(self, layer: str, scenario: str | None = "base") -> list[Feature]:
+        """The features of ``layer`` in ``scenario`` (base-map layers belong to every scenario)."""
+        items = self._features[layer].values()
+        if not LAYERS[layer].editable or scenario is None:
+            return list(items)
+        return [f for f in items if f.scenario == scenario]
+
+    def feature(self, layer: str, fid: int) -> Feature:
+        try:
+            return self._features[layer][fid]
+        except KeyError:
+            raise PlanError(f"图层 {layer} 中没有要素 {fid}", f"layer {layer} has no feature {fid}") from None
+
+    def has_feature(self, layer: str, fid: int) -> bool:
+        return fid in self._features[layer]
+
+    def count(self, layer: str, scenario: str | None = None) -> int:
+        return len(self.features(layer, scenario))
+
+    # --- editing ------------------------------------------------------------------------------
+    def apply(self, edit) -> ChangeSet:
+        """Apply one edit in one transaction; returns its ChangeSet (``.edit`` = the applied edit)."""
+        return edit.apply(self)
+
+    def check(self, layer: str, geometry: BaseGeometry) -> BaseGeometry:
+        if layer not in LAYERS:
+            raise PlanError(f"没有图层 {layer}", f"there is no layer {layer}")
+        return CHECKS[LAYERS[layer].geometry](geometry)
+
+    def _commit(self, puts: list[Feature], deletes: list[tuple[str, int]]) -> tuple[ChangeSet, list[Feature]]:
+        """Write ``puts`` (fid None = new) and ``deletes`` in one transaction, then update memory."""
+        for f in puts:
+            if not LAYERS[f.layer].editable:
+                raise PlanError(f"底图图层 {f.layer} 不可编辑", f"base-map layer {f.layer} is read-only")
+            self.check(f.layer, f.geometry)
+        changes, written = ChangeSet(), []
+        with self.store.transaction() as db:
+            for layer, fid in deletes:
+                db.execute(f'DELETE FROM "{layer}" WHERE fid = ?', [fid])
+            for f in puts:
+                written.append(self._insert(db, f, replace=f.fid is not None))
+        for layer, fid in deletes:
+            self._features[layer].pop(fid, None)
+            changes.removed.setdefault(layer, set()).add(fid)
+        for f in written:
+            kind = "changed" if f.fid in self._features[f.layer] else "added"
+            self._features[f.layer][f.fid] = f
+            getattr(changes, kind).setdefault(f.layer, set()).add(f.fid)
+        return changes, written
+
+    def _insert(self, db, f: Feature, replace: bool = False) -> Feature:
+        spec = LAYERS[f.layer]
+        names = ["geom", *(["scenario"] if spec.editable else []), *spec.field_names]
+        values = [to_gpkg(f.geometry, self.epsg), *([f.scenario] if spec.editable else []),
+                  *(f.attributes.get(n) for n in spec.field_names)]
+        if f.fid is not None:
+            names.insert(0, "fid")
+            values.insert(0, f.fid)
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        cols = ", ".join(f'"{n}"' for n in names)
+        cur = db.execute(f'{verb} INTO "{f.layer}" ({cols}) VALUES ({", ".join("?" * len(names))})', values)
+        fid = f.fid if f.fid is not None else cur.lastrowid
+        return Feature(f.layer, fid, f.geometry, f.attributes, f.scenario if spec.editable else None)
+
+    def bulk_insert(self, layer: str, rows: Iterable[tuple[BaseGeometry, Mapping]], scenario: str = "base",
+                    db=None) -> list[int]:
+        """Insert many features (imports). Inside the caller's transaction when ``db`` is given."""
+        spec = LAYERS[layer]
+        feats = [Feature(layer, None, self.check(layer, g), typed_attributes(layer, a),
+                         scenario if spec.editable else None) for g, a in rows]
+        if db is None:
+            with self.store.transaction() as tx:
+                written = [self._insert(tx, f) for f in feats]
+        else:
+            written = [self._insert(db, f) for f in feats]
+        for f in written:
+            self._features[layer][f.fid] = f
+        if written:
+            bounds = shapely.total_bounds([f.geometry for f in self._features[layer].values()])
+            self.store.set_extent(layer, bounds)
+        return [f.fid for f in written]
+
+    def reload(self) -> None:
+        """Re-read every feature from the file (after a rolled-back import, say)."""
+        self._features = {n: {} for n in LAYERS}
+        self.meta = self.store.get_meta()
+        self._load()
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        geoms = [f.geometry for feats in self._features.values() for f in feats.values()]
+        if not geoms:
+            return None
+        return tuple(float(v) for v in shapely.total_bounds(geoms))
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.name!r} {self.path.name} EPSG:{self.epsg}>"
+
+
+__all__ = ["Plan", "Feature", "ChangeSet", "Scenario", "typed_attributes", "InvalidGeometry",
+           "COMMUNITY_KINDS", "SCHEMA_VERSION"]

@@ -1,0 +1,207 @@
+"""Loading and checking rule packs. A bad rule is reported with its file and line."""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from ..catalogue import Catalogue, load_catalogue
+from ..errors import PlanError
+from ..resources import STANDARDS
+
+KINDS = ("presence", "facility_area", "ratio", "walk_coverage", "scale", "manual")
+SEVERITIES = ("required", "recommended", "informative")
+COMMUNITY_KINDS = ("new_build", "existing")
+PROFILES = ("adult", "elderly", "child")
+MEASURES = {
+    "facilities": ("floor_area", "land_area", "usable_area", "activity_area", "parking_spaces",
+                   "accessible_spaces", "charging_spaces", "beds", "classes", "lockers", "count"),
+    "residential": ("households", "population", "floor_area", "land_area", "count"),
+    "unit": ("land_area", "population", "households"),
+}
+SCALE_MEASURES = ("population", "households", "area_ha", "radius_m")
+AREA_MEASURES = ("floor_area", "land_area", "usable_area")
+
+
+class RulePackError(PlanError):
+    pass
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name_zh: str
+    name_en: str
+    kind: str
+    severity: str
+    unit: str
+    params: Mapping
+    thresholds: Mapping[str, Mapping]
+    citation: Mapping[str, str]
+    confidence: str = "high"
+    pack: str = ""
+
+    def name(self, language: str = "zh") -> str:
+        return self.name_zh if language.startswith("zh") else self.name_en
+
+    def for_kind(self, community_kind: str) -> tuple[dict, dict] | None:
+        """(params with this kind's overrides, threshold {min,max}) or None when n/a for the kind."""
+        if self.kind == "manual":
+            return dict(self.params), {}
+        t = self.thresholds.get(community_kind)
+        if t is None:
+            return None
+        params = {**self.params, **{k: v for k, v in t.items() if k not in ("min", "max")}}
+        return params, {k: t[k] for k in ("min", "max") if k in t}
+
+    def facility_types(self) -> set[str]:
+        p = self.params
+        out = set(p.get("types", ())) | set(p.get("facility_types", ()))
+        if "facility_type" in p:
+            out.add(p["facility_type"])
+        for side in ("numerator", "denominator"):
+            out |= set(p.get(side, {}).get("types", ()))
+        for alt in p.get("alternatives", ()):
+            out |= set(alt.get("types", ()))
+        return out
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    name_zh: str
+    name_en: str
+    document: str
+    rules: tuple[Rule, ...]
+    text: str = field(repr=False, default="")
+    unit_kind: str = "community"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def _rule_lines(text: str) -> list[int]:
+    return [i + 1 for i, line in enumerate(text.splitlines()) if re.match(r"\s*\[\[rule\]\]", line)]
+
+
+def _check_rule(r: dict, catalogue: Catalogue) -> str | None:
+    """The first problem with rule ``r``, or None."""
+    for key in ("id", "name_zh", "name_en", "kind", "severity", "citation"):
+        if key not in r:
+            return f"missing {key!r}"
+    if r["kind"] not in KINDS:
+        return f"unknown kind {r['kind']!r} (one of {', '.join(KINDS)})"
+    if r["severity"] not in SEVERITIES:
+        return f"unknown severity {r['severity']!r}"
+    c = r["citation"]
+    if not isinstance(c, dict) or not all(c.get(k) for k in ("document", "clause", "text")):
+        return "citation needs document, clause and text"
+    p = r.get("params", {})
+    types = [*p.get("types", ()), *p.get("facility_types", ()), *([p["facility_type"]] if "facility_type" in p else [])]
+    for side in ("numerator", "denominator"):
+        types += p.get(side, {}).get("types", [])
+    for alt in p.get("alternatives", ()):
+        types += alt.get("types", [])
+    for t in types:
+        if t not in catalogue:
+            return f"unknown facility type {t!r}"
+    kind = r["kind"]
+    if kind == "presence" and not p.get("types"):
+        return "presence needs params.types"
+    if kind == "facility_area":
+        if "facility_type" not in p:
+            return "facility_area needs params.facility_type"
+        if p.get("measure") not in AREA_MEASURES:
+            return f"facility_area measure must be one of {', '.join(AREA_MEASURES)}"
+    if kind == "ratio":
+        for side in ("numerator", "denominator"):
+            s = p.get(side)
+            if not isinstance(s, dict) or "measure" not in s:
+                return f"ratio needs params.{side}.measure"
+            layer = s.get("layer", "facilities" if "types" in s else "residential")
+            if layer not in MEASURES or s["measure"] not in MEASURES[layer]:
+                return f"unknown measure {s['measure']!r} on {layer}"
+    if kind == "walk_coverage":
+        if not p.get("facility_types"):
+            return "walk_coverage needs params.facility_types"
+    if kind == "scale" and p.get("measure") not in SCALE_MEASURES:
+        return f"scale measure must be one of {', '.join(SCALE_MEASURES)}"
+    if kind == "manual":
+        if not (p.get("question_zh") and p.get("question_en")):
+            return "manual needs params.question_zh and question_en"
+        return None
+    thresholds = r.get("threshold", {})
+    if not thresholds:
+        return "no threshold for any community kind"
+    for ck, t in thresholds.items():
+        if ck not in COMMUNITY_KINDS:
+            return f"unknown community kind {ck!r} in threshold"
+        if "min" not in t and "max" not in t:
+            return f"threshold.{ck} needs min or max"
+        if kind == "walk_coverage":
+            merged = {**p, **t}
+            if "limit_m" not in merged and "limit_min" not in merged:
+                return "walk_coverage needs limit_m or limit_min"
+            if "limit_min" in merged and merged.get("profile", "adult") not in PROFILES:
+                return f"unknown walking profile {merged.get('profile')!r}"
+    return None
+
+
+def _freeze(obj):
+    if isinstance(obj, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in obj.items()})
+    if isinstance(obj, list):
+        return tuple(_freeze(v) for v in obj)
+    return obj
+
+
+def load_pack(path: Path | str, catalogue: Catalogue | None = None, text: str | None = None) -> Pack:
+    """Load and check one pack; RulePackError names the file and the line of a bad rule."""
+    path = Path(path)
+    catalogue = catalogue or load_catalogue()
+    try:
+        text = path.read_text(encoding="utf-8") if text is None else text
+        data = tomllib.loads(text)
+    except OSError as e:
+        raise RulePackError(f"无法读取规则包 {path.name}：{e.strerror}", f"cannot read rule pack {path.name}: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise RulePackError(f"{path.name}：TOML 语法错误（{e}）", f"{path.name}: TOML syntax error ({e})") from None
+    head = data.get("pack", {})
+    if not head.get("id"):
+        raise RulePackError(f"{path.name}：缺少 [pack] id", f"{path.name}: [pack] has no id")
+    lines = _rule_lines(text)
+    rules, seen = [], set()
+    for i, r in enumerate(data.get("rule", [])):
+        line = lines[i] if i < len(lines) else 0
+        problem = _check_rule(r, catalogue)
+        if problem is None and r["id"] in seen:
+            problem = "duplicate rule id"
+        if problem:
+            rid = r.get("id", "?")
+            raise RulePackError(f"{path.name}:{line}: 规则 {rid}：{problem}", f"{path.name}:{line}: rule {rid}: {problem}")
+        seen.add(r["id"])
+        rules.append(Rule(r["id"], r["name_zh"], r["name_en"], r["kind"], r["severity"], r.get("unit", ""),
+                          _freeze(r.get("params", {})), _freeze(r.get("threshold", {})), _freeze(r["citation"]),
+                          r.get("confidence", "high"), head["id"]))
+    return Pack(head["id"], head.get("name_zh", head["id"]), head.get("name_en", head["id"]),
+                head.get("document", ""), tuple(rules), text, head.get("unit_kind", "community"))
+
+
+def pack_paths(directory: Path = STANDARDS) -> list[Path]:
+    return sorted(p for p in Path(directory).glob("*.toml") if p.name != "catalogue.toml")
+
+
+def load_packs(ids=None, directory: Path = STANDARDS) -> list[Pack]:
+    packs = [load_pack(p) for p in pack_paths(directory)]
+    if ids is None:
+        return packs
+    by_id = {p.id: p for p in packs}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise RulePackError(f"没有规则包 {', '.join(missing)}", f"no rule pack {', '.join(missing)}")
+    return [by_id[i] for i in ids]

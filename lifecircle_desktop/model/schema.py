@@ -1,0 +1,110 @@
+"""The plan file's layers and their typed attributes (design.md §2).
+
+One table per layer; every editable feature row carries ``scenario``. The types here are the
+single source of truth for the store (SQL column types), the model (Python types) and the UI
+(attribute panel).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEMA_VERSION = 2
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: type  # str, int, float or bool
+    default: object = None
+
+    @property
+    def sql(self) -> str:
+        return {str: "TEXT", int: "INTEGER", float: "REAL", bool: "BOOLEAN"}[self.type]
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    geometry: str  # GeoPackage geometry type name: POLYGON, POINT, LINESTRING, GEOMETRY
+    fields: tuple[Field, ...]
+    editable: bool = True
+    title_zh: str = ""
+    title_en: str = ""
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+F = Field
+_PROJECT = (  # project fields of the annual project list (项目实施清单, seed 002)
+    F("project_content", str), F("implementing_body", str), F("funding", str),
+    F("schedule", str), F("design_team", str),
+)
+
+LAYERS: dict[str, Layer] = {
+    layer.name: layer
+    for layer in (
+        Layer("planning_units", "POLYGON", (
+            F("kind", str, "community"), F("name", str, ""), F("population", float),
+            F("households", float)), title_zh="规划单元", title_en="Planning units"),
+        Layer("residential", "POLYGON", (
+            F("name", str, ""), F("households", float), F("population", float),
+            F("floors", int), F("floor_area", float), F("source", str, "drawn"),
+            F("estimated", bool, False), F("osm_id", str)), title_zh="居住用地", title_en="Residential"),
+        Layer("facilities", "POLYGON", (
+            F("type", str), F("name", str, ""), F("floors", int), F("floor_area", float),
+            F("land_area", float), F("usable_area", float), F("activity_area", float),
+            F("status", str, "planned"), F("classes", int), F("beds", int),
+            F("parking_spaces", int), F("accessible_spaces", int), F("charging_spaces", int),
+            F("lockers", int), F("source", str, "drawn"), F("osm_id", str), *_PROJECT),
+            title_zh="设施", title_en="Facilities"),
+        Layer("stops", "POINT", (
+            F("type", str, "bus_stop"), F("name", str, ""), F("source", str, "drawn"),
+            F("osm_id", str)), title_zh="公交与轨交站点", title_en="Stops"),
+        Layer("entrances", "POINT", (
+            F("layer", str, "residential"), F("feature", int), F("kind", str, "gate"),
+            F("open", bool, True), F("name", str, ""), F("source", str, "drawn"),
+            F("osm_id", str)), title_zh="出入口", title_en="Entrances"),
+        Layer("walk_network", "LINESTRING", (
+            F("class", str, "footway"), F("name", str, ""), F("walkable", bool, True),
+            F("closed", bool, False), F("barrier", str), F("source", str, "drawn"),
+            F("osm_id", str), F("node_ids", str)), title_zh="步行网络", title_en="Walking network"),
+        Layer("comments", "POINT", (
+            F("text", str, ""), F("author_role", str, ""), F("created", str),
+            F("status", str, "open")), title_zh="居民意见", title_en="Comments"),
+        # Read-only reference layers from imports (not per scenario).
+        Layer("basemap_buildings", "POLYGON", (
+            F("kind", str), F("name", str), F("levels", float), F("osm_id", str)),
+            editable=False, title_zh="建筑", title_en="Buildings"),
+        Layer("basemap_landuse", "POLYGON", (
+            F("kind", str), F("name", str), F("osm_id", str)),
+            editable=False, title_zh="用地", title_en="Land use"),
+        Layer("basemap_water", "GEOMETRY", (
+            F("kind", str), F("name", str), F("osm_id", str)),
+            editable=False, title_zh="水系", title_en="Water"),
+        Layer("basemap_roads", "LINESTRING", (
+            F("kind", str), F("name", str), F("osm_id", str)),
+            editable=False, title_zh="道路", title_en="Roads"),
+    )
+}
+
+EDITABLE_LAYERS = tuple(n for n, l in LAYERS.items() if l.editable)
+
+
+def coerce(layer: str, name: str, value):
+    """Return ``value`` as the field's Python type (None stays None)."""
+    field = LAYERS[layer].field(name)
+    if value is None or value == "":
+        return None if field.type is not str else (value if value == "" else None)
+    if field.type is bool:
+        if isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "yes", "y", "是")
+        return bool(value)
+    return field.type(value)

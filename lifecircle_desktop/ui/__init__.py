@@ -1,0 +1,1 @@
+"""The Qt layer: a thin view over lifecircle_desktop.model (design.md §6)."""

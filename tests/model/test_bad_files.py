@@ -1,0 +1,79 @@
+"""Opening what is not a plan gives one clear sentence and leaves the file byte-identical."""
+import os
+import sqlite3
+
+import pytest
+
+from lifecircle_desktop.model import NotAPlan, Plan
+from lifecircle_desktop.model.schema import LAYERS
+from shapely.geometry import box
+from lifecircle_desktop.model import AddFeature
+from tests.helpers import cli, sha256
+
+
+def _text(p):
+    p.write_text("name,households\n同济新村,300\n", encoding="utf-8")
+
+
+def _random(p):
+    p.write_bytes(os.urandom(50_000))
+
+
+def _sqlite(p):
+    conn = sqlite3.connect(p)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    conn.close()
+
+
+def _truncated(p):
+    with Plan.create(p.with_name("full.gpkg"), "full", 32651) as plan:
+        for i in range(200):
+            plan.apply(AddFeature("facilities", box(i, 0, i + 5, 5), {"type": "supermarket", "name": "x" * 200}))
+    data = p.with_name("full.gpkg").read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+
+
+def _empty(p):
+    p.write_bytes(b"")
+
+
+def _header_only(p):
+    with Plan.create(p.with_name("full2.gpkg"), "full", 32651):
+        pass
+    p.write_bytes(p.with_name("full2.gpkg").read_bytes()[:100])
+
+
+@pytest.mark.parametrize("make,words", [(_text, "not a plan"), (_random, "not a plan"), (_sqlite, "not a geopackage"),
+                                        (_truncated, "truncated"), (_empty, "not a plan"),
+                                        (_header_only, "truncated")])
+def test_bad_file_clear_error_and_untouched(tmp_path, make, words):
+    path = tmp_path / "bad.gpkg"
+    make(path)
+    before = sha256(path)
+    listing = sorted(os.listdir(tmp_path))
+    with pytest.raises(NotAPlan) as err:
+        Plan.open(path)
+    assert words in err.value.message_en.lower()
+    assert "\n" not in err.value.message_en and err.value.message_zh
+    r = cli("info", path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert sha256(path) == before
+    assert sorted(os.listdir(tmp_path)) == listing  # no -wal/-shm left beside it
+
+
+def test_geopackage_of_another_program(tmp_path):
+    path = tmp_path / "other.gpkg"
+    with Plan.create(tmp_path / "p.gpkg", "p", 32651):
+        pass
+    conn = sqlite3.connect(tmp_path / "p.gpkg")
+    conn.execute("DROP TABLE plan_meta")
+    conn.commit()
+    conn.close()
+    os.replace(tmp_path / "p.gpkg", path)
+    before = sha256(path)
+    with pytest.raises(NotAPlan, match="not a lifecircle plan"):
+        Plan.open(path)
+    assert sha256(path) == before
+    assert set(LAYERS)  # layers still there; we just do not claim the file
