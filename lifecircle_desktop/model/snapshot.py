@@ -1,0 +1,45 @@
+"""An immutable picture of one scenario of a plan, handed to the validator's worker thread
+(style.md §4: no connection crosses a thread; workers get snapshots)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+from .plan import Feature, Plan
+from .schema import LAYERS
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    plan_name: str
+    scenario: str
+    epsg: int
+    community_kind: str
+    speed_profiles: Mapping[str, float]
+    rule_packs: tuple[str, ...]
+    layers: Mapping[str, Mapping[int, Feature]]  # layer -> fid -> Feature (features are immutable)
+    manual_answers: Mapping[str, str] = field(default_factory=dict)
+    overrides: Mapping[tuple[str, str], float] = field(default_factory=dict)  # (rule, key) -> value
+    version: int = 0  # increases with every edit; lets the UI drop stale results
+
+    def features(self, layer: str) -> list[Feature]:
+        return list(self.layers[layer].values())
+
+    def feature(self, layer: str, fid: int) -> Feature:
+        return self.layers[layer][fid]
+
+
+def take_snapshot(plan: Plan, scenario: str = "base", version: int = 0) -> Snapshot:
+    layers = {}
+    for name, spec in LAYERS.items():
+        feats = plan.features(name, None if not spec.editable else scenario)
+        layers[name] = MappingProxyType({f.fid: f for f in feats})
+    conn = plan.store.conn
+    answers = dict(conn.execute("SELECT rule, answer FROM manual_checks WHERE scenario = ?", [scenario]).fetchall())
+    kind = plan.community_kind
+    overrides = {(r, k): v for r, k, v in conn.execute(
+        "SELECT rule, key, value FROM rule_overrides WHERE community_kind = ?", [kind]).fetchall()}
+    return Snapshot(plan.name, scenario, plan.epsg, kind, MappingProxyType(plan.speed_profiles),
+                    tuple(plan.rule_packs), MappingProxyType(layers), MappingProxyType(answers),
+                    MappingProxyType(overrides), version)
