@@ -23,6 +23,9 @@ MEASURES = {
     "residential": ("households", "population", "floor_area", "land_area", "count"),
     "unit": ("land_area", "population", "households"),
 }
+# A rule's `tier` (standards.md) names the planning unit it is measured on.
+TIER_UNITS = {"residential_block": "block", "5min": "5min", "10min": "10min", "15min": "15min",
+              "complete_community": "community", "community": "community", "block": "block"}
 SCALE_MEASURES = ("population", "households", "area_ha", "radius_m")
 AREA_MEASURES = ("floor_area", "land_area", "usable_area")
 
@@ -44,6 +47,7 @@ class Rule:
     citation: Mapping[str, str]
     confidence: str = "high"
     pack: str = ""
+    unit_kind: str = "community"  # the planning-unit kind the rule is measured on
 
     def name(self, language: str = "zh") -> str:
         return self.name_zh if language.startswith("zh") else self.name_en
@@ -51,6 +55,9 @@ class Rule:
     def for_kind(self, community_kind: str) -> tuple[dict, dict] | None:
         """(params with this kind's overrides, threshold {min,max}) or None when n/a for the kind."""
         if self.kind == "manual":
+            # A checklist item with per-kind tables applies only to the kinds it names.
+            if self.thresholds and community_kind not in self.thresholds:
+                return None
             return dict(self.params), {}
         t = self.thresholds.get(community_kind)
         if t is None:
@@ -118,6 +125,8 @@ def _check_rule(r: dict, catalogue: Catalogue) -> str | None:
             return "facility_area needs params.facility_type"
         if p.get("measure") not in AREA_MEASURES:
             return f"facility_area measure must be one of {', '.join(AREA_MEASURES)}"
+        if p.get("require", "each") not in ("each", "any"):
+            return "facility_area require must be 'each' or 'any'"
     if kind == "ratio":
         for side in ("numerator", "denominator"):
             s = p.get(side)
@@ -187,7 +196,8 @@ def load_pack(path: Path | str, catalogue: Catalogue | None = None, text: str | 
         seen.add(r["id"])
         rules.append(Rule(r["id"], r["name_zh"], r["name_en"], r["kind"], r["severity"], r.get("unit", ""),
                           _freeze(r.get("params", {})), _freeze(r.get("threshold", {})), _freeze(r["citation"]),
-                          r.get("confidence", "high"), head["id"]))
+                          r.get("confidence", "high"), head["id"],
+                          TIER_UNITS.get(r.get("tier", ""), head.get("unit_kind", "community"))))
     return Pack(head["id"], head.get("name_zh", head["id"]), head.get("name_en", head["id"]),
                 head.get("document", ""), tuple(rules), text, head.get("unit_kind", "community"))
 
