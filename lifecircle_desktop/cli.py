@@ -12,7 +12,7 @@ import sys
 from .model.errors import PlanError
 
 
-def _language() -> str:
+def language() -> str:
     lang = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
     return "zh" if lang.startswith("zh") else "en"
 
@@ -26,7 +26,7 @@ def lonlat_arg(text: str) -> tuple[float, float]:
 
 
 # Each module of lifecircle_desktop/commands has register(subparsers); its functions return the exit code.
-COMMAND_MODULES = ("basic",)
+COMMAND_MODULES = ("basic", "validate",)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except PlanError as e:
-        print(f"lifecircle: {e.message(_language())}", file=sys.stderr)
+        print(f"lifecircle: {e.message(language())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("lifecircle: interrupted", file=sys.stderr)

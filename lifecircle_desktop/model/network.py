@@ -1,0 +1,720 @@
+"""The walking network (步行网络): graph, access points and walking distances (design.md §4).
+
+Walking distance from a home to a facility is
+
+    connector (home access point → nearest walkable edge)
+    + shortest path along the network
+    + connector (nearest walkable edge → facility access point),
+
+minimised over the home's and the facility's access points. docs/walking-distance.md says it in
+plain words, with the assumptions and the limits.
+
+How the pieces fit:
+
+- ``WalkGraph.build`` / ``WalkGraph.from_features`` turn walking lines into a graph once. OSM ways
+  meet where they share node ids; paths the planner draws (no node ids) are noded geometrically.
+  The base graph is a cached CSR matrix and is never rebuilt when homes or facilities move.
+- ``access_points`` finds where each home, facility or stop meets the network: its open entrances,
+  or else the point of its footprint nearest to the network, snapped to the nearest walkable edge.
+- ``WalkGraph.nearest`` runs one multi-source Dijkstra (scipy) from all facilities at once. A
+  facility joins the graph as a virtual node with one-way edges to both ends of the edge it
+  snapped to, so base edges are never split and no path can pass *through* a facility; only
+  these few virtual rows are appended to the cached matrix per call.
+- ``straight_line_nearest`` is the fallback without a network: straight-line distance × 1.3,
+  which callers label approximate.
+
+Qt-free; numpy, scipy and shapely only (networkx is a test oracle, never imported here).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping, NamedTuple, Sequence
+
+import numpy as np
+import shapely
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial import cKDTree
+
+# Drawn paths whose vertices come within 1 cm of another line join it there: planners snap
+# to existing paths on screen, and 1 cm is far below what a map click can tell apart.
+SNAP_TOLERANCE_M = 0.01
+# design.md §4: without a walking network, straight-line distance × 1.3 stands in for the
+# walking distance; every finding computed that way is labelled "approximate".
+DETOUR_FACTOR = 1.3
+
+__all__ = ["WalkGraph", "Snaps", "AccessPoints", "Nearest", "access_points", "straight_line_nearest",
+           "parse_node_ids", "SNAP_TOLERANCE_M", "DETOUR_FACTOR"]
+
+
+# --- small value types ----------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Snaps:
+    """Where points meet the network, one row per point.
+
+    ``edge`` is the nearest walkable edge (-1 when there is none to snap to), ``along`` the
+    position on it in metres from its start node ``u``, ``point`` the snapped point and
+    ``connector`` the straight distance from the point to it (the walk onto the network).
+    """
+    edge: np.ndarray       # (n,) int64, -1 = not snapped
+    along: np.ndarray      # (n,) float64, NaN when not snapped
+    point: np.ndarray      # (n, 2) float64, NaN when not snapped
+    connector: np.ndarray  # (n,) float64, inf when not snapped
+
+    @property
+    def snapped(self) -> np.ndarray:
+        return self.edge >= 0
+
+    def __len__(self) -> int:
+        return len(self.edge)
+
+    @classmethod
+    def none(cls, n: int) -> "Snaps":
+        """``n`` points that are not on any network."""
+        return cls(np.full(n, -1, np.int64), np.full(n, np.nan), np.full((n, 2), np.nan), np.full(n, np.inf))
+
+    def take(self, index) -> "Snaps":
+        return Snaps(self.edge[index], self.along[index], self.point[index], self.connector[index])
+
+
+@dataclass(frozen=True, eq=False)
+class AccessPoints:
+    """The access points (出入口/接入点) of a set of owners: homes, facilities or stops.
+
+    ``owners`` lists every owner asked about, in result order — also owners with no access
+    point at all (a compound whose gates are all closed), which are then unreachable.
+    Each access point ``k`` belongs to ``owners[index[k]]``, stands at ``xy[k]`` and meets
+    the network at ``snaps`` row ``k``.
+    """
+    owners: np.ndarray  # (m,) int64 feature ids
+    index: np.ndarray   # (k,) int64 into owners
+    xy: np.ndarray      # (k, 2) float64
+    snaps: Snaps        # (k,)
+
+    @property
+    def owner(self) -> np.ndarray:
+        """The owner fid of each access point."""
+        return self.owners[self.index]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @classmethod
+    def at_points(cls, owners: Sequence[int], xy, graph: "WalkGraph | None" = None) -> "AccessPoints":
+        """Owners that are points (bus stops, or homes and facilities given as points).
+
+        An owner may appear more than once (several access points); ``owners`` of the result is
+        sorted.
+        """
+        fids, index = np.unique(np.asarray(owners, dtype=np.int64), return_inverse=True)
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        snaps = graph.snap(xy) if graph is not None else Snaps.none(len(xy))
+        return cls(fids, index.astype(np.int64), xy, snaps)
+
+
+class Nearest(NamedTuple):
+    """Per target owner: walking distance to the nearest source (inf when none within the
+    limit) and that source's owner fid (-1 when none). Unpacks as ``distance, source``."""
+    distance: np.ndarray
+    source: np.ndarray
+
+
+def parse_node_ids(value) -> np.ndarray | None:
+    """``walk_network.node_ids`` (space-separated OSM node ids) as an int64 array, or None for a
+    drawn path (or text that is not a list of integers)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        parts = value.split()
+        if not parts:
+            return None
+        try:
+            return np.array([int(p) for p in parts], dtype=np.int64)
+        except ValueError:
+            return None
+    return np.asarray(value, dtype=np.int64).ravel()
+
+
+# --- the graph ------------------------------------------------------------------------------
+class WalkGraph:
+    """An undirected walking graph in the plan's metric CRS.
+
+    Nodes are junctions and path ends; an edge is a stretch of path between two of them with its
+    real geometry (for drawing and snapping) and its planar length in metres. Build it with
+    ``WalkGraph.build`` or ``WalkGraph.from_features``.
+    """
+
+    def __init__(self, u, v, length, edge_geometry, node_xy, node_osm_id, edge_fid):
+        self.u = np.asarray(u, dtype=np.int64)
+        self.v = np.asarray(v, dtype=np.int64)
+        self.length = np.asarray(length, dtype=np.float64)
+        self.edge_geometry = edge_geometry       # (n_edges,) shapely LineStrings, u → v
+        self.node_xy = np.asarray(node_xy, dtype=np.float64).reshape(-1, 2)
+        self.node_osm_id = np.asarray(node_osm_id, dtype=np.int64)  # -1: a node from geometric noding
+        self.edge_fid = np.asarray(edge_fid, dtype=np.int64)        # walk_network fid, -1 if unknown
+        self._tree = shapely.STRtree(edge_geometry)
+        self._base_csr()
+
+    # --- building ---------------------------------------------------------------------------
+    @classmethod
+    def from_features(cls, features: Iterable, tolerance: float = SNAP_TOLERANCE_M) -> "WalkGraph":
+        """The graph of ``walk_network`` features that can be walked now.
+
+        Features with ``walkable`` false or ``closed`` true are left out; ``node_ids`` (OSM node
+        ids, one per vertex) give OSM topology, features without them are drawn paths.
+        """
+        lines, ids, fids = [], [], []
+        for f in features:
+            attrs = f.attributes
+            if attrs.get("walkable") is not None and not attrs.get("walkable") or attrs.get("closed"):
+                continue
+            lines.append(f.geometry)
+            ids.append(attrs.get("node_ids"))
+            fids.append(f.fid)
+        return cls.build(lines, ids, fids, tolerance=tolerance)
+
+    @classmethod
+    def build(cls, lines: Sequence, node_ids: Sequence | None = None, fids: Sequence[int] | None = None,
+              *, tolerance: float = SNAP_TOLERANCE_M) -> "WalkGraph":
+        """Build the graph from walking lines.
+
+        ``node_ids[i]`` is None for a drawn path, or the OSM node ids of line ``i``'s vertices
+        (a space-separated string or a sequence of ints; ids whose count does not match the
+        vertices are ignored and the line is treated as drawn). Lines meet where they share an
+        id. Drawn paths are noded geometrically: where one of their vertices lies within
+        ``tolerance`` of another line, or where they cross another line, both lines get a node.
+        OSM ways that cross without a shared id do not meet (bridges, tunnels).
+        """
+        return _build(lines, node_ids, fids, tolerance)
+
+    def _base_csr(self) -> None:
+        """Cache the base graph as CSR arrays: both directions, parallel edges reduced to the
+        shortest (a CSR matrix built from COO would *sum* them)."""
+        n = self.n_nodes
+        rows = np.concatenate([self.u, self.v])
+        cols = np.concatenate([self.v, self.u])
+        w = np.concatenate([self.length, self.length])
+        order = np.lexsort((w, cols, rows))
+        rows, cols, w = rows[order], cols[order], w[order]
+        keep = np.ones(len(rows), dtype=bool)
+        keep[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        rows, cols, w = rows[keep], cols[keep], w[keep]
+        self._indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=self._indptr[1:])
+        self._indices = cols.astype(np.int32)
+        self._data = w
+
+    # --- shape ------------------------------------------------------------------------------
+    @property
+    def n_nodes(self) -> int:
+        return len(self.node_xy)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.u)
+
+    def __repr__(self) -> str:
+        return f"WalkGraph({self.n_nodes} nodes, {self.n_edges} edges, {self.length.sum() / 1000:.1f} km)"
+
+    # --- snapping ---------------------------------------------------------------------------
+    def snap(self, points_xy, max_distance: float | None = None) -> Snaps:
+        """Snap points to the nearest walkable edge (nearest point on it).
+
+        Points farther than ``max_distance`` (if given) from every edge stay unsnapped.
+        """
+        xy = np.asarray(points_xy, dtype=np.float64).reshape(-1, 2)
+        return self._snap_geometries(shapely.points(xy), max_distance)[1]
+
+    def _snap_geometries(self, geoms, max_distance=None) -> tuple[np.ndarray, Snaps]:
+        """For each geometry: its point nearest to the network, and that point's snap."""
+        n = len(geoms)
+        out = Snaps.none(n)
+        access = np.full((n, 2), np.nan)
+        if n == 0 or self.n_edges == 0:
+            return access, out
+        nearest = self._nearest_edge(geoms, max_distance)
+        gi = np.flatnonzero(nearest >= 0)
+        ei = nearest[gi]
+        edges = self.edge_geometry[ei]
+        # shortest_line runs from the geometry (its point nearest to the edge) to the edge.
+        link = shapely.shortest_line(geoms[gi], edges)
+        ends = shapely.get_coordinates(link).reshape(-1, 2, 2)
+        along = np.clip(shapely.line_locate_point(edges, shapely.points(ends[:, 1])), 0.0, self.length[ei])
+        access[gi] = ends[:, 0]
+        out.edge[gi] = ei
+        out.along[gi] = along
+        out.point[gi] = ends[:, 1]
+        out.connector[gi] = shapely.length(link)
+        return access, out
+
+    def _nearest_edge(self, geoms, max_distance=None) -> np.ndarray:
+        """Index of the nearest edge to each geometry (-1 beyond ``max_distance``); ties go to
+        the lowest edge index.
+
+        Searches a box around each geometry that widens ×4 from 10 m: homes are seldom far from
+        a path, and exact distances to the few edges in a small box were 4× faster than
+        ``STRtree.query_nearest`` for 13k homes on 10^5 edges. An edge within distance r always
+        has its envelope in the box widened by r, so the nearest found within r is the nearest.
+        """
+        n = len(geoms)
+        nearest = np.full(n, -1, dtype=np.int64)
+        cap = np.inf if max_distance is None else float(max_distance)
+        todo = np.arange(n)
+        bounds = shapely.bounds(geoms)
+        radius = 10.0
+        while len(todo) and radius <= 2560.0:
+            r = min(radius, cap)
+            b = bounds[todo]
+            gi, ei = self._tree.query(shapely.box(b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r))
+            d = shapely.distance(geoms[todo[gi]], self.edge_geometry[ei])
+            order = np.lexsort((ei, d, gi))
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = gi[order][1:] != gi[order][:-1]
+            best = order[first]
+            best = best[d[best] <= r]
+            nearest[todo[gi[best]]] = ei[best]
+            found = np.zeros(len(todo), dtype=bool)
+            found[gi[best]] = True
+            todo = todo[~found]
+            if r >= cap:
+                return nearest
+            radius *= 4.0
+        if len(todo):  # far from every path: let the tree search the whole network
+            (gi, ei) = self._tree.query_nearest(geoms[todo], max_distance=max_distance, all_matches=False)
+            nearest[todo[gi]] = ei
+        return nearest
+
+    # --- distances --------------------------------------------------------------------------
+    def nearest(self, sources: AccessPoints, targets: AccessPoints, limit_m: float = np.inf) -> Nearest:
+        """Walking distance from each target owner to its nearest source owner, within ``limit_m``.
+
+        Typically sources are the facilities of one type and targets the homes. One multi-source
+        Dijkstra from all sources at once (``min_only``), stopped at the limit. Owners with no
+        snapped access point are unreachable (inf, -1).
+        """
+        dist, src = self._dijkstra(sources, limit_m)
+        rows = np.flatnonzero(targets.snaps.snapped)
+        e = targets.snaps.edge[rows]
+        t = targets.snaps.along[rows]
+        c = targets.snaps.connector[rows]
+        # Enter the target's edge from whichever end is nearer the sources, walk along it, step off.
+        via_u = dist[self.u[e]] + t
+        via_v = dist[self.v[e]] + (self.length[e] - t)
+        use_u = via_u <= via_v
+        d = np.where(use_u, via_u, via_v) + c
+        s = np.where(use_u, src[self.u[e]], src[self.v[e]]) - self.n_nodes  # source owner index
+        # Source and target on the same edge: the direct walk along it touches no node, so the
+        # node distances above cannot see it.
+        ti, si, direct = self._same_edge(sources, rows, targets)
+        return _per_owner(targets.owners, np.concatenate([targets.index[rows], targets.index[ti]]),
+                          np.concatenate([d, direct]), np.concatenate([s, sources.index[si]]),
+                          sources.owners, limit_m)
+
+    def reachable_edges(self, sources: AccessPoints, limit_m: float) -> list:
+        """The network walkable from ``sources`` within ``limit_m`` (connectors included), as
+        LineString pieces: whole edges, and partial edges cut where the limit runs out. For the
+        map overlay of a facility's service area (服务范围)."""
+        if not np.isfinite(limit_m):
+            raise ValueError("reachable_edges needs a finite limit")
+        dist, _ = self._dijkstra(sources, limit_m)
+        L = self.length
+        du, dv = dist[self.u], dist[self.v]
+        ru = np.where(np.isfinite(du), np.clip(limit_m - du, 0.0, L), 0.0)
+        rv = np.where(np.isfinite(dv), np.clip(limit_m - dv, 0.0, L), 0.0)
+        whole = ru + rv >= L
+        # Intervals [a, b] along an edge, measured from u: from each reached end, and around each
+        # source access point on the edge itself (reachable before either end is).
+        ok = sources.snaps.snapped
+        se = sources.snaps.edge[ok]
+        budget = limit_m - sources.snaps.connector[ok]
+        st = sources.snaps.along[ok]
+        has_src = np.zeros(self.n_edges, dtype=bool)
+        has_src[se[budget > 0]] = True
+        pieces_e, pieces_a, pieces_b = [], [], []
+        simple = ~whole & ~has_src
+        for reach, from_u in ((ru, True), (rv, False)):
+            idx = np.flatnonzero(simple & (reach > 0))
+            pieces_e.append(idx)
+            pieces_a.append(np.zeros(len(idx)) if from_u else L[idx] - reach[idx])
+            pieces_b.append(reach[idx] if from_u else L[idx])
+        for edge in np.flatnonzero(has_src & ~whole):
+            spans = [(0.0, ru[edge]), (L[edge] - rv[edge], L[edge])]
+            for t, b in zip(st[se == edge], budget[se == edge]):
+                if b > 0:
+                    spans.append((max(0.0, t - b), min(L[edge], t + b)))
+            for a, b in _merge_spans(spans):
+                if b > a:
+                    pieces_e.append([edge])
+                    pieces_a.append([a])
+                    pieces_b.append([b])
+        partial = self._cut(np.concatenate(pieces_e).astype(np.int64), np.concatenate(pieces_a),
+                            np.concatenate(pieces_b))
+        return list(self.edge_geometry[whole]) + list(partial)
+
+    def edge_list(self, sources: AccessPoints, targets: AccessPoints) -> list[tuple]:
+        """Every weighted directed edge of the problem ``nearest`` solves, as (tail, head, metres).
+
+        Base nodes are ints; source owners are ``("source", fid)`` (out-edges only) and target
+        owners ``("target", fid)`` (in-edges only). A test oracle rebuilds the same problem with
+        networkx from this list.
+        """
+        L = self.length
+        out = list(zip(self.u.tolist(), self.v.tolist(), L.tolist()))
+        out += list(zip(self.v.tolist(), self.u.tolist(), L.tolist()))
+        for aps, kind in ((sources, "source"), (targets, "target")):
+            ok = aps.snaps.snapped
+            e, t, c = aps.snaps.edge[ok], aps.snaps.along[ok], aps.snaps.connector[ok]
+            names = [(kind, fid) for fid in aps.owner[ok].tolist()]
+            for node, w in ((self.u[e], c + t), (self.v[e], c + (L[e] - t))):
+                pairs = zip(names, node.tolist(), w.tolist())
+                out += [(a, b, x) if kind == "source" else (b, a, x) for a, b, x in pairs]
+        ti, si, direct = self._same_edge(sources, np.flatnonzero(targets.snaps.snapped), targets)
+        out += [(("source", int(sources.owner[s])), ("target", int(targets.owner[t])), float(w))
+                for t, s, w in zip(ti, si, direct)]
+        return out
+
+    # --- internals --------------------------------------------------------------------------
+    def _dijkstra(self, sources: AccessPoints, limit_m: float) -> tuple[np.ndarray, np.ndarray]:
+        """Distances from the nearest source to every base node, and that source's graph index
+        (``n_nodes + owner index``; negative when unreached)."""
+        n = self.n_nodes
+        n_src = len(sources.owners)
+        ok = sources.snaps.snapped
+        if n_src == 0 or not ok.any():
+            return np.full(n, np.inf), np.full(n, -9999, dtype=np.int64)
+        e = sources.snaps.edge[ok]
+        t = sources.snaps.along[ok]
+        c = sources.snaps.connector[ok]
+        owner = sources.index[ok]
+        # One virtual node per source owner, one-way edges to both ends of each access point's
+        # edge: appended as extra rows after the cached base rows, so the base is never copied
+        # into a new structure or rebuilt (only concatenated).
+        rows = np.concatenate([owner, owner])
+        cols = np.concatenate([self.u[e], self.v[e]])
+        w = np.concatenate([c + t, c + (self.length[e] - t)])
+        order = np.argsort(rows, kind="stable")
+        indptr = np.concatenate([self._indptr, self._indptr[-1] + np.cumsum(np.bincount(rows, minlength=n_src))])
+        matrix = csr_matrix((np.concatenate([self._data, w[order]]),
+                             np.concatenate([self._indices, cols[order].astype(np.int32)]), indptr),
+                            shape=(n + n_src, n + n_src))
+        dist, _, src = dijkstra(matrix, directed=True, indices=n + np.arange(n_src), limit=limit_m,
+                                min_only=True, return_predecessors=True)
+        return dist[:n], src[:n].astype(np.int64)
+
+    @staticmethod
+    def _same_edge(sources: AccessPoints, t_rows: np.ndarray, targets: AccessPoints):
+        """Pairs (target access point, source access point) on the same edge, with the direct
+        walk between them along it."""
+        s_rows = np.flatnonzero(sources.snaps.snapped)
+        se = sources.snaps.edge[s_rows]
+        order = np.argsort(se, kind="stable")
+        se_sorted = se[order]
+        te = targets.snaps.edge[t_rows]
+        lo = np.searchsorted(se_sorted, te, "left")
+        count = np.searchsorted(se_sorted, te, "right") - lo
+        total = int(count.sum())
+        if total == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        ti = np.repeat(t_rows, count)
+        si = s_rows[order[np.arange(total) - np.repeat(np.cumsum(count) - count, count) + np.repeat(lo, count)]]
+        direct = (sources.snaps.connector[si] + np.abs(sources.snaps.along[si] - targets.snaps.along[ti])
+                  + targets.snaps.connector[ti])
+        return ti, si, direct
+
+    def _cut(self, e: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Pieces [a, b] (metres from u) of edges ``e``, vectorised."""
+        if len(e) == 0:
+            return np.empty(0, dtype=object)
+        geoms = self.edge_geometry[e]
+        coords, gi = shapely.get_coordinates(geoms, return_index=True)
+        seg = np.zeros(len(coords))
+        seg[1:] = np.hypot(*np.diff(coords, axis=0).T)
+        seg[1:][gi[1:] != gi[:-1]] = 0.0
+        cum = np.cumsum(seg)
+        first = np.searchsorted(gi, np.arange(len(e)))
+        along = cum - cum[first][gi]
+        inside = (along > a[gi]) & (along < b[gi])
+        start = shapely.get_coordinates(shapely.line_interpolate_point(geoms, a))
+        end = shapely.get_coordinates(shapely.line_interpolate_point(geoms, b))
+        piece = np.concatenate([np.arange(len(e)), gi[inside], np.arange(len(e))])
+        key = np.concatenate([np.full(len(e), -np.inf), along[inside], np.full(len(e), np.inf)])
+        xy = np.concatenate([start, coords[inside], end])
+        order = np.lexsort((key, piece))
+        return shapely.linestrings(xy[order], indices=piece[order])
+
+
+def _per_owner(owners, ap_owner, d, s, source_owners, limit_m) -> Nearest:
+    """Reduce candidate (access point, distance, source owner index) rows to the best per owner;
+    beyond the limit is unreachable."""
+    dist = np.full(len(owners), np.inf)
+    source = np.full(len(owners), -1, dtype=np.int64)
+    if len(d):
+        order = np.lexsort((d, ap_owner))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = ap_owner[order][1:] != ap_owner[order][:-1]
+        best = order[first]
+        best = best[np.isfinite(d[best]) & (d[best] <= limit_m)]
+        dist[ap_owner[best]] = d[best]
+        source[ap_owner[best]] = source_owners[s[best]]
+    return Nearest(dist, source)
+
+
+def _merge_spans(spans):
+    """Union of intervals, as sorted disjoint intervals."""
+    out = []
+    for a, b in sorted(s for s in spans if s[1] > s[0]):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _build(lines, node_ids, fids, tol) -> WalkGraph:
+    """WalkGraph.build, in numpy: every step is over all lines at once."""
+    geoms = np.empty(len(lines), dtype=object)
+    geoms[:] = list(lines)
+    ids_in = list(node_ids) if node_ids is not None else [None] * len(geoms)
+    fid_in = np.asarray(list(fids) if fids is not None else [-1] * len(geoms), dtype=np.int64)
+    if len(ids_in) != len(geoms) or len(fid_in) != len(geoms):
+        raise ValueError("node_ids and fids must have one entry per line")
+
+    # Explode multi-part lines (their parts are drawn paths: ids are per vertex of one line).
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    keep = (shapely.get_type_id(parts) == 1) & (shapely.get_num_coordinates(parts) >= 2)
+    parts, part_of = parts[keep], part_of[keep]
+    single = np.bincount(part_of, minlength=len(geoms)) == 1
+    n_lines = len(parts)
+    if n_lines == 0:
+        return WalkGraph([], [], [], np.empty(0, dtype=object), np.zeros((0, 2)), [], [])
+    coords, vline = shapely.get_coordinates(parts, return_index=True)
+    counts = np.bincount(vline, minlength=n_lines)
+    line_start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+
+    # Vertex keys: OSM ids where given (shared id = shared node), else one key per vertex.
+    osm_line = np.zeros(n_lines, dtype=bool)
+    osm_ids = []
+    for i, g in enumerate(part_of):
+        ids = parse_node_ids(ids_in[g]) if single[g] else None
+        if ids is not None and len(ids) == counts[i]:
+            osm_line[i] = True
+            osm_ids.append(ids)
+    osm_vertex = osm_line[vline]
+    key = np.empty(len(coords), dtype=np.int64)
+    osm_unique, osm_key = np.unique(np.concatenate(osm_ids) if osm_ids else np.zeros(0, np.int64),
+                                    return_inverse=True)
+    key[osm_vertex] = osm_key
+    n_drawn_v = int((~osm_vertex).sum())
+    key[~osm_vertex] = len(osm_unique) + np.arange(n_drawn_v)
+    n_keys = len(osm_unique) + n_drawn_v
+    vertex_osm_id = np.full(len(coords), -1, dtype=np.int64)
+    vertex_osm_id[osm_vertex] = osm_unique[osm_key]
+
+    # Position of each vertex along its line.
+    seg = np.zeros(len(coords))
+    seg[1:] = np.hypot(*np.diff(coords, axis=0).T)
+    seg[line_start] = 0.0
+    cum = np.cumsum(seg)
+    along = cum - cum[line_start][vline]
+
+    # Stations: the vertices, plus split points inserted by geometric noding.
+    s_line, s_along, s_xy, s_key, s_osm = vline, along, coords, key, vertex_osm_id
+    label = None
+    if (~osm_line).any():
+        extra, links, n_points = _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum,
+                                             line_start, counts, tol)
+        if extra is not None:
+            e_line, e_along, e_xy, e_point = extra
+            s_line = np.concatenate([vline, e_line])
+            s_along = np.concatenate([along, e_along])
+            s_xy = np.concatenate([coords, e_xy])
+            s_key = np.concatenate([key, n_keys + e_point])
+            s_osm = np.concatenate([vertex_osm_id, np.full(len(e_line), -1, dtype=np.int64)])
+        if n_points:
+            # Keys joined by noding (a point, the vertices it lands on, points within tol of
+            # each other) become one node: connected components of the "same place" links.
+            size = n_keys + n_points
+            link = coo_matrix((np.ones(len(links)), (links[:, 0], links[:, 1])), shape=(size, size))
+            _, label = connected_components(link, directed=False)
+            s_key = label[s_key]
+    order = np.lexsort((s_along, s_line))
+    s_line, s_along, s_xy, s_key, s_osm = s_line[order], s_along[order], s_xy[order], s_key[order], s_osm[order]
+
+    forced = np.zeros(len(s_line), dtype=bool)
+    for _ in range(2):  # the second round only splits closed loops in two
+        pieces = _pieces(s_line, s_xy, s_key, forced)
+        loops = pieces["loop_mid"]
+        if len(loops) == 0:
+            break
+        forced[loops] = True
+
+    u_key, v_key = pieces["u"], pieces["v"]
+    good = u_key != v_key  # a two-point "loop" is a repeated point: no length to walk
+    geom = pieces["geometry"][good]
+    u_key, v_key = u_key[good], v_key[good]
+    nodes, inv = np.unique(np.concatenate([u_key, v_key]), return_inverse=True)
+    n_e = len(u_key)
+    u, v = inv[:n_e], inv[n_e:]
+    node_xy = np.zeros((len(nodes), 2))
+    node_osm = np.full(len(nodes), -1, dtype=np.int64)
+    ends = np.concatenate([pieces["start"][good], pieces["end"][good]])
+    node_xy[inv[::-1]] = s_xy[ends[::-1]]  # the first station at a node gives its position
+    osm_end = s_osm[ends] != -1
+    node_osm[inv[osm_end]] = s_osm[ends][osm_end]
+    edge_fid = fid_in[part_of[s_line[pieces["start"][good]]]]
+    return WalkGraph(u, v, shapely.length(geom), geom, node_xy, node_osm, edge_fid)
+
+
+def _pieces(s_line, s_xy, s_key, forced) -> dict:
+    """Cut each line at its break stations: ends, stations shared with another line or another
+    place on the same line (same key), and forced breaks."""
+    n = len(s_line)
+    first = np.ones(n, dtype=bool)
+    first[1:] = s_line[1:] != s_line[:-1]
+    last = np.ones(n, dtype=bool)
+    last[:-1] = s_line[1:] != s_line[:-1]
+    shared = np.bincount(s_key)[s_key] >= 2
+    brk = first | last | shared | forced
+    starts = brk & ~last
+    pid = np.cumsum(starts) - 1
+    # A break inside a line ends one piece and starts the next: emit it twice.
+    twice = brk & ~first & ~last
+    rep = np.where(twice, 2, 1)
+    e_station = np.repeat(np.arange(n), rep)
+    e_pid = pid[e_station]
+    first_copy = (np.cumsum(rep) - rep)[twice]
+    e_pid[first_copy] -= 1
+    start_idx = np.flatnonzero(starts)
+    end_idx = np.flatnonzero(brk & ~first)
+    u, v = s_key[start_idx], s_key[end_idx]
+    n_pts = np.bincount(e_pid, minlength=len(start_idx))
+    loop = (u == v) & (n_pts >= 3)
+    offset = np.cumsum(n_pts) - n_pts
+    loop_mid = e_station[offset[loop] + n_pts[loop] // 2]
+    geometry = shapely.linestrings(s_xy[e_station], indices=e_pid)
+    return dict(u=u, v=v, start=start_idx, end=end_idx, geometry=geometry, loop_mid=loop_mid)
+
+
+def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_start, counts, tol):
+    """Geometric noding of drawn paths (design.md §4).
+
+    Finds the places where a drawn path meets another line — its vertices within ``tol`` of
+    the other line, the other line's vertices within ``tol`` of it, and crossings — and returns
+    (new stations to insert into lines, "same place" links between keys, number of points). Point
+    ``p`` has key ``n_keys + p``.
+    """
+    tree = shapely.STRtree(parts)
+    drawn = np.flatnonzero(~osm_line)
+    qa, qb = tree.query(parts[drawn], predicate="dwithin", distance=tol)
+    a, b = drawn[qa], qb
+    keep = a != b
+    a, b = a[keep], b[keep]
+    if len(a) == 0:
+        return None, np.zeros((0, 2), dtype=np.int64), 0
+    # Each (a, b) pair both ways: vertices of one line near the other line.
+    la = np.concatenate([a, b])
+    lb = np.concatenate([b, a])
+    n_v = counts[la]
+    vidx = np.repeat(line_start[la], n_v) + np.arange(n_v.sum()) - np.repeat(np.cumsum(n_v) - n_v, n_v)
+    other = np.repeat(lb, n_v)
+    near = shapely.distance(shapely.points(coords[vidx]), parts[other]) <= tol
+    v_hit, v_other = vidx[near], other[near]
+    # Crossings (and the vertices of overlapping stretches).
+    inter = shapely.intersection(parts[a], parts[b])
+    x_xy, x_pair = shapely.get_coordinates(inter, return_index=True)
+
+    # Points: vertex hits first, then crossings. Records: (point, line it splits).
+    p_xy = np.concatenate([coords[v_hit], x_xy])
+    n_hit = len(v_hit)
+    n_points = len(p_xy)
+    rec_point = np.concatenate([np.arange(n_hit), n_hit + np.arange(len(x_xy)), n_hit + np.arange(len(x_xy))])
+    rec_line = np.concatenate([v_other, a[x_pair], b[x_pair]])
+    links = [np.column_stack([n_keys + np.arange(n_hit), key[v_hit]])]  # a hit is its own vertex
+
+    rec_along = shapely.line_locate_point(parts[rec_line], shapely.points(p_xy[rec_point]))
+    rec_xy = shapely.get_coordinates(shapely.line_interpolate_point(parts[rec_line], rec_along))
+    # A record landing on one of its line's vertices (within tol) joins that vertex instead of
+    # adding a station: keeps OSM ids as the node and avoids centimetre-long edges.
+    length_of = cum[line_start + counts - 1] - cum[line_start]
+    offset = np.concatenate([[0.0], np.cumsum(length_of + 1.0)[:-1]])
+    v_pos = along + offset[vline]
+    r_pos = rec_along + offset[rec_line]
+    hi = np.searchsorted(v_pos, r_pos)
+    best = np.full(len(rec_line), -1)
+    best_d = np.full(len(rec_line), np.inf)
+    for cand in (hi - 1, hi, hi + 1):
+        cand = np.clip(cand, 0, len(coords) - 1)
+        d = np.hypot(*(coords[cand] - rec_xy).T)
+        better = (vline[cand] == rec_line) & (d <= tol) & (d < best_d)
+        best[better], best_d[better] = cand[better], d[better]
+    on_vertex = best >= 0
+    links.append(np.column_stack([n_keys + rec_point[on_vertex], key[best[on_vertex]]]))
+    # Points within tol of each other are the same place (e.g. a drawn end on a crossing).
+    close = cKDTree(p_xy).query_pairs(tol, output_type="ndarray")
+    links.append(n_keys + close)
+    links = np.concatenate(links).astype(np.int64)
+    new = ~on_vertex
+    extra = (rec_line[new], rec_along[new], rec_xy[new], rec_point[new])
+    return extra, links, n_points
+
+
+# --- access points --------------------------------------------------------------------------
+def access_points(footprints: Mapping[int, object], entrances: Iterable = (), graph: WalkGraph | None = None,
+                  *, max_connector_m: float | None = None) -> AccessPoints:
+    """Access points of homes, facilities or stops (design.md §4).
+
+    ``footprints`` maps owner fid → geometry (polygon, or point for a stop). ``entrances`` are
+    ``(owner_fid, Point, open)``: an owner with entrances is reached through its *open* ones only
+    — if all are closed it has no access point and is unreachable (a closed compound gate
+    changes coverage). An owner without entrances is reached at the point of its footprint
+    nearest to the network (0 connector if it touches a path); a point is its own access point.
+    Without a graph, that point is the footprint's centroid (for ``straight_line_nearest``).
+    """
+    fids = np.fromiter(footprints.keys(), dtype=np.int64, count=len(footprints))
+    geoms = np.empty(len(fids), dtype=object)
+    geoms[:] = list(footprints.values())
+    position = {int(f): i for i, f in enumerate(fids.tolist())}
+    with_entrance = np.zeros(len(fids), dtype=bool)
+    e_owner, e_xy = [], []
+    for owner, point, is_open in entrances:
+        i = position.get(int(owner))
+        if i is None:
+            continue  # an entrance of a feature not asked about
+        with_entrance[i] = True
+        if is_open:
+            e_owner.append(i)
+            e_xy.append(shapely.get_coordinates(point)[0])
+    e_owner = np.asarray(e_owner, dtype=np.int64)
+    e_xy = np.asarray(e_xy, dtype=np.float64).reshape(-1, 2)
+
+    plain = np.flatnonzero(~with_entrance & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+    if graph is not None and graph.n_edges:
+        p_xy, p_snaps = graph._snap_geometries(geoms[plain], max_connector_m)
+        e_snaps = graph.snap(e_xy, max_connector_m)
+        unsnapped = ~p_snaps.snapped  # beyond max_connector_m: fall back to the centroid below
+    else:
+        p_xy = np.full((len(plain), 2), np.nan)
+        p_snaps, e_snaps = Snaps.none(len(plain)), Snaps.none(len(e_xy))
+        unsnapped = np.ones(len(plain), dtype=bool)
+    if unsnapped.any():
+        p_xy[unsnapped] = shapely.get_coordinates(shapely.centroid(geoms[plain[unsnapped]]))
+
+    index = np.concatenate([plain, e_owner])
+    order = np.argsort(index, kind="stable")
+    snaps = Snaps(*(np.concatenate([getattr(p_snaps, f), getattr(e_snaps, f)])[order]
+                    for f in ("edge", "along", "point", "connector")))
+    return AccessPoints(fids, index[order], np.concatenate([p_xy, e_xy])[order], snaps)
+
+
+# --- fallback without a network -------------------------------------------------------------
+def straight_line_nearest(sources: AccessPoints, targets: AccessPoints, limit_m: float = np.inf,
+                          detour: float = DETOUR_FACTOR) -> Nearest:
+    """Approximate walking distance without a network: straight line between access points ×
+    ``detour`` (design.md §4: 1.3). Callers label every result from here "approximate"."""
+    m = len(targets.owners)
+    if len(sources) == 0 or len(targets) == 0:
+        return Nearest(np.full(m, np.inf), np.full(m, -1, dtype=np.int64))
+    straight, nearest_ap = cKDTree(sources.xy).query(targets.xy, k=1)
+    return _per_owner(targets.owners, targets.index, straight * detour, sources.index[nearest_ap],
+                      sources.owners, limit_m)

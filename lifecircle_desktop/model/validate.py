@@ -1,0 +1,501 @@
+"""Plan (+ ChangeSet) -> Findings: every evaluator kind of design.md §3, full and incremental.
+
+``Validator.full(snapshot)`` evaluates every rule of the enabled packs; ``Validator.update(snapshot,
+changes)`` recomputes only what the ChangeSet touches — the walking distances of the facility types
+whose facilities changed, the graph only when paths or gates changed — and re-evaluates the rules,
+which are cheap sums over cached arrays. Both give the same Results (tests/model/test_validate_incremental.py).
+No Qt, no database: a Snapshot in, Results out (style.md §3).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from . import network
+from .catalogue import Catalogue, load_catalogue
+from .findings import Finding, Nearest, Results
+from .plan import ChangeSet, Feature
+from .rules import Pack, Rule, load_packs
+from .snapshot import Snapshot
+
+SEARCH_LIMIT_M = 2000.0  # distances are exact up to here (issue 3: a planner needs "900 m", not "> 300 m")
+FLOOR_AREA_PER_HOUSEHOLD_M2 = 90.0  # used only when a home has neither households nor population
+PERSONS_PER_HOUSEHOLD = 2.3  # Shanghai 7th census average household size (≈2.3)
+USABLE_SHARE_OF_FLOOR_AREA = 0.7  # usable (使用面积) ≈ 70 % of gross floor area when not given
+STOP_LAYER_TYPES = ("bus_stop", "metro_station")
+
+UNITS_ZH = {"m2": "m²", "m": "米", "%": "%", "min": "分钟", "count": "处", "persons": "人", "households": "户",
+            "ha": "公顷", "m2/100hh": "m²/百户", "spaces/household": "个/户", "‰": "‰"}
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "—"
+    if abs(v) >= 100 or float(v).is_integer():
+        return f"{v:.0f}"
+    return f"{v:.1f}"
+
+
+def _bounds_text(lo, hi, unit, zh: bool) -> str:
+    u = UNITS_ZH.get(unit, unit) if zh else unit
+    if lo is not None and hi is not None:
+        return f"{_fmt(lo)}–{_fmt(hi)} {u}"
+    if lo is not None:
+        return f"≥ {_fmt(lo)} {u}"
+    if hi is not None:
+        return f"≤ {_fmt(hi)} {u}"
+    return "—"
+
+
+def _met(value, lo, hi) -> bool:
+    return (lo is None or value >= lo - 1e-9) and (hi is None or value <= hi + 1e-9)
+
+
+# --- measures over features -------------------------------------------------------------------
+
+def floor_area(f: Feature, catalogue: Catalogue | None = None) -> float:
+    """Gross floor area (建筑面积): the stored override, else footprint × floors."""
+    if f.get("floor_area") is not None:
+        return float(f["floor_area"])
+    floors = f.get("floors")
+    if floors is None:
+        floors = catalogue[f["type"]].default_floors if (catalogue and f.layer == "facilities"
+                                                         and f.get("type") in catalogue) else 1
+    return float(f.geometry.area) * float(floors)
+
+
+def land_area(f: Feature) -> float:
+    """Site area (用地面积): the stored override, else the footprint."""
+    if f.get("land_area") is not None:
+        return float(f["land_area"])
+    return float(f.geometry.area)
+
+
+def households(f: Feature) -> float:
+    if f.get("households") is not None:
+        return float(f["households"])
+    if f.get("population") is not None:
+        return float(f["population"]) / PERSONS_PER_HOUSEHOLD
+    return floor_area(f) / FLOOR_AREA_PER_HOUSEHOLD_M2
+
+
+def population(f: Feature) -> float:
+    if f.get("population") is not None:
+        return float(f["population"])
+    return households(f) * PERSONS_PER_HOUSEHOLD
+
+
+def measure(f: Feature, name: str, catalogue: Catalogue) -> float:
+    if name == "count":
+        return 1.0
+    if name == "floor_area":
+        return floor_area(f, catalogue)
+    if name == "land_area":
+        return land_area(f)
+    if name == "usable_area":
+        v = f.get("usable_area")
+        return float(v) if v is not None else floor_area(f, catalogue) * USABLE_SHARE_OF_FLOOR_AREA
+    if name == "households":
+        return households(f)
+    if name == "population":
+        return population(f)
+    v = f.get(name)
+    return float(v) if v is not None else 0.0
+
+
+# --- the walking part, cached between runs ----------------------------------------------------
+
+@dataclass
+class _WalkState:
+    graph: object | None = None  # network.WalkGraph, None = no walking network (straight-line fallback)
+    homes: object | None = None  # network.AccessPoints of the homes
+    home_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    # facility type -> (distance per home (inf = none within the limit), nearest fid per home, layer)
+    by_type: dict[str, tuple[np.ndarray, np.ndarray, str]] = field(default_factory=dict)
+
+
+class Validator:
+    """Evaluates the enabled rule packs over snapshots of one plan, keeping walking distances cached."""
+
+    def __init__(self, packs: Sequence[Pack] | None = None, catalogue: Catalogue | None = None,
+                 search_limit_m: float = SEARCH_LIMIT_M):
+        self.catalogue = catalogue or load_catalogue()
+        self.packs = list(packs) if packs is not None else load_packs()
+        self.search_limit_m = search_limit_m
+        self._walk = _WalkState()
+        self._last: Snapshot | None = None
+
+    # --- public ---------------------------------------------------------------------------------
+    def rules(self, snapshot: Snapshot) -> list[Rule]:
+        enabled = set(snapshot.rule_packs)
+        return [r for p in self.packs if p.id in enabled for r in p.rules]
+
+    def full(self, snapshot: Snapshot) -> Results:
+        self._walk = _WalkState()
+        self._build_graph(snapshot)
+        self._build_homes(snapshot)
+        for t in self._walk_types(snapshot):
+            self._distances_for(snapshot, t)
+        self._last = snapshot
+        return self._evaluate(snapshot)
+
+    def update(self, snapshot: Snapshot, changes: ChangeSet) -> Results:
+        """Re-validate after ``changes`` (since the previous run): only what they touch is recomputed."""
+        if self._last is None or self._last.scenario != snapshot.scenario or \
+                self._last.community_kind != snapshot.community_kind or self._walk.homes is None:
+            return self.full(snapshot)
+        layers = changes.layers()
+        if "walk_network" in layers:
+            return self.full(snapshot)  # the graph itself changed
+        if "entrances" in layers or "residential" in layers or "planning_units" in layers:
+            # Access points of homes (and maybe facilities) moved: recompute every type's distances.
+            self._build_homes(snapshot)
+            self._walk.by_type.clear()
+        else:
+            for t in self._touched_types(self._last, snapshot, changes):
+                self._walk.by_type.pop(t, None)
+        for t in self._walk_types(snapshot):
+            if t not in self._walk.by_type:
+                self._distances_for(snapshot, t)
+        for t in list(self._walk.by_type):
+            if t not in self._walk_types(snapshot):
+                del self._walk.by_type[t]
+        self._last = snapshot
+        return self._evaluate(snapshot)
+
+    def reachable(self, snapshot: Snapshot, layer: str, fid: int, limit_m: float) -> list[BaseGeometry]:
+        """The walking network reachable within ``limit_m`` from one facility (for the map overlay)."""
+        graph = self._walk.graph if self._last is not None else None
+        if graph is None:
+            return []
+        f = snapshot.feature(layer, fid)
+        sources = network.access_points({fid: f.geometry}, self._entrances_of(snapshot, layer), graph)
+        return graph.reachable_edges(sources, limit_m)
+
+    # --- walking distances ----------------------------------------------------------------------
+    def _walk_rules(self, snapshot: Snapshot) -> list[Rule]:
+        return [r for r in self.rules(snapshot) if r.kind == "walk_coverage"]
+
+    def _walk_types(self, snapshot: Snapshot) -> set[str]:
+        """Types with a distance per home: those the walking rules name, and every type in the plan
+        (the --detail report lists the nearest of each)."""
+        types = {t for r in self._walk_rules(snapshot) for t in r.params.get("facility_types", ())}
+        types |= {f.get("type") for f in snapshot.features("facilities") if f.get("type")}
+        types |= {f.get("type") for f in snapshot.features("stops") if f.get("type")}
+        return types
+
+    @staticmethod
+    def _touched_types(old: Snapshot, new: Snapshot, changes: ChangeSet) -> set[str]:
+        types = set()
+        for layer in ("facilities", "stops"):
+            for fid in changes.touched(layer):
+                for snap in (old, new):
+                    f = snap.layers[layer].get(fid)
+                    if f is not None and f.get("type"):
+                        types.add(f["type"])
+        return types
+
+    def _build_graph(self, snapshot: Snapshot) -> None:
+        feats = snapshot.features("walk_network")
+        graph = network.WalkGraph.from_features(feats) if feats else None
+        self._walk.graph = graph if graph is not None and graph.n_edges > 0 else None
+
+    @staticmethod
+    def _entrances_of(snapshot: Snapshot, layer: str) -> list[tuple[int, BaseGeometry, bool]]:
+        return [(e["feature"], e.geometry, bool(e.get("open", True))) for e in snapshot.features("entrances")
+                if e.get("layer") == layer and e.get("feature") is not None]
+
+    def _homes(self, snapshot: Snapshot) -> list[Feature]:
+        unit = self._unit_geometry(snapshot, "community")
+        homes = snapshot.features("residential")
+        if unit is None:
+            return homes
+        inside = shapely.intersects(unit, shapely.points([h.geometry.representative_point() for h in homes])) \
+            if homes else []
+        return [h for h, ok in zip(homes, inside) if ok]
+
+    def _build_homes(self, snapshot: Snapshot) -> None:
+        homes = self._homes(snapshot)
+        self._walk.home_ids = np.array([h.fid for h in homes], dtype=np.int64)
+        footprints = {h.fid: h.geometry for h in homes}
+        self._walk.homes = self._access(footprints, self._entrances_of(snapshot, "residential"))
+
+    def _access(self, footprints, entrances):
+        return network.access_points(footprints, entrances, self._walk.graph)
+
+    def _distances_for(self, snapshot: Snapshot, facility_type: str) -> None:
+        layer = "stops" if facility_type in STOP_LAYER_TYPES else "facilities"
+        feats = [f for f in snapshot.features(layer) if f.get("type") == facility_type]
+        n = len(self._walk.home_ids)
+        if not feats or n == 0:
+            self._walk.by_type[facility_type] = (np.full(n, np.inf), np.full(n, -1, dtype=np.int64), layer)
+            return
+        sources = self._access({f.fid: f.geometry for f in feats}, self._entrances_of(snapshot, layer))
+        if self._walk.graph is None:
+            dist, nearest = network.straight_line_nearest(sources, self._walk.homes, self.search_limit_m)
+        else:
+            dist, nearest = self._walk.graph.nearest(sources, self._walk.homes, self.search_limit_m)
+        self._walk.by_type[facility_type] = (np.asarray(dist, dtype=float), np.asarray(nearest, dtype=np.int64), layer)
+
+    # --- planning unit --------------------------------------------------------------------------
+    @staticmethod
+    def _unit_geometry(snapshot: Snapshot, kind: str) -> BaseGeometry | None:
+        units = [u.geometry for u in snapshot.features("planning_units") if (u.get("kind") or "community") == kind]
+        if not units:
+            return None
+        return units[0] if len(units) == 1 else shapely.union_all(units)
+
+    def _in_unit(self, snapshot: Snapshot, feats: list[Feature], kind: str) -> list[Feature]:
+        unit = self._unit_geometry(snapshot, kind)
+        if unit is None or not feats:
+            return feats
+        pts = shapely.points([f.geometry.representative_point() if f.geometry.geom_type != "Point" else f.geometry
+                              for f in feats])
+        return [f for f, ok in zip(feats, shapely.intersects(unit, pts)) if ok]
+
+    # --- evaluation -----------------------------------------------------------------------------
+    def _evaluate(self, snapshot: Snapshot) -> Results:
+        homes_ids = self._walk.home_ids
+        home_feats = [snapshot.feature("residential", int(h)) for h in homes_ids]
+        hh = {int(f.fid): households(f) for f in home_feats}
+        ctx = _Context(self, snapshot, hh)
+        findings = []
+        for pack in self.packs:
+            if pack.id not in snapshot.rule_packs:
+                continue
+            for rule in pack.rules:
+                findings.append(ctx.evaluate(rule, pack))
+        nearest = {}
+        for i, fid in enumerate(homes_ids.tolist()):
+            row = {}
+            for t, (dist, near, layer) in self._walk.by_type.items():
+                d = float(dist[i])
+                row[t] = Nearest(int(near[i]) if math.isfinite(d) else None, layer,
+                                 round(d, 2) if math.isfinite(d) else None)
+            nearest[fid] = row
+        return Results(snapshot.scenario, findings, nearest, hh, approximate=self._walk.graph is None,
+                       search_limit_m=self.search_limit_m, version=snapshot.version)
+
+
+class _Context:
+    """One evaluation pass: the rule kinds as methods over the snapshot and the cached distances."""
+
+    def __init__(self, validator: Validator, snapshot: Snapshot, hh: dict[int, float]):
+        self.v = validator
+        self.s = snapshot
+        self.hh = hh
+        self.cat = validator.catalogue
+        self._facilities_in_unit: dict[str, list[Feature]] = {}
+
+    def facilities(self, unit_kind: str, types: Iterable[str] | None = None) -> list[Feature]:
+        if unit_kind not in self._facilities_in_unit:
+            feats = self.s.features("facilities") + self.s.features("stops")
+            self._facilities_in_unit[unit_kind] = self.v._in_unit(self.s, feats, unit_kind)
+        feats = self._facilities_in_unit[unit_kind]
+        if types is None:
+            return feats
+        types = set(types)
+        return [f for f in feats if f.get("type") in types]
+
+    def type_names(self, types, zh: bool) -> str:
+        names = [(self.cat[t].name_zh if zh else self.cat[t].name_en) if t in self.cat else t for t in types]
+        return ("、" if zh else ", ").join(names)
+
+    def evaluate(self, rule: Rule, pack: Pack) -> Finding:
+        spec = rule.for_kind(self.s.community_kind)
+        base = dict(rule=rule.id, pack=pack.id, kind=rule.kind, severity=rule.severity, unit=rule.unit,
+                    citation=dict(rule.citation), name_zh=rule.name_zh, name_en=rule.name_en,
+                    facility_types=tuple(sorted(rule.facility_types())))
+        if spec is None:
+            kind_zh = "新建社区" if self.s.community_kind == "new_build" else "既有社区"
+            return Finding(**base, status="n/a", measured=None, threshold=None, features=(),
+                           message_zh=f"{rule.name_zh}：不适用于{kind_zh}",
+                           message_en=f"{rule.name_en}: does not apply to {self.s.community_kind.replace('_', '-')} communities")
+        params, threshold = spec
+        for key in list(threshold) + list(params):
+            if (rule.id, key) in self.s.overrides:  # a district's own threshold (design.md §3)
+                (threshold if key in ("min", "max") else params)[key] = self.s.overrides[(rule.id, key)]
+        return getattr(self, rule.kind)(rule, params, threshold, base, pack)
+
+    def _verdict(self, rule: Rule, ok: bool) -> str:
+        if ok:
+            return "pass"
+        return "fail" if rule.severity == "required" else "warn"
+
+    def _finding(self, rule, base, ok, measured, threshold, features, detail_zh="", detail_en="", **extra):
+        lo, hi = threshold.get("min"), threshold.get("max")
+        status = self._verdict(rule, ok) if measured is not None else "n/a"
+        want_zh, want_en = _bounds_text(lo, hi, rule.unit, True), _bounds_text(lo, hi, rule.unit, False)
+        u_zh = UNITS_ZH.get(rule.unit, rule.unit)
+        if measured is None:
+            msg_zh, msg_en = f"{rule.name_zh}：{detail_zh or '无可测对象'}", f"{rule.name_en}: {detail_en or 'nothing to measure'}"
+        else:
+            verdict_zh = "达标" if ok else "未达标"
+            verdict_en = "meets" if ok else "falls short of"
+            msg_zh = f"{rule.name_zh}：{detail_zh}实测 {_fmt(measured)} {u_zh}，要求 {want_zh}，{verdict_zh}"
+            msg_en = f"{rule.name_en}: {detail_en}measured {_fmt(measured)} {rule.unit}, {verdict_en} {want_en}"
+        return Finding(**base, status=status, measured=None if measured is None else round(float(measured), 3),
+                       threshold=lo if lo is not None else hi, threshold_max=hi if lo is not None else None,
+                       features=tuple(features), message_zh=msg_zh, message_en=msg_en, **extra)
+
+    # presence: at least N facilities of the types in the unit
+    def presence(self, rule, params, threshold, base, pack):
+        feats = self.facilities(rule.unit_kind, params["types"])
+        lo = threshold.get("min", params.get("min_count", 1))
+        names_zh, names_en = self.type_names(params["types"], True), self.type_names(params["types"], False)
+        return self._finding(rule, base, len(feats) >= lo, len(feats), {"min": lo, "max": threshold.get("max")},
+                             [(f.layer, f.fid) for f in feats], f"{names_zh} ", f"{names_en} ")
+
+    # facility_area: each facility of a type against its floor/land area minimum (with alternatives)
+    def facility_area(self, rule, params, threshold, base, pack):
+        t, m = params["facility_type"], params["measure"]
+        lo, hi = threshold.get("min"), threshold.get("max")
+        feats = self.facilities(rule.unit_kind, [t])
+        values = [(f, measure(f, m, self.cat)) for f in feats]
+        short = [(f.layer, f.fid) for f, v in values if not _met(v, lo, hi)]
+        if params.get("require") == "any" and len(short) < len(values):
+            # "至少一片/一个 … 不小于": one facility of that size suffices; report the best one.
+            best = max(v for _, v in values) if lo is not None else min(v for _, v in values)
+            ok_feats = [(f.layer, f.fid) for f, v in values if _met(v, lo, hi)]
+            return self._finding(rule, base, True, best, threshold, ok_feats)
+        if values and not short:
+            worst = min(v for _, v in values) if lo is not None else max(v for _, v in values)
+            return self._finding(rule, base, True, worst, threshold, [(f.layer, f.fid) for f, _ in values])
+        for alt in params.get("alternatives", ()):
+            alt_feats = [f for f in self.facilities(rule.unit_kind, alt["types"])
+                         if _met(measure(f, m, self.cat), alt.get("min"), alt.get("max"))]
+            n = len(alt_feats)
+            if n >= alt.get("min_count", 1) and (alt.get("max_count") is None or n >= alt.get("min_count", 1)):
+                names_zh = self.type_names(alt["types"], True)
+                names_en = self.type_names(alt["types"], False)
+                return Finding(**base, status="pass", measured=float(n), threshold=None,
+                               features=tuple((f.layer, f.fid) for f in alt_feats),
+                               message_zh=f"{rule.name_zh}：以 {n} 处{names_zh}"
+                                          f"（{_bounds_text(alt.get('min'), alt.get('max'), rule.unit, True)}）替代，达标",
+                               message_en=f"{rule.name_en}: met by {n} {names_en} "
+                                          f"({_bounds_text(alt.get('min'), alt.get('max'), rule.unit, False)}) instead")
+        if not values:
+            return self._finding(rule, base, False, None, threshold, [],
+                                 f"规划中没有{self.type_names([t], True)}", f"the plan has no {self.type_names([t], False)}")
+        worst = min(v for _, v in values) if lo is not None else max(v for _, v in values)
+        n_zh = f"{len(short)}/{len(values)} 处不足，" if len(values) > 1 else ""
+        n_en = f"{len(short)} of {len(values)} below; " if len(values) > 1 else ""
+        return self._finding(rule, base, False, worst, threshold, short, n_zh, n_en)
+
+    def homes_in(self, unit_kind: str) -> list[Feature]:
+        key = "homes:" + unit_kind
+        if key not in self._facilities_in_unit:
+            self._facilities_in_unit[key] = self.v._in_unit(self.s, self.s.features("residential"), unit_kind)
+        return self._facilities_in_unit[key]
+
+    def _sum(self, side: dict, unit_kind: str) -> float:
+        layer = side.get("layer", "facilities" if "types" in side else "residential")
+        if layer == "unit":
+            unit = self.v._unit_geometry(self.s, unit_kind)
+            if unit is None:
+                return 0.0
+            if side["measure"] == "land_area":
+                return float(unit.area)
+            return float(sum(measure(f, side["measure"], self.cat) for f in self.homes_in(unit_kind)))
+        feats = self.homes_in(unit_kind) if layer == "residential" else self.facilities(unit_kind, side.get("types"))
+        return float(sum(measure(f, side["measure"], self.cat) for f in feats))
+
+    # ratio: scale × Σ numerator / Σ denominator over the unit
+    def ratio(self, rule, params, threshold, base, pack):
+        num = self._sum(params["numerator"], rule.unit_kind)
+        den = self._sum(params["denominator"], rule.unit_kind)
+        if den <= 0:
+            return self._finding(rule, base, False, None, threshold, [], "分母为零（没有住户或面积）",
+                                 "the base is zero (no households or area)")
+        value = params.get("scale", 1) * num / den
+        types = params["numerator"].get("types")
+        feats = [(f.layer, f.fid) for f in self.facilities(rule.unit_kind, types)] if types else []
+        return self._finding(rule, base, _met(value, threshold.get("min"), threshold.get("max")), value, threshold,
+                             feats, f"{_fmt(num)} / {_fmt(den)}，", f"{_fmt(num)} / {_fmt(den)}; ")
+
+    # walk_coverage: share of households within the walking limit of the nearest facility of the types
+    def walk_coverage(self, rule, params, threshold, base, pack):
+        if "limit_m" in params:
+            limit = float(params["limit_m"])
+            how_zh, how_en = f"步行 {_fmt(limit)} 米内", f"within {_fmt(limit)} m walk"
+        else:
+            profile = params.get("profile", "adult")
+            speed = self.s.speed_profiles.get(profile, 4.0)
+            limit = float(params["limit_min"]) / 60.0 * speed * 1000.0
+            prof_zh = {"adult": "成人", "elderly": "老年人", "child": "儿童"}.get(profile, profile)
+            how_zh = f"{prof_zh}步行 {_fmt(params['limit_min'])} 分钟（{speed:g} km/h ≈ {_fmt(limit)} 米）内"
+            how_en = f"within a {_fmt(params['limit_min'])}-min {profile} walk ({speed:g} km/h ≈ {_fmt(limit)} m)"
+        ids = self.v._walk.home_ids
+        base = {**base, "approximate": self.v._walk.graph is None, "limit_m": limit}
+        if len(ids) == 0:
+            return self._finding(rule, base, False, None, threshold, [], "没有住宅", "there are no homes")
+        best = np.full(len(ids), np.inf)
+        for t in params["facility_types"]:
+            got = self.v._walk.by_type.get(t)
+            if got is not None:
+                best = np.minimum(best, got[0])
+        weights = np.array([self.hh[int(h)] for h in ids.tolist()])
+        if weights.sum() <= 0:
+            weights = np.ones(len(ids))
+        inside = best <= limit + 1e-9
+        share = 100.0 * float(weights[inside].sum()) / float(weights.sum())
+        outside = [("residential", int(h)) for h in ids[~inside].tolist()]
+        names_zh = self.type_names(params["facility_types"], True)
+        names_en = self.type_names(params["facility_types"], False)
+        approx_zh = "（直线距离×1.3 估算）" if base["approximate"] else ""
+        approx_en = " (approximate: straight line × 1.3)" if base["approximate"] else ""
+        lo = threshold.get("min", 100.0)
+        return self._finding(rule, base, share >= lo - 1e-9, share, {"min": lo},
+                             outside, f"{how_zh}可达{names_zh}的住户比例{approx_zh} ",
+                             f"households {how_en} of {names_en}{approx_en}: ")
+
+    # scale: population / households / area / radius of the planning unit within a band
+    def scale(self, rule, params, threshold, base, pack):
+        m = params["measure"]
+        unit = self.v._unit_geometry(self.s, rule.unit_kind)
+        units = [u for u in self.s.features("planning_units") if (u.get("kind") or "community") == rule.unit_kind]
+        if unit is None:  # the scale of a tier is only meaningful for a unit drawn as that tier
+            value = None
+        elif m in ("population", "households"):
+            override = [u.get(m) for u in units if u.get(m) is not None]
+            homes = self.v._in_unit(self.s, self.s.features("residential"), rule.unit_kind)
+            value = float(sum(override)) if override else float(sum(measure(h, m, self.cat) for h in homes))
+        elif m == "area_ha":
+            value = unit.area / 10_000
+        else:  # radius_m: the radius of the circle of equal area
+            value = math.sqrt(unit.area / math.pi)
+        if value is None:
+            tier = {"block": "居住街坊", "5min": "五分钟生活圈", "10min": "十分钟生活圈", "15min": "十五分钟生活圈",
+                    "community": "社区"}.get(rule.unit_kind, rule.unit_kind)
+            return self._finding(rule, base, False, None, threshold, [], f"未绘制{tier}规划单元",
+                                 f"no {rule.unit_kind} planning unit is drawn")
+        ok = _met(value, threshold.get("min"), threshold.get("max"))
+        return self._finding(rule, base, ok, value, threshold, [(u.layer, u.fid) for u in units])
+
+    # manual: a checklist item the planner answers (yes / no / n/a)
+    def manual(self, rule, params, threshold, base, pack):
+        answer = (self.s.manual_answers.get(rule.id) or "").strip().lower()
+        if answer in ("yes", "y", "是", "pass"):
+            status = "pass"
+        elif answer in ("no", "n", "否", "fail"):
+            status = self._verdict(rule, False)
+        elif answer in ("n/a", "na", "不适用"):
+            status = "n/a"
+        else:
+            status = "manual"
+        said_zh = {"pass": "：已确认达标", "manual": "：待核查（人工）", "n/a": "：不适用"}.get(status, "：未达标")
+        said_en = {"pass": ": confirmed", "manual": ": to be checked by hand", "n/a": ": not applicable"}.get(
+            status, ": not met")
+        return Finding(**base, status=status, measured=None, threshold=None, features=(),
+                       message_zh=f"{rule.name_zh}{said_zh}——{params['question_zh']}",
+                       message_en=f"{rule.name_en}{said_en} — {params['question_en']}")
+
+
+def validate(snapshot: Snapshot, packs: Sequence[Pack] | None = None, catalogue: Catalogue | None = None) -> Results:
+    """One full validation (the CLI and tests)."""
+    return Validator(packs, catalogue).full(snapshot)
