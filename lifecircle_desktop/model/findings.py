@@ -1,7 +1,11 @@
 """What validation says: Findings, per-home nearest facilities, and coverage curves (design.md §3)."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
 
 STATUSES = ("pass", "fail", "warn", "manual", "n/a")
 
@@ -56,11 +60,17 @@ class Nearest:
 
 @dataclass
 class Results:
-    """The output of one validation run."""
+    """The output of one validation run.
+
+    Walking distances are kept as arrays (one per facility type, aligned with ``home_ids``);
+    ``nearest`` turns them into per-home records only when asked (the CLI's --detail), so the live
+    loop never pays for ~10^5 small objects.
+    """
     scenario: str
     findings: list[Finding]
-    # fid of each home -> facility type -> Nearest
-    nearest: dict[int, dict[str, Nearest]] = field(default_factory=dict)
+    home_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    # facility type -> (distance per home, inf = none within the limit; nearest fid per home; layer)
+    distances: dict[str, tuple[np.ndarray, np.ndarray, str]] = field(default_factory=dict)
     households: dict[int, float] = field(default_factory=dict)
     approximate: bool = False
     search_limit_m: float = 2000.0
@@ -73,14 +83,23 @@ class Results:
         out["required_failed"] = sum(1 for f in self.findings if f.status == "fail" and f.severity == "required")
         return out
 
+    @cached_property
+    def nearest(self) -> dict[int, dict[str, Nearest]]:
+        """fid of each home -> facility type -> Nearest."""
+        out: dict[int, dict[str, Nearest]] = {int(h): {} for h in self.home_ids.tolist()}
+        for t, (dist, near, layer) in self.distances.items():
+            for h, d, n in zip(self.home_ids.tolist(), dist.tolist(), near.tolist()):
+                finite = math.isfinite(d)
+                out[h][t] = Nearest(int(n) if finite else None, layer, round(d, 2) if finite else None)
+        return out
+
     def share_within(self, facility_type: str, distances_m) -> list[float]:
         """Share (%) of households whose nearest ``facility_type`` is within each distance d — the
         coverage curve of the chart."""
-        total = sum(self.households.values()) or 0.0
-        pairs = [(n[facility_type].distance_m, self.households.get(h, 0.0)) for h, n in self.nearest.items()
-                 if facility_type in n]
-        out = []
-        for d in distances_m:
-            within = sum(w for dist, w in pairs if dist is not None and dist <= d)
-            out.append(100.0 * within / total if total else 0.0)
-        return out
+        got = self.distances.get(facility_type)
+        weights = np.array([self.households.get(int(h), 0.0) for h in self.home_ids.tolist()])
+        total = float(weights.sum())
+        if got is None or total <= 0:
+            return [0.0 for _ in distances_m]
+        dist = got[0]
+        return [100.0 * float(weights[dist <= d].sum()) / total for d in distances_m]

@@ -73,9 +73,6 @@ class Snaps:
         """``n`` points that are not on any network."""
         return cls(np.full(n, -1, np.int64), np.full(n, np.nan), np.full((n, 2), np.nan), np.full(n, np.inf))
 
-    def take(self, index) -> "Snaps":
-        return Snaps(self.edge[index], self.along[index], self.point[index], self.connector[index])
-
 
 @dataclass(frozen=True, eq=False)
 class AccessPoints:
@@ -199,7 +196,8 @@ class WalkGraph:
         keep = np.ones(len(rows), dtype=bool)
         keep[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
         rows, cols, w = rows[keep], cols[keep], w[keep]
-        self._indptr = np.zeros(n + 1, dtype=np.int64)
+        # int32 throughout: what scipy.sparse.csgraph works in, so no per-call conversion.
+        self._indptr = np.zeros(n + 1, dtype=np.int32)
         np.cumsum(np.bincount(rows, minlength=n), out=self._indptr[1:])
         self._indices = cols.astype(np.int32)
         self._data = w
@@ -289,8 +287,9 @@ class WalkGraph:
         """Walking distance from each target owner to its nearest source owner, within ``limit_m``.
 
         Typically sources are the facilities of one type and targets the homes. One multi-source
-        Dijkstra from all sources at once (``min_only``), stopped at the limit. Owners with no
-        snapped access point are unreachable (inf, -1).
+        Dijkstra from all sources at once (``min_only``), stopped at the limit; each owner takes
+        its best access point. Owners with no snapped access point are unreachable (inf, -1).
+        A query never changes the graph: build it once, query it after every edit.
         """
         dist, src = self._dijkstra(sources, limit_m)
         rows = np.flatnonzero(targets.snaps.snapped)
@@ -321,7 +320,7 @@ class WalkGraph:
         du, dv = dist[self.u], dist[self.v]
         ru = np.where(np.isfinite(du), np.clip(limit_m - du, 0.0, L), 0.0)
         rv = np.where(np.isfinite(dv), np.clip(limit_m - dv, 0.0, L), 0.0)
-        whole = ru + rv >= L
+        whole = (ru + rv >= L) & (np.isfinite(du) | np.isfinite(dv))
         # Intervals [a, b] along an edge, measured from u: from each reached end, and around each
         # source access point on the edge itself (reachable before either end is).
         ok = sources.snaps.snapped
@@ -386,14 +385,15 @@ class WalkGraph:
         t = sources.snaps.along[ok]
         c = sources.snaps.connector[ok]
         owner = sources.index[ok]
-        # One virtual node per source owner, one-way edges to both ends of each access point's
-        # edge: appended as extra rows after the cached base rows, so the base is never copied
-        # into a new structure or rebuilt (only concatenated).
+        # One virtual node per source owner, with one-way edges to both ends of each of its access
+        # points' edges, appended as extra rows below the cached base rows: per call only these
+        # rows are built (the base arrays are just concatenated, ~0.1 ms at 10^5 edges).
         rows = np.concatenate([owner, owner])
         cols = np.concatenate([self.u[e], self.v[e]])
         w = np.concatenate([c + t, c + (self.length[e] - t)])
         order = np.argsort(rows, kind="stable")
-        indptr = np.concatenate([self._indptr, self._indptr[-1] + np.cumsum(np.bincount(rows, minlength=n_src))])
+        extra = self._indptr[-1] + np.cumsum(np.bincount(rows, minlength=n_src))
+        indptr = np.concatenate([self._indptr, extra.astype(np.int32)])
         matrix = csr_matrix((np.concatenate([self._data, w[order]]),
                              np.concatenate([self._indices, cols[order].astype(np.int32)]), indptr),
                             shape=(n + n_src, n + n_src))
@@ -670,6 +670,7 @@ def access_points(footprints: Mapping[int, object], entrances: Iterable = (), gr
     changes coverage). An owner without entrances is reached at the point of its footprint
     nearest to the network (0 connector if it touches a path); a point is its own access point.
     Without a graph, that point is the footprint's centroid (for ``straight_line_nearest``).
+    The result's ``owners`` are the keys of ``footprints``, in their order.
     """
     fids = np.fromiter(footprints.keys(), dtype=np.int64, count=len(footprints))
     geoms = np.empty(len(fids), dtype=object)

@@ -40,6 +40,9 @@ class Feature:
     geometry: BaseGeometry
     attributes: Mapping[str, object]
     scenario: str | None = "base"
+    # Values derived from this (immutable) feature, e.g. its floor area for the validator: an edit
+    # makes a new Feature, so a memo never outlives what it was computed from.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __getitem__(self, name):
         return self.attributes[name]

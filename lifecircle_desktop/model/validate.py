@@ -9,6 +9,7 @@ No Qt, no database: a Snapshot in, Results out (style.md §3).
 from __future__ import annotations
 
 import math
+from itertools import repeat
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -91,6 +92,14 @@ def population(f: Feature) -> float:
 
 
 def measure(f: Feature, name: str, catalogue: Catalogue) -> float:
+    """A feature's measure, memoised on the (immutable) feature: re-validation reuses it."""
+    value = f.memo.get(name)
+    if value is None:
+        value = f.memo[name] = _measure(f, name, catalogue)
+    return value
+
+
+def _measure(f: Feature, name: str, catalogue: Catalogue) -> float:
     if name == "count":
         return 1.0
     if name == "floor_area":
@@ -159,12 +168,11 @@ class Validator:
         else:
             for t in self._touched_types(self._last, snapshot, changes):
                 self._walk.by_type.pop(t, None)
-        for t in self._walk_types(snapshot):
-            if t not in self._walk.by_type:
-                self._distances_for(snapshot, t)
-        for t in list(self._walk.by_type):
-            if t not in self._walk_types(snapshot):
-                del self._walk.by_type[t]
+        wanted = self._walk_types(snapshot)
+        for t in wanted - set(self._walk.by_type):
+            self._distances_for(snapshot, t)
+        for t in set(self._walk.by_type) - wanted:
+            del self._walk.by_type[t]
         self._last = snapshot
         return self._evaluate(snapshot)
 
@@ -185,8 +193,9 @@ class Validator:
         """Types with a distance per home: those the walking rules name, and every type in the plan
         (the --detail report lists the nearest of each)."""
         types = {t for r in self._walk_rules(snapshot) for t in r.params.get("facility_types", ())}
-        types |= {f.get("type") for f in snapshot.features("facilities") if f.get("type")}
-        types |= {f.get("type") for f in snapshot.features("stops") if f.get("type")}
+        for layer in ("facilities", "stops"):
+            types |= {f.attributes["type"] for f in snapshot.layers[layer].values()}
+        types.discard(None)
         return types
 
     @staticmethod
@@ -215,9 +224,7 @@ class Validator:
         homes = snapshot.features("residential")
         if unit is None:
             return homes
-        inside = shapely.intersects(unit, shapely.points([h.geometry.representative_point() for h in homes])) \
-            if homes else []
-        return [h for h, ok in zip(homes, inside) if ok]
+        return self._in_unit_geometry(unit, homes)
 
     def _build_homes(self, snapshot: Snapshot) -> None:
         homes = self._homes(snapshot)
@@ -254,9 +261,17 @@ class Validator:
         unit = self._unit_geometry(snapshot, kind)
         if unit is None or not feats:
             return feats
-        pts = shapely.points([f.geometry.representative_point() if f.geometry.geom_type != "Point" else f.geometry
-                              for f in feats])
-        return [f for f, ok in zip(feats, shapely.intersects(unit, pts)) if ok]
+        return self._in_unit_geometry(unit, feats)
+
+    @staticmethod
+    def _in_unit_geometry(unit: BaseGeometry, feats: list[Feature]) -> list[Feature]:
+        """The features lying in the unit: a point on their surface is inside (vectorised)."""
+        if not feats:
+            return feats
+        geoms = np.empty(len(feats), dtype=object)
+        geoms[:] = [f.geometry for f in feats]
+        inside = shapely.intersects(unit, shapely.point_on_surface(geoms))
+        return [f for f, ok in zip(feats, inside) if ok]
 
     # --- evaluation -----------------------------------------------------------------------------
     def _evaluate(self, snapshot: Snapshot) -> Results:
@@ -270,16 +285,9 @@ class Validator:
                 continue
             for rule in pack.rules:
                 findings.append(ctx.evaluate(rule, pack))
-        nearest = {}
-        for i, fid in enumerate(homes_ids.tolist()):
-            row = {}
-            for t, (dist, near, layer) in self._walk.by_type.items():
-                d = float(dist[i])
-                row[t] = Nearest(int(near[i]) if math.isfinite(d) else None, layer,
-                                 round(d, 2) if math.isfinite(d) else None)
-            nearest[fid] = row
-        return Results(snapshot.scenario, findings, nearest, hh, approximate=self._walk.graph is None,
-                       search_limit_m=self.search_limit_m, version=snapshot.version)
+        return Results(snapshot.scenario, findings, homes_ids.copy(), dict(self._walk.by_type), hh,
+                       approximate=self._walk.graph is None, search_limit_m=self.search_limit_m,
+                       version=snapshot.version)
 
 
 class _Context:
@@ -290,17 +298,29 @@ class _Context:
         self.s = snapshot
         self.hh = hh
         self.cat = validator.catalogue
-        self._facilities_in_unit: dict[str, list[Feature]] = {}
+        self._facilities_in_unit: dict[str | None, dict] = {}
+        ids = validator._walk.home_ids
+        self.weights = np.array([hh[int(h)] for h in ids.tolist()], dtype=float)
+        if self.weights.sum() <= 0:
+            self.weights = np.ones(len(ids))
+        self._homes_in: dict[str, list[Feature]] = {}
+        self._units: dict[str, BaseGeometry | None] = {}
+        self._sums: dict[tuple, float] = {}
 
     def facilities(self, unit_kind: str, types: Iterable[str] | None = None) -> list[Feature]:
-        if unit_kind not in self._facilities_in_unit:
+        """Facilities and stops in the unit of ``unit_kind``, of ``types`` (indexed once per run)."""
+        unit = self.unit(unit_kind)
+        key = None if unit is None else unit_kind  # every kind with no unit drawn: the whole plan
+        if key not in self._facilities_in_unit:
             feats = self.s.features("facilities") + self.s.features("stops")
-            self._facilities_in_unit[unit_kind] = self.v._in_unit(self.s, feats, unit_kind)
-        feats = self._facilities_in_unit[unit_kind]
+            by_type: dict[str | None, list[Feature]] = {}
+            for f in (feats if unit is None else self.v._in_unit_geometry(unit, feats)):
+                by_type.setdefault(f.attributes["type"], []).append(f)
+            self._facilities_in_unit[key] = by_type
+        by_type = self._facilities_in_unit[key]
         if types is None:
-            return feats
-        types = set(types)
-        return [f for f in feats if f.get("type") in types]
+            return [f for feats in by_type.values() for f in feats]
+        return [f for t in dict.fromkeys(types) for f in by_type.get(t, ())]
 
     def type_names(self, types, zh: bool) -> str:
         names = [(self.cat[t].name_zh if zh else self.cat[t].name_en) if t in self.cat else t for t in types]
@@ -347,9 +367,18 @@ class _Context:
     def presence(self, rule, params, threshold, base, pack):
         feats = self.facilities(rule.unit_kind, params["types"])
         lo = threshold.get("min", params.get("min_count", 1))
+        hi = threshold.get("max")
+        n = len(feats)
+        ok = _met(n, lo, hi)
         names_zh, names_en = self.type_names(params["types"], True), self.type_names(params["types"], False)
-        return self._finding(rule, base, len(feats) >= lo, len(feats), {"min": lo, "max": threshold.get("max")},
-                             [(f.layer, f.fid) for f in feats], f"{names_zh} ", f"{names_en} ")
+        want_zh = f"至少 {_fmt(lo)} 处" if hi is None else f"{_fmt(lo)}–{_fmt(hi)} 处"
+        want_en = f"at least {_fmt(lo)}" if hi is None else f"{_fmt(lo)}–{_fmt(hi)}"
+        status = self._verdict(rule, ok)
+        return Finding(**base, status=status, measured=float(n), threshold=lo, threshold_max=hi,
+                       features=tuple((f.layer, f.fid) for f in feats),
+                       message_zh=f"{rule.name_zh}：{names_zh} {n} 处，要求{want_zh}，{'达标' if ok else '未达标'}",
+                       message_en=f"{rule.name_en}: {n} {names_en} found, {want_en} required"
+                                  f"{'' if ok else ' — not met'}")
 
     # facility_area: each facility of a type against its floor/land area minimum (with alternatives)
     def facility_area(self, rule, params, threshold, base, pack):
@@ -387,13 +416,23 @@ class _Context:
         n_en = f"{len(short)} of {len(values)} below; " if len(values) > 1 else ""
         return self._finding(rule, base, False, worst, threshold, short, n_zh, n_en)
 
+    def unit(self, unit_kind: str) -> BaseGeometry | None:
+        if unit_kind not in self._units:
+            self._units[unit_kind] = self.v._unit_geometry(self.s, unit_kind)
+        return self._units[unit_kind]
+
     def homes_in(self, unit_kind: str) -> list[Feature]:
-        key = "homes:" + unit_kind
-        if key not in self._facilities_in_unit:
-            self._facilities_in_unit[key] = self.v._in_unit(self.s, self.s.features("residential"), unit_kind)
-        return self._facilities_in_unit[key]
+        if unit_kind not in self._homes_in:
+            self._homes_in[unit_kind] = self.v._in_unit(self.s, self.s.features("residential"), unit_kind)
+        return self._homes_in[unit_kind]
 
     def _sum(self, side: dict, unit_kind: str) -> float:
+        key = (unit_kind, side.get("layer"), side["measure"], tuple(side.get("types", ())))
+        if key not in self._sums:
+            self._sums[key] = self._sum_uncached(side, unit_kind)
+        return self._sums[key]
+
+    def _sum_uncached(self, side: dict, unit_kind: str) -> float:
         layer = side.get("layer", "facilities" if "types" in side else "residential")
         if layer == "unit":
             unit = self.v._unit_geometry(self.s, unit_kind)
@@ -439,12 +478,10 @@ class _Context:
             got = self.v._walk.by_type.get(t)
             if got is not None:
                 best = np.minimum(best, got[0])
-        weights = np.array([self.hh[int(h)] for h in ids.tolist()])
-        if weights.sum() <= 0:
-            weights = np.ones(len(ids))
+        weights = self.weights
         inside = best <= limit + 1e-9
         share = 100.0 * float(weights[inside].sum()) / float(weights.sum())
-        outside = [("residential", int(h)) for h in ids[~inside].tolist()]
+        outside = tuple(zip(repeat("residential"), ids[~inside].tolist()))
         names_zh = self.type_names(params["facility_types"], True)
         names_en = self.type_names(params["facility_types"], False)
         approx_zh = "（直线距离×1.3 估算）" if base["approximate"] else ""

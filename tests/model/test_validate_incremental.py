@@ -52,7 +52,7 @@ def _edit(plan, kind, seed, dx, dy):
     gate = _pick(plan, "entrances", seed)
     if kind == "gate" and gate is not None:
         return ChangeAttributes.of(plan, "entrances", gate, open=not plan.feature("entrances", gate)["open"])
-    return AddFeature("walk_network", LineString([(200 + dx, 200 + dy), (200 - dy, 200 + dx)]), {"class": "path"})
+    return AddFeature("walk_network", LineString([(200 + dx, 200 + dy), (260 + dx, 175 + dy)]), {"class": "path"})
 
 
 @settings(max_examples=25, deadline=None)
