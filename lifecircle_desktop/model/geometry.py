@@ -28,6 +28,33 @@ def to_gpkg(geom: BaseGeometry, srs_id: int) -> bytes:
         geom, byte_order=1, flavor="iso")
 
 
+def to_gpkg_many(geoms: np.ndarray, srs_id: int) -> list[bytes]:
+    """Vectorised to_gpkg for non-empty geometries (imports)."""
+    wkbs = shapely.to_wkb(geoms, byte_order=1, flavor="iso")
+    b = shapely.bounds(geoms)
+    pack = _HEADER.pack
+    return [pack(b"GP", 0, _FLAGS_LE_XY_ENVELOPE, srs_id, x0, x1, y0, y1) + w
+            for (x0, y0, x1, y1), w in zip(b.tolist(), wkbs)]
+
+
+def check_many(kind: str, geoms: np.ndarray) -> np.ndarray:
+    """True where a geometry may be stored — the array form of CHECKS (per-feature messages come
+    from CHECKS for the ones that fail)."""
+    type_id = {"POLYGON": 3, "POINT": 0, "LINESTRING": 1}.get(kind)
+    ok = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    if type_id is not None:
+        ok &= shapely.get_type_id(geoms) == type_id
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    finite = np.isfinite(coords).all(axis=1)
+    if not finite.all():
+        ok[np.unique(index[~finite])] = False
+    if kind == "POLYGON":
+        ok &= shapely.is_valid(geoms) & (shapely.area(geoms) > 1e-9)
+    elif kind == "LINESTRING":
+        ok &= shapely.length(geoms) > 0
+    return ok
+
+
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 

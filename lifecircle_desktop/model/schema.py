@@ -7,6 +7,7 @@ single source of truth for the store (SQL column types), the model (Python types
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 SCHEMA_VERSION = 2
 
@@ -37,7 +38,7 @@ class Layer:
                 return f
         raise KeyError(name)
 
-    @property
+    @cached_property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 

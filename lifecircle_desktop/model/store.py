@@ -116,6 +116,7 @@ class Store:
             # the last commits); FULL would fsync on every edit.
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache: imports write 10^5 rows
             store = cls(path, conn)
             store._migrate()
         except sqlite3.DatabaseError as e:
