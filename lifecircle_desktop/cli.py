@@ -26,7 +26,7 @@ def lonlat_arg(text: str) -> tuple[float, float]:
 
 
 # Each module of lifecircle_desktop/commands has register(subparsers); its functions return the exit code.
-COMMAND_MODULES = ("basic", "validate",)
+COMMAND_MODULES = ("basic", "validate", "importing",)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except PlanError as e:
         print(f"lifecircle: {e.message(language())}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `lifecircle validate … | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("lifecircle: interrupted", file=sys.stderr)
         return 2

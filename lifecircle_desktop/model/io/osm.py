@@ -1,0 +1,847 @@
+"""Importing OpenStreetMap data (.osm XML, .osm.pbf) into a plan (design.md §2, §4, §9).
+
+What goes where (docs/import.md says it for planners, in Chinese and English):
+
+- ``walk_network``: every way a pedestrian may use — osmnx 2.x's ``walk`` filter, so that the
+  benchmark peer (osmnx ``graph_from_xml``) sees the same ways. One feature per way, never split;
+  ``node_ids`` keeps the OSM node id of every vertex, which is where the walking graph's topology
+  comes from.
+- ``residential`` (homes, estimated): residential compounds (``landuse=residential``, 小区) and
+  residential buildings outside any compound. A compound's households are the sum of the
+  residential buildings mapped inside it (those buildings then stay on the base map, so nothing
+  is counted twice); a compound with no building mapped is estimated from its area and a default
+  floor-area ratio. See ``Estimates`` for the numbers and their reasons.
+- ``facilities`` and ``stops``: objects whose tags match a catalogue type (``osm_rules``, the most
+  specific rule first); point types (bus stop, metro station) become stops.
+- ``entrances``: gates and entrances, attached to the home or facility they open.
+- ``basemap_*``: other buildings, land use, water and named roads, read-only.
+
+Everything is written in one transaction (design.md §2): any error or a cancel leaves the plan file
+as it was. Geometry is built with array-based shapely and projected with pyproj on numpy arrays;
+the per-feature Python work left is the plan's own bulk insert.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from .. import crs as crs_mod
+from ..catalogue import Catalogue, load_catalogue
+from ..errors import PlanError
+from . import _common
+from .osm_reader import MAX_VERTICES, OsmData, Progress, check_progress, read_osm
+
+OSM_CREDIT = "© OpenStreetMap contributors, ODbL 1.0"
+
+# --- what counts as what --------------------------------------------------------------------
+
+# osmnx 2.x `_get_network_filter("walk")`: ["highway"]["area"!~"yes"]["access"!~"private"]
+# ["highway"!~"abandoned|bus_guideway|construction|cycleway|motor|no|planned|platform|proposed|
+# raceway|razed"]["foot"!~"no"]["service"!~"private"]. Overpass `!~` is an unanchored regex
+# search, so "motor" also drops motorway and motorway_link; we match the same way.
+WALK_EXCLUDED_HIGHWAY = re.compile("abandoned|bus_guideway|construction|cycleway|motor|no|planned|platform|"
+                                   "proposed|raceway|razed")
+WALK_EXCLUDED_TAGS = (("area", re.compile("yes")), ("access", re.compile("private")),
+                      ("foot", re.compile("no")), ("service", re.compile("private")))
+
+# Buildings that are homes wherever they stand (OSM wiki, "Key:building", accommodation values).
+HOME_BUILDINGS = frozenset({"apartments", "residential", "house", "detached", "semidetached_house", "terrace",
+                            "dormitory", "bungalow"})
+# Inside a residential compound an untyped building (building=yes) is taken as a home too: the
+# Siping README's rule, and how Chinese compounds are usually mapped.
+HOME_IN_COMPOUND = frozenset({"yes"})
+GATE_BARRIERS = frozenset({"gate", "lift_gate", "swing_gate", "sliding_gate"})
+WATER_LANDUSE = frozenset({"reservoir", "basin"})
+WATER_POLYGON_WATERWAYS = frozenset({"riverbank", "dock", "boatyard"})
+WATER_LINE_NATURAL = frozenset({"coastline"})
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Defaults for estimating homes from OSM footprints (docs/import.md explains each).
+
+    households = footprint area × floors ÷ ``floor_area_per_household`` (at least 1 per building);
+    a compound without mapped buildings: area × ``compound_far`` ÷ ``floor_area_per_household``;
+    population = households × ``household_size``.
+    """
+    # Gross floor area per home, m². Shanghai's urban housing floor area is ≈ 37 m² per person
+    # (建筑面积, shared parts included) × 2.3 persons ≈ 85–90 m² gross per household.
+    floor_area_per_household: float = 90.0
+    # Persons per household: Shanghai's 2020 census gives ≈ 2.3 (Beijing is similar).
+    household_size: float = 2.3
+    # Floor-area ratio (容积率) assumed for a compound whose buildings are not mapped: typical of
+    # the 5–6-storey 新村 blocks of 1950s–1990s Shanghai, which most unmapped compounds are.
+    compound_far: float = 1.5
+    # A compound whose mapped homes cover less than this share of its area is taken as partly
+    # mapped (OSM often has a few blocks of a large 新村): its households are then the larger of
+    # the mapped buildings' sum and the area × FAR estimate. Built-out compounds cover 20–35 %.
+    mapped_coverage: float = 0.10
+    # Floors assumed when building:levels is missing, per building kind.
+    default_levels: dict = field(default_factory=lambda: {
+        "apartments": 6, "residential": 6, "dormitory": 5, "yes": 6, "terrace": 3,
+        "house": 2, "detached": 2, "semidetached_house": 2, "bungalow": 1})
+    # A facility mapped as a point, outside any building it could take, gets a square footprint
+    # of this side (m): 12 × 12 = 144 m², the size of a typical street-front shop or clinic unit.
+    poi_square_m: float = 12.0
+    # An entrance belongs to the home or facility whose outline is within this distance (m).
+    entrance_snap_m: float = 5.0
+
+
+DEFAULTS = Estimates()
+
+
+def is_walkable(tags: dict) -> bool:
+    """osmnx 2.x's ``walk`` network filter on one way's tags."""
+    hw = tags.get("highway")
+    if hw is None or WALK_EXCLUDED_HIGHWAY.search(hw):
+        return False
+    for key, pattern in WALK_EXCLUDED_TAGS:
+        value = tags.get(key)
+        if value is not None and pattern.search(value):
+            return False
+    return True
+
+
+def parse_levels(value) -> float | None:
+    """building:levels → floors ("6", "5.5", "6;7" → first number); None if unusable."""
+    if not value:
+        return None
+    m = re.search(r"\d+(?:\.\d+)?", str(value))
+    if not m:
+        return None
+    v = float(m.group(0))
+    return v if 0 < v <= 200 else None
+
+
+def _name(tags: dict) -> str:
+    return tags.get("name") or tags.get("name:zh") or tags.get("name:en") or ""
+
+
+class _Rules:
+    """Catalogue osm rules indexed by their tags: one dict look-up per tag of an object."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.rules = catalogue.osm_rules()  # most specific first
+        # key -> value (or "*") -> rule numbers; a rule is indexed under each of its conditions.
+        self.index: dict[str, dict[str, list[int]]] = {}
+        for i, (conds, _code) in enumerate(self.rules):
+            for cond in conds:
+                value = cond[1] if len(cond) > 1 else "*"
+                self.index.setdefault(cond[0], {}).setdefault(value, []).append(i)
+        self.keys = frozenset(self.index)
+
+    @staticmethod
+    def _holds(tags, cond) -> bool:
+        value = tags.get(cond[0])
+        if value is None:
+            return False
+        if len(cond) == 1 or cond[1] == "*":  # "key" or "key=*": any value but "no"
+            return value != "no"
+        return value == cond[1]
+
+    def match(self, tags: dict) -> str | None:
+        best = None
+        for k in self.keys.intersection(tags):
+            by_value = self.index[k]
+            for i in (*by_value.get(tags[k], ()), *by_value.get("*", ())):
+                if (best is None or i < best) and all(self._holds(tags, c) for c in self.rules[i][0]):
+                    best = i
+        return None if best is None else self.rules[best][1]
+
+    def is_point(self, code: str) -> bool:
+        return self.catalogue[code].geometry == "point"
+
+
+# --- the build: OsmData -> rows per layer -----------------------------------------------------
+class OsmBuild:
+    """Turn ``OsmData`` into rows (geometry, attributes) per layer, in plan CRS ``epsg``."""
+
+    def __init__(self, data: OsmData, epsg: int, catalogue: Catalogue, estimates: Estimates = DEFAULTS,
+                 progress: Progress | None = None):
+        self.d = data
+        self.epsg = epsg
+        self.rules = _Rules(catalogue)
+        self.est = estimates
+        self.progress = progress
+        self.skipped: Counter = Counter()
+        self.repaired: Counter = Counter()
+        self.rows: dict[str, list] = {}
+        self._entrance_nodes: tuple = ([], np.empty(0, dtype=object))
+        self._entrance_owner: list[tuple[str, int]] = []  # (layer, row index) per entrance row
+
+    def _step(self, fraction: float, message: str) -> None:
+        check_progress(self.progress, 0.4 + 0.3 * fraction, message)
+
+    # --- coordinates ------------------------------------------------------------------------
+    def _project(self) -> None:
+        d = self.d
+        x, y = crs_mod.transformer(crs_mod.WGS84, self.epsg).transform(d.lon, d.lat)
+        self.xy = np.column_stack([x, y])
+        bad = ~np.isfinite(self.xy).all(axis=1)
+        if bad.any():
+            nid = int(d.node_ids[np.flatnonzero(bad)[0]])
+            raise PlanError(f"节点 {nid} 无法投影到规划坐标系 EPSG:{self.epsg}",
+                            f"node {nid} cannot be projected to the plan's CRS EPSG:{self.epsg}")
+        # Every way node as an index into the node arrays; -1 where the node is not in the file.
+        refs = d.way_refs
+        if len(d.node_ids):
+            pos = np.minimum(np.searchsorted(d.node_ids, refs), len(d.node_ids) - 1)
+            found = d.node_ids[pos] == refs
+        else:
+            pos, found = np.zeros(len(refs), np.int64), np.zeros(len(refs), bool)
+        self.ref_node = np.where(found, pos, -1)
+        lengths = d.way_lengths
+        way_of_ref = np.repeat(np.arange(len(d.way_ids)), lengths)
+        self.way_missing = np.bincount(way_of_ref[~found], minlength=len(d.way_ids)) > 0
+        first, last = d.way_offsets[:-1], d.way_offsets[1:] - 1
+        nonempty = lengths > 0
+        self.way_closed = np.zeros(len(d.way_ids), bool)
+        self.way_closed[nonempty] = (lengths[nonempty] >= 4) & (refs[first[nonempty]] == refs[last[nonempty]])
+        self.way_pos = {int(w): i for i, w in enumerate(d.way_ids)}
+
+    def _require_nodes(self, ways) -> None:
+        """A way we use must have all its nodes: name the first one that does not."""
+        ways = np.asarray(ways, dtype=np.int64)
+        if len(ways) == 0:
+            return
+        bad = ways[self.way_missing[ways]]
+        if len(bad):
+            w = int(bad[0])
+            a, b = self.d.way_offsets[w], self.d.way_offsets[w + 1]
+            missing = self.d.way_refs[a:b][self.ref_node[a:b] < 0]
+            raise PlanError(f"路径 {self.d.way_ids[w]} 引用了文件中没有的节点 {missing[0]}",
+                            f"way {self.d.way_ids[w]} refers to node {missing[0]}, which is not in the file")
+
+    def _gather(self, ways: np.ndarray):
+        """Coordinates of ``ways`` concatenated, with the position of each coordinate's way."""
+        off = self.d.way_offsets
+        starts, lengths = off[ways], off[ways + 1] - off[ways]
+        total = int(lengths.sum())
+        base = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        idx = base + np.arange(total)
+        return self.xy[self.ref_node[idx]], np.repeat(np.arange(len(ways)), lengths)
+
+    def _node_id_strings(self, ways: np.ndarray) -> list[str]:
+        """'id id id' per way, cut from one joined string (no per-node Python work)."""
+        if len(ways) == 0:
+            return []
+        off = self.d.way_offsets
+        lengths = off[ways + 1] - off[ways]
+        idx = np.repeat(off[ways] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
+        text = self.d.way_refs[idx].astype(str)
+        widths = np.char.str_len(text) + 1  # each id and its separating space
+        ends = np.cumsum(widths)
+        joined = " ".join(text.tolist())
+        stop = ends[np.cumsum(lengths) - 1] - 1
+        start = np.concatenate([[0], ends[np.cumsum(lengths)[:-1] - 1]])
+        return [joined[a:b] for a, b in zip(start.tolist(), stop.tolist())]
+
+    def _lines(self, ways: np.ndarray) -> np.ndarray:
+        """LineStrings of ``ways`` (None where a way has fewer than 2 distinct points, counted)."""
+        out = np.full(len(ways), None, dtype=object)
+        if len(ways) == 0:
+            return out
+        lengths = self.d.way_offsets[ways + 1] - self.d.way_offsets[ways]
+        ok = lengths >= 2
+        coords, part = self._gather(ways[ok])
+        lines = shapely.linestrings(coords, indices=part)
+        good = shapely.length(lines) > 0
+        sub = np.flatnonzero(ok)
+        out[sub[good]] = lines[good]
+        self.skipped["degenerate line (fewer than 2 distinct points)"] += int(len(ways) - good.sum())
+        return out
+
+    def _way_polygons(self, ways: np.ndarray) -> np.ndarray:
+        """Polygons of closed ``ways``, repaired or None (counted) where unusable."""
+        if len(ways) == 0:
+            return np.empty(0, dtype=object)
+        coords, part = self._gather(ways)
+        polys = shapely.polygons(shapely.linearrings(coords, indices=part))
+        return self._clean(polys)
+
+    def _clean(self, polys: np.ndarray) -> np.ndarray:
+        """OSM polygons as the plan accepts them: invalid ones repaired by make_valid when that
+        gives exactly one polygon, else dropped; zero-area ones dropped. Every drop is counted."""
+        polys = np.asarray(polys, dtype=object).copy()
+        if len(polys) == 0:
+            return polys
+        valid = shapely.is_valid(polys)
+        for i in np.flatnonzero(~valid):
+            fixed = shapely.make_valid(polys[i])
+            parts = [g for g in shapely.get_parts(fixed) if g.geom_type == "Polygon" and g.area > 1e-6] \
+                if fixed is not None else []
+            if len(parts) == 1:
+                polys[i] = parts[0]
+                self.repaired["invalid polygon repaired"] += 1
+            else:
+                polys[i] = None
+                self.skipped["invalid polygon (no single polygon after repair)"] += 1
+        alive = np.array([g is not None for g in polys])
+        area = np.zeros(len(polys))
+        area[alive] = shapely.area(polys[alive])
+        flat = alive & ~(area > 1e-6)
+        polys[flat] = None
+        self.skipped["zero-area polygon"] += int(flat.sum())
+        return polys
+
+    # --- multipolygon relations -------------------------------------------------------------
+    def _relation_polygons(self, rel) -> list | None:
+        """Polygon parts of a multipolygon relation (outer/inner rings joined from member ways)."""
+        outer, inner = [], []
+        for mtype, ref, role in rel.members:
+            if mtype != "w":
+                continue
+            w = self.way_pos.get(ref)
+            if w is None or self.way_missing[w]:
+                self.skipped["multipolygon with member ways missing from the file"] += 1
+                return None
+            a, b = self.d.way_offsets[w], self.d.way_offsets[w + 1]
+            (inner if role == "inner" else outer).append(self.d.way_refs[a:b].tolist())
+        if not outer:
+            self.skipped["multipolygon without an outer ring"] += 1
+            return None
+        rings_o, rings_i = _join_rings(outer), _join_rings(inner)
+        if rings_o is None or rings_i is None:
+            self.skipped["multipolygon whose rings do not close"] += 1
+            return None
+        if sum(len(r) for r in rings_o + rings_i) > MAX_VERTICES:
+            raise PlanError(f"多边形关系 {rel.id} 的顶点超过 {MAX_VERTICES:,} 个（每个要素的上限）",
+                            f"multipolygon relation {rel.id} has more than {MAX_VERTICES:,} vertices, the limit per feature")
+
+        def ring_xy(ids):
+            pos = np.searchsorted(self.d.node_ids, np.asarray(ids, dtype=np.int64))
+            return self.xy[pos]
+
+        outers = [shapely.Polygon(ring_xy(r)) for r in rings_o]
+        holes: list[list] = [[] for _ in outers]
+        areas = [o.area for o in outers]
+        for r in rings_i:
+            ring = shapely.Polygon(ring_xy(r))
+            probe = ring.representative_point()
+            hosts = [k for k, o in enumerate(outers) if o.contains(probe)]
+            if hosts:
+                holes[min(hosts, key=lambda k: areas[k])].append(ring.exterior.coords)
+            else:
+                self.skipped["multipolygon inner ring outside every outer ring"] += 1
+        return [shapely.Polygon(o.exterior.coords, h) for o, h in zip(outers, holes)]
+
+    # --- classification ---------------------------------------------------------------------
+    def _classify(self, tags: dict, closed: bool, relation: bool = False) -> dict:
+        """The roles an OSM way/relation plays, from its tags."""
+        roles: dict = {}
+        if not tags:
+            return roles
+        code = None if self.rules.keys.isdisjoint(tags) else self.rules.match(tags)
+        if code is not None:
+            if self.rules.is_point(code):
+                roles["stop"] = code
+            elif closed:
+                roles["facility"] = code
+            else:
+                self.skipped["facility mapped as an open line"] += 1
+        hw = tags.get("highway")
+        if hw is not None and not relation:
+            if is_walkable(tags):
+                roles["walk"] = True
+            if tags.get("name"):
+                roles["road"] = hw
+        if not closed:
+            ww, nat = tags.get("waterway"), tags.get("natural")
+            if ww is not None and not relation:
+                roles["water_line"] = ww
+            elif nat in WATER_LINE_NATURAL and not relation:
+                roles["water_line"] = nat
+            elif hw is None and (tags.get("building", "no") != "no" or tags.get("landuse")):
+                self.skipped["building or land use mapped as an open line"] += 1
+            return roles
+        if hw is not None and tags.get("area") != "yes" and not relation:
+            return roles  # a closed highway (roundabout, loop) is a line, not an area
+        building = tags.get("building")
+        if building and building != "no" and "facility" not in roles:
+            roles["building"] = building
+        landuse, natural, leisure, ww = tags.get("landuse"), tags.get("natural"), tags.get("leisure"), tags.get("waterway")
+        if landuse == "residential":
+            roles["compound"] = True
+        elif natural == "water" or landuse in WATER_LANDUSE or ww in WATER_POLYGON_WATERWAYS:
+            roles["water"] = tags.get("water") or natural or landuse or ww
+        elif ww is not None and not relation:
+            roles["water_line"] = ww  # a closed ditch or canal loop is still a line
+        elif "facility" not in roles and "building" not in roles:
+            kind = landuse or (leisure and f"leisure={leisure}") or (natural and f"natural={natural}")
+            if kind:
+                roles["landuse"] = kind
+        return roles
+
+    # --- the whole build --------------------------------------------------------------------
+    def run(self) -> dict[str, list]:
+        d = self.d
+        if not hasattr(self, "xy"):
+            self._project()
+        self._step(0.1, "classifying")
+        way_roles = [self._classify(t, bool(self.way_closed[i])) if t else {} for i, t in enumerate(d.way_tags)]
+
+        used = [i for i, r in enumerate(way_roles) if r]
+        self._require_nodes(used)
+
+        # Lines: walking network, named roads, waterways, point objects mapped as lines.
+        walk = np.array([i for i in used if "walk" in way_roles[i]], dtype=np.int64)
+        road = np.array([i for i in used if "road" in way_roles[i]], dtype=np.int64)
+        wline = np.array([i for i in used if "water_line" in way_roles[i]], dtype=np.int64)
+        line_stops = np.array([i for i in used if "stop" in way_roles[i] and not self.way_closed[i]], dtype=np.int64)
+        self._step(0.3, "building lines")
+        line_of = {}
+        need_lines = np.unique(np.concatenate([walk, road, wline, line_stops]))
+        for i, g in zip(need_lines.tolist(), self._lines(need_lines)):
+            line_of[i] = g
+
+        # Polygons: closed ways with a polygon role, then multipolygon relations.
+        poly_roles = ("facility", "building", "compound", "water", "landuse", "stop")
+        pways = np.array([i for i in used if self.way_closed[i] and any(k in way_roles[i] for k in poly_roles)],
+                         dtype=np.int64)
+        self._step(0.45, "building polygons")
+        objects: list[tuple[str, dict, dict]] = []  # (osm_id, tags, roles) of each polygonal object
+        part_geom: list = []  # one entry per polygon part …
+        part_obj: list[int] = []  # … and the object it belongs to
+        for i, g in zip(pways.tolist(), self._way_polygons(pways)):
+            objects.append((f"way/{d.way_ids[i]}", d.way_tags[i], way_roles[i]))
+            if g is not None:
+                part_geom.append(g)
+                part_obj.append(len(objects) - 1)
+        for rel in d.relations:
+            if rel.tags.get("type") != "multipolygon":
+                continue
+            roles = self._classify(rel.tags, True, relation=True)
+            if not roles:
+                continue
+            parts = self._relation_polygons(rel)
+            if parts is None:
+                continue
+            objects.append((f"relation/{rel.id}", rel.tags, roles))
+            for g in self._clean(np.array(parts + [None], dtype=object)[:-1]):
+                if g is not None:
+                    part_geom.append(g)
+                    part_obj.append(len(objects) - 1)
+        pgeom = np.array(part_geom + [None], dtype=object)[:-1]  # (the None keeps numpy from unpacking)
+        pobj = np.array(part_obj, dtype=np.int64)
+        parea = shapely.area(pgeom) if len(pgeom) else np.zeros(0)
+
+        def parts_with(role):
+            return np.array([k for k, o in enumerate(pobj.tolist()) if role in objects[o][2]], dtype=np.int64)
+
+        self._step(0.6, "estimating homes")
+        rows = {name: [] for name in ("walk_network", "residential", "facilities", "stops", "entrances",
+                                      "basemap_buildings", "basemap_landuse", "basemap_water", "basemap_roads")}
+
+        # --- walking network and lines ---
+        for i, ids in zip(walk.tolist(), self._node_id_strings(walk)):
+            g = line_of.get(i)
+            if g is None:
+                continue
+            t = d.way_tags[i]
+            rows["walk_network"].append((g, {
+                "class": t["highway"], "name": _name(t), "walkable": True, "closed": False, "source": "osm",
+                "osm_id": f"way/{d.way_ids[i]}", "node_ids": ids}))
+        for i in road.tolist():
+            g = line_of.get(i)
+            if g is not None:
+                rows["basemap_roads"].append((g, {"kind": d.way_tags[i]["highway"], "name": _name(d.way_tags[i]),
+                                                  "osm_id": f"way/{d.way_ids[i]}"}))
+        for i in wline.tolist():
+            g = line_of.get(i)
+            if g is not None:
+                rows["basemap_water"].append((g, {"kind": way_roles[i]["water_line"], "name": _name(d.way_tags[i]),
+                                                  "osm_id": f"way/{d.way_ids[i]}"}))
+
+        # --- facilities from polygons (largest part of a multipart object) ---
+        fac_parts = parts_with("facility")
+        best_part: dict[int, int] = {}
+        for k in fac_parts.tolist():
+            o = int(pobj[k])
+            if o not in best_part or parea[k] > parea[best_part[o]]:
+                best_part[o] = k
+        self.skipped["facility part (only the largest part of a multipolygon is kept)"] += len(fac_parts) - len(best_part)
+        fac_rows: list = []  # (geometry, attrs)
+        fac_types: list = []
+        for o, k in best_part.items():
+            osm_id, tags, roles = objects[o]
+            fac_rows.append((pgeom[k], self._facility_attrs(roles["facility"], tags, osm_id)))
+            fac_types.append(roles["facility"])
+
+        # --- stops from polygons/lines (centroid / middle) ---
+        stop_rows: list = []
+        stop_polys: list = []
+        seen_stop_obj = set()
+        for k in parts_with("stop").tolist():
+            o = int(pobj[k])
+            if o in seen_stop_obj:
+                continue
+            seen_stop_obj.add(o)
+            osm_id, tags, roles = objects[o]
+            stop_rows.append((pgeom[k].centroid, {"type": roles["stop"], "name": _name(tags), "source": "osm",
+                                                  "osm_id": osm_id}))
+            stop_polys.append((pgeom[k], roles["stop"]))
+        for i in line_stops.tolist():
+            g = line_of.get(i)
+            if g is not None:
+                t = d.way_tags[i]
+                stop_rows.append((g.interpolate(0.5, normalized=True), {
+                    "type": way_roles[i]["stop"], "name": _name(t), "source": "osm", "osm_id": f"way/{d.way_ids[i]}"}))
+
+        # --- buildings and homes ---
+        bparts = parts_with("building")
+        cparts = parts_with("compound")
+        res_rows, base_buildings = self._homes(bparts, cparts, pgeom, pobj, parea, objects)
+        rows["residential"] = res_rows
+
+        # --- point objects: facilities, stops, entrances ---
+        self._step(0.8, "placing points")
+        self._nodes(rows, fac_rows, fac_types, stop_rows, stop_polys, bparts, pgeom, pobj, objects)
+        rows["facilities"] = fac_rows
+        rows["stops"] = stop_rows
+        rows["basemap_buildings"] = base_buildings
+
+        # --- land use and water polygons ---
+        for k in parts_with("landuse").tolist():
+            osm_id, tags, roles = objects[int(pobj[k])]
+            rows["basemap_landuse"].append((pgeom[k], {"kind": roles["landuse"], "name": _name(tags), "osm_id": osm_id}))
+        for k in parts_with("water").tolist():
+            osm_id, tags, roles = objects[int(pobj[k])]
+            rows["basemap_water"].append((pgeom[k], {"kind": roles["water"], "name": _name(tags), "osm_id": osm_id}))
+
+        self._entrances(rows)
+        self._step(1.0, "ready to write")
+        self.rows = rows
+        return rows
+
+    def _facility_attrs(self, code: str, tags: dict, osm_id: str, levels_from: dict | None = None) -> dict:
+        levels = parse_levels(tags.get("building:levels")) or (parse_levels((levels_from or {}).get("building:levels")))
+        return {"type": code, "name": _name(tags), "floors": int(round(levels)) if levels else None,
+                "status": "existing", "source": "osm", "osm_id": osm_id}
+
+    def _homes(self, bparts, cparts, pgeom, pobj, parea, objects):
+        """Residential rows (compounds and free-standing residential buildings) and base-map
+        building rows. A building belongs to the smallest compound containing its inner point."""
+        est = self.est
+        nb, nc = len(bparts), len(cparts)
+        bgeom, cgeom = pgeom[bparts], pgeom[cparts]
+        barea, carea = parea[bparts], parea[cparts]
+        bkind = [objects[int(pobj[k])][2]["building"] for k in bparts.tolist()]
+        btags = [objects[int(pobj[k])][1] for k in bparts.tolist()]
+        owner = np.full(nb, -1, dtype=np.int64)
+        if nb and nc:
+            tree = shapely.STRtree(cgeom)
+            bi, ci = tree.query(shapely.point_on_surface(bgeom), predicate="within")
+            if len(bi):
+                order = np.lexsort((carea[ci], bi))  # per building, smallest compound first
+                bi, ci = bi[order], ci[order]
+                first = np.ones(len(bi), bool)
+                first[1:] = bi[1:] != bi[:-1]
+                owner[bi[first]] = ci[first]
+        tag_levels = np.array([parse_levels(t.get("building:levels")) or np.nan for t in btags], dtype=float)
+        is_home = np.array([k in HOME_BUILDINGS or (k in HOME_IN_COMPOUND and owner[j] >= 0)
+                            for j, k in enumerate(bkind)], dtype=bool)
+        default = np.array([est.default_levels.get(k, est.default_levels["yes"]) for k in bkind], dtype=float)
+        levels = np.where(np.isnan(tag_levels), default, tag_levels)
+        floor_area = barea * levels
+        households = np.maximum(1.0, np.floor(floor_area / est.floor_area_per_household + 0.5))
+
+        res_rows, base = [], []
+
+        def home_attrs(name, hh, floors, fa, osm_id):
+            return {"name": name, "households": float(hh), "population": round(float(hh) * est.household_size, 1),
+                    "floors": floors, "floor_area": round(float(fa), 1), "source": "osm", "estimated": True,
+                    "osm_id": osm_id}
+
+        # Compounds: the sum of their home buildings, or area × FAR when none is mapped.
+        in_home = is_home & (owner >= 0)
+        c_hh = np.bincount(owner[in_home], weights=households[in_home], minlength=nc)
+        c_fa = np.bincount(owner[in_home], weights=floor_area[in_home], minlength=nc)
+        c_cover = np.bincount(owner[in_home], weights=barea[in_home], minlength=nc)
+        nested_area = self._nested_area(cgeom, carea)
+        for j, k in enumerate(cparts.tolist()):
+            osm_id, tags, _ = objects[int(pobj[k])]
+            area = max(float(carea[j] - nested_area[j]), 0.0)
+            far_fa = area * est.compound_far
+            far_hh = max(1.0, math.floor(far_fa / est.floor_area_per_household + 0.5))
+            if c_hh[j] > 0 and c_cover[j] >= est.mapped_coverage * area:
+                # Built out in OSM: the homes are its buildings.
+                floors = int(round(float(np.median(levels[in_home & (owner == j)]))))
+                res_rows.append((cgeom[j], home_attrs(_name(tags), c_hh[j], floors, c_fa[j], osm_id)))
+            elif c_hh[j] > far_hh:
+                # Partly mapped, but what is mapped already holds more than the FAR estimate.
+                res_rows.append((cgeom[j], home_attrs(_name(tags), c_hh[j], None, c_fa[j], osm_id)))
+            else:
+                res_rows.append((cgeom[j], home_attrs(_name(tags), far_hh, None, far_fa, osm_id)))
+        # Home buildings outside compounds are homes themselves; all others are base map.
+        for j, k in enumerate(bparts.tolist()):
+            osm_id, tags, _ = objects[int(pobj[k])]
+            if is_home[j] and owner[j] < 0:
+                res_rows.append((bgeom[j], home_attrs(_name(tags), households[j], int(round(levels[j])),
+                                                      floor_area[j], osm_id)))
+            else:
+                lv = tag_levels[j]
+                base.append((bgeom[j], {"kind": bkind[j], "name": _name(tags) or None,
+                                        "levels": None if np.isnan(lv) else float(lv), "osm_id": osm_id}))
+        self._building_is_home = is_home
+        return res_rows, base
+
+    @staticmethod
+    def _nested_area(cgeom, carea) -> np.ndarray:
+        """Area of the compounds nested inside each compound (counted once, by the inner one)."""
+        out = np.zeros(len(cgeom))
+        if len(cgeom) < 2:
+            return out
+        tree = shapely.STRtree(cgeom)
+        inner, outer = tree.query(shapely.point_on_surface(cgeom), predicate="within")
+        keep = (inner != outer) & (carea[outer] > carea[inner])
+        for i, o in zip(inner[keep].tolist(), outer[keep].tolist()):
+            out[o] += shapely.area(shapely.intersection(cgeom[i], cgeom[o]))
+        return out
+
+    def _nodes(self, rows, fac_rows, fac_types, stop_rows, stop_polys, bparts, pgeom, pobj, objects) -> None:
+        """Tagged nodes: facilities (building footprint or a square), stops, entrances."""
+        d = self.d
+        est = self.est
+        fac_nodes, stop_nodes, entr_nodes = [], [], []
+        for nid, tags in d.node_tags.items():
+            code = self.rules.match(tags)
+            if code is not None:
+                (stop_nodes if self.rules.is_point(code) else fac_nodes).append((nid, tags, code))
+            if tags.get("barrier") in GATE_BARRIERS or "entrance" in tags:
+                entr_nodes.append((nid, tags))
+
+        def points(items):
+            ids = np.array([it[0] for it in items], dtype=np.int64)
+            pos = np.searchsorted(d.node_ids, ids) if len(ids) else ids
+            return shapely.points(self.xy[pos]) if len(ids) else np.empty(0, dtype=object)
+
+        # Stops: one per node, unless the same stop is also mapped as an area around it.
+        spts = points(stop_nodes)
+        dup = np.zeros(len(stop_nodes), bool)
+        if len(stop_polys) and len(spts):
+            sp_geom = np.array([g for g, _ in stop_polys] + [None], dtype=object)[:-1]
+            ni, pi = shapely.STRtree(sp_geom).query(spts, predicate="within")
+            for a, b in zip(ni.tolist(), pi.tolist()):
+                if stop_polys[b][1] == stop_nodes[a][2]:
+                    dup[a] = True
+        self.skipped["stop node inside the same stop mapped as an area"] += int(dup.sum())
+        for (nid, tags, code), g, skip in zip(stop_nodes, spts, dup):
+            if not skip:
+                stop_rows.append((g, {"type": code, "name": _name(tags), "source": "osm", "osm_id": f"node/{nid}"}))
+
+        # Facility nodes: dropped when inside a facility area of the same type (mapped twice);
+        # else the footprint of the non-residential building holding only this one POI; else a square.
+        fpts = points(fac_nodes)
+        if len(fac_nodes):
+            skip = np.zeros(len(fac_nodes), bool)
+            if fac_rows:
+                fgeom = np.array([g for g, _ in fac_rows] + [None], dtype=object)[:-1]
+                ni, fi = shapely.STRtree(fgeom).query(fpts, predicate="within")
+                for a, b in zip(ni.tolist(), fi.tolist()):
+                    if fac_types[b] == fac_nodes[a][2]:
+                        skip[a] = True
+            self.skipped["facility node inside the same facility mapped as an area"] += int(skip.sum())
+            host = np.full(len(fac_nodes), -1, dtype=np.int64)
+            if len(bparts):
+                bgeom = pgeom[bparts]
+                ni, bi = shapely.STRtree(bgeom).query(fpts, predicate="within")
+                live = ~skip[ni]
+                ni, bi = ni[live], bi[live]
+                per_building = np.bincount(bi, minlength=len(bparts))
+                for a, b in zip(ni.tolist(), bi.tolist()):
+                    if per_building[b] == 1 and not self._building_is_home[b]:
+                        host[a] = b
+            half = est.poi_square_m / 2
+            for j, (nid, tags, code) in enumerate(fac_nodes):
+                if skip[j]:
+                    continue
+                if host[j] >= 0:
+                    k = int(bparts[host[j]])
+                    geom, btags = pgeom[k], objects[int(pobj[k])][1]
+                else:
+                    x, y = fpts[j].x, fpts[j].y
+                    geom, btags = shapely.box(x - half, y - half, x + half, y + half), None
+                fac_rows.append((geom, self._facility_attrs(code, tags, f"node/{nid}", btags)))
+                fac_types.append(code)
+        self._entrance_nodes = (entr_nodes, points(entr_nodes))
+
+    def _entrances(self, rows) -> None:
+        """Each gate/entrance joins the home or facility whose outline is nearest, within 5 m
+        (or that contains it); an entrance near none of them is not imported (counted)."""
+        items, pts = self._entrance_nodes
+        if not items:
+            return
+        owners = [("residential", i, g) for i, (g, _) in enumerate(rows["residential"])] + \
+                 [("facilities", i, g) for i, (g, _) in enumerate(rows["facilities"])]
+        choice = np.full(len(items), -1, dtype=np.int64)
+        if owners:
+            geoms = np.array([o[2] for o in owners] + [None], dtype=object)[:-1]
+            pi, oi = shapely.STRtree(geoms).query(pts, predicate="dwithin", distance=self.est.entrance_snap_m)
+            if len(pi):
+                edge = shapely.distance(pts[pi], shapely.boundary(geoms[oi]))
+                area = shapely.area(geoms[oi])
+                order = np.lexsort((area, edge, pi))
+                pi, oi = pi[order], oi[order]
+                first = np.ones(len(pi), bool)
+                first[1:] = pi[1:] != pi[:-1]
+                choice[pi[first]] = oi[first]
+        self.skipped["entrance not within 5 m of any home or facility"] += int((choice < 0).sum())
+        self._entrance_owner = []
+        for j, ((nid, tags), g) in enumerate(zip(items, pts)):
+            if choice[j] < 0:
+                continue
+            layer, index, _ = owners[int(choice[j])]
+            kind = "gate" if tags.get("barrier") in GATE_BARRIERS or tags.get("entrance") == "gate" else "door"
+            is_open = not (tags.get("access") == "no" or tags.get("locked") == "yes")
+            rows["entrances"].append((g, {"layer": layer, "feature": None, "kind": kind, "open": is_open,
+                                          "name": _name(tags) or tags.get("ref") or "", "source": "osm",
+                                          "osm_id": f"node/{nid}"}))
+            self._entrance_owner.append((layer, index))
+
+
+def _join_rings(ways: list[list[int]]) -> list[list[int]] | None:
+    """Join way node lists into closed rings by shared end nodes; None if a ring stays open."""
+    rings, open_ = [], []
+    for w in ways:
+        if len(w) >= 4 and w[0] == w[-1]:
+            rings.append(w)
+        elif len(w) >= 2:
+            open_.append(w)
+    ends: dict[int, list[int]] = {}
+    for k, w in enumerate(open_):
+        ends.setdefault(w[0], []).append(k)
+        ends.setdefault(w[-1], []).append(k)
+    used = [False] * len(open_)
+    for k in range(len(open_)):
+        if used[k]:
+            continue
+        used[k] = True
+        ring = list(open_[k])
+        while ring[0] != ring[-1]:
+            nxt = next((m for m in ends.get(ring[-1], ()) if not used[m]), None)
+            if nxt is None:
+                return None
+            used[nxt] = True
+            w = open_[nxt]
+            ring.extend(w[1:] if w[0] == ring[-1] else w[-2::-1])
+        if len(ring) < 4:
+            return None
+        rings.append(ring)
+    return rings
+
+
+# --- writing --------------------------------------------------------------------------------
+WRITE_ORDER = ("residential", "facilities", "stops", "entrances", "walk_network",
+               "basemap_buildings", "basemap_landuse", "basemap_water", "basemap_roads")
+
+
+def _data_centre(data: OsmData) -> tuple[float, float]:
+    if data.bounds is not None:
+        w, s, e, n = data.bounds
+        return (w + e) / 2, (s + n) / 2
+    if not len(data.lon):
+        raise PlanError("OSM 文件中没有任何节点", "the OSM file holds no nodes")
+    return float(np.median(data.lon)), float(np.median(data.lat))
+
+
+def import_osm(plan, source, *, scenario: str = "base", progress: Progress | None = None,
+               catalogue: Catalogue | None = None, estimates: Estimates = DEFAULTS,
+               source_path: str | os.PathLike | None = None) -> dict:
+    """Import an OSM file (path) or already read ``OsmData`` into ``plan``, in one transaction.
+
+    Returns the summary: ``{"layers": {layer: count}, "skipped": {reason: count},
+    "repaired": {reason: count}, "crs": "EPSG:…", "seconds": …}``. On any error — and on a
+    cancel from ``progress`` (it returned False) — the plan and its file are left unchanged and a
+    PlanError says what went wrong in one sentence.
+    """
+    with _common.no_gc():
+        return _import_osm(plan, source, scenario, progress, catalogue, estimates, source_path)
+
+
+def _import_osm(plan, source, scenario, progress, catalogue, estimates, source_path) -> dict:
+    t0 = time.perf_counter()
+    path = Path(source) if not isinstance(source, OsmData) else (Path(source_path) if source_path else None)
+    data = source if isinstance(source, OsmData) else read_osm(path, progress)
+    if scenario not in {s.name for s in plan.scenarios()}:
+        raise PlanError(f"没有方案 {scenario}", f"there is no scenario {scenario}")
+    if not len(data.node_ids):
+        raise PlanError("OSM 文件中没有任何节点", "the OSM file holds no nodes")
+    catalogue = catalogue or load_catalogue()
+    build = OsmBuild(data, plan.epsg, catalogue, estimates, progress)
+    build._project()
+    _common.check_near_plan(plan, build.xy[:, 0], build.xy[:, 1])
+    rows = build.run()
+    # Importing the same (or an overlapping) extract again adds nothing twice: an OSM object
+    # already in the layer (and scenario) is kept as it is, and counted.
+    existing = {layer: {f.get("osm_id"): f.fid for f in plan.features(layer, scenario) if f.get("osm_id")}
+                for layer in WRITE_ORDER}
+    keep = {layer: [existing[layer].get(a.get("osm_id")) is None for _g, a in rows[layer]] for layer in WRITE_ORDER}
+    already = sum(len(k) - sum(k) for k in keep.values())
+    if already:
+        build.skipped["already in the plan (same OSM object)"] += already
+    counts = {layer: sum(keep[layer]) for layer in WRITE_ORDER}
+    check_progress(progress, 0.7, "writing the plan")
+    with _common.one_transaction(plan) as db:
+        fid_of: dict[str, list] = {}  # layer -> fid of each row, new or already there
+        total = max(sum(counts.values()), 1)
+        done = 0
+        for layer in WRITE_ORDER:
+            layer_rows = rows[layer]
+            if layer == "entrances":
+                layer_rows = [(g, {**a, "feature": fid_of[owner_layer][idx]})
+                              for (g, a), (owner_layer, idx) in zip(layer_rows, build._entrance_owner)]
+            new_rows = [r for r, k in zip(layer_rows, keep[layer]) if k]
+            new_fids = iter(plan.bulk_insert(layer, new_rows, scenario, db=db) if new_rows else [])
+            fid_of[layer] = [next(new_fids) if k else existing[layer][a.get("osm_id")]
+                             for (_g, a), k in zip(layer_rows, keep[layer])]
+            done += len(new_rows)
+            check_progress(progress, 0.7 + 0.29 * done / total, f"writing {layer}")
+        credits = list(plan.meta.get("credits") or [])
+        if OSM_CREDIT not in credits:
+            credits.append(OSM_CREDIT)
+        record = _common.import_record(path, data.format, counts, data_timestamp=data.timestamp,
+                                       generator=data.generator, scenario=scenario) if path else \
+            {"format": data.format, "counts": counts, "data_timestamp": data.timestamp}
+        imports = list(plan.meta.get("imports") or []) + [record]
+        plan.store.set_meta(db, credits=credits, imports=imports)
+        check_progress(progress, 1.0, "done")
+    plan.meta.update(credits=credits, imports=imports)
+    return {"layers": counts, "skipped": {k: v for k, v in build.skipped.items() if v},
+            "repaired": {k: v for k, v in build.repaired.items() if v}, "crs": f"EPSG:{plan.epsg}",
+            "seconds": round(time.perf_counter() - t0, 3)}
+
+
+def import_osm_new(path: str | os.PathLike, out: str | os.PathLike, *, name: str | None = None,
+                   kind: str = "existing", progress: Progress | None = None, catalogue: Catalogue | None = None,
+                   estimates: Estimates = DEFAULTS):
+    """Create plan ``out`` in the UTM zone of the data's centre and import ``path`` into it.
+
+    The file is read before the plan is created, so a bad input creates nothing; if the import
+    itself fails, the new plan file is removed. Returns ``(plan, summary)``.
+    """
+    from ..plan import Plan
+
+    path, out = Path(path), Path(out)
+    with _common.no_gc():
+        data = read_osm(path, progress)
+    if not len(data.node_ids):
+        raise PlanError(f"{path.name}：OSM 文件中没有任何节点", f"{path.name}: the OSM file holds no nodes")
+    epsg = crs_mod.utm_epsg(*_data_centre(data))
+    plan = Plan.create(out, name or path.name.split(".")[0], epsg, kind=kind)
+    try:
+        summary = import_osm(plan, data, progress=progress, catalogue=catalogue, estimates=estimates,
+                             source_path=path)
+    except BaseException:
+        plan.close()
+        _common.remove_plan_file(out)
+        raise
+    return plan, summary

@@ -1,0 +1,428 @@
+"""OSM import (docs/import.md): real extracts, the hand-made fixture, hostile files, atomicity."""
+import collections
+import shutil
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import pyogrio.raw
+import pytest
+import shapely
+from shapely.geometry import box
+
+from lifecircle_desktop.model import AddFeature, Plan
+from lifecircle_desktop.model.errors import PlanError
+from lifecircle_desktop.model.io import (DEFAULTS, MAX_VERTICES, OSM_CREDIT, import_osm, import_osm_new,
+                                         is_walkable, read_osm)
+from tests.conftest import REAL_DATA
+from tests.helpers import cli, sha256, snapshot
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SIPING = REAL_DATA / "shanghai_tongji_siping" / "shanghai_tongji_siping.osm"
+CAU = REAL_DATA / "beijing_haidian_cau_east" / "beijing_haidian_cau_east.osm"
+WUDAOKOU = REAL_DATA / "beijing_wudaokou_tsinghua" / "beijing_wudaokou_tsinghua.osm"
+MALTA = REAL_DATA / "malta_2018" / "malta-latest-2018-08-27.osm.pbf"
+
+
+def gdal_layer(path, layer):
+    """(attribute columns by name, shapely geometries) as GDAL reads them."""
+    meta, _fids, geoms, values = pyogrio.raw.read(path, layer=layer, return_fids=True)
+    cols = dict(zip(list(meta["fields"]), values))
+    return cols, shapely.from_wkb(geoms) if len(geoms) else np.empty(0, dtype=object)
+
+
+@pytest.fixture(scope="module")
+def siping(tmp_path_factory):
+    out = tmp_path_factory.mktemp("siping") / "siping.gpkg"
+    plan, summary = import_osm_new(SIPING, out, name="四平路街道")
+    plan.close()
+    return out, summary
+
+
+# --- the walk filter ----------------------------------------------------------------------------
+@pytest.mark.parametrize("tags, walkable", [
+    ({"highway": "footway"}, True), ({"highway": "residential"}, True), ({"highway": "service"}, True),
+    ({"highway": "steps"}, True), ({"highway": "primary", "sidewalk": "both"}, True),
+    ({"highway": "motorway"}, False), ({"highway": "motorway_link"}, False), ({"highway": "cycleway"}, False),
+    ({"highway": "construction"}, False), ({"highway": "proposed"}, False), ({"highway": "platform"}, False),
+    ({"highway": "bus_guideway"}, False), ({"highway": "raceway"}, False), ({"highway": "footway", "area": "yes"}, False),
+    ({"highway": "footway", "foot": "no"}, False), ({"highway": "service", "access": "private"}, False),
+    ({"highway": "service", "service": "private"}, False), ({"highway": "service", "service": "parking_aisle"}, True),
+    ({"building": "yes"}, False),
+])
+def test_walk_filter_follows_osmnx(tags, walkable):
+    assert is_walkable(tags) is walkable
+
+
+# --- the hand-made fixture: every rule once ------------------------------------------------------
+@pytest.fixture
+def tiny(tmp_path):
+    plan, summary = import_osm_new(DATA / "tiny.osm", tmp_path / "tiny.gpkg")
+    yield plan, summary
+    plan.close()
+
+
+def by_name(plan, layer):
+    return {f["name"]: f for f in plan.features(layer)}
+
+
+def test_tiny_counts_and_every_skip_counted(tiny):
+    plan, s = tiny
+    assert s["crs"] == "EPSG:32651" and plan.epsg == 32651
+    assert s["layers"] == {"residential": 3, "facilities": 3, "stops": 1, "entrances": 2, "walk_network": 4,
+                           "basemap_buildings": 5, "basemap_landuse": 1, "basemap_water": 2, "basemap_roads": 2}
+    assert s["skipped"] == {"invalid polygon (no single polygon after repair)": 1,  # the bow-tie
+                            "multipolygon with member ways missing from the file": 1,
+                            "facility node inside the same facility mapped as an area": 1}
+    assert s["repaired"] == {"invalid polygon repaired": 1}  # the spike
+
+
+def test_tiny_homes_households(tiny):
+    plan, _ = tiny
+    homes = by_name(plan, "residential")
+    assert all(f["estimated"] and f["source"] == "osm" for f in homes.values())
+    # 测试新村: its two mapped apartment blocks (14 % of the compound) are the homes:
+    # 720 m² × 6 floors ÷ 90 m² ≈ 48 households each; the blocks stay on the base map only.
+    built = homes["测试新村"]
+    blocks = [f for f in plan.features("basemap_buildings") if f["kind"] == "apartments"]
+    assert len(blocks) == 2
+    expect = sum(np.floor(b.geometry.area * 6 / DEFAULTS.floor_area_per_household + 0.5) for b in blocks)
+    assert built["households"] == expect == 96
+    assert built["floors"] == 6
+    assert built["population"] == pytest.approx(96 * DEFAULTS.household_size)
+    # 空白小区 has no building mapped: area × FAR 1.5 ÷ 90 m².
+    empty = homes["空白小区"]
+    assert empty["households"] == np.floor(empty.geometry.area * DEFAULTS.compound_far / 90 + 0.5)
+    assert empty["floors"] is None
+    # The house outside any compound is a home itself: 100 m² × 2 default floors ÷ 90 → 2.
+    house = [f for f in plan.features("residential") if f["osm_id"] == "way/104"][0]
+    assert house["households"] == 2 and house["floors"] == 2
+
+
+def test_tiny_facilities_stops_entrances(tiny):
+    plan, _ = tiny
+    fac = by_name(plan, "facilities")
+    assert {f["type"] for f in fac.values()} == {"kindergarten", "supermarket", "convenience_store"}
+    assert all(f["status"] == "existing" and f["source"] == "osm" for f in fac.values())
+    # The supermarket node takes the retail building's footprint (20 × 20 m) …
+    retail = [f for f in plan.features("basemap_buildings") if f["kind"] == "retail"][0]
+    assert fac["测试超市"].geometry.equals(retail.geometry)
+    assert fac["测试超市"]["osm_id"] == "node/50"
+    # … the convenience store in the open a 12 × 12 m square around its node.
+    assert fac["测试便利店"].geometry.area == pytest.approx(144)
+    assert fac["测试幼儿园"]["osm_id"] == "way/106"  # the area, not the duplicate node
+    (stop,) = plan.features("stops")
+    assert (stop["type"], stop["name"], stop.geometry.geom_type) == ("bus_stop", "测试站", "Point")
+    compound = by_name(plan, "residential")["测试新村"]
+    gates = {f["osm_id"]: f for f in plan.features("entrances")}
+    assert {g["feature"] for g in gates.values()} == {compound.fid}
+    assert all(g["layer"] == "residential" and g["kind"] == "gate" for g in gates.values())
+    assert gates["node/5"]["open"] is True and gates["node/6"]["open"] is False  # locked=yes
+
+
+def test_tiny_walk_network_and_base_map(tiny):
+    plan, _ = tiny
+    walk = {f["osm_id"]: f for f in plan.features("walk_network")}
+    assert set(walk) == {"way/10", "way/11", "way/16", "way/17"}  # no motorway, cycleway, private, foot=no
+    assert walk["way/11"]["node_ids"] == "12 11 13" and walk["way/11"]["class"] == "residential"
+    for f in walk.values():
+        assert len(f["node_ids"].split()) == len(f.geometry.coords)
+    assert {f["name"] for f in plan.features("basemap_roads")} == {"测试路", "测试高速"}
+    water = {f["kind"]: f for f in plan.features("basemap_water")}
+    lake = water["water"].geometry
+    assert lake.geom_type == "Polygon" and len(lake.interiors) == 1  # the island
+    assert lake.area == pytest.approx(100 * 100 - 20 * 20, rel=0.01)
+    assert water["river"].geometry.geom_type == "LineString"
+    courtyard = [f for f in plan.features("basemap_buildings") if f["name"] == "回字楼"][0]
+    assert len(courtyard.geometry.interiors) == 1
+    assert [f["kind"] for f in plan.features("basemap_landuse")] == ["grass"]
+
+
+def test_reimport_adds_nothing_twice(tiny):
+    plan, first = tiny
+    before = snapshot(plan)
+    again = import_osm(plan, DATA / "tiny.osm")
+    assert sum(again["layers"].values()) == 0
+    assert again["skipped"]["already in the plan (same OSM object)"] == sum(first["layers"].values())
+    assert snapshot(plan) == before
+
+
+# --- real extracts ---------------------------------------------------------------------------------
+def test_siping_read_back_through_gdal(siping):
+    path, s = siping
+    assert pyogrio.read_info(path, layer="residential")["crs"] == "EPSG:32651"
+    for layer, n in s["layers"].items():
+        assert pyogrio.read_info(path, layer=layer)["features"] == n, layer
+
+    stops, _ = gdal_layer(path, "stops")
+    assert collections.Counter(stops["type"])["bus_stop"] == 15  # README: 15 highway=bus_stop
+    fac, _ = gdal_layer(path, "facilities")
+    types = collections.Counter(fac["type"])
+    assert types["supermarket"] == 4 and types["convenience_store"] == 4
+    assert types["kindergarten"] == 0  # README: no kindergarten in this extract
+    assert set(fac["status"]) == {"existing"} and set(fac["source"]) == {"osm"}
+
+    res, geoms = gdal_layer(path, "residential")
+    names = list(res["name"])
+    for compound in ("同济新村", "玉田新村", "赤峰小区", "同济国康公寓", "大连西路30弄"):
+        i = names.index(compound)
+        assert res["households"][i] > 0 and res["estimated"][i] == 1 and res["source"][i] == "osm", compound
+        assert res["population"][i] == pytest.approx(res["households"][i] * DEFAULTS.household_size, abs=0.06)
+    # 同济新村 (17.5 ha, a few buildings mapped) is estimated from its area, not from 2 small houses.
+    assert res["households"][names.index("同济新村")] > 1000
+
+    walk, lines = gdal_layer(path, "walk_network")
+    assert len(lines) > 100
+    assert not {"motorway", "motorway_link", "cycleway", "construction"} & set(walk["class"])
+    assert all(len(ids.split()) == len(shapely.get_coordinates(g)) for ids, g in zip(walk["node_ids"], lines))
+
+
+def test_siping_meta_records_credit_and_import(siping):
+    path, s = siping
+    with Plan.open(path) as plan:
+        assert plan.meta["credits"] == [OSM_CREDIT]
+        (record,) = plan.meta["imports"]
+    assert record["file"] == SIPING.name and record["format"] == "OSM XML"
+    assert record["data_timestamp"] == "2026-03-16T15:36:26Z"
+    assert record["counts"] == s["layers"]
+
+
+def test_beijing_cau_east_has_two_kindergartens(tmp_path):
+    plan, s = import_osm_new(CAU, tmp_path / "cau.gpkg")
+    with plan:
+        assert plan.epsg == 32650
+        kinder = [f for f in plan.features("facilities") if f["type"] == "kindergarten"]
+        assert len(kinder) == 2
+        assert "中国农业大学东校区幼儿园" in {f["name"] for f in kinder}
+        homes = {f["name"] for f in plan.features("residential")}
+        assert {"富润家园", "静淑苑", "学士居"} <= homes
+        assert collections.Counter(f["type"] for f in plan.features("stops"))["bus_stop"] >= 24
+    assert pyogrio.read_info(tmp_path / "cau.gpkg", layer="walk_network")["crs"] == "EPSG:32650"
+
+
+def test_beijing_wudaokou(tmp_path):
+    plan, s = import_osm_new(WUDAOKOU, tmp_path / "wdk.gpkg")
+    with plan:
+        assert plan.epsg == 32650
+        assert collections.Counter(f["type"] for f in plan.features("stops"))["bus_stop"] >= 68
+        homes = {f["name"] for f in plan.features("residential")}
+        assert {"荷清苑教师住宅区", "华清嘉园小区"} <= homes
+        assert all(f["households"] > 0 for f in plan.features("residential"))
+        assert s["layers"]["walk_network"] > 400
+
+
+def test_malta_pbf(tmp_path):
+    plan, s = import_osm_new(MALTA, tmp_path / "malta.gpkg", name="Malta")
+    with plan:
+        assert plan.epsg == 32633
+        assert s["layers"]["walk_network"] > 20_000
+        assert s["layers"]["basemap_buildings"] + s["layers"]["residential"] > 13_000
+        types = collections.Counter(f["type"] for f in plan.features("facilities"))
+        assert types["supermarket"] >= 100 and types["primary_school"] >= 100
+        assert collections.Counter(f["type"] for f in plan.features("stops"))["bus_stop"] >= 2000
+        assert not {f["class"] for f in plan.features("walk_network")} & {"motorway", "cycleway"}
+        assert plan.meta["imports"][-1]["format"] == "OSM PBF"
+        assert plan.meta["imports"][-1]["data_timestamp"] == "2018-08-27T20:14:02Z"
+
+
+# --- hostile input: one sentence, nothing changed ------------------------------------------------
+@pytest.fixture
+def filled(tmp_path):
+    """A plan near Siping with one feature of its own, closed so the file is checkpointed."""
+    path = tmp_path / "plan.gpkg"
+    with Plan.create(path, "目标规划", 32651) as plan:
+        plan.apply(AddFeature("residential", box(357000, 3461000, 357050, 3461050),
+                              {"name": "自绘小区", "households": 100}))
+    return path
+
+
+def _hostile_cases(tmp_path):
+    cut = tmp_path / "truncated.osm"
+    cut.write_bytes(SIPING.read_bytes()[:700_000])
+    empty = tmp_path / "empty.osm"
+    empty.write_bytes(b"")
+    png = tmp_path / "image.osm"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    gj = tmp_path / "homes.osm"
+    shutil.copy(DATA / "homes_lonlat.geojson", gj)
+    svg = tmp_path / "drawing.osm"
+    svg.write_text('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>')
+    pbf = tmp_path / "broken.osm.pbf"
+    pbf.write_bytes(MALTA.read_bytes()[:300_000])
+    return {
+        "truncated": (cut, "ends early"),
+        "empty": (empty, "empty"),
+        "png": (png, "PNG image"),
+        "geojson": (gj, "JSON"),
+        "svg": (svg, "root element is <svg>"),
+        "bomb": (DATA / "bomb.osm", "declares an entity"),
+        "xxe": (DATA / "external_entity.osm", "declares an entity"),
+        "missing node": (DATA / "missing_node.osm", "way 10 refers to node 3, which is not in the file"),
+        "broken pbf": (pbf, "not a valid OSM PBF file"),
+    }
+
+
+HOSTILE = ["truncated", "empty", "png", "geojson", "svg", "bomb", "xxe", "missing node", "broken pbf"]
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_hostile_file_one_sentence_and_plan_unchanged(case, filled, tmp_path):
+    path, words = _hostile_cases(tmp_path)[case]
+    before = sha256(filled)
+    with Plan.open(filled) as plan:
+        mem = snapshot(plan)
+        with pytest.raises(PlanError) as err:
+            import_osm(plan, path)
+        assert snapshot(plan) == mem
+    assert words in err.value.message_en
+    for text in (err.value.message_en, err.value.message_zh):
+        assert "\n" not in text and "Traceback" not in text
+    assert sha256(filled) == before
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_hostile_file_creates_no_plan(case, tmp_path):
+    path, _ = _hostile_cases(tmp_path)[case]
+    out = tmp_path / "new.gpkg"
+    with pytest.raises(PlanError):
+        import_osm_new(path, out)
+    assert not out.exists() and not Path(str(out) + "-wal").exists()
+
+
+def test_entity_bomb_refused_before_expansion():
+    with pytest.raises(PlanError, match="refused for safety"):
+        read_osm(DATA / "bomb.osm")
+
+
+def test_vertex_limit(tmp_path, filled):
+    """A polygon of 10^6 vertices stops at the documented limit with a clear error."""
+    n = 1_000_000
+    angle = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    lon, lat = 121.5 + 0.01 * np.cos(angle), 31.28 + 0.01 * np.sin(angle)
+    ids = np.arange(1, n + 1)
+    nodes = "".join(f'<node id="{i}" lat="{a:.7f}" lon="{o:.7f}"/>\n' for i, a, o in zip(ids, lat, lon))
+    refs = "".join(f'<nd ref="{i}"/>' for i in ids) + '<nd ref="1"/>'
+    path = tmp_path / "huge.osm"
+    path.write_text(f'<osm version="0.6">\n{nodes}<way id="7">{refs}<tag k="building" v="yes"/></way>\n</osm>\n')
+    before = sha256(filled)
+    with Plan.open(filled) as plan:
+        with pytest.raises(PlanError) as err:
+            import_osm(plan, path)
+    assert f"way 7 has more than {MAX_VERTICES:,} vertices" in err.value.message_en
+    assert sha256(filled) == before
+
+
+def test_cancel_while_writing_rolls_back(filled):
+    before = sha256(filled)
+    seen = []
+
+    def progress(fraction, message):
+        seen.append(fraction)
+        return not message.startswith("writing walk_network")  # cancel half-way through the writes
+
+    with Plan.open(filled) as plan:
+        mem = snapshot(plan)
+        with pytest.raises(PlanError, match="import cancelled"):
+            import_osm(plan, SIPING, progress=progress)
+        assert snapshot(plan) == mem
+        assert plan.meta.get("credits") == []
+    assert sha256(filled) == before
+    assert seen == sorted(seen) and 0.7 < seen[-1] < 1.0
+
+
+def test_error_inside_transaction_rolls_back(filled, monkeypatch):
+    """Any error while writing (here a failing bulk insert half-way) leaves the file byte-identical."""
+    before = sha256(filled)
+    real = Plan.bulk_insert
+
+    def failing(self, layer, rows, *a, **k):
+        if layer == "walk_network":
+            raise sqlite3.OperationalError("disk I/O error")
+        return real(self, layer, rows, *a, **k)
+
+    monkeypatch.setattr(Plan, "bulk_insert", failing)
+    with Plan.open(filled) as plan:
+        mem = snapshot(plan)
+        with pytest.raises(sqlite3.OperationalError):
+            import_osm(plan, DATA / "tiny.osm")
+        assert snapshot(plan) == mem
+        assert plan.count("residential") == 1
+    assert sha256(filled) == before
+
+
+def test_progress_reports_and_completes(tmp_path):
+    seen = []
+    plan, _ = import_osm_new(DATA / "tiny.osm", tmp_path / "p.gpkg", progress=lambda f, m: seen.append((f, m)))
+    plan.close()
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+
+
+def test_data_far_from_existing_plan_is_refused(tmp_path):
+    """Beijing data into a plan of Shanghai features: not a silent import 1000 km away."""
+    path = tmp_path / "sh.gpkg"
+    with Plan.create(path, "上海", 32651) as plan:
+        plan.apply(AddFeature("residential", box(357000, 3461000, 357100, 3461100), {"name": "甲"}))
+        with pytest.raises(PlanError, match="far from the plan area"):
+            import_osm(plan, CAU)
+
+
+# --- the command line --------------------------------------------------------------------------------
+def test_cli_import_osm_creates_then_imports_into(tmp_path):
+    out = tmp_path / "cli.gpkg"
+    r = cli("import-osm", DATA / "tiny.osm", "--out", out, "--name", "测试", "--kind", "new_build")
+    assert r.returncode == 0, r.stderr
+    assert "EPSG:32651" in r.stdout and "residential" in r.stdout and "© OpenStreetMap contributors" in r.stdout
+    with Plan.open(out) as plan:
+        assert plan.name == "测试" and plan.community_kind == "new_build" and plan.count("residential") == 3
+    r = cli("import-osm", DATA / "tiny.osm", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "already in the plan" in r.stdout
+
+
+def test_cli_import_osm_hostile_exits_2_with_one_line(tmp_path):
+    out = tmp_path / "x.gpkg"
+    r = cli("import-osm", DATA / "bomb.osm", "--out", out)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "refused for safety" in r.stderr
+    assert not out.exists()
+
+
+def test_docs_cover_every_option_and_default():
+    """docs/import.md names every CLI option of both commands and every estimating default."""
+    from lifecircle_desktop.cli import build_parser
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "import.md").read_text(encoding="utf-8")
+    sub = build_parser()._subparsers._group_actions[0].choices
+    for command in ("import-osm", "import"):
+        for action in sub[command]._actions:
+            for option in action.option_strings:
+                if option not in ("-h", "--help"):
+                    assert option in text, (command, option)
+    for figure in (f"{DEFAULTS.floor_area_per_household:g} m²", f"× {DEFAULTS.household_size:g}",
+                   f"FAR {DEFAULTS.compound_far:g}", f"{DEFAULTS.poi_square_m:g} × {DEFAULTS.poi_square_m:g} m",
+                   f"{DEFAULTS.entrance_snap_m:g} m", f"{MAX_VERTICES:,}", f"{DEFAULTS.mapped_coverage:.0%}".replace("%", " %")):
+        assert figure in text, figure
+    for kind, floors in DEFAULTS.default_levels.items():
+        assert f"{kind} {floors}" in text, kind
+
+
+def test_minimal_file_with_one_footway(tmp_path):
+    path = tmp_path / "one.osm"
+    path.write_text('<?xml version="1.0"?>\n<osm version="0.6">\n'
+                    '<node id="1" lat="31.2800" lon="121.5000"/><node id="2" lat="31.2805" lon="121.5005"/>\n'
+                    '<way id="3"><nd ref="1"/><nd ref="2"/><tag k="highway" v="footway"/></way>\n</osm>\n')
+    plan, s = import_osm_new(path, tmp_path / "one.gpkg")
+    with plan:
+        assert s["layers"]["walk_network"] == 1 and sum(s["layers"].values()) == 1
+        (w,) = plan.features("walk_network")
+        assert w["node_ids"] == "1 2" and w.geometry.length == pytest.approx(73, abs=2)
+
+
+def test_cancel_a_new_plan_leaves_no_file(tmp_path):
+    out = tmp_path / "new.gpkg"
+    with pytest.raises(PlanError, match="import cancelled") as err:
+        import_osm_new(DATA / "tiny.osm", out, progress=lambda f, m: f < 0.8)
+    assert err.value.message_zh == "导入已取消"
+    assert not out.exists() and not Path(f"{out}-wal").exists()
