@@ -3,7 +3,7 @@ validation tells a true, useful story."""
 import json
 import sys
 
-import pytest
+import jsonschema
 
 from lifecircle_desktop.model import Plan
 from lifecircle_desktop.model.resources import DEMO_PLAN
@@ -33,6 +33,7 @@ def test_demo_validation_tells_the_truth():
     r = cli("validate", DEMO_PLAN, "--format", "json", "--detail")
     assert r.returncode == 1, r.stderr  # required rules fail: there is no kindergarten in the extract
     out = json.loads(r.stdout)
+    jsonschema.validate(out, json.loads((ROOT / "docs" / "validate-output.schema.json").read_text()))
     by_rule = {f["rule"]: f for f in out["findings"]}
     assert by_rule["cc_basic_facility_set_kindergarten"]["status"] == "fail"
     kg_walk = [f for f in out["findings"] if f["kind"] == "walk_coverage" and f["rule"].startswith("t5_kindergarten")]
