@@ -11,7 +11,7 @@ STATUS_MARK = {"pass": "✔", "fail": "✘", "warn": "!", "manual": "?", "n/a": 
 STATUS_ZH = {"pass": "达标", "fail": "不达标", "warn": "建议未达", "manual": "待人工核查", "n/a": "不适用"}
 
 
-def run_validation(plan_path: str, scenario: str):
+def run_validation(plan_path: str, scenario: str, every_type: bool = False):
     from ..model.plan import Plan
     from ..model.errors import PlanError
     from ..model.rules import load_packs
@@ -24,7 +24,7 @@ def run_validation(plan_path: str, scenario: str):
         snapshot = take_snapshot(plan, scenario)
         credits = plan.meta.get("credits", [])
     packs = load_packs(snapshot.rule_packs)
-    results = Validator(packs).full(snapshot)
+    results = Validator(packs, every_type=every_type).full(snapshot)
     return snapshot, packs, results, credits
 
 
@@ -88,7 +88,7 @@ def to_text(snapshot, packs, results, credits, language: str, detail: bool) -> s
 
 def cmd_validate(args) -> int:
     from ..cli import language
-    snapshot, packs, results, credits = run_validation(args.plan, args.scenario)
+    snapshot, packs, results, credits = run_validation(args.plan, args.scenario, every_type=args.detail)
     if args.format == "json":
         print(json.dumps(to_json(snapshot, packs, results, args.detail), ensure_ascii=False, indent=1,
                          allow_nan=False))

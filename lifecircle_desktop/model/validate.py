@@ -132,7 +132,10 @@ class Validator:
     """Evaluates the enabled rule packs over snapshots of one plan, keeping walking distances cached."""
 
     def __init__(self, packs: Sequence[Pack] | None = None, catalogue: Catalogue | None = None,
-                 search_limit_m: float = SEARCH_LIMIT_M):
+                 search_limit_m: float = SEARCH_LIMIT_M, every_type: bool = False):
+        """``every_type``: also compute the nearest facility of types no rule names (the CLI's
+        --detail lists them); the live loop needs only the types the walking rules name."""
+        self.every_type = every_type
         self.catalogue = catalogue or load_catalogue()
         self.packs = list(packs) if packs is not None else load_packs()
         self.search_limit_m = search_limit_m
@@ -190,9 +193,11 @@ class Validator:
         return [r for r in self.rules(snapshot) if r.kind == "walk_coverage"]
 
     def _walk_types(self, snapshot: Snapshot) -> set[str]:
-        """Types with a distance per home: those the walking rules name, and every type in the plan
-        (the --detail report lists the nearest of each)."""
+        """Types with a distance per home: those the walking rules name, and with ``every_type``
+        every type in the plan (the --detail report lists the nearest of each)."""
         types = {t for r in self._walk_rules(snapshot) for t in r.params.get("facility_types", ())}
+        if not self.every_type:
+            return types
         for layer in ("facilities", "stops"):
             types |= {f.attributes["type"] for f in snapshot.layers[layer].values()}
         types.discard(None)
