@@ -24,6 +24,7 @@ test: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(VENV)/.installed-test
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 demo: $(VENV)/.installed

@@ -5,12 +5,15 @@ import shutil
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..model.errors import PlanError
 from ..model.plan import Plan
 from ..model.resources import DEMO_PLAN
+from . import i18n
+
+SCREENSHOT_SIZE = (1280, 800)
 
 
 def user_data_dir() -> Path:
@@ -46,29 +49,69 @@ def _message_handler(mode, context, message):
         print(message, file=sys.stderr)
 
 
-def run(plan_path: str | None = None, screenshot: str | None = None) -> int:
+def choose_plan(plan_path: str | None) -> Path:
+    """The plan to open: the one given, else the last one opened (QSettings), else the demo copy."""
+    if plan_path:
+        return Path(plan_path)
+    from .main_window import LAST_KEY
+    last = QSettings().value(LAST_KEY)
+    if last and Path(last).is_file():
+        return Path(last)
+    return demo_plan_copy()
+
+
+def make_app() -> QApplication:
+    """The QApplication with our names (QSettings), the UI language and a font that draws Chinese."""
     qInstallMessageHandler(_message_handler)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("lifecircle_desktop")
     app.setOrganizationName("lifecircle")
+    i18n.setup_fonts(app)
+    i18n.install_language()
+    return app
+
+
+def run(plan_path: str | None = None, screenshot: str | None = None) -> int:
+    app = make_app()
     from .main_window import MainWindow
 
+    # A screenshot shows the given plan or the demo, never whatever was open last.
+    if screenshot:
+        path = Path(plan_path) if plan_path else demo_plan_copy()
+    else:
+        path = choose_plan(plan_path)
     try:
-        plan = Plan.open(plan_path or demo_plan_copy())
+        plan = Plan.open(path)
     except PlanError as e:
         if screenshot:
             print(f"lifecircle: {e.message_en}", file=sys.stderr)
             return 2
-        QMessageBox.critical(None, "lifecircle", e.message_zh + "\n" + e.message_en)
+        QMessageBox.critical(None, "lifecircle", e.message(i18n.language()))
         return 2
-    window = MainWindow(plan)
-    window.resize(1280, 800)
+    window = MainWindow(plan, restore_state=not screenshot)
+    if screenshot or QSettings().value("window/geometry") is None:
+        window.resize(*SCREENSHOT_SIZE)  # screenshots have one fixed size, whatever was saved
     window.show()
+    outcome = {"code": 0}
     if screenshot:
         def grab():
-            window.grab().save(screenshot)
+            # Rendered after the first validation results are on screen — not after a timer.
+            window.canvas.fit_plan()
+            QApplication.processEvents()
+            if not window.grab().save(screenshot):
+                print(f"lifecircle: cannot write {screenshot}", file=sys.stderr)
+                outcome["code"] = 2
+            window.close()
             app.quit()
-        QTimer.singleShot(0, grab)
+
+        def failed(error):
+            print(f"lifecircle: validation failed: {error}", file=sys.stderr)
+            outcome["code"] = 2
+            grab()
+
+        once = Qt.ConnectionType.SingleShotConnection
+        window.resultsShown.connect(lambda _results: QTimer.singleShot(0, grab), once)
+        window.loop.failed.connect(failed, once)
     code = app.exec()
     window.close_plan()
-    return code
+    return outcome["code"] if screenshot else code

@@ -1,0 +1,69 @@
+"""Small things the panels share: icons, status colours, number formatting."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from ...model.resources import RESOURCES
+
+ICONS = RESOURCES / "icons"
+
+STATUS_COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "warn": "#ef6c00", "manual": "#1565c0", "n/a": "#9e9e9e"}
+STATUS_ORDER = ("fail", "warn", "manual", "pass", "n/a")
+
+
+def status_label(status: str) -> str:
+    """The status word in the UI language (合格 / 不合格 / 提示 / 待核查 / 不适用)."""
+    words = {
+        "pass": QCoreApplication.translate("Findings", "pass"),
+        "fail": QCoreApplication.translate("Findings", "fail"),
+        "warn": QCoreApplication.translate("Findings", "warn"),
+        "manual": QCoreApplication.translate("Findings", "manual"),
+        "n/a": QCoreApplication.translate("Findings", "n/a"),
+    }
+    return words.get(status, status)
+
+
+@lru_cache(maxsize=64)
+def icon(name: str) -> QIcon:
+    """An icon of resources/icons (an empty icon if the file is missing)."""
+    path = ICONS / f"{name}.svg"
+    return QIcon(str(path)) if path.exists() else QIcon()
+
+
+def status_icon(status: str) -> QIcon:
+    return icon("status-na" if status == "n/a" else f"status-{status}")
+
+
+@lru_cache(maxsize=256)
+def swatch(colour: str, size: int = 14) -> QIcon:
+    """A filled square of a catalogue colour (palette and legend entries)."""
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor(colour))
+    p.setPen(QColor(colour).darker(140))
+    p.drawRoundedRect(1, 1, size - 2, size - 2, 2, 2)
+    p.end()
+    return QIcon(pix)
+
+
+UNITS_ZH = {"m2": "m²", "m": "米", "%": "%", "min": "分钟", "count": "处", "persons": "人", "households": "户",
+            "ha": "公顷", "m2/100hh": "m²/百户", "spaces/household": "个/户", "‰": "‰"}
+UNITS_EN = {"m2": "m²", "count": "", "m2/100hh": "m²/100 households"}
+
+
+def unit_text(unit: str, zh: bool) -> str:
+    return (UNITS_ZH if zh else UNITS_EN).get(unit, unit)
+
+
+def number(value) -> str:
+    if value is None:
+        return "—"
+    v = float(value)
+    if abs(v) >= 100 or v.is_integer():
+        return f"{v:,.0f}"
+    return f"{v:,.1f}"

@@ -1,0 +1,211 @@
+"""Creating a plan: a blank one (name, community kind, location) or one imported from an
+OpenStreetMap extract in a worker thread with a progress dialog that can cancel."""
+from __future__ import annotations
+
+import inspect
+import os
+import threading
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLineEdit,
+                               QProgressDialog, QWidget)
+
+from ...model.errors import PlanError
+from ...model.plan import Plan
+from ..i18n import fill
+
+
+class NewPlanDialog(QDialog):
+    """Name, community kind (新建 / 既有) and a point in the plan area (picks the UTM zone)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New plan"))
+        form = QFormLayout(self)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("e.g. Siping Road sub-district, Tongji New Village"))
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("Existing community (renewal)"), "existing")
+        self.kind.addItem(self.tr("New-build community"), "new_build")
+        self.lon = QDoubleSpinBox()
+        self.lon.setRange(-180, 180)
+        self.lon.setDecimals(5)
+        self.lon.setValue(121.497)  # Siping, Yangpu, Shanghai: where the demo is
+        self.lat = QDoubleSpinBox()
+        self.lat.setRange(-80, 84)
+        self.lat.setDecimals(5)
+        self.lat.setValue(31.285)
+        self.district = QLineEdit()
+        self.subdistrict = QLineEdit()
+        form.addRow(self.tr("Plan name"), self.name)
+        form.addRow(self.tr("Community kind"), self.kind)
+        form.addRow(self.tr("Longitude"), self.lon)
+        form.addRow(self.tr("Latitude"), self.lat)
+        form.addRow(self.tr("District"), self.district)
+        form.addRow(self.tr("Sub-district"), self.subdistrict)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict:
+        return dict(name=self.name.text().strip(), kind=self.kind.currentData(),
+                    lonlat=(self.lon.value(), self.lat.value()), district=self.district.text().strip(),
+                    subdistrict=self.subdistrict.text().strip())
+
+
+def create_blank_plan(path: str | os.PathLike, values: dict) -> Plan:
+    """A new empty plan at ``path`` (PlanError when the name is empty or the file exists)."""
+    return Plan.create(path, values["name"], lonlat=values["lonlat"], kind=values["kind"],
+                       district=values.get("district", ""), subdistrict=values.get("subdistrict", ""))
+
+
+def osm_importer():
+    """The OSM importer that writes a new plan file: ``import_osm_new(path, out, progress=cb)
+    -> (plan, summary)`` (model/io/osm.py; imported when first needed: it pulls in osmium)."""
+    from ...model.io.osm import import_osm_new
+    return import_osm_new
+
+
+class ImportCancelled(Exception):
+    """Raised inside the progress callback of an importer that does not ask whether to go on."""
+
+
+class _ImportWorker(QObject):
+    progress = Signal(int, str)      # percent, what is being done
+    finished = Signal(object, object)  # output path or None, error (PlanError / text / None if cancelled)
+
+    def __init__(self, importer, source: Path, target: Path):
+        super().__init__()
+        self.importer, self.source, self.target = importer, source, target
+        self.cancel_event = threading.Event()
+
+    def _callback(self, *args, **kwargs):
+        """The importer's progress callback ``(fraction, message)``; returning False cancels (the
+        model's contract, check_progress). Other shapes — (done, total), (percent) — are read too."""
+        if self.cancel_event.is_set():
+            return False
+        numbers = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
+        texts = [a for a in (*args, *kwargs.values()) if isinstance(a, str)]
+        if len(numbers) >= 2 and numbers[1]:
+            percent = 100.0 * numbers[0] / numbers[1]
+        elif numbers:
+            percent = numbers[0] * 100.0 if numbers[0] <= 1.0 else numbers[0]
+        else:
+            percent = -1
+        self.progress.emit(int(max(-1, min(100, percent))), texts[0] if texts else "")
+        return True
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            kwargs = {}
+            params = inspect.signature(self.importer).parameters
+            if "progress" in params or any(p.kind == p.VAR_KEYWORD for p in params.values()):
+                kwargs["progress"] = self._callback
+            # The importer creates the plan file with its own connection, in this thread, and the
+            # plan is closed here too: no connection crosses a thread (style.md §4).
+            made = self.importer(self.source, self.target, **kwargs)
+            for obj in (made if isinstance(made, tuple) else (made,)):
+                if hasattr(obj, "close") and hasattr(obj, "store"):
+                    obj.close()
+        except ImportCancelled:
+            self.finished.emit(None, None)
+            return
+        except PlanError as e:
+            self.finished.emit(None, None if self.cancel_event.is_set() else e)
+            return
+        except Exception:
+            self.finished.emit(None, traceback.format_exc(limit=5))
+            return
+        if self.cancel_event.is_set() and not self.target.exists():
+            self.finished.emit(None, None)
+        else:
+            self.finished.emit(self.target, None)
+
+
+class OsmImport(QObject):
+    """Runs an OSM import in a worker thread behind a cancellable QProgressDialog.
+
+    ``done(path)`` with the new plan file; ``failed(error)``; ``cancelled()`` — after which the
+    half-written file is removed (it was created by this import)."""
+
+    done = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    progressed = Signal(int)  # percent (-1: no fraction known)
+
+    def __init__(self, source: str | os.PathLike, target: str | os.PathLike, parent: QWidget | None = None,
+                 importer=None):
+        super().__init__(parent)
+        self.source, self.target = Path(source), Path(target)
+        self.importer = importer or osm_importer()
+        self.thread: QThread | None = None
+        self.worker: _ImportWorker | None = None
+        self.dialog = QProgressDialog(fill(self.tr("Importing %1…"), self.source.name),
+                                      self.tr("Cancel"), 0, 100, parent)
+        self.dialog.setWindowTitle(self.tr("New plan from OpenStreetMap"))
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(0)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(self.cancel)
+
+    def start(self) -> None:
+        if self.importer is None:
+            self.failed.emit(PlanError("本版本未包含 OSM 导入模块", "OSM import is not in this build"))
+            return
+        if self.target.exists():
+            raise PlanError(f"文件已存在：{self.target.name}", f"the file already exists: {self.target.name}")
+        self.thread = QThread()
+        self.worker = _ImportWorker(self.importer, self.source, self.target)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progress.connect(self._progress)
+        self.worker.finished.connect(self._finished)
+        self.dialog.setValue(0)
+        self.dialog.show()
+        self.thread.start()
+
+    def cancel(self) -> None:
+        if self.worker is not None and self.dialog is not None:
+            self.worker.cancel_event.set()
+            self.dialog.setLabelText(self.tr("Cancelling…"))
+
+    @Slot(int, str)
+    def _progress(self, percent: int, text: str) -> None:
+        if self.dialog is None:
+            return
+        if percent < 0:
+            self.dialog.setRange(0, 0)  # busy indicator: the importer gave no fraction
+        else:
+            self.dialog.setRange(0, 100)
+            self.dialog.setValue(percent)
+        if text and not self.worker.cancel_event.is_set():
+            self.dialog.setLabelText(text)
+        self.progressed.emit(percent)
+
+    @Slot(object, object)
+    def _finished(self, path, error) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        self.dialog.hide()
+        self.dialog.deleteLater()
+        self.dialog = None  # finished: cancel() has nothing left to stop
+        if path is not None:
+            self.done.emit(path)
+            return
+        for suffix in ("", "-wal", "-shm", ".creating"):  # this import made the file: no half plan stays
+            Path(str(self.target) + suffix).unlink(missing_ok=True)
+        if error is None:
+            self.cancelled.emit()
+        else:
+            self.failed.emit(error)
+
+    def wait(self) -> None:
+        """Block until the worker has ended (the window closing during an import)."""
+        if self.thread is not None and self.thread.isRunning():
+            self.thread.quit()
+            self.thread.wait()

@@ -1,0 +1,263 @@
+"""How the map looks: colours, pens, stacking order, icons and label fonts (the canvas reads these).
+
+Base map after the OpenStreetMap Carto conventions planners know — light grey buildings with a
+darker outline, green areas, blue water, roads coloured and widened by class — so that the
+planner's own layers (facilities by catalogue colour, residential compounds) stand out on top.
+Every pen is cosmetic: widths are screen pixels at any zoom.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+
+BACKGROUND = "#f2efe9"
+
+# Stacking order, bottom to top. Labels and point symbols sit above all areas and lines.
+LAYER_Z = {
+    "basemap_landuse": 0, "basemap_water": 1, "basemap_buildings": 2, "basemap_roads": 3,
+    "planning_units": 4, "residential": 5, "walk_network": 6, "facilities": 7,
+    "stops": 30, "entrances": 31, "comments": 32,
+}
+ROAD_CASING_Z = 2.9  # every casing under every road: junctions join cleanly
+WALK_OVERLAY_Z = 10
+HIGHLIGHT_Z = 20
+SELECTION_Z = 21
+LABEL_Z = 40
+TOOL_Z = 50
+
+# Top first, as a layers panel lists them.
+LAYER_ORDER = ("comments", "entrances", "stops", "facilities", "walk_network", "residential",
+               "planning_units", "basemap_roads", "basemap_buildings", "basemap_water", "basemap_landuse")
+POINT_LAYERS = ("stops", "entrances", "comments")
+
+# Below this zoom (pixels per metre) a layer's shapes are not drawn: a 20 m building is < 2 px.
+LAYER_MIN_SCALE = {"basemap_buildings": 0.1}
+# Point symbols appear from this zoom on (px per metre); fewer symbols than pixels otherwise.
+ICON_MIN_SCALE = {"stops": 0.08, "entrances": 0.3, "comments": 0.05}
+# Labels appear when the feature is at least as big on screen as its label, and not below these.
+LABEL_MIN_SCALE = {"facilities": 0.15, "residential": 0.15, "planning_units": 0.02, "stops": 0.8,
+                   "basemap_roads": 0.4, "basemap_buildings": 2.0, "basemap_landuse": 0.5,
+                   "basemap_water": 0.3, "walk_network": 3.0}
+
+
+def cosmetic(colour, width: float = 1.0, style=Qt.SolidLine) -> QPen:
+    # A 1-px line is drawn with width 0 (Qt's hairline): the same look, and a graphics item
+    # then takes its bounding box from its points instead of stroking its outline — which made
+    # indexing 20k buildings take half a second.
+    pen = QPen(QColor(colour), 0 if width <= 1.0 else width, style)
+    pen.setCosmetic(True)
+    pen.setJoinStyle(Qt.RoundJoin)
+    pen.setCapStyle(Qt.RoundCap)
+    return pen
+
+
+def with_alpha(colour, alpha: int) -> QColor:
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    return c
+
+
+# --- areas --------------------------------------------------------------------------------------
+GREEN_KINDS = {"park", "grass", "garden", "forest", "wood", "meadow", "recreation_ground", "village_green",
+               "playground", "pitch", "scrub", "heath", "grassland", "nature_reserve", "cemetery",
+               "allotments", "orchard", "farmland", "greenfield", "green", "common", "golf_course"}
+WATER_KINDS = {"water", "river", "riverbank", "reservoir", "basin", "pond", "lake", "canal", "stream",
+               "wetland", "ditch", "drain", "bay", "coastline"}
+LANDUSE_FILLS = {"residential": "#e6e1da", "commercial": "#f2dad9", "retail": "#ffd6d1",
+                 "industrial": "#ebdbe8", "school": "#ffffe5", "university": "#ffffe5", "college": "#ffffe5",
+                 "hospital": "#ffffe5", "parking": "#eeeeee", "construction": "#c7c7b4"}
+
+
+@lru_cache(maxsize=None)
+def area_style(layer: str, kind: str | None = None, colour: str | None = None,
+               planned: bool = False) -> tuple[QPen, QBrush]:
+    """(pen, brush) of a polygon. ``kind``: the base-map kind; ``colour``: a facility's type colour."""
+    if layer == "basemap_buildings":
+        return cosmetic("#b5aca4", 1.0), QBrush(QColor("#d9d0c9"))
+    if layer == "basemap_water" or (kind in WATER_KINDS):
+        return cosmetic("#8cbfd0", 1.0), QBrush(QColor("#aad3df"))
+    if layer == "basemap_landuse":
+        if kind in GREEN_KINDS:
+            return cosmetic("#9fcf9f", 1.0), QBrush(QColor("#c8e9c0"))
+        fill = LANDUSE_FILLS.get(kind or "")
+        return (QPen(Qt.NoPen), QBrush(QColor(fill))) if fill else (QPen(Qt.NoPen), QBrush(Qt.NoBrush))
+    if layer == "residential":
+        return cosmetic("#a6773e", 1.5), QBrush(with_alpha("#f5deb0", 170))
+    if layer == "planning_units":
+        return cosmetic("#3d4f66", 2.0, Qt.DashLine), QBrush(Qt.NoBrush)
+    if layer == "facilities":
+        base = QColor(colour or "#9e9e9e")
+        # Planned facilities have a dashed outline: existing vs planned at a glance.
+        return (cosmetic(base.darker(160), 1.8, Qt.DashLine if planned else Qt.SolidLine),
+                QBrush(with_alpha(base, 205)))
+    return cosmetic("#777777", 1.0), QBrush(with_alpha("#bbbbbb", 120))
+
+
+# --- lines --------------------------------------------------------------------------------------
+# kind: (fill, casing or None, minimum width px, typical width m). A road is drawn at its real
+# width once that is wider than the minimum (zoomed in, a road is a band, not a hairline), with a
+# darker casing so light roads stay visible on the light background (OSM Carto's look).
+ROAD_STYLES = {
+    "motorway": ("#e892a2", "#c24e6b", 5.0, 24), "trunk": ("#f9b29c", "#c8775d", 5.0, 20),
+    "primary": ("#fcd6a4", "#b88a4a", 4.5, 18), "secondary": ("#f7fabf", "#9fa35c", 4.0, 16),
+    "tertiary": ("#ffffff", "#b5ad9e", 3.5, 12), "residential": ("#ffffff", "#c2b9ac", 3.0, 8),
+    "unclassified": ("#ffffff", "#c2b9ac", 3.0, 8), "living_street": ("#ededed", "#c2b9ac", 3.0, 7),
+    "road": ("#ffffff", "#c2b9ac", 2.5, 7), "service": ("#ffffff", "#c9c1b5", 2.0, 5),
+    "pedestrian": ("#dddde8", "#aaaabb", 2.5, 6), "track": ("#b59a6d", None, 1.5, 3),
+    "footway": ("#f08877", None, 1.2, 2), "path": ("#f08877", None, 1.2, 1.5),
+    "cycleway": ("#6b6bf0", None, 1.2, 2), "steps": ("#f08877", None, 2.0, 2),
+    "bridleway": ("#6fb06f", None, 1.2, 2), "construction": ("#ffffff", "#c2b9ac", 2.0, 6),
+}
+DEFAULT_ROAD = ("#ffffff", "#c2b9ac", 2.0, 6)
+
+
+def road_band(scale: float) -> int:
+    """Zoom band for road widths: they are recomputed when the zoom changes by √2."""
+    import math
+    return round(2 * math.log2(max(scale, 1e-9)))
+
+
+@lru_cache(maxsize=None)
+def road_pens(kind: str | None, band: int) -> tuple[QPen, QPen | None]:
+    """(fill pen, casing pen or None) of a road of ``kind`` at zoom band ``band``."""
+    key = (kind or "").removesuffix("_link")
+    fill, casing, px, metres = ROAD_STYLES.get(key, DEFAULT_ROAD)
+    if kind and kind.endswith("_link"):
+        px, metres = max(1.5, px - 1.0), metres * 0.6
+    width = max(px, metres * 2 ** (band / 2))
+    if casing is None:  # paths stay lines: a 2 m footway drawn 8 px wide hides what is around it
+        width = min(width, 2 * px)
+    pen = cosmetic(fill, width)
+    if key in ("footway", "path", "steps", "track", "bridleway"):
+        pen.setStyle(Qt.DashLine)
+    casing_pen = cosmetic(casing, width + (2.0 if width < 8 else 3.0)) if casing else None
+    return pen, casing_pen
+
+
+@lru_cache(maxsize=None)
+def walk_pen(drawn: bool, closed: bool) -> QPen:
+    if closed:  # not walkable / barrier: the walking graph skips it
+        return cosmetic("#d32f2f", 1.5, Qt.DashLine)
+    if drawn:  # the planner's own paths: stronger than the imported network
+        return cosmetic("#6a3fa0", 2.2)
+    return cosmetic(with_alpha("#7b5ea7", 150), 1.0)
+
+
+# --- overlays and tools -------------------------------------------------------------------------
+SELECTION_PEN = cosmetic("#0a84ff", 3.0)
+SELECTION_BRUSH = QBrush(with_alpha("#0a84ff", 40))
+HIGHLIGHT_PEN = cosmetic("#e000a8", 3.5)
+HIGHLIGHT_BRUSH = QBrush(with_alpha("#e000a8", 45))
+WALK_OUTSIDE_PEN = cosmetic("#c62828", 1.5)
+WALK_OUTSIDE_BRUSH = QBrush(with_alpha("#e53935", 110), Qt.BDiagPattern)
+WALK_OUTSIDE_FILL = QBrush(with_alpha("#e53935", 60))
+WALK_REACHABLE_PEN = cosmetic(with_alpha("#2e7d32", 200), 5.0)
+RUBBER_PEN = cosmetic("#ff6f00", 2.0)
+RUBBER_BAD_PEN = cosmetic("#d50000", 2.0, Qt.DashLine)
+RUBBER_BRUSH = QBrush(with_alpha("#ff9800", 50))
+RUBBER_BAD_BRUSH = QBrush(with_alpha("#ff1744", 40))
+VERTEX_COLOUR = "#ff6f00"
+SNAP_COLOUR = "#e91e63"
+MEASURE_PEN = cosmetic("#1565c0", 2.0, Qt.DashLine)
+RULE_MET = "#1b7f3b"
+RULE_NOT_MET = "#c62828"
+RULE_NONE = "#263238"
+
+
+# --- text ---------------------------------------------------------------------------------------
+# Chinese must render on a fresh Linux machine (design.md §6): name the common CJK families first;
+# Qt's fallback covers the rest.
+FONT_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei",
+                 "PingFang SC", "Noto Sans", "DejaVu Sans", "sans-serif"]
+
+
+@lru_cache(maxsize=None)
+def font(pixel_size: int = 12, bold: bool = False, italic: bool = False) -> QFont:
+    f = QFont()
+    f.setFamilies(FONT_FAMILIES)
+    f.setPixelSize(pixel_size)
+    f.setBold(bold)
+    f.setItalic(italic)
+    f.setStyleStrategy(QFont.PreferAntialias)
+    return f
+
+
+LABEL_STYLES = {  # layer: (pixel size, bold, italic, colour)
+    "facilities": (13, True, False, "#1d1d1f"),
+    "residential": (12, False, True, "#6d4c1f"),
+    "planning_units": (14, True, False, "#3d4f66"),
+    "stops": (11, False, False, "#0d47a1"),
+    "basemap_roads": (11, False, False, "#4a4a4a"),
+    "basemap_buildings": (10, False, False, "#5d5550"),
+    "basemap_landuse": (11, False, True, "#3c7a3c"),
+    "basemap_water": (11, False, True, "#2c6d8c"),
+    "walk_network": (10, False, False, "#4a3470"),
+}
+
+
+# --- point symbols ------------------------------------------------------------------------------
+def _dpr() -> float:
+    screen = QGuiApplication.primaryScreen()
+    return screen.devicePixelRatio() if screen else 1.0
+
+
+def _canvas(size: int) -> tuple[QPixmap, QPainter]:
+    dpr = _dpr()
+    pix = QPixmap(round(size * dpr), round(size * dpr))
+    pix.setDevicePixelRatio(dpr)
+    pix.fill(Qt.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.Antialiasing)
+    return pix, p
+
+
+@lru_cache(maxsize=None)
+def icon(kind: str) -> QPixmap:
+    """The symbol of a point feature: ``gate_open``, ``gate_closed``, ``door_open``, ``door_closed``,
+    ``bus_stop``, ``metro_station``, ``stop``, ``comment``. Open and closed gates differ in shape
+    (circle / square with a bar) as well as colour, for colour-blind readers and grey printouts."""
+    if kind in ("gate_open", "door_open"):
+        size = 14 if kind == "gate_open" else 12
+        pix, p = _canvas(size)
+        p.setPen(QPen(QColor("white"), 2))
+        p.setBrush(QColor("#2e7d32"))
+        p.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
+        p.end()
+        return pix
+    if kind in ("gate_closed", "door_closed"):
+        size = 14 if kind == "gate_closed" else 12
+        pix, p = _canvas(size)
+        p.setPen(QPen(QColor("white"), 2))
+        p.setBrush(QColor("#c62828"))
+        p.drawRect(QRectF(1.5, 1.5, size - 3, size - 3))
+        p.setPen(QPen(QColor("white"), 2.2))
+        p.drawLine(QPointF(4, size / 2), QPointF(size - 4, size / 2))
+        p.end()
+        return pix
+    if kind in ("bus_stop", "metro_station", "stop"):
+        size = 18
+        pix, p = _canvas(size)
+        colour, letter = {"bus_stop": ("#1565c0", "B"), "metro_station": ("#d32f2f", "M")}.get(kind, ("#546e7a", "S"))
+        p.setPen(QPen(QColor("white"), 1.5))
+        p.setBrush(QColor(colour))
+        if kind == "metro_station":
+            p.drawEllipse(QRectF(1, 1, size - 2, size - 2))
+        else:
+            p.drawRoundedRect(QRectF(1, 1, size - 2, size - 2), 4, 4)
+        p.setPen(QColor("white"))
+        p.setFont(font(11, bold=True))
+        p.drawText(QRectF(0, 0, size, size), Qt.AlignCenter, letter)
+        p.end()
+        return pix
+    size = 16  # comment pin
+    pix, p = _canvas(size)
+    path = QPainterPath()
+    path.addEllipse(QRectF(2, 1, 12, 12))
+    p.setPen(QPen(QColor("#5d4037"), 1.2))
+    p.setBrush(QColor("#fbc02d"))
+    p.drawPolygon(QPolygonF([QPointF(5, 10), QPointF(11, 10), QPointF(8, 15.5)]))
+    p.drawPath(path)
+    p.end()
+    return pix

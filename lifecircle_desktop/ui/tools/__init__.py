@@ -1,0 +1,18 @@
+"""Map tools of the canvas, by the names ``MapCanvas.set_tool`` takes.
+
+Each tool maps mouse and keys onto a Qt-free state machine (model/capture.py) or a one-click
+edit and owns its transient graphics; none changes the plan — edits go out through
+``canvas.request_edit`` (style.md §2, QGIS's map-tool lifecycle).
+"""
+from .base import MapEvent, MapTool, RubberBand
+from .draw import MeasureTool, PathTool, PolygonTool, RectangleTool
+from .feature_ops import DeleteTool, DuplicateTool
+from .points import EntranceTool, GateTool
+from .select import PanTool, SelectTool
+from .vertex import VertexTool
+
+TOOLS: dict[str, type[MapTool]] = {t.name: t for t in (
+    SelectTool, PanTool, PolygonTool, RectangleTool, VertexTool, PathTool, GateTool, EntranceTool,
+    MeasureTool, DeleteTool, DuplicateTool)}
+
+__all__ = ["TOOLS", "MapEvent", "MapTool", "RubberBand"]

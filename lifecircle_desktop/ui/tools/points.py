@@ -1,0 +1,88 @@
+"""Entrances: open/close a gate; place an entrance on the edge of a compound or facility.
+
+Gates matter in China: a closed compound gate changes walking coverage (design.md §4), so the
+gate tool is one click — a ``ChangeAttributes`` of ``open`` — and the map shows open and closed
+gates with different symbols.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from shapely.geometry import Point
+
+from ...model.edits import AddFeature, ChangeAttributes
+from .. import styles
+from .base import MapEvent, MapTool
+from .text import translate
+
+GATE_PICK_PX = 10
+EDGE_SNAP_PX = 15
+
+
+class GateTool(MapTool):
+    name = "gate"
+    cursor = Qt.PointingHandCursor
+
+    def hint(self) -> str:
+        return translate("MapCanvas", "Gate: click an entrance to open or close it.")
+
+    def _entrance(self, ev: MapEvent):
+        hits = self.canvas.features_at(ev.xy, ["entrances"], tolerance_px=GATE_PICK_PX)
+        return self.canvas.feature(hits[0]) if hits else None
+
+    def move(self, ev: MapEvent) -> None:
+        f = self._entrance(ev)
+        if f is None:
+            self.cursor_label = None
+        else:
+            is_open = f.attributes.get("open") is not False
+            self.cursor_label = ([translate("MapCanvas", "Close the gate") if is_open
+                                  else translate("MapCanvas", "Open the gate")],
+                                 styles.RULE_NOT_MET if is_open else styles.RULE_MET)
+
+    def press(self, ev: MapEvent) -> None:
+        if ev.button != Qt.LeftButton:
+            return
+        f = self._entrance(ev)
+        if f is None:
+            self.canvas.status(translate("MapCanvas", "No entrance here: click on an entrance symbol."))
+            return
+        now_open = f.attributes.get("open") is False  # None counts as open (the default)
+        self.canvas.request_edit(ChangeAttributes.of(self.canvas.plan, "entrances", f.fid, open=now_open))
+        self.canvas.status(translate("MapCanvas", "Gate opened.") if now_open else translate("MapCanvas", "Gate closed."))
+        self.cursor_label = None
+
+
+class EntranceTool(MapTool):
+    """Click near the edge of a residential compound or facility: an entrance lands exactly on the
+    edge and belongs to that feature (``layer``/``feature`` attributes)."""
+    name = "entrance"
+    cursor = Qt.CrossCursor
+
+    def hint(self) -> str:
+        return translate("MapCanvas", "Entrance: click on the edge of a residential compound or facility.")
+
+    def _edge(self, ev: MapEvent):
+        layers = [l for l in ("residential", "facilities") if self.canvas.is_layer_visible(l)]
+        return self.canvas.snapper.snap(ev.xy, self.canvas.metres(EDGE_SNAP_PX), layers)
+
+    def move(self, ev: MapEvent) -> None:
+        hit = self._edge(ev)
+        self.canvas.show_snap(hit)  # the marker shows where the entrance would go
+        if hit is None:
+            self.cursor_label = None
+            return
+        f = self.canvas.feature(hit.key)
+        name = self.canvas.label_text(f) if f is not None else ""
+        self.cursor_label = ([translate("MapCanvas", "Entrance of {name}").format(name=name or hit.layer)],
+                             styles.RULE_NONE)
+
+    def press(self, ev: MapEvent) -> None:
+        if ev.button != Qt.LeftButton:
+            return
+        hit = self._edge(ev)
+        if hit is None:
+            self.canvas.status(translate("MapCanvas", "Click on the edge of a residential compound or facility."))
+            return
+        attrs = {"layer": hit.layer, "feature": hit.fid, "kind": "gate" if hit.layer == "residential" else "door",
+                 "open": True, "source": "drawn"}
+        self.canvas.request_edit(AddFeature("entrances", Point(hit.point), attrs, self.canvas.scenario))

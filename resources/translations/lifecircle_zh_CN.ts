@@ -1,0 +1,1196 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AttributePanel</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+26"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Floors</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Floor area (m²)</source>
+        <translation>建筑面积（m²）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Land area (m²)</source>
+        <translation>用地面积（m²）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Usable area (m²)</source>
+        <translation>使用面积（m²）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Activity area (m²)</source>
+        <translation>活动面积（m²）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classes</source>
+        <translation>班数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Beds</source>
+        <translation>床位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Parking spaces</source>
+        <translation>停车位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accessible spaces</source>
+        <translation>无障碍车位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Charging spaces</source>
+        <translation>充电车位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Parcel lockers</source>
+        <translation>快递柜格口</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>OSM id</source>
+        <translation>OSM 编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Project content</source>
+        <translation>项目内容</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Implementing body</source>
+        <translation>实施主体</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Funding</source>
+        <translation>资金来源</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Schedule</source>
+        <translation>实施时序</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Design team</source>
+        <translation>设计团队</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Population</source>
+        <translation>人口</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Estimated</source>
+        <translation>估算值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open</source>
+        <translation>开放</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Belongs to layer</source>
+        <translation>所属图层</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Belongs to feature</source>
+        <translation>所属要素</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Path class</source>
+        <translation>道路等级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Walkable</source>
+        <translation>可步行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closed</source>
+        <translation>封闭</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Barrier</source>
+        <translation>障碍</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>OSM nodes</source>
+        <translation>OSM 节点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Author role</source>
+        <translation>提出人身份</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Facility</source>
+        <translation>设施</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Capacity</source>
+        <translation>容量</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Project (annual project list)</source>
+        <translation>项目（年度项目实施清单）</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>Nothing selected. Click a feature on the map, or choose a facility type in the palette and draw it.</source>
+        <translation>未选择要素。请在地图上单击要素，或在设施选板中选择类型后绘制。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>%n features selected on several layers.</source>
+        <translation>
+            <numerusform>已选择 %n 个要素（分属多个图层）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>%n selected; a change applies to all.</source>
+        <translation>
+            <numerusform>已选择 %n 个；修改将应用于全部。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Attributes</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Footprint %1 m²</source>
+        <translation>占地 %1 m²</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Length %1 m</source>
+        <translation>长度 %1 米</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Position %1, %2</source>
+        <translation>位置 %1, %2</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>existing</source>
+        <translation>现状</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>planned</source>
+        <translation>规划</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>%1 m² × %2 floors = %3 m²</source>
+        <translation>%1 m² × %2 层 = %3 m²</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Leave blank to use footprint × floors; type a value to override it.</source>
+        <translation>留空则按占地面积 × 层数计算；输入数值可覆盖。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>footprint %1 m²</source>
+        <translation>占地 %1 m²</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leave blank to use the footprint; type a value to override it.</source>
+        <translation>留空则取占地面积；输入数值可覆盖。</translation>
+    </message>
+</context>
+<context>
+    <name>CoverageChart</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/coverage.py" line="+61"/>
+        <source>walking distance d (m)</source>
+        <translation>步行距离 d（米）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>households within d (%)</source>
+        <translation>d 以内的住户比例（%）</translation>
+    </message>
+    <message>
+        <location line="+85"/>
+        <source>Coverage curves appear after the first validation.</source>
+        <translation>首次校验完成后显示覆盖率曲线。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Households within walking distance d of the nearest facility; click a walking finding to mark its limit.</source>
+        <translation>到最近设施步行距离在 d 以内的住户比例；单击步行覆盖类检查结果可标出其距离限值。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1: limit %2 m, required share %3 %</source>
+        <translation>%1：限值 %2 米，要求比例 %3 %</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(approximate)</source>
+        <translation>（估算）</translation>
+    </message>
+</context>
+<context>
+    <name>FacilityPalette</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/palette.py" line="+27"/>
+        <source>Filter facility types…</source>
+        <translation>筛选设施类型…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Residential (homes)</source>
+        <translation>居住用地（住宅）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Draw a residential block: households, population, floors</source>
+        <translation>绘制居住用地：户数、人口、层数</translation>
+    </message>
+</context>
+<context>
+    <name>Findings</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/common.py" line="+20"/>
+        <source>pass</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>fail</source>
+        <translation>未达标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>warn</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>manual</source>
+        <translation>待核查</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>n/a</source>
+        <translation>不适用</translation>
+    </message>
+</context>
+<context>
+    <name>FindingsPanel</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+26"/>
+        <source>Presence</source>
+        <translation>设置情况</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Facility area</source>
+        <translation>设施面积</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ratio</source>
+        <translation>配置指标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Walking coverage</source>
+        <translation>步行覆盖</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scale</source>
+        <translation>规模</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manual checklist</source>
+        <translation>人工核查</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>required</source>
+        <translation>必选</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>recommended</source>
+        <translation>推荐</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>informative</source>
+        <translation>参考</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>within %1 m</source>
+        <translation>（%1 米内）</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <location line="+159"/>
+        <source>Not validated yet.</source>
+        <translation>尚未校验。</translation>
+    </message>
+    <message>
+        <location line="-153"/>
+        <source>By rule pack</source>
+        <translation>按标准分组</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>By rule kind</source>
+        <translation>按检查类型分组</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>By status</source>
+        <translation>按结论分组</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Rule</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Measured</source>
+        <translation>实测</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Threshold</source>
+        <translation>要求</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+150"/>
+        <source>&lt;b&gt;%n required rule(s) failed&lt;/b&gt;</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n 项必选条目未达标&lt;/b&gt;</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>every required rule passes</source>
+        <translation>必选条目全部达标</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(walking distances approximate: no walking network)</source>
+        <translation>（无步行网络，步行距离为估算）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 pass · %2 fail · %3 warn · %4 manual · %5 required failed</source>
+        <translation>达标 %1 · 未达标 %2 · 提示 %3 · 待核查 %4 · 必选未达标 %5</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+20"/>
+        <source>%n feature(s) concerned — click to show them on the map.</source>
+        <translation>
+            <numerusform>涉及 %n 个要素——单击在地图上显示。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LayersPanel</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/layers.py" line="+30"/>
+        <source>Plan layers</source>
+        <translation>规划图层</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Base map (read-only)</source>
+        <translation>底图（只读）</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+180"/>
+        <source>&amp;New Plan…</source>
+        <translation>新建规划(&amp;N)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New Plan from &amp;OpenStreetMap Extract…</source>
+        <translation>从 OpenStreetMap 数据新建规划(&amp;O)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save &amp;As…</source>
+        <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the plan to a new file and continue there</source>
+        <translation>将规划复制到新文件并在新文件中继续编辑</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+592"/>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="-586"/>
+        <location line="+587"/>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="-586"/>
+        <source>&amp;Delete Selected</source>
+        <translation>删除所选(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>New &amp;Scenario…</source>
+        <translation>新建方案(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Fit Plan</source>
+        <translation>全图显示(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Snapping</source>
+        <translation>捕捉(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Snap to vertices and edges of the base map and features</source>
+        <translation>捕捉底图和要素的顶点与边</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Select / Move</source>
+        <translation>选择 / 移动</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pan</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Draw Polygon</source>
+        <translation>绘制多边形</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Draw Rectangle</source>
+        <translation>绘制矩形</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Edit Vertices</source>
+        <translation>编辑顶点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Draw Walking Path</source>
+        <translation>绘制步行路径</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open / Close Gate</source>
+        <translation>开闭出入口</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Place Entrance</source>
+        <translation>放置出入口</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Measure</source>
+        <translation>测量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete Feature</source>
+        <translation>删除要素</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Duplicate Feature</source>
+        <translation>复制要素</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Plan</source>
+        <translation>规划</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Scenario</source>
+        <translation>方案</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The scenario (方案) being edited and validated</source>
+        <translation>正在编辑和校验的方案</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>&lt;plan opened&gt;</source>
+        <translation>&lt;打开规划&gt;</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Facilities</source>
+        <translation>设施</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Layers</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attributes</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Findings</source>
+        <translation>检查结果</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coverage Chart</source>
+        <translation>覆盖率曲线</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>base (现状/基础)</source>
+        <translation>基础方案（现状）</translation>
+    </message>
+    <message>
+        <location line="+91"/>
+        <source>%1 is a point: it cannot be drawn as an area.</source>
+        <translation>%1 为点状设施，不能绘制为面。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Draw: %1</source>
+        <translation>绘制：%1</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>Validating…</source>
+        <translation>正在校验…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Validation failed: %1</source>
+        <translation>校验失败：%1</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>Open plan</source>
+        <translation>打开规划</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plans (*.gpkg);;All files (*)</source>
+        <translation>规划文件 (*.gpkg);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Now editing %1</source>
+        <translation>正在编辑 %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Save plan as</source>
+        <translation>规划另存为</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+11"/>
+        <location line="+26"/>
+        <source>Plans (*.gpkg)</source>
+        <translation>规划文件 (*.gpkg)</translation>
+    </message>
+    <message>
+        <location line="-28"/>
+        <location line="+27"/>
+        <source>New plan file</source>
+        <translation>新规划文件</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>OpenStreetMap extract</source>
+        <translation>OpenStreetMap 数据</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>OSM extracts (*.osm *.pbf *.osm.pbf *.xml);;All files (*)</source>
+        <translation>OSM 数据 (*.osm *.pbf *.osm.pbf *.xml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>That is the plan open now; choose another file.</source>
+        <translation>该文件是当前打开的规划，请选择其他文件。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The import failed:</source>
+        <translation>导入失败：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import cancelled.</source>
+        <translation>导入已取消。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>New scenario</source>
+        <translation>新建方案</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name of the new scenario (a copy of “%1”):</source>
+        <translation>新方案名称（复制自“%1”）：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>About lifecircle</source>
+        <translation>关于 lifecircle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&lt;h3&gt;lifecircle_desktop&lt;/h3&gt;&lt;p&gt;Plans 15-minute community life circles and complete residential communities, and checks them live against the standards.&lt;/p&gt;&lt;p&gt;Map data © OpenStreetMap contributors, ODbL 1.0.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;lifecircle_desktop 社区生活圈规划&lt;/h3&gt;&lt;p&gt;规划 15 分钟社区生活圈与完整居住社区，并依据标准实时检查。&lt;/p&gt;&lt;p&gt;地图数据 © OpenStreetMap 贡献者，ODbL 1.0。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>&amp;Undo %1</source>
+        <translation>撤销 %1(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Redo %1</source>
+        <translation>重做 %1(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>MapCanvas</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/canvas.py" line="+584"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Unfinished polygon</source>
+        <translation>未完成的多边形</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The polygon has {n} vertices. Finish it, discard it, or keep drawing?</source>
+        <translation>该多边形已有 {n} 个顶点。完成、放弃，还是继续绘制？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unfinished path</source>
+        <translation>未完成的路径</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The path has {n} points. Finish it, discard it, or keep drawing?</source>
+        <translation>该路径已有 {n} 个节点。完成、放弃，还是继续绘制？</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location filename="../../lifecircle_desktop/ui/tools/draw.py" line="+91"/>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep drawing</source>
+        <translation>继续绘制</translation>
+    </message>
+    <message>
+        <location line="+647"/>
+        <source>N</source>
+        <translation>北</translation>
+    </message>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/tools/draw.py" line="+1"/>
+        <source>Undo last vertex</source>
+        <translation>撤销上一个顶点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+221"/>
+        <source>Cancel drawing</source>
+        <translation>取消绘制</translation>
+    </message>
+    <message>
+        <location line="-209"/>
+        <source>Drawing cancelled.</source>
+        <translation>已取消绘制。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Not added: {reason}.</source>
+        <translation>未添加：{reason}。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Polygon discarded.</source>
+        <translation>已放弃该多边形。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Path discarded.</source>
+        <translation>已放弃该路径。</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Choose a facility type before drawing.</source>
+        <translation>请先选择设施类型再绘制。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Area {area} m²</source>
+        <translation>面积 {area} m²</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Land area {area} m²</source>
+        <translation>占地面积 {area} m²</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Floor area {area} m² ({floors} floors)</source>
+        <translation>建筑面积 {area} m²（{floors} 层）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Minimum floor area {area} m²</source>
+        <translation>最小建筑面积 {area} m²</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Minimum land area {area} m²</source>
+        <translation>最小用地面积 {area} m²</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The edges cross each other: move or remove the last vertex.</source>
+        <translation>边线相交：请移动或删除上一个顶点。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Draw a polygon: click to add vertices; Enter or double-click finishes, Backspace removes the last vertex, Esc cancels.</source>
+        <translation>绘制多边形：单击添加顶点；回车或双击完成，退格删除上一个顶点，Esc 取消。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Draw a rectangle: click two opposite corners, or drag.</source>
+        <translation>绘制矩形：单击两个对角点，或拖动。</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>Draw a walking path: click to add points; Enter or double-click finishes.</source>
+        <translation>绘制步行路径：单击添加节点；回车或双击完成。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+62"/>
+        <source>Length {length}</source>
+        <translation>长度 {length}</translation>
+    </message>
+    <message>
+        <location line="-43"/>
+        <source>Measure: click to add points; double-click or Enter finishes.</source>
+        <translation>测量：单击添加节点；双击或回车结束。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Measured length: {length}.</source>
+        <translation>测量长度：{length}。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Segment {length}</source>
+        <translation>本段 {length}</translation>
+    </message>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/tools/select.py" line="+31"/>
+        <source>Select: click a feature, Shift-click to add, drag a box to select several, drag a selected feature to move it.</source>
+        <translation>选择：单击要素，Shift+单击追加，拖出方框多选，拖动已选要素可移动。</translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{n} features selected.</source>
+        <translation>已选择 {n} 个要素。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Pan: drag the map.</source>
+        <translation>平移：拖动地图。</translation>
+    </message>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/tools/feature_ops.py" line="+36"/>
+        <source>Delete: click a feature to delete it.</source>
+        <translation>删除：单击要删除的要素。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <location line="+38"/>
+        <source>No feature here.</source>
+        <translation>此处没有可编辑的要素。</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>Duplicate: click a feature to copy it, or drag it to place the copy.</source>
+        <translation>复制：单击要素复制，或拖动放置副本。</translation>
+    </message>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/tools/points.py" line="+26"/>
+        <source>Gate: click an entrance to open or close it.</source>
+        <translation>出入口开闭：单击出入口可开启或关闭。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Close the gate</source>
+        <translation>关闭出入口</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open the gate</source>
+        <translation>开启出入口</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No entrance here: click on an entrance symbol.</source>
+        <translation>此处没有出入口：请单击出入口符号。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Gate opened.</source>
+        <translation>出入口已开启。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Gate closed.</source>
+        <translation>出入口已关闭。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Entrance: click on the edge of a residential compound or facility.</source>
+        <translation>放置出入口：在居住用地或设施的边界上单击。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Entrance of {name}</source>
+        <translation>{name} 的出入口</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Click on the edge of a residential compound or facility.</source>
+        <translation>请在居住用地或设施的边界上单击。</translation>
+    </message>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/tools/vertex.py" line="+34"/>
+        <source>Edit vertices: click a feature, drag a vertex; double-click or Ctrl-click an edge to add one; Delete removes the chosen vertex.</source>
+        <translation>编辑顶点：单击要素后拖动顶点；双击或 Ctrl+单击边可添加顶点；Delete 删除所选顶点。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Only the vertices of polygons and paths can be edited.</source>
+        <translation>只能编辑多边形和路径的顶点。</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <location line="+70"/>
+        <source>Not changed: {reason}.</source>
+        <translation>未修改：{reason}。</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Click a vertex first.</source>
+        <translation>请先单击一个顶点。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Delete vertex</source>
+        <translation>删除顶点</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Insert vertex here</source>
+        <translation>在此插入顶点</translation>
+    </message>
+</context>
+<context>
+    <name>NewPlanDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="+25"/>
+        <source>New plan</source>
+        <translation>新建规划</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>e.g. Siping Road sub-district, Tongji New Village</source>
+        <translation>例如：四平路街道同济新村</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Existing community (renewal)</source>
+        <translation>既有社区（更新改造）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New-build community</source>
+        <translation>新建社区</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Plan name</source>
+        <translation>规划名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Community kind</source>
+        <translation>社区类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Longitude</source>
+        <translation>经度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latitude</source>
+        <translation>纬度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>District</source>
+        <translation>区</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sub-district</source>
+        <translation>街道/镇</translation>
+    </message>
+</context>
+<context>
+    <name>OsmImport</name>
+    <message>
+        <location line="+100"/>
+        <source>Importing %1…</source>
+        <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New plan from OpenStreetMap</source>
+        <translation>从 OpenStreetMap 新建规划</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>PlanHistory</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/undo.py" line="+32"/>
+        <source>Add %1</source>
+        <translation>新增%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete %1 #%2</source>
+        <translation>删除%1 #%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reshape %1 #%2</source>
+        <translation>修改%1 #%2 的形状</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Set %1 of %2 #%3</source>
+        <translation>修改%2 #%3 的 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Several edits</source>
+        <translation>多项修改</translation>
+    </message>
+</context>
+</TS>

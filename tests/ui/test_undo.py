@@ -1,0 +1,136 @@
+"""The undo stack: each user action is one command; every step is in the FILE at once (no Save);
+an edit the model refuses never reaches the stack."""
+import pytest
+from PySide6.QtGui import QKeySequence
+from shapely import affinity
+from shapely.geometry import Polygon, box
+
+from lifecircle_desktop.model import AddFeature, Batch, ChangeAttributes, ChangeGeometry, DeleteFeature, Plan
+from lifecircle_desktop.model.errors import PlanError
+from lifecircle_desktop.ui.undo import EditCommand, PlanHistory
+from tests.helpers import snapshot
+
+
+def on_disk(path):
+    """Every feature as stored in the file, read through a second, independent connection."""
+    with Plan.open(path) as other:
+        return snapshot(other)
+
+
+@pytest.fixture
+def history(qtbot, grid):
+    plan, ids = grid
+    h = PlanHistory(plan)
+    yield h, plan, ids
+
+
+def test_each_step_is_in_the_file(history):
+    h, plan, ids = history
+    states = [on_disk(plan.path)]
+    assert states[0] == snapshot(plan)
+    kg = plan.feature("facilities", ids["kg"])
+    edits = [
+        AddFeature("facilities", box(300, 300, 330, 330), {"type": "pharmacy", "name": "药房"}),
+        ChangeGeometry.of(plan, "facilities", ids["kg"], affinity.translate(kg.geometry, 5, 5)),
+        ChangeAttributes.of(plan, "facilities", ids["kg"], floors=2, name="新幼儿园"),
+        DeleteFeature.of(plan, "facilities", ids["shop"]),
+    ]
+    for edit in edits:
+        changes = h.push(edit)
+        assert changes is not None
+        states.append(on_disk(plan.path))
+        assert states[-1] == snapshot(plan), "the file holds the step the moment it returns"
+    assert h.stack.count() == 4 and len(set(map(repr, map(sorted, map(dict.items, states))))) == 5
+    # The new pharmacy got an id; undo removes exactly it, redo puts it back with the same id.
+    pharmacy = h.stack.command(0).applied.fid
+    assert plan.feature("facilities", pharmacy)["name"] == "药房"
+    for i in range(4, 0, -1):
+        h.undo()
+        assert on_disk(plan.path) == states[i - 1] == snapshot(plan)
+    assert not plan.has_feature("facilities", pharmacy)
+    for i in range(1, 5):
+        h.redo()
+        assert on_disk(plan.path) == states[i] == snapshot(plan)
+    assert plan.feature("facilities", pharmacy)["name"] == "药房"
+
+
+def test_changed_signal_carries_each_changeset(qtbot, history):
+    h, plan, ids = history
+    with qtbot.waitSignal(h.changed) as blocker:
+        h.push(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=3))
+    assert blocker.args[0].changed == {"facilities": {ids["kg"]}}
+    with qtbot.waitSignal(h.changed) as blocker:
+        h.undo()
+    assert blocker.args[0].changed == {"facilities": {ids["kg"]}}
+    assert plan.feature("facilities", ids["kg"])["floors"] == 1
+
+
+def test_batch_is_one_step(history):
+    h, plan, ids = history
+    batch = Batch((ChangeAttributes.of(plan, "facilities", ids["kg"], name="a"),
+                   DeleteFeature.of(plan, "facilities", ids["shop"])), "two in one")
+    h.push(batch)
+    assert h.stack.count() == 1 and h.stack.undoText() == "two in one"
+    h.undo()
+    assert plan.feature("facilities", ids["kg"])["name"] == "同济幼儿园" and plan.has_feature("facilities", ids["shop"])
+
+
+@pytest.mark.parametrize("bad", [
+    lambda plan, ids: AddFeature("facilities", Polygon([(0, 0), (10, 10), (10, 0), (0, 10)]), {"type": "kindergarten"}),
+    lambda plan, ids: AddFeature("basemap_buildings", box(0, 0, 5, 5), {}),
+    lambda plan, ids: AddFeature("facilities", box(0, 0, 5, 5), {"type": "kindergarten"}, scenario="no such scenario"),
+    lambda plan, ids: DeleteFeature("facilities", 99999, box(0, 0, 1, 1), (), "base"),
+], ids=["self-intersecting", "base-map", "unknown-scenario", "missing-feature"])
+def test_refused_edit_leaves_stack_and_file_unchanged(qtbot, history, bad):
+    h, plan, ids = history
+    h.push(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=2))
+    before_mem = snapshot(plan)
+    before_disk = on_disk(plan.path)
+    with qtbot.waitSignal(h.refused) as blocker:
+        assert h.push(bad(plan, ids)) is None
+    error = blocker.args[0]
+    assert isinstance(error, PlanError) and error.message_zh and error.message_en
+    assert h.stack.count() == 1 and h.stack.index() == 1
+    assert snapshot(plan) == before_mem and on_disk(plan.path) == before_disk
+    h.undo()  # the stack still undoes the good edit
+    assert plan.feature("facilities", ids["kg"])["floors"] == 1
+
+
+def test_first_redo_applies_the_edit_as_given(history):
+    h, plan, ids = history
+    add = AddFeature("facilities", box(300, 300, 330, 330), {"type": "pharmacy"})
+    cmd = EditCommand(h, add, "add")
+    changes = cmd.apply_first()
+    assert cmd.applied == changes.edit and cmd.applied.fid is not None and add.fid is None
+    cmd.redo()  # the push's redo: already applied, nothing happens twice
+    assert len([f for f in plan.features("facilities") if f["type"] == "pharmacy"]) == 1
+    cmd.undo()
+    assert not plan.has_feature("facilities", cmd.applied.fid)
+
+
+def test_window_edit_undo_redo_and_shortcuts(qtbot, window):
+    plan, ids = window.plan, window.ids
+    kg = ids["kg"]
+    window.push_edit(ChangeAttributes.of(plan, "facilities", kg, floors=4))
+    assert on_disk(plan.path)[("facilities", kg)][1]["floors"] == 4
+    undo, redo = window.actions_["undo"], window.actions_["redo"]
+    assert undo.isEnabled() and not redo.isEnabled()
+    assert QKeySequence(QKeySequence.StandardKey.Undo) in undo.shortcuts()
+    assert {QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")} <= set(redo.shortcuts())
+    undo.trigger()
+    assert plan.feature("facilities", kg)["floors"] == 1 and on_disk(plan.path)[("facilities", kg)][1]["floors"] == 1
+    redo.trigger()
+    assert plan.feature("facilities", kg)["floors"] == 4
+    assert window.history_view.stack() is window.history.stack and window.history.stack.count() == 1
+
+
+def test_window_shows_refusal_in_the_ui_language(qtbot, window):
+    bowtie = AddFeature("facilities", Polygon([(0, 0), (10, 10), (10, 0), (0, 10)]), {"type": "kindergarten"})
+    window.push_edit(bowtie)
+    assert window.history.stack.count() == 0
+    english = window.statusBar().currentMessage()
+    assert english.startswith("⚠") and any(c.isascii() and c.isalpha() for c in english)
+    window.set_language("zh")
+    window.push_edit(bowtie)
+    chinese = window.statusBar().currentMessage()
+    assert chinese != english and any("\u4e00" <= c <= "\u9fff" for c in chinese)
