@@ -423,8 +423,22 @@ class MapCanvas(QGraphicsView):
     def language(self) -> str:
         return _text.language()
 
+    def plan_extent(self) -> tuple[float, float, float, float] | None:
+        """What the planner works on: the planning units, else the homes and facilities, else
+        everything. A base-map river or road can run for kilometres beyond the community (the
+        Siping demo's did), which made the opening view a thumbnail."""
+        if self.plan is None:
+            return None
+        for layers in (("planning_units",), ("residential", "facilities", "stops")):
+            geoms = [f.geometry for layer in layers for f in self.plan.features(layer, self.scenario)]
+            if geoms:
+                xmin, ymin, xmax, ymax = (float(v) for v in shapely.total_bounds(geoms))
+                pad = max(20.0, 0.04 * max(xmax - xmin, ymax - ymin))
+                return xmin - pad, ymin - pad, xmax + pad, ymax + pad
+        return self.plan.bounds()
+
     def fit_plan(self) -> None:
-        bounds = self.plan.bounds() if self.plan is not None else None
+        bounds = self.plan_extent()
         if bounds is None:
             r = self.sceneRect()
             bounds = (r.center().x() - 500, r.center().y() - 500, r.center().x() + 500, r.center().y() + 500)

@@ -782,9 +782,10 @@ class MainWindow(QMainWindow):
     def default_layout(self) -> None:
         """Dock sizes for a first start: the map gets the room, findings more than attributes."""
         d = self.docks
-        self.resizeDocks([d["palette"], d["findings"]], [260, 440], Qt.Orientation.Horizontal)
+        # Findings are what the planner reads while drawing: rule names must not be cut to "…".
+        self.resizeDocks([d["palette"], d["findings"]], [230, 500], Qt.Orientation.Horizontal)
         self.resizeDocks([d["palette"], d["layers"]], [420, 300], Qt.Orientation.Vertical)
-        self.resizeDocks([d["attributes"], d["findings"]], [260, 500], Qt.Orientation.Vertical)
+        self.resizeDocks([d["attributes"], d["findings"]], [170, 600], Qt.Orientation.Vertical)
         self.resizeDocks([d["coverage"]], [230], Qt.Orientation.Vertical)
 
     def showEvent(self, event):
