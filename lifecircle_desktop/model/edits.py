@@ -6,11 +6,8 @@ its new feature id filled in — and ``changes.edit.inverted()`` undoes it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from types import MappingProxyType
-from typing import Mapping
+from dataclasses import dataclass, replace
 
-import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .errors import PlanError

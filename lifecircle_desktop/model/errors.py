@@ -10,6 +10,13 @@ class PlanError(Exception):
         self.message_zh = message_zh
         self.message_en = message_en
 
+    @classmethod
+    def about_file(cls, path, zh: str, en: str) -> "PlanError":
+        """An error about a file, led by its name: "siping.osm: the file is empty"."""
+        from pathlib import Path
+        name = Path(path).name
+        return cls(f"{name}：{zh}", f"{name}: {en}")
+
     def message(self, language: str = "en") -> str:
         return self.message_zh if language.startswith("zh") else self.message_en
 

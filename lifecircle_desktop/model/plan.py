@@ -78,7 +78,6 @@ def typed_attributes(layer: str, values: Mapping[str, object] | Iterable = (), b
 def fast_typed_attributes(layer: str, values: Mapping[str, object]) -> MappingProxyType:
     """typed_attributes for bulk imports: the defaults are already typed, so only the values
     given are checked, and values already of the right type pass untouched."""
-    spec = LAYERS[layer]
     out = dict(_DEFAULTS[layer])
     for name, v in values.items():
         if name not in out:

@@ -25,8 +25,7 @@ GPKG_USER_VERSION = 10300  # GeoPackage 1.3.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def _not_a_plan(path, zh, en):
-    return NotAPlan(f"{Path(path).name}：{zh}", f"{Path(path).name}: {en}")
+_not_a_plan = NotAPlan.about_file
 
 
 def probe(path: str | os.PathLike) -> None:

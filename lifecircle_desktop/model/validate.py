@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from . import network
 from .catalogue import Catalogue, load_catalogue
-from .findings import Finding, Nearest, Results
+from .findings import Finding, Results
 from .plan import ChangeSet, Feature
 from .rules import Pack, Rule, load_packs
 from .snapshot import Snapshot

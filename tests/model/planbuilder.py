@@ -10,7 +10,6 @@ def grid_plan(path, n=5, missing=((2, 2, "h"),), kind="existing"):
     """n × n grid nodes 100 m apart; ``missing`` links (i, j, 'h'|'v') left out: (i, j)–(i+1, j) or (i, j+1)."""
     plan = Plan.create(path, "网格社区", 32651, kind=kind)
     missing = set(missing)
-    node = 0
     for j in range(n):
         for i in range(n - 1):
             if (i, j, "h") not in missing:

@@ -7,7 +7,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from lifecircle_desktop.model import Plan, network
+from lifecircle_desktop.model import network
 from lifecircle_desktop.model.io.osm import import_osm_new
 from lifecircle_desktop.model.snapshot import take_snapshot
 from lifecircle_desktop.model.validate import SEARCH_LIMIT_M, Validator

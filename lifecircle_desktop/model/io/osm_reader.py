@@ -78,8 +78,7 @@ def check_progress(progress: Progress | None, fraction: float, message: str) -> 
         raise _cancelled()
 
 
-def _err(path, zh, en):
-    return PlanError(f"{Path(path).name}：{zh}", f"{Path(path).name}: {en}")
+_err = PlanError.about_file
 
 
 # --- sniffing ---------------------------------------------------------------------------------
