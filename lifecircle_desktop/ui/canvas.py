@@ -623,10 +623,12 @@ class MapCanvas(QGraphicsView):
         if self._menu is not None:
             self._menu.close()
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # else every right-click leaks a menu
         for label, action in entries:
             menu.addAction(label).triggered.connect(lambda *_, a=action: a())
         menu.popup(self.viewport().mapToGlobal(pos.toPoint()))
         self._menu = menu
+        menu.destroyed.connect(lambda *_: setattr(self, "_menu", None) if self._menu is menu else None)
 
     def refresh_cursor_overlay(self) -> None:
         self._refresh_cursor_overlay()

@@ -205,6 +205,17 @@ def test_right_click_does_not_finish_and_offers_a_menu(qtbot, canvas, window):
     assert len(edit.geometry.exterior.coords) == 4
 
 
+@POPUP_NOISE
+def test_right_clicks_do_not_pile_up_menus(qtbot, canvas, window):
+    from PySide6.QtWidgets import QMenu
+    _three_vertices(qtbot, canvas)
+    for _ in range(4):
+        click(qtbot, canvas, X0 + 60, Y0 + 140, Qt.RightButton)
+    canvas._menu.close()
+    qtbot.waitUntil(lambda: len(canvas.findChildren(QMenu)) == 0)
+    assert window.edits == [] and len(canvas._tool.capture) == 3
+
+
 def test_self_intersecting_polygon_is_not_emitted_and_the_status_says_why(qtbot, canvas, window):
     canvas.set_tool("polygon")
     canvas.set_current_facility_type("kindergarten")
