@@ -10,4 +10,8 @@ if __name__ == "__main__":
     for name in SCRIPTS:
         print(f"\n##### {name} #####", flush=True)
         sys.argv = [str(HERE / name)]
-        runpy.run_path(str(HERE / name), run_name="__main__")
+        try:
+            runpy.run_path(str(HERE / name), run_name="__main__")
+        except SystemExit as e:  # a script's own exit must not end the others
+            if e.code not in (None, 0):
+                print(f"{name} exited with {e.code}", flush=True)
