@@ -380,7 +380,8 @@ class MapCanvas(QGraphicsView):
 
     def set_target_layer(self, layer: str) -> None:
         """Where the polygon and rectangle tools put what they draw: "facilities" (default),
-        "residential" (homes) or "planning_units". Point layers (stops) raise ValueError."""
+        "residential" (homes) or "planning_units". Point layers raise ValueError: stops are placed
+        with the "stop" tool (the type set by ``set_current_facility_type``)."""
         if layer not in ("facilities", "residential", "planning_units"):
             raise ValueError(f"cannot draw polygons on layer {layer!r}")
         self._target_layer = layer

@@ -424,6 +424,65 @@ def test_entrance_tool_places_an_entrance_on_the_edge(qtbot, canvas, window):
     assert len(window.edits) == 1
 
 
+# --- bus stops and metro stations ---------------------------------------------------------------
+def test_stop_tool_places_the_chosen_point_type_with_one_click(qtbot, canvas, window, plan):
+    canvas.set_current_facility_type("bus_stop")
+    canvas.set_tool("stop")
+    assert "Bus stop" in window.messages[-1] and "Esc" in window.messages[-1]  # the hint names the type
+    zoom_to_box(canvas, X0 + 150, Y0 + 150, X0 + 350, Y0 + 300)
+    pos = vp(canvas, X0 + 260, Y0 + 220)  # open ground, away from the compound
+    qtbot.mouseClick(canvas.viewport(), Qt.LeftButton, Qt.NoModifier, pos)
+    (edit,) = window.edits
+    assert isinstance(edit, AddFeature) and edit.layer == "stops" and edit.scenario == canvas.scenario
+    assert edit.geometry.geom_type == "Point" and (edit.geometry.x, edit.geometry.y) == scene(canvas, pos)
+    assert dict(edit.attributes) == {"type": "bus_stop", "source": "drawn"}
+    assert canvas.tool() == "stop"  # stays on: the next click places the next stop
+    # Drawn with its symbol, where it was placed.
+    (stop,) = plan.features("stops")
+    (mark,) = canvas._marks["stops"][stop.fid]
+    assert mark.item is not None and mark.item.scene() is canvas.scene()
+    assert (mark.item.pos().x(), mark.item.pos().y()) == scene(canvas, pos)
+    canvas.set_current_facility_type("metro_station")
+    canvas.set_tool("stop")
+    click(qtbot, canvas, X0 + 300, Y0 + 250)
+    assert dict(window.edits[-1].attributes)["type"] == "metro_station" and len(plan.features("stops")) == 2
+
+
+def test_stop_tool_snaps_onto_a_road_edge(qtbot, canvas, window, plan):
+    plan.bulk_insert("basemap_roads", [(LineString([(X0 + 220, Y0 + 200.3), (X0 + 400, Y0 + 200.3)]),
+                                        {"kind": "residential"})])
+    canvas.set_plan(plan)
+    canvas.set_snapping(True, 10)
+    canvas.set_current_facility_type("bus_stop")
+    canvas.set_tool("stop")
+    zoom_to_box(canvas, X0 + 200, Y0 + 150, X0 + 350, Y0 + 260)
+    near = vp(canvas, X0 + 300, Y0 + 200.3) + QPoint(0, -4)  # 4 px beside the road
+    qtbot.mouseMove(canvas.viewport(), near)
+    assert canvas._snap is not None and canvas._snap.kind == "edge"  # the marker shows where it goes
+    qtbot.mouseClick(canvas.viewport(), Qt.LeftButton, Qt.NoModifier, near)
+    (edit,) = window.edits
+    assert edit.geometry.y == pytest.approx(Y0 + 200.3, abs=1e-6)  # on the road, not at the cursor
+    assert edit.geometry.x == pytest.approx(scene(canvas, near)[0], abs=1.0)
+
+
+def test_stop_tool_esc_cancels_and_a_polygon_type_places_nothing(qtbot, canvas, window):
+    changed = []
+    canvas.toolChanged.connect(changed.append)
+    canvas.set_current_facility_type("kindergarten")  # an area type: not a stop
+    canvas.set_tool("stop")
+    assert "palette" in window.messages[-1]
+    click(qtbot, canvas, X0 + 260, Y0 + 220)
+    assert window.edits == [] and "palette" in window.messages[-1]
+    canvas.set_current_facility_type("bus_stop")
+    canvas.set_tool("stop")
+    qtbot.keyClick(canvas, Qt.Key_Escape)
+    assert canvas.tool() == "select" and changed[-1] == "select"
+    click(qtbot, canvas, X0 + 260, Y0 + 220)
+    assert window.edits == []
+    with pytest.raises(ValueError):  # the polygon tools' target stays a polygon layer
+        canvas.set_target_layer("stops")
+
+
 # --- vertex editing -----------------------------------------------------------------------------
 def test_vertex_tool_drag_insert_delete(qtbot, canvas, window, plan):
     canvas.set_tool("vertex")

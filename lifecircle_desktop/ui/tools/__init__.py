@@ -7,12 +7,12 @@ edit and owns its transient graphics; none changes the plan — edits go out thr
 from .base import MapEvent, MapTool, RubberBand
 from .draw import MeasureTool, PathTool, PolygonTool, RectangleTool
 from .feature_ops import DeleteTool, DuplicateTool
-from .points import EntranceTool, GateTool
+from .points import EntranceTool, GateTool, StopTool
 from .select import PanTool, SelectTool
 from .vertex import VertexTool
 
 TOOLS: dict[str, type[MapTool]] = {t.name: t for t in (
     SelectTool, PanTool, PolygonTool, RectangleTool, VertexTool, PathTool, GateTool, EntranceTool,
-    MeasureTool, DeleteTool, DuplicateTool)}
+    StopTool, MeasureTool, DeleteTool, DuplicateTool)}
 
 __all__ = ["TOOLS", "MapEvent", "MapTool", "RubberBand"]

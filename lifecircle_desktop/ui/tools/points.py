@@ -1,4 +1,5 @@
-"""Entrances: open/close a gate; place an entrance on the edge of a compound or facility.
+"""Point tools: open/close a gate; place an entrance on the edge of a compound or facility; place
+a bus stop or metro station.
 
 Gates matter in China: a closed compound gate changes walking coverage (design.md §4), so the
 gate tool is one click — a ``ChangeAttributes`` of ``open`` — and the map shows open and closed
@@ -12,7 +13,7 @@ from shapely.geometry import Point
 from ...model.edits import AddFeature, ChangeAttributes
 from .. import styles
 from .base import MapEvent, MapTool
-from .text import translate
+from .text import language, translate
 
 GATE_PICK_PX = 10
 EDGE_SNAP_PX = 15
@@ -86,3 +87,43 @@ class EntranceTool(MapTool):
         attrs = {"layer": hit.layer, "feature": hit.fid, "kind": "gate" if hit.layer == "residential" else "door",
                  "open": True, "source": "drawn"}
         self.canvas.request_edit(AddFeature("entrances", Point(hit.point), attrs, self.canvas.scenario))
+
+
+class StopTool(MapTool):
+    """Place a bus stop or metro station (公交站点 / 轨道交通站点): the type chosen in the palette
+    (a catalogue type with ``geometry = "point"``), one click, one ``AddFeature`` on the stops
+    layer. Snaps like the drawing tools, so a stop can sit exactly on a road or path edge.
+
+    A tool of its own rather than the polygon tool on a point layer: the polygon and rectangle
+    tools keep one meaning (areas on ``set_target_layer``'s polygon layers), and a single click
+    needs no capture state machine — the same shape as the entrance tool."""
+    name = "stop"
+    snaps = True
+    cursor = Qt.CrossCursor
+
+    def stop_type(self):
+        """The catalogue type to place, or None when the palette's choice is not a point type."""
+        code = self.canvas.current_facility_type()
+        t = self.canvas.catalogue.types.get(code) if code else None
+        return t if t is not None and t.geometry == "point" else None
+
+    def hint(self) -> str:
+        t = self.stop_type()
+        if t is None:
+            return translate("MapCanvas", "Choose a bus stop or metro station in the palette first.")
+        return translate("MapCanvas", "Place {name}: click on the map (it snaps to roads and paths when snapping "
+                                      "is on); Esc cancels.").format(name=t.name(language()))
+
+    def move(self, ev: MapEvent) -> None:
+        t = self.stop_type()
+        self.cursor_label = None if t is None else ([t.name(language())], t.colour)
+
+    def press(self, ev: MapEvent) -> None:
+        if ev.button != Qt.LeftButton:
+            return
+        t = self.stop_type()
+        if t is None:
+            self.canvas.status(translate("MapCanvas", "Choose a bus stop or metro station in the palette first."))
+            return
+        self.canvas.request_edit(AddFeature("stops", Point(ev.point), {"type": t.code, "source": "drawn"},
+                                            self.canvas.scenario))

@@ -65,6 +65,9 @@ ZH = {
         "绘制步行路径：单击添加节点；回车或双击完成。",
     "Gate: click an entrance to open or close it.": "出入口开闭：单击出入口可开启或关闭。",
     "Entrance: click on the edge of a residential compound or facility.": "放置出入口：在居住用地或设施的边界上单击。",
+    "Place {name}: click on the map (it snaps to roads and paths when snapping is on); Esc cancels.":
+        "放置{name}：在地图上单击（开启吸附时吸附到道路和步行路径）；Esc 取消。",
+    "Choose a bus stop or metro station in the palette first.": "请先在设施选板中选择公交站点或轨道交通站点。",
     "Measure: click to add points; double-click or Enter finishes.": "测量：单击添加节点；双击或回车结束。",
     "Delete: click a feature to delete it.": "删除：单击要删除的要素。",
     "Duplicate: click a feature to copy it, or drag it to place the copy.": "复制：单击要素复制，或拖动放置副本。",
