@@ -145,4 +145,115 @@ class Batch:
         return replace(self, edits=tuple(e.inverted() for e in reversed(self.edits)))
 
 
-__all__ = ["AddFeature", "DeleteFeature", "ChangeGeometry", "ChangeAttributes", "Batch"]
+# --- the non-spatial part of a plan: checklist answers, rule packs, a district's own thresholds ----
+# Their ChangeSets name a pseudo-layer (not a table of LAYERS) so that the validator knows what
+# changed: MANUAL_CHECKS = an answer (rules re-evaluated over the cached distances), RULES = the
+# pack set or a threshold (Validator.update re-runs everything).
+MANUAL_CHECKS = "manual_checks"
+RULES = "rules"
+ANSWERS = ("yes", "no", "n/a")
+
+
+def _nonspatial(name: str, edit) -> ChangeSet:
+    return ChangeSet(changed={name: set()}, edit=edit)
+
+
+@dataclass(frozen=True)
+class SetManualAnswer:
+    """The planner's answer to one checklist item (人工核查项) in one scenario: "yes", "no", "n/a",
+    or None (not answered yet), with an optional note."""
+    scenario: str
+    rule: str
+    old: str | None
+    new: str | None
+    old_note: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def of(cls, plan: Plan, scenario: str, rule: str, new: str | None, note: str | None = None) -> "SetManualAnswer":
+        old, old_note = plan.manual_answer(scenario, rule)
+        return cls(scenario, rule, old, new, old_note, old_note if note is None else note)
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        if self.new is not None and self.new not in ANSWERS:
+            raise PlanError(f"答案必须是 是/否/不适用，而不是 {self.new!r}",
+                            f"an answer must be yes, no or n/a, not {self.new!r}")
+        if self.scenario not in {s.name for s in plan.scenarios()}:
+            raise PlanError(f"没有方案 {self.scenario}", f"there is no scenario {self.scenario}")
+        with plan.store.transaction() as db:
+            if self.new is None and not self.note:
+                db.execute("DELETE FROM manual_checks WHERE scenario = ? AND rule = ?", [self.scenario, self.rule])
+            else:
+                db.execute("INSERT OR REPLACE INTO manual_checks(scenario, rule, answer, note) VALUES (?, ?, ?, ?)",
+                           [self.scenario, self.rule, self.new, self.note])
+        return _nonspatial(MANUAL_CHECKS, self)
+
+    def inverted(self) -> "SetManualAnswer":
+        return replace(self, old=self.new, new=self.old, old_note=self.note, note=self.old_note)
+
+
+@dataclass(frozen=True)
+class SetRulePacks:
+    """The rule packs enabled for the plan (plan_meta "rule_packs"), in order."""
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+
+    def __post_init__(self):
+        object.__setattr__(self, "old", tuple(self.old))
+        object.__setattr__(self, "new", tuple(self.new))
+
+    @classmethod
+    def of(cls, plan: Plan, new) -> "SetRulePacks":
+        return cls(tuple(plan.rule_packs), tuple(new))
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        if not all(isinstance(p, str) and p for p in self.new) or len(set(self.new)) != len(self.new):
+            raise PlanError("规则包列表无效", f"not a list of rule pack ids: {self.new!r}")
+        plan.set_meta(rule_packs=list(self.new))  # one transaction, memory after the commit
+        return _nonspatial(RULES, self)
+
+    def inverted(self) -> "SetRulePacks":
+        return replace(self, old=self.new, new=self.old)
+
+
+@dataclass(frozen=True)
+class SetOverride:
+    """A district's own threshold (区级调整) for one rule and community kind: ``key`` is "min",
+    "max" or a parameter such as "limit_m"; ``new`` None removes the override."""
+    rule: str
+    community_kind: str
+    key: str
+    old: float | None
+    new: float | None
+    old_note: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def of(cls, plan: Plan, rule: str, key: str, new: float | None, community_kind: str | None = None,
+           note: str | None = None) -> "SetOverride":
+        kind = community_kind or plan.community_kind
+        old, old_note = plan.override(rule, kind, key)
+        return cls(rule, kind, key, old, new, old_note, old_note if note is None else note)
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        from .plan import COMMUNITY_KINDS
+        if self.community_kind not in COMMUNITY_KINDS:
+            raise PlanError(f"社区类型必须是 {' 或 '.join(COMMUNITY_KINDS)}",
+                            f"the community kind must be {' or '.join(COMMUNITY_KINDS)}, not {self.community_kind!r}")
+        if self.new is not None and not (isinstance(self.new, (int, float)) and self.new == self.new):
+            raise PlanError(f"阈值必须是数字，而不是 {self.new!r}", f"a threshold must be a number, not {self.new!r}")
+        with plan.store.transaction() as db:
+            if self.new is None:
+                db.execute("DELETE FROM rule_overrides WHERE rule = ? AND community_kind = ? AND key = ?",
+                           [self.rule, self.community_kind, self.key])
+            else:
+                db.execute("INSERT OR REPLACE INTO rule_overrides(rule, community_kind, key, value, note) "
+                           "VALUES (?, ?, ?, ?, ?)", [self.rule, self.community_kind, self.key, float(self.new), self.note])
+        return _nonspatial(RULES, self)
+
+    def inverted(self) -> "SetOverride":
+        return replace(self, old=self.new, new=self.old, old_note=self.note, note=self.old_note)
+
+
+__all__ = ["AddFeature", "DeleteFeature", "ChangeGeometry", "ChangeAttributes", "Batch",
+           "SetManualAnswer", "SetRulePacks", "SetOverride", "MANUAL_CHECKS", "RULES", "ANSWERS"]

@@ -37,6 +37,7 @@ class Finding:
     approximate: bool = False  # straight-line fallback (no walking network)
     facility_types: tuple[str, ...] = ()
     limit_m: float | None = None  # walk_coverage: the distance limit used (time × speed)
+    overrides: tuple[tuple[str, float], ...] = ()  # (key, value) of a district's own thresholds used
 
     def message(self, language: str = "zh") -> str:
         return self.message_zh if language.startswith("zh") else self.message_en
@@ -47,6 +48,7 @@ class Finding:
                 "threshold_max": self.threshold_max, "unit": self.unit,
                 "features": [fid for _, fid in self.features], "layers": sorted({l for l, _ in self.features}),
                 "message_zh": self.message_zh, "message_en": self.message_en, "approximate": self.approximate,
+                "overrides": dict(self.overrides),
                 "citation": {"document": self.citation.get("document", ""), "clause": self.citation.get("clause", ""),
                              "text": self.citation.get("text", "")}}
 

@@ -212,6 +212,23 @@ class Plan:
             self.store.set_meta(db, **values)
         self.meta.update(values)
 
+    # --- checklist answers and a district's own thresholds (read from the file: no cache) ------
+    def manual_answer(self, scenario: str, rule: str) -> tuple[str | None, str | None]:
+        """(answer, note) of one checklist item; (None, None) when not answered."""
+        row = self.store.conn.execute("SELECT answer, note FROM manual_checks WHERE scenario = ? AND rule = ?",
+                                      [scenario, rule]).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def manual_answers(self, scenario: str) -> dict[str, str | None]:
+        return dict(self.store.conn.execute("SELECT rule, answer FROM manual_checks WHERE scenario = ?",
+                                            [scenario]).fetchall())
+
+    def override(self, rule: str, community_kind: str, key: str) -> tuple[float | None, str | None]:
+        """(value, note) of one threshold override; (None, None) when the pack's own value holds."""
+        row = self.store.conn.execute("SELECT value, note FROM rule_overrides WHERE rule = ? AND community_kind = ? "
+                                      "AND key = ?", [rule, community_kind, key]).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
     # --- scenarios ----------------------------------------------------------------------------
     def scenarios(self) -> list[Scenario]:
         return [Scenario(r["name"], r["parent"], r["created"]) for r in

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from itertools import repeat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -164,6 +164,12 @@ class Validator:
         layers = changes.layers()
         if "walk_network" in layers:
             return self.full(snapshot)  # the graph itself changed
+        if "rules" in layers or self._last.rule_packs != snapshot.rule_packs or \
+                self._last.overrides != snapshot.overrides:
+            # Another pack set or a district's own threshold (model/edits.py SetRulePacks,
+            # SetOverride): new packs may name new facility types and an override may change a
+            # walking limit — rare, so everything again. A checklist answer needs no distances.
+            return self.full(snapshot)
         if "entrances" in layers or "residential" in layers or "planning_units" in layers:
             # Access points of homes (and maybe facilities) moved: recompute every type's distances.
             self._build_homes(snapshot)
@@ -285,9 +291,9 @@ class Validator:
         hh = {int(f.fid): households(f) for f in home_feats}
         ctx = _Context(self, snapshot, hh)
         findings = []
-        for pack in self.packs:
-            if pack.id not in snapshot.rule_packs:
-                continue
+        by_id = {p.id: p for p in self.packs}
+        # In the plan's order of packs (as the CLI loads them), whatever packs the validator knows.
+        for pack in (by_id[i] for i in dict.fromkeys(snapshot.rule_packs) if i in by_id):
             for rule in pack.rules:
                 findings.append(ctx.evaluate(rule, pack))
         return Results(snapshot.scenario, findings, homes_ids.copy(), dict(self._walk.by_type), hh,
@@ -342,10 +348,21 @@ class _Context:
                            message_zh=f"{rule.name_zh}：不适用于{kind_zh}",
                            message_en=f"{rule.name_en}: does not apply to {self.s.community_kind.replace('_', '-')} communities")
         params, threshold = spec
-        for key in list(threshold) + list(params):
-            if (rule.id, key) in self.s.overrides:  # a district's own threshold (design.md §3)
-                (threshold if key in ("min", "max") else params)[key] = self.s.overrides[(rule.id, key)]
-        return getattr(self, rule.kind)(rule, params, threshold, base, pack)
+        overridden = {}
+        if rule.kind != "manual":
+            for (rid, key), value in self.s.overrides.items():  # a district's own threshold (design.md §3)
+                if rid != rule.id or (key not in ("min", "max") and key not in params):
+                    continue
+                (threshold if key in ("min", "max") else params)[key] = value
+                overridden[key] = value
+        finding = getattr(self, rule.kind)(rule, params, threshold, base, pack)
+        if not overridden:
+            return finding
+        # Shown in the finding and the report: the value is the district's, not the pack's.
+        said = ", ".join(f"{k} = {_fmt(v)}" for k, v in sorted(overridden.items()))
+        return replace(finding, overrides=tuple(sorted(overridden.items())),
+                       message_zh=f"{finding.message_zh}（区级调整阈值：{said}）",
+                       message_en=f"{finding.message_en} (district override: {said})")
 
     def _verdict(self, rule: Rule, ok: bool) -> str:
         if ok:

@@ -24,11 +24,13 @@ from ..model import crs
 from ..model.catalogue import Catalogue, load_catalogue
 from ..model.errors import PlanError
 from ..model.findings import Finding, Results
+from ..model.edits import SetManualAnswer, SetOverride, SetRulePacks
 from ..model.plan import ChangeSet, Plan
 from . import i18n
 from .canvas import MapCanvas
 from .panels.attributes import AttributePanel
 from .panels.common import icon
+from .panels.checklist import ChecklistPanel, RulePacksDialog
 from .panels.coverage import CoverageChart
 from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
@@ -42,11 +44,10 @@ LAST_KEY = "plans/last"
 MAX_RECENT = 8
 
 # The canvas tools (ui/canvas.py set_tool names) with their tool bar icons and shortcuts.
-TOOLS = ("select", "pan", "polygon", "rectangle", "vertex", "path", "gate", "entrance", "measure",
+TOOLS = ("select", "pan", "polygon", "rectangle", "vertex", "path", "gate", "entrance", "stop", "measure",
          "delete", "duplicate")
 TOOL_SHORTCUTS = {"select": "S", "pan": "H", "polygon": "P", "rectangle": "R", "vertex": "V", "path": "W",
-                  "gate": "G", "entrance": "E", "measure": "M", "duplicate": "D"}
-POINT_LAYER_TYPES = {"bus_stop", "metro_station"}  # catalogue types drawn as points on the stops layer
+                  "gate": "G", "entrance": "E", "stop": "T", "measure": "M", "duplicate": "D"}
 
 
 def recent_plans() -> list[str]:
@@ -232,7 +233,8 @@ class MainWindow(QMainWindow):
         return {"select": self.tr("Select / Move"), "pan": self.tr("Pan"), "polygon": self.tr("Draw Polygon"),
                 "rectangle": self.tr("Draw Rectangle"), "vertex": self.tr("Edit Vertices"),
                 "path": self.tr("Draw Walking Path"), "gate": self.tr("Open / Close Gate"),
-                "entrance": self.tr("Place Entrance"), "measure": self.tr("Measure"),
+                "entrance": self.tr("Place Entrance"), "stop": self.tr("Place Bus Stop / Metro Station"),
+                "measure": self.tr("Measure"),
                 "delete": self.tr("Delete Feature"), "duplicate": self.tr("Duplicate Feature")}
 
     def _build_menus(self) -> None:
@@ -267,6 +269,9 @@ class MainWindow(QMainWindow):
             tools.addAction(act)
         tools.addSeparator()
         tools.addAction(a["snap"])
+        tools.addSeparator()
+        a["rule_packs"] = self._action(self.tr("Rule &Packs…"), self.rule_packs_dialog)
+        tools.addAction(a["rule_packs"])
         help_ = mb.addMenu(self.tr("&Help"))
         help_.addAction(a["about"])
         for m in (file, edit, self.view_menu, tools, help_, lang, self.recent_menu):
@@ -320,6 +325,7 @@ class MainWindow(QMainWindow):
         self.attributes.message.connect(self._show_status_error)
         self.findings = FindingsPanel()
         self.findings.findingActivated.connect(self.show_finding)
+        self.findings.overrideRequested.connect(self.override_dialog)
         self.coverage = CoverageChart(self.catalogue)
         self.history_view = QUndoView(self.history.stack)
         self.history_view.setEmptyLabel(self.tr("<plan opened>"))
@@ -331,7 +337,12 @@ class MainWindow(QMainWindow):
             "coverage": self._dock("coverage", self.tr("Coverage Chart"), self.coverage, B),
             "history": self._dock("history", self.tr("History"), self.history_view, B),
         }
+        self.checklist = ChecklistPanel()
+        self.checklist.answerChosen.connect(self.set_manual_answer)
+        self.docks["checklist"] = self._dock("checklist", self.tr("Checklist"), self.checklist, R)
         self.splitDockWidget(self.docks["attributes"], self.docks["findings"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.docks["findings"], self.docks["checklist"])  # after the split, which re-places findings
+        self.docks["findings"].raise_()
         self.tabifyDockWidget(self.docks["coverage"], self.docks["history"])
         self.docks["coverage"].raise_()
         # The side panels run the full height; the chart sits under the map only.
@@ -384,6 +395,8 @@ class MainWindow(QMainWindow):
         packs = getattr(self.loop.validator, "packs", None) or []
         self.findings.set_pack_titles({p.id: (p.name_zh, p.name_en) for p in packs})
         self.findings.set_results(self.results)
+        self.checklist.set_packs(packs)
+        self._fill_checklist()
         self.coverage.set_results(self.results)
         self._update_summary()
 
@@ -433,6 +446,51 @@ class MainWindow(QMainWindow):
         """Every change to the plan comes here: onto the undo stack, applied and saved at once."""
         return self.history.push(edit)
 
+    def set_manual_answer(self, rule: str, answer: str | None) -> ChangeSet | None:
+        """The planner's answer to a checklist item of the current scenario, through the undo stack."""
+        if self.plan is None:
+            return None
+        return self.push_edit(SetManualAnswer.of(self.plan, self.scenario, rule, answer))
+
+    def set_rule_packs(self, enabled) -> ChangeSet | None:
+        if self.plan is None or tuple(enabled) == tuple(self.plan.rule_packs):
+            return None
+        return self.push_edit(SetRulePacks.of(self.plan, enabled))
+
+    def rule_packs_dialog(self) -> None:
+        if self.plan is None:
+            return
+        dialog = RulePacksDialog(getattr(self.loop.validator, "packs", None) or [], self.plan.rule_packs, self)
+        if dialog.exec():
+            self.set_rule_packs(dialog.enabled())
+
+    def set_override(self, rule: str, key: str, value: float | None) -> ChangeSet | None:
+        """A district's own threshold (None: the pack's again) for this plan's community kind."""
+        if self.plan is None:
+            return None
+        edit = SetOverride.of(self.plan, rule, key, value)
+        return None if edit.old == edit.new else self.push_edit(edit)
+
+    def override_dialog(self, finding: Finding) -> None:
+        packs = getattr(self.loop.validator, "packs", None) or []
+        rule = next((r for p in packs for r in p.rules if r.id == finding.rule), None)
+        spec = rule.for_kind(self.plan.community_kind) if rule is not None and self.plan is not None else None
+        if not spec or not spec[1]:
+            return
+        key = "min" if "min" in spec[1] else "max"
+        own = float(spec[1][key])
+        label = i18n.fill(self.tr("%1 for “%2” (the standard says %3; entering that removes the override):"),
+                          self.tr("Minimum") if key == "min" else self.tr("Maximum"),
+                          i18n.pick(rule.name_zh, rule.name_en), f"{own:g}")
+        value, ok = QInputDialog.getDouble(self, self.tr("District Threshold"), label,
+                                           dict(finding.overrides).get(key, own), -1e12, 1e12, 2)
+        if ok:
+            self.set_override(finding.rule, key, None if value == own else value)
+
+    def _fill_checklist(self) -> None:
+        answers = self.plan.manual_answers(self.scenario) if self.plan is not None else {}
+        self.checklist.set_results(self.results, answers)
+
     def _on_changed(self, changes: ChangeSet) -> None:
         self.canvas.refresh(changes)
         self.loop.mark_dirty(changes)
@@ -475,16 +533,19 @@ class MainWindow(QMainWindow):
         self._tool_chosen(name)
 
     def choose_facility_type(self, code: str) -> None:
-        """The palette's choice: draw that facility type next, with the polygon tool."""
+        """The palette's choice: draw that facility type next — an area with the polygon tool, or
+        for a point type (catalogue geometry "point": bus stop, metro station) a stop placed with
+        one click of the stop tool, whose hint then is the status message."""
         t = self.catalogue.types.get(code)
         name = i18n.pick(t.name_zh, t.name_en) if t else code
-        point = code in POINT_LAYER_TYPES or (t is not None and t.geometry == "point")
-        try:
-            self.canvas.set_target_layer("stops" if point else "facilities")
-        except ValueError:
-            # The canvas draws areas only; stops come from imports until it can place points.
-            self._show_status_error(i18n.fill(self.tr("%1 is a point: it cannot be drawn as an area."), name))
+        if t is not None and t.geometry == "point":
+            previous = self.canvas.current_facility_type()
+            self.canvas.set_current_facility_type(code)  # before the switch: the tool's hint names it
+            self.set_tool("stop")
+            if self.canvas.tool() != "stop":  # the planner kept drawing a polygon: it keeps its type
+                self.canvas.set_current_facility_type(previous)
             return
+        self.canvas.set_target_layer("facilities")
         self.canvas.set_current_facility_type(code)
         self.set_tool("polygon")
         self.statusBar().showMessage(i18n.fill(self.tr("Draw: %1"), name), 5000)
@@ -548,6 +609,7 @@ class MainWindow(QMainWindow):
     def _on_results(self, results: Results) -> None:
         self.results = results
         self.findings.set_results(results)
+        self._fill_checklist()
         self.coverage.set_results(results)
         self._update_summary()
         if self.active_finding is not None:

@@ -38,6 +38,15 @@ def describe(edit) -> str:
         from .panels.attributes import field_label
         names = ", ".join(field_label(k) for k, _ in edit.new)
         return fill(translate("PlanHistory", "Set %1 of %2 #%3"), names, _layer_title(edit.layer), edit.fid)
+    if isinstance(edit, E.SetManualAnswer):
+        answers = {"yes": translate("PlanHistory", "yes"), "no": translate("PlanHistory", "no"),
+                   "n/a": translate("PlanHistory", "n/a")}
+        return fill(translate("PlanHistory", "Answer %1: %2"), edit.rule,
+                    answers.get(edit.new, translate("PlanHistory", "not answered")))
+    if isinstance(edit, E.SetRulePacks):
+        return translate("PlanHistory", "Change rule packs")
+    if isinstance(edit, E.SetOverride):
+        return fill(translate("PlanHistory", "Set threshold %1 of %2"), edit.key, edit.rule)
     if isinstance(edit, E.Batch):
         return edit.label or translate("PlanHistory", "Several edits")
     return type(edit).__name__

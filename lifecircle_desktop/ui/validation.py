@@ -22,6 +22,7 @@ from ..model.errors import PlanError
 from ..model.findings import Results
 from ..model.plan import ChangeSet, Plan
 from ..model.rules import load_packs
+from ..model.rules.packs import RulePackError
 from ..model.snapshot import Snapshot, take_snapshot
 from ..model.validate import Validator
 
@@ -29,8 +30,14 @@ DEBOUNCE_MS = 150
 
 
 def make_validator(plan: Plan, catalogue=None) -> Validator:
-    """The validator for ``plan``'s enabled rule packs (a PlanError names a broken pack)."""
-    return Validator(load_packs(plan.rule_packs), catalogue or load_catalogue())
+    """The validator for ``plan`` (a PlanError names a broken or missing pack). It knows every
+    pack and evaluates those the snapshot enables, so switching packs (SetRulePacks) and undoing
+    it need no new validator."""
+    packs = load_packs()
+    missing = [i for i in plan.rule_packs if i not in {p.id for p in packs}]
+    if missing:
+        raise RulePackError(f"没有规则包 {', '.join(missing)}", f"no rule pack {', '.join(missing)}")
+    return Validator(packs, catalogue or load_catalogue())
 
 
 @dataclass

@@ -269,6 +269,55 @@
     </message>
 </context>
 <context>
+    <name>ChecklistPanel</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/checklist.py" line="+40"/>
+        <location line="+104"/>
+        <source>Not validated yet.</source>
+        <translation>尚未校验。</translation>
+    </message>
+    <message>
+        <location line="-99"/>
+        <source>Question</source>
+        <translation>核查问题</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>N/A</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your answer to this checklist item</source>
+        <translation>您对此核查项的回答</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>%1 checklist item(s), %2 not answered yet</source>
+        <translation>共 %1 项人工核查，%2 项尚未回答</translation>
+    </message>
+</context>
+<context>
     <name>CoverageChart</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/coverage.py" line="+61"/>
@@ -400,13 +449,13 @@
         <translation>（%1 米内）</translation>
     </message>
     <message>
-        <location line="+34"/>
-        <location line="+159"/>
+        <location line="+35"/>
+        <location line="+168"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-153"/>
+        <location line="-162"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -440,8 +489,18 @@
         <source>Threshold</source>
         <translation>要求</translation>
     </message>
+    <message>
+        <location line="+13"/>
+        <source>District Threshold…</source>
+        <translation>区级阈值…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use your district&apos;s own threshold for the selected rule</source>
+        <translation>对所选条目采用本区自定的阈值</translation>
+    </message>
     <message numerus="yes">
-        <location line="+150"/>
+        <location line="+145"/>
         <source>&lt;b&gt;%n required rule(s) failed&lt;/b&gt;</source>
         <translation>
             <numerusform>&lt;b&gt;%n 项必选条目未达标&lt;/b&gt;</numerusform>
@@ -463,7 +522,7 @@
         <translation>达标 %1 · 未达标 %2 · 提示 %3 · 待核查 %4 · 必选未达标 %5</translation>
     </message>
     <message numerus="yes">
-        <location line="+20"/>
+        <location line="+21"/>
         <source>%n feature(s) concerned — click to show them on the map.</source>
         <translation>
             <numerusform>涉及 %n 个要素——单击在地图上显示。</numerusform>
@@ -486,7 +545,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+180"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+181"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -517,18 +576,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+592"/>
+        <location line="+653"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-586"/>
-        <location line="+587"/>
+        <location line="-647"/>
+        <location line="+648"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-586"/>
+        <location line="-647"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -599,6 +658,11 @@
     </message>
     <message>
         <location line="+0"/>
+        <source>Place Bus Stop / Metro Station</source>
+        <translation>放置公交站点 / 轨道交通站点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Measure</source>
         <translation>测量</translation>
     </message>
@@ -643,7 +707,12 @@
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>Rule &amp;Packs…</source>
+        <translation>规则包(&amp;P)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -668,7 +737,7 @@
         <translation>工具</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>&lt;plan opened&gt;</source>
         <translation>&lt;打开规划&gt;</translation>
     </message>
@@ -703,17 +772,37 @@
         <translation>历史记录</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+4"/>
+        <source>Checklist</source>
+        <translation>人工核查清单</translation>
+    </message>
+    <message>
+        <location line="+66"/>
         <source>base (现状/基础)</source>
         <translation>基础方案（现状）</translation>
     </message>
     <message>
-        <location line="+91"/>
-        <source>%1 is a point: it cannot be drawn as an area.</source>
-        <translation>%1 为点状设施，不能绘制为面。</translation>
+        <location line="+74"/>
+        <source>%1 for “%2” (the standard says %3; entering that removes the override):</source>
+        <translation>“%2”的%1（标准规定为 %3；输入该值即取消调整）：</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
+        <source>Minimum</source>
+        <translation>最小值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Maximum</source>
+        <translation>最大值</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>District Threshold</source>
+        <translation>区级阈值</translation>
+    </message>
+    <message>
+        <location line="+66"/>
         <source>Draw: %1</source>
         <translation>绘制：%1</translation>
     </message>
@@ -723,7 +812,7 @@
         <translation>正在校验…</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Validation failed: %1</source>
         <translation>校验失败：%1</translation>
     </message>
@@ -829,7 +918,7 @@
 <context>
     <name>MapCanvas</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/canvas.py" line="+584"/>
+        <location filename="../../lifecircle_desktop/ui/canvas.py" line="+599"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -870,7 +959,7 @@
         <translation>继续绘制</translation>
     </message>
     <message>
-        <location line="+647"/>
+        <location line="+649"/>
         <source>N</source>
         <translation>北</translation>
     </message>
@@ -1013,7 +1102,7 @@
         <translation>复制：单击要素复制，或拖动放置副本。</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/tools/points.py" line="+26"/>
+        <location filename="../../lifecircle_desktop/ui/tools/points.py" line="+27"/>
         <source>Gate: click an entrance to open or close it.</source>
         <translation>出入口开闭：单击出入口可开启或关闭。</translation>
     </message>
@@ -1056,6 +1145,17 @@
         <location line="+8"/>
         <source>Click on the edge of a residential compound or facility.</source>
         <translation>请在居住用地或设施的边界上单击。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <location line="+13"/>
+        <source>Choose a bus stop or metro station in the palette first.</source>
+        <translation>请先在设施选板中选择公交站点或轨道交通站点。</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>Place {name}: click on the map (it snaps to roads and paths when snapping is on); Esc cancels.</source>
+        <translation>放置{name}：在地图上单击（开启吸附时吸附到道路和步行路径）；Esc 取消。</translation>
     </message>
     <message>
         <location filename="../../lifecircle_desktop/ui/tools/vertex.py" line="+34"/>
@@ -1189,8 +1289,56 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>n/a</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answer %1: %2</source>
+        <translation>回答 %1：%2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not answered</source>
+        <translation>未回答</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Change rule packs</source>
+        <translation>更改规则包</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Set threshold %1 of %2</source>
+        <translation>设置 %2 的阈值 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Several edits</source>
         <translation>多项修改</translation>
+    </message>
+</context>
+<context>
+    <name>RulePacksDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/checklist.py" line="+8"/>
+        <source>Rule packs</source>
+        <translation>规则包</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The standards this plan is checked against:</source>
+        <translation>本规划据以校验的标准：</translation>
     </message>
 </context>
 </TS>

@@ -125,8 +125,9 @@ def test_tools_palette_and_layers_drive_the_canvas(window):
     window.palette.choose("kindergarten")
     assert types[-1] == ("kindergarten",) and targets[-1] == ("facilities",) and tools[-1] == ("polygon",)
     assert window.tool_actions["polygon"].isChecked()
-    window.palette.choose("bus_stop")  # a point type: the canvas draws areas only
-    assert types[-1] == ("kindergarten",) and window.statusBar().currentMessage().startswith("⚠")
+    window.palette.choose("bus_stop")  # a point type: placed with one click of the stop tool
+    assert types[-1] == ("bus_stop",) and tools[-1] == ("stop",) and targets[-1] == ("facilities",)
+    assert window.tool_actions["stop"].isChecked() and "Esc" in window.statusBar().currentMessage()
     window.palette.choose(RESIDENTIAL)
     assert targets[-1] == ("residential",) and tools[-1] == ("polygon",)
     window.layers_panel.set_visible("basemap_buildings", False)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTextBrowser, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTextBrowser,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...model.findings import Finding, Results
 from .. import i18n
@@ -84,6 +84,7 @@ class FindingsPanel(QWidget):
     """``findingActivated(Finding)`` when the planner clicks a finding (the window highlights it)."""
 
     findingActivated = Signal(object)
+    overrideRequested = Signal(object)  # Finding: the planner wants a district's own threshold for it
 
     GROUPINGS = ("pack", "kind", "status")
 
@@ -127,8 +128,17 @@ class FindingsPanel(QWidget):
         self.tree.itemClicked.connect(lambda item, _c: self._activate(item))
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
+        self.override_button = QPushButton(self.tr("District Threshold…"))
+        self.override_button.setToolTip(self.tr("Use your district's own threshold for the selected rule"))
+        self.override_button.setEnabled(False)
+        self.override_button.clicked.connect(lambda: self._request_override())
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.detail)
+        lower_layout.addWidget(self.override_button, 0, Qt.AlignmentFlag.AlignRight)
         split.addWidget(self.tree)
-        split.addWidget(self.detail)
+        split.addWidget(lower)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         layout.addWidget(split)
@@ -282,6 +292,7 @@ class FindingsPanel(QWidget):
     def _show_detail(self, item: QTreeWidgetItem | None) -> None:
         rule = item.data(0, RULE_ROLE) if item is not None else None
         f = self.finding(rule) if rule else None
+        self.override_button.setEnabled(f is not None and f.kind != "manual" and f.threshold is not None)
         if f is None:
             self.detail.clear()
             return
@@ -299,6 +310,12 @@ class FindingsPanel(QWidget):
             rows.append(f"<p>{concerned}</p>")
         rows.append(f"<p>{citation_html(f)}</p>")
         self.detail.setHtml("".join(rows))
+
+    def _request_override(self) -> None:
+        item = self.tree.currentItem()
+        f = self.finding(item.data(0, RULE_ROLE)) if item is not None else None
+        if f is not None:
+            self.overrideRequested.emit(f)
 
     def _activate(self, item: QTreeWidgetItem) -> None:
         rule = item.data(0, RULE_ROLE)
