@@ -80,3 +80,21 @@ def window(qtbot, grid):
     w.ids = ids
     yield w
     w.close()
+
+
+RESULTS_TIMEOUT_MS = 30000
+
+
+def shown_window(qtbot, plan):
+    """The main window on ``plan``, shown and fitted, once its first validation results are in."""
+    from lifecircle_desktop.ui.main_window import MainWindow
+    w = MainWindow(restore_state=False)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS):
+        w.set_plan(plan)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    w.canvas.fit_plan()
+    return w

@@ -20,8 +20,8 @@ from lifecircle_desktop.model.plan import Plan
 from lifecircle_desktop.model.resources import DEMO_PLAN
 from lifecircle_desktop.model.schema import LAYERS
 from lifecircle_desktop.ui import canvas as canvas_module
-from lifecircle_desktop.ui.main_window import MainWindow
 from tests.helpers import sha256
+from tests.ui.conftest import RESULTS_TIMEOUT_MS, shown_window
 
 pytestmark = [
     pytest.mark.skipif(not DEMO_PLAN.exists(), reason="the demo plan is not built"),
@@ -30,7 +30,6 @@ pytestmark = [
     pytest.mark.qt_log_ignore("This plugin does not support"),
 ]
 
-RESULTS_TIMEOUT_MS = 30000
 SQUARE_M = 60.0      # the kindergarten drawn: ~60 m × 60 m
 CLEARANCE_M = 10.0   # from every home, facility, stop and entrance, and from the community's edge
 DRAW_SCALE = 2.0     # px per metre while drawing: the square is ~120 px wide
@@ -50,16 +49,7 @@ def demo(qtbot, tmp_path, shipped_demo_hash):
     """The main window on a copy of the demo, shown, after its first validation results."""
     path = tmp_path / DEMO_PLAN.name
     shutil.copyfile(DEMO_PLAN, path)
-    plan = Plan.open(path)
-    w = MainWindow(restore_state=False)
-    qtbot.addWidget(w)
-    with qtbot.waitSignal(w.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS):
-        w.set_plan(plan)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    w.canvas.fit_plan()
+    w = shown_window(qtbot, Plan.open(path))
     yield w
     w.close()
 

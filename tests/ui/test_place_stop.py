@@ -5,14 +5,12 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from lifecircle_desktop.model.edits import AddFeature
 from lifecircle_desktop.model.plan import Plan
-from lifecircle_desktop.ui.main_window import MainWindow
-from tests.ui.conftest import add_home, grid_plan
+from tests.ui.conftest import RESULTS_TIMEOUT_MS, add_home, grid_plan, shown_window
 
 # The offscreen platform cannot resize native windows on show and says so; not our fault (as in
 # test_acceptance_demo.py). Any other Qt warning still fails the test.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
-RESULTS_TIMEOUT_MS = 30000
 RULE = "cc_bus_stop_walk"  # 社区居民步行10分钟可以到达公交站点
 
 
@@ -23,15 +21,7 @@ def stopless(qtbot, tmp_path):
     plan = grid_plan(tmp_path / "stops.gpkg")
     add_home(plan, 0, 0, 300, "一号院")
     add_home(plan, 300, 300, 200, "二号院")
-    w = MainWindow(restore_state=False)
-    qtbot.addWidget(w)
-    with qtbot.waitSignal(w.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS):
-        w.set_plan(plan)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    w.canvas.fit_plan()
+    w = shown_window(qtbot, plan)
     yield w
     w.close()
 
