@@ -28,6 +28,20 @@ from ..model.validate import Validator
 
 DEBOUNCE_MS = 150
 
+_garbage_collector = None
+
+
+def collect_garbage_in_gui_thread() -> None:
+    """Python's cyclic GC runs in whichever thread happens to allocate; run in the worker, it
+    finalised Qt objects of the GUI thread (a closed window's menu) while the GUI thread was deleting
+    Qt objects itself, and the two deadlocked on Qt's and Python's locks (seen in the test suite).
+    So automatic collection is off and collection happens on a GUI-thread timer (pyqtgraph's
+    GarbageCollector, made for exactly this)."""
+    global _garbage_collector
+    if _garbage_collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+        _garbage_collector = GarbageCollector(interval=0.5)
+
 
 def make_validator(plan: Plan, catalogue=None) -> Validator:
     """The validator for ``plan`` (a PlanError names a broken or missing pack). It knows every
@@ -88,6 +102,7 @@ class ValidationLoop(QObject):
     def __init__(self, parent: QObject | None = None, debounce_ms: int = DEBOUNCE_MS,
                  validator_factory=make_validator):
         super().__init__(parent)
+        collect_garbage_in_gui_thread()  # before the worker thread exists
         self.plan: Plan | None = None
         self.scenario = "base"
         self.validator = None

@@ -144,3 +144,28 @@ def test_reachable_network_comes_back_from_the_worker(qtbot, loop):
     key, lines = got.args
     assert key == "k" and lines
     assert all(line.geom_type == "LineString" for line in lines)
+
+
+def test_garbage_is_collected_in_the_gui_thread_only(qtbot, loop):
+    """Automatic GC is off once a worker thread exists (a collection in the worker deadlocked with
+    Qt deleting objects on the GUI thread); garbage cycles are still collected, by a GUI-thread timer."""
+    import gc
+    import weakref
+
+    assert not gc.isenabled()
+
+    class Cycle:
+        pass
+
+    a, b = Cycle(), Cycle()
+    a.other, b.other = b, a
+    gone = weakref.ref(a)
+    del a, b
+    churn = []
+
+    def collected():
+        churn.extend(Cycle() for _ in range(1000))  # allocations, as a running app makes them
+        del churn[:]
+        return gone() is None
+
+    qtbot.waitUntil(collected, timeout=10_000)

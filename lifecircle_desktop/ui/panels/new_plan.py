@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLineEdit,
                                QProgressDialog, QWidget)
 
+from ..validation import collect_garbage_in_gui_thread
 from ...model.errors import PlanError
 from ...model.plan import Plan
 from ..i18n import fill
@@ -159,6 +160,7 @@ class OsmImport(QObject):
             return
         if self.target.exists():
             raise PlanError(f"文件已存在：{self.target.name}", f"the file already exists: {self.target.name}")
+        collect_garbage_in_gui_thread()  # see ui/validation.py: no GC in worker threads
         self.thread = QThread()
         self.worker = _ImportWorker(self.importer, self.source, self.target)
         self.worker.moveToThread(self.thread)
