@@ -84,3 +84,18 @@ def test_toml_syntax_error_names_the_line(tmp_path):
     path.write_text('[pack]\nid = "x"\n\n[[rule]]\nid = "a\n', encoding="utf-8")
     with pytest.raises(RulePackError, match="line 5"):
         load_pack(path)
+
+
+def test_packs_are_parsed_once_and_again_when_the_file_changes(tmp_path):
+    import os
+    import shutil
+    for p in pack_paths():
+        shutil.copy(p, tmp_path / p.name)
+    first, second = load_packs(directory=tmp_path), load_packs(directory=tmp_path)
+    assert all(a is b for a, b in zip(first, second))
+    path = tmp_path / "gb50180_2018_life_circle.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '"Urban residential area planning', '"Edited Urban residential area planning', 1), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    edited = {p.id: p for p in load_packs(directory=tmp_path)}["gb50180_2018_life_circle"]
+    assert edited.name_en.startswith("Edited ")

