@@ -268,12 +268,6 @@ class Validator:
             return None
         return units[0] if len(units) == 1 else shapely.union_all(units)
 
-    def _in_unit(self, snapshot: Snapshot, feats: list[Feature], kind: str) -> list[Feature]:
-        unit = self._unit_geometry(snapshot, kind)
-        if unit is None or not feats:
-            return feats
-        return self._in_unit_geometry(unit, feats)
-
     @staticmethod
     def _in_unit_geometry(unit: BaseGeometry, feats: list[Feature]) -> list[Feature]:
         """The features lying in the unit: a point on their surface is inside (vectorised)."""
@@ -445,7 +439,8 @@ class _Context:
 
     def homes_in(self, unit_kind: str) -> list[Feature]:
         if unit_kind not in self._homes_in:
-            self._homes_in[unit_kind] = self.v._in_unit(self.s, self.s.features("residential"), unit_kind)
+            unit, homes = self.unit(unit_kind), self.s.features("residential")
+            self._homes_in[unit_kind] = homes if unit is None else self.v._in_unit_geometry(unit, homes)
         return self._homes_in[unit_kind]
 
     def _sum(self, side: dict, unit_kind: str) -> float:
@@ -457,7 +452,7 @@ class _Context:
     def _sum_uncached(self, side: dict, unit_kind: str) -> float:
         layer = side.get("layer", "facilities" if "types" in side else "residential")
         if layer == "unit":
-            unit = self.v._unit_geometry(self.s, unit_kind)
+            unit = self.unit(unit_kind)
             if unit is None:
                 return 0.0
             if side["measure"] == "land_area":
@@ -516,13 +511,13 @@ class _Context:
     # scale: population / households / area / radius of the planning unit within a band
     def scale(self, rule, params, threshold, base, pack):
         m = params["measure"]
-        unit = self.v._unit_geometry(self.s, rule.unit_kind)
+        unit = self.unit(rule.unit_kind)
         units = [u for u in self.s.features("planning_units") if (u.get("kind") or "community") == rule.unit_kind]
         if unit is None:  # the scale of a tier is only meaningful for a unit drawn as that tier
             value = None
         elif m in ("population", "households"):
             override = [u.get(m) for u in units if u.get(m) is not None]
-            homes = self.v._in_unit(self.s, self.s.features("residential"), rule.unit_kind)
+            homes = self.homes_in(rule.unit_kind)
             value = float(sum(override)) if override else float(sum(measure(h, m, self.cat) for h in homes))
         elif m == "area_ha":
             value = unit.area / 10_000
