@@ -27,3 +27,20 @@ class InvalidGeometry(PlanError):
 
 class NotAPlan(PlanError):
     """The file is not a plan, or it is damaged."""
+
+
+def read_user_file(path, what_zh: str, what_en: str, size: int = -1, error: type = PlanError) -> bytes:
+    """The first ``size`` bytes (all with -1) of a file the user named, or ``error`` saying in one
+    sentence why not: missing, a folder, unreadable. ``what`` names what the file should be."""
+    from pathlib import Path
+    p = Path(path)
+    if not p.exists():
+        raise error.about_file(p, "文件不存在", "the file does not exist")
+    if p.is_dir():
+        raise error.about_file(p, f"这是一个文件夹，不是{what_zh}", f"this is a folder, not {what_en}")
+    try:
+        with open(p, "rb") as f:
+            return f.read(size)
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise error.about_file(p, f"无法读取（{reason}）", f"cannot be read ({reason})") from None

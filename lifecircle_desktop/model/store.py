@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import crs as crs_mod
-from .errors import NotAPlan, PlanError
+from .errors import NotAPlan, PlanError, read_user_file
 from .schema import LAYERS, SCHEMA_VERSION
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
@@ -31,12 +31,7 @@ _not_a_plan = NotAPlan.about_file
 def probe(path: str | os.PathLike) -> None:
     """Raise NotAPlan unless ``path`` looks like an intact plan file. Reads only."""
     p = Path(path)
-    if not p.exists():
-        raise _not_a_plan(p, "文件不存在", "the file does not exist")
-    if p.is_dir():
-        raise _not_a_plan(p, "这是一个文件夹，不是规划文件", "this is a folder, not a plan file")
-    with open(p, "rb") as f:
-        header = f.read(100)
+    header = read_user_file(p, "规划文件", "a plan file", 100, NotAPlan)
     size = p.stat().st_size
     if len(header) < 100 or header[:16] != SQLITE_MAGIC:
         raise _not_a_plan(p, "不是规划文件（不是 SQLite/GeoPackage 数据库）",

@@ -77,3 +77,17 @@ def test_geopackage_of_another_program(tmp_path):
         Plan.open(path)
     assert sha256(path) == before
     assert set(LAYERS)  # layers still there; we just do not claim the file
+
+
+@pytest.mark.parametrize("reader", ["plan", "osm", "geojson"])
+def test_missing_file_or_folder_named_in_one_sentence(tmp_path, plan, reader):
+    from lifecircle_desktop.model.errors import PlanError
+    from lifecircle_desktop.model.io.geojson import import_geojson
+    from lifecircle_desktop.model.io.osm import import_osm
+    read = {"plan": Plan.open, "osm": lambda p: import_osm(plan, p),
+            "geojson": lambda p: import_geojson(plan, "facilities", p)}[reader]
+    for path, words in ((tmp_path / "nowhere.gpkg", "does not exist"), (tmp_path, "this is a folder")):
+        with pytest.raises(PlanError) as err:
+            read(path)
+        assert words in err.value.message_en and path.name in err.value.message_en
+        assert "\n" not in err.value.message_en and err.value.message_zh

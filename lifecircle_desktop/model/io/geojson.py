@@ -20,7 +20,7 @@ from shapely.geometry import shape
 
 from .. import crs as crs_mod
 from ..catalogue import load_catalogue
-from ..errors import PlanError
+from ..errors import PlanError, read_user_file
 from ..plan import typed_attributes
 from ..schema import LAYERS
 from . import _common
@@ -118,10 +118,7 @@ def import_geojson(plan, layer: str, path: str | os.PathLike, type_code: str | N
     if scenario not in {s.name for s in plan.scenarios()}:
         raise PlanError(f"没有方案 {scenario}", f"there is no scenario {scenario}")
     spec = LAYERS[layer]
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise PlanError(f"{path.name}：无法读取（{e.strerror or e}）", f"{path.name}: cannot be read ({e.strerror or e})") from None
+    raw = read_user_file(path, " GeoJSON 文件", "a GeoJSON file")
     if not raw.strip():
         raise PlanError(f"{path.name}：文件是空的", f"{path.name}: the file is empty")
     try:

@@ -29,7 +29,7 @@ from xml.parsers import expat
 
 import numpy as np
 
-from ..errors import PlanError
+from ..errors import PlanError, read_user_file
 
 # A feature may have at most this many vertices. OSM itself caps a way at 2,000 nodes; the
 # limit is for assembled multipolygons (coastlines, lakes) and guards against hostile files.
@@ -85,12 +85,7 @@ _err = PlanError.about_file
 def sniff(path: str | os.PathLike) -> str:
     """'xml', 'xml.gz', 'xml.bz2' or 'pbf' from the first bytes; a clear error for anything else."""
     p = Path(path)
-    if not p.exists():
-        raise _err(p, "文件不存在", "the file does not exist")
-    if p.is_dir():
-        raise _err(p, "这是一个文件夹，不是 OSM 文件", "this is a folder, not an OSM file")
-    with open(p, "rb") as f:
-        head = f.read(64)
+    head = read_user_file(p, " OSM 文件", "an OSM file", 64)
     if not head.strip():
         raise _err(p, "文件是空的", "the file is empty")
     if head[:2] == b"\x1f\x8b":
