@@ -20,14 +20,13 @@ from shapely.geometry.base import BaseGeometry
 from . import network
 from .catalogue import Catalogue, load_catalogue
 from .findings import Finding, Results
+from .measures import (FLOOR_AREA_PER_HOUSEHOLD_M2, PERSONS_PER_HOUSEHOLD, USABLE_SHARE_OF_FLOOR_AREA,  # noqa: F401
+                       floor_area, households, land_area, measure, population)
 from .plan import ChangeSet, Feature
 from .rules import Pack, Rule, load_packs
 from .snapshot import Snapshot
 
 SEARCH_LIMIT_M = 2000.0  # distances are exact up to here (issue 3: a planner needs "900 m", not "> 300 m")
-FLOOR_AREA_PER_HOUSEHOLD_M2 = 90.0  # used only when a home has neither households nor population
-PERSONS_PER_HOUSEHOLD = 2.3  # Shanghai 7th census average household size (≈2.3)
-USABLE_SHARE_OF_FLOOR_AREA = 0.7  # usable (使用面积) ≈ 70 % of gross floor area when not given
 STOP_LAYER_TYPES = ("bus_stop", "metro_station")
 
 UNITS_ZH = {"m2": "m²", "m": "米", "%": "%", "min": "分钟", "count": "处", "persons": "人", "households": "户",
@@ -55,66 +54,6 @@ def _bounds_text(lo, hi, unit, zh: bool) -> str:
 
 def _met(value, lo, hi) -> bool:
     return (lo is None or value >= lo - 1e-9) and (hi is None or value <= hi + 1e-9)
-
-
-# --- measures over features -------------------------------------------------------------------
-
-def floor_area(f: Feature, catalogue: Catalogue | None = None) -> float:
-    """Gross floor area (建筑面积): the stored override, else footprint × floors."""
-    if f.get("floor_area") is not None:
-        return float(f["floor_area"])
-    floors = f.get("floors")
-    if floors is None:
-        floors = catalogue[f["type"]].default_floors if (catalogue and f.layer == "facilities"
-                                                         and f.get("type") in catalogue) else 1
-    return float(f.geometry.area) * float(floors)
-
-
-def land_area(f: Feature) -> float:
-    """Site area (用地面积): the stored override, else the footprint."""
-    if f.get("land_area") is not None:
-        return float(f["land_area"])
-    return float(f.geometry.area)
-
-
-def households(f: Feature) -> float:
-    if f.get("households") is not None:
-        return float(f["households"])
-    if f.get("population") is not None:
-        return float(f["population"]) / PERSONS_PER_HOUSEHOLD
-    return floor_area(f) / FLOOR_AREA_PER_HOUSEHOLD_M2
-
-
-def population(f: Feature) -> float:
-    if f.get("population") is not None:
-        return float(f["population"])
-    return households(f) * PERSONS_PER_HOUSEHOLD
-
-
-def measure(f: Feature, name: str, catalogue: Catalogue) -> float:
-    """A feature's measure, memoised on the (immutable) feature: re-validation reuses it."""
-    value = f.memo.get(name)
-    if value is None:
-        value = f.memo[name] = _measure(f, name, catalogue)
-    return value
-
-
-def _measure(f: Feature, name: str, catalogue: Catalogue) -> float:
-    if name == "count":
-        return 1.0
-    if name == "floor_area":
-        return floor_area(f, catalogue)
-    if name == "land_area":
-        return land_area(f)
-    if name == "usable_area":
-        v = f.get("usable_area")
-        return float(v) if v is not None else floor_area(f, catalogue) * USABLE_SHARE_OF_FLOOR_AREA
-    if name == "households":
-        return households(f)
-    if name == "population":
-        return population(f)
-    v = f.get(name)
-    return float(v) if v is not None else 0.0
 
 
 # --- the walking part, cached between runs ----------------------------------------------------

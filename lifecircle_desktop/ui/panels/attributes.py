@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLa
 
 from ...model.catalogue import Catalogue
 from ...model.edits import Batch, ChangeAttributes
+from ...model import measures
 from ...model.errors import PlanError
 from ...model.schema import LAYERS
 from .. import i18n
@@ -191,21 +192,14 @@ class AttributePanel(QWidget):
         return i18n.fill(self.tr("Position %1, %2"), f"{g.x:.1f}", f"{g.y:.1f}")
 
     # --- editors ------------------------------------------------------------------------------
-    def _default_floors(self, f) -> int:
-        code = f.get("type")
-        if f.layer == "facilities" and code in self.catalogue:
-            return self.catalogue[code].default_floors
-        return 1
-
     def computed(self, f, name: str):
-        """What a blank area field stands for: floor area = footprint × floors, land area = footprint."""
-        area = f.geometry.area
-        if name == "floor_area":
-            floors = f.get("floors")
-            floors = self._default_floors(f) if floors is None else floors
-            return area * floors, floors
-        if name == "land_area":
-            return area, None
+        """What a blank area field stands for: floor area = footprint × floors, land area = footprint
+        (model/measures.py: the validator's own definitions)."""
+        if name == "floor_area" and f.get("floor_area") is None:
+            n = measures.floors(f, self.catalogue)
+            return measures.floor_area(f, self.catalogue), int(n) if float(n).is_integer() else n
+        if name == "land_area" and f.get("land_area") is None:
+            return measures.land_area(f), None
         return None, None
 
     def _editor(self, layer: str, name: str, f) -> QWidget | None:

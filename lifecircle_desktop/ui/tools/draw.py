@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, Qt
 from ...model.capture import LineCapture, PolygonCapture, RectangleCapture
 from ...model.edits import AddFeature
 from ...model.errors import InvalidGeometry
+from ...model.measures import drawn_floor_area
 from .. import styles
 from .base import MapEvent, MapTool, RubberBand
 from .text import language, translate
@@ -208,8 +209,9 @@ class _AreaTool(_CaptureTool):
         else:
             code = self.canvas.current_facility_type()
             ftype = self.canvas.catalogue.types.get(code)
-            floors = max(1, ftype.default_floors) if ftype else 1
-            floor_area = area * floors
+            # The validator's own definition: a type without floors (a pocket park) has none.
+            floor_area, floors = drawn_floor_area(area, code,
+                                                  self.canvas.catalogue)
             if ftype is not None:
                 lines.append(ftype.name(language()))
             lines.append(translate("MapCanvas", "Land area {area} m²").format(area=fmt_area(area)))
