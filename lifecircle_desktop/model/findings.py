@@ -8,6 +8,15 @@ from functools import cached_property
 import numpy as np
 
 STATUSES = ("pass", "fail", "warn", "manual", "n/a")
+# One word per status, everywhere (CLI, panels, report): (Chinese, English). 提示 is a
+# recommended rule not met; 待核查 a checklist item the planner answers.
+STATUS_WORDS = {"pass": ("达标", "pass"), "fail": ("未达标", "fail"), "warn": ("提示", "warn"),
+                "manual": ("待核查", "manual"), "n/a": ("不适用", "n/a")}
+
+
+def status_word(status: str, language: str = "zh") -> str:
+    zh, en = STATUS_WORDS.get(status, (status, status))
+    return zh if language == "zh" else en
 
 
 @dataclass(frozen=True)
