@@ -9,8 +9,9 @@ from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, qInstallMessag
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..model.errors import PlanError
-from ..model.plan import Plan
 from ..model.resources import DEMO_PLAN
+from ..model.session import PlanSession, create_plan
+from ..model.store import remove_plan_file
 from . import i18n
 
 SCREENSHOT_SIZE = (1280, 800)
@@ -28,14 +29,13 @@ def demo_plan_copy() -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     if DEMO_PLAN.exists():
         if not target.exists() or target.stat().st_mtime < DEMO_PLAN.stat().st_mtime:
-            for suffix in ("-wal", "-shm"):
-                Path(str(target) + suffix).unlink(missing_ok=True)
+            remove_plan_file(target)
             shutil.copyfile(DEMO_PLAN, target)
         return target
     # No demo built yet: an empty sample plan in Yangpu, Shanghai.
     sample = target.with_name("sample.gpkg")
     if not sample.exists():
-        Plan.create(sample, "示例规划 Sample plan", lonlat=(121.497, 31.285), kind="existing").close()
+        create_plan(sample, "示例规划 Sample plan", lonlat=(121.497, 31.285), kind="existing").close()
     return sample
 
 
@@ -81,14 +81,14 @@ def run(plan_path: str | None = None, screenshot: str | None = None) -> int:
     else:
         path = choose_plan(plan_path)
     try:
-        plan = Plan.open(path)
+        session = PlanSession.open(path)
     except PlanError as e:
         if screenshot:
             print(f"lifecircle: {e.message_en}", file=sys.stderr)
             return 2
         QMessageBox.critical(None, "lifecircle", e.message(i18n.language()))
         return 2
-    window = MainWindow(plan, restore_state=not screenshot)
+    window = MainWindow(session, restore_state=not screenshot)
     if screenshot or QSettings().value("window/geometry") is None:
         window.resize(*SCREENSHOT_SIZE)  # screenshots have one fixed size, whatever was saved
     window.show()
@@ -111,7 +111,7 @@ def run(plan_path: str | None = None, screenshot: str | None = None) -> int:
 
         once = Qt.ConnectionType.SingleShotConnection
         window.resultsShown.connect(lambda _results: QTimer.singleShot(0, grab), once)
-        window.loop.failed.connect(failed, once)
+        window.document.validationFailed.connect(failed, once)
     code = app.exec()
     window.close_plan()
     return outcome["code"] if screenshot else code

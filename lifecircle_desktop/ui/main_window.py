@@ -1,20 +1,18 @@
-"""The main window (主窗口): the map canvas in the middle, the panels in docks around it, the live
-validation loop underneath (design.md §5, §6).
+"""The main window (主窗口): the map in the middle, the panels in docks around it (design.md §6).
 
-The window is a thin view (napari's habit): the plan changes only through :class:`PlanHistory`
-(one undoable step per user action, each persisted at once), and every applied step flows the same
-way — ChangeSet → canvas.refresh, validation loop, attribute panel, layer counts.
+The window only builds and wires (design.md §10). The plan, its scenario, its selection, its
+undo history and its live validation are the :class:`PlanDocument`'s (ui/document.py, over the
+Qt-free PlanSession); the map and the panels listen to the document's signals themselves, and
+every change to the plan goes through ``document.push`` (one undoable step, saved at once).
 
 Switching language rebuilds the menus, tool bars and docks (a window rebuild, not a restart); the
-canvas, the undo history and the validation loop live on.
+map, the document, its undo history and its validation loop live on.
 """
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
-import shapely
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
@@ -22,10 +20,11 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog
 
 from ..model import crs
 from ..model.catalogue import Catalogue, load_catalogue
+from ..model.edits import RULES
 from ..model.errors import PlanError
 from ..model.findings import Finding, Results
-from ..model.edits import SetManualAnswer, SetOverride, SetRulePacks
-from ..model.plan import ChangeSet, Plan
+from ..model.plan import Plan
+from ..model.session import PlanSession, create_plan
 from . import i18n
 from .canvas import MapCanvas
 from .panels.attributes import AttributePanel
@@ -36,8 +35,8 @@ from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
 from .panels.new_plan import NewPlanDialog, OsmImport, create_blank_plan
 from .panels.palette import FacilityPalette
-from .undo import PlanHistory
-from .validation import DEBOUNCE_MS, ValidationLoop, make_validator
+from .document import PlanDocument
+from .validation import DEBOUNCE_MS
 
 RECENT_KEY = "plans/recent"
 LAST_KEY = "plans/last"
@@ -62,59 +61,42 @@ def remember_plan(path: Path) -> None:
     s.setValue(LAST_KEY, path)
 
 
-def copy_plan_file(plan: Plan, target: Path) -> None:
-    """Copy the open plan to ``target`` with SQLite's online backup: consistent while open, and
-    the WAL's committed pages included (a file copy could miss them)."""
-    target = Path(target)
-    tmp = target.with_name(target.name + ".creating")
-    tmp.unlink(missing_ok=True)
-    dst = sqlite3.connect(tmp)
-    try:
-        plan.store.conn.backup(dst)
-    finally:
-        dst.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(target) + suffix).unlink(missing_ok=True)
-    tmp.replace(target)  # renamed into place: a crash leaves no half copy under the real name
-
-
 class MainWindow(QMainWindow):
     """``resultsShown(Results)`` once validation results are on screen (findings, chart, summary)."""
 
     resultsShown = Signal(object)
-    planChanged = Signal(object)
 
-    def __init__(self, plan: Plan | None = None, *, catalogue: Catalogue | None = None,
-                 validator_factory=make_validator, debounce_ms: int = DEBOUNCE_MS, restore_state: bool = True):
+    def __init__(self, plan: Plan | PlanSession | None = None, *, catalogue: Catalogue | None = None,
+                 validator_factory=None, debounce_ms: int = DEBOUNCE_MS, restore_state: bool = True):
         super().__init__()
         self.setObjectName("MainWindow")
         self.catalogue = catalogue or load_catalogue()
-        self.plan: Plan | None = None
-        self.scenario = "base"
-        self.selection: list[tuple[str, int]] = []
-        self.results: Results | None = None
         self.active_finding: Finding | None = None
         self._walk_key = None
         self._ui: list = []  # what a language switch tears down and builds again
-
         self._tool = "select"
-        self.history = PlanHistory(None, self)
-        self.history.changed.connect(self._on_changed)
-        self.history.refused.connect(self._on_refused)
+
+        self.document = doc = PlanDocument(self, debounce_ms=debounce_ms, validator_factory=validator_factory)
+        doc.refused.connect(self._on_refused)
+        doc.validationFailed.connect(self._on_validation_failed)
+        doc.busyChanged.connect(self._on_busy)
+        doc.sessionChanged.connect(self._on_session)
+        doc.scenarioChanged.connect(self._on_scenario)
+        doc.reachableReady.connect(self._on_reachable)
+        # Queued: the panels (connected when they are built) show the results first.
+        doc.resultsReady.connect(self._on_results, Qt.ConnectionType.QueuedConnection)
         # Connected once: the slot looks up the actions of the current (possibly rebuilt) UI.
-        for sig in (self.history.stack.undoTextChanged, self.history.stack.redoTextChanged,
-                    self.history.stack.canUndoChanged, self.history.stack.canRedoChanged):
+        for sig in (doc.stack.undoTextChanged, doc.stack.redoTextChanged,
+                    doc.stack.canUndoChanged, doc.stack.canRedoChanged):
             sig.connect(self._update_undo_texts)
-        self.loop = ValidationLoop(self, debounce_ms, validator_factory)
-        self.loop.resultsReady.connect(self._on_results)
-        self.loop.reachableReady.connect(self._on_reachable)
-        self.loop.failed.connect(self._on_validation_failed)
-        self.loop.busyChanged.connect(self._on_busy)
 
         self.canvas = MapCanvas(self.catalogue, self)
         self.setCentralWidget(self.canvas)
-        self.canvas.editRequested.connect(self.push_edit)
-        self.canvas.selectionChanged.connect(self._on_selection)
+        self.canvas.editRequested.connect(doc.push)
+        self.canvas.selectionChanged.connect(doc.select)
+        doc.selectionChanged.connect(self.canvas.set_selection)
+        doc.changed.connect(self.canvas.refresh)
+        doc.changed.connect(self._after_change)
         self.canvas.cursorMoved.connect(self._on_cursor)
         self.canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.canvas.toolChanged.connect(self._sync_tool)  # Esc on the map goes back to select
@@ -132,6 +114,10 @@ class MainWindow(QMainWindow):
         if plan is not None:
             self.set_plan(plan)
 
+    @property
+    def session(self) -> PlanSession | None:
+        return self.document.session
+
     # ==== building the window ==================================================================
     def _build_ui(self) -> None:
         self._build_actions()
@@ -139,7 +125,7 @@ class MainWindow(QMainWindow):
         self._build_toolbars()
         self._build_docks()
         self._build_statusbar()
-        if self.plan is not None:
+        if self.document.session is not None:
             self._fill_for_plan()
 
     def _teardown_ui(self) -> None:
@@ -185,13 +171,13 @@ class MainWindow(QMainWindow):
                                     tip=self.tr("Copy the plan to a new file and continue there"))
         a["quit"] = self._action(self.tr("&Quit"), self.close, SK.Quit)
 
-        a["undo"] = self._action(self.tr("&Undo"), self.history.undo, SK.Undo, "undo")
+        a["undo"] = self._action(self.tr("&Undo"), self.document.undo, SK.Undo, "undo")
         # Ctrl+Shift+Z is the standard redo on Linux, Ctrl+Y on Windows: both, everywhere.
         redo_keys = []
         for seq in [*QKeySequence.keyBindings(SK.Redo), QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]:
             if not seq.isEmpty() and seq not in redo_keys:
                 redo_keys.append(seq)
-        a["redo"] = self._action(self.tr("&Redo"), self.history.redo, redo_keys, "redo")
+        a["redo"] = self._action(self.tr("&Redo"), self.document.redo, redo_keys, "redo")
         a["delete_selection"] = self._action(self.tr("&Delete Selected"), self.delete_selection, SK.Delete)
         # Shown in the menu, but the key itself stays with the focused widget: on the map the select
         # tool deletes the selection and the vertex tool deletes a vertex; in a field it edits text.
@@ -288,7 +274,7 @@ class MainWindow(QMainWindow):
         self.scenario_box = QComboBox()
         self.scenario_box.setMinimumContentsLength(10)
         self.scenario_box.setToolTip(self.tr("The scenario (方案) being edited and validated"))
-        self.scenario_box.activated.connect(lambda _i: self.set_scenario(self.scenario_box.currentData()))
+        self.scenario_box.activated.connect(lambda _i: self.document.switch_scenario(self.scenario_box.currentData()))
         main.addWidget(self.scenario_box)
         main.addAction(a["new_scenario"])
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, main)
@@ -315,19 +301,23 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
                    Qt.DockWidgetArea.BottomDockWidgetArea)
+        doc = self.document
         self.palette = FacilityPalette(self.catalogue)
         self.palette.facilityChosen.connect(self.choose_facility_type)
         self.palette.residentialChosen.connect(self.choose_residential)
         self.layers_panel = LayersPanel()
-        self.layers_panel.visibilityChanged.connect(self._set_layer_visible)
+        self.layers_panel.visibilityChanged.connect(self.canvas.set_layer_visible)
+        self.layers_panel.bind(doc)
         self.attributes = AttributePanel(self.catalogue)
-        self.attributes.editRequested.connect(self.push_edit)
         self.attributes.message.connect(self._show_status_error)
+        self.attributes.bind(doc)
         self.findings = FindingsPanel()
         self.findings.findingActivated.connect(self.show_finding)
         self.findings.overrideRequested.connect(self.override_dialog)
+        self.findings.bind(doc)
         self.coverage = CoverageChart(self.catalogue)
-        self.history_view = QUndoView(self.history.stack)
+        self.coverage.bind(doc)
+        self.history_view = QUndoView(doc.stack)
         self.history_view.setEmptyLabel(self.tr("<plan opened>"))
         self.docks = {
             "palette": self._dock("palette", self.tr("Facilities"), self.palette, L),
@@ -338,7 +328,7 @@ class MainWindow(QMainWindow):
             "history": self._dock("history", self.tr("History"), self.history_view, B),
         }
         self.checklist = ChecklistPanel()
-        self.checklist.answerChosen.connect(self.set_manual_answer)
+        self.checklist.bind(doc)
         self.docks["checklist"] = self._dock("checklist", self.tr("Checklist"), self.checklist, R)
         self.splitDockWidget(self.docks["attributes"], self.docks["findings"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["findings"], self.docks["checklist"])  # after the split, which re-places findings
@@ -362,119 +352,69 @@ class MainWindow(QMainWindow):
         for w in (self.busy_label, self.summary_label, self.coords_label):
             bar.addPermanentWidget(w)
             self._ui.append(w)
-        self._on_busy(self.loop.busy)
+        self._on_busy(self.document.loop.busy)
 
     # ==== the plan =============================================================================
-    def set_plan(self, plan: Plan, keep_history: bool = False, scenario: str | None = None) -> None:
-        """Show ``plan`` (the window owns it from now on and closes the one it replaces)."""
-        old = self.plan
-        self.plan = plan
-        names = [s.name for s in plan.scenarios()]
-        self.scenario = scenario if scenario in names else ("base" if "base" in names else names[0])
-        self.history.set_plan(plan, keep_history=keep_history)
-        self.selection = []
-        self.results = None
+    def set_plan(self, plan: Plan | PlanSession, keep_history: bool = False) -> None:
+        """Show ``plan`` (the window's document owns it from now on and closes the one it replaces)."""
+        session = plan if isinstance(plan, PlanSession) else PlanSession(plan, catalogue=self.catalogue)
+        self.document.set_session(session, keep_history=keep_history)
+
+    def _on_session(self, session: PlanSession | None) -> None:
         self.active_finding = None
-        self.canvas.set_plan(plan, self.scenario)
-        self.loop.set_plan(plan, self.scenario)  # builds the validator; the first (full) run starts
+        if session is None:
+            return
+        self.canvas.set_plan(session.plan, session.scenario)
+        self.canvas.set_credits(session.credits())
         self._apply_area_rule()
         self._fill_for_plan()
-        if old is not None and old is not plan:
-            old.close()
-        remember_plan(plan.path)
-        self.planChanged.emit(plan)
+        remember_plan(session.plan.path)
 
     def _fill_for_plan(self) -> None:
-        """Everything in the panels that depends on the plan (also after a language rebuild)."""
-        plan = self.plan
-        self.setWindowTitle(f"{plan.name} — {plan.path.name} — lifecircle")
+        """What the window itself shows of the plan (also after a language rebuild)."""
+        session = self.document.session
+        self.setWindowTitle(f"{session.plan.name} — {session.plan.path.name} — lifecircle")
         self._fill_scenarios()
-        self.attributes.set_plan(plan)
-        self.attributes.set_selection(self.selection)
-        self.layers_panel.update_counts(plan, self.scenario)
-        packs = getattr(self.loop.validator, "packs", None) or []
-        self.findings.set_pack_titles({p.id: (p.name_zh, p.name_en) for p in packs})
-        self.findings.set_results(self.results)
-        self.checklist.set_packs(packs)
-        self._fill_checklist()
-        self.coverage.set_results(self.results)
         self._update_summary()
 
     def _fill_scenarios(self) -> None:
         box = self.scenario_box
         box.blockSignals(True)
         box.clear()
-        for s in self.plan.scenarios():
+        for s in self.document.session.scenarios():
             box.addItem(s.name if s.name != "base" else self.tr("base (现状/基础)"), s.name)
-        box.setCurrentIndex(max(0, box.findData(self.scenario)))
+        box.setCurrentIndex(max(0, box.findData(self.document.scenario)))
         box.blockSignals(False)
 
-    def set_scenario(self, name: str) -> None:
-        if self.plan is None or name == self.scenario or not name:
-            return
-        self.scenario = name
-        self.selection = []
+    def _on_scenario(self, name: str) -> None:
         self.active_finding = None
-        self.canvas.set_plan(self.plan, name)
-        self.attributes.set_selection([])
-        self.layers_panel.update_counts(self.plan, name)
+        self.canvas.set_plan(self.document.plan, name)
         self._fill_scenarios()
-        self.loop.set_scenario(name)
 
     def create_scenario(self, name: str) -> bool:
-        """A new scenario copied from the current one, then switched to."""
-        try:
-            self.plan.create_scenario(name, copy_from=self.scenario)
-        except PlanError as e:
-            self._show_status_error(e.message(i18n.language()))
-            return False
-        self.set_scenario(name.strip())
-        return True
+        """A new scenario copied from the current one, then switched to (undoable)."""
+        return self.document.create_scenario(name) is not None
 
     def close_plan(self) -> None:
         task = getattr(self, "_import_task", None)
         if task is not None:
             task.cancel()
             task.wait()
-        self.loop.shutdown()
-        if self.plan is not None:
-            self.plan.close()
-            self.plan = None
+        self.document.close()
 
     # ==== edits ================================================================================
-    def push_edit(self, edit) -> ChangeSet | None:
-        """Every change to the plan comes here: onto the undo stack, applied and saved at once."""
-        return self.history.push(edit)
-
-    def set_manual_answer(self, rule: str, answer: str | None) -> ChangeSet | None:
-        """The planner's answer to a checklist item of the current scenario, through the undo stack."""
-        if self.plan is None:
-            return None
-        return self.push_edit(SetManualAnswer.of(self.plan, self.scenario, rule, answer))
-
-    def set_rule_packs(self, enabled) -> ChangeSet | None:
-        if self.plan is None or tuple(enabled) == tuple(self.plan.rule_packs):
-            return None
-        return self.push_edit(SetRulePacks.of(self.plan, enabled))
-
     def rule_packs_dialog(self) -> None:
-        if self.plan is None:
+        session = self.document.session
+        if session is None:
             return
-        dialog = RulePacksDialog(getattr(self.loop.validator, "packs", None) or [], self.plan.rule_packs, self)
+        dialog = RulePacksDialog(session.packs, session.plan.rule_packs, self)
         if dialog.exec():
-            self.set_rule_packs(dialog.enabled())
-
-    def set_override(self, rule: str, key: str, value: float | None) -> ChangeSet | None:
-        """A district's own threshold (None: the pack's again) for this plan's community kind."""
-        if self.plan is None:
-            return None
-        edit = SetOverride.of(self.plan, rule, key, value)
-        return None if edit.old == edit.new else self.push_edit(edit)
+            self.document.set_rule_packs(dialog.enabled())
 
     def override_dialog(self, finding: Finding) -> None:
-        packs = getattr(self.loop.validator, "packs", None) or []
-        rule = next((r for p in packs for r in p.rules if r.id == finding.rule), None)
-        spec = rule.for_kind(self.plan.community_kind) if rule is not None and self.plan is not None else None
+        session = self.document.session
+        rule = session.rule(finding.rule) if session is not None else None
+        spec = rule.for_kind(session.plan.community_kind) if rule is not None else None
         if not spec or not spec[1]:
             return
         key = "min" if "min" in spec[1] else "max"
@@ -485,22 +425,15 @@ class MainWindow(QMainWindow):
         value, ok = QInputDialog.getDouble(self, self.tr("District Threshold"), label,
                                            dict(finding.overrides).get(key, own), -1e12, 1e12, 2)
         if ok:
-            self.set_override(finding.rule, key, None if value == own else value)
+            self.document.set_override(finding.rule, key, None if value == own else value)
 
-    def _fill_checklist(self) -> None:
-        answers = self.plan.manual_answers(self.scenario) if self.plan is not None else {}
-        self.checklist.set_results(self.results, answers)
-
-    def _on_changed(self, changes: ChangeSet) -> None:
-        self.canvas.refresh(changes)
-        self.loop.mark_dirty(changes)
-        alive = [s for s in self.selection if self.plan.has_feature(*s)]
-        if alive != self.selection:
-            self.selection = alive
-            self.attributes.set_selection(alive)
-        else:
-            self.attributes.refresh(changes)
-        self.layers_panel.update_counts(self.plan, self.scenario)
+    def _after_change(self, changes) -> None:
+        """What the window itself shows of an edit: scenarios, credits, the live area rule."""
+        if RULES in changes.layers():
+            self._apply_area_rule()  # packs or thresholds changed: the live minimum too
+        self.canvas.set_credits(self.document.session.credits())
+        if len(self.document.session.scenarios()) != self.scenario_box.count():
+            self._fill_scenarios()
 
     def _on_refused(self, error: PlanError) -> None:
         self._show_status_error(error.message(i18n.language()))
@@ -510,10 +443,7 @@ class MainWindow(QMainWindow):
 
     def delete_selection(self) -> None:
         """Delete the selected features (with the entrances that belong to them) as one step."""
-        if self.plan is None or not self.selection:
-            return
-        # The same edit as the map's delete tool and Delete key: one way to delete.
-        self.push_edit(self.canvas.delete_edit(self.selection))
+        self.document.delete_selection()
 
     # ==== canvas and palette ===================================================================
     def _tool_chosen(self, name: str) -> None:
@@ -558,48 +488,19 @@ class MainWindow(QMainWindow):
         QSettings().setValue("canvas/snapping", on)
         self.canvas.set_snapping(on, 10)
 
-    def _set_layer_visible(self, layer: str, visible: bool) -> None:
-        self.canvas.set_layer_visible(layer, visible)
-
     def _fit(self) -> None:
         self.canvas.fit_plan()
 
     def _apply_area_rule(self) -> None:
-        self.canvas.set_area_rule(self.area_rule)
+        self.canvas.set_area_rule(self.document.area_minimum)
         self.canvas.set_snapping(self.actions_["snap"].isChecked(), 10)
-
-    def area_rule(self, facility_type: str) -> tuple[float | None, float | None]:
-        """(minimum floor area, minimum land area) of ``facility_type`` in the enabled rule packs
-        for this plan's community kind — the strictest where packs differ. The canvas checks a
-        polygon being drawn against it on every vertex (design.md §5)."""
-        packs = getattr(self.loop.validator, "packs", None)
-        if not packs or self.plan is None:
-            return None, None
-        enabled = set(self.plan.rule_packs)
-        mins = {"floor_area": None, "land_area": None}
-        for pack in packs:
-            if pack.id not in enabled:
-                continue
-            for rule in pack.rules:
-                if rule.kind != "facility_area" or rule.params.get("facility_type") != facility_type:
-                    continue
-                spec = rule.for_kind(self.plan.community_kind)
-                measure = rule.params.get("measure")
-                if spec is None or measure not in mins or spec[1].get("min") is None:
-                    continue
-                lo = float(spec[1]["min"])
-                mins[measure] = lo if mins[measure] is None else max(mins[measure], lo)
-        return mins["floor_area"], mins["land_area"]
-
-    def _on_selection(self, selection) -> None:
-        self.selection = [tuple(s) for s in selection]
-        self.attributes.set_selection(self.selection)
 
     def _on_cursor(self, x: float, y: float) -> None:
         """Plan metres and WGS-84 lon/lat (what a planner matches against other maps)."""
-        if self.plan is None:
+        plan = self.document.plan
+        if plan is None:
             return
-        lon, lat = crs.transformer(self.plan.epsg, crs.WGS84).transform(x, y)
+        lon, lat = crs.transformer(plan.epsg, crs.WGS84).transform(x, y)
         self.coords_label.setText(f"E {x:,.1f}  N {y:,.1f} m · {lon:.5f}°, {lat:.5f}°")
 
     # ==== validation ===========================================================================
@@ -607,10 +508,8 @@ class MainWindow(QMainWindow):
         self.busy_label.setText(self.tr("Validating…") if busy else "")
 
     def _on_results(self, results: Results) -> None:
-        self.results = results
-        self.findings.set_results(results)
-        self._fill_checklist()
-        self.coverage.set_results(results)
+        if results is not self.document.results:
+            return  # a newer run came while this one was queued
         self._update_summary()
         if self.active_finding is not None:
             fresh = next((f for f in results.findings if f.rule == self.active_finding.rule), None)
@@ -631,7 +530,7 @@ class MainWindow(QMainWindow):
 
     def show_finding(self, finding: Finding, zoom: bool = True) -> None:
         """Highlight (and zoom to) what a finding concerns. For walk_coverage: the homes beyond the
-        limit are shaded and the network reachable from the chosen facility is drawn."""
+        limit are shaded and the network reachable from the finding's facility is drawn."""
         self.active_finding = finding
         features = [tuple(f) for f in finding.features]
         if finding.kind != "walk_coverage":
@@ -642,36 +541,15 @@ class MainWindow(QMainWindow):
             return
         self.coverage.set_finding(finding)
         outside = [fid for layer, fid in features if layer == "residential"]
-        facility = self._facility_for_walk(finding, outside)
+        facility = self.document.session.facility_for_finding(finding)
         shown = features + ([facility] if facility else [])
         self.canvas.highlight(shown)
         if zoom and shown:
             self.canvas.zoom_to(shown)
         self.canvas.show_walk_overlay(outside, [])
-        if facility is not None and finding.limit_m is not None:
-            self._walk_key = (finding.rule, facility, self.loop.version)
-            self.loop.request_reachable(facility[0], facility[1], finding.limit_m, self._walk_key)
-
-    def _facility_for_walk(self, finding: Finding, outside: list[int]) -> tuple[str, int] | None:
-        """The selected facility if it is of the rule's types, else the one nearest to the homes
-        beyond the limit (or to all homes)."""
-        types = set(finding.facility_types)
-        for layer, fid in self.selection:
-            if layer in ("facilities", "stops") and self.plan.has_feature(layer, fid) and \
-                    self.plan.feature(layer, fid).get("type") in types:
-                return layer, fid
-        candidates = [f for layer in ("facilities", "stops") for f in self.plan.features(layer, self.scenario)
-                      if f.get("type") in types]
-        if not candidates:
-            return None
-        homes = [self.plan.feature("residential", h).geometry for h in outside
-                 if self.plan.has_feature("residential", h)] or \
-            [f.geometry for f in self.plan.features("residential", self.scenario)]
-        if not homes:
-            return candidates[0].layer, candidates[0].fid
-        centre = shapely.centroid(shapely.union_all([g.centroid for g in homes]))
-        best = min(candidates, key=lambda f: f.geometry.distance(centre))
-        return best.layer, best.fid
+        if facility is not None:
+            self._walk_key = (finding.rule, facility, self.document.loop.version)
+            self.document.request_reachable(finding, facility, self._walk_key)
 
     def _on_reachable(self, key, lines) -> None:
         if key != self._walk_key or self.active_finding is None:
@@ -684,49 +562,40 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "lifecircle", text)
 
     def open_plan_path(self, path) -> bool:
-        if self.plan is not None and Path(path).resolve() == self.plan.path.resolve():
-            return True
         try:
-            plan = Plan.open(path)
+            self.document.open(path)
         except PlanError as e:
             self.show_error(e.message(i18n.language()))
             return False
-        self.set_plan(plan)
         return True
 
     def open_plan_dialog(self) -> None:
-        start = str(self.plan.path.parent) if self.plan is not None else ""
+        plan = self.document.plan
+        start = str(plan.path.parent) if plan is not None else ""
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open plan"), start,
                                               self.tr("Plans (*.gpkg);;All files (*)"))
         if path:
             self.open_plan_path(path)
 
     def save_as_path(self, path) -> bool:
-        """Copy the plan to ``path`` and continue editing the copy (the history stays: ids match)."""
-        if self.plan is None:
+        """Continue editing a copy of the plan at ``path`` (the history stays: ids match)."""
+        if self.document.session is None:
             return False
-        path = Path(path)
-        if path.suffix.lower() != ".gpkg":
-            path = path.with_name(path.name + ".gpkg")
-        if path.resolve() == self.plan.path.resolve():
-            return True  # the plan is always saved: nothing to do
         try:
-            copy_plan_file(self.plan, path)
-            copy = Plan.open(path)
-        except (OSError, sqlite3.Error) as e:
-            self.show_error(i18n.fill(self.tr("Cannot write %1: %2"), path, e))
-            return False
+            target = self.document.save_as(path)
         except PlanError as e:
             self.show_error(e.message(i18n.language()))
             return False
-        self.set_plan(copy, keep_history=True, scenario=self.scenario)
-        self.statusBar().showMessage(i18n.fill(self.tr("Now editing %1"), path), 6000)
+        remember_plan(target)
+        self.setWindowTitle(f"{self.document.plan.name} — {target.name} — lifecircle")
+        self.statusBar().showMessage(i18n.fill(self.tr("Now editing %1"), target), 6000)
         return True
 
     def save_as_dialog(self) -> None:
-        if self.plan is None:
+        plan = self.document.plan
+        if plan is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save plan as"), str(self.plan.path.parent),
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save plan as"), str(plan.path.parent),
                                               self.tr("Plans (*.gpkg)"))
         if path:
             self.save_as_path(path)
@@ -743,19 +612,19 @@ class MainWindow(QMainWindow):
             self.create_plan(path, values)
 
     def create_plan(self, path, values: dict) -> bool:
-        path = Path(path)
-        if path.suffix.lower() != ".gpkg":
-            path = path.with_name(path.name + ".gpkg")
-        if path.exists() and (self.plan is None or path.resolve() != self.plan.path.resolve()):
-            # The save dialog asked the planner already; a plan file is replaced as a whole.
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
+        """A new blank plan at ``path``; the save dialog asked already, so a file there is replaced
+        (never the plan open now)."""
+        if self.document.is_open(path):
+            self.show_error(self.tr("That is the plan open now; choose another file."))
+            return False
         try:
-            plan = create_blank_plan(path, values)
+            session = create_plan(path, values["name"], lonlat=values["lonlat"], kind=values["kind"],
+                                  district=values.get("district", ""), subdistrict=values.get("subdistrict", ""),
+                                  replace=True, catalogue=self.catalogue)
         except PlanError as e:
             self.show_error(e.message(i18n.language()))
             return False
-        self.set_plan(plan)
+        self.document.set_session(session)
         return True
 
     def new_plan_from_osm_dialog(self) -> None:
@@ -769,13 +638,10 @@ class MainWindow(QMainWindow):
             self.import_osm(source, target)
 
     def import_osm(self, source, target, importer=None) -> OsmImport | None:
-        target = Path(target)
-        if self.plan is not None and target.resolve() == self.plan.path.resolve():
+        if self.document.is_open(target):
             self.show_error(self.tr("That is the plan open now; choose another file."))
             return None
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(target) + suffix).unlink(missing_ok=True)
-        task = OsmImport(source, target, self, importer=importer)
+        task = OsmImport(source, target, self, importer=importer, replace=True)
         task.done.connect(self.open_plan_path)
         task.failed.connect(lambda e: self.show_error(e.message(i18n.language()) if isinstance(e, PlanError)
                                                       else self.tr("The import failed:") + "\n" + str(e)))
@@ -802,10 +668,11 @@ class MainWindow(QMainWindow):
             none.setEnabled(False)
 
     def new_scenario_dialog(self) -> None:
-        if self.plan is None:
+        if self.document.session is None:
             return
         name, ok = QInputDialog.getText(self, self.tr("New scenario"),
-                                        i18n.fill(self.tr("Name of the new scenario (a copy of “%1”):"), self.scenario))
+                                        i18n.fill(self.tr("Name of the new scenario (a copy of “%1”):"),
+                                                  self.document.scenario))
         if ok and name.strip():
             self.create_scenario(name)
 
@@ -834,7 +701,7 @@ class MainWindow(QMainWindow):
             self.findings.select_rule(self.active_finding.rule)
 
     def _update_undo_texts(self, *_):
-        stack = self.history.stack
+        stack = self.document.stack
         u, r = stack.undoText(), stack.redoText()
         self.actions_["undo"].setEnabled(stack.canUndo())
         self.actions_["redo"].setEnabled(stack.canRedo())

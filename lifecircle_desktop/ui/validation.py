@@ -17,14 +17,10 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from ..model.catalogue import load_catalogue
 from ..model.errors import PlanError
 from ..model.findings import Results
 from ..model.plan import ChangeSet, Plan
-from ..model.rules import load_packs
-from ..model.rules.packs import RulePackError
 from ..model.snapshot import Snapshot, take_snapshot
-from ..model.validate import Validator
 
 DEBOUNCE_MS = 150
 
@@ -41,17 +37,6 @@ def collect_garbage_in_gui_thread() -> None:
     if _garbage_collector is None:
         from pyqtgraph.util.garbage_collector import GarbageCollector
         _garbage_collector = GarbageCollector(interval=0.5)
-
-
-def make_validator(plan: Plan, catalogue=None) -> Validator:
-    """The validator for ``plan`` (a PlanError names a broken or missing pack). It knows every
-    pack and evaluates those the snapshot enables, so switching packs (SetRulePacks) and undoing
-    it need no new validator."""
-    packs = load_packs()
-    missing = [i for i in plan.rule_packs if i not in {p.id for p in packs}]
-    if missing:
-        raise RulePackError(f"没有规则包 {', '.join(missing)}", f"no rule pack {', '.join(missing)}")
-    return Validator(packs, catalogue or load_catalogue())
 
 
 @dataclass
@@ -99,14 +84,12 @@ class ValidationLoop(QObject):
 
     _submit = Signal(object)
 
-    def __init__(self, parent: QObject | None = None, debounce_ms: int = DEBOUNCE_MS,
-                 validator_factory=make_validator):
+    def __init__(self, parent: QObject | None = None, debounce_ms: int = DEBOUNCE_MS):
         super().__init__(parent)
         collect_garbage_in_gui_thread()  # before the worker thread exists
         self.plan: Plan | None = None
         self.scenario = "base"
         self.validator = None
-        self.validator_factory = validator_factory
         self.results: Results | None = None
         self.runs = 0          # runs sent to the worker (tests count them)
         self.dropped = 0       # stale results dropped
@@ -130,24 +113,16 @@ class ValidationLoop(QObject):
 
     # --- what to validate --------------------------------------------------------------------
     def set_plan(self, plan: Plan | None, scenario: str = "base", validator=None) -> None:
-        """A plan opened: its validator is built and the first run (a full one) starts at once."""
+        """A plan opened, with its validator (None: nothing to validate, e.g. a pack is missing);
+        the first run, a full one, starts at once."""
         self.plan = plan
         self.scenario = scenario
         self.results = None
-        self.validator = None
-        if plan is not None:
-            try:
-                self.validator = validator if validator is not None else self.validator_factory(plan)
-            except PlanError as e:
-                self.failed.emit(e)
+        self.validator = validator if plan is not None else None
         self._restart_full()
 
     def set_scenario(self, scenario: str) -> None:
         self.scenario = scenario
-        self._restart_full()
-
-    def revalidate(self) -> None:
-        """Everything again (rule packs or thresholds changed, manual answers given)."""
         self._restart_full()
 
     def _restart_full(self) -> None:

@@ -105,6 +105,18 @@ class AttributePanel(QWidget):
         self._show_nothing()
 
     # --- what to show ------------------------------------------------------------------------
+    def bind(self, document) -> None:
+        """Follow ``document`` (ui/document.py): its plan and selection; edits go to it."""
+        document.sessionChanged.connect(self._on_session)
+        document.selectionChanged.connect(self.set_selection)
+        document.changed.connect(self.refresh)
+        self.editRequested.connect(document.push)
+        self.set_plan(document.plan)
+        self.set_selection(document.selection)
+
+    def _on_session(self, session) -> None:
+        self.set_plan(session.plan if session is not None else None)
+
     def set_plan(self, plan) -> None:
         self.plan = plan
         self.set_selection([])

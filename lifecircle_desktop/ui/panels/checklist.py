@@ -53,6 +53,25 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.tree)
 
     # --- data -------------------------------------------------------------------------------
+    def bind(self, document) -> None:
+        """Follow ``document`` (ui/document.py): the questions of its packs, its results and the
+        planner's answers in its scenario; an answer goes to it as an undoable edit."""
+        self._document = document
+        document.sessionChanged.connect(self._on_session)
+        document.resultsReady.connect(self._on_results)
+        self.answerChosen.connect(document.set_manual_answer)
+        self._on_session(document.session)
+        self._on_results(document.results)
+
+    def _on_session(self, session) -> None:
+        self.set_packs(session.packs if session is not None else [])
+        self.set_results(None)
+
+    def _on_results(self, results) -> None:
+        session = self._document.session
+        answers = session.plan.manual_answers(session.scenario) if session is not None else {}
+        self.set_results(results, answers)
+
     def set_packs(self, packs) -> None:
         """The packs the validator knows: their rules give the questions, their names the groups."""
         self._rules = {r.id: r for p in packs for r in p.rules if r.kind == "manual"}

@@ -80,6 +80,16 @@ class CoverageChart(QWidget):
         self.distances = np.arange(0.0, MAX_DISTANCE_M + STEP_M / 2, STEP_M)
         self._update_caption()
 
+    def bind(self, document) -> None:
+        """Follow ``document``'s validation results (ui/document.py)."""
+        document.resultsReady.connect(self.set_results)
+        document.sessionChanged.connect(self._on_session)
+        self.set_results(document.results)
+
+    def _on_session(self, _session) -> None:
+        self.finding = None
+        self.set_results(None)
+
     def set_results(self, results: Results | None) -> None:
         self.results = results
         if self.finding is not None and results is not None:

@@ -144,6 +144,17 @@ class FindingsPanel(QWidget):
         layout.addWidget(split)
 
     # --- data -------------------------------------------------------------------------------
+    def bind(self, document) -> None:
+        """Follow ``document`` (ui/document.py): its packs' titles and its validation results."""
+        document.resultsReady.connect(self.set_results)
+        document.sessionChanged.connect(self._on_session)
+        self._on_session(document.session)
+        self.set_results(document.results)
+
+    def _on_session(self, session) -> None:
+        self.set_pack_titles({p.id: (p.name_zh, p.name_en) for p in session.packs} if session is not None else {})
+        self.set_results(None)
+
     def set_pack_titles(self, titles: dict[str, tuple[str, str]]) -> None:
         self.pack_titles = dict(titles)
 

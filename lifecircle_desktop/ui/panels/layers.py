@@ -46,11 +46,18 @@ class LayersPanel(QWidget):
     def hidden_layers(self) -> list[str]:
         return [n for n, item in self.items.items() if item.checkState(0) != Qt.CheckState.Checked]
 
-    def is_visible(self, layer: str) -> bool:
-        return self.items[layer].checkState(0) == Qt.CheckState.Checked
-
     def set_visible(self, layer: str, visible: bool) -> None:
         self.items[layer].setCheckState(0, Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
+
+    def bind(self, document) -> None:
+        """Follow ``document`` (ui/document.py): the counts of its plan and scenario."""
+        self._document = document
+        for signal in (document.sessionChanged, document.scenarioChanged, document.changed):
+            signal.connect(self._recount)
+        self._recount()
+
+    def _recount(self, *_) -> None:
+        self.update_counts(self._document.plan, self._document.scenario)
 
     def update_counts(self, plan, scenario: str) -> None:
         if plan is None:

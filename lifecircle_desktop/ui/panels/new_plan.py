@@ -2,7 +2,6 @@
 OpenStreetMap extract in a worker thread with a progress dialog that can cancel."""
 from __future__ import annotations
 
-import inspect
 import os
 import threading
 import traceback
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
 
 from ..validation import collect_garbage_in_gui_thread
 from ...model.errors import PlanError
-from ...model.plan import Plan
+from ...model.store import remove_plan_file
 from ..i18n import fill
 
 
@@ -57,12 +56,6 @@ class NewPlanDialog(QDialog):
                     subdistrict=self.subdistrict.text().strip())
 
 
-def create_blank_plan(path: str | os.PathLike, values: dict) -> Plan:
-    """A new empty plan at ``path`` (PlanError when the name is empty or the file exists)."""
-    return Plan.create(path, values["name"], lonlat=values["lonlat"], kind=values["kind"],
-                       district=values.get("district", ""), subdistrict=values.get("subdistrict", ""))
-
-
 def osm_importer():
     """The OSM importer that writes a new plan file: ``import_osm_new(path, out, progress=cb)
     -> (plan, summary)`` (model/io/osm.py; imported when first needed: it pulls in osmium)."""
@@ -83,32 +76,20 @@ class _ImportWorker(QObject):
         self.importer, self.source, self.target = importer, source, target
         self.cancel_event = threading.Event()
 
-    def _callback(self, *args, **kwargs):
-        """The importer's progress callback ``(fraction, message)``; returning False cancels (the
-        model's contract, check_progress). Other shapes — (done, total), (percent) — are read too."""
+    def _callback(self, fraction: float, message: str = "") -> bool:
+        """The importer's progress callback (the model's contract, osm_reader.check_progress):
+        ``(fraction 0–1, what is being done)``; returning False cancels."""
         if self.cancel_event.is_set():
             return False
-        numbers = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
-        texts = [a for a in (*args, *kwargs.values()) if isinstance(a, str)]
-        if len(numbers) >= 2 and numbers[1]:
-            percent = 100.0 * numbers[0] / numbers[1]
-        elif numbers:
-            percent = numbers[0] * 100.0 if numbers[0] <= 1.0 else numbers[0]
-        else:
-            percent = -1
-        self.progress.emit(int(max(-1, min(100, percent))), texts[0] if texts else "")
+        self.progress.emit(int(max(0.0, min(1.0, fraction)) * 100), message)
         return True
 
     @Slot()
     def run(self) -> None:
         try:
-            kwargs = {}
-            params = inspect.signature(self.importer).parameters
-            if "progress" in params or any(p.kind == p.VAR_KEYWORD for p in params.values()):
-                kwargs["progress"] = self._callback
             # The importer creates the plan file with its own connection, in this thread, and the
             # plan is closed here too: no connection crosses a thread (style.md §4).
-            made = self.importer(self.source, self.target, **kwargs)
+            made = self.importer(self.source, self.target, progress=self._callback)
             for obj in (made if isinstance(made, tuple) else (made,)):
                 if hasattr(obj, "close") and hasattr(obj, "store"):
                     obj.close()
@@ -136,12 +117,13 @@ class OsmImport(QObject):
     done = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
-    progressed = Signal(int)  # percent (-1: no fraction known)
+    progressed = Signal(int)  # percent
 
     def __init__(self, source: str | os.PathLike, target: str | os.PathLike, parent: QWidget | None = None,
-                 importer=None):
+                 importer=None, replace: bool = False):
         super().__init__(parent)
         self.source, self.target = Path(source), Path(target)
+        self.replace = replace  # the save dialog asked the planner already
         self.importer = importer or osm_importer()
         self.thread: QThread | None = None
         self.worker: _ImportWorker | None = None
@@ -158,6 +140,8 @@ class OsmImport(QObject):
         if self.importer is None:
             self.failed.emit(PlanError("本版本未包含 OSM 导入模块", "OSM import is not in this build"))
             return
+        if self.replace:
+            remove_plan_file(self.target)
         if self.target.exists():
             raise PlanError(f"文件已存在：{self.target.name}", f"the file already exists: {self.target.name}")
         collect_garbage_in_gui_thread()  # see ui/validation.py: no GC in worker threads
@@ -180,11 +164,7 @@ class OsmImport(QObject):
     def _progress(self, percent: int, text: str) -> None:
         if self.dialog is None:
             return
-        if percent < 0:
-            self.dialog.setRange(0, 0)  # busy indicator: the importer gave no fraction
-        else:
-            self.dialog.setRange(0, 100)
-            self.dialog.setValue(percent)
+        self.dialog.setValue(percent)
         if text and not self.worker.cancel_event.is_set():
             self.dialog.setLabelText(text)
         self.progressed.emit(percent)
@@ -199,8 +179,7 @@ class OsmImport(QObject):
         if path is not None:
             self.done.emit(path)
             return
-        for suffix in ("", "-wal", "-shm", ".creating"):  # this import made the file: no half plan stays
-            Path(str(self.target) + suffix).unlink(missing_ok=True)
+        remove_plan_file(self.target)  # this import made the file: no half plan stays
         if error is None:
             self.cancelled.emit()
         else:

@@ -1,0 +1,264 @@
+"""The open plan as the desktop sees it (design.md §10): the Qt-free :class:`PlanSession` plus what
+Qt brings — the undo stack, the live validation loop on its worker thread, and signals that say
+what changed. The map and the panels listen to these signals themselves (napari's habit); the
+main window only builds and wires.
+
+The path of one edit: a map tool or a panel calls :meth:`PlanDocument.push` → the session applies
+it (one transaction in the plan file) and records it in its history → the undo stack gets one
+command mirroring that history entry → ``changed(ChangeSet)`` → the map redraws those ids, the
+panels refresh, the validation loop re-runs what the ChangeSet touches → ``resultsReady``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ..model.edits import SetManualAnswer, SetOverride, SetRulePacks
+from ..model.errors import PlanError
+from ..model.findings import Finding, Results
+from ..model.plan import ChangeSet
+from ..model.session import PlanSession
+from ..model.validate import Validator
+from .undo import describe
+from .validation import DEBOUNCE_MS, ValidationLoop
+
+Key = tuple[str, int]
+
+
+def make_validator(session: PlanSession) -> Validator:
+    """The validator of ``session``: it knows every pack and evaluates those the snapshot enables,
+    so switching packs (and undoing it) needs no new validator. A PlanError names a missing pack."""
+    session.enabled_packs()
+    return Validator(session.packs, session.catalogue)
+
+
+class _HistoryCommand(QUndoCommand):
+    """One entry of the session's history on the Qt undo stack (for the Edit menu and the History
+    panel). The session does the work: undo → ``session.undo()``, redo → ``session.redo()``."""
+
+    def __init__(self, document: "PlanDocument", text: str):
+        super().__init__(text)
+        self._document = document
+        self._first = True  # QUndoStack.push calls redo(); the session applied the edit just before
+
+    def redo(self):
+        if self._first:
+            self._first = False
+            return
+        self._document._step(self, self._document.session.redo)
+
+    def undo(self):
+        self._document._step(self, self._document.session.undo)
+
+
+class PlanDocument(QObject):
+    """The session, its undo stack and its validation loop, with signals:
+
+    - ``sessionChanged(session)``: another plan was opened (or None: closed);
+    - ``changed(ChangeSet)``: after every applied step (an edit, an undo, a redo);
+    - ``scenarioChanged(str)``: the scenario shown and validated;
+    - ``selectionChanged(list)``: the selected (layer, fid) keys;
+    - ``resultsReady(Results)``, ``reachableReady(key, lines)``, ``busyChanged(bool)``,
+      ``validationFailed(error)``: from the validation loop;
+    - ``refused(PlanError)``: the plan refused an edit (the message is for the planner).
+    """
+
+    sessionChanged = Signal(object)
+    changed = Signal(object)
+    scenarioChanged = Signal(str)
+    selectionChanged = Signal(list)
+    resultsReady = Signal(object)
+    reachableReady = Signal(object, object)
+    busyChanged = Signal(bool)
+    validationFailed = Signal(object)
+    refused = Signal(object)
+
+    def __init__(self, parent: QObject | None = None, *, debounce_ms: int = DEBOUNCE_MS, validator_factory=None):
+        super().__init__(parent)
+        self.session: PlanSession | None = None
+        self.stack = QUndoStack(self)
+        self._validator_factory = validator_factory
+        self.loop = ValidationLoop(self, debounce_ms)
+        self.loop.resultsReady.connect(self.resultsReady)
+        self.loop.reachableReady.connect(self.reachableReady)
+        self.loop.busyChanged.connect(self.busyChanged)
+        self.loop.failed.connect(self.validationFailed)
+
+    # --- the plan ---------------------------------------------------------------------------
+    @property
+    def plan(self):
+        return self.session.plan if self.session is not None else None
+
+    @property
+    def scenario(self) -> str:
+        return self.session.scenario if self.session is not None else "base"
+
+    @property
+    def selection(self) -> list[Key]:
+        return list(self.session.selection) if self.session is not None else []
+
+    @property
+    def results(self) -> Results | None:
+        return self.loop.results
+
+    def set_session(self, session: PlanSession | None, keep_history: bool = False) -> None:
+        """Show ``session`` (the document owns it from now on and closes the one it replaces)."""
+        old = self.session
+        self.session = session
+        if not keep_history:
+            self.stack.clear()
+        validator = None
+        if session is not None:
+            try:
+                validator = (self._validator_factory or make_validator)(session)
+            except PlanError as e:
+                self.validationFailed.emit(e)  # e.g. the plan enables a pack this version lacks
+        self.loop.set_plan(session.plan if session is not None else None, self.scenario, validator=validator)
+        if old is not None and old is not session:
+            old.close()
+        self.sessionChanged.emit(session)
+
+    def open(self, path) -> None:
+        """Open the plan at ``path`` (PlanError: not a plan, damaged, unreadable — nothing changes)."""
+        if self.session is not None and Path(path).resolve() == self.session.plan.path.resolve():
+            return
+        self.set_session(PlanSession.open(path))
+
+    def save_as(self, path) -> Path:
+        """Continue on a copy of the plan at ``path`` (the history stays: feature ids match)."""
+        target = self.session.save_as(path)
+        self.set_session(self.session, keep_history=True)
+        return target
+
+    def is_open(self, path) -> bool:
+        return self.session is not None and Path(path).resolve() == self.session.plan.path.resolve()
+
+    def close(self) -> None:
+        self.loop.shutdown()
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    # --- edits -------------------------------------------------------------------------------
+    def push(self, edit, text: str | None = None) -> ChangeSet | None:
+        """Apply ``edit`` (saved at once) as one undoable step; None when the plan refused it."""
+        if self.session is None:
+            return None
+        before = self.session.scenario
+        try:
+            changes = self.session.apply(edit)
+        except PlanError as e:
+            self.refused.emit(e)
+            return None
+        self.stack.push(_HistoryCommand(self, text or describe(changes.edit)))
+        self._announce(changes, before)
+        return changes
+
+    def undo(self) -> None:
+        self.stack.undo()
+
+    def redo(self) -> None:
+        self.stack.redo()
+
+    def _step(self, command: _HistoryCommand, step) -> None:
+        before = self.session.scenario
+        try:
+            changes = step()
+        except PlanError as e:
+            # The file refused the step (locked, disk full, changed by another program): the
+            # command cannot be trusted any more, so Qt drops it from the stack.
+            command.setObsolete(True)
+            self.refused.emit(e)
+            return
+        if changes is not None:
+            self._announce(changes, before)
+
+    def _announce(self, changes: ChangeSet, scenario_before: str) -> None:
+        if self.session.scenario != scenario_before:
+            self._scenario_switched()
+        else:
+            self.loop.mark_dirty(changes)
+        self.changed.emit(changes)
+        self.selectionChanged.emit(self.selection)
+
+    # --- the planner's verbs ----------------------------------------------------------------
+    def delete(self, keys) -> ChangeSet | None:
+        """Delete ``keys`` with the entrances that belong to them, as one step."""
+        keys = list(keys)
+        if self.session is None or not keys:
+            return None
+        return self.push(self.session.delete_edit(keys))
+
+    def delete_selection(self) -> ChangeSet | None:
+        return self.delete(self.selection)
+
+    def create_scenario(self, name: str) -> ChangeSet | None:
+        """A new scenario copied from the current one, switched to; undoable."""
+        if self.session is None:
+            return None
+        before = self.session.scenario
+        try:
+            changes = self.session.create_scenario(name)
+        except PlanError as e:
+            self.refused.emit(e)
+            return None
+        self.stack.push(_HistoryCommand(self, describe(changes.edit)))
+        self._announce(changes, before)
+        return changes
+
+    def switch_scenario(self, name: str) -> None:
+        if self.session is None or not name or name == self.session.scenario:
+            return
+        try:
+            self.session.switch_scenario(name)
+        except PlanError as e:
+            self.refused.emit(e)
+            return
+        self._scenario_switched()
+        self.selectionChanged.emit([])
+
+    def _scenario_switched(self) -> None:
+        self.loop.set_scenario(self.session.scenario)
+        self.scenarioChanged.emit(self.session.scenario)
+
+    def select(self, keys) -> None:
+        if self.session is not None and self.session.select(keys):
+            self.selectionChanged.emit(self.selection)
+
+    def set_manual_answer(self, rule: str, answer: str | None) -> ChangeSet | None:
+        """The planner's answer to a checklist item of the current scenario."""
+        if self.session is None:
+            return None
+        return self.push(SetManualAnswer.of(self.session.plan, self.session.scenario, rule, answer))
+
+    def set_rule_packs(self, enabled) -> ChangeSet | None:
+        if self.session is None or tuple(enabled) == tuple(self.session.plan.rule_packs):
+            return None
+        return self.push(SetRulePacks.of(self.session.plan, enabled))
+
+    def set_override(self, rule: str, key: str, value: float | None) -> ChangeSet | None:
+        """A district's own threshold (None: the pack's again) for this plan's community kind."""
+        if self.session is None:
+            return None
+        edit = SetOverride.of(self.session.plan, rule, key, value)
+        return None if edit.old == edit.new else self.push(edit)
+
+    # --- questions the map and the panels ask -----------------------------------------------
+    def area_minimum(self, facility_type: str) -> tuple[float | None, float | None]:
+        if self.session is None:
+            return None, None
+        try:
+            return self.session.area_minimum(facility_type)
+        except PlanError:
+            return None, None
+
+    def request_reachable(self, finding: Finding, facility: Key, key) -> None:
+        """The walking network within the finding's limit of ``facility`` (for the map overlay)."""
+        if finding.limit_m is not None:
+            self.loop.request_reachable(facility[0], facility[1], finding.limit_m, key)
+
+    def flush(self) -> None:
+        """Validate now instead of after the debounce (tests, screenshots, benchmarks)."""
+        self.loop.flush()
