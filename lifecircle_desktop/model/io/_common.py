@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
-import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -78,15 +77,6 @@ def one_transaction(plan):
     except BaseException:
         plan.reload()
         raise
-
-
-def remove_plan_file(path: Path) -> None:
-    """Delete a plan created by a failed import (and its WAL side files)."""
-    for p in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
-        try:
-            os.unlink(p)
-        except FileNotFoundError:
-            pass
 
 
 @contextmanager

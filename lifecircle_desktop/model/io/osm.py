@@ -36,6 +36,7 @@ import shapely
 from .. import crs as crs_mod
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import PlanError
+from ..store import remove_plan_file
 from . import _common
 from .osm_reader import MAX_VERTICES, OsmData, Progress, check_progress, read_osm
 
@@ -805,16 +806,11 @@ def _import_osm(plan, source, scenario, progress, catalogue, estimates, source_p
                              for (_g, a), k in zip(layer_rows, keep[layer])]
             done += len(new_rows)
             check_progress(progress, 0.7 + 0.29 * done / total, f"writing {layer}")
-        credits = list(plan.meta.get("credits") or [])
-        if OSM_CREDIT not in credits:
-            credits.append(OSM_CREDIT)
-        record = _common.import_record(path, data.format, counts, data_timestamp=data.timestamp,
-                                       generator=data.generator, scenario=scenario) if path else \
-            {"format": data.format, "counts": counts, "data_timestamp": data.timestamp}
-        imports = list(plan.meta.get("imports") or []) + [record]
-        plan.store.set_meta(db, credits=credits, imports=imports)
+        plan.add_credit(OSM_CREDIT)  # ODbL 1.0: every map and report made from the data carries it
+        plan.add_import(_common.import_record(path, data.format, counts, data_timestamp=data.timestamp,
+                                              generator=data.generator, scenario=scenario) if path else
+                        {"format": data.format, "counts": counts, "data_timestamp": data.timestamp})
         check_progress(progress, 1.0, "done")
-    plan.meta.update(credits=credits, imports=imports)
     return {"layers": counts, "skipped": {k: v for k, v in build.skipped.items() if v},
             "repaired": {k: v for k, v in build.repaired.items() if v}, "crs": f"EPSG:{plan.epsg}",
             "seconds": round(time.perf_counter() - t0, 3)}
@@ -842,6 +838,6 @@ def import_osm_new(path: str | os.PathLike, out: str | os.PathLike, *, name: str
                              source_path=path)
     except BaseException:
         plan.close()
-        _common.remove_plan_file(out)
+        remove_plan_file(out)
         raise
     return plan, summary
