@@ -22,7 +22,7 @@ from .. import __version__
 from . import crs as crs_mod
 from .errors import InvalidGeometry, PlanError
 from .geometry import CHECKS, check_many, from_gpkg_many, to_gpkg, to_gpkg_many
-from .schema import EDITABLE_LAYERS, LAYERS, SCHEMA_VERSION, coerce
+from .schema import LAYERS, SCHEMA_VERSION, coerce
 from .store import Store
 
 COMMUNITY_KINDS = ("new_build", "existing")

@@ -219,10 +219,10 @@ class PlanSession:
                         mapping: dict | None = None, progress=None) -> ChangeSet:
         """Import a GeoJSON file into ``layer`` of the current scenario as one undoable edit
         (docs/import.md). ``changes.edit.record`` says what came in (counts, source CRS, mapping)."""
-        from .io.geojson import geojson_import
+        from .io.geojson import geojson_import_edit
         from .io.osm_reader import check_progress
         check_progress(progress, 0.0, "reading GeoJSON")
-        edit = geojson_import(self.plan, layer, path, facility_type, crs, mapping, self._scenario)
+        edit = geojson_import_edit(self.plan, layer, path, facility_type, crs, mapping, self._scenario)
         check_progress(progress, 0.5, "writing the plan")
         changes = self.apply(edit)
         check_progress(progress, 1.0, "done")

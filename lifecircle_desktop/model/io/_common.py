@@ -58,10 +58,10 @@ def check_near_plan(plan, x: np.ndarray, y: np.ndarray) -> None:
         raise far_error(gap)
 
 
-def import_record(path: Path, fmt: str, counts: dict, **extra) -> dict:
+def import_record(path: Path, format_name: str, counts: dict, **extra) -> dict:
     """One entry of plan meta ``imports``: which file, when, what came in."""
     st = path.stat()
-    return {"file": path.name, "format": fmt, "size": st.st_size,
+    return {"file": path.name, "format": format_name, "size": st.st_size,
             "file_modified": _dt.datetime.fromtimestamp(st.st_mtime, _dt.timezone.utc).isoformat(timespec="seconds"),
             "imported": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "counts": counts, **extra}

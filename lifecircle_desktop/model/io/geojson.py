@@ -113,7 +113,7 @@ def import_geojson(plan, layer: str, path: str | os.PathLike, type_code: str | N
                    mapping: dict | None = None, scenario: str = "base") -> dict:
     """Import a GeoJSON file into ``layer`` of ``plan``; returns ``{"layers": {layer: n}, ...}``.
     Outside any history: the planner's import is PlanSession.import_features (undoable)."""
-    changes = geojson_import(plan, layer, path, type_code, crs, mapping, scenario).apply(plan)
+    changes = geojson_import_edit(plan, layer, path, type_code, crs, mapping, scenario).apply(plan)
     return import_summary(changes.edit)
 
 
@@ -124,7 +124,7 @@ def import_summary(edit: AddFeatures) -> dict:
             "crs": record.get("source_crs", ""), "mapping": dict(record.get("mapping") or {})}
 
 
-def geojson_import(plan, layer: str, path: str | os.PathLike, type_code: str | None = None, crs=None,
+def geojson_import_edit(plan, layer: str, path: str | os.PathLike, type_code: str | None = None, crs=None,
                    mapping: dict | None = None, scenario: str = "base") -> AddFeatures:
     """Read and check a GeoJSON file for ``layer``: the import as one edit, not yet applied.
     Every feature is checked here, so applying it writes all of them or (on a PlanError) none."""
