@@ -49,7 +49,7 @@ class PlanSession:
         self._scenario = scenario
         self._selection: tuple[Key, ...] = ()
         self._history: list = []
-        self.history_index = 0  # history[:history_index] are applied; the rest can be redone
+        self._applied = 0  # history[:_applied] are applied; the rest can be redone
         self._osm_data: bool | None = None  # found lazily (credits), then kept up to date by edits
 
     @classmethod
@@ -122,9 +122,9 @@ class PlanSession:
         (PlanError) changes nothing and records nothing."""
         parents = self._parents()
         changes = self.plan.apply(edit)
-        del self._history[self.history_index:]
+        del self._history[self._applied:]
         self._history.append(changes.edit)
-        self.history_index += 1
+        self._applied += 1
         self._after(changes, parents)
         return changes
 
@@ -133,8 +133,8 @@ class PlanSession:
         if not self.can_undo:
             return None
         parents = self._parents()
-        changes = self.plan.apply(self._history[self.history_index - 1].inverted())
-        self.history_index -= 1
+        changes = self.plan.apply(self._history[self._applied - 1].inverted())
+        self._applied -= 1
         self._after(changes, parents)
         return changes
 
@@ -143,21 +143,26 @@ class PlanSession:
         if not self.can_redo:
             return None
         parents = self._parents()
-        changes = self.plan.apply(self._history[self.history_index])
-        self._history[self.history_index] = changes.edit
-        self.history_index += 1
+        changes = self.plan.apply(self._history[self._applied])
+        self._history[self._applied] = changes.edit
+        self._applied += 1
         self._after(changes, parents)
         if isinstance(changes.edit, CreateScenario):
             self.switch_scenario(changes.edit.name)
         return changes
 
     @property
+    def history_index(self) -> int:
+        """How many edits of ``history()`` are applied (the next undo is the one before it)."""
+        return self._applied
+
+    @property
     def can_undo(self) -> bool:
-        return self.history_index > 0
+        return self._applied > 0
 
     @property
     def can_redo(self) -> bool:
-        return self.history_index < len(self._history)
+        return self._applied < len(self._history)
 
     def history(self) -> list:
         """Every edit as applied, oldest first (those from ``history_index`` on are undone)."""
@@ -165,7 +170,7 @@ class PlanSession:
 
     def clear_history(self) -> None:
         self._history.clear()
-        self.history_index = 0
+        self._applied = 0
 
     def _parents(self) -> dict[str, str | None]:
         return {s.name: s.parent for s in self.plan.scenarios()}
@@ -268,15 +273,16 @@ class PlanSession:
             raise PlanError("不能把规划另存为它自己", "the plan cannot be saved over itself")
         temporary = target.with_name(target.name + ".creating")
         temporary.unlink(missing_ok=True)
-        copy = sqlite3.connect(temporary)
+        database = sqlite3.connect(temporary)
         try:
-            self.plan.store.conn.backup(copy)
+            self.plan.store.conn.backup(database)
         finally:
-            copy.close()
+            database.close()
         remove_side_files(target)
         temporary.replace(target)
+        copy = Plan.open(target)  # before closing the first: a copy that cannot open leaves the session as it was
         self.plan.close()
-        self.plan = Plan.open(target)
+        self.plan = copy
 
     # --- the planner's questions ----------------------------------------------------------------
     def area_minimum(self, facility_type: str) -> tuple[float | None, float | None]:
