@@ -6,12 +6,14 @@ its new feature id filled in — and ``changes.edit.inverted()`` undoes it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 from shapely.geometry.base import BaseGeometry
 
 from .errors import PlanError
 from .plan import ChangeSet, Feature, Plan, typed_attributes
+from .schema import EDITABLE_LAYERS
 
 
 def _frozen(values) -> tuple[tuple[str, object], ...]:
@@ -145,6 +147,160 @@ class Batch:
         return replace(self, edits=tuple(e.inverted() for e in reversed(self.edits)))
 
 
+@dataclass(frozen=True)
+class AddFeatures:
+    """Many features of one layer as one edit (a GeoJSON import): one transaction through
+    Plan.bulk_insert. ``rows``: ((geometry, ((name, value), ...)), ...). ``record``: the import
+    log entry written with them (and taken off again by the inverse)."""
+    layer: str
+    rows: tuple
+    scenario: str = "base"
+    fids: tuple[int, ...] | None = None
+    record: dict | None = field(default=None, compare=False)
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        plan.require_scenario(self.scenario)
+        rows = [(geometry, dict(attributes)) for geometry, attributes in self.rows]
+        with plan.store.transaction() as db:
+            try:
+                fids = plan.bulk_insert(self.layer, rows, self.scenario, db=db, fids=self.fids)
+                if self.record is not None:
+                    plan.add_import(self.record)
+            except BaseException:
+                plan.reload()  # memory took rows that the rollback undid
+                raise
+        features = [plan.feature(self.layer, fid) for fid in fids]
+        applied = replace(self, fids=tuple(fids),
+                          rows=tuple((f.geometry, tuple(f.attributes.items())) for f in features))
+        return ChangeSet(added={self.layer: set(fids)} if fids else {}, edit=applied)
+
+    def inverted(self) -> "DeleteFeatures":
+        if self.fids is None:
+            raise PlanError("未应用的导入不能撤销", "an import that was never applied cannot be undone")
+        return DeleteFeatures(self.layer, self.fids, self.rows, self.scenario, self.record)
+
+
+@dataclass(frozen=True)
+class DeleteFeatures:
+    """Removes the features an AddFeatures put in; carries their rows so its inverse puts them back."""
+    layer: str
+    fids: tuple[int, ...]
+    rows: tuple
+    scenario: str = "base"
+    record: dict | None = field(default=None, compare=False)
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        for fid in self.fids:
+            plan.feature(self.layer, fid)  # raises if absent
+        with plan.store.transaction():
+            changes, _ = plan._commit([], [(self.layer, fid) for fid in self.fids])
+            if self.record is not None:
+                plan.remove_import(self.record)
+        changes.edit = self
+        return changes
+
+    def inverted(self) -> AddFeatures:
+        return AddFeatures(self.layer, self.rows, self.scenario, self.fids, self.record)
+
+
+@dataclass(frozen=True)
+class CreateScenario:
+    """A new scenario (方案), empty or a copy of ``parent``'s features (entrances re-pointed to
+    the copies). ``copied`` is None until applied; the applied edit records the scenario's
+    features as ((layer, fid, geometry, attributes), ...) and its creation time, so a redo puts
+    back the same fids that later edits in the history refer to. ``answers``: checklist answers
+    ((rule, answer, note), ...) put back when this undoes a DeleteScenario."""
+    name: str
+    parent: str | None = None
+    copied: tuple | None = None
+    created: str | None = None
+    answers: tuple = ()
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        name = (self.name or "").strip()
+        if not name:
+            raise PlanError("方案名称不能为空", "a scenario needs a name")
+        if plan.has_scenario(name):
+            raise PlanError(f"方案 {name} 已存在", f"scenario {name} already exists")
+        if self.parent is not None and self.copied is None:
+            plan.require_scenario(self.parent)
+        features = self.copied if self.copied is not None else self._copies_of_parent(plan)
+        changes = ChangeSet()
+        with plan.store.transaction() as db:
+            try:
+                created = plan._insert_scenario_row(db, name, self.parent, self.created)
+                for layer in EDITABLE_LAYERS:
+                    rows = [(geometry, dict(attributes)) for lyr, _fid, geometry, attributes in features if lyr == layer]
+                    fids = [fid for lyr, fid, _g, _a in features if lyr == layer]
+                    if rows:
+                        plan.bulk_insert(layer, rows, name, db=db, fids=fids)
+                        changes.added[layer] = set(fids)
+                for rule, answer, note in self.answers:
+                    db.execute("INSERT INTO manual_checks(scenario, rule, answer, note) VALUES (?, ?, ?, ?)",
+                               [name, rule, answer, note])
+            except BaseException:
+                plan.reload()
+                raise
+        changes.edit = replace(self, name=name, copied=tuple(features), created=created)
+        return changes
+
+    def _copies_of_parent(self, plan: Plan) -> list[tuple]:
+        """(layer, new fid, geometry, attributes) of a copy of every feature of the parent."""
+        if self.parent is None:
+            return []
+        copies, fid_of_copy = [], {}
+        for layer in EDITABLE_LAYERS:
+            next_fid = plan._next_fid(layer)
+            for original in plan.features(layer, self.parent):
+                fid_of_copy[(layer, original.fid)] = next_fid
+                copies.append((layer, next_fid, original.geometry, original.attributes))
+                next_fid += 1
+        # An entrance of a copied home or facility belongs to the copy.
+        return [(layer, fid, geometry, self._repointed(attributes, fid_of_copy) if layer == "entrances" else attributes)
+                for layer, fid, geometry, attributes in copies]
+
+    @staticmethod
+    def _repointed(attributes, fid_of_copy) -> MappingProxyType:
+        values = dict(attributes)
+        values["feature"] = fid_of_copy.get((values.get("layer"), values.get("feature")), values.get("feature"))
+        return MappingProxyType(values)
+
+    def inverted(self) -> "DeleteScenario":
+        if self.copied is None:
+            raise PlanError("未应用的新方案不能撤销", "a scenario that was never created cannot be undone")
+        return DeleteScenario(self.name, self.parent, self.created, self.copied, self.answers)
+
+
+@dataclass(frozen=True)
+class DeleteScenario:
+    """Removes a scenario: its row, its features and its checklist answers. The applied edit
+    carries all of them (read from the plan), so its inverse restores the scenario exactly."""
+    name: str
+    parent: str | None = None
+    created: str | None = None
+    features: tuple = ()
+    answers: tuple = ()
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        if self.name == "base":
+            raise PlanError("不能删除基础方案 base", "the base scenario cannot be deleted")
+        row = plan.store.conn.execute("SELECT parent, created FROM scenarios WHERE name = ?", [self.name]).fetchone()
+        if row is None:
+            raise PlanError(f"没有方案 {self.name}", f"there is no scenario {self.name}")
+        features = tuple((f.layer, f.fid, f.geometry, f.attributes)
+                         for layer in EDITABLE_LAYERS for f in plan.features(layer, self.name))
+        answers = tuple(plan.store.conn.execute(
+            "SELECT rule, answer, note FROM manual_checks WHERE scenario = ? ORDER BY rule", [self.name]).fetchall())
+        with plan.store.transaction() as db:
+            plan._delete_scenario_rows(db, self.name)
+            changes, _ = plan._commit([], [(layer, fid) for layer, fid, _g, _a in features])
+        changes.edit = replace(self, parent=row[0], created=row[1], features=features, answers=answers)
+        return changes
+
+    def inverted(self) -> CreateScenario:
+        return CreateScenario(self.name, self.parent, self.features, self.created, self.answers)
+
+
 # --- the non-spatial part of a plan: checklist answers, rule packs, a district's own thresholds ----
 # Their ChangeSets name a pseudo-layer (not a table of LAYERS) so that the validator knows what
 # changed: MANUAL_CHECKS = an answer (rules re-evaluated over the cached distances), RULES = the
@@ -255,5 +411,6 @@ class SetOverride:
         return replace(self, old=self.new, new=self.old, old_note=self.note, note=self.old_note)
 
 
-__all__ = ["AddFeature", "DeleteFeature", "ChangeGeometry", "ChangeAttributes", "Batch",
+__all__ = ["AddFeature", "DeleteFeature", "ChangeGeometry", "ChangeAttributes", "Batch", "AddFeatures",
+           "DeleteFeatures", "CreateScenario", "DeleteScenario",
            "SetManualAnswer", "SetRulePacks", "SetOverride", "MANUAL_CHECKS", "RULES", "ANSWERS"]

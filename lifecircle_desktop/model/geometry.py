@@ -58,14 +58,6 @@ def check_many(kind: str, geoms: np.ndarray) -> np.ndarray:
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
-def from_gpkg(blob: bytes) -> BaseGeometry:
-    if blob[:2] != b"GP":
-        raise ValueError("not a GeoPackage geometry")
-    flags = blob[3]
-    envelope = _ENVELOPE_BYTES[(flags >> 1) & 0b111]
-    return shapely.from_wkb(bytes(blob[8 + envelope:]))
-
-
 def from_gpkg_many(blobs) -> np.ndarray:
     """Vectorised decode: one shapely call for the whole layer."""
     wkbs = []

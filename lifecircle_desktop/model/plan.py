@@ -22,7 +22,7 @@ from .. import __version__
 from . import crs as crs_mod
 from .errors import InvalidGeometry, PlanError
 from .geometry import CHECKS, check_many, from_gpkg_many, to_gpkg, to_gpkg_many
-from .schema import EDITABLE_LAYERS, LAYERS, SCHEMA_VERSION, coerce
+from .schema import LAYERS, SCHEMA_VERSION, coerce
 from .store import Store
 
 COMMUNITY_KINDS = ("new_build", "existing")
@@ -51,12 +51,6 @@ class Feature:
     def get(self, name, default=None):
         value = self.attributes.get(name)
         return default if value is None else value
-
-    def same_as(self, other: "Feature") -> bool:
-        """Identical geometry (to the bit) and attributes."""
-        return (self.layer, self.fid, self.scenario, dict(self.attributes)) == (
-            other.layer, other.fid, other.scenario, dict(other.attributes)) and \
-            shapely.to_wkb(self.geometry) == shapely.to_wkb(other.geometry)
 
 
 def typed_attributes(layer: str, values: Mapping[str, object] | Iterable = (), base=None) -> MappingProxyType:
@@ -208,9 +202,30 @@ class Plan:
         return list(self.meta.get("rule_packs", DEFAULT_PACKS))
 
     def set_meta(self, **values) -> None:
+        """Write plan_meta keys (inside the caller's transaction, if any: a rolled-back import
+        reloads the plan, so memory never keeps what the file lost)."""
         with self.store.transaction() as db:
             self.store.set_meta(db, **values)
         self.meta.update(values)
+
+    def add_credit(self, text: str) -> None:
+        """An attribution line the plan's maps and reports must carry (e.g. the ODbL credit)."""
+        credits = list(self.meta.get("credits") or [])
+        if text not in credits:
+            self.set_meta(credits=[*credits, text])
+
+    def add_import(self, record: dict) -> None:
+        """Append one entry to the plan's import log (which file, when, what came in)."""
+        self.set_meta(imports=[*(self.meta.get("imports") or []), record])
+
+    def remove_import(self, record: dict) -> None:
+        """Take the last entry equal to ``record`` off the import log (an undone import)."""
+        imports = list(self.meta.get("imports") or [])
+        for i in range(len(imports) - 1, -1, -1):
+            if imports[i] == record:
+                del imports[i]
+                self.set_meta(imports=imports)
+                return
 
     # --- checklist answers and a district's own thresholds (read from the file: no cache) ------
     def manual_answer(self, scenario: str, rule: str) -> tuple[str | None, str | None]:
@@ -234,38 +249,31 @@ class Plan:
         return [Scenario(r["name"], r["parent"], r["created"]) for r in
                 self.store.db.query("SELECT name, parent, created FROM scenarios ORDER BY created, name")]
 
+    def has_scenario(self, name: str) -> bool:
+        return name in {s.name for s in self.scenarios()}
+
+    def require_scenario(self, name: str) -> None:
+        if not self.has_scenario(name):
+            raise PlanError(f"没有方案 {name}", f"there is no scenario {name}")
+
     def create_scenario(self, name: str, copy_from: str | None = None) -> ChangeSet:
-        """A new scenario, empty or a copy of ``copy_from`` (entrances keep pointing at the copies)."""
-        name = (name or "").strip()
-        existing = {s.name for s in self.scenarios()}
-        if not name:
-            raise PlanError("方案名称不能为空", "a scenario needs a name")
-        if name in existing:
-            raise PlanError(f"方案 {name} 已存在", f"scenario {name} already exists")
-        if copy_from is not None and copy_from not in existing:
-            raise PlanError(f"没有方案 {copy_from}", f"there is no scenario {copy_from}")
-        changes = ChangeSet()
-        new_features: list[Feature] = []
-        with self.store.transaction() as db:
-            db.execute("INSERT INTO scenarios(name, parent) VALUES (?, ?)", [name, copy_from])
-            if copy_from is not None:
-                id_map: dict[tuple[str, int], int] = {}
-                for layer in EDITABLE_LAYERS:
-                    if layer == "entrances":
-                        continue
-                    for f in self.features(layer, copy_from):
-                        copy = self._insert(db, Feature(layer, None, f.geometry, f.attributes, name))
-                        id_map[(layer, f.fid)] = copy.fid
-                        new_features.append(copy)
-                for f in self.features("entrances", copy_from):
-                    attrs = dict(f.attributes)
-                    attrs["feature"] = id_map.get((attrs["layer"], attrs["feature"]), attrs["feature"])
-                    new_features.append(self._insert(db, Feature("entrances", None, f.geometry,
-                                                                 MappingProxyType(attrs), name)))
-        for f in new_features:
-            self._features[f.layer][f.fid] = f
-            changes.added.setdefault(f.layer, set()).add(f.fid)
-        return changes
+        """A new scenario outside any history. Kept only until ui/ creates scenarios through
+        PlanSession.create_scenario (undoable); the work is the CreateScenario edit's."""
+        from .edits import CreateScenario
+        return CreateScenario(name, copy_from).apply(self)
+
+    def _insert_scenario_row(self, db, name: str, parent: str | None, created: str | None = None) -> str:
+        """The scenarios row only (CreateScenario copies the features); returns its creation time."""
+        if created is None:
+            db.execute("INSERT INTO scenarios(name, parent) VALUES (?, ?)", [name, parent])
+        else:
+            db.execute("INSERT INTO scenarios(name, parent, created) VALUES (?, ?, ?)", [name, parent, created])
+        return self.store.conn.execute("SELECT created FROM scenarios WHERE name = ?", [name]).fetchone()[0]
+
+    def _delete_scenario_rows(self, db, name: str) -> None:
+        """The scenarios row and its checklist answers (DeleteScenario removes the features)."""
+        db.execute("DELETE FROM manual_checks WHERE scenario = ?", [name])
+        db.execute("DELETE FROM scenarios WHERE name = ?", [name])
 
     # --- reading ------------------------------------------------------------------------------
     def features(self, layer: str, scenario: str | None = "base") -> list[Feature]:
@@ -304,9 +312,12 @@ class Plan:
                 raise PlanError(f"底图图层 {f.layer} 不可编辑", f"base-map layer {f.layer} is read-only")
             self.check(f.layer, f.geometry)
         changes, written = ChangeSet(), []
+        by_layer: dict[str, list[int]] = {}
+        for layer, fid in deletes:
+            by_layer.setdefault(layer, []).append(fid)
         with self.store.transaction() as db:
-            for layer, fid in deletes:
-                db.execute(f'DELETE FROM "{layer}" WHERE fid = ?', [fid])
+            for layer, fids in by_layer.items():
+                db.conn.executemany(f'DELETE FROM "{layer}" WHERE fid = ?', [(fid,) for fid in fids])
             for f in puts:
                 written.append(self._insert(db, f, replace=f.fid is not None))
         for layer, fid in deletes:
@@ -333,10 +344,11 @@ class Plan:
         return Feature(f.layer, fid, f.geometry, f.attributes, f.scenario if spec.editable else None)
 
     def bulk_insert(self, layer: str, rows: Iterable[tuple[BaseGeometry, Mapping]], scenario: str = "base",
-                    db=None) -> list[int]:
+                    db=None, fids: Iterable[int] | None = None) -> list[int]:
         """Insert many features (imports) — array code: one geometry check, one WKB encoding and
         one executemany for the whole batch (10^5 rows in well under a second). Inside the caller's
-        transaction when ``db`` is given, so an import stays one transaction."""
+        transaction when ``db`` is given, so an import stays one transaction. ``fids``: the ids to
+        use (a redo puts features back under the ids later edits refer to); new ids when None."""
         spec = LAYERS[layer]
         rows = list(rows)
         if not rows:
@@ -348,14 +360,19 @@ class Plan:
             self.check(layer, geoms[i])  # raises with the message naming the problem
         attrs = [fast_typed_attributes(layer, a) for _, a in rows]
         blobs = to_gpkg_many(geoms, self.epsg)
-        start = self._next_fid(layer)
-        fids = list(range(start, start + len(rows)))
-        scen = scenario if spec.editable else None
+        if fids is None:
+            start = self._next_fid(layer)
+            fids = list(range(start, start + len(rows)))
+        else:
+            fids = [int(fid) for fid in fids]
+            if len(fids) != len(rows):
+                raise PlanError("要素编号与要素数量不一致", f"{len(fids)} feature ids for {len(rows)} features")
+        scenario_value = scenario if spec.editable else None
         # Columns that are NULL in every row are left out: binding ~20 empty columns per row was
         # most of the insert cost of an import.
         used = [n for n in spec.field_names if any(a[n] is not None for a in attrs)]
         names = ["fid", "geom", *(["scenario"] if spec.editable else []), *used]
-        values = [(fid, blob, *([scen] if spec.editable else []), *(a[n] for n in used))
+        values = [(fid, blob, *([scenario_value] if spec.editable else []), *(a[n] for n in used))
                   for fid, blob, a in zip(fids, blobs, attrs)]
         sql = (f'INSERT INTO "{layer}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '
                f'VALUES ({", ".join("?" * len(names))})')
@@ -364,10 +381,11 @@ class Plan:
                 tx.conn.executemany(sql, values)
         else:
             db.conn.executemany(sql, values)
-        store = self._features[layer]
-        for fid, g, a in zip(fids, geoms, attrs):
-            store[fid] = Feature(layer, fid, g, a, scen)
-        self.store.set_extent(layer, shapely.total_bounds(np.array([f.geometry for f in store.values()], dtype=object)))
+        features = self._features[layer]
+        for fid, geometry, attributes in zip(fids, geoms, attrs):
+            features[fid] = Feature(layer, fid, geometry, attributes, scenario_value)
+        self.store.set_extent(layer, shapely.total_bounds(np.array([f.geometry for f in features.values()],
+                                                                   dtype=object)))
         return fids
 
     def _next_fid(self, layer: str) -> int:

@@ -183,9 +183,6 @@ class Snapper:
             state.aside_dirty = True
         state.cached = None
 
-    def remove_layer(self, layer: str) -> None:
-        self._layers.pop(layer, None)
-
     def clear(self) -> None:
         self._layers.clear()
 

@@ -27,6 +27,22 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _not_a_plan = NotAPlan.about_file
 
+# SQLite's write-ahead log and its index beside a plan in WAL mode: a plan file replaced or
+# removed without them would meet a stranger's log when next opened.
+SIDE_FILE_SUFFIXES = ("-wal", "-shm")
+
+
+def remove_side_files(path: str | os.PathLike) -> None:
+    """Delete the -wal and -shm files beside ``path`` (before another file takes its name)."""
+    for suffix in SIDE_FILE_SUFFIXES:
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def remove_plan_file(path: str | os.PathLike) -> None:
+    """Delete a plan file and its side files (a replaced plan, or one a failed import made)."""
+    Path(path).unlink(missing_ok=True)
+    remove_side_files(path)
+
 
 def probe(path: str | os.PathLike) -> None:
     """Raise NotAPlan unless ``path`` looks like an intact plan file. Reads only."""

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifecircle_desktop.model import PlanError, SetManualAnswer, SetOverride, SetRulePacks
+from lifecircle_desktop.model.edits import CreateScenario
 from lifecircle_desktop.model.rules import load_packs
 from lifecircle_desktop.model.snapshot import take_snapshot
 from lifecircle_desktop.model.validate import Validator
@@ -107,7 +108,7 @@ def test_manual_answers_give_pass_fail_warn_and_na(plan):
         got = updated_equals_full(v, plan, changes)
         assert got[rule].status == status
     # An answer belongs to its scenario.
-    plan.create_scenario("renewal", copy_from="base")
+    plan.apply(CreateScenario("renewal", "base"))
     plan.apply(SetManualAnswer.of(plan, "renewal", REQUIRED_ITEM, "yes"))
     assert by_rule(Validator(PACKS).full(take_snapshot(plan, "renewal")))[REQUIRED_ITEM].status == "pass"
     assert by_rule(Validator(PACKS).full(take_snapshot(plan, "base")))[REQUIRED_ITEM].status == "manual"

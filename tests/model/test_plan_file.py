@@ -9,6 +9,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
 from lifecircle_desktop.model import AddFeature, Plan
+from lifecircle_desktop.model.edits import CreateScenario
 from lifecircle_desktop.model.schema import LAYERS
 from lifecircle_desktop.model.store import GPKG_APPLICATION_ID, GPKG_USER_VERSION
 from tests.helpers import cli
@@ -89,13 +90,13 @@ def test_file_is_a_geopackage_1_3_in_wal(filled):
 def test_scenario_copy_keeps_entrances_on_the_copies(plan):
     res = plan.apply(AddFeature("residential", box(0, 0, 50, 50), {"households": 100})).edit.fid
     plan.apply(AddFeature("entrances", Point(0, 25), {"layer": "residential", "feature": res}))
-    plan.create_scenario("方案B", copy_from="base")
+    plan.apply(CreateScenario("方案B", "base"))
     assert [s.name for s in plan.scenarios()] == ["base", "方案B"]
     (copy,) = plan.features("residential", "方案B")
     (gate,) = plan.features("entrances", "方案B")
     assert copy.fid != res and gate["feature"] == copy.fid
     assert plan.features("entrances", "base")[0]["feature"] == res
-    plan.create_scenario("空白")
+    plan.apply(CreateScenario("空白"))
     assert plan.features("residential", "空白") == []
 
 

@@ -1,12 +1,15 @@
 """The engine end to end on a hand-built grid plan: each evaluator kind gives the verdict a planner
 would work out by hand, with its citation."""
 import json
+import os
+import re
 
 import jsonschema
 import pytest
 from shapely.geometry import box
 
 from lifecircle_desktop.model import AddFeature, ChangeAttributes
+from lifecircle_desktop.model.findings import STATUS_WORDS
 from lifecircle_desktop.model.rules import load_packs
 from lifecircle_desktop.model.snapshot import take_snapshot
 from lifecircle_desktop.model.validate import Validator
@@ -94,3 +97,14 @@ def test_cli_validate_json_schema_and_exit_code(grid):
     text = cli("validate", path)
     assert text.returncode == 1 and "kindergarten" in text.stdout.lower() or "幼儿园" in text.stdout
     assert cli("validate", path, "--scenario", "nope").returncode == 2
+
+
+def test_cli_text_says_one_word_per_status_in_each_language(grid):
+    plan, _ids = grid
+    path = plan.path
+    plan.close()
+    for index, lang in ((0, "zh_CN.UTF-8"), (1, "C.UTF-8")):
+        text = cli("validate", path, "--detail", env={**os.environ, "LANG": lang, "LC_ALL": ""}).stdout
+        said = set(re.findall(r"^  \S \[([^|\]]+)\|", text, flags=re.M))
+        assert said == {words[index] for words in STATUS_WORDS.values()}, said  # all five, with --detail
+        assert not any(other in text for other in ("不达标", "不合格", "建议未达", "待人工核查"))

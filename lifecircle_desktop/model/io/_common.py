@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
-import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,10 +58,10 @@ def check_near_plan(plan, x: np.ndarray, y: np.ndarray) -> None:
         raise far_error(gap)
 
 
-def import_record(path: Path, fmt: str, counts: dict, **extra) -> dict:
+def import_record(path: Path, format_name: str, counts: dict, **extra) -> dict:
     """One entry of plan meta ``imports``: which file, when, what came in."""
     st = path.stat()
-    return {"file": path.name, "format": fmt, "size": st.st_size,
+    return {"file": path.name, "format": format_name, "size": st.st_size,
             "file_modified": _dt.datetime.fromtimestamp(st.st_mtime, _dt.timezone.utc).isoformat(timespec="seconds"),
             "imported": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "counts": counts, **extra}
@@ -78,15 +77,6 @@ def one_transaction(plan):
     except BaseException:
         plan.reload()
         raise
-
-
-def remove_plan_file(path: Path) -> None:
-    """Delete a plan created by a failed import (and its WAL side files)."""
-    for p in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
-        try:
-            os.unlink(p)
-        except FileNotFoundError:
-            pass
 
 
 @contextmanager

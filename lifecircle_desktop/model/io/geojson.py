@@ -20,6 +20,7 @@ from shapely.geometry import shape
 
 from .. import crs as crs_mod
 from ..catalogue import load_catalogue
+from ..edits import AddFeatures
 from ..errors import PlanError, read_user_file
 from ..plan import typed_attributes
 from ..schema import LAYERS
@@ -110,13 +111,28 @@ def _resolve_mapping(layer: str, props_keys: set[str], mapping: dict | None) -> 
 
 def import_geojson(plan, layer: str, path: str | os.PathLike, type_code: str | None = None, crs=None,
                    mapping: dict | None = None, scenario: str = "base") -> dict:
-    """Import a GeoJSON file into ``layer`` of ``plan``; returns ``{"layers": {layer: n}, ...}``."""
+    """Import a GeoJSON file into ``layer`` of ``plan``; returns ``{"layers": {layer: n}, ...}``.
+    Outside any history: the planner's import is PlanSession.import_features (undoable)."""
+    changes = geojson_import_edit(plan, layer, path, type_code, crs, mapping, scenario).apply(plan)
+    return import_summary(changes.edit)
+
+
+def import_summary(edit: AddFeatures) -> dict:
+    """What an applied GeoJSON import brought in: counts, fids, the source CRS, the property mapping."""
+    record = edit.record or {}
+    return {"layers": {edit.layer: len(edit.fids or ())}, "fids": list(edit.fids or ()),
+            "crs": record.get("source_crs", ""), "mapping": dict(record.get("mapping") or {})}
+
+
+def geojson_import_edit(plan, layer: str, path: str | os.PathLike, type_code: str | None = None, crs=None,
+                   mapping: dict | None = None, scenario: str = "base") -> AddFeatures:
+    """Read and check a GeoJSON file for ``layer``: the import as one edit, not yet applied.
+    Every feature is checked here, so applying it writes all of them or (on a PlanError) none."""
     path = Path(path)
     if layer not in IMPORTABLE_LAYERS:
         raise PlanError(f"不能向图层 {layer} 导入（可选：{', '.join(IMPORTABLE_LAYERS)}）",
                         f"cannot import into layer {layer} (choose one of {', '.join(IMPORTABLE_LAYERS)})")
-    if scenario not in {s.name for s in plan.scenarios()}:
-        raise PlanError(f"没有方案 {scenario}", f"there is no scenario {scenario}")
+    plan.require_scenario(scenario)
     spec = LAYERS[layer]
     raw = read_user_file(path, " GeoJSON 文件", "a GeoJSON file")
     if not raw.strip():
@@ -199,17 +215,11 @@ def import_geojson(plan, layer: str, path: str | os.PathLike, type_code: str | N
             typed_attributes(layer, typed)
         except PlanError as e:
             raise _bad(i, e.message_zh, e.message_en) from None
-        rows.append((geom, typed))
+        rows.append((geom, tuple(typed.items())))
 
-    with _common.one_transaction(plan) as db:
-        fids = plan.bulk_insert(layer, rows, scenario, db=db) if rows else []
-        record = _common.import_record(path, "GeoJSON", {layer: len(fids)}, source_crs=f"EPSG:{src_epsg}",
-                                       layer=layer, scenario=scenario)
-        imports = list(plan.meta.get("imports") or []) + [record]
-        plan.store.set_meta(db, imports=imports)
-    plan.meta.update(imports=imports)
-    return {"layers": {layer: len(fids)}, "fids": fids, "crs": f"EPSG:{src_epsg}",
-            "mapping": {field: src for field, src in fields.items()}}
+    record = _common.import_record(path, "GeoJSON", {layer: len(rows)}, source_crs=f"EPSG:{src_epsg}",
+                                   layer=layer, scenario=scenario, mapping=dict(fields))
+    return AddFeatures(layer, tuple(rows), scenario, record=record)
 
 
 def export_geojson(plan, layer: str, path: str | os.PathLike, scenario: str | None = "base") -> int:

@@ -36,6 +36,7 @@ import shapely
 from .. import crs as crs_mod
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import PlanError
+from ..store import remove_plan_file
 from . import _common
 from .osm_reader import MAX_VERTICES, OsmData, Progress, check_progress, read_osm
 
@@ -167,10 +168,10 @@ class OsmBuild:
 
     def __init__(self, data: OsmData, epsg: int, catalogue: Catalogue, estimates: Estimates = DEFAULTS,
                  progress: Progress | None = None):
-        self.d = data
+        self.data = data
         self.epsg = epsg
         self.rules = _Rules(catalogue)
-        self.est = estimates
+        self.estimates = estimates
         self.progress = progress
         self.skipped: Counter = Counter()
         self.repaired: Counter = Counter()
@@ -183,30 +184,30 @@ class OsmBuild:
 
     # --- coordinates ------------------------------------------------------------------------
     def _project(self) -> None:
-        d = self.d
-        x, y = crs_mod.transformer(crs_mod.WGS84, self.epsg).transform(d.lon, d.lat)
+        data = self.data
+        x, y = crs_mod.transformer(crs_mod.WGS84, self.epsg).transform(data.lon, data.lat)
         self.xy = np.column_stack([x, y])
         bad = ~np.isfinite(self.xy).all(axis=1)
         if bad.any():
-            nid = int(d.node_ids[np.flatnonzero(bad)[0]])
+            nid = int(data.node_ids[np.flatnonzero(bad)[0]])
             raise PlanError(f"节点 {nid} 无法投影到规划坐标系 EPSG:{self.epsg}",
                             f"node {nid} cannot be projected to the plan's CRS EPSG:{self.epsg}")
         # Every way node as an index into the node arrays; -1 where the node is not in the file.
-        refs = d.way_refs
-        if len(d.node_ids):
-            pos = np.minimum(np.searchsorted(d.node_ids, refs), len(d.node_ids) - 1)
-            found = d.node_ids[pos] == refs
+        refs = data.way_refs
+        if len(data.node_ids):
+            pos = np.minimum(np.searchsorted(data.node_ids, refs), len(data.node_ids) - 1)
+            found = data.node_ids[pos] == refs
         else:
             pos, found = np.zeros(len(refs), np.int64), np.zeros(len(refs), bool)
         self.ref_node = np.where(found, pos, -1)
-        lengths = d.way_lengths
-        way_of_ref = np.repeat(np.arange(len(d.way_ids)), lengths)
-        self.way_missing = np.bincount(way_of_ref[~found], minlength=len(d.way_ids)) > 0
-        first, last = d.way_offsets[:-1], d.way_offsets[1:] - 1
+        lengths = data.way_lengths
+        way_of_ref = np.repeat(np.arange(len(data.way_ids)), lengths)
+        self.way_missing = np.bincount(way_of_ref[~found], minlength=len(data.way_ids)) > 0
+        first, last = data.way_offsets[:-1], data.way_offsets[1:] - 1
         nonempty = lengths > 0
-        self.way_closed = np.zeros(len(d.way_ids), bool)
+        self.way_closed = np.zeros(len(data.way_ids), bool)
         self.way_closed[nonempty] = (lengths[nonempty] >= 4) & (refs[first[nonempty]] == refs[last[nonempty]])
-        self.way_pos = {int(w): i for i, w in enumerate(d.way_ids)}
+        self.way_pos = {int(w): i for i, w in enumerate(data.way_ids)}
 
     def _require_nodes(self, ways) -> None:
         """A way we use must have all its nodes: name the first one that does not."""
@@ -216,14 +217,14 @@ class OsmBuild:
         bad = ways[self.way_missing[ways]]
         if len(bad):
             w = int(bad[0])
-            a, b = self.d.way_offsets[w], self.d.way_offsets[w + 1]
-            missing = self.d.way_refs[a:b][self.ref_node[a:b] < 0]
-            raise PlanError(f"路径 {self.d.way_ids[w]} 引用了文件中没有的节点 {missing[0]}",
-                            f"way {self.d.way_ids[w]} refers to node {missing[0]}, which is not in the file")
+            a, b = self.data.way_offsets[w], self.data.way_offsets[w + 1]
+            missing = self.data.way_refs[a:b][self.ref_node[a:b] < 0]
+            raise PlanError(f"路径 {self.data.way_ids[w]} 引用了文件中没有的节点 {missing[0]}",
+                            f"way {self.data.way_ids[w]} refers to node {missing[0]}, which is not in the file")
 
     def _gather(self, ways: np.ndarray):
         """Coordinates of ``ways`` concatenated, with the position of each coordinate's way."""
-        off = self.d.way_offsets
+        off = self.data.way_offsets
         starts, lengths = off[ways], off[ways + 1] - off[ways]
         total = int(lengths.sum())
         base = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
@@ -234,10 +235,10 @@ class OsmBuild:
         """'id id id' per way, cut from one joined string (no per-node Python work)."""
         if len(ways) == 0:
             return []
-        off = self.d.way_offsets
+        off = self.data.way_offsets
         lengths = off[ways + 1] - off[ways]
         idx = np.repeat(off[ways] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
-        text = self.d.way_refs[idx].astype(str)
+        text = self.data.way_refs[idx].astype(str)
         widths = np.char.str_len(text) + 1  # each id and its separating space
         ends = np.cumsum(widths)
         joined = " ".join(text.tolist())
@@ -250,7 +251,7 @@ class OsmBuild:
         out = np.full(len(ways), None, dtype=object)
         if len(ways) == 0:
             return out
-        lengths = self.d.way_offsets[ways + 1] - self.d.way_offsets[ways]
+        lengths = self.data.way_offsets[ways + 1] - self.data.way_offsets[ways]
         ok = lengths >= 2
         coords, part = self._gather(ways[ok])
         lines = shapely.linestrings(coords, indices=part)
@@ -304,8 +305,8 @@ class OsmBuild:
             if w is None or self.way_missing[w]:
                 self.skipped["multipolygon with member ways missing from the file"] += 1
                 return None
-            a, b = self.d.way_offsets[w], self.d.way_offsets[w + 1]
-            (inner if role == "inner" else outer).append(self.d.way_refs[a:b].tolist())
+            a, b = self.data.way_offsets[w], self.data.way_offsets[w + 1]
+            (inner if role == "inner" else outer).append(self.data.way_refs[a:b].tolist())
         if not outer:
             self.skipped["multipolygon without an outer ring"] += 1
             return None
@@ -318,7 +319,7 @@ class OsmBuild:
                             f"multipolygon relation {rel.id} has more than {MAX_VERTICES:,} vertices, the limit per feature")
 
         def ring_xy(ids):
-            pos = np.searchsorted(self.d.node_ids, np.asarray(ids, dtype=np.int64))
+            pos = np.searchsorted(self.data.node_ids, np.asarray(ids, dtype=np.int64))
             return self.xy[pos]
 
         outers = [shapely.Polygon(ring_xy(r)) for r in rings_o]
@@ -383,11 +384,11 @@ class OsmBuild:
 
     # --- the whole build --------------------------------------------------------------------
     def run(self) -> dict[str, list]:
-        d = self.d
+        data = self.data
         if not hasattr(self, "xy"):
             self._project()
         self._step(0.1, "classifying")
-        way_roles = [self._classify(t, bool(self.way_closed[i])) if t else {} for i, t in enumerate(d.way_tags)]
+        way_roles = [self._classify(t, bool(self.way_closed[i])) if t else {} for i, t in enumerate(data.way_tags)]
 
         used = [i for i, r in enumerate(way_roles) if r]
         self._require_nodes(used)
@@ -395,28 +396,28 @@ class OsmBuild:
         # Lines: walking network, named roads, waterways, point objects mapped as lines.
         walk = np.array([i for i in used if "walk" in way_roles[i]], dtype=np.int64)
         road = np.array([i for i in used if "road" in way_roles[i]], dtype=np.int64)
-        wline = np.array([i for i in used if "water_line" in way_roles[i]], dtype=np.int64)
+        water_lines = np.array([i for i in used if "water_line" in way_roles[i]], dtype=np.int64)
         line_stops = np.array([i for i in used if "stop" in way_roles[i] and not self.way_closed[i]], dtype=np.int64)
         self._step(0.3, "building lines")
         line_of = {}
-        need_lines = np.unique(np.concatenate([walk, road, wline, line_stops]))
+        need_lines = np.unique(np.concatenate([walk, road, water_lines, line_stops]))
         for i, g in zip(need_lines.tolist(), self._lines(need_lines)):
             line_of[i] = g
 
         # Polygons: closed ways with a polygon role, then multipolygon relations.
         poly_roles = ("facility", "building", "compound", "water", "landuse", "stop")
-        pways = np.array([i for i in used if self.way_closed[i] and any(k in way_roles[i] for k in poly_roles)],
+        polygon_ways = np.array([i for i in used if self.way_closed[i] and any(k in way_roles[i] for k in poly_roles)],
                          dtype=np.int64)
         self._step(0.45, "building polygons")
         objects: list[tuple[str, dict, dict]] = []  # (osm_id, tags, roles) of each polygonal object
-        part_geom: list = []  # one entry per polygon part …
-        part_obj: list[int] = []  # … and the object it belongs to
-        for i, g in zip(pways.tolist(), self._way_polygons(pways)):
-            objects.append((f"way/{d.way_ids[i]}", d.way_tags[i], way_roles[i]))
+        geometry_of_part: list = []  # one entry per polygon part …
+        object_of_part: list[int] = []  # … and the object it belongs to
+        for i, g in zip(polygon_ways.tolist(), self._way_polygons(polygon_ways)):
+            objects.append((f"way/{data.way_ids[i]}", data.way_tags[i], way_roles[i]))
             if g is not None:
-                part_geom.append(g)
-                part_obj.append(len(objects) - 1)
-        for rel in d.relations:
+                geometry_of_part.append(g)
+                object_of_part.append(len(objects) - 1)
+        for rel in data.relations:
             if rel.tags.get("type") != "multipolygon":
                 continue
             roles = self._classify(rel.tags, True, relation=True)
@@ -428,14 +429,14 @@ class OsmBuild:
             objects.append((f"relation/{rel.id}", rel.tags, roles))
             for g in self._clean(np.array(parts + [None], dtype=object)[:-1]):
                 if g is not None:
-                    part_geom.append(g)
-                    part_obj.append(len(objects) - 1)
-        pgeom = np.array(part_geom + [None], dtype=object)[:-1]  # (the None keeps numpy from unpacking)
-        pobj = np.array(part_obj, dtype=np.int64)
-        parea = shapely.area(pgeom) if len(pgeom) else np.zeros(0)
+                    geometry_of_part.append(g)
+                    object_of_part.append(len(objects) - 1)
+        part_geometry = np.array(geometry_of_part + [None], dtype=object)[:-1]  # (the None keeps numpy from unpacking)
+        part_object = np.array(object_of_part, dtype=np.int64)
+        part_area = shapely.area(part_geometry) if len(part_geometry) else np.zeros(0)
 
         def parts_with(role):
-            return np.array([k for k, o in enumerate(pobj.tolist()) if role in objects[o][2]], dtype=np.int64)
+            return np.array([k for k, o in enumerate(part_object.tolist()) if role in objects[o][2]], dtype=np.int64)
 
         self._step(0.6, "estimating homes")
         rows = {name: [] for name in ("walk_network", "residential", "facilities", "stops", "entrances",
@@ -446,76 +447,76 @@ class OsmBuild:
             g = line_of.get(i)
             if g is None:
                 continue
-            t = d.way_tags[i]
+            t = data.way_tags[i]
             rows["walk_network"].append((g, {
                 "class": t["highway"], "name": _name(t), "walkable": True, "closed": False, "source": "osm",
-                "osm_id": f"way/{d.way_ids[i]}", "node_ids": ids}))
+                "osm_id": f"way/{data.way_ids[i]}", "node_ids": ids}))
         for i in road.tolist():
             g = line_of.get(i)
             if g is not None:
-                rows["basemap_roads"].append((g, {"kind": d.way_tags[i]["highway"], "name": _name(d.way_tags[i]),
-                                                  "osm_id": f"way/{d.way_ids[i]}"}))
-        for i in wline.tolist():
+                rows["basemap_roads"].append((g, {"kind": data.way_tags[i]["highway"], "name": _name(data.way_tags[i]),
+                                                  "osm_id": f"way/{data.way_ids[i]}"}))
+        for i in water_lines.tolist():
             g = line_of.get(i)
             if g is not None:
-                rows["basemap_water"].append((g, {"kind": way_roles[i]["water_line"], "name": _name(d.way_tags[i]),
-                                                  "osm_id": f"way/{d.way_ids[i]}"}))
+                rows["basemap_water"].append((g, {"kind": way_roles[i]["water_line"], "name": _name(data.way_tags[i]),
+                                                  "osm_id": f"way/{data.way_ids[i]}"}))
 
         # --- facilities from polygons (largest part of a multipart object) ---
-        fac_parts = parts_with("facility")
+        facility_parts = parts_with("facility")
         best_part: dict[int, int] = {}
-        for k in fac_parts.tolist():
-            o = int(pobj[k])
-            if o not in best_part or parea[k] > parea[best_part[o]]:
+        for k in facility_parts.tolist():
+            o = int(part_object[k])
+            if o not in best_part or part_area[k] > part_area[best_part[o]]:
                 best_part[o] = k
-        self.skipped["facility part (only the largest part of a multipolygon is kept)"] += len(fac_parts) - len(best_part)
-        fac_rows: list = []  # (geometry, attrs)
-        fac_types: list = []
+        self.skipped["facility part (only the largest part of a multipolygon is kept)"] += len(facility_parts) - len(best_part)
+        facility_rows: list = []  # (geometry, attrs)
+        facility_types: list = []
         for o, k in best_part.items():
             osm_id, tags, roles = objects[o]
-            fac_rows.append((pgeom[k], self._facility_attrs(roles["facility"], tags, osm_id)))
-            fac_types.append(roles["facility"])
+            facility_rows.append((part_geometry[k], self._facility_attrs(roles["facility"], tags, osm_id)))
+            facility_types.append(roles["facility"])
 
         # --- stops from polygons/lines (centroid / middle) ---
         stop_rows: list = []
         stop_polys: list = []
         seen_stop_obj = set()
         for k in parts_with("stop").tolist():
-            o = int(pobj[k])
+            o = int(part_object[k])
             if o in seen_stop_obj:
                 continue
             seen_stop_obj.add(o)
             osm_id, tags, roles = objects[o]
-            stop_rows.append((pgeom[k].centroid, {"type": roles["stop"], "name": _name(tags), "source": "osm",
+            stop_rows.append((part_geometry[k].centroid, {"type": roles["stop"], "name": _name(tags), "source": "osm",
                                                   "osm_id": osm_id}))
-            stop_polys.append((pgeom[k], roles["stop"]))
+            stop_polys.append((part_geometry[k], roles["stop"]))
         for i in line_stops.tolist():
             g = line_of.get(i)
             if g is not None:
-                t = d.way_tags[i]
+                t = data.way_tags[i]
                 stop_rows.append((g.interpolate(0.5, normalized=True), {
-                    "type": way_roles[i]["stop"], "name": _name(t), "source": "osm", "osm_id": f"way/{d.way_ids[i]}"}))
+                    "type": way_roles[i]["stop"], "name": _name(t), "source": "osm", "osm_id": f"way/{data.way_ids[i]}"}))
 
         # --- buildings and homes ---
-        bparts = parts_with("building")
-        cparts = parts_with("compound")
-        res_rows, base_buildings = self._homes(bparts, cparts, pgeom, pobj, parea, objects)
-        rows["residential"] = res_rows
+        building_parts = parts_with("building")
+        compound_parts = parts_with("compound")
+        home_rows, base_buildings = self._homes(building_parts, compound_parts, part_geometry, part_object, part_area, objects)
+        rows["residential"] = home_rows
 
         # --- point objects: facilities, stops, entrances ---
         self._step(0.8, "placing points")
-        self._nodes(rows, fac_rows, fac_types, stop_rows, stop_polys, bparts, pgeom, pobj, objects)
-        rows["facilities"] = fac_rows
+        self._nodes(rows, facility_rows, facility_types, stop_rows, stop_polys, building_parts, part_geometry, part_object, objects)
+        rows["facilities"] = facility_rows
         rows["stops"] = stop_rows
         rows["basemap_buildings"] = base_buildings
 
         # --- land use and water polygons ---
         for k in parts_with("landuse").tolist():
-            osm_id, tags, roles = objects[int(pobj[k])]
-            rows["basemap_landuse"].append((pgeom[k], {"kind": roles["landuse"], "name": _name(tags), "osm_id": osm_id}))
+            osm_id, tags, roles = objects[int(part_object[k])]
+            rows["basemap_landuse"].append((part_geometry[k], {"kind": roles["landuse"], "name": _name(tags), "osm_id": osm_id}))
         for k in parts_with("water").tolist():
-            osm_id, tags, roles = objects[int(pobj[k])]
-            rows["basemap_water"].append((pgeom[k], {"kind": roles["water"], "name": _name(tags), "osm_id": osm_id}))
+            osm_id, tags, roles = objects[int(part_object[k])]
+            rows["basemap_water"].append((part_geometry[k], {"kind": roles["water"], "name": _name(tags), "osm_id": osm_id}))
 
         self._entrances(rows)
         self._step(1.0, "ready to write")
@@ -527,15 +528,15 @@ class OsmBuild:
         return {"type": code, "name": _name(tags), "floors": int(round(levels)) if levels else None,
                 "status": "existing", "source": "osm", "osm_id": osm_id}
 
-    def _homes(self, bparts, cparts, pgeom, pobj, parea, objects):
+    def _homes(self, building_parts, compound_parts, part_geometry, part_object, part_area, objects):
         """Residential rows (compounds and free-standing residential buildings) and base-map
         building rows. A building belongs to the smallest compound containing its inner point."""
-        est = self.est
-        nb, nc = len(bparts), len(cparts)
-        bgeom, cgeom = pgeom[bparts], pgeom[cparts]
-        barea, carea = parea[bparts], parea[cparts]
-        bkind = [objects[int(pobj[k])][2]["building"] for k in bparts.tolist()]
-        btags = [objects[int(pobj[k])][1] for k in bparts.tolist()]
+        estimates = self.estimates
+        nb, nc = len(building_parts), len(compound_parts)
+        bgeom, cgeom = part_geometry[building_parts], part_geometry[compound_parts]
+        barea, carea = part_area[building_parts], part_area[compound_parts]
+        bkind = [objects[int(part_object[k])][2]["building"] for k in building_parts.tolist()]
+        btags = [objects[int(part_object[k])][1] for k in building_parts.tolist()]
         owner = np.full(nb, -1, dtype=np.int64)
         if nb and nc:
             tree = shapely.STRtree(cgeom)
@@ -549,50 +550,51 @@ class OsmBuild:
         tag_levels = np.array([parse_levels(t.get("building:levels")) or np.nan for t in btags], dtype=float)
         is_home = np.array([k in HOME_BUILDINGS or (k in HOME_IN_COMPOUND and owner[j] >= 0)
                             for j, k in enumerate(bkind)], dtype=bool)
-        default = np.array([est.default_levels.get(k, est.default_levels["yes"]) for k in bkind], dtype=float)
+        default = np.array([estimates.default_levels.get(k, estimates.default_levels["yes"]) for k in bkind], dtype=float)
         levels = np.where(np.isnan(tag_levels), default, tag_levels)
         floor_area = barea * levels
-        households = np.maximum(1.0, np.floor(floor_area / est.floor_area_per_household + 0.5))
+        households = np.maximum(1.0, np.floor(floor_area / estimates.floor_area_per_household + 0.5))
 
-        res_rows, base = [], []
+        home_rows, base = [], []
 
-        def home_attrs(name, hh, floors, fa, osm_id):
-            return {"name": name, "households": float(hh), "population": round(float(hh) * est.household_size, 1),
-                    "floors": floors, "floor_area": round(float(fa), 1), "source": "osm", "estimated": True,
-                    "osm_id": osm_id}
+        def home_attributes(name, household_count, floors, floor_area_m2, osm_id):
+            return {"name": name, "households": float(household_count),
+                    "population": round(float(household_count) * estimates.household_size, 1),
+                    "floors": floors, "floor_area": round(float(floor_area_m2), 1), "source": "osm",
+                    "estimated": True, "osm_id": osm_id}
 
         # Compounds: the sum of their home buildings, or area × FAR when none is mapped.
         in_home = is_home & (owner >= 0)
-        c_hh = np.bincount(owner[in_home], weights=households[in_home], minlength=nc)
-        c_fa = np.bincount(owner[in_home], weights=floor_area[in_home], minlength=nc)
-        c_cover = np.bincount(owner[in_home], weights=barea[in_home], minlength=nc)
+        compound_households = np.bincount(owner[in_home], weights=households[in_home], minlength=nc)
+        compound_floor_area = np.bincount(owner[in_home], weights=floor_area[in_home], minlength=nc)
+        compound_footprint = np.bincount(owner[in_home], weights=barea[in_home], minlength=nc)
         nested_area = self._nested_area(cgeom, carea)
-        for j, k in enumerate(cparts.tolist()):
-            osm_id, tags, _ = objects[int(pobj[k])]
+        for j, k in enumerate(compound_parts.tolist()):
+            osm_id, tags, _ = objects[int(part_object[k])]
             area = max(float(carea[j] - nested_area[j]), 0.0)
-            far_fa = area * est.compound_far
-            far_hh = max(1.0, math.floor(far_fa / est.floor_area_per_household + 0.5))
-            if c_hh[j] > 0 and c_cover[j] >= est.mapped_coverage * area:
+            far_floor_area = area * estimates.compound_far
+            far_households = max(1.0, math.floor(far_floor_area / estimates.floor_area_per_household + 0.5))
+            if compound_households[j] > 0 and compound_footprint[j] >= estimates.mapped_coverage * area:
                 # Built out in OSM: the homes are its buildings.
                 floors = int(round(float(np.median(levels[in_home & (owner == j)]))))
-                res_rows.append((cgeom[j], home_attrs(_name(tags), c_hh[j], floors, c_fa[j], osm_id)))
-            elif c_hh[j] > far_hh:
+                home_rows.append((cgeom[j], home_attributes(_name(tags), compound_households[j], floors, compound_floor_area[j], osm_id)))
+            elif compound_households[j] > far_households:
                 # Partly mapped, but what is mapped already holds more than the FAR estimate.
-                res_rows.append((cgeom[j], home_attrs(_name(tags), c_hh[j], None, c_fa[j], osm_id)))
+                home_rows.append((cgeom[j], home_attributes(_name(tags), compound_households[j], None, compound_floor_area[j], osm_id)))
             else:
-                res_rows.append((cgeom[j], home_attrs(_name(tags), far_hh, None, far_fa, osm_id)))
+                home_rows.append((cgeom[j], home_attributes(_name(tags), far_households, None, far_floor_area, osm_id)))
         # Home buildings outside compounds are homes themselves; all others are base map.
-        for j, k in enumerate(bparts.tolist()):
-            osm_id, tags, _ = objects[int(pobj[k])]
+        for j, k in enumerate(building_parts.tolist()):
+            osm_id, tags, _ = objects[int(part_object[k])]
             if is_home[j] and owner[j] < 0:
-                res_rows.append((bgeom[j], home_attrs(_name(tags), households[j], int(round(levels[j])),
+                home_rows.append((bgeom[j], home_attributes(_name(tags), households[j], int(round(levels[j])),
                                                       floor_area[j], osm_id)))
             else:
                 lv = tag_levels[j]
                 base.append((bgeom[j], {"kind": bkind[j], "name": _name(tags) or None,
                                         "levels": None if np.isnan(lv) else float(lv), "osm_id": osm_id}))
         self._building_is_home = is_home
-        return res_rows, base
+        return home_rows, base
 
     @staticmethod
     def _nested_area(cgeom, carea) -> np.ndarray:
@@ -607,21 +609,21 @@ class OsmBuild:
             out[o] += shapely.area(shapely.intersection(cgeom[i], cgeom[o]))
         return out
 
-    def _nodes(self, rows, fac_rows, fac_types, stop_rows, stop_polys, bparts, pgeom, pobj, objects) -> None:
+    def _nodes(self, rows, facility_rows, facility_types, stop_rows, stop_polys, building_parts, part_geometry, part_object, objects) -> None:
         """Tagged nodes: facilities (building footprint or a square), stops, entrances."""
-        d = self.d
-        est = self.est
-        fac_nodes, stop_nodes, entr_nodes = [], [], []
-        for nid, tags in d.node_tags.items():
+        data = self.data
+        estimates = self.estimates
+        facility_nodes, stop_nodes, entrance_nodes = [], [], []
+        for nid, tags in data.node_tags.items():
             code = self.rules.match(tags)
             if code is not None:
-                (stop_nodes if self.rules.is_point(code) else fac_nodes).append((nid, tags, code))
+                (stop_nodes if self.rules.is_point(code) else facility_nodes).append((nid, tags, code))
             if tags.get("barrier") in GATE_BARRIERS or "entrance" in tags:
-                entr_nodes.append((nid, tags))
+                entrance_nodes.append((nid, tags))
 
         def points(items):
             ids = np.array([it[0] for it in items], dtype=np.int64)
-            pos = np.searchsorted(d.node_ids, ids) if len(ids) else ids
+            pos = np.searchsorted(data.node_ids, ids) if len(ids) else ids
             return shapely.points(self.xy[pos]) if len(ids) else np.empty(0, dtype=object)
 
         # Stops: one per node, unless the same stop is also mapped as an area around it.
@@ -640,39 +642,39 @@ class OsmBuild:
 
         # Facility nodes: dropped when inside a facility area of the same type (mapped twice);
         # else the footprint of the non-residential building holding only this one POI; else a square.
-        fpts = points(fac_nodes)
-        if len(fac_nodes):
-            skip = np.zeros(len(fac_nodes), bool)
-            if fac_rows:
-                fgeom = np.array([g for g, _ in fac_rows] + [None], dtype=object)[:-1]
+        fpts = points(facility_nodes)
+        if len(facility_nodes):
+            skip = np.zeros(len(facility_nodes), bool)
+            if facility_rows:
+                fgeom = np.array([g for g, _ in facility_rows] + [None], dtype=object)[:-1]
                 ni, fi = shapely.STRtree(fgeom).query(fpts, predicate="within")
                 for a, b in zip(ni.tolist(), fi.tolist()):
-                    if fac_types[b] == fac_nodes[a][2]:
+                    if facility_types[b] == facility_nodes[a][2]:
                         skip[a] = True
             self.skipped["facility node inside the same facility mapped as an area"] += int(skip.sum())
-            host = np.full(len(fac_nodes), -1, dtype=np.int64)
-            if len(bparts):
-                bgeom = pgeom[bparts]
+            host = np.full(len(facility_nodes), -1, dtype=np.int64)
+            if len(building_parts):
+                bgeom = part_geometry[building_parts]
                 ni, bi = shapely.STRtree(bgeom).query(fpts, predicate="within")
                 live = ~skip[ni]
                 ni, bi = ni[live], bi[live]
-                per_building = np.bincount(bi, minlength=len(bparts))
+                per_building = np.bincount(bi, minlength=len(building_parts))
                 for a, b in zip(ni.tolist(), bi.tolist()):
                     if per_building[b] == 1 and not self._building_is_home[b]:
                         host[a] = b
-            half = est.poi_square_m / 2
-            for j, (nid, tags, code) in enumerate(fac_nodes):
+            half = estimates.poi_square_m / 2
+            for j, (nid, tags, code) in enumerate(facility_nodes):
                 if skip[j]:
                     continue
                 if host[j] >= 0:
-                    k = int(bparts[host[j]])
-                    geom, btags = pgeom[k], objects[int(pobj[k])][1]
+                    k = int(building_parts[host[j]])
+                    geom, btags = part_geometry[k], objects[int(part_object[k])][1]
                 else:
                     x, y = fpts[j].x, fpts[j].y
                     geom, btags = shapely.box(x - half, y - half, x + half, y + half), None
-                fac_rows.append((geom, self._facility_attrs(code, tags, f"node/{nid}", btags)))
-                fac_types.append(code)
-        self._entrance_nodes = (entr_nodes, points(entr_nodes))
+                facility_rows.append((geom, self._facility_attrs(code, tags, f"node/{nid}", btags)))
+                facility_types.append(code)
+        self._entrance_nodes = (entrance_nodes, points(entrance_nodes))
 
     def _entrances(self, rows) -> None:
         """Each gate/entrance joins the home or facility whose outline is nearest, within 5 m
@@ -685,7 +687,7 @@ class OsmBuild:
         choice = np.full(len(items), -1, dtype=np.int64)
         if owners:
             geoms = np.array([o[2] for o in owners] + [None], dtype=object)[:-1]
-            pi, oi = shapely.STRtree(geoms).query(pts, predicate="dwithin", distance=self.est.entrance_snap_m)
+            pi, oi = shapely.STRtree(geoms).query(pts, predicate="dwithin", distance=self.estimates.entrance_snap_m)
             if len(pi):
                 edge = shapely.distance(pts[pi], shapely.boundary(geoms[oi]))
                 area = shapely.area(geoms[oi])
@@ -805,16 +807,11 @@ def _import_osm(plan, source, scenario, progress, catalogue, estimates, source_p
                              for (_g, a), k in zip(layer_rows, keep[layer])]
             done += len(new_rows)
             check_progress(progress, 0.7 + 0.29 * done / total, f"writing {layer}")
-        credits = list(plan.meta.get("credits") or [])
-        if OSM_CREDIT not in credits:
-            credits.append(OSM_CREDIT)
-        record = _common.import_record(path, data.format, counts, data_timestamp=data.timestamp,
-                                       generator=data.generator, scenario=scenario) if path else \
-            {"format": data.format, "counts": counts, "data_timestamp": data.timestamp}
-        imports = list(plan.meta.get("imports") or []) + [record]
-        plan.store.set_meta(db, credits=credits, imports=imports)
+        plan.add_credit(OSM_CREDIT)  # ODbL 1.0: every map and report made from the data carries it
+        plan.add_import(_common.import_record(path, data.format, counts, data_timestamp=data.timestamp,
+                                              generator=data.generator, scenario=scenario) if path else
+                        {"format": data.format, "counts": counts, "data_timestamp": data.timestamp})
         check_progress(progress, 1.0, "done")
-    plan.meta.update(credits=credits, imports=imports)
     return {"layers": counts, "skipped": {k: v for k, v in build.skipped.items() if v},
             "repaired": {k: v for k, v in build.repaired.items() if v}, "crs": f"EPSG:{plan.epsg}",
             "seconds": round(time.perf_counter() - t0, 3)}
@@ -842,6 +839,6 @@ def import_osm_new(path: str | os.PathLike, out: str | os.PathLike, *, name: str
                              source_path=path)
     except BaseException:
         plan.close()
-        _common.remove_plan_file(out)
+        remove_plan_file(out)
         raise
     return plan, summary

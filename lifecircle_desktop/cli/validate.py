@@ -7,25 +7,12 @@ from __future__ import annotations
 
 import json
 
+from ..model.findings import status_word
+
 STATUS_MARK = {"pass": "✔", "fail": "✘", "warn": "!", "manual": "?", "n/a": "·"}
-STATUS_ZH = {"pass": "达标", "fail": "不达标", "warn": "建议未达", "manual": "待人工核查", "n/a": "不适用"}
-
-
-def run_validation(plan_path: str, scenario: str, every_type: bool = False):
-    from ..model.plan import Plan
-    from ..model.errors import PlanError
-    from ..model.rules import load_packs
-    from ..model.snapshot import take_snapshot
-    from ..model.validate import Validator
-
-    with Plan.open(plan_path) as plan:
-        if scenario not in {s.name for s in plan.scenarios()}:
-            raise PlanError(f"规划中没有方案 {scenario}", f"the plan has no scenario {scenario!r}")
-        snapshot = take_snapshot(plan, scenario)
-        credits = plan.meta.get("credits", [])
-    packs = load_packs(snapshot.rule_packs)
-    results = Validator(packs, every_type=every_type).full(snapshot)
-    return snapshot, packs, results, credits
+SEVERITY_ZH = {"required": "必须", "recommended": "建议", "informative": "参考"}
+# Failures first: what the planner has to act on.
+STATUS_ORDER = {"fail": 0, "warn": 1, "pass": 2, "manual": 3, "n/a": 4}
 
 
 def to_json(snapshot, packs, results, detail: bool) -> dict:
@@ -44,51 +31,58 @@ def to_json(snapshot, packs, results, detail: bool) -> dict:
     return out
 
 
+def summary_line(summary: dict, language: str) -> str:
+    counts = " · ".join(f"{status_word(s, language)} {summary[s]}" for s in ("pass", "fail", "warn", "manual", "n/a"))
+    if language == "zh":
+        return f"汇总：{counts}   必须项{status_word('fail', 'zh')} {summary['required_failed']}"
+    return f"Summary: {counts}   required failed: {summary['required_failed']}"
+
+
 def to_text(snapshot, packs, results, credits, language: str, detail: bool) -> str:
-    zh = language.startswith("zh")
+    zh = language == "zh"
     lines = []
-    s = results.summary()
     head = (f"规划：{snapshot.plan_name}  方案：{snapshot.scenario}  社区类型：{'新建' if snapshot.community_kind == 'new_build' else '既有'}"
             if zh else f"Plan: {snapshot.plan_name}   scenario: {snapshot.scenario}   community: {snapshot.community_kind}")
-    lines += [head, ("汇总：" if zh else "Summary: ") +
-              f"pass {s['pass']} · fail {s['fail']} · warn {s['warn']} · manual {s['manual']} · n/a {s['n/a']}"
-              + (f"   必须项不达标 {s['required_failed']}" if zh else f"   required failed: {s['required_failed']}")]
+    lines += [head, summary_line(results.summary(), language)]
     if results.approximate:
         lines.append("注意：没有步行网络，步行距离按直线距离×1.3估算。" if zh else
                      "Note: no walking network; walking distances are straight line × 1.3 (approximate).")
-    order = {"fail": 0, "warn": 1, "pass": 2, "manual": 3, "n/a": 4}
-    by_pack = {p.id: p for p in packs}
-    for pack_id in [p.id for p in packs]:
-        pack = by_pack[pack_id]
-        findings = sorted((f for f in results.findings if f.pack == pack_id), key=lambda f: (order[f.status], f.rule))
+    for pack in packs:
+        findings = sorted((f for f in results.findings if f.pack == pack.id),
+                          key=lambda f: (STATUS_ORDER[f.status], f.rule))
         lines += ["", f"== {pack.name_zh if zh else pack.name_en} ({pack.id}) =="]
         for f in findings:
             if f.status in ("n/a", "manual") and not detail:
                 continue
-            sev = {"required": "必须", "recommended": "建议", "informative": "参考"}[f.severity] if zh else f.severity
-            lines.append(f"  {STATUS_MARK[f.status]} [{STATUS_ZH[f.status] if zh else f.status}|{sev}] {f.message(language)}")
+            severity = SEVERITY_ZH[f.severity] if zh else f.severity
+            lines.append(f"  {STATUS_MARK[f.status]} [{status_word(f.status, language)}|{severity}] {f.message(language)}")
             lines.append(f"      {f.citation.get('document', '')} {f.citation.get('clause', '')}：“{f.citation.get('text', '')}”")
         hidden = sum(1 for f in findings if f.status in ("n/a", "manual"))
         if hidden and not detail:
-            lines.append(f"  （另有 {hidden} 项待人工核查或不适用，用 --detail 查看）" if zh else
-                         f"  ({hidden} more to check by hand or not applicable: --detail shows them)")
+            lines.append(f"  （另有 {hidden} 项{status_word('manual', 'zh')}或{status_word('n/a', 'zh')}，用 --detail 查看）"
+                         if zh else f"  ({hidden} more to check by hand or not applicable: --detail shows them)")
     if detail and results.nearest:
         lines += ["", "== 各住宅到最近设施的步行距离（米） ==" if zh else "== Walking distance from each home to the nearest facility (m) =="]
         for fid, nearest in results.nearest.items():
             home = snapshot.feature("residential", fid)
             parts = [f"{t} {'—' if n.distance_m is None else f'{n.distance_m:.0f}'}" for t, n in sorted(nearest.items())]
-            lines.append(f"  #{fid} {home.get('name', '')} ({results.households[fid]:.0f} hh): " + ", ".join(parts))
+            households = "户" if zh else "households"
+            lines.append(f"  #{fid} {home.get('name', '')} ({results.households[fid]:.0f} {households}): " + ", ".join(parts))
     lines += ["", "距离定义：住宅出入口（无出入口时取轮廓上离路网最近的点）沿步行网络到设施出入口的最短路径长度，含两端接驳段。"
               if zh else "Distance: the shortest walk on the path network from a home's entrance (or the point of its "
                          "footprint nearest the network) to the facility's entrance, including both connectors."]
-    for credit in credits:
-        lines.append(credit)
+    lines += credits
     return "\n".join(lines)
 
 
-def cmd_validate(args) -> int:
-    from ..cli import language
-    snapshot, packs, results, credits = run_validation(args.plan, args.scenario, every_type=args.detail)
+def run(args) -> int:
+    from ..model.session import PlanSession
+    from .common import language
+    with PlanSession.open(args.plan, scenario=args.scenario) as session:
+        snapshot = session.snapshot()
+        packs = session.enabled_packs()
+        results = session.validate(detail=args.detail)
+        credits = session.credits()
     if args.format == "json":
         print(json.dumps(to_json(snapshot, packs, results, args.detail), ensure_ascii=False, indent=1,
                          allow_nan=False))
@@ -103,4 +97,4 @@ def register(sub) -> None:
     v.add_argument("--scenario", default="base")
     v.add_argument("--format", choices=["text", "json"], default="text")
     v.add_argument("--detail", action="store_true", help="also list n/a and manual items and per-home distances")
-    v.set_defaults(func=cmd_validate)
+    v.set_defaults(run=run)

@@ -1,0 +1,54 @@
+"""The command line: ``lifecircle`` / ``python -m lifecircle_desktop`` (design.md §7).
+
+One module per subcommand, each with ``register(subparsers)`` and a ``run(args) -> exit code``
+that goes through a PlanSession, as the desktop does. Exit codes: 0 ok (or every required rule
+passes), 1 a required rule fails, 2 error — with a one-sentence message and no traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from ..model.errors import PlanError
+from .common import language
+
+SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lifecircle", description="Plan 15-minute community life circles "
+                                     "(15分钟社区生活圈) and complete residential communities (完整居住社区).")
+    sub = parser.add_subparsers(dest="command")
+    for name in SUBCOMMANDS:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    if not argv or argv[0] not in commands and not argv[0].startswith("-"):
+        argv = ["gui", *argv]  # `lifecircle PLAN` opens the window, as `python main.py PLAN`
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui"])
+    try:
+        return args.run(args)
+    except PlanError as e:
+        print(f"lifecircle: {e.message(language())}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `lifecircle validate … | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("lifecircle: interrupted", file=sys.stderr)
+        return 2
+    except Exception as e:  # last resort: one sentence, never a traceback
+        print(f"lifecircle: unexpected error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 2
+
+
+__all__ = ["main", "build_parser"]

@@ -1,0 +1,52 @@
+"""`lifecircle info PLAN [--format text|json]`: layers, feature counts per scenario, CRS, packs."""
+from __future__ import annotations
+
+import json
+
+
+def plan_info(session) -> dict:
+    from ..model import crs
+    from ..model.schema import LAYERS
+    plan = session.plan
+    scenarios = [s.name for s in session.scenarios()]
+    return {
+        "plan": plan.name, "file": str(plan.path), "crs": f"EPSG:{plan.epsg}", "crs_name": crs.name(plan.epsg),
+        "community_kind": plan.community_kind, "district": plan.meta.get("district", ""),
+        "subdistrict": plan.meta.get("subdistrict", ""), "rule_packs": plan.rule_packs,
+        "scenarios": scenarios, "schema_version": plan.meta.get("schema_version"),
+        "layers": {name: ({s: len(plan.features(name, s)) for s in scenarios} if spec.editable
+                          else {"*": len(plan.features(name))}) for name, spec in LAYERS.items()},
+        "credits": plan.meta.get("credits", []),
+    }
+
+
+def run(args) -> int:
+    from ..model.session import PlanSession
+    with PlanSession.open(args.plan) as session:
+        info = plan_info(session)
+    if args.format == "json":
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    scenarios = info["scenarios"]
+    print(f"{info['plan']}  ({info['file']})")
+    print(f"  CRS: {info['crs']} {info['crs_name']}; community kind: {info['community_kind']}; "
+          f"schema v{info['schema_version']}")
+    print(f"  rule packs: {', '.join(info['rule_packs'])}")
+    print(f"  scenarios: {', '.join(scenarios)}")
+    width = max(len(n) for n in info["layers"])
+    print("  layers" + " " * (width - 4) + "  ".join(f"{s:>8}" for s in scenarios))
+    for name, counts in info["layers"].items():
+        if "*" in counts:
+            print(f"    {name:<{width}}" + f"{counts['*']:>8}  (base map, all scenarios)")
+        else:
+            print(f"    {name:<{width}}" + "  ".join(f"{counts[s]:>8}" for s in scenarios))
+    for credit in info["credits"]:
+        print(f"  {credit}")
+    return 0
+
+
+def register(sub) -> None:
+    i = sub.add_parser("info", help="layers, feature counts per scenario, CRS, rule packs")
+    i.add_argument("plan")
+    i.add_argument("--format", choices=["text", "json"], default="text")
+    i.set_defaults(run=run)

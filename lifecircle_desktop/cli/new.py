@@ -1,0 +1,29 @@
+"""`lifecircle new PLAN --name N (--crs EPSG:xxxx | --lonlat LON,LAT)`: an empty plan file."""
+from __future__ import annotations
+
+from .common import lonlat_arg
+
+
+def run(args) -> int:
+    from ..model import crs
+    from ..model.session import create_plan
+    epsg = crs.parse_crs(args.crs) if args.crs else None
+    with create_plan(args.plan, args.name, epsg, lonlat=args.lonlat, kind=args.kind,
+                     district=args.district or "", subdistrict=args.subdistrict or "") as session:
+        plan = session.plan
+        print(f"created {plan.path} — {plan.name}, EPSG:{plan.epsg}, {plan.community_kind}")
+    return 0
+
+
+def register(sub) -> None:
+    n = sub.add_parser("new", help="create an empty plan file (.gpkg)")
+    n.add_argument("plan")
+    n.add_argument("--name", required=True, help="the plan's name, e.g. 四平路街道同济新村")
+    where = n.add_mutually_exclusive_group(required=True)
+    where.add_argument("--crs", help="projected metric CRS, e.g. EPSG:32651")
+    where.add_argument("--lonlat", type=lonlat_arg, help="a point in the plan area; picks its UTM zone")
+    n.add_argument("--kind", choices=["new_build", "existing"], default="existing",
+                   help="new_build (新建) or existing (既有) community; thresholds differ")
+    n.add_argument("--district", help="区")
+    n.add_argument("--subdistrict", help="街道/镇")
+    n.set_defaults(run=run)

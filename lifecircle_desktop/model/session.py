@@ -1,0 +1,402 @@
+"""The open plan as the planner works on it (design.md §10): the plan, its current scenario, the
+selection, the catalogue and the rule packs, with the planner's verbs (draw, delete with the
+entrances, create a scenario, import, export) and questions (the area minimum of a type, the
+facility a finding concerns, the credits a map must carry).
+
+``PlanSession`` is the only caller of ``Plan.apply``. It keeps its own history of applied edits
+(Qt-free undo); the desktop's QUndoStack mirrors it one command per entry. The command line and
+the desktop both go through it, so a feature exists, and is tested, once.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Iterable
+
+import shapely
+
+from .catalogue import Catalogue, load_catalogue
+from .edits import AddFeature, Batch, CreateScenario, DeleteFeature
+from .errors import PlanError
+from .findings import Finding, Results
+from .measures import floor_area
+from .plan import DEFAULT_PACKS, ChangeSet, Feature, Plan, Scenario
+from .rules import Pack, RulePackError, load_packs
+from .schema import EDITABLE_LAYERS, LAYERS
+from .snapshot import Snapshot, take_snapshot
+from .store import remove_plan_file, remove_side_files
+
+Key = tuple[str, int]
+
+# ODbL 1.0 §4.3: a map made from OpenStreetMap data credits its contributors (not translated).
+OSM_CREDIT = "© OpenStreetMap contributors"
+# Where a walking finding's facility may be: what the walk_coverage rules measure to.
+DESTINATION_LAYERS = ("facilities", "stops")
+EXPORT_FORMATS = ("geojson",)
+
+
+class PlanSession:
+    """One plan open for the planner. Not thread-safe: workers get ``snapshot()``s."""
+
+    def __init__(self, plan: Plan, *, catalogue: Catalogue | None = None, packs: list[Pack] | None = None,
+                 scenario: str | None = None):
+        self.plan = plan
+        self.catalogue = catalogue or load_catalogue()
+        self.packs: list[Pack] = list(packs) if packs is not None else load_packs()
+        scenario = scenario or "base"
+        plan.require_scenario(scenario)
+        self._scenario = scenario
+        self._selection: tuple[Key, ...] = ()
+        self._history: list = []
+        self._applied = 0  # history[:_applied] are applied; the rest can be redone
+        self._osm_data: bool | None = None  # found lazily (credits), then kept up to date by edits
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, **kw) -> "PlanSession":
+        """Open a plan file (PlanError, in one sentence, for anything that is not a plan)."""
+        plan = Plan.open(path)
+        try:
+            return cls(plan, **kw)
+        except BaseException:
+            plan.close()
+            raise
+
+    def close(self) -> None:
+        self.plan.close()
+
+    def __enter__(self) -> "PlanSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- rule packs -----------------------------------------------------------------------------
+    def enabled_packs(self) -> list[Pack]:
+        """The packs the plan enables, in the plan's order."""
+        by_id = {p.id: p for p in self.packs}
+        missing = [i for i in self.plan.rule_packs if i not in by_id]
+        if missing:
+            raise RulePackError(f"没有规则包 {', '.join(missing)}", f"no rule pack {', '.join(missing)}")
+        return [by_id[i] for i in self.plan.rule_packs]
+
+    # --- scenarios and selection ----------------------------------------------------------------
+    @property
+    def scenario(self) -> str:
+        return self._scenario
+
+    def scenarios(self) -> list[Scenario]:
+        return self.plan.scenarios()
+
+    def switch_scenario(self, name: str) -> bool:
+        """Work on scenario ``name``; True if it changed (the selection is then cleared)."""
+        self.plan.require_scenario(name)
+        if name == self._scenario:
+            return False
+        self._scenario = name
+        self._selection = ()
+        return True
+
+    @property
+    def selection(self) -> tuple[Key, ...]:
+        return self._selection
+
+    def select(self, keys: Iterable) -> bool:
+        """Select ``keys`` that exist in the current scenario, once each, in the order given."""
+        chosen = tuple(dict.fromkeys(key for key in (tuple(k) for k in keys) if self.exists(key)))
+        if chosen == self._selection:
+            return False
+        self._selection = chosen
+        return True
+
+    def exists(self, key: Key) -> bool:
+        """The feature is in the plan and in the current scenario (base-map layers: in every one)."""
+        layer, fid = key
+        if layer not in LAYERS or not self.plan.has_feature(layer, fid):
+            return False
+        return not LAYERS[layer].editable or self.plan.feature(layer, fid).scenario == self._scenario
+
+    # --- history --------------------------------------------------------------------------------
+    def apply(self, edit) -> ChangeSet:
+        """Apply ``edit`` and record it as applied (the redo tail is dropped). A refused edit
+        (PlanError) changes nothing and records nothing."""
+        parents = self._parents()
+        changes = self.plan.apply(edit)
+        del self._history[self._applied:]
+        self._history.append(changes.edit)
+        self._applied += 1
+        self._after(changes, parents)
+        return changes
+
+    def undo(self) -> ChangeSet | None:
+        """Undo the last applied edit; None when there is none. On a PlanError nothing moves."""
+        if not self.can_undo:
+            return None
+        parents = self._parents()
+        changes = self.plan.apply(self._history[self._applied - 1].inverted())
+        self._applied -= 1
+        self._after(changes, parents)
+        return changes
+
+    def redo(self) -> ChangeSet | None:
+        """Apply the next undone edit again; a redone CreateScenario is worked on, as when made."""
+        if not self.can_redo:
+            return None
+        parents = self._parents()
+        changes = self.plan.apply(self._history[self._applied])
+        self._history[self._applied] = changes.edit
+        self._applied += 1
+        self._after(changes, parents)
+        if isinstance(changes.edit, CreateScenario):
+            self.switch_scenario(changes.edit.name)
+        return changes
+
+    @property
+    def history_index(self) -> int:
+        """How many edits of ``history()`` are applied (the next undo is the one before it)."""
+        return self._applied
+
+    @property
+    def can_undo(self) -> bool:
+        return self._applied > 0
+
+    @property
+    def can_redo(self) -> bool:
+        return self._applied < len(self._history)
+
+    def history(self) -> list:
+        """Every edit as applied, oldest first (those from ``history_index`` on are undone)."""
+        return list(self._history)
+
+    def clear_history(self) -> None:
+        self._history.clear()
+        self._applied = 0
+
+    def _parents(self) -> dict[str, str | None]:
+        return {s.name: s.parent for s in self.plan.scenarios()}
+
+    def _after(self, changes: ChangeSet, parents: dict[str, str | None]) -> None:
+        """After any edit: leave a scenario that is gone (an undone CreateScenario) for its
+        parent, drop selected features that are gone, and note OSM data coming in."""
+        if not self.plan.has_scenario(self._scenario):
+            parent = parents.get(self._scenario)
+            self._scenario = parent if parent is not None and self.plan.has_scenario(parent) else "base"
+        self._selection = tuple(k for k in self._selection if self.exists(k))
+        if self._osm_data is False:
+            self._osm_data = any(self.plan.feature(layer, fid).get("osm_id")
+                                 for layer, fids in (*changes.added.items(), *changes.changed.items())
+                                 if layer in LAYERS and "osm_id" in LAYERS[layer].field_names
+                                 for fid in fids if self.plan.has_feature(layer, fid))
+
+    # --- the planner's verbs --------------------------------------------------------------------
+    def add(self, layer: str, geometry, **attributes) -> ChangeSet:
+        """Draw a feature in the current scenario."""
+        return self.apply(AddFeature(layer, geometry, attributes, self._scenario))
+
+    def delete_edit(self, keys: Iterable):
+        """One edit deleting ``keys`` and the entrances attached to them (a compound's gates go
+        with it): a DeleteFeature, or a Batch of them."""
+        keys = list(dict.fromkeys(tuple(k) for k in keys))
+        read_only = [layer for layer, _fid in keys if layer in LAYERS and not LAYERS[layer].editable]
+        if read_only:
+            raise PlanError(f"底图图层 {read_only[0]} 不可编辑", f"base-map layer {read_only[0]} is read-only")
+        keys = [k for k in keys if self.exists(k)]
+        if not keys:
+            raise PlanError("没有可删除的要素", "nothing to delete")
+        owners = set(keys)
+        gates = [("entrances", f.fid) for f in self.plan.features("entrances", self._scenario)
+                 if (f.get("layer"), f.get("feature")) in owners and ("entrances", f.fid) not in owners]
+        edits = tuple(DeleteFeature.of(self.plan, layer, fid) for layer, fid in [*keys, *gates])
+        return edits[0] if len(edits) == 1 else Batch(edits, "delete")
+
+    def delete(self, keys: Iterable) -> ChangeSet:
+        return self.apply(self.delete_edit(keys))
+
+    def create_scenario(self, name: str, copy_from: str | None = "current") -> ChangeSet:
+        """A new scenario (undoable): a copy of ``copy_from`` ("current": the scenario worked on;
+        None: empty). The session then works on it."""
+        parent = self._scenario if copy_from == "current" else copy_from
+        changes = self.apply(CreateScenario(name, parent))
+        self.switch_scenario(changes.edit.name)
+        return changes
+
+    def import_features(self, layer: str, path: str | os.PathLike, *, facility_type: str | None = None, crs=None,
+                        mapping: dict | None = None, progress=None) -> ChangeSet:
+        """Import a GeoJSON file into ``layer`` of the current scenario as one undoable edit
+        (docs/import.md). ``changes.edit.record`` says what came in (counts, source CRS, mapping)."""
+        from .io.geojson import geojson_import_edit
+        from .io.osm_reader import check_progress
+        check_progress(progress, 0.0, "reading GeoJSON")
+        edit = geojson_import_edit(self.plan, layer, path, facility_type, crs, mapping, self._scenario)
+        check_progress(progress, 0.5, "writing the plan")
+        changes = self.apply(edit)
+        check_progress(progress, 1.0, "done")
+        return changes
+
+    def import_osm(self, source: str | os.PathLike, *, progress=None) -> dict:
+        """Import an OpenStreetMap extract into the current scenario (docs/import.md); returns the
+        importer's summary. One transaction, but not (yet) an entry of the history."""
+        from .io.osm import import_osm
+        summary = import_osm(self.plan, source, scenario=self._scenario, progress=progress)
+        self._osm_data = None
+        return summary
+
+    def export(self, directory: str | os.PathLike, formats: Iterable[str] = ("geojson",)) -> list[Path]:
+        """Write the current scenario for others to open: one GeoJSON file per editable layer
+        (each written under a temporary name and renamed). Returns the files written."""
+        from .io.geojson import export_geojson
+        formats = tuple(formats)
+        unknown = [f for f in formats if f not in EXPORT_FORMATS]
+        if unknown:
+            raise PlanError(f"不支持的导出格式 {unknown[0]}（可选：{', '.join(EXPORT_FORMATS)}）",
+                            f"unknown export format {unknown[0]} (choose from {', '.join(EXPORT_FORMATS)})")
+        directory = Path(directory)
+        if directory.exists() and not directory.is_dir():
+            raise PlanError.about_file(directory, "不是文件夹", "is not a folder")
+        directory.mkdir(parents=True, exist_ok=True)
+        written = []
+        for layer in EDITABLE_LAYERS:
+            path = directory / f"{layer}.geojson"
+            export_geojson(self.plan, layer, path, self._scenario)
+            written.append(path)
+        return written
+
+    def save_as(self, target: str | os.PathLike) -> None:
+        """Copy the plan to ``target`` (".gpkg" added if missing) and go on editing the copy.
+        SQLite's online backup copies a consistent state including the WAL's committed pages (a
+        file copy could miss them); the copy is written under a temporary name and renamed, so a
+        crash leaves no half copy under the real name. The history stays: the copy's fids match."""
+        target = Path(target)
+        if target.suffix.lower() != ".gpkg":
+            target = target.with_name(target.name + ".gpkg")
+        if target.exists() and target.resolve() == self.plan.path.resolve():
+            raise PlanError("不能把规划另存为它自己", "the plan cannot be saved over itself")
+        temporary = target.with_name(target.name + ".creating")
+        temporary.unlink(missing_ok=True)
+        database = sqlite3.connect(temporary)
+        try:
+            self.plan.store.conn.backup(database)
+        finally:
+            database.close()
+        remove_side_files(target)
+        temporary.replace(target)
+        copy = Plan.open(target)  # before closing the first: a copy that cannot open leaves the session as it was
+        self.plan.close()
+        self.plan = copy
+
+    # --- the planner's questions ----------------------------------------------------------------
+    def area_minimum(self, facility_type: str) -> tuple[float | None, float | None]:
+        """(minimum floor area, minimum land area) of ``facility_type`` in the enabled packs for
+        the plan's community kind — the strictest where packs differ, a district's own
+        threshold where it set one. The live label checks a polygon being drawn against it."""
+        kind = self.plan.community_kind
+        minimum: dict[str, float | None] = {"floor_area": None, "land_area": None}
+        for pack in self.enabled_packs():
+            for rule in pack.rules:
+                if rule.kind != "facility_area" or rule.params.get("facility_type") != facility_type:
+                    continue
+                spec = rule.for_kind(kind)
+                measure = rule.params.get("measure")
+                if spec is None or measure not in minimum:
+                    continue
+                district, _note = self.plan.override(rule.id, kind, "min")
+                value = district if district is not None else spec[1].get("min")
+                if value is not None:
+                    minimum[measure] = float(value) if minimum[measure] is None else max(minimum[measure], float(value))
+        return minimum["floor_area"], minimum["land_area"]
+
+    def floor_area(self, feature: Feature) -> float:
+        return floor_area(feature, self.catalogue)
+
+    def facility_for_finding(self, finding: Finding) -> Key | None:
+        """The facility (or stop) a walking finding concerns: the selected one if it is of the
+        finding's types, else the one nearest the centre of the homes beyond the limit (of all
+        homes when none is beyond). None for other findings, or when there is no such facility."""
+        if finding.kind != "walk_coverage":
+            return None
+        types = set(finding.facility_types)
+        for layer, fid in self._selection:
+            if layer in DESTINATION_LAYERS and self.exists((layer, fid)) and \
+                    self.plan.feature(layer, fid).get("type") in types:
+                return layer, fid
+        candidates = [f for layer in DESTINATION_LAYERS for f in self.plan.features(layer, self._scenario)
+                      if f.get("type") in types]
+        if not candidates:
+            return None
+        homes = [self.plan.feature(layer, fid).geometry for layer, fid in finding.features
+                 if layer == "residential" and self.exists((layer, fid))] or \
+            [f.geometry for f in self.plan.features("residential", self._scenario)]
+        if not homes:
+            return candidates[0].layer, candidates[0].fid
+        centre = shapely.centroid(shapely.union_all([g.centroid for g in homes]))
+        nearest = min(candidates, key=lambda f: f.geometry.distance(centre))
+        return nearest.layer, nearest.fid
+
+    def credits(self) -> list[str]:
+        """Attribution lines for maps and reports: the plan's credits, with the OpenStreetMap
+        credit first wherever OSM data is in the plan — even if an importer forgot to record it
+        (ODbL 1.0: it must never be lost)."""
+        lines: list[str] = []
+        osm = False
+        for credit in self.plan.meta.get("credits") or []:
+            if isinstance(credit, dict):
+                credit = credit.get("text") or credit.get("name") or ""
+            text = str(credit).strip()
+            if "openstreetmap" in text.lower() or text.lower() == "osm":
+                osm = True
+            elif text and text not in lines:
+                lines.append(text)
+        if osm or self._has_osm_data():
+            lines.insert(0, OSM_CREDIT)
+        return lines
+
+    def _has_osm_data(self) -> bool:
+        if self._osm_data is None:
+            self._osm_data = any(f.attributes.get("osm_id") for layer, spec in LAYERS.items()
+                                 if "osm_id" in spec.field_names for f in self.plan.features(layer, None))
+        return self._osm_data
+
+    # --- validation -----------------------------------------------------------------------------
+    def snapshot(self, version: int = 0) -> Snapshot:
+        """An immutable picture of the current scenario, for the validator's worker thread."""
+        return take_snapshot(self.plan, self._scenario, version)
+
+    def validate(self, *, detail: bool = False) -> Results:
+        """Full validation of the current scenario against the enabled packs. ``detail``: also
+        the nearest facility of every type no rule names (per-home distances of the CLI)."""
+        from .validate import Validator
+        validator = Validator(self.enabled_packs(), catalogue=self.catalogue, every_type=detail)
+        return validator.full(self.snapshot())
+
+
+def create_plan(path: str | os.PathLike, name: str, epsg: int | None = None, *,
+                lonlat: tuple[float, float] | None = None, kind: str = "existing", district: str = "",
+                subdistrict: str = "", rule_packs: Iterable[str] = DEFAULT_PACKS, replace: bool = False,
+                **session_options) -> PlanSession:
+    """A new, empty plan file and a session on it. ``replace``: an existing file at ``path`` (and
+    its -wal/-shm) is removed first; otherwise it is refused."""
+    if replace:
+        remove_plan_file(path)
+    plan = Plan.create(path, name, epsg, lonlat=lonlat, kind=kind, district=district, subdistrict=subdistrict,
+                       packs=rule_packs)
+    try:
+        return PlanSession(plan, **session_options)
+    except BaseException:
+        plan.close()
+        raise
+
+
+def create_plan_from_osm(source: str | os.PathLike, path: str | os.PathLike, *, name: str | None = None,
+                         kind: str = "existing", progress=None, **session_options) -> tuple[PlanSession, dict]:
+    """A new plan in the UTM zone of an OpenStreetMap extract, with the extract imported; returns
+    the session and the importer's summary. A failed import leaves no file behind."""
+    from .io.osm import import_osm_new
+    plan, summary = import_osm_new(source, path, name=name, kind=kind, progress=progress)
+    try:
+        return PlanSession(plan, **session_options), summary
+    except BaseException:
+        plan.close()
+        raise
+
+
+__all__ = ["PlanSession", "Key", "OSM_CREDIT", "create_plan", "create_plan_from_osm"]
