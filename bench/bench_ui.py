@@ -70,7 +70,7 @@ def bench_open_demo(app, repeat: int, workdir: Path) -> None:
         times.append((time.perf_counter() - t0) * 1000)
         sizes = {layer: plan.count(layer) for layer in ("residential", "facilities", "walk_network",
                                                          "basemap_buildings")}
-        findings = len(window.results.findings)
+        findings = len(window.document.results.findings)
         window.close()
         window.deleteLater()
         app.processEvents()
@@ -144,9 +144,9 @@ def bench_edit(app, repeat: int, workdir: Path, buildings: int) -> None:
         geom = plan.feature("facilities", fid).geometry
         edit = ChangeGeometry.of(plan, "facilities", fid, affinity.translate(geom, 25 if k % 2 == 0 else -25, 0))
         t0 = time.perf_counter()
-        window.push_edit(edit)  # apply + write the file + canvas refresh + mark dirty
+        window.document.push(edit)  # apply + write the file + canvas refresh + mark dirty
         t1 = time.perf_counter()
-        window.loop.flush()     # skip the 150 ms debounce: it is a wait, not work
+        window.document.loop.flush()     # skip the 150 ms debounce: it is a wait, not work
         wait_for(window.resultsShown)
         t2 = time.perf_counter()
         pushes.append((t1 - t0) * 1000)
@@ -155,10 +155,10 @@ def bench_edit(app, repeat: int, workdir: Path, buildings: int) -> None:
     print(f"edit → updated findings ({buildings:,} base-map polygons), one facility moved:")
     print(f"    push (apply, save, canvas refresh):   {spread(pushes)}")
     print(f"    snapshot + re-validate + panels:      {spread(validated)}")
-    print(f"    total, without the {window.loop._timer.interval()} ms debounce:  {spread(totals)}")
+    print(f"    total, without the {window.document.loop._timer.interval()} ms debounce:  {spread(totals)}")
     print(f"    data: {plan.count('basemap_buildings'):,} buildings, {plan.count('walk_network'):,} path segments, "
           f"{plan.count('residential')} homes, {plan.count('facilities')} facilities, "
-          f"{len(window.results.findings)} findings; plan built in {build_s:.1f} s")
+          f"{len(window.document.results.findings)} findings; plan built in {build_s:.1f} s")
     window.close()
 
 

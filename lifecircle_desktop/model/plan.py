@@ -256,12 +256,6 @@ class Plan:
         if not self.has_scenario(name):
             raise PlanError(f"没有方案 {name}", f"there is no scenario {name}")
 
-    def create_scenario(self, name: str, copy_from: str | None = None) -> ChangeSet:
-        """A new scenario outside any history. Kept only until ui/ creates scenarios through
-        PlanSession.create_scenario (undoable); the work is the CreateScenario edit's."""
-        from .edits import CreateScenario
-        return CreateScenario(name, copy_from).apply(self)
-
     def _insert_scenario_row(self, db, name: str, parent: str | None, created: str | None = None) -> str:
         """The scenarios row only (CreateScenario copies the features); returns its creation time."""
         if created is None:

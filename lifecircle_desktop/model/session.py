@@ -22,7 +22,7 @@ from .errors import PlanError
 from .findings import Finding, Results
 from .measures import floor_area
 from .plan import DEFAULT_PACKS, ChangeSet, Feature, Plan, Scenario
-from .rules import Pack, RulePackError, load_packs
+from .rules import Pack, Rule, RulePackError, load_packs
 from .schema import EDITABLE_LAYERS, LAYERS
 from .snapshot import Snapshot, take_snapshot
 from .store import remove_plan_file, remove_side_files
@@ -261,7 +261,7 @@ class PlanSession:
             written.append(path)
         return written
 
-    def save_as(self, target: str | os.PathLike) -> None:
+    def save_as(self, target: str | os.PathLike) -> Path:
         """Copy the plan to ``target`` (".gpkg" added if missing) and go on editing the copy.
         SQLite's online backup copies a consistent state including the WAL's committed pages (a
         file copy could miss them); the copy is written under a temporary name and renamed, so a
@@ -272,17 +272,23 @@ class PlanSession:
         if target.exists() and target.resolve() == self.plan.path.resolve():
             raise PlanError("不能把规划另存为它自己", "the plan cannot be saved over itself")
         temporary = target.with_name(target.name + ".creating")
-        temporary.unlink(missing_ok=True)
-        database = sqlite3.connect(temporary)
         try:
-            self.plan.store.conn.backup(database)
-        finally:
-            database.close()
-        remove_side_files(target)
-        temporary.replace(target)
+            temporary.unlink(missing_ok=True)
+            database = sqlite3.connect(temporary)
+            try:
+                self.plan.store.conn.backup(database)
+            finally:
+                database.close()
+            remove_side_files(target)
+            temporary.replace(target)
+        except (OSError, sqlite3.Error) as e:
+            temporary.unlink(missing_ok=True)
+            reason = getattr(e, "strerror", None) or str(e)
+            raise PlanError.about_file(target, f"无法写入（{reason}）", f"cannot be written ({reason})") from None
         copy = Plan.open(target)  # before closing the first: a copy that cannot open leaves the session as it was
         self.plan.close()
         self.plan = copy
+        return target
 
     # --- the planner's questions ----------------------------------------------------------------
     def area_minimum(self, facility_type: str) -> tuple[float | None, float | None]:
@@ -304,6 +310,10 @@ class PlanSession:
                 if value is not None:
                     minimum[measure] = float(value) if minimum[measure] is None else max(minimum[measure], float(value))
         return minimum["floor_area"], minimum["land_area"]
+
+    def rule(self, rule_id: str) -> Rule | None:
+        """The rule of that id in any known pack (None if no pack has it)."""
+        return next((r for pack in self.packs for r in pack.rules if r.id == rule_id), None)
 
     def floor_area(self, feature: Feature) -> float:
         return floor_area(feature, self.catalogue)

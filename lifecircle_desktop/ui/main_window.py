@@ -33,7 +33,7 @@ from .panels.checklist import ChecklistPanel, RulePacksDialog
 from .panels.coverage import CoverageChart
 from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
-from .panels.new_plan import NewPlanDialog, OsmImport, create_blank_plan
+from .panels.new_plan import NewPlanDialog, OsmImport
 from .panels.palette import FacilityPalette
 from .document import PlanDocument
 from .validation import DEBOUNCE_MS

@@ -39,6 +39,14 @@ def describe(edit) -> str:
         return translate("PlanHistory", "Change rule packs")
     if isinstance(edit, E.SetOverride):
         return fill(translate("PlanHistory", "Set threshold %1 of %2"), edit.key, edit.rule)
+    if isinstance(edit, E.CreateScenario):
+        return fill(translate("PlanHistory", "New scenario %1"), edit.name)
+    if isinstance(edit, E.DeleteScenario):
+        return fill(translate("PlanHistory", "Delete scenario %1"), edit.name)
+    if isinstance(edit, E.AddFeatures):
+        return fill(translate("PlanHistory", "Import %1 %2"), len(edit.rows), _layer_title(edit.layer))
+    if isinstance(edit, E.DeleteFeatures):
+        return fill(translate("PlanHistory", "Delete %1 %2"), len(edit.fids), _layer_title(edit.layer))
     if isinstance(edit, E.Batch):
         return edit.label or translate("PlanHistory", "Several edits")
     return type(edit).__name__

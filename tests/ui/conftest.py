@@ -5,6 +5,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from shapely.geometry import LineString, Point, box
 
 from lifecircle_desktop.model import AddFeature, Plan
+from lifecircle_desktop.model.session import PlanSession
 
 BLOCK = 100.0
 
@@ -24,32 +25,40 @@ def isolated_settings(tmp_path, qapp):
     i18n.install_language("en")
 
 
+def editing(plan: Plan) -> PlanSession:
+    """A session to build a test plan through: PlanSession is the only caller of Plan.apply."""
+    return PlanSession(plan)
+
+
 def grid_plan(path, n=5, kind="existing") -> Plan:
     """An n × n grid of footpaths 100 m apart (OSM-style node ids give the topology)."""
     plan = Plan.create(path, "网格社区 Grid", 32651, kind=kind)
+    session = editing(plan)
     for j in range(n):
         for i in range(n - 1):
-            plan.apply(AddFeature("walk_network", LineString([(i * BLOCK, j * BLOCK), ((i + 1) * BLOCK, j * BLOCK)]),
+            session.apply(AddFeature("walk_network", LineString([(i * BLOCK, j * BLOCK), ((i + 1) * BLOCK, j * BLOCK)]),
                                   {"class": "footway", "source": "osm", "node_ids": f"{j * n + i} {j * n + i + 1}"}))
     for i in range(n):
         for j in range(n - 1):
-            plan.apply(AddFeature("walk_network", LineString([(i * BLOCK, j * BLOCK), (i * BLOCK, (j + 1) * BLOCK)]),
+            session.apply(AddFeature("walk_network", LineString([(i * BLOCK, j * BLOCK), (i * BLOCK, (j + 1) * BLOCK)]),
                                   {"class": "footway", "source": "osm", "node_ids": f"{j * n + i} {(j + 1) * n + i}"}))
     return plan
 
 
 def add_home(plan, x, y, households=100, name=""):
     """A 40 × 40 m compound with its gate on grid point (x, y)."""
-    fid = plan.apply(AddFeature("residential", box(x + 1, y + 1, x + 41, y + 41),
+    session = editing(plan)
+    fid = session.apply(AddFeature("residential", box(x + 1, y + 1, x + 41, y + 41),
                                 {"households": households, "name": name})).edit.fid
-    plan.apply(AddFeature("entrances", Point(x, y), {"layer": "residential", "feature": fid}))
+    session.apply(AddFeature("entrances", Point(x, y), {"layer": "residential", "feature": fid}))
     return fid
 
 
 def add_facility(plan, type_, x, y, w=20, h=20, **attrs):
     """A facility whose entrance sits on grid point (x, y)."""
-    fid = plan.apply(AddFeature("facilities", box(x - w - 1, y - h - 1, x - 1, y - 1), {"type": type_, **attrs})).edit.fid
-    plan.apply(AddFeature("entrances", Point(x, y), {"layer": "facilities", "feature": fid}))
+    session = editing(plan)
+    fid = session.apply(AddFeature("facilities", box(x - w - 1, y - h - 1, x - 1, y - 1), {"type": type_, **attrs})).edit.fid
+    session.apply(AddFeature("entrances", Point(x, y), {"layer": "facilities", "feature": fid}))
     return fid
 
 
@@ -90,7 +99,7 @@ def shown_window(qtbot, plan):
     from lifecircle_desktop.ui.main_window import MainWindow
     w = MainWindow(restore_state=False)
     qtbot.addWidget(w)
-    with qtbot.waitSignal(w.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS):
+    with qtbot.waitSignal(w.document.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS):
         w.set_plan(plan)
     w.resize(1280, 800)
     w.show()

@@ -57,7 +57,7 @@ def demo(qtbot, tmp_path, shipped_demo_hash):
 def next_results(qtbot, window):
     """Wait for the validation loop's next results (the loop only emits results as new as the
     latest edit: older runs are dropped)."""
-    return qtbot.waitSignal(window.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS)
+    return qtbot.waitSignal(window.document.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS)
 
 
 def finding(results, rule):
@@ -167,7 +167,7 @@ def isolated_corner(plan, vertices, radius):
 def test_drawing_a_kindergarten_by_clicks_changes_the_findings_and_ctrl_z_restores_them(qtbot, demo):
     window, canvas, plan = demo, demo.canvas, demo.plan
     path = plan.path
-    original = window.results
+    original = window.document.results
     original_json = findings_json(original)
     presence = "cc_basic_facility_set_kindergarten"
     walking = [f.rule for f in original.findings if f.kind == "walk_coverage" and "kindergarten" in f.facility_types]
@@ -196,12 +196,12 @@ def test_drawing_a_kindergarten_by_clicks_changes_the_findings_and_ctrl_z_restor
     assert all(in_view(canvas, p) for p in pixels)
     for p in pixels:
         click(qtbot, canvas, p)
-    assert canvas.is_drawing() and window.history.stack.count() == 0
+    assert canvas.is_drawing() and window.document.stack.count() == 0
     with next_results(qtbot, window) as blocker:
         qtbot.keyClick(canvas, Qt.Key.Key_Return)
     results = blocker.args[0]
-    assert results is window.results and not canvas.is_drawing()
-    assert window.history.stack.count() == 1
+    assert results is window.document.results and not canvas.is_drawing()
+    assert window.document.stack.count() == 1
 
     # In the file: one new facility, a kindergarten, with the clicked square's area.
     facilities = stored(path, "facilities")
@@ -222,7 +222,7 @@ def test_drawing_a_kindergarten_by_clicks_changes_the_findings_and_ctrl_z_restor
     # Ctrl+Z: gone from the file, and the findings are exactly what they were.
     with next_results(qtbot, window) as blocker:
         undo_key(qtbot, window)
-    assert window.history.stack.index() == 0
+    assert window.document.stack.index() == 0
     assert not plan.has_feature("facilities", new_fid)
     assert set(stored(path, "facilities")) == set(facilities_before)
     assert findings_json(blocker.args[0]) == original_json
@@ -246,7 +246,7 @@ def test_right_click_does_not_finish_and_esc_asks_before_discarding(qtbot, demo,
     # A right-click (where the fourth corner would go) offers a menu and finishes nothing.
     click(qtbot, canvas, vp(canvas, (cx - h, cy + h)), Qt.MouseButton.RightButton)
     assert canvas.is_drawing() and len(canvas._tool.capture) == 3
-    assert window.history.stack.count() == 0 and set(stored(path, "facilities")) == facilities_before
+    assert window.document.stack.count() == 0 and set(stored(path, "facilities")) == facilities_before
     menu = QApplication.activePopupWidget()
     assert menu is not None and menu.isVisible()
     qtbot.keyClick(menu, Qt.Key.Key_Escape)  # the planner dismisses the menu
@@ -265,12 +265,12 @@ def test_right_click_does_not_finish_and_esc_asks_before_discarding(qtbot, demo,
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     assert len(asked) == 1 and "3" in asked[0]
     assert canvas.tool() == "polygon" and canvas.is_drawing() and len(canvas._tool.capture) == 3
-    assert window.history.stack.count() == 0
+    assert window.document.stack.count() == 0
 
     answer(QMessageBox.StandardButton.Discard)
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     assert len(asked) == 2 and not canvas.is_drawing() and canvas.tool() == "polygon"
-    assert window.history.stack.count() == 0 and set(stored(path, "facilities")) == facilities_before
+    assert window.document.stack.count() == 0 and set(stored(path, "facilities")) == facilities_before
     assert plan.count("facilities") == len(facilities_before)
 
 
@@ -329,7 +329,7 @@ def test_snapping_to_a_corner_of_a_demo_building_is_exact(qtbot, demo):
 # === 4. closing a compound's gates changes its walking coverage ===========================================
 def test_closing_a_compounds_gates_changes_walking_coverage_and_ctrl_z_reopens(qtbot, demo):
     window, canvas, plan = demo, demo.canvas, demo.plan
-    original = window.results
+    original = window.document.results
     original_json = findings_json(original)
     homes_validated = set(original.home_ids.tolist())
 
@@ -357,7 +357,7 @@ def test_closing_a_compounds_gates_changes_walking_coverage_and_ctrl_z_reopens(q
             assert in_view(canvas, pos, 5)
             click(qtbot, canvas, pos)
     results = blocker.args[0]
-    assert window.history.stack.count() == len(gates)
+    assert window.document.stack.count() == len(gates)
     in_file = stored(plan.path, "entrances")
     assert all(in_file[g.fid]["open"] is False for g in gates)
 
@@ -371,7 +371,7 @@ def test_closing_a_compounds_gates_changes_walking_coverage_and_ctrl_z_reopens(q
     with next_results(qtbot, window) as blocker:
         for _ in gates:
             undo_key(qtbot, window)
-    assert window.history.stack.index() == 0
+    assert window.document.stack.index() == 0
     in_file = stored(plan.path, "entrances")
     assert all(in_file[g.fid]["open"] is not False for g in gates)
     assert findings_json(blocker.args[0]) == original_json

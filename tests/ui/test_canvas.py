@@ -111,7 +111,7 @@ def test_polygon_by_clicks_and_enter_emits_the_clicked_polygon(qtbot, canvas, wi
     assert list(edit.geometry.exterior.coords)[:-1] == clicked  # exactly where the clicks landed
     assert edit.geometry.area == pytest.approx(6000.0, rel=0.005)
     assert not canvas.is_drawing()
-    fid = window.plan.features("facilities")[0].fid
+    fid = window.document.plan.features("facilities")[0].fid
     assert ("facilities", fid) in [(l, f) for l in canvas._shapes for f in canvas._shapes[l]]
 
 

@@ -33,7 +33,7 @@ def test_application_font_draws_chinese(qapp):
 
 
 def test_switching_to_chinese_rebuilds_the_window_in_chinese(qtbot, window):
-    window.push_edit(ChangeAttributes.of(window.plan, "facilities", window.ids["kg"], floors=2))
+    window.document.push(ChangeAttributes.of(window.document.plan, "facilities", window.ids["kg"], floors=2))
     with qtbot.waitSignal(window.resultsShown, timeout=30000):
         pass
     assert menu_titles(window)[:3] == ["&File", "&Edit", "&View"]
@@ -47,7 +47,7 @@ def test_switching_to_chinese_rebuilds_the_window_in_chinese(qtbot, window):
     area = window.findings.item("cc_kindergarten_building_area")
     assert area.text(1) == "达标" and "幼儿园" in area.text(0)
     assert window.summary_label.text().startswith("达标 ")
-    walk = next(f for f in window.results.findings if f.kind == "walk_coverage" and f.limit_m == 300)
+    walk = next(f for f in window.document.results.findings if f.kind == "walk_coverage" and f.limit_m == 300)
     assert window.findings.item(walk.rule).text(3).endswith("（300 米内）")
     window.findings.select_rule(walk.rule)
     assert "步行覆盖" in window.findings.detail.toPlainText() and "限值 300 米" in window.coverage.caption.text()
@@ -55,7 +55,7 @@ def test_switching_to_chinese_rebuilds_the_window_in_chinese(qtbot, window):
     assert window.attributes.editors["floor_area"].placeholderText().endswith("× 2 层 = 4,000 m²")
     assert window.canvas.language() == "zh"
     # The session lives on through the rebuild: plan, history, results.
-    assert window.history.stack.count() == 1 and window.results is not None
+    assert window.document.stack.count() == 1 and window.document.results is not None
     assert window.actions_["undo"].isEnabled() and window.actions_["undo"].text().startswith("撤销")
     # Every visible widget can draw what it shows.
     for widget in (window.palette.tree, window.findings.tree, window.menuBar(), window.docks["findings"]):

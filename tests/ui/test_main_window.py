@@ -37,10 +37,10 @@ def errors(window, monkeypatch):
 
 
 def test_window_opens_the_plan_and_remembers_it(window):
-    assert window.plan.name == "网格社区 Grid" and "grid.gpkg" in window.windowTitle()
-    assert recent_plans()[0] == str(window.plan.path.resolve())
-    assert QSettings().value(LAST_KEY) == str(window.plan.path.resolve())
-    assert window.findings.results is window.results and window.results.findings
+    assert window.document.plan.name == "网格社区 Grid" and "grid.gpkg" in window.windowTitle()
+    assert recent_plans()[0] == str(window.document.plan.path.resolve())
+    assert QSettings().value(LAST_KEY) == str(window.document.plan.path.resolve())
+    assert window.findings.results is window.document.results and window.document.results.findings
     assert window.summary_label.text()
 
 
@@ -54,19 +54,19 @@ def test_app_opens_given_then_last_then_demo(tmp_path, grid):
 
 
 def test_save_as_copies_the_file_and_continues_there(qtbot, window, tmp_path):
-    old_path = window.plan.path
-    window.push_edit(ChangeAttributes.of(window.plan, "facilities", window.ids["kg"], name="改名"))
-    before = snapshot(window.plan)
+    old_path = window.document.plan.path
+    window.document.push(ChangeAttributes.of(window.document.plan, "facilities", window.ids["kg"], name="改名"))
+    before = snapshot(window.document.plan)
     target = tmp_path / "copy" / "副本.gpkg"
     target.parent.mkdir()
     with qtbot.waitSignal(window.resultsShown, timeout=30000):
         assert window.save_as_path(target)
-    assert window.plan.path == target and snapshot(window.plan) == before
+    assert window.document.plan.path == target and snapshot(window.document.plan) == before
     with Plan.open(target) as copy:
         assert snapshot(copy) == before
     # The history came along (ids match); undoing changes the copy, not the original.
-    assert window.history.stack.count() == 1
-    window.history.undo()
+    assert window.document.stack.count() == 1
+    window.document.undo()
     with Plan.open(target) as copy, Plan.open(old_path) as original:
         assert copy.feature("facilities", window.ids["kg"])["name"] == "同济幼儿园"
         assert original.feature("facilities", window.ids["kg"])["name"] == "改名"
@@ -77,10 +77,10 @@ def test_new_blank_plan(qtbot, window, tmp_path, errors):
     values = dict(name="新规划", kind="new_build", lonlat=(116.33, 39.99), district="海淀区", subdistrict="")
     with qtbot.waitSignal(window.resultsShown, timeout=30000):  # an empty plan validates too
         assert window.create_plan(tmp_path / "new", values)
-    plan = window.plan
+    plan = window.document.plan
     assert plan.path == tmp_path / "new.gpkg" and plan.name == "新规划"
     assert plan.community_kind == "new_build" and plan.epsg == 32650  # Beijing: UTM 50N
-    assert window.history.stack.count() == 0 and not errors
+    assert window.document.stack.count() == 0 and not errors
     assert not window.create_plan(tmp_path / "bad.gpkg", dict(values, name="  "))
     assert errors and "name" in errors[-1]
 
@@ -88,23 +88,23 @@ def test_new_blank_plan(qtbot, window, tmp_path, errors):
 def test_open_refuses_a_file_that_is_not_a_plan(window, tmp_path, errors):
     bad = tmp_path / "notes.gpkg"
     bad.write_text("not a plan")
-    plan = window.plan
+    plan = window.document.plan
     assert not window.open_plan_path(bad)
-    assert window.plan is plan and errors and "notes.gpkg" in errors[0]
+    assert window.document.plan is plan and errors and "notes.gpkg" in errors[0]
     assert bad.read_text() == "not a plan"
 
 
 def test_recent_plan_action_opens_that_plan(qtbot, window, tmp_path):
     """The PySide ≥ 6.7 gotcha: triggered(bool) must not put `checked` where the path goes."""
-    grid_path = window.plan.path
+    grid_path = window.document.plan.path
     Plan.create(tmp_path / "other.gpkg", "另一个", 32651).close()
     assert window.open_plan_path(tmp_path / "other.gpkg")
     assert window.open_plan_path(grid_path)
     window._fill_recent_menu()
     action = next(a for a in window.recent_menu.actions() if a.text() == "other.gpkg")
-    with qtbot.waitSignal(window.planChanged, timeout=5000):
+    with qtbot.waitSignal(window.document.sessionChanged, timeout=5000):
         action.trigger()
-    assert window.plan.path == tmp_path / "other.gpkg"
+    assert window.document.plan.path == tmp_path / "other.gpkg"
 
 
 def test_standard_shortcuts(window):
@@ -139,11 +139,11 @@ def test_tools_palette_and_layers_drive_the_canvas(window):
 
 def test_canvas_edits_go_on_the_stack_and_refresh_the_canvas(qtbot, window):
     refreshed = record(window.canvas, "refresh")
-    edit = ChangeAttributes.of(window.plan, "facilities", window.ids["kg"], floors=2)
+    edit = ChangeAttributes.of(window.document.plan, "facilities", window.ids["kg"], floors=2)
     with qtbot.waitSignal(window.resultsShown, timeout=30000):
         window.canvas.editRequested.emit(edit)
-    assert window.history.stack.count() == 1 and refreshed[-1][0].changed == {"facilities": {window.ids["kg"]}}
-    assert window.results.version == window.loop.version
+    assert window.document.stack.count() == 1 and refreshed[-1][0].changed == {"facilities": {window.ids["kg"]}}
+    assert window.document.results.version == window.document.loop.version
 
 
 def test_status_bar_shows_cursor_coordinates(window):
@@ -157,26 +157,26 @@ def test_status_bar_shows_cursor_coordinates(window):
 
 def test_scenario_selector(qtbot, window):
     assert window.create_scenario("方案一")  # a copy of base, switched to
-    assert window.scenario == "方案一" and window.scenario_box.currentData() == "方案一"
-    qtbot.waitUntil(lambda: window.results is not None and window.results.scenario == "方案一", timeout=30000)
+    assert window.document.scenario == "方案一" and window.scenario_box.currentData() == "方案一"
+    qtbot.waitUntil(lambda: window.document.results is not None and window.document.results.scenario == "方案一", timeout=30000)
     with qtbot.waitSignal(window.resultsShown, timeout=30000):
         window.scenario_box.setCurrentIndex(window.scenario_box.findData("base"))
         window.scenario_box.activated.emit(window.scenario_box.currentIndex())
-    assert window.scenario == "base" and window.results.scenario == "base"
+    assert window.document.scenario == "base" and window.document.results.scenario == "base"
     assert not window.create_scenario("方案一")  # exists: refused, said in the status bar
     assert window.statusBar().currentMessage().startswith("⚠")
 
 
 def test_delete_selection_takes_the_entrances_along(qtbot, window):
-    plan, kg = window.plan, window.ids["kg"]
+    plan, kg = window.document.plan, window.ids["kg"]
     gates = [e.fid for e in plan.features("entrances") if (e["layer"], e["feature"]) == ("facilities", kg)]
     assert gates
     window.canvas.selectionChanged.emit([("facilities", kg)])
     assert window.attributes.selection == [("facilities", kg)]
     window.actions_["delete_selection"].trigger()
     assert not plan.has_feature("facilities", kg) and not any(plan.has_feature("entrances", g) for g in gates)
-    assert window.history.stack.count() == 1 and window.attributes.selection == []
-    window.history.undo()
+    assert window.document.stack.count() == 1 and window.attributes.selection == []
+    window.document.undo()
     assert plan.has_feature("facilities", kg) and all(plan.has_feature("entrances", g) for g in gates)
 
 
@@ -203,8 +203,8 @@ def test_new_plan_from_osm_in_a_worker(qtbot, window, tmp_path, errors):
     task.progressed.connect(seen.append)
     with qtbot.waitSignal(window.resultsShown, timeout=120000):
         pass
-    assert window.plan.path == target and not errors
-    assert window.plan.count("walk_network") > 0 and window.plan.count("facilities") > 0
+    assert window.document.plan.path == target and not errors
+    assert window.document.plan.count("walk_network") > 0 and window.document.plan.count("facilities") > 0
     assert seen and max(seen) == 100
 
 
@@ -223,7 +223,7 @@ def test_osm_import_can_be_cancelled(qtbot, window, tmp_path, errors):
         from lifecircle_desktop.model.errors import PlanError
         raise PlanError("导入已取消", "import cancelled")
 
-    plan = window.plan
+    plan = window.document.plan
     task = window.import_osm(SIPING_OSM, target, importer=slow_importer)
     qtbot.waitUntil(lambda: len(started) > 5)
     cancel = task.dialog.findChild(QPushButton)
@@ -231,7 +231,7 @@ def test_osm_import_can_be_cancelled(qtbot, window, tmp_path, errors):
     with qtbot.waitSignal(task.cancelled, timeout=30000):
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert not target.exists() and not Path(str(target) + "-wal").exists()
-    assert window.plan is plan and not errors
+    assert window.document.plan is plan and not errors
 
 
 # The offscreen platform cannot resize native windows and says so on show(); not our fault.
@@ -239,7 +239,7 @@ def test_osm_import_can_be_cancelled(qtbot, window, tmp_path, errors):
 def test_drawing_a_facility_on_the_canvas_is_one_undoable_step(qtbot, window):
     """Palette → polygon tool → clicks on the map → an AddFeature on the stack, in the file and
     validated; Ctrl+Z (the window's shortcut) takes it away again."""
-    canvas, plan = window.canvas, window.plan
+    canvas, plan = window.canvas, window.document.plan
     window.show()
     qtbot.waitExposed(window)
     canvas.fit_plan()
@@ -251,19 +251,19 @@ def test_drawing_a_facility_on_the_canvas_is_one_undoable_step(qtbot, window):
                          canvas.mapFromScene(x, y))
     with qtbot.waitSignal(window.resultsShown, timeout=30000):
         qtbot.keyClick(canvas, Qt.Key.Key_Return)
-    assert window.history.stack.count() == 1
+    assert window.document.stack.count() == 1
     (nursery,) = [f for f in plan.features("facilities") if f["type"] == "nursery"]
     pixel = canvas.metres(1.0)  # clicks land on whole pixels
     assert nursery.geometry.bounds == pytest.approx((250, 250, 290, 290), abs=1.5 * pixel)
     with Plan.open(plan.path) as other:
         assert other.has_feature("facilities", nursery.fid)
-    assert any(f.rule == "cc_basic_facility_set_nursery" and f.status == "pass" for f in window.results.findings)
+    assert any(f.rule == "cc_basic_facility_set_nursery" and f.status == "pass" for f in window.document.results.findings)
     window.activateWindow()
     canvas.setFocus()
-    with qtbot.waitSignal(window.history.changed, timeout=5000):
+    with qtbot.waitSignal(window.document.changed, timeout=5000):
         qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert not plan.has_feature("facilities", nursery.fid) and window.history.stack.index() == 0
-    with qtbot.waitSignal(window.history.changed, timeout=5000):
+    assert not plan.has_feature("facilities", nursery.fid) and window.document.stack.index() == 0
+    with qtbot.waitSignal(window.document.changed, timeout=5000):
         qtbot.keyClick(canvas, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert plan.has_feature("facilities", nursery.fid)
 
@@ -277,13 +277,13 @@ def test_file_menu_actions_through_their_dialogs(qtbot, window, tmp_path, monkey
     copy = tmp_path / "via_menu.gpkg"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(copy), "")))
     window.actions_["save_as"].trigger()
-    assert window.plan.path == copy
+    assert window.document.plan.path == copy
 
     other = tmp_path / "other.gpkg"
     Plan.create(other, "另一个", 32651).close()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(other), "")))
     window.actions_["open"].trigger()
-    assert window.plan.path == other
+    assert window.document.plan.path == other
 
     def fake_exec(dialog):
         dialog.name.setText("菜单新建")
@@ -293,6 +293,6 @@ def test_file_menu_actions_through_their_dialogs(qtbot, window, tmp_path, monkey
     fresh = tmp_path / "fresh.gpkg"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(fresh), "")))
     window.actions_["new"].trigger()
-    assert window.plan.path == fresh and window.plan.name == "菜单新建" and window.plan.community_kind == "new_build"
-    assert window.plan.epsg == 32651  # the dialog's default location: Siping, Shanghai
+    assert window.document.plan.path == fresh and window.document.plan.name == "菜单新建" and window.document.plan.community_kind == "new_build"
+    assert window.document.plan.epsg == 32651  # the dialog's default location: Siping, Shanghai
     assert [Path(p).name for p in recent_plans()[:3]] == ["fresh.gpkg", "other.gpkg", "via_menu.gpkg"]

@@ -24,7 +24,7 @@ def type_into(qtbot, editor: QLineEdit, text: str):
 
 
 def stored(window, layer, fid, name):
-    with Plan.open(window.plan.path) as other:
+    with Plan.open(window.document.plan.path) as other:
         return other.feature(layer, fid)[name]
 
 
@@ -42,7 +42,7 @@ def test_palette_lists_every_type_by_category_in_catalogue_colours(window):
 
 
 def test_attribute_panel_edits_through_the_undo_stack(qtbot, window):
-    plan, kg = window.plan, window.ids["kg"]
+    plan, kg = window.document.plan, window.ids["kg"]
     select(window, ("facilities", kg))
     editors = window.attributes.editors
     assert set(editors) >= {"type", "name", "floors", "floor_area", "land_area", "status", "classes", "beds",
@@ -54,7 +54,7 @@ def test_attribute_panel_edits_through_the_undo_stack(qtbot, window):
 
     type_into(qtbot, editors["floors"], "3")
     assert plan.feature("facilities", kg)["floors"] == 3 and stored(window, "facilities", kg, "floors") == 3
-    assert window.history.stack.count() == 1
+    assert window.document.stack.count() == 1
     assert "× 3 floors = 6,000 m²" in window.attributes.editors["floor_area"].placeholderText()
 
     type_into(qtbot, window.attributes.editors["floor_area"], "2500")
@@ -72,23 +72,23 @@ def test_attribute_panel_edits_through_the_undo_stack(qtbot, window):
     type_into(qtbot, window.attributes.editors["implementing_body"], "四平路街道")
     assert stored(window, "facilities", kg, "status") == "existing"
     assert stored(window, "facilities", kg, "implementing_body") == "四平路街道"
-    assert window.history.stack.count() == 6
+    assert window.document.stack.count() == 6
 
     type_into(qtbot, window.attributes.editors["name"], plan.feature("facilities", kg)["name"])
-    assert window.history.stack.count() == 6  # no change, no step
+    assert window.document.stack.count() == 6  # no change, no step
 
-    window.history.undo()  # the panel follows the plan
+    window.document.undo()  # the panel follows the plan
     assert window.attributes.editors["implementing_body"].text() == ""
-    while window.history.stack.canUndo():
-        window.history.undo()
+    while window.document.stack.canUndo():
+        window.document.undo()
     assert stored(window, "facilities", kg, "floors") == 1 and stored(window, "facilities", kg, "type") == "kindergarten"
 
 
 def test_attribute_panel_multi_selection_is_one_step(window):
-    plan = window.plan
+    plan = window.document.plan
     select(window, ("facilities", window.ids["kg"]), ("facilities", window.ids["shop"]))
     window.attributes.commit("status", "existing")
-    assert window.history.stack.count() == 1
+    assert window.document.stack.count() == 1
     assert all(plan.feature("facilities", window.ids[k])["status"] == "existing" for k in ("kg", "shop"))
     select(window, ("facilities", window.ids["kg"]), ("residential", window.ids["h1"]))
     assert window.attributes.editors == {}  # two layers: nothing common to edit
@@ -101,7 +101,7 @@ def test_residential_form(window):
 
 
 def finding(window, predicate):
-    return next(f for f in window.results.findings if predicate(f))
+    return next(f for f in window.document.results.findings if predicate(f))
 
 
 def test_clicking_a_finding_highlights_and_zooms(qtbot, window):
@@ -123,7 +123,7 @@ def test_walk_finding_shades_homes_and_draws_the_reachable_network(qtbot, window
     walk = finding(window, lambda f: f.kind == "walk_coverage" and f.facility_types == ("kindergarten",)
                    and f.limit_m == 300)
     assert walk.features == (("residential", window.ids["h2"]),)
-    with qtbot.waitSignal(window.loop.reachableReady, timeout=30000):
+    with qtbot.waitSignal(window.document.loop.reachableReady, timeout=30000):
         window.findings.select_rule(walk.rule)
     outside, lines = overlays[-1]
     assert outside == [window.ids["h2"]] and lines
@@ -137,7 +137,7 @@ def test_walk_finding_shades_homes_and_draws_the_reachable_network(qtbot, window
 
 
 def test_coverage_curves_are_share_within(window):
-    results, chart = window.results, window.coverage
+    results, chart = window.document.results, window.coverage
     assert chart.curves  # types of the failing walking rules by default
     for code, curve in chart.curves.items():
         x, y = curve.getData()
@@ -151,14 +151,14 @@ def test_coverage_curves_are_share_within(window):
 
 def test_findings_summary_groupings_and_in_place_restyle(qtbot, window):
     panel = window.findings
-    s = window.results.summary()
+    s = window.document.results.summary()
     assert f"{s['fail']} fail" in window.summary_label.text()
     assert f"{s['required_failed']} required" in window.summary_label.text()
-    n = len(window.results.findings)
+    n = len(window.document.results.findings)
     groups = {panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())}
-    assert len(groups) == len({f.pack for f in window.results.findings})
+    assert len(groups) == len({f.pack for f in window.document.results.findings})
     with qtbot.waitSignal(window.resultsShown, timeout=30000):
-        window.push_edit(ChangeAttributes.of(window.plan, "facilities", window.ids["kg"], floors=2))
+        window.document.push(ChangeAttributes.of(window.document.plan, "facilities", window.ids["kg"], floors=2))
     assert 0 < panel.restyled < n  # only the findings whose verdict changed
     assert panel.item("cc_kindergarten_building_area").text(1) == "pass"
     panel.grouping.setCurrentIndex(panel.grouping.findData("status"))

@@ -38,8 +38,8 @@ def stored_stops(path):
 
 def test_a_bus_stop_from_the_palette_is_one_click_saved_validated_and_undone(qtbot, stopless):
     window, canvas = stopless, stopless.canvas
-    path = window.plan.path
-    before = finding(window.results, RULE)
+    path = window.document.plan.path
+    before = finding(window.document.results, RULE)
     assert before.measured == 0 and before.status == "fail"
     assert canvas.snapping()[0]  # on by default: the stop lands on the path
 
@@ -57,7 +57,7 @@ def test_a_bus_stop_from_the_palette_is_one_click_saved_validated_and_undone(qtb
     edits = []
     canvas.editRequested.connect(edits.append)
     near = canvas.mapFromScene(QPointF(150, 100)) + QPoint(0, -4)
-    with qtbot.waitSignal(window.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.document.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS) as blocker:
         qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, near)
     (edit,) = edits
     assert isinstance(edit, AddFeature) and edit.layer == "stops"
@@ -67,18 +67,18 @@ def test_a_bus_stop_from_the_palette_is_one_click_saved_validated_and_undone(qtb
     # In the file, as drawn.
     (stop,) = stored_stops(path)
     assert stop.get("type") == "bus_stop" and stop.get("source") == "drawn"
-    assert stop.geometry.equals(edit.geometry) and stop.scenario == window.scenario
+    assert stop.geometry.equals(edit.geometry) and stop.scenario == window.document.scenario
     # In the findings: both homes now reach a bus stop within the 10-minute walk.
     after = finding(blocker.args[0], RULE)
     assert after.measured > before.measured and after.measured == pytest.approx(100)
     assert after.status == "pass"
 
     # Ctrl+Z as a planner presses it: gone from the file, the finding back where it was.
-    with qtbot.waitSignal(window.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.document.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS) as blocker:
         window.activateWindow()
         canvas.setFocus()
         qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.history.stack.index() == 0
+    assert window.document.stack.index() == 0
     assert stored_stops(path) == [] and canvas._marks["stops"] == {}
     undone = finding(blocker.args[0], RULE)
     assert undone.measured == before.measured and undone.status == before.status

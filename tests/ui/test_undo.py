@@ -1,5 +1,6 @@
-"""The undo stack: each user action is one command; every step is in the FILE at once (no Save);
-an edit the model refuses never reaches the stack."""
+"""The undo stack of the document (ui/document.py): each user action is one command mirroring one
+entry of the session's history; every step is in the FILE at once (no Save); an edit the model
+refuses never reaches the stack."""
 import pytest
 from PySide6.QtGui import QKeySequence
 from shapely import affinity
@@ -7,7 +8,8 @@ from shapely.geometry import Polygon, box
 
 from lifecircle_desktop.model import AddFeature, Batch, ChangeAttributes, ChangeGeometry, DeleteFeature, Plan
 from lifecircle_desktop.model.errors import PlanError
-from lifecircle_desktop.ui.undo import EditCommand, PlanHistory
+from lifecircle_desktop.model.session import PlanSession
+from lifecircle_desktop.ui.document import PlanDocument
 from tests.helpers import snapshot
 
 
@@ -20,8 +22,10 @@ def on_disk(path):
 @pytest.fixture
 def history(qtbot, grid):
     plan, ids = grid
-    h = PlanHistory(plan)
-    yield h, plan, ids
+    document = PlanDocument()
+    document.set_session(PlanSession(plan))
+    yield document, plan, ids
+    document.close()
 
 
 def test_each_step_is_in_the_file(history):
@@ -42,7 +46,7 @@ def test_each_step_is_in_the_file(history):
         assert states[-1] == snapshot(plan), "the file holds the step the moment it returns"
     assert h.stack.count() == 4 and len(set(map(repr, map(sorted, map(dict.items, states))))) == 5
     # The new pharmacy got an id; undo removes exactly it, redo puts it back with the same id.
-    pharmacy = h.stack.command(0).applied.fid
+    pharmacy = h.session.history()[0].fid
     assert plan.feature("facilities", pharmacy)["name"] == "药房"
     for i in range(4, 0, -1):
         h.undo()
@@ -96,22 +100,24 @@ def test_refused_edit_leaves_stack_and_file_unchanged(qtbot, history, bad):
     assert plan.feature("facilities", ids["kg"])["floors"] == 1
 
 
-def test_first_redo_applies_the_edit_as_given(history):
+def test_the_stack_mirrors_the_session_history(history):
     h, plan, ids = history
-    add = AddFeature("facilities", box(300, 300, 330, 330), {"type": "pharmacy"})
-    cmd = EditCommand(h, add, "add")
-    changes = cmd.apply_first()
-    assert cmd.applied == changes.edit and cmd.applied.fid is not None and add.fid is None
-    cmd.redo()  # the push's redo: already applied, nothing happens twice
-    assert len([f for f in plan.features("facilities") if f["type"] == "pharmacy"]) == 1
-    cmd.undo()
-    assert not plan.has_feature("facilities", cmd.applied.fid)
+    changes = h.push(AddFeature("facilities", box(300, 300, 330, 330), {"type": "pharmacy"}))
+    fid = changes.edit.fid
+    assert h.session.history() == [changes.edit] and h.stack.count() == 1
+    assert len([f for f in plan.features("facilities") if f["type"] == "pharmacy"]) == 1  # applied once
+    h.undo()
+    assert not plan.has_feature("facilities", fid) and h.session.history_index == 0 == h.stack.index()
+    h.redo()
+    assert plan.has_feature("facilities", fid) and h.session.history_index == 1 == h.stack.index()
+    h.stack.setIndex(0)  # the History panel's click goes through the session as well
+    assert not plan.has_feature("facilities", fid) and not h.session.can_undo
 
 
 def test_window_edit_undo_redo_and_shortcuts(qtbot, window):
-    plan, ids = window.plan, window.ids
+    plan, ids = window.document.plan, window.ids
     kg = ids["kg"]
-    window.push_edit(ChangeAttributes.of(plan, "facilities", kg, floors=4))
+    window.document.push(ChangeAttributes.of(plan, "facilities", kg, floors=4))
     assert on_disk(plan.path)[("facilities", kg)][1]["floors"] == 4
     undo, redo = window.actions_["undo"], window.actions_["redo"]
     assert undo.isEnabled() and not redo.isEnabled()
@@ -121,16 +127,16 @@ def test_window_edit_undo_redo_and_shortcuts(qtbot, window):
     assert plan.feature("facilities", kg)["floors"] == 1 and on_disk(plan.path)[("facilities", kg)][1]["floors"] == 1
     redo.trigger()
     assert plan.feature("facilities", kg)["floors"] == 4
-    assert window.history_view.stack() is window.history.stack and window.history.stack.count() == 1
+    assert window.history_view.stack() is window.document.stack and window.document.stack.count() == 1
 
 
 def test_window_shows_refusal_in_the_ui_language(qtbot, window):
     bowtie = AddFeature("facilities", Polygon([(0, 0), (10, 10), (10, 0), (0, 10)]), {"type": "kindergarten"})
-    window.push_edit(bowtie)
-    assert window.history.stack.count() == 0
+    window.document.push(bowtie)
+    assert window.document.stack.count() == 0
     english = window.statusBar().currentMessage()
     assert english.startswith("⚠") and any(c.isascii() and c.isalpha() for c in english)
     window.set_language("zh")
-    window.push_edit(bowtie)
+    window.document.push(bowtie)
     chinese = window.statusBar().currentMessage()
     assert chinese != english and any("\u4e00" <= c <= "\u9fff" for c in chinese)

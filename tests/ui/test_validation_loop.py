@@ -10,6 +10,7 @@ from lifecircle_desktop.model.rules import load_packs
 from lifecircle_desktop.model.snapshot import take_snapshot
 from lifecircle_desktop.model.validate import Validator
 from lifecircle_desktop.ui.validation import ValidationLoop
+from tests.ui.conftest import editing
 from shapely.geometry import box
 
 
@@ -49,10 +50,10 @@ def by_rule(results):
 def loop(qtbot, grid):
     plan, ids = grid
     validator = RecordingValidator(load_packs(plan.rule_packs))
-    loop = ValidationLoop(debounce_ms=150, validator_factory=lambda p: validator)
+    loop = ValidationLoop(debounce_ms=150)
     loop.validator_under_test = validator
     with qtbot.waitSignal(loop.resultsReady, timeout=30000) as first:
-        loop.set_plan(plan)
+        loop.set_plan(plan, validator=validator)
     loop.first = first.args[0]
     yield loop, plan, ids
     for event in [validator.hold, *validator.held]:
@@ -80,7 +81,7 @@ def test_several_edits_make_one_run_equal_to_a_full_validation(qtbot, loop):
                                affinity.translate(plan.feature("facilities", ids["shop"]).geometry, 0, 100))]
     with qtbot.waitSignal(loop.resultsReady, timeout=30000) as got:
         for edit in edits:  # faster than the debounce: one run
-            loop.mark_dirty(plan.apply(edit))
+            loop.mark_dirty(editing(plan).apply(edit))
     assert loop.runs == runs + 1
     assert v.calls[-1] == ("update", loop.version) and len(v.calls) == 2
     results = got.args[0]
@@ -101,11 +102,11 @@ def test_stale_results_are_dropped(qtbot, loop):
     delivered = []
     loop.resultsReady.connect(delivered.append)
     with qtbot.waitSignal(loop.runStarted, timeout=5000):
-        loop.mark_dirty(plan.apply(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=2)))
+        loop.mark_dirty(editing(plan).apply(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=2)))
     stale_version = loop.version
     qtbot.waitUntil(lambda: len(v.calls) == 2)  # the worker is inside the held run
     # A newer edit arrives while that run is in progress…
-    loop.mark_dirty(plan.apply(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=3)))
+    loop.mark_dirty(editing(plan).apply(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=3)))
     assert loop.version > stale_version
     with qtbot.waitSignal(loop.resultsReady, timeout=30000) as got:
         hold.set()
@@ -117,7 +118,7 @@ def test_stale_results_are_dropped(qtbot, loop):
 
 def test_scenario_switch_runs_full_and_drops_the_old_scenario(qtbot, loop):
     loop, plan, ids = loop
-    plan.create_scenario("方案二", copy_from="base")
+    editing(plan).create_scenario("方案二", copy_from="base")
     with qtbot.waitSignal(loop.resultsReady, timeout=30000) as got:
         loop.set_scenario("方案二")
     assert got.args[0].scenario == "方案二" and loop.validator_under_test.calls[-1][0] == "full"
@@ -129,11 +130,11 @@ def test_engine_failure_is_reported_and_the_loop_goes_on(qtbot, loop):
     original = v.update
     v.update = lambda snapshot, changes: 1 / 0
     with qtbot.waitSignal(loop.failed, timeout=30000) as failed:
-        loop.mark_dirty(plan.apply(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=2)))
+        loop.mark_dirty(editing(plan).apply(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=2)))
     assert "ZeroDivisionError" in failed.args[0]
     v.update = original
     with qtbot.waitSignal(loop.resultsReady, timeout=30000):
-        loop.mark_dirty(plan.apply(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=3)))
+        loop.mark_dirty(editing(plan).apply(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=3)))
     assert v.calls[-1][0] == "full"  # the engine's state after a failure is not trusted
 
 
