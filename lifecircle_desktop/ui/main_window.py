@@ -24,10 +24,11 @@ from ..model import crs
 from ..model.catalogue import Catalogue, load_catalogue
 from ..model.errors import PlanError
 from ..model.findings import Finding, Results
-from ..model.edits import SetManualAnswer, SetOverride, SetRulePacks
+from ..model.edits import Batch, DeleteFeature, SetManualAnswer, SetOverride, SetRulePacks
 from ..model.plan import ChangeSet, Plan
+from ..model.schema import LAYERS
 from . import i18n
-from .canvas import MapCanvas
+from .map.view import MapView as MapCanvas
 from .panels.attributes import AttributePanel
 from .panels.common import icon
 from .panels.checklist import ChecklistPanel, RulePacksDialog
@@ -36,6 +37,7 @@ from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
 from .panels.new_plan import NewPlanDialog, OsmImport, create_blank_plan
 from .panels.palette import FacilityPalette
+from .tools.text import translate
 from .undo import PlanHistory
 from .validation import DEBOUNCE_MS, ValidationLoop, make_validator
 
@@ -78,6 +80,46 @@ def copy_plan_file(plan: Plan, target: Path) -> None:
     tmp.replace(target)  # renamed into place: a crash leaves no half copy under the real name
 
 
+# --- interim (issue 9): PlanSession.delete and PlanSession.credits replace these two ---------------
+OSM_CREDIT = "© OpenStreetMap contributors"  # ODbL attribution: not translated
+
+
+def delete_edit(plan: Plan, scenario: str, keys):
+    """One edit deleting ``keys`` and the entrances attached to them (one undo step)."""
+    keys = [tuple(k) for k in keys if plan.has_feature(*k)
+            and (not LAYERS[k[0]].editable or plan.feature(*k).scenario == scenario)]
+    owners = {k for k in keys if k[0] in ("residential", "facilities")}
+    attached = [("entrances", f.fid) for f in plan.features("entrances", scenario)
+                if (f.get("layer"), f.get("feature")) in owners] if owners else []
+    edits = tuple(DeleteFeature.of(plan, l, f) for l, f in [*keys, *(k for k in attached if k not in keys)])
+    return edits[0] if len(edits) == 1 else Batch(edits, translate("MapCanvas", "Delete"))
+
+
+def plan_credits(plan: Plan, changes: ChangeSet | None = None) -> list[str]:
+    """Attribution lines: the plan's credits; OpenStreetMap data (an ``osm_id``) always carries
+    its credit (ODbL), even when an importer forgot to record it. ``changes``: only look at the
+    features these touched (after an edit), instead of the whole plan."""
+    out: list[str] = []
+    for credit in plan.meta.get("credits") or []:
+        if isinstance(credit, dict):
+            credit = credit.get("text") or credit.get("name") or ""
+        text = str(credit).strip()
+        if "openstreetmap" in text.lower() or text.lower() == "osm":
+            text = OSM_CREDIT
+        if text and text not in out:
+            out.append(text)
+    if OSM_CREDIT not in out:
+        if changes is None:
+            features = (f for layer in LAYERS if "osm_id" in LAYERS[layer].field_names
+                        for f in plan.features(layer, None))
+        else:
+            features = (plan.feature(l, fid) for l in changes.layers() if l in LAYERS
+                        for fid in changes.touched(l) if plan.has_feature(l, fid))
+        if any(f.attributes.get("osm_id") for f in features):
+            out.insert(0, OSM_CREDIT)
+    return out
+
+
 class MainWindow(QMainWindow):
     """``resultsShown(Results)`` once validation results are on screen (findings, chart, summary)."""
 
@@ -114,6 +156,7 @@ class MainWindow(QMainWindow):
         self.canvas = MapCanvas(self.catalogue, self)
         self.setCentralWidget(self.canvas)
         self.canvas.editRequested.connect(self.push_edit)
+        self.canvas.deleteRequested.connect(lambda keys: self.push_edit(delete_edit(self.plan, self.scenario, keys)))
         self.canvas.selectionChanged.connect(self._on_selection)
         self.canvas.cursorMoved.connect(self._on_cursor)
         self.canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -376,6 +419,7 @@ class MainWindow(QMainWindow):
         self.results = None
         self.active_finding = None
         self.canvas.set_plan(plan, self.scenario)
+        self.canvas.set_credits(plan_credits(plan))
         self.loop.set_plan(plan, self.scenario)  # builds the validator; the first (full) run starts
         self._apply_area_rule()
         self._fill_for_plan()
@@ -493,6 +537,8 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, changes: ChangeSet) -> None:
         self.canvas.refresh(changes)
+        if OSM_CREDIT not in self.canvas.credits():
+            self.canvas.set_credits(plan_credits(self.plan, changes))
         self.loop.mark_dirty(changes)
         alive = [s for s in self.selection if self.plan.has_feature(*s)]
         if alive != self.selection:
@@ -513,7 +559,7 @@ class MainWindow(QMainWindow):
         if self.plan is None or not self.selection:
             return
         # The same edit as the map's delete tool and Delete key: one way to delete.
-        self.push_edit(self.canvas.delete_edit(self.selection))
+        self.push_edit(delete_edit(self.plan, self.scenario, self.selection))
 
     # ==== canvas and palette ===================================================================
     def _tool_chosen(self, name: str) -> None:
