@@ -20,16 +20,22 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QTransform
 
 from ...model.plan import Feature
 from . import styles
-from .items import LINE, qt_shapes
+from .items import LINE, POLYGON, painter_path, qpolygon
 from .layers import LayerView
 
 
 @dataclass
 class _Shapes:
-    """The features of a painted layer as arrays aligned by position (in id order)."""
-    shapes: list                # QPolygonF (simple) or QPainterPath (holes, multi-parts)
+    """The features of a painted layer as arrays aligned by position (in id order). A simple shape
+    (a polygon without holes, a line) becomes a ``QPolygonF`` the first time it is painted, from
+    its slice of one coordinate array: a district's 200k buildings load without 200k Qt objects,
+    and only those ever seen are made."""
+    coords: np.ndarray          # (n, 2) coordinates of all simple shapes
+    starts: np.ndarray          # their slice in ``coords`` by position (-1: not simple)
+    ends: np.ndarray
+    shapes: list                # QPolygonF once made, QPainterPath (holes, multi-parts), or None
     is_path: np.ndarray         # bool: shapes[i] is a QPainterPath
-    style: np.ndarray           # int: index into the layer's styles
+    style: np.ndarray           # int: index into ``styles``
     styles: list                # the distinct style keys (the features' kinds)
     tree: shapely.STRtree
 
@@ -40,6 +46,12 @@ class _Shapes:
         idx = self.tree.query(box)
         idx.sort()
         return idx
+
+    def shape(self, i: int):
+        shape = self.shapes[i]
+        if shape is None:
+            shape = self.shapes[i] = qpolygon(self.coords[self.starts[i]:self.ends[i]])
+        return shape
 
 
 class PaintedLayer(LayerView):
@@ -79,20 +91,25 @@ class PaintedLayer(LayerView):
     def _build(self) -> _Shapes:
         feats = [f for f in self._features.values() if f.geometry is not None]
         geoms = np.array([f.geometry for f in feats], dtype=object)
-        shapes, types = qt_shapes(geoms)
-        keep = np.flatnonzero(np.fromiter((s is not None for s in shapes), bool, len(shapes)))
-        shapes = [shapes[i] for i in keep.tolist()]
-        if self.fill_lines:
-            # A line in an area layer (a canal in the water layer) is filled as its item was.
-            for k in np.flatnonzero(types[keep] == LINE).tolist():
-                path = QPainterPath()
-                path.addPolygon(shapes[k])
-                shapes[k] = path
+        types = np.where(shapely.is_empty(geoms), -1, shapely.get_type_id(geoms)) if len(geoms) else np.zeros(0, int)
+        keep = np.flatnonzero((types != -1) & (types != 0) & (types != 4))  # no points, no empties
+        geoms, types = geoms[keep], types[keep]
+        simple = (types == POLYGON) & (shapely.get_num_interior_rings(geoms) == 0)
+        if not self.fill_lines:
+            # Roads are polylines; a line in an area layer (a canal in the water layer) stays a
+            # path and is filled, as its graphics item was.
+            simple |= types == LINE
+        coords, owner = shapely.get_coordinates(geoms[simple], return_index=True)
+        bounds = np.searchsorted(owner, np.arange(int(simple.sum()) + 1))
+        starts, ends = np.full(len(geoms), -1), np.full(len(geoms), -1)
+        starts[simple], ends[simple] = bounds[:-1], bounds[1:]
+        shapes: list = [None] * len(geoms)
+        for i in np.flatnonzero(~simple).tolist():
+            shapes[i] = painter_path(geoms[i])
         ids: dict[object, int] = {}
         style = np.fromiter((ids.setdefault(self.style_key(feats[i]), len(ids)) for i in keep.tolist()),
                             np.int64, len(keep))
-        is_path = np.fromiter((isinstance(s, QPainterPath) for s in shapes), bool, len(shapes))
-        return _Shapes(shapes, is_path, style, list(ids), shapely.STRtree(geoms[keep]))
+        return _Shapes(coords, starts, ends, shapes, ~simple, style, list(ids), shapely.STRtree(geoms))
 
     def _ensure(self) -> _Shapes:
         if self._shapes is None:
@@ -108,7 +125,7 @@ class BaseMapAreas(PaintedLayer):
         looks = [styles.area_style(self.layer, key) for key in d.styles]
         drawn = [pen.style() != Qt.NoPen or brush.style() != Qt.NoBrush for pen, brush in looks]
         idx = d.in_area(area, 2.0 / scale)  # antialiased edges reach two pixels out
-        polygon, path, shapes = painter.drawPolygon, painter.drawPath, d.shapes
+        polygon, path, shape = painter.drawPolygon, painter.drawPath, d.shape
         last = -1
         for i, s, is_path in zip(idx.tolist(), d.style[idx].tolist(), d.is_path[idx].tolist()):
             if s != last:
@@ -116,7 +133,7 @@ class BaseMapAreas(PaintedLayer):
                 painter.setBrush(looks[s][1])
                 last = s
             if drawn[s]:
-                (path if is_path else polygon)(shapes[i])
+                (path if is_path else polygon)(shape(i))
 
 
 class BaseMapRoads(PaintedLayer):
@@ -134,7 +151,7 @@ class BaseMapRoads(PaintedLayer):
         painter.setBrush(Qt.NoBrush)
         for layer in (1, 0):  # casings, then the roads over them
             last = -1
-            polyline, path, shapes = painter.drawPolyline, painter.drawPath, d.shapes
+            polyline, path, shape = painter.drawPolyline, painter.drawPath, d.shape
             for i, s, is_path in rows:
                 pen = pens[s][layer]
                 if pen is None:
@@ -142,7 +159,7 @@ class BaseMapRoads(PaintedLayer):
                 if s != last:
                     painter.setPen(pen)
                     last = s
-                (path if is_path else polyline)(shapes[i])
+                (path if is_path else polyline)(shape(i))
 
 
 class MapImage:
