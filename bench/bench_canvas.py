@@ -1,15 +1,22 @@
-"""Canvas speed with 20k base-map polygons (design.md §8: a mouse move ≤ 1 ms).
+"""Map canvas speed with 20k and 200k base-map polygons (design.md §8).
 
-Measures, in one run and on the same data:
-- loading: ``MapCanvas.set_plan`` (items for every feature, labels, the snapping index layers);
+Budgets: a mouse move ≤ 1 ms (20k and 200k); a zoom or pan repaint ≤ 16 ms (20k) and ≤ 50 ms
+(200k); loading a 200k-polygon base map ≤ 3 s. Measured in one run, for each data size:
+- load: ``MapView.set_plan`` (layer views, labels, the snapping index layers) and the first
+  render of the base map image (``render_now``);
 - a mouse move: ``QMouseEvent`` moves sent to the viewport, each timed with ``perf_counter``
   around the synchronous dispatch — with the select tool, and while drawing a polygon with
-  snapping on (rubber band, live area, snap search); and, separately, a move plus the repaint it
-  causes (what a frame of drawing costs);
-- peers: a plain ``QGraphicsView`` holding the same 20k items, and pyqtgraph's ``ViewBox``
-  holding them (design.md §6 quotes 16 ms vs 0.014 ms per move).
+  snapping on (rubber band, live area, snap search); and a move plus the repaint it causes;
+- a zoom frame: a wheel notch and the repaint it causes (the base map image shown scaled, the
+  preview a gesture sees); a pan frame: a middle-button drag move and its repaint;
+- the deferred render that follows a gesture when it pauses (the base map image rendered again at
+  the new scale: the honest cost of the final frame);
+- peers on the 20k data: a plain ``QGraphicsView`` holding the 20k polygons as items (load, move,
+  zoom repaint) and pyqtgraph's ``ViewBox`` holding them (moves).
+Every view sits at the same zoom (a 5 km square fitted in 1280×800, ~0.15 px/m: buildings
+shown); the 200k base map extends 16 km, beyond the view on every side.
 
-Run: ``QT_QPA_PLATFORM=offscreen python bench/bench_canvas.py [--polygons 20000] [--repeats 5]``.
+Run: ``QT_QPA_PLATFORM=offscreen python bench/bench_canvas.py [--sizes 20000 200000] [--repeats 5]``.
 Prints medians and p95 in milliseconds. Not a test: nothing asserts on time.
 """
 from __future__ import annotations
@@ -28,17 +35,22 @@ import numpy as np  # noqa: E402
 import pyqtgraph  # noqa: E402
 import PySide6  # noqa: E402
 import shapely  # noqa: E402
-from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPen, QTransform  # noqa: E402
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QTransform, QWheelEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView  # noqa: E402
 
 X0, Y0 = 350_000.0, 3_460_000.0  # UTM 51N, Shanghai
+DENSITY_SIDE = 5000.0            # 20k buildings per 5 km square, as in a dense Shanghai district
+VIEW = (1280, 800)
 
 
 def buildings(n: int, seed: int = 0) -> np.ndarray:
-    """``n`` building-like footprints (rotated rectangles, 5–30 m) over a 5 km square."""
+    """``n`` building-like footprints (rotated rectangles, 5–30 m), 20k per 5 km square, centred
+    on the 5 km square at (X0, Y0)."""
     rng = np.random.default_rng(seed)
-    cx, cy = X0 + rng.uniform(0, 5000, n), Y0 + rng.uniform(0, 5000, n)
+    side = DENSITY_SIDE * np.sqrt(n / 20_000)
+    lo = (DENSITY_SIDE - side) / 2
+    cx, cy = X0 + lo + rng.uniform(0, side, n), Y0 + lo + rng.uniform(0, side, n)
     w, h = rng.uniform(5, 30, n), rng.uniform(5, 20, n)
     a = rng.uniform(0, np.pi / 2, n)
     corners = np.array([(-1, -1), (1, -1), (1, 1), (-1, 1), (-1, -1)], dtype=float) / 2
@@ -51,19 +63,56 @@ def buildings(n: int, seed: int = 0) -> np.ndarray:
 
 def stats(samples: list[float]) -> str:
     ms = np.asarray(samples) * 1000
-    return f"median {np.median(ms):8.4f} ms   p95 {np.percentile(ms, 95):8.4f} ms   (n={len(ms)})"
+    return f"median {np.median(ms):8.3f} ms   p95 {np.percentile(ms, 95):8.3f} ms   (n={len(ms)})"
+
+
+def line(label: str, samples: list[float]) -> float:
+    print(f"  {label:<44}{stats(samples)}")
+    return float(np.median(samples) * 1000)
 
 
 def time_moves(viewport, path: list[QPointF], buttons=Qt.NoButton, repaint: bool = False) -> list[float]:
-    app = QApplication.instance()
     out = []
     for p in path:
         ev = QMouseEvent(QEvent.MouseMove, p, viewport.mapToGlobal(p), Qt.NoButton, buttons, Qt.NoModifier)
         t = time.perf_counter()
         QApplication.sendEvent(viewport, ev)
         if repaint:
-            app.processEvents()  # the update the move asked for is painted here
+            viewport.repaint()  # the update the move asked for, painted now
         out.append(time.perf_counter() - t)
+    return out
+
+
+def wheel(viewport, notches: int, at: QPoint) -> None:
+    QApplication.sendEvent(viewport, QWheelEvent(QPointF(at), QPointF(viewport.mapToGlobal(at)), QPoint(0, 0),
+                                                 QPoint(0, 120 * notches), Qt.NoButton, Qt.NoModifier,
+                                                 Qt.NoScrollPhase, False))
+
+
+def time_zoom_frames(viewport, n: int) -> list[float]:
+    """Wheel notches in and out at the centre, each timed with the repaint it causes."""
+    at, out = viewport.rect().center(), []
+    for k in range(n):
+        t = time.perf_counter()
+        wheel(viewport, 1 if k % 2 == 0 else -1, at)
+        viewport.repaint()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def time_pan_frames(viewport, n: int, step: int = 40) -> list[float]:
+    """A middle-button drag, each move timed with the repaint it causes; back and forth."""
+    start = QPointF(viewport.width() / 2, viewport.height() / 2)
+    press = QMouseEvent(QEvent.MouseButtonPress, start, viewport.mapToGlobal(start), Qt.MiddleButton,
+                        Qt.MiddleButton, Qt.NoModifier)
+    QApplication.sendEvent(viewport, press)
+    out, p = [], QPointF(start)
+    for k in range(n):
+        p = p + QPointF(step if (k // 5) % 2 == 0 else -step, 0)
+        out += time_moves(viewport, [p], Qt.MiddleButton, repaint=True)
+    release = QMouseEvent(QEvent.MouseButtonRelease, p, viewport.mapToGlobal(p), Qt.MiddleButton, Qt.NoButton,
+                          Qt.NoModifier)
+    QApplication.sendEvent(viewport, release)
     return out
 
 
@@ -72,96 +121,129 @@ def move_path(width: int, height: int, n: int) -> list[QPointF]:
     return [QPointF(width / 2 + width * 0.4 * np.sin(a), height / 2 + height * 0.4 * np.sin(1.3 * a)) for a in t]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--polygons", type=int, default=20_000)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--moves", type=int, default=1000)
-    args = parser.parse_args()
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+def bench_map_view(app, n: int, args, tmp: Path) -> dict[str, float]:
     from lifecircle_desktop.model.catalogue import Catalogue, FacilityType
     from lifecircle_desktop.model.plan import Plan
-    from lifecircle_desktop.ui.canvas import MapCanvas
+    from lifecircle_desktop.ui.map.view import MapView
 
-    geoms = buildings(args.polygons)
+    geoms = buildings(n)
     nverts = int(shapely.get_num_coordinates(geoms).sum())
-    print(f"data: {len(geoms):,} base-map polygons, {nverts:,} vertices; viewport 1280×800; "
-          f"{args.repeats} repeats × {args.moves} moves; PySide6 {PySide6.__version__}, "
-          f"pyqtgraph {pyqtgraph.__version__}, {os.cpu_count()} CPUs")
-
-    tmp = Path(tempfile.mkdtemp(prefix="bench_canvas_"))
-    plan = Plan.create(tmp / "bench.gpkg", "bench", 32651)
+    plan = Plan.create(tmp / f"bench{n}.gpkg", "bench", 32651)
     plan.bulk_insert("basemap_buildings", [(g, {"kind": "building"}) for g in geoms])
     catalogue = Catalogue({"kindergarten": FacilityType("kindergarten", "幼儿园", "Kindergarten", "education",
                                                         "#f28e2b", default_floors=3)})
-    canvas = MapCanvas(catalogue)
-    canvas.resize(1280, 800)
-    canvas.show()
+    view = MapView(catalogue)
+    view.resize(*VIEW)
+    view.show()
     app.processEvents()
+    square = (X0, Y0, X0 + DENSITY_SIDE, Y0 + DENSITY_SIDE)
+    print(f"\n{n:,} base-map polygons, {nverts:,} vertices, over {DENSITY_SIDE * np.sqrt(n / 20_000) / 1000:.1f} km "
+          f"square; view 1280×800 on the central 5 km square")
+    out: dict[str, float] = {}
 
-    loads = []
+    loads, renders = [], []
     for _ in range(args.repeats):
         t = time.perf_counter()
-        canvas.set_plan(plan)
+        view.set_plan(plan)
         loads.append(time.perf_counter() - t)
+        view.show_extent(square)
+        t = time.perf_counter()
+        view.render_now()
+        renders.append(time.perf_counter() - t)
         app.processEvents()
-    print(f"load (set_plan, 20k items)           {stats(loads)}")
-
-    vp = canvas.viewport()
+    out["load"] = line("load (set_plan)", loads)
+    out["first render"] = line("  … first render of the base map", renders)
+    shown = len(view.layer_view("basemap_buildings").fids())
+    assert shown == n, shown
+    vp = view.viewport()
     path = move_path(vp.width(), vp.height(), args.moves)
-    canvas.set_tool("select")
+
+    view.set_tool("select")
     time_moves(vp, path[:50])  # warm-up
-    select = [s for _ in range(args.repeats) for s in time_moves(vp, path)]
-    print(f"move, select tool                    {stats(select)}")
+    out["move select"] = line("move, select tool", [s for _ in range(args.repeats) for s in time_moves(vp, path)])
 
-    canvas.set_snapping(True, 10)
-    canvas.set_tool("polygon")
-    canvas.set_current_facility_type("kindergarten")
-    canvas.snapper.prepare()
+    view.set_snapping(True, 10)
+    view.set_tool("polygon")
+    view.set_current_facility_type("kindergarten")
+    view.snapper.prepare()
     for p in (QPointF(500, 300), QPointF(700, 320), QPointF(690, 480)):
-        canvas.mousePressEvent(QMouseEvent(QEvent.MouseButtonPress, p, vp.mapToGlobal(p), Qt.LeftButton,
-                                           Qt.LeftButton, Qt.NoModifier))
-    assert canvas.is_drawing()
+        QApplication.sendEvent(vp, QMouseEvent(QEvent.MouseButtonPress, p, vp.mapToGlobal(p), Qt.LeftButton,
+                                               Qt.LeftButton, Qt.NoModifier))
+        QApplication.sendEvent(vp, QMouseEvent(QEvent.MouseButtonRelease, p, vp.mapToGlobal(p), Qt.LeftButton,
+                                               Qt.NoButton, Qt.NoModifier))
+    assert view.is_drawing()
     time_moves(vp, path[:50])
-    drawing = [s for _ in range(args.repeats) for s in time_moves(vp, path)]
-    print(f"move, drawing a polygon, snapping on {stats(drawing)}")
-    frames = [s for _ in range(args.repeats) for s in time_moves(vp, path[:200], repaint=True)]
-    print(f"  … the same move + its repaint      {stats(frames)}")
-    canvas._tool.clear()  # drop the polygon: the repaints below are of the map alone
+    out["move drawing"] = line("move, drawing a polygon, snapping on",
+                               [s for _ in range(args.repeats) for s in time_moves(vp, path)])
+    line("  … the same move + its repaint",
+         [s for _ in range(args.repeats) for s in time_moves(vp, path[:200], repaint=True)])
+    view.active_tool().clear()  # drop the polygon: the repaints below are of the map alone
+    view.set_tool("select")
 
-    full, base = [], []
-    for _ in range(args.repeats):
-        t = time.perf_counter()
+    view.render_now()
+    zooms = [s for _ in range(args.repeats) for s in time_zoom_frames(vp, 20)]
+    out["zoom frame"] = line("zoom frame (wheel notch + repaint, preview)", zooms)
+    deferred = []
+    for k in range(2 * args.repeats):  # the gesture pauses: the final render at the new scale
+        wheel(vp, 1 if k % 2 == 0 else -1, vp.rect().center())
         vp.repaint()
-        full.append(time.perf_counter() - t)
-        canvas.resetCachedContent()  # as after a zoom: the base map is painted again
         t = time.perf_counter()
+        view.render_now()
         vp.repaint()
-        base.append(time.perf_counter() - t)
-    print(f"repaint, whole plan in view          {stats(full)}")
-    print(f"  … with the base map redrawn (zoom) {stats(base)}")
+        deferred.append(time.perf_counter() - t)
+    out["deferred"] = line("  … the render once the gesture pauses", deferred)
+    view.show_extent(square)
+    view.render_now()
+    pans = [s for _ in range(args.repeats) for s in time_pan_frames(vp, 20)]
+    out["pan frame"] = line("pan frame (drag move + repaint, preview)", pans)
+    plan.close()
+    view.close()
+    return out
 
-    # --- peers: the same 20k items in a plain QGraphicsView and in pyqtgraph's ViewBox ----------
-    from lifecircle_desktop.ui.canvas import shape_items
+
+def bench_peers(app, args) -> dict[str, float]:
+    from lifecircle_desktop.ui.map.items import shape_items
+    geoms = buildings(20_000)
     pen = QPen(QColor("#b5aca4"))
     pen.setCosmetic(True)
     brush = QBrush(QColor("#d9d0c9"))
-
-    scene = QGraphicsScene()
-    for item in shape_items(geoms):
-        item.setPen(pen)
-        item.setBrush(brush)
-        scene.addItem(item)
-    plain = QGraphicsView(scene)
+    print("\npeers, the same 20,000 polygons as graphics items")
+    out: dict[str, float] = {}
+    loads, views = [], []
+    for _ in range(args.repeats):
+        t = time.perf_counter()
+        scene = QGraphicsScene()
+        for item in shape_items(geoms):
+            item.setPen(pen)
+            item.setBrush(brush)
+            scene.addItem(item)
+        plain = QGraphicsView(scene)
+        scene.itemsBoundingRect()  # the index is built here, not on the first paint
+        loads.append(time.perf_counter() - t)
+        views.append(plain)
+    out["plain load"] = line("plain QGraphicsView: load (items + index)", loads)
+    plain = views[-1]
     plain.setMouseTracking(True)
-    plain.resize(1280, 800)
-    plain.setTransform(QTransform(0.15, 0, 0, -0.15, 0, 0))
+    plain.setRenderHints(QPainter.Antialiasing)  # as the map view draws
+    plain.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
+    plain.resize(*VIEW)
+    scale = 0.92 * min(VIEW[0], VIEW[1]) / DENSITY_SIDE
+    plain.setTransform(QTransform(scale, 0, 0, -scale, 0, 0))
+    plain.centerOn(X0 + DENSITY_SIDE / 2, Y0 + DENSITY_SIDE / 2)
     plain.show()
     app.processEvents()
+    path = move_path(VIEW[0], VIEW[1], args.moves)
     time_moves(plain.viewport(), path[:50])
-    peer_plain = [s for _ in range(args.repeats) for s in time_moves(plain.viewport(), path)]
-    print(f"peer: plain QGraphicsView            {stats(peer_plain)}")
+    out["plain move"] = line("plain QGraphicsView: move",
+                             [s for _ in range(args.repeats) for s in time_moves(plain.viewport(), path)])
+    frames = []
+    for k in range(10 * args.repeats):
+        t = time.perf_counter()
+        plain.scale(*((1.25, 1.25) if k % 2 == 0 else (0.8, 0.8)))
+        plain.viewport().repaint()
+        frames.append(time.perf_counter() - t)
+    out["plain zoom"] = line("plain QGraphicsView: zoom frame", frames)
+    del views
 
     import pyqtgraph as pg
     # pyqtgraph drops moves closer than 1/60 s apart; a real mouse at 60 Hz gets every move
@@ -174,20 +256,48 @@ def main() -> int:
         item.setPen(pen)
         item.setBrush(brush)
         box.addItem(item)
-    widget.resize(1280, 800)
+    widget.resize(*VIEW)
     widget.show()
     box.autoRange()
     app.processEvents()
     pg_moves = max(50, args.moves // 10)  # it is slow: fewer moves give the same median
     time_moves(widget.viewport(), path[:10])
-    peer_pg = [s for _ in range(args.repeats) for s in time_moves(widget.viewport(), path[:pg_moves])]
-    print(f"peer: pyqtgraph ViewBox              {stats(peer_pg)}")
+    out["pyqtgraph move"] = line("pyqtgraph ViewBox: move",
+                                 [s for _ in range(args.repeats) for s in time_moves(widget.viewport(),
+                                                                                        path[:pg_moves])])
+    return out
 
-    budget = 1.0
-    worst = max(np.median(select), np.median(drawing)) * 1000
-    print(f"budget: ≤ {budget} ms per move — {'met' if worst <= budget else 'NOT met'} "
-          f"(worst median {worst:.4f} ms; pyqtgraph/ours ≈ {np.median(peer_pg) / np.median(select):,.0f}×)")
-    plan.close()
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--moves", type=int, default=1000)
+    args = parser.parse_args()
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    print(f"viewport 1280×800; {args.repeats} repeats × {args.moves} moves; PySide6 {PySide6.__version__}, "
+          f"pyqtgraph {pyqtgraph.__version__}, {os.cpu_count()} CPUs")
+    tmp = Path(tempfile.mkdtemp(prefix="bench_canvas_"))
+    ours = {n: bench_map_view(app, n, args, tmp) for n in args.sizes}
+    peers = bench_peers(app, args)
+
+    print("\nbudgets (design.md §8), medians:")
+    for n, figures in ours.items():
+        big = n > 50_000
+        repaint_budget = 50.0 if big else 16.0
+        checks = [("mouse move ≤ 1 ms", max(figures["move select"], figures["move drawing"]), 1.0),
+                  (f"zoom frame ≤ {repaint_budget:g} ms", figures["zoom frame"], repaint_budget),
+                  (f"pan frame ≤ {repaint_budget:g} ms", figures["pan frame"], repaint_budget)]
+        if big:
+            checks.append(("load ≤ 3 s (set_plan + first render)", figures["load"] + figures["first render"], 3000.0))
+        for label, value, budget in checks:
+            print(f"  {n:>7,}: {label:<40} {value:9.3f} ms  {'met' if value <= budget else 'NOT met'}")
+    if 20_000 in ours:
+        f = ours[20_000]
+        print(f"  zoom frame vs the plain QGraphicsView's: {f['zoom frame']:.2f} ms vs {peers['plain zoom']:.2f} ms; "
+              f"the deferred render {f['deferred']:.1f} ms; pyqtgraph move / ours ≈ "
+              f"{peers['pyqtgraph move'] / f['move select']:,.0f}×")
     return 0
 
 

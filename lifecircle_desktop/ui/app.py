@@ -98,6 +98,7 @@ def run(plan_path: str | None = None, screenshot: str | None = None) -> int:
             # Rendered after the first validation results are on screen — not after a timer.
             window.canvas.fit_plan()
             QApplication.processEvents()
+            window.canvas.render_now()  # the final map, not the preview of a pending render
             if not window.grab().save(screenshot):
                 print(f"lifecircle: cannot write {screenshot}", file=sys.stderr)
                 outcome["code"] = 2

@@ -26,7 +26,7 @@ from ..model.findings import Finding, Results
 from ..model.plan import Plan
 from ..model.session import PlanSession, create_plan
 from . import i18n
-from .canvas import MapCanvas
+from .map.view import MapView as MapCanvas
 from .panels.attributes import AttributePanel
 from .panels.common import icon
 from .panels.checklist import ChecklistPanel, RulePacksDialog
@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.canvas = MapCanvas(self.catalogue, self)
         self.setCentralWidget(self.canvas)
         self.canvas.editRequested.connect(doc.push)
+        self.canvas.deleteRequested.connect(doc.delete)
         self.canvas.selectionChanged.connect(doc.select)
         doc.selectionChanged.connect(self.canvas.set_selection)
         doc.changed.connect(self.canvas.refresh)

@@ -19,7 +19,7 @@ from shapely.geometry import Point, Polygon, box
 from lifecircle_desktop.model.plan import Plan
 from lifecircle_desktop.model.resources import DEMO_PLAN
 from lifecircle_desktop.model.schema import LAYERS
-from lifecircle_desktop.ui import canvas as canvas_module
+from lifecircle_desktop.ui.map import dialogs as canvas_module
 from tests.helpers import sha256
 from tests.ui.conftest import RESULTS_TIMEOUT_MS, shown_window
 
@@ -241,17 +241,17 @@ def test_right_click_does_not_finish_and_esc_asks_before_discarding(qtbot, demo,
     h = SQUARE_M / 2
     for dx, dy in ((-h, -h), (h, -h), (h, h)):
         click(qtbot, canvas, vp(canvas, (cx + dx, cy + dy)))
-    assert canvas.is_drawing() and len(canvas._tool.capture) == 3
+    assert canvas.is_drawing() and len(canvas.active_tool().capture) == 3
 
     # A right-click (where the fourth corner would go) offers a menu and finishes nothing.
     click(qtbot, canvas, vp(canvas, (cx - h, cy + h)), Qt.MouseButton.RightButton)
-    assert canvas.is_drawing() and len(canvas._tool.capture) == 3
+    assert canvas.is_drawing() and len(canvas.active_tool().capture) == 3
     assert window.document.stack.count() == 0 and set(stored(path, "facilities")) == facilities_before
     menu = QApplication.activePopupWidget()
     assert menu is not None and menu.isVisible()
     qtbot.keyClick(menu, Qt.Key.Key_Escape)  # the planner dismisses the menu
     qtbot.waitUntil(lambda: not menu.isVisible())
-    assert canvas.is_drawing() and len(canvas._tool.capture) == 3
+    assert canvas.is_drawing() and len(canvas.active_tool().capture) == 3
 
     asked = []
 
@@ -264,7 +264,7 @@ def test_right_click_does_not_finish_and_esc_asks_before_discarding(qtbot, demo,
     answer(QMessageBox.StandardButton.Cancel)  # "Keep drawing"
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     assert len(asked) == 1 and "3" in asked[0]
-    assert canvas.tool() == "polygon" and canvas.is_drawing() and len(canvas._tool.capture) == 3
+    assert canvas.tool() == "polygon" and canvas.is_drawing() and len(canvas.active_tool().capture) == 3
     assert window.document.stack.count() == 0
 
     answer(QMessageBox.StandardButton.Discard)

@@ -1,4 +1,4 @@
-"""The map canvas (ui/canvas.py) with real mouse and key events on its viewport (style.md §7).
+"""The map view (ui/map/view.py) with real mouse and key events on its viewport (style.md §7).
 
 A stand-in for the main window applies every requested edit to a real plan and calls
 ``refresh(changes)``, as the undo stack will.
@@ -15,7 +15,8 @@ from lifecircle_desktop.model.catalogue import Catalogue, FacilityType, load_cat
 from lifecircle_desktop.model.edits import AddFeature, Batch, ChangeAttributes, ChangeGeometry, DeleteFeature
 from lifecircle_desktop.model.errors import PlanError
 from lifecircle_desktop.model.plan import Plan
-from lifecircle_desktop.ui.canvas import MapCanvas
+from lifecircle_desktop.ui.main_window import delete_edit
+from lifecircle_desktop.ui.map.view import MapView
 from lifecircle_desktop.ui.tools import text
 
 X0, Y0 = 350_000.0, 3_460_000.0  # UTM 51N, Shanghai
@@ -51,6 +52,7 @@ class Window:
     def __init__(self, plan, canvas):
         self.plan, self.canvas, self.edits, self.messages = plan, canvas, [], []
         canvas.editRequested.connect(self.apply)
+        canvas.deleteRequested.connect(lambda keys: self.apply(delete_edit(plan, canvas.scenario, keys)))
         canvas.statusMessage.connect(self.messages.append)
 
     def apply(self, edit):
@@ -60,7 +62,7 @@ class Window:
 
 @pytest.fixture
 def canvas(qtbot, plan, catalogue):
-    c = MapCanvas(catalogue)
+    c = MapView(catalogue)
     qtbot.addWidget(c)
     c.resize(800, 600)
     c.show()
@@ -90,7 +92,7 @@ def click(qtbot, canvas, x, y, button=Qt.LeftButton, modifier=Qt.NoModifier):
 
 
 def zoom_to_box(canvas, xmin, ymin, xmax, ymax):
-    canvas._fit((xmin, ymin, xmax, ymax))
+    canvas.show_extent((xmin, ymin, xmax, ymax))
 
 
 # --- drawing polygons ---------------------------------------------------------------------------
@@ -112,7 +114,7 @@ def test_polygon_by_clicks_and_enter_emits_the_clicked_polygon(qtbot, canvas, wi
     assert edit.geometry.area == pytest.approx(6000.0, rel=0.005)
     assert not canvas.is_drawing()
     fid = window.document.plan.features("facilities")[0].fid
-    assert ("facilities", fid) in [(l, f) for l in canvas._shapes for f in canvas._shapes[l]]
+    assert fid in canvas.layer_view("facilities").fids()
 
 
 def test_backspace_removes_the_last_vertex(qtbot, canvas, window):
@@ -121,7 +123,7 @@ def test_backspace_removes_the_last_vertex(qtbot, canvas, window):
     for x, y in [(X0 + 20, Y0 + 20), (X0 + 120, Y0 + 20), (X0 + 170, Y0 + 140)]:
         click(qtbot, canvas, x, y)
     qtbot.keyClick(canvas, Qt.Key_Backspace)
-    assert len(canvas._tool.capture) == 2
+    assert len(canvas.active_tool().capture) == 2
     click(qtbot, canvas, X0 + 120, Y0 + 100)
     qtbot.keyClick(canvas, Qt.Key_Return)
     (edit,) = window.edits
@@ -161,7 +163,7 @@ def test_esc_with_three_vertices_asks_and_keeps_drawing_when_told(qtbot, canvas,
     asked = _answer(monkeypatch, QMessageBox.Cancel)  # "Keep drawing"
     qtbot.keyClick(canvas, Qt.Key_Escape)
     assert len(asked) == 1 and "3" in asked[0]
-    assert canvas.tool() == "polygon" and canvas.is_drawing() and len(canvas._tool.capture) == 3
+    assert canvas.tool() == "polygon" and canvas.is_drawing() and len(canvas.active_tool().capture) == 3
     assert window.edits == []
     # ... and then a fourth vertex and Esc → "Finish": the polygon is emitted.
     click(qtbot, canvas, X0 + 20, Y0 + 120)
@@ -194,8 +196,8 @@ def test_esc_discard_and_esc_with_few_vertices(qtbot, canvas, window, monkeypatc
 def test_right_click_does_not_finish_and_offers_a_menu(qtbot, canvas, window):
     _three_vertices(qtbot, canvas)
     click(qtbot, canvas, X0 + 60, Y0 + 140, Qt.RightButton)
-    assert window.edits == [] and len(canvas._tool.capture) == 3 and canvas.is_drawing()
-    menu = canvas._menu
+    assert window.edits == [] and len(canvas.active_tool().capture) == 3 and canvas.is_drawing()
+    menu = canvas.shown_menu()
     assert menu is not None and menu.isVisible()
     labels = [a.text() for a in menu.actions()]
     assert labels == ["Finish", "Undo last vertex", "Cancel drawing"]
@@ -211,9 +213,9 @@ def test_right_clicks_do_not_pile_up_menus(qtbot, canvas, window):
     _three_vertices(qtbot, canvas)
     for _ in range(4):
         click(qtbot, canvas, X0 + 60, Y0 + 140, Qt.RightButton)
-    canvas._menu.close()
+    canvas.shown_menu().close()
     qtbot.waitUntil(lambda: len(canvas.findChildren(QMenu)) == 0)
-    assert window.edits == [] and len(canvas._tool.capture) == 3
+    assert window.edits == [] and len(canvas.active_tool().capture) == 3
 
 
 def test_self_intersecting_polygon_is_not_emitted_and_the_status_says_why(qtbot, canvas, window):
@@ -225,7 +227,7 @@ def test_self_intersecting_polygon_is_not_emitted_and_the_status_says_why(qtbot,
     assert window.edits == []
     assert window.messages[-1].startswith("Not added:") and "self-intersection" in window.messages[-1]
     assert window.messages[-1].count(".") == 1  # one sentence
-    assert canvas.is_drawing() and len(canvas._tool.capture) == 4  # kept for fixing
+    assert canvas.is_drawing() and len(canvas.active_tool().capture) == 4  # kept for fixing
     qtbot.keyClick(canvas, Qt.Key_Backspace)
     qtbot.keyClick(canvas, Qt.Key_Return)
     assert len(window.edits) == 1
@@ -255,11 +257,11 @@ def test_live_area_against_the_types_minimum(qtbot, canvas, window):
     click(qtbot, canvas, X0 + 10, Y0 + 10)
     click(qtbot, canvas, X0 + 40, Y0 + 10)
     qtbot.mouseMove(canvas.viewport(), vp(canvas, X0 + 40, Y0 + 20))  # 150 m² land, 450 m² floor (3 floors)
-    lines, colour = canvas._tool.cursor_label
+    lines, colour = canvas.active_tool().cursor_label
     assert lines[0] == "Kindergarten" and "Minimum floor area 2,200 m² ✗" in lines
     assert colour == "#c62828"
     qtbot.mouseMove(canvas.viewport(), vp(canvas, X0 + 40, Y0 + 90))  # 1200 m² land, 3600 m² floor
-    lines, colour = canvas._tool.cursor_label
+    lines, colour = canvas.active_tool().cursor_label
     assert any(l.startswith("Floor area 3,6") for l in lines) and colour == "#1b7f3b"
 
 
@@ -307,7 +309,7 @@ def test_snapping_to_a_vertex_is_exact_and_to_an_edge_lands_on_it(qtbot, canvas,
     zoom_to_box(canvas, X0, Y0, X0 + 150, Y0 + 120)
     near = canvas.mapFromScene(QPointF(*corner)) + QPoint(3, -2)
     qtbot.mouseMove(canvas.viewport(), near)
-    assert canvas._snap is not None and canvas._snap.kind == "vertex"  # the marker shows
+    assert canvas.snap_hit() is not None and canvas.snap_hit().kind == "vertex"  # the marker shows
     qtbot.mouseClick(canvas.viewport(), Qt.LeftButton, Qt.NoModifier, near)
     edge_near = canvas.mapFromScene(QPointF(X0 + 70.0, Y0 + 70.4)) + QPoint(1, -3)
     qtbot.mouseClick(canvas.viewport(), Qt.LeftButton, Qt.NoModifier, edge_near)
@@ -318,7 +320,7 @@ def test_snapping_to_a_vertex_is_exact_and_to_an_edge_lands_on_it(qtbot, canvas,
     assert coords[0] == corner                      # exactly the building's vertex
     assert coords[1][1] == pytest.approx(Y0 + 70.4, abs=1e-6)  # on the edge y = Y0 + 70.4
     assert X0 + 50.37 < coords[1][0] < X0 + 90.2
-    assert canvas._tool.capture.vertices == ()
+    assert canvas.active_tool().capture.vertices == ()
 
 
 def test_snapping_off_means_raw_clicks(qtbot, canvas, window, plan):
@@ -328,7 +330,7 @@ def test_snapping_off_means_raw_clicks(qtbot, canvas, window, plan):
     canvas.set_tool("path")
     near = canvas.mapFromScene(QPointF(*corner)) + QPoint(3, -2)
     qtbot.mouseClick(canvas.viewport(), Qt.LeftButton, Qt.NoModifier, near)
-    assert canvas._tool.capture.coords[0] == scene(canvas, near)
+    assert canvas.active_tool().capture.coords[0] == scene(canvas, near)
 
 
 # --- select and move ----------------------------------------------------------------------------
@@ -347,7 +349,7 @@ def test_select_and_drag_moves_by_the_dragged_amount_in_one_batch(qtbot, canvas,
     for k in range(1, 6):  # a drag is many moves, and still one edit
         qtbot.mouseMove(canvas.viewport(), start + QPoint(37 * k // 5, -21 * k // 5))
     assert window.edits == []
-    assert canvas._shapes["facilities"][fid].pos() != QPointF(0, 0)  # shown moving
+    assert canvas.layer_view("facilities").item(fid).pos() != QPointF(0, 0)  # shown moving
     qtbot.mouseRelease(canvas.viewport(), Qt.LeftButton, Qt.NoModifier, end)
     (edit,) = window.edits
     assert isinstance(edit, Batch)
@@ -357,7 +359,7 @@ def test_select_and_drag_moves_by_the_dragged_amount_in_one_batch(qtbot, canvas,
     assert set(moves) == {"facilities", "entrances"} and all(isinstance(e, ChangeGeometry) for e in edit.edits)
     assert moves["facilities"].new.equals_exact(moved(shapely.box(X0 + 40, Y0 + 40, X0 + 80, Y0 + 70), dx, dy), 1e-6)
     assert moves["entrances"].new.equals_exact(Point(X0 + 40 + dx, Y0 + 50 + dy), 1e-6)
-    item = canvas._shapes["facilities"][fid]
+    item = canvas.layer_view("facilities").item(fid)
     assert item.pos() == QPointF(0, 0)
     assert item.boundingRect().center().x() == pytest.approx(X0 + 60 + dx, abs=0.5)
 
@@ -392,7 +394,7 @@ def test_delete_key_deletes_the_selection_with_its_entrances(qtbot, canvas, wind
     (edit,) = window.edits
     assert isinstance(edit, Batch) and {type(e) for e in edit.edits} == {DeleteFeature}
     assert plan.count("residential") == 0 and plan.count("entrances") == 0
-    assert canvas.selection() == [] and canvas._shapes["residential"] == {}
+    assert canvas.selection() == [] and canvas.layer_view("residential").fids() == []
 
 
 # --- gates and entrances ------------------------------------------------------------------------
@@ -439,9 +441,9 @@ def test_stop_tool_places_the_chosen_point_type_with_one_click(qtbot, canvas, wi
     assert canvas.tool() == "stop"  # stays on: the next click places the next stop
     # Drawn with its symbol, where it was placed.
     (stop,) = plan.features("stops")
-    (mark,) = canvas._marks["stops"][stop.fid]
-    assert mark.item is not None and mark.item.scene() is canvas.scene()
-    assert (mark.item.pos().x(), mark.item.pos().y()) == scene(canvas, pos)
+    symbol = canvas.layer_view("stops").item(stop.fid)
+    assert symbol is not None and symbol.scene() is canvas.scene()
+    assert (symbol.pos().x(), symbol.pos().y()) == scene(canvas, pos)
     canvas.set_current_facility_type("metro_station")
     canvas.set_tool("stop")
     click(qtbot, canvas, X0 + 300, Y0 + 250)
@@ -458,7 +460,7 @@ def test_stop_tool_snaps_onto_a_road_edge(qtbot, canvas, window, plan):
     zoom_to_box(canvas, X0 + 200, Y0 + 150, X0 + 350, Y0 + 260)
     near = vp(canvas, X0 + 300, Y0 + 200.3) + QPoint(0, -4)  # 4 px beside the road
     qtbot.mouseMove(canvas.viewport(), near)
-    assert canvas._snap is not None and canvas._snap.kind == "edge"  # the marker shows where it goes
+    assert canvas.snap_hit() is not None and canvas.snap_hit().kind == "edge"  # the marker shows where it goes
     qtbot.mouseClick(canvas.viewport(), Qt.LeftButton, Qt.NoModifier, near)
     (edit,) = window.edits
     assert edit.geometry.y == pytest.approx(Y0 + 200.3, abs=1e-6)  # on the road, not at the cursor

@@ -1,4 +1,4 @@
-"""The canvas's items, overlays and the remaining tools: refresh, layers, labels, big plans."""
+"""The map view's layers, overlays and the remaining tools: refresh, layers, labels, big plans."""
 import numpy as np
 import pytest
 import shapely
@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QApplication, QGraphicsPolygonItem, QMessageBox
 from shapely.geometry import LineString, Point
 
 from lifecircle_desktop.model.edits import AddFeature, ChangeGeometry, DeleteFeature
-from lifecircle_desktop.ui.canvas import LabelItem, MapCanvas, shape_items
+from lifecircle_desktop.ui.main_window import plan_credits
+from lifecircle_desktop.ui.map.items import LabelItem, shape_items
+from lifecircle_desktop.ui.map.view import MapView
 from tests.ui.test_canvas import X0, Y0, canvas, catalogue, click, plan, vp, window  # noqa: F401 (fixtures)
 
 
@@ -20,36 +22,37 @@ def test_refresh_rebuilds_only_the_changed_items(qtbot, canvas, window, plan):
     plan.apply(AddFeature("facilities", shapely.box(X0 + 10, Y0 + 10, X0 + 50, Y0 + 40), {"type": "kindergarten"}))
     plan.apply(AddFeature("facilities", shapely.box(X0 + 110, Y0 + 10, X0 + 150, Y0 + 40), {"type": "kindergarten"}))
     canvas.set_plan(plan)
-    a, b = sorted(canvas._shapes["facilities"])
-    item_a, item_b = canvas._shapes["facilities"][a], canvas._shapes["facilities"][b]
+    facilities = canvas.layer_view("facilities")
+    a, b = facilities.fids()
+    item_a, item_b = facilities.item(a), facilities.item(b)
     window.apply(ChangeGeometry.of(plan, "facilities", a, shapely.box(X0 + 10, Y0 + 10, X0 + 60, Y0 + 40)))
-    assert canvas._shapes["facilities"][b] is item_b  # untouched
-    assert canvas._shapes["facilities"][a] is not item_a
-    assert canvas._shapes["facilities"][a].polygon().boundingRect().width() == pytest.approx(50)
+    assert facilities.item(b) is item_b  # untouched
+    assert facilities.item(a) is not item_a
+    assert facilities.item(a).polygon().boundingRect().width() == pytest.approx(50)
     window.apply(DeleteFeature.of(plan, "facilities", b))
-    assert b not in canvas._shapes["facilities"]
+    assert b not in facilities.fids()
     # The snapper follows: the moved corner snaps, the deleted one does not.
     assert canvas.snapper.snap((X0 + 60, Y0 + 40), 0.5).fid == a
     assert canvas.snapper.snap((X0 + 150, Y0 + 40), 0.5, ["facilities"]) is None
     # Undo (the inverse edit) brings it back.
     window.apply(window.edits[-1].inverted())
-    assert b in canvas._shapes["facilities"]
+    assert b in facilities.fids()
 
 
 def test_features_of_other_scenarios_are_not_drawn(qtbot, canvas, window, plan):
     plan.create_scenario("alt")
     window.apply(AddFeature("facilities", shapely.box(X0 + 10, Y0 + 10, X0 + 50, Y0 + 40), {"type": "kindergarten"},
                             scenario="alt"))
-    assert canvas._shapes["facilities"] == {}
+    assert canvas.layer_view("facilities").fids() == []
     canvas.set_plan(plan, "alt")
-    assert len(canvas._shapes["facilities"]) == 1 and canvas._shapes["residential"] == {}  # alt is empty
-    assert len(canvas._marks["facilities"]) == 1
+    assert len(canvas.layer_view("facilities").fids()) == 1 and canvas.layer_view("residential").fids() == []  # alt is empty
+    assert len(canvas.labels("facilities")) == 1
 
 
 def test_layers_can_be_hidden_and_are_listed_top_first(canvas, plan):
     names = canvas.layer_names()
     assert names[0] == "comments" and names[-1] == "basemap_landuse" and "facilities" in names
-    item = canvas._shapes["residential"][1]
+    item = canvas.layer_view("residential").item(1)
     canvas.set_layer_visible("residential", False)
     assert not item.isVisible() and not canvas.is_layer_visible("residential")
     assert canvas.features_at((X0 + 100, Y0 + 75)) == []  # hidden layers are not picked
@@ -67,7 +70,7 @@ def test_labels_follow_zoom_and_language(qtbot, canvas, window, plan):
     canvas.set_language("zh")
     assert "幼儿园" in labels(canvas) and "Kindergarten" not in labels(canvas)
     canvas.zoom_by(0.02)  # far out: the small features' labels go
-    canvas._update_marks()
+    canvas.render_now()
     assert "幼儿园" not in labels(canvas)
 
 
@@ -75,17 +78,19 @@ def test_symbols_for_open_and_closed_gates_differ(canvas, plan):
     plan.apply(AddFeature("entrances", Point(X0, Y0 + 10), {"layer": "residential", "feature": 1, "open": True}))
     plan.apply(AddFeature("entrances", Point(X0, Y0 + 20), {"layer": "residential", "feature": 1, "open": False}))
     canvas.set_plan(plan)
-    items = {fid: marks[0].item for fid, marks in canvas._marks["entrances"].items()}
+    entrances = canvas.layer_view("entrances")
+    items = {fid: entrances.item(fid) for fid in entrances.fids()}
     assert all(i is not None for i in items.values())
     a, b = items.values()
     assert a.pixmap().toImage() != b.pixmap().toImage()
 
 
 def test_credit_shown_when_the_plan_has_osm_data(qtbot, canvas, plan):
-    assert canvas._credits == []
+    assert canvas.credits() == []
     plan.set_meta(credits=["© OpenStreetMap contributors, ODbL 1.0"])
     canvas.set_plan(plan)
-    assert canvas._credits == ["© OpenStreetMap contributors"]
+    canvas.set_credits(plan_credits(plan))  # what the main window does with a plan it opens
+    assert canvas.credits() == ["© OpenStreetMap contributors"]
     image = canvas.viewport().grab().toImage()
     assert image.width() > 0  # drawForeground ran with the credit, scale bar and north arrow
 
@@ -99,7 +104,7 @@ def test_highlight_and_walk_overlay(canvas, window, plan):
     canvas.clear_highlight()
     assert len(canvas.scene().items()) == n
     canvas.show_walk_overlay([1], [line, LineString([(X0, Y0), (X0, Y0 + 100)])])
-    assert len(canvas._walk_items) == 4  # shaded home (fill + hatch) and the two reachable lines
+    assert canvas.walk_overlay_counts() == (1, 2)  # the shaded home and the two reachable lines
     canvas.clear_walk_overlay()
     assert len(canvas.scene().items()) == n
 
@@ -163,13 +168,13 @@ def test_twenty_thousand_polygons_load_and_mouse_moves_do_not_touch_them(qtbot, 
     x, y = X0 + rng.uniform(0, 5000, 20_000), Y0 + rng.uniform(0, 5000, 20_000)
     plan.bulk_insert("basemap_buildings", [(g, {"kind": "building"}) for g in
                                            shapely.box(x, y, x + rng.uniform(5, 25, 20_000), y + rng.uniform(5, 25, 20_000))])
-    c = MapCanvas(catalogue)
+    c = MapView(catalogue)
     qtbot.addWidget(c)
     c.resize(800, 600)
     c.show()
     qtbot.waitExposed(c)
     c.set_plan(plan)
-    assert len(c._shapes["basemap_buildings"]) == 20_000
+    assert len(c.layer_view("basemap_buildings").fids()) == 20_000
     c.set_snapping(True, 10)
     c.set_tool("polygon")
     seen = []
@@ -188,7 +193,7 @@ def _frame(canvas):
 
 def _fresh_frame(canvas):
     canvas.resetCachedContent()
-    canvas._update_marks()
+    canvas.render_now()
     canvas.viewport().repaint()
     return _frame(canvas)
 
@@ -213,13 +218,14 @@ def test_panning_and_zooming_leave_no_stale_pixels(qtbot, canvas, plan):
                                         {"kind": "primary", "name": "四平路"})])
     plan.set_meta(credits=["OpenStreetMap"])
     canvas.set_plan(plan)
+    canvas.set_credits(plan_credits(plan))
     canvas.viewport().repaint()
     a, b = QPoint(400, 300), QPoint(310, 250)
     qtbot.mousePress(canvas.viewport(), Qt.MiddleButton, Qt.NoModifier, a)
     for k in range(1, 4):
         qtbot.mouseMove(canvas.viewport(), a + (b - a) * k / 3)
     qtbot.mouseRelease(canvas.viewport(), Qt.MiddleButton, Qt.NoModifier, b)
-    qtbot.waitUntil(lambda: not canvas._marks_timer.isActive())
+    canvas.render_now()
     canvas.viewport().repaint()
     panned = _frame(canvas)
     assert _differing_pixels(panned, _fresh_frame(canvas)) == 0

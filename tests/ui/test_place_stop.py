@@ -79,6 +79,6 @@ def test_a_bus_stop_from_the_palette_is_one_click_saved_validated_and_undone(qtb
         canvas.setFocus()
         qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.document.stack.index() == 0
-    assert stored_stops(path) == [] and canvas._marks["stops"] == {}
+    assert stored_stops(path) == [] and canvas.layer_view("stops").fids() == []
     undone = finding(blocker.args[0], RULE)
     assert undone.measured == before.measured and undone.status == before.status

@@ -1,8 +1,9 @@
-"""Map tools of the canvas, by the names ``MapCanvas.set_tool`` takes.
+"""Map tools of the map view, by the names ``MapView.set_tool`` takes (``canvas`` below: the view).
 
 Each tool maps mouse and keys onto a Qt-free state machine (model/capture.py) or a one-click
 edit and owns its transient graphics; none changes the plan — edits go out through
-``canvas.request_edit`` (style.md §2, QGIS's map-tool lifecycle).
+``canvas.request_edit`` and deletions through ``canvas.request_delete`` (style.md §2, QGIS's
+map-tool lifecycle). Tools use the view's public methods only.
 """
 from .base import MapEvent, MapTool, RubberBand
 from .draw import MeasureTool, PathTool, PolygonTool, RectangleTool

@@ -13,7 +13,7 @@ from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem
 
 from ...model.snapping import SnapResult
-from .. import styles
+from ..map import styles
 
 
 @dataclass

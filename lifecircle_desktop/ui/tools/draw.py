@@ -13,7 +13,7 @@ from ...model.capture import LineCapture, PolygonCapture, RectangleCapture
 from ...model.edits import AddFeature
 from ...model.errors import InvalidGeometry
 from ...model.measures import drawn_floor_area
-from .. import styles
+from ..map import styles
 from .base import MapEvent, MapTool, RubberBand
 from .text import language, translate
 

@@ -1,7 +1,8 @@
 """Delete and duplicate features with one click.
 
-Delete removes the feature and the entrances attached to it in one edit (one undo step). The
-feature under the cursor is outlined first: a destructive tool shows what it will hit.
+Delete asks for the feature under the cursor to be deleted (``canvas.request_delete``; the owner
+deletes the entrances attached to it in the same undo step). The feature under the cursor is
+outlined first: a destructive tool shows what it will hit.
 Duplicate copies a feature: a click puts the copy a little down-right, a drag puts it where it
 is dropped.
 """
@@ -12,7 +13,7 @@ from PySide6.QtCore import Qt
 from ...model.capture import translate as move_geometry
 from ...model.edits import AddFeature
 from ...model.schema import LAYERS
-from .. import styles
+from ..map import styles
 from .base import MapEvent, MapTool
 from .text import translate
 
@@ -57,7 +58,7 @@ class DeleteTool(MapTool):
             self.canvas.status(translate("MapCanvas", "No feature here."))
             return
         self.clear()
-        self.canvas.request_edit(self.canvas.delete_edit([hits[0]]))
+        self.canvas.request_delete([hits[0]])
 
     def on_refresh(self, changes) -> None:
         if self._hover is not None and self._hover[1] in changes.touched(self._hover[0]):

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from shapely.geometry import Point
 
 from ...model.edits import AddFeature, ChangeAttributes
-from .. import styles
+from ..map import styles
 from .base import MapEvent, MapTool
 from .text import language, translate
 

@@ -45,8 +45,18 @@ class SelectTool(MapTool):
             self._band = None
 
     def _moving_keys(self) -> list:
-        return self._drag_keys + [("entrances", fid) for fid in self.canvas.attached_entrances(self._drag_keys)
-                                  if ("entrances", fid) not in self._drag_keys]
+        return self._drag_keys + [key for key in self._attached_entrances(self._drag_keys)
+                                  if key not in self._drag_keys]
+
+    def _attached_entrances(self, keys) -> list:
+        # The gates of a moved compound move with it (a move stays one undo step). The plan knows
+        # which entrances belong to what; this asks it, the map view holds no such rule.
+        owners = {k for k in keys if k[0] in ("residential", "facilities")}
+        plan = self.canvas.plan
+        if not owners or plan is None:
+            return []
+        return [("entrances", f.fid) for f in plan.features("entrances", self.canvas.scenario)
+                if (f.get("layer"), f.get("feature")) in owners]
 
     def press(self, ev: MapEvent) -> None:
         if ev.button != Qt.LeftButton:

@@ -1,4 +1,5 @@
-"""How the map looks: colours, pens, stacking order, icons and label fonts (the canvas reads these).
+"""How the map looks: colours, pens, stacking order, levels of detail, icons and label fonts —
+the one place the map's layer views and overlays read them from.
 
 Base map after the OpenStreetMap Carto conventions planners know — light grey buildings with a
 darker outline, green areas, blue water, roads coloured and widened by class — so that the
@@ -7,6 +8,7 @@ Every pen is cosmetic: widths are screen pixels at any zoom.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -40,6 +42,9 @@ ICON_MIN_SCALE = {"stops": 0.08, "entrances": 0.3, "comments": 0.05}
 LABEL_MIN_SCALE = {"facilities": 0.15, "residential": 0.15, "planning_units": 0.02, "stops": 0.8,
                    "basemap_roads": 0.4, "basemap_buildings": 2.0, "basemap_landuse": 0.5,
                    "basemap_water": 0.3, "walk_network": 3.0}
+# Facility names matter most to planners: shown once the footprint is half as wide as the name.
+FACILITY_LABEL_FIT = 0.5
+STOP_LABEL_OFFSET_PX = 14  # a stop's name sits under its symbol
 
 
 def cosmetic(colour, width: float = 1.0, style=Qt.SolidLine) -> QPen:
@@ -115,7 +120,6 @@ DEFAULT_ROAD = ("#ffffff", "#c2b9ac", 2.0, 6)
 
 def road_band(scale: float) -> int:
     """Zoom band for road widths: they are recomputed when the zoom changes by √2."""
-    import math
     return round(2 * math.log2(max(scale, 1e-9)))
 
 
@@ -136,6 +140,12 @@ def road_pens(kind: str | None, band: int) -> tuple[QPen, QPen | None]:
     return pen, casing_pen
 
 
+def widest_road_px(band: int) -> float:
+    """The widest road pen (casing included) at zoom band ``band``: how far outside the view a road
+    can still reach into it."""
+    return max(max(p.widthF() for p in road_pens(kind, band) if p is not None) for kind in ROAD_STYLES)
+
+
 @lru_cache(maxsize=None)
 def walk_pen(drawn: bool, closed: bool) -> QPen:
     if closed:  # not walkable / barrier: the walking graph skips it
@@ -143,6 +153,36 @@ def walk_pen(drawn: bool, closed: bool) -> QPen:
     if drawn:  # the planner's own paths: stronger than the imported network
         return cosmetic("#6a3fa0", 2.2)
     return cosmetic(with_alpha("#7b5ea7", 150), 1.0)
+
+
+# --- one feature's look ---------------------------------------------------------------------------
+def polygon_style(feature, catalogue) -> tuple[QPen, QBrush]:
+    """(pen, brush) of an area feature: a facility in its type's catalogue colour (dashed outline
+    when planned), a base-map area by its kind."""
+    a = feature.attributes
+    if feature.layer == "facilities":
+        code = a.get("type")
+        colour = catalogue.types[code].colour if code in catalogue.types else None
+        return area_style("facilities", None, colour, a.get("status") != "existing")
+    return area_style(feature.layer, a.get("kind"))
+
+
+def path_pen(feature) -> QPen:
+    """A walking path: closed or not walkable ones dashed red, the planner's own stronger."""
+    a = feature.attributes
+    closed = bool(a.get("closed")) or a.get("walkable") is False
+    return walk_pen(a.get("source") == "drawn", closed)
+
+
+def icon_kind(feature) -> str:
+    """Which symbol (``icon``) a point feature gets."""
+    a = feature.attributes
+    if feature.layer == "entrances":
+        door = "door" if a.get("kind") == "door" else "gate"
+        return f"{door}_{'closed' if a.get('open') is False else 'open'}"
+    if feature.layer == "stops":
+        return a.get("type") if a.get("type") in ("bus_stop", "metro_station") else "stop"
+    return "comment"
 
 
 # --- overlays and tools -------------------------------------------------------------------------
@@ -164,6 +204,11 @@ MEASURE_PEN = cosmetic("#1565c0", 2.0, Qt.DashLine)
 RULE_MET = "#1b7f3b"
 RULE_NOT_MET = "#c62828"
 RULE_NONE = "#263238"
+OVERLAY_BOX = QColor(255, 255, 255, 200)      # behind the scale bar, north arrow and credit line
+OVERLAY_INK = "#222222"
+CREDIT_INK = "#333333"
+CURSOR_LABEL_BOX = QColor(255, 255, 255, 230)
+HALO_PEN = QPen(QColor(255, 255, 255, 235), 3.2, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin)  # around label text
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -184,6 +229,7 @@ def font(pixel_size: int = 12, bold: bool = False, italic: bool = False) -> QFon
     return f
 
 
+DEFAULT_LABEL_STYLE = (11, False, False, "#333333")
 LABEL_STYLES = {  # layer: (pixel size, bold, italic, colour)
     "facilities": (13, True, False, "#1d1d1f"),
     "residential": (12, False, True, "#6d4c1f"),

@@ -1,0 +1,284 @@
+"""What the map draws over the plan's layers.
+
+In the scene (plan metres): outlines of features — the selection, the highlight of a finding,
+the walking overlay (homes beyond a limit, the reachable network). In viewport pixels, painted in
+``drawForeground``: the scale bar, the north arrow, the credit line, and the cursor feedback
+(the snap marker and the active tool's label beside the cursor). Each viewport overlay says
+where it paints (``rect``), so a scroll repaints exactly those places.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem
+
+from ...model.plan import Feature
+from ..tools.text import translate
+from . import styles
+from .items import painter_path, shape_items
+
+Key = tuple[str, int]
+
+
+# --- in the scene -------------------------------------------------------------------------------
+def feature_outline(feature: Feature, pen: QPen, brush, z: float) -> QGraphicsItem:
+    """An item drawing ``feature`` with ``pen`` and ``brush`` (a point: a ring of fixed size)."""
+    geom = feature.geometry
+    if geom.geom_type == "Point":
+        item = QGraphicsEllipseItem(-9, -9, 18, 18)
+        item.setFlag(QGraphicsItem.ItemIgnoresTransformations)
+        item.setPos(geom.x, geom.y)
+        item.setData(0, (geom.x, geom.y))  # where it belongs, for showing it dragged
+    else:
+        item = QGraphicsPathItem(painter_path(geom))
+    item.setPen(pen)
+    if geom.geom_type not in ("LineString", "MultiLineString"):
+        item.setBrush(brush)
+    item.setZValue(z)
+    item.setAcceptedMouseButtons(Qt.NoButton)
+    return item
+
+
+class FeatureOutlines:
+    """Features outlined in one look: the selection, or the features of a finding."""
+
+    def __init__(self, view, pen: QPen, brush, z: float):
+        self.view, self.pen, self.brush, self.z = view, pen, brush, z
+        self.keys: list[Key] = []
+        self._items: dict[Key, QGraphicsItem] = {}
+
+    def set(self, keys: Iterable[Key]) -> None:
+        self.clear()
+        self.keys = list(dict.fromkeys(tuple(k) for k in keys))
+        for key in self.keys:
+            item = self.view.overlay_item(key, self.pen, self.brush, self.z)
+            if item is not None:
+                self._items[key] = item
+
+    def clear(self) -> None:
+        for item in self._items.values():
+            if item.scene() is not None:
+                item.scene().removeItem(item)
+        self.keys, self._items = [], {}
+
+    def forget(self) -> None:
+        """The scene was replaced: its items went with it."""
+        self.keys, self._items = [], {}
+
+    def set_layer_visible(self, layer: str, visible: bool) -> None:
+        for key, item in self._items.items():
+            if key[0] == layer:
+                item.setVisible(visible)
+
+    def offset(self, key: Key, dx: float, dy: float) -> None:
+        item = self._items.get(key)
+        if item is not None:
+            base = item.data(0)
+            item.setPos(*((base[0] + dx, base[1] + dy) if base else (dx, dy)))
+
+
+class WalkOverlay:
+    """The homes beyond a walking limit, shaded and hatched, and the reachable part of the network
+    drawn thick (after a walking finding is chosen)."""
+
+    def __init__(self, view):
+        self.view = view
+        self.args: tuple[list[int], list] | None = None
+        self._homes: list[QGraphicsItem] = []
+        self._lines: list[QGraphicsItem] = []
+
+    def show(self, outside_home_fids: Iterable[int], reachable_lines) -> None:
+        self.clear()
+        outside = list(outside_home_fids)
+        lines = reachable_lines if reachable_lines is not None else []
+        lines = [lines] if isinstance(lines, shapely.Geometry) else list(lines)
+        self.args = (outside, lines)
+        for fid in outside:
+            for brush in (styles.WALK_OUTSIDE_FILL, styles.WALK_OUTSIDE_BRUSH):
+                item = self.view.overlay_item(("residential", fid), styles.WALK_OUTSIDE_PEN, brush,
+                                              styles.WALK_OVERLAY_Z)
+                if item is not None:
+                    self._homes.append(item)
+        geoms = []
+        for line in lines:
+            feature = line if isinstance(line, shapely.Geometry) else self.view.feature(("walk_network", int(line)))
+            if feature is not None:
+                geoms.append(feature if isinstance(feature, shapely.Geometry) else feature.geometry)
+        # One item per line (not one huge path): a repaint of a small area then strokes only the
+        # lines under it, even with 10^4 reachable edges.
+        for item in shape_items(np.array(geoms, dtype=object)):
+            if item is not None:
+                item.setPen(styles.WALK_REACHABLE_PEN)
+                item.setZValue(styles.WALK_OVERLAY_Z + 1)
+                self.view.scene().addItem(item)
+                self._lines.append(item)
+
+    def clear(self) -> None:
+        for item in self._homes + self._lines:
+            if item.scene() is not None:
+                item.scene().removeItem(item)
+        self._homes, self._lines, self.args = [], [], None
+
+    def forget(self) -> None:
+        self._homes, self._lines, self.args = [], [], None
+
+    def counts(self) -> tuple[int, int]:
+        """(homes shaded, reachable lines drawn)."""
+        return len(self._homes) // 2, len(self._lines)
+
+
+# --- in viewport pixels -------------------------------------------------------------------------
+class ScaleBar:
+    """A round length (1, 2 or 5 × 10^n m) of about 120 px, bottom left."""
+
+    def rect(self, vp: QRect) -> QRect:
+        return QRect(0, vp.height() - 48, 230, 48)
+
+    def paint(self, painter: QPainter, vp: QRect, scale: float) -> None:
+        target = 120.0 / scale  # metres in ~120 px
+        exp = 10 ** math.floor(math.log10(target))
+        length = max(m * exp for m in (1, 2, 5, 10) if m * exp <= target * 1.0001) if target >= 1e-3 else 1.0
+        px = length * scale
+        label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+        x, y = 14.0, vp.height() - 16.0
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(styles.OVERLAY_BOX)
+        painter.drawRoundedRect(QRectF(x - 8, y - 26, px + 70, 36), 4, 4)
+        painter.setPen(QPen(QColor(styles.OVERLAY_INK), 2))
+        painter.drawLine(QPointF(x, y), QPointF(x + px, y))
+        painter.drawLine(QPointF(x, y - 6), QPointF(x, y))
+        painter.drawLine(QPointF(x + px, y - 6), QPointF(x + px, y))
+        painter.drawLine(QPointF(x + px / 2, y - 4), QPointF(x + px / 2, y))
+        painter.setFont(styles.font(11, True))
+        painter.drawText(QPointF(x + px + 8, y + 1), label)
+        painter.drawText(QPointF(x, y - 10), "0")
+
+
+class NorthArrow:
+    """Top right: the view is always north up (plan metres, y up)."""
+
+    def rect(self, vp: QRect) -> QRect:
+        return QRect(vp.width() - 64, 0, 64, 84)
+
+    def paint(self, painter: QPainter, vp: QRect, scale: float) -> None:
+        cx, top = vp.width() - 32.0, 14.0
+        ink = QColor(styles.OVERLAY_INK)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(styles.OVERLAY_BOX)
+        painter.drawEllipse(QPointF(cx, top + 30), 24, 24)
+        left = QPolygonF([QPointF(cx, top + 8), QPointF(cx - 10, top + 44), QPointF(cx, top + 36)])
+        right = QPolygonF([QPointF(cx, top + 8), QPointF(cx + 10, top + 44), QPointF(cx, top + 36)])
+        painter.setPen(QPen(ink, 1.2))
+        painter.setBrush(ink)
+        painter.drawPolygon(left)
+        painter.setBrush(QColor("white"))
+        painter.drawPolygon(right)
+        painter.setFont(styles.font(12, True))
+        painter.setPen(ink)
+        painter.drawText(QRectF(cx - 20, top + 44, 40, 18), Qt.AlignCenter, translate("MapCanvas", "N"))
+
+
+class CreditLine:
+    """The data credits, bottom right (ODbL: "© OpenStreetMap contributors" where OSM data is shown)."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def rect(self, vp: QRect) -> QRect:
+        return QRect(vp.width() - 420, vp.height() - 24, 420, 24) if self.lines else QRect()
+
+    def paint(self, painter: QPainter, vp: QRect, scale: float) -> None:
+        if not self.lines:
+            return
+        painter.setFont(styles.font(11))
+        text = " · ".join(self.lines)
+        fm = QFontMetricsF(painter.font())
+        w = fm.horizontalAdvance(text) + 12
+        box = QRectF(vp.width() - w, vp.height() - fm.height() - 6, w, fm.height() + 6)
+        painter.fillRect(box, styles.OVERLAY_BOX)
+        painter.setPen(QColor(styles.CREDIT_INK))
+        painter.drawText(box, Qt.AlignCenter, text)
+
+
+class CursorFeedback:
+    """The snap marker (a square on a vertex, a cross on an edge) and the active tool's label
+    beside the cursor. It remembers where it painted: a mouse move repaints the old and the new
+    place only, never the whole map."""
+
+    def __init__(self, view):
+        self.view = view
+        self.snap = None                   # SnapResult shown, or None
+        self.pos: QPointF | None = None    # the cursor, viewport pixels
+        self._painted = QRect()
+        self._fm = QFontMetricsF(styles.font(12, True))
+        self._size: tuple[tuple, float, float] = ((), 0.0, 0.0)
+        self._char_widths: dict[str, float] = {}
+
+    def rect(self, vp: QRect) -> QRect:
+        return self._painted
+
+    def _rect(self) -> QRect:
+        rect = QRect()
+        if self.snap is not None:
+            p = self.view.to_view(self.snap.point)
+            rect = QRect(round(p.x()) - 10, round(p.y()) - 10, 21, 21)
+        label = self.view.active_tool().cursor_label
+        if label and self.pos is not None:
+            w, h = self._box(label[0])
+            x, y = round(self.pos.x()) + 16, round(self.pos.y()) + 14
+            rect = rect.united(QRect(x - 1, y - 1, math.ceil(w) + 3, math.ceil(h) + 3))
+        return rect
+
+    def _box(self, lines) -> tuple[float, float]:
+        """Size of the label box. Widths are summed from cached glyph advances: measuring a
+        changing Chinese string on every move costs more than the rest of the move."""
+        key = tuple(lines)
+        if self._size[0] != key:
+            widths = self._char_widths
+            for ch in set("".join(lines)) - widths.keys():
+                widths[ch] = self._fm.horizontalAdvance(ch)
+            w = max(sum(widths[ch] for ch in t) for t in lines) + 16
+            self._size = (key, w, self._fm.height() * len(lines) + 10)
+        return self._size[1], self._size[2]
+
+    def refresh(self) -> None:
+        """Repaint where the feedback was and where it is now."""
+        new = self._rect()
+        dirty = self._painted.united(new)
+        self._painted = new
+        if not dirty.isNull():
+            self.view.viewport().update(dirty)
+
+    def paint(self, painter: QPainter, vp: QRect, scale: float) -> None:
+        if self.snap is not None:
+            p = self.view.to_view(self.snap.point)
+            painter.setPen(QPen(QColor(styles.SNAP_COLOUR), 2))
+            painter.setBrush(Qt.NoBrush)
+            if self.snap.kind == "vertex":
+                painter.drawRect(QRectF(p.x() - 6, p.y() - 6, 12, 12))
+            else:
+                painter.drawLine(QPointF(p.x() - 6, p.y() - 6), QPointF(p.x() + 6, p.y() + 6))
+                painter.drawLine(QPointF(p.x() - 6, p.y() + 6), QPointF(p.x() + 6, p.y() - 6))
+                painter.drawEllipse(p, 4, 4)
+        label = self.view.active_tool().cursor_label
+        if label and self.pos is not None:
+            lines, colour = label
+            fm = self._fm
+            w, h = self._box(lines)
+            x, y = round(self.pos.x()) + 16, round(self.pos.y()) + 14
+            painter.setPen(QPen(QColor(colour), 1.5))
+            painter.setBrush(styles.CURSOR_LABEL_BOX)
+            painter.drawRoundedRect(QRectF(x, y, w, h), 4, 4)
+            painter.setFont(styles.font(12, True))
+            painter.setPen(QColor(colour))
+            for i, t in enumerate(lines):
+                painter.drawText(QPointF(x + 8, y + 5 + fm.ascent() + i * fm.height()), t)
+
+
+__all__ = ["feature_outline", "FeatureOutlines", "WalkOverlay", "ScaleBar", "NorthArrow", "CreditLine",
+           "CursorFeedback"]

@@ -1,0 +1,25 @@
+"""Which layer view draws which layer of the plan: the one place a new kind of layer is added.
+
+A raster base map (a scanned plan, MBTiles) is one ``PaintedLayer`` subclass whose ``paint``
+draws its image into the map image, and one line here; comment pins with their own look are one
+``PointLayer`` subclass and one line. The map view builds a view per entry and treats them all
+alike; the stacking order is ``styles.LAYER_Z``.
+"""
+from __future__ import annotations
+
+from .basemap import BaseMapAreas, BaseMapRoads
+from .layers import LayerView, LineLayer, PointLayer, PolygonLayer
+
+LAYER_VIEWS: dict[str, type[LayerView]] = {
+    "basemap_landuse": BaseMapAreas,
+    "basemap_water": BaseMapAreas,
+    "basemap_buildings": BaseMapAreas,
+    "basemap_roads": BaseMapRoads,
+    "planning_units": PolygonLayer,
+    "residential": PolygonLayer,
+    "walk_network": LineLayer,
+    "facilities": PolygonLayer,
+    "stops": PointLayer,
+    "entrances": PointLayer,
+    "comments": PointLayer,
+}
