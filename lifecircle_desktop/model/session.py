@@ -384,7 +384,11 @@ def create_plan(path: str | os.PathLike, name: str, epsg: int | None = None, *,
                 subdistrict: str = "", rule_packs: Iterable[str] = DEFAULT_PACKS, replace: bool = False,
                 **session_options) -> PlanSession:
     """A new, empty plan file and a session on it. ``replace``: an existing file at ``path`` (and
-    its -wal/-shm) is removed first; otherwise it is refused."""
+    its -wal/-shm) is removed first; otherwise it is refused. A plan file is a .gpkg: the suffix
+    is added when missing (as QGIS and GDAL know the file by it)."""
+    path = Path(path)
+    if path.suffix.lower() != ".gpkg":
+        path = path.with_name(path.name + ".gpkg")
     if replace:
         remove_plan_file(path)
     plan = Plan.create(path, name, epsg, lonlat=lonlat, kind=kind, district=district, subdistrict=subdistrict,

@@ -129,7 +129,7 @@ class PlanDocument(QObject):
     def save_as(self, path) -> Path:
         """Continue on a copy of the plan at ``path`` (the history stays: feature ids match)."""
         target = self.session.save_as(path)
-        self.sessionChanged.emit(self.session)
+        self.set_session(self.session, keep_history=True)  # the loop validates the copy from now on
         return target
 
     def is_open(self, path) -> bool:

@@ -26,7 +26,7 @@ from ..model.findings import Finding, Results
 from ..model.plan import Plan
 from ..model.session import PlanSession, create_plan
 from . import i18n
-from .map.view import MapView as MapCanvas
+from .map.view import MapView
 from .panels.attributes import AttributePanel
 from .panels.common import icon
 from .panels.checklist import ChecklistPanel, RulePacksDialog
@@ -42,7 +42,7 @@ RECENT_KEY = "plans/recent"
 LAST_KEY = "plans/last"
 MAX_RECENT = 8
 
-# The canvas tools (ui/canvas.py set_tool names) with their tool bar icons and shortcuts.
+# The map tools (ui/tools, MapView.set_tool names) with their tool bar icons and shortcuts.
 TOOLS = ("select", "pan", "polygon", "rectangle", "vertex", "path", "gate", "entrance", "stop", "measure",
          "delete", "duplicate")
 TOOL_SHORTCUTS = {"select": "S", "pan": "H", "polygon": "P", "rectangle": "R", "vertex": "V", "path": "W",
@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
                     doc.stack.canUndoChanged, doc.stack.canRedoChanged):
             sig.connect(self._update_undo_texts)
 
-        self.canvas = MapCanvas(self.catalogue, self)
+        self.canvas = MapView(self.catalogue, self)
         self.setCentralWidget(self.canvas)
         self.canvas.editRequested.connect(doc.push)
         self.canvas.deleteRequested.connect(doc.delete)

@@ -165,7 +165,7 @@ def isolated_corner(plan, vertices, radius):
 
 # === 1. a kindergarten drawn by clicks: in the file, in the findings, undone by Ctrl+Z ===========
 def test_drawing_a_kindergarten_by_clicks_changes_the_findings_and_ctrl_z_restores_them(qtbot, demo):
-    window, canvas, plan = demo, demo.canvas, demo.plan
+    window, canvas, plan = demo, demo.canvas, demo.document.plan
     path = plan.path
     original = window.document.results
     original_json = findings_json(original)
@@ -232,7 +232,7 @@ def test_drawing_a_kindergarten_by_clicks_changes_the_findings_and_ctrl_z_restor
 
 # === 2. right-click never finishes; Esc asks ==========================================================
 def test_right_click_does_not_finish_and_esc_asks_before_discarding(qtbot, demo, monkeypatch):
-    window, canvas, plan = demo, demo.canvas, demo.plan
+    window, canvas, plan = demo, demo.canvas, demo.document.plan
     path = plan.path
     facilities_before = set(stored(path, "facilities"))
     window.palette.choose("kindergarten")
@@ -276,7 +276,7 @@ def test_right_click_does_not_finish_and_esc_asks_before_discarding(qtbot, demo,
 
 # === 3. snapping to a building's corner is exact ======================================================
 def test_snapping_to_a_corner_of_a_demo_building_is_exact(qtbot, demo):
-    window, canvas, plan = demo, demo.canvas, demo.plan
+    window, canvas, plan = demo, demo.canvas, demo.document.plan
     assert window.actions_["snap"].isChecked() and canvas.snapping()[0]
     tolerance_px = canvas.snapping()[1]
     shapes = all_shapes(plan)
@@ -328,7 +328,7 @@ def test_snapping_to_a_corner_of_a_demo_building_is_exact(qtbot, demo):
 
 # === 4. closing a compound's gates changes its walking coverage ===========================================
 def test_closing_a_compounds_gates_changes_walking_coverage_and_ctrl_z_reopens(qtbot, demo):
-    window, canvas, plan = demo, demo.canvas, demo.plan
+    window, canvas, plan = demo, demo.canvas, demo.document.plan
     original = window.document.results
     original_json = findings_json(original)
     homes_validated = set(original.home_ids.tolist())

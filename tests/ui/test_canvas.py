@@ -1,7 +1,7 @@
 """The map view (ui/map/view.py) with real mouse and key events on its viewport (style.md §7).
 
-A stand-in for the main window applies every requested edit to a real plan and calls
-``refresh(changes)``, as the undo stack will.
+A stand-in for the document applies every requested edit through a real session and calls
+``refresh(changes)``, as ui/document.py does.
 """
 import pytest
 import shapely
@@ -15,7 +15,7 @@ from lifecircle_desktop.model.catalogue import Catalogue, FacilityType, load_cat
 from lifecircle_desktop.model.edits import AddFeature, Batch, ChangeAttributes, ChangeGeometry, DeleteFeature
 from lifecircle_desktop.model.errors import PlanError
 from lifecircle_desktop.model.plan import Plan
-from lifecircle_desktop.ui.main_window import delete_edit
+from lifecircle_desktop.model.session import PlanSession
 from lifecircle_desktop.ui.map.view import MapView
 from lifecircle_desktop.ui.tools import text
 
@@ -41,23 +41,29 @@ def catalogue():
 @pytest.fixture
 def plan(tmp_path):
     p = Plan.create(tmp_path / "p.gpkg", "x", 32651)
-    p.apply(AddFeature("residential", shapely.box(X0, Y0, X0 + 200, Y0 + 150), {"name": "同济新村"}))
+    PlanSession(p).apply(AddFeature("residential", shapely.box(X0, Y0, X0 + 200, Y0 + 150), {"name": "同济新村"}))
     yield p
     p.close()
 
 
 class Window:
-    """What the main window does with the canvas's requests: apply, then refresh."""
+    """What the document does with the map's requests: the session applies them (a delete with
+    the entrances attached), then the map refreshes."""
 
     def __init__(self, plan, canvas):
         self.plan, self.canvas, self.edits, self.messages = plan, canvas, [], []
+        self.session = PlanSession(plan)
         canvas.editRequested.connect(self.apply)
-        canvas.deleteRequested.connect(lambda keys: self.apply(delete_edit(plan, canvas.scenario, keys)))
+        canvas.deleteRequested.connect(self.delete)
         canvas.statusMessage.connect(self.messages.append)
 
     def apply(self, edit):
         self.edits.append(edit)
-        self.canvas.refresh(self.plan.apply(edit))
+        self.canvas.refresh(self.session.apply(edit))
+
+    def delete(self, keys):
+        self.session.switch_scenario(self.canvas.scenario)
+        self.apply(self.session.delete_edit(keys))
 
 
 @pytest.fixture
@@ -113,7 +119,7 @@ def test_polygon_by_clicks_and_enter_emits_the_clicked_polygon(qtbot, canvas, wi
     assert list(edit.geometry.exterior.coords)[:-1] == clicked  # exactly where the clicks landed
     assert edit.geometry.area == pytest.approx(6000.0, rel=0.005)
     assert not canvas.is_drawing()
-    fid = window.document.plan.features("facilities")[0].fid
+    fid = window.plan.features("facilities")[0].fid
     assert fid in canvas.layer_view("facilities").fids()
 
 
@@ -335,10 +341,10 @@ def test_snapping_off_means_raw_clicks(qtbot, canvas, window, plan):
 
 # --- select and move ----------------------------------------------------------------------------
 def test_select_and_drag_moves_by_the_dragged_amount_in_one_batch(qtbot, canvas, window, plan):
-    plan.apply(AddFeature("facilities", shapely.box(X0 + 40, Y0 + 40, X0 + 80, Y0 + 70), {"type": "kindergarten"}))
+    window.session.apply(AddFeature("facilities", shapely.box(X0 + 40, Y0 + 40, X0 + 80, Y0 + 70), {"type": "kindergarten"}))
     canvas.set_plan(plan)
     fid = plan.features("facilities")[0].fid
-    plan.apply(AddFeature("entrances", Point(X0 + 40, Y0 + 50), {"layer": "facilities", "feature": fid}))
+    window.session.apply(AddFeature("entrances", Point(X0 + 40, Y0 + 50), {"layer": "facilities", "feature": fid}))
     canvas.set_plan(plan)
     canvas.set_tool("select")
     start = vp(canvas, X0 + 60, Y0 + 55)
@@ -365,8 +371,8 @@ def test_select_and_drag_moves_by_the_dragged_amount_in_one_batch(qtbot, canvas,
 
 
 def test_click_shift_click_and_box_select(qtbot, canvas, window, plan):
-    plan.apply(AddFeature("facilities", shapely.box(X0 + 20, Y0 + 20, X0 + 50, Y0 + 50), {"type": "kindergarten"}))
-    plan.apply(AddFeature("facilities", shapely.box(X0 + 120, Y0 + 20, X0 + 150, Y0 + 50), {"type": "kindergarten"}))
+    window.session.apply(AddFeature("facilities", shapely.box(X0 + 20, Y0 + 20, X0 + 50, Y0 + 50), {"type": "kindergarten"}))
+    window.session.apply(AddFeature("facilities", shapely.box(X0 + 120, Y0 + 20, X0 + 150, Y0 + 50), {"type": "kindergarten"}))
     canvas.set_plan(plan)
     a, b = [f.fid for f in plan.features("facilities")]
     click(qtbot, canvas, X0 + 35, Y0 + 35)
@@ -387,7 +393,7 @@ def test_click_shift_click_and_box_select(qtbot, canvas, window, plan):
 
 
 def test_delete_key_deletes_the_selection_with_its_entrances(qtbot, canvas, window, plan):
-    plan.apply(AddFeature("entrances", Point(X0, Y0 + 50), {"layer": "residential", "feature": 1}))
+    window.session.apply(AddFeature("entrances", Point(X0, Y0 + 50), {"layer": "residential", "feature": 1}))
     canvas.set_plan(plan)
     canvas.set_selection([("residential", 1)])
     qtbot.keyClick(canvas, Qt.Key_Delete)
@@ -399,7 +405,7 @@ def test_delete_key_deletes_the_selection_with_its_entrances(qtbot, canvas, wind
 
 # --- gates and entrances ------------------------------------------------------------------------
 def test_gate_tool_toggles_open_via_change_attributes(qtbot, canvas, window, plan):
-    plan.apply(AddFeature("entrances", Point(X0 + 100, Y0), {"layer": "residential", "feature": 1, "open": True}))
+    window.session.apply(AddFeature("entrances", Point(X0 + 100, Y0), {"layer": "residential", "feature": 1, "open": True}))
     canvas.set_plan(plan)
     fid = plan.features("entrances")[0].fid
     canvas.set_tool("gate")
@@ -546,7 +552,7 @@ def test_fit_plan_and_zoom_to(canvas, plan):
     view = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
     assert view.contains(QPointF(X0, Y0)) and view.contains(QPointF(X0 + 200, Y0 + 150))
     assert view.width() < 400
-    plan.apply(AddFeature("stops", Point(X0 + 5000, Y0 + 5000), {"name": "远处"}))
+    PlanSession(plan).apply(AddFeature("stops", Point(X0 + 5000, Y0 + 5000), {"name": "远处"}))
     canvas.set_plan(plan)
     canvas.zoom_to([("residential", 1)])
     view = canvas.mapToScene(canvas.viewport().rect()).boundingRect()

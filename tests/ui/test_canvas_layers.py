@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsPolygonItem, QMessageBox
 from shapely.geometry import LineString, Point
 
 from lifecircle_desktop.model.edits import AddFeature, ChangeGeometry, DeleteFeature
-from lifecircle_desktop.ui.main_window import plan_credits
+from lifecircle_desktop.model.session import PlanSession
 from lifecircle_desktop.ui.map.items import LabelItem, shape_items
 from lifecircle_desktop.ui.map.view import MapView
 from tests.ui.test_canvas import X0, Y0, canvas, catalogue, click, plan, vp, window  # noqa: F401 (fixtures)
@@ -19,8 +19,8 @@ def labels(canvas):
 
 
 def test_refresh_rebuilds_only_the_changed_items(qtbot, canvas, window, plan):
-    plan.apply(AddFeature("facilities", shapely.box(X0 + 10, Y0 + 10, X0 + 50, Y0 + 40), {"type": "kindergarten"}))
-    plan.apply(AddFeature("facilities", shapely.box(X0 + 110, Y0 + 10, X0 + 150, Y0 + 40), {"type": "kindergarten"}))
+    PlanSession(plan).apply(AddFeature("facilities", shapely.box(X0 + 10, Y0 + 10, X0 + 50, Y0 + 40), {"type": "kindergarten"}))
+    PlanSession(plan).apply(AddFeature("facilities", shapely.box(X0 + 110, Y0 + 10, X0 + 150, Y0 + 40), {"type": "kindergarten"}))
     canvas.set_plan(plan)
     facilities = canvas.layer_view("facilities")
     a, b = facilities.fids()
@@ -40,7 +40,7 @@ def test_refresh_rebuilds_only_the_changed_items(qtbot, canvas, window, plan):
 
 
 def test_features_of_other_scenarios_are_not_drawn(qtbot, canvas, window, plan):
-    plan.create_scenario("alt")
+    PlanSession(plan).create_scenario("alt", copy_from=None)
     window.apply(AddFeature("facilities", shapely.box(X0 + 10, Y0 + 10, X0 + 50, Y0 + 40), {"type": "kindergarten"},
                             scenario="alt"))
     assert canvas.layer_view("facilities").fids() == []
@@ -61,8 +61,8 @@ def test_layers_can_be_hidden_and_are_listed_top_first(canvas, plan):
 
 
 def test_labels_follow_zoom_and_language(qtbot, canvas, window, plan):
-    plan.apply(AddFeature("facilities", shapely.box(X0 + 10, Y0 + 10, X0 + 50, Y0 + 40), {"type": "kindergarten"}))
-    plan.apply(AddFeature("facilities", shapely.box(X0 + 110, Y0 + 10, X0 + 150, Y0 + 40),
+    PlanSession(plan).apply(AddFeature("facilities", shapely.box(X0 + 10, Y0 + 10, X0 + 50, Y0 + 40), {"type": "kindergarten"}))
+    PlanSession(plan).apply(AddFeature("facilities", shapely.box(X0 + 110, Y0 + 10, X0 + 150, Y0 + 40),
                           {"type": "kindergarten", "name": "同济幼儿园"}))
     canvas.set_plan(plan)
     canvas.zoom_to([("residential", 1)])
@@ -75,8 +75,8 @@ def test_labels_follow_zoom_and_language(qtbot, canvas, window, plan):
 
 
 def test_symbols_for_open_and_closed_gates_differ(canvas, plan):
-    plan.apply(AddFeature("entrances", Point(X0, Y0 + 10), {"layer": "residential", "feature": 1, "open": True}))
-    plan.apply(AddFeature("entrances", Point(X0, Y0 + 20), {"layer": "residential", "feature": 1, "open": False}))
+    PlanSession(plan).apply(AddFeature("entrances", Point(X0, Y0 + 10), {"layer": "residential", "feature": 1, "open": True}))
+    PlanSession(plan).apply(AddFeature("entrances", Point(X0, Y0 + 20), {"layer": "residential", "feature": 1, "open": False}))
     canvas.set_plan(plan)
     entrances = canvas.layer_view("entrances")
     items = {fid: entrances.item(fid) for fid in entrances.fids()}
@@ -89,7 +89,7 @@ def test_credit_shown_when_the_plan_has_osm_data(qtbot, canvas, plan):
     assert canvas.credits() == []
     plan.set_meta(credits=["© OpenStreetMap contributors, ODbL 1.0"])
     canvas.set_plan(plan)
-    canvas.set_credits(plan_credits(plan))  # what the main window does with a plan it opens
+    canvas.set_credits(PlanSession(plan).credits())  # what the main window does with a plan it opens
     assert canvas.credits() == ["© OpenStreetMap contributors"]
     image = canvas.viewport().grab().toImage()
     assert image.width() > 0  # drawForeground ran with the credit, scale bar and north arrow
@@ -218,7 +218,7 @@ def test_panning_and_zooming_leave_no_stale_pixels(qtbot, canvas, plan):
                                         {"kind": "primary", "name": "四平路"})])
     plan.set_meta(credits=["OpenStreetMap"])
     canvas.set_plan(plan)
-    canvas.set_credits(plan_credits(plan))
+    canvas.set_credits(PlanSession(plan).credits())
     canvas.viewport().repaint()
     a, b = QPoint(400, 300), QPoint(310, 250)
     qtbot.mousePress(canvas.viewport(), Qt.MiddleButton, Qt.NoModifier, a)

@@ -45,7 +45,7 @@ def test_answering_an_item_changes_its_finding_and_ctrl_z_restores(qtbot, window
     assert window.findings.finding(ITEM).status == "fail"
     assert window.checklist.item(ITEM).text(2) == status_label("fail")
     assert window.document.plan.manual_answer("base", ITEM) == ("no", None)
-    assert window.document.stack.count() == 1 and isinstance(window.document.stack.command(0).applied, SetManualAnswer)
+    assert window.document.stack.count() == 1 and isinstance(window.session.history()[0], SetManualAnswer)
     choose(qtbot, window, ITEM, "yes")
     assert window.findings.finding(ITEM).status == "pass"
     assert window.checklist.selector(ITEM).currentData() == "yes"
@@ -79,7 +79,7 @@ def test_unchecking_a_pack_removes_its_findings_and_undo_restores(qtbot, window,
     assert not any(f.pack == SHANGHAI_2025 for f in window.document.results.findings)
     assert not any(f.pack == SHANGHAI_2025 for f in window.checklist.findings())
     assert SHANGHAI_2025 not in window.document.plan.rule_packs
-    assert isinstance(window.document.stack.command(0).applied, SetRulePacks)
+    assert isinstance(window.session.history()[0], SetRulePacks)
     with qtbot.waitSignal(window.document.loop.resultsReady, timeout=30000):
         window.actions_["undo"].trigger()
     assert [f.rule for f in window.document.results.findings] == before
@@ -116,7 +116,7 @@ def test_a_district_threshold_flips_the_finding_and_undo_restores(qtbot, window,
     after = window.findings.finding(rule)
     assert after.status == "pass" and after.threshold == 1500 and after.overrides == (("min", 1500.0),)
     assert "district override" in after.message_en and "1500" in window.findings.item(rule).text(3).replace(",", "")
-    assert isinstance(window.document.stack.command(0).applied, SetOverride)
+    assert isinstance(window.session.history()[0], SetOverride)
     with qtbot.waitSignal(window.document.loop.resultsReady, timeout=30000):
         window.actions_["undo"].trigger()
     assert window.findings.finding(rule) == before
