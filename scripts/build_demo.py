@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT))
 import shapely  # noqa: E402
 from shapely.geometry import box  # noqa: E402
 
-from lifecircle_desktop.model import AddFeature, Plan  # noqa: E402
+from lifecircle_desktop.model import Plan  # noqa: E402
+from lifecircle_desktop.model.session import PlanSession  # noqa: E402
 from lifecircle_desktop.model.crs import transformer  # noqa: E402
 from lifecircle_desktop.model.io.osm import import_osm  # noqa: E402
 
@@ -44,8 +45,9 @@ def build(osm: Path = OSM, out: Path = OUT) -> Path:
     homes = [f.geometry for f in plan.features("residential") if extent.contains(f.geometry.representative_point())]
     boundary = shapely.union_all([h.buffer(25, join_style="mitre") for h in homes]).convex_hull.intersection(extent)
     boundary = shapely.set_precision(boundary, 0.01)
-    plan.apply(AddFeature("planning_units", boundary, {"kind": "community", "name": "同济社区（示范范围）"}))
-    plan.close()
+    session = PlanSession(plan)
+    session.add("planning_units", boundary, kind="community", name="同济社区（示范范围）")
+    session.close()
     out.unlink(missing_ok=True)
     os.replace(tmp, out)
     return out
