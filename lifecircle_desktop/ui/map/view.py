@@ -79,7 +79,7 @@ class MapView(QGraphicsView):
     statusMessage = Signal(str)
     drawingChanged = Signal()           # a drawing started, changed or ended
     toolChanged = Signal(str)           # the active tool (Esc returns to "select")
-    rendered = Signal()                 # the map image was rendered: what shows is final, not a preview
+    rendered = Signal()                 # the map image was rendered: what shows next is final, not a preview
 
     def __init__(self, catalogue: Catalogue, parent=None):
         super().__init__(parent)
@@ -650,7 +650,6 @@ class MapView(QGraphicsView):
         transform = self.viewportTransform()
         if not self._gesture.isActive() and not self._image.covers(transform, self.viewport().size()):
             self._render()
-            QTimer.singleShot(0, self.rendered.emit)  # not from inside a paint event
         self._image.paint(painter, transform)
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
@@ -663,12 +662,16 @@ class MapView(QGraphicsView):
         painter.restore()
 
     def _render(self) -> None:
+        """Render the map image for the view as it is now. ``rendered`` is emitted at once (from
+        inside a paint event when a paint found the image out of date: slots must not repaint)."""
         self._image.render(self._painted, self.viewportTransform(), self.viewport().size(),
                            self.viewport().devicePixelRatioF())
+        self.rendered.emit()
 
     def _gesture_paused(self) -> None:
         if not self._image.covers(self.viewportTransform(), self.viewport().size()):
-            self.viewport().update()  # the paint renders
+            self._render()
+            self.viewport().update()
 
     # ============================================================================ navigation
     def _fit(self, bounds) -> None:
