@@ -648,7 +648,9 @@ class MapView(QGraphicsView):
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         painter.fillRect(rect, QColor(styles.BACKGROUND))
         transform = self.viewportTransform()
-        if not self._gesture.isActive() and not self._image.covers(transform, self.viewport().size()):
+        # A gesture sees the last image moved or scaled; an image of other data is never shown.
+        if not self._image.valid or (not self._gesture.isActive()
+                                     and not self._image.covers(transform, self.viewport().size())):
             self._render()
         self._image.paint(painter, transform)
 
