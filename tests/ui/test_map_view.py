@@ -2,7 +2,7 @@
 preview during gestures, deletions left to the owner, credits drawn as given."""
 import numpy as np
 import shapely
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
@@ -81,3 +81,36 @@ def test_credits_are_drawn_as_given(canvas):
     w, h = with_credit.width(), with_credit.height()
     assert _differing_pixels(with_credit.copy(w - 300, h - 30, 300, 30), without.copy(w - 300, h - 30, 300, 30)) > 100
     assert _differing_pixels(with_credit.copy(0, 0, w - 420, h - 60), without.copy(0, 0, w - 420, h - 60)) == 0
+
+
+def test_a_new_kind_of_layer_is_one_class_and_one_registry_entry(qtbot, monkeypatch, plan, catalogue):  # noqa: F811
+    """What a raster base map will be: a painted layer that reads the plan, registered once."""
+    from PySide6.QtGui import QColor
+
+    from lifecircle_desktop.ui.map import registry, styles
+    from lifecircle_desktop.ui.map.basemap import PaintedLayer
+    from lifecircle_desktop.ui.map.view import MapView
+
+    class ScannedPlan(PaintedLayer):
+        def load(self, features):
+            self.extent = self.view.plan_extent()  # a raster would read its image from the plan here
+            self.view.map_changed()
+
+        def paint(self, painter, area, scale):
+            xmin, ymin, xmax, ymax = self.extent
+            painter.fillRect(QRectF(xmin, ymin, xmax - xmin, ymax - ymin), QColor("#ff0000"))
+
+    monkeypatch.setitem(registry.LAYER_VIEWS, "basemap_scan", ScannedPlan)
+    monkeypatch.setitem(styles.LAYER_Z, "basemap_scan", -1)
+    view = MapView(catalogue)
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_plan(plan)
+    view.render_now()
+    image = view.viewport().grab().toImage()
+    assert QColor(image.pixel(200, 20)).name() == "#ff0000"  # under the plan's own layers, over the background
+    view.set_layer_visible("basemap_scan", False)
+    view.render_now()
+    assert QColor(view.viewport().grab().toImage().pixel(200, 20)).name() == styles.BACKGROUND

@@ -104,7 +104,7 @@ class MapView(QGraphicsView):
         self._scale = 1.0
         self._auto_fit = True       # refit on resize until the user navigates
         self._fit_bounds = None
-        self._layers: dict[str, LayerView] = {name: LAYER_VIEWS[name](self, name) for name in LAYERS}
+        self._layers: dict[str, LayerView] = {name: view(self, name) for name, view in LAYER_VIEWS.items()}
         self._painted = sorted((v for v in self._layers.values() if v.painted), key=lambda v: v.z)
         self._labels = LabelView(self)
         self._offsets: dict[str, dict[int, tuple[float, float]]] = {}
@@ -163,6 +163,9 @@ class MapView(QGraphicsView):
         self._offsets = {}
         self.snapper.clear()
         for layer, view in self._layers.items():
+            if layer not in LAYERS:  # not a layer of features (say, a raster): the view reads the plan
+                view.load([])
+                continue
             features = self._features(layer)
             self.snapper.set_layer(layer, ((f.fid, f.geometry) for f in features))
             view.load(features)
@@ -311,7 +314,7 @@ class MapView(QGraphicsView):
         """"zh" or "en": labels (facility type names) and the map's messages."""
         _text.set_language(language)
         if self.plan is not None:
-            for layer in self._layers:
+            for layer in LAYERS:
                 self._labels.load(layer, self._features(layer))
             self._update_marks()
         self._tool.activate()
