@@ -165,11 +165,11 @@ class PointLayer(LayerView):
 
     def __init__(self, view, layer: str):
         super().__init__(view, layer)
-        self._marks = Marks(view.scene())  # the scene of the plan shown (``load``)
+        self._marks = Marks(view.scene())
 
     def load(self, features: list[Feature]) -> None:
         self._marks.clear()
-        self._marks.scene = self.view.scene()
+        self._marks = Marks(self.view.scene())  # the view's scene is new for each plan shown
         for feature in features:
             self.update(feature.fid, feature)
 

@@ -106,9 +106,10 @@ class WalkOverlay:
                     self._homes.append(item)
         geoms = []
         for line in lines:
-            feature = line if isinstance(line, shapely.Geometry) else self.view.feature(("walk_network", int(line)))
-            if feature is not None:
-                geoms.append(feature if isinstance(feature, shapely.Geometry) else feature.geometry)
+            if isinstance(line, shapely.Geometry):
+                geoms.append(line)
+            elif (feature := self.view.feature(("walk_network", int(line)))) is not None:
+                geoms.append(feature.geometry)
         # One item per line (not one huge path): a repaint of a small area then strokes only the
         # lines under it, even with 10^4 reachable edges.
         for item in shape_items(np.array(geoms, dtype=object)):

@@ -1,9 +1,10 @@
 """Which layer view draws which layer of the plan: the one place a new kind of layer is added.
 
-A raster base map (a scanned plan, MBTiles) is one ``PaintedLayer`` subclass whose ``paint``
-draws its image into the map image, and one line here; comment pins with their own look are one
-``PointLayer`` subclass and one line. The map view builds a view per entry and treats them all
-alike; the stacking order is ``styles.LAYER_Z``.
+A raster base map (a scanned plan, MBTiles) is one ``PaintedLayer`` subclass whose ``load`` reads
+its image from ``view.plan`` and whose ``paint`` draws it into the map image, plus one line here;
+comment pins with their own look are one ``PointLayer`` subclass and one line. The map view builds
+a view per entry and treats them all alike (a name that is not a feature layer of the schema gets
+``load([])``: it reads what it needs from the plan); where it stacks is its ``styles.LAYER_Z``.
 """
 from __future__ import annotations
 

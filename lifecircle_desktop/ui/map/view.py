@@ -79,7 +79,7 @@ class MapView(QGraphicsView):
     statusMessage = Signal(str)
     drawingChanged = Signal()           # a drawing started, changed or ended
     toolChanged = Signal(str)           # the active tool (Esc returns to "select")
-    rendered = Signal()                 # the map image was rendered: what shows is final, not a preview
+    rendered = Signal()                 # the map image was rendered: what shows next is final, not a preview
 
     def __init__(self, catalogue: Catalogue, parent=None):
         super().__init__(parent)
@@ -104,7 +104,7 @@ class MapView(QGraphicsView):
         self._scale = 1.0
         self._auto_fit = True       # refit on resize until the user navigates
         self._fit_bounds = None
-        self._layers: dict[str, LayerView] = {name: LAYER_VIEWS[name](self, name) for name in LAYERS}
+        self._layers: dict[str, LayerView] = {name: view(self, name) for name, view in LAYER_VIEWS.items()}
         self._painted = sorted((v for v in self._layers.values() if v.painted), key=lambda v: v.z)
         self._labels = LabelView(self)
         self._offsets: dict[str, dict[int, tuple[float, float]]] = {}
@@ -163,6 +163,9 @@ class MapView(QGraphicsView):
         self._offsets = {}
         self.snapper.clear()
         for layer, view in self._layers.items():
+            if layer not in LAYERS:  # not a layer of features (say, a raster): the view reads the plan
+                view.load([])
+                continue
             features = self._features(layer)
             self.snapper.set_layer(layer, ((f.fid, f.geometry) for f in features))
             view.load(features)
@@ -311,7 +314,7 @@ class MapView(QGraphicsView):
         """"zh" or "en": labels (facility type names) and the map's messages."""
         _text.set_language(language)
         if self.plan is not None:
-            for layer in self._layers:
+            for layer in LAYERS:
                 self._labels.load(layer, self._features(layer))
             self._update_marks()
         self._tool.activate()
@@ -648,9 +651,10 @@ class MapView(QGraphicsView):
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         painter.fillRect(rect, QColor(styles.BACKGROUND))
         transform = self.viewportTransform()
-        if not self._gesture.isActive() and not self._image.covers(transform, self.viewport().size()):
+        # A gesture sees the last image moved or scaled; an image of other data is never shown.
+        if not self._image.valid or (not self._gesture.isActive()
+                                     and not self._image.covers(transform, self.viewport().size())):
             self._render()
-            QTimer.singleShot(0, self.rendered.emit)  # not from inside a paint event
         self._image.paint(painter, transform)
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
@@ -663,12 +667,16 @@ class MapView(QGraphicsView):
         painter.restore()
 
     def _render(self) -> None:
+        """Render the map image for the view as it is now. ``rendered`` is emitted at once (from
+        inside a paint event when a paint found the image out of date: slots must not repaint)."""
         self._image.render(self._painted, self.viewportTransform(), self.viewport().size(),
                            self.viewport().devicePixelRatioF())
+        self.rendered.emit()
 
     def _gesture_paused(self) -> None:
         if not self._image.covers(self.viewportTransform(), self.viewport().size()):
-            self.viewport().update()  # the paint renders
+            self._render()
+            self.viewport().update()
 
     # ============================================================================ navigation
     def _fit(self, bounds) -> None:
