@@ -16,8 +16,9 @@ from typing import Iterable
 
 import shapely
 
+from .capture import translate as moved
 from .catalogue import Catalogue, load_catalogue
-from .edits import AddFeature, Batch, CreateScenario, DeleteFeature
+from .edits import AddFeature, Batch, ChangeGeometry, CreateScenario, DeleteFeature
 from .errors import PlanError
 from .findings import Finding, Results
 from .measures import floor_area
@@ -203,11 +204,29 @@ class PlanSession:
         keys = [k for k in keys if self.exists(k)]
         if not keys:
             raise PlanError("没有可删除的要素", "nothing to delete")
-        owners = set(keys)
-        gates = [("entrances", f.fid) for f in self.plan.features("entrances", self._scenario)
-                 if (f.get("layer"), f.get("feature")) in owners and ("entrances", f.fid) not in owners]
+        gates = [key for key in self.attached_entrances(keys) if key not in keys]
         edits = tuple(DeleteFeature.of(self.plan, layer, fid) for layer, fid in [*keys, *gates])
         return edits[0] if len(edits) == 1 else Batch(edits, "delete")
+
+    def attached_entrances(self, keys: Iterable) -> list[Key]:
+        """The entrances (gates, doors) that belong to the compounds and facilities among ``keys``
+        in the current scenario: they go wherever their owner goes (moved, deleted)."""
+        owners = {tuple(k) for k in keys if k[0] in ("residential", "facilities")}
+        if not owners:
+            return []
+        return [("entrances", f.fid) for f in self.plan.features("entrances", self._scenario)
+                if (f.get("layer"), f.get("feature")) in owners]
+
+    def move_edit(self, keys: Iterable, dx: float, dy: float):
+        """One edit moving ``keys`` by (dx, dy) metres, with the entrances attached to them (a
+        compound keeps its gates); a Batch of ChangeGeometry."""
+        keys = [k for k in dict.fromkeys(tuple(k) for k in keys) if self.exists(k)]
+        keys += [key for key in self.attached_entrances(keys) if key not in keys]
+        if not keys or not (dx or dy):
+            raise PlanError("没有可移动的要素", "nothing to move")
+        edits = tuple(ChangeGeometry.of(self.plan, layer, fid, moved(self.plan.feature(layer, fid).geometry, dx, dy))
+                      for layer, fid in keys)
+        return Batch(edits, "move")
 
     def delete(self, keys: Iterable) -> ChangeSet:
         return self.apply(self.delete_edit(keys))

@@ -189,7 +189,26 @@ class PlanDocument(QObject):
         keys = list(keys)
         if self.session is None or not keys:
             return None
-        return self.push(self.session.delete_edit(keys))
+        try:
+            edit = self.session.delete_edit(keys)
+        except PlanError as e:  # nothing left to delete, or a read-only base-map feature
+            self.refused.emit(e)
+            return None
+        return self.push(edit)
+
+    def move(self, keys, dx: float, dy: float) -> ChangeSet | None:
+        """Move ``keys`` (with the entrances that belong to them) by (dx, dy) metres, as one step."""
+        if self.session is None:
+            return None
+        try:
+            edit = self.session.move_edit(keys, dx, dy)
+        except PlanError as e:
+            self.refused.emit(e)
+            return None
+        return self.push(edit)
+
+    def attached_entrances(self, keys) -> list[Key]:
+        return self.session.attached_entrances(keys) if self.session is not None else []
 
     def delete_selection(self) -> ChangeSet | None:
         return self.delete(self.selection)

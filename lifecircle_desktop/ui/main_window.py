@@ -94,6 +94,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         self.canvas.editRequested.connect(doc.push)
         self.canvas.deleteRequested.connect(doc.delete)
+        self.canvas.moveRequested.connect(doc.move)
+        self.canvas.set_attached(doc.attached_entrances)
         self.canvas.selectionChanged.connect(doc.select)
         doc.selectionChanged.connect(self.canvas.set_selection)
         doc.changed.connect(self.canvas.refresh)

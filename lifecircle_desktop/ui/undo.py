@@ -48,5 +48,7 @@ def describe(edit) -> str:
     if isinstance(edit, E.DeleteFeatures):
         return fill(translate("PlanHistory", "Delete %1 %2"), len(edit.fids), _layer_title(edit.layer))
     if isinstance(edit, E.Batch):
-        return edit.label or translate("PlanHistory", "Several edits")
+        # The session names its batches by what the planner did ("delete", "move").
+        words = {"delete": translate("PlanHistory", "Delete"), "move": translate("PlanHistory", "Move")}
+        return words.get(edit.label, edit.label) or translate("PlanHistory", "Several edits")
     return type(edit).__name__

@@ -4,7 +4,7 @@
 <context>
     <name>AttributePanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+26"/>
+        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+27"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
@@ -199,7 +199,7 @@
         <translation>项目（年度项目实施清单）</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+72"/>
         <source>Nothing selected. Click a feature on the map, or choose a facility type in the palette and draw it.</source>
         <translation>未选择要素。请在地图上单击要素，或在设施选板中选择类型后绘制。</translation>
     </message>
@@ -238,7 +238,7 @@
         <translation>位置 %1, %2</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+23"/>
         <source>existing</source>
         <translation>现状</translation>
     </message>
@@ -272,12 +272,12 @@
     <name>ChecklistPanel</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/checklist.py" line="+40"/>
-        <location line="+104"/>
+        <location line="+123"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-99"/>
+        <location line="-118"/>
         <source>Question</source>
         <translation>核查问题</translation>
     </message>
@@ -292,7 +292,7 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+90"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
@@ -330,7 +330,7 @@
         <translation>d 以内的住户比例（%）</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+95"/>
         <source>Coverage curves appear after the first validation.</source>
         <translation>首次校验完成后显示覆盖率曲线。</translation>
     </message>
@@ -450,12 +450,12 @@
     </message>
     <message>
         <location line="+35"/>
-        <location line="+168"/>
+        <location line="+179"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-162"/>
+        <location line="-173"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -500,7 +500,7 @@
         <translation>对所选条目采用本区自定的阈值</translation>
     </message>
     <message numerus="yes">
-        <location line="+145"/>
+        <location line="+156"/>
         <source>&lt;b&gt;%n required rule(s) failed&lt;/b&gt;</source>
         <translation>
             <numerusform>&lt;b&gt;%n 项必选条目未达标&lt;/b&gt;</numerusform>
@@ -545,7 +545,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+181"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+170"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -576,18 +576,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+653"/>
+        <location line="+534"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-647"/>
-        <location line="+648"/>
+        <location line="-528"/>
+        <location line="+529"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-647"/>
+        <location line="-528"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -737,7 +737,7 @@
         <translation>工具</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+40"/>
         <source>&lt;plan opened&gt;</source>
         <translation>&lt;打开规划&gt;</translation>
     </message>
@@ -777,12 +777,12 @@
         <translation>人工核查清单</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+53"/>
         <source>base (现状/基础)</source>
         <translation>基础方案（现状）</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+37"/>
         <source>%1 for “%2” (the standard says %3; entering that removes the override):</source>
         <translation>“%2”的%1（标准规定为 %3；输入该值即取消调整）：</translation>
     </message>
@@ -802,22 +802,22 @@
         <translation>区级阈值</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+56"/>
         <source>Draw: %1</source>
         <translation>绘制：%1</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+27"/>
         <source>Validating…</source>
         <translation>正在校验…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+21"/>
         <source>Validation failed: %1</source>
         <translation>校验失败：%1</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+46"/>
         <source>Open plan</source>
         <translation>打开规划</translation>
     </message>
@@ -827,17 +827,12 @@
         <translation>规划文件 (*.gpkg);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>Cannot write %1: %2</source>
-        <translation>无法写入 %1：%2</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+15"/>
         <source>Now editing %1</source>
         <translation>正在编辑 %1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Save plan as</source>
         <translation>规划另存为</translation>
     </message>
@@ -865,12 +860,13 @@
         <translation>OSM 数据 (*.osm *.pbf *.osm.pbf *.xml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-14"/>
+        <location line="+24"/>
         <source>That is the plan open now; choose another file.</source>
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -895,7 +891,7 @@
         <translation>新方案名称（复制自“%1”）：</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>About lifecircle</source>
         <translation>关于 lifecircle</translation>
     </message>
@@ -918,12 +914,7 @@
 <context>
     <name>MapCanvas</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/canvas.py" line="+599"/>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location filename="../../lifecircle_desktop/ui/map/dialogs.py" line="+16"/>
         <source>Unfinished polygon</source>
         <translation>未完成的多边形</translation>
     </message>
@@ -944,7 +935,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../lifecircle_desktop/ui/tools/draw.py" line="+91"/>
+        <location filename="../../lifecircle_desktop/ui/tools/draw.py" line="+92"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
@@ -959,7 +950,7 @@
         <translation>继续绘制</translation>
     </message>
     <message>
-        <location line="+649"/>
+        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="+184"/>
         <source>N</source>
         <translation>北</translation>
     </message>
@@ -970,12 +961,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+221"/>
+        <location line="+222"/>
         <source>Cancel drawing</source>
         <translation>取消绘制</translation>
     </message>
     <message>
-        <location line="-209"/>
+        <location line="-210"/>
         <source>Drawing cancelled.</source>
         <translation>已取消绘制。</translation>
     </message>
@@ -1005,7 +996,7 @@
         <translation>面积 {area} m²</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Land area {area} m²</source>
         <translation>占地面积 {area} m²</translation>
     </message>
@@ -1066,17 +1057,12 @@
         <translation>本段 {length}</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/tools/select.py" line="+31"/>
+        <location filename="../../lifecircle_desktop/ui/tools/select.py" line="+30"/>
         <source>Select: click a feature, Shift-click to add, drag a box to select several, drag a selected feature to move it.</source>
         <translation>选择：单击要素，Shift+单击追加，拖出方框多选，拖动已选要素可移动。</translation>
     </message>
     <message>
-        <location line="+71"/>
-        <source>Move</source>
-        <translation>移动</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+77"/>
         <source>{n} features selected.</source>
         <translation>已选择 {n} 个要素。</translation>
     </message>
@@ -1086,7 +1072,7 @@
         <translation>平移：拖动地图。</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/tools/feature_ops.py" line="+36"/>
+        <location filename="../../lifecircle_desktop/ui/tools/feature_ops.py" line="+37"/>
         <source>Delete: click a feature to delete it.</source>
         <translation>删除：单击要删除的要素。</translation>
     </message>
@@ -1245,7 +1231,7 @@
 <context>
     <name>OsmImport</name>
     <message>
-        <location line="+100"/>
+        <location line="+83"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
@@ -1260,7 +1246,7 @@
         <translation>从 OpenStreetMap 新建规划</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+29"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -1268,7 +1254,7 @@
 <context>
     <name>PlanHistory</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/undo.py" line="+32"/>
+        <location filename="../../lifecircle_desktop/ui/undo.py" line="+24"/>
         <source>Add %1</source>
         <translation>新增%1</translation>
     </message>
@@ -1324,6 +1310,36 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>New scenario %1</source>
+        <translation>新建方案 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete scenario %1</source>
+        <translation>删除方案 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Import %1 %2</source>
+        <translation>导入 %1 个%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete %1 %2</source>
+        <translation>删除 %1 个%2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Several edits</source>
         <translation>多项修改</translation>
     </message>

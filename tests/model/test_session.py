@@ -209,6 +209,22 @@ def test_delete_takes_the_gates_with_the_compound_and_refuses_the_base_map(grid)
         session.delete([("facilities", 9999)])
 
 
+def test_a_compound_moves_with_its_gates_in_one_undoable_step(grid):
+    session, ids = grid
+    home = ("residential", ids["near_a"])
+    (gate,) = session.attached_entrances([home])
+    before = {key: session.plan.feature(*key).geometry for key in (home, gate)}
+    session.apply(session.move_edit([home], 12.5, -4.0))
+    for key in (home, gate):
+        dx, dy = (a - b for a, b in zip(session.plan.feature(*key).geometry.bounds[:2], before[key].bounds[:2]))
+        assert (dx, dy) == pytest.approx((12.5, -4.0))
+    session.undo()
+    assert all(session.plan.feature(*key).geometry.equals_exact(g, 0) for key, g in before.items())
+    assert session.attached_entrances([("residential", ids["near_b"])]) == []  # no gates
+    with pytest.raises(PlanError):
+        session.move_edit([home], 0, 0)
+
+
 # --- the planner's questions ---------------------------------------------------------------------
 def kindergarten_minimum_in_the_packs(pack_ids, kind) -> dict:
     """The strictest kindergarten area minimum per measure, read straight from the TOML packs."""

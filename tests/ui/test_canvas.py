@@ -55,6 +55,8 @@ class Window:
         self.session = PlanSession(plan)
         canvas.editRequested.connect(self.apply)
         canvas.deleteRequested.connect(self.delete)
+        canvas.moveRequested.connect(self.move)
+        canvas.set_attached(self.attached)
         canvas.statusMessage.connect(self.messages.append)
 
     def apply(self, edit):
@@ -64,6 +66,14 @@ class Window:
     def delete(self, keys):
         self.session.switch_scenario(self.canvas.scenario)
         self.apply(self.session.delete_edit(keys))
+
+    def move(self, keys, dx, dy):
+        self.session.switch_scenario(self.canvas.scenario)
+        self.apply(self.session.move_edit(keys, dx, dy))
+
+    def attached(self, keys):
+        self.session.switch_scenario(self.canvas.scenario)
+        return self.session.attached_entrances(keys)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from lifecircle_desktop.model.edits import AddFeature
+from lifecircle_desktop.model.session import PlanSession
 from tests.ui.test_canvas import X0, Y0, canvas, catalogue, plan  # noqa: F401 (fixtures)
 from tests.ui.test_canvas_layers import _differing_pixels, _frame, _fresh_frame
 
@@ -59,7 +60,7 @@ def test_the_base_map_is_painted_not_made_of_items(canvas, plan):
 
 
 def test_delete_is_asked_of_the_owner_and_changes_nothing_itself(qtbot, canvas, plan):
-    plan.apply(AddFeature("entrances", shapely.Point(X0, Y0 + 50), {"layer": "residential", "feature": 1}))
+    PlanSession(plan).apply(AddFeature("entrances", shapely.Point(X0, Y0 + 50), {"layer": "residential", "feature": 1}))
     canvas.set_plan(plan)
     edits = []
     canvas.editRequested.connect(edits.append)

@@ -74,6 +74,7 @@ class MapView(QGraphicsView):
 
     editRequested = Signal(object)      # an edit object (AddFeature, ChangeGeometry, …, Batch)
     deleteRequested = Signal(list)      # [(layer, fid), …] the planner asked to delete
+    moveRequested = Signal(list, float, float)  # keys, dx, dy metres: the planner dragged them
     selectionChanged = Signal(list)     # [(layer, fid), …]
     cursorMoved = Signal(float, float)  # plan metres
     statusMessage = Signal(str)
@@ -121,6 +122,7 @@ class MapView(QGraphicsView):
         self._facility_type: str | None = None
         self._target_layer = "facilities"
         self._area_rule: Callable | None = None
+        self._attached: Callable | None = None
         self._area_rule_cache: dict[str, tuple] = {}
         self._snapping = False
         self._snap_px = 10
@@ -426,6 +428,17 @@ class MapView(QGraphicsView):
 
     def request_delete(self, keys: Iterable[Key]) -> None:
         self.deleteRequested.emit([tuple(k) for k in keys])
+
+    def request_move(self, keys: Iterable[Key], dx: float, dy: float) -> None:
+        self.moveRequested.emit([tuple(k) for k in keys], float(dx), float(dy))
+
+    def set_attached(self, fn: Callable[[list[Key]], list[Key]] | None) -> None:
+        """``fn(keys) -> keys`` of what moves along with ``keys`` (a compound's gates): the owner's
+        rule (PlanSession.attached_entrances), asked for the preview of a drag."""
+        self._attached = fn
+
+    def attached(self, keys: list[Key]) -> list[Key]:
+        return list(self._attached(keys)) if self._attached is not None else []
 
     def status(self, message: str) -> None:
         self.statusMessage.emit(message)

@@ -3,16 +3,15 @@
 Select: click picks the topmost editable feature (points, then facilities, paths, compounds,
 units); Shift-click adds or removes; dragging from empty space selects everything the box
 touches; dragging a selected feature moves the whole selection — shown live by offsetting the
-items, emitted once on release as one ``Batch`` of ``ChangeGeometry`` (napari: one event per
-gesture). Entrances attached to a moved compound or facility move with it.
+items, requested once on release (``MapView.request_move``; napari: one event per gesture). The
+session moves the entrances attached to a compound or facility with it; the preview asks the view
+which ones (``MapView.attached``) so that they move on screen too.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QRubberBand
 
-from ...model.capture import translate as move_geometry
-from ...model.edits import Batch, ChangeGeometry
 from .base import MapEvent, MapTool
 from .text import translate
 
@@ -45,18 +44,7 @@ class SelectTool(MapTool):
             self._band = None
 
     def _moving_keys(self) -> list:
-        return self._drag_keys + [key for key in self._attached_entrances(self._drag_keys)
-                                  if key not in self._drag_keys]
-
-    def _attached_entrances(self, keys) -> list:
-        # The gates of a moved compound move with it (a move stays one undo step). The plan knows
-        # which entrances belong to what; this asks it, the map view holds no such rule.
-        owners = {k for k in keys if k[0] in ("residential", "facilities")}
-        plan = self.canvas.plan
-        if not owners or plan is None:
-            return []
-        return [("entrances", f.fid) for f in plan.features("entrances", self.canvas.scenario)
-                if (f.get("layer"), f.get("feature")) in owners]
+        return self._drag_keys + [key for key in self.canvas.attached(self._drag_keys) if key not in self._drag_keys]
 
     def press(self, ev: MapEvent) -> None:
         if ev.button != Qt.LeftButton:
@@ -100,16 +88,12 @@ class SelectTool(MapTool):
         press = self._press
         if self._dragging:
             dx, dy = ev.xy[0] - press.xy[0], ev.xy[1] - press.xy[1]
-            keys = self._moving_keys()
-            self.canvas.set_offset(keys, 0, 0)  # a synchronous refresh then finds clean items
+            self.canvas.set_offset(self._moving_keys(), 0, 0)  # a synchronous refresh then finds clean items
+            keys = self._drag_keys
             self._dragging = False
             self._press = None
-            edits = []
-            for layer, fid in keys:
-                old = self.canvas.feature((layer, fid)).geometry
-                edits.append(ChangeGeometry(layer, fid, old, move_geometry(old, dx, dy)))
-            if edits and (dx or dy):
-                self.canvas.request_edit(Batch(tuple(edits), translate("MapCanvas", "Move")))
+            if keys and (dx or dy):
+                self.canvas.request_move(keys, dx, dy)
             self.canvas.drawingChanged.emit()
         elif self._band is not None and self._band.isVisible():
             a, b = self.canvas.mapToScene(self._band.geometry().topLeft()), \
