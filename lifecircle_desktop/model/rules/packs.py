@@ -13,8 +13,8 @@ from typing import Mapping
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import PlanError
 from ..resources import STANDARDS
+from .evaluators import EVALUATORS
 
-KINDS = ("presence", "facility_area", "ratio", "walk_coverage", "scale", "manual")
 SEVERITIES = ("required", "recommended", "informative")
 COMMUNITY_KINDS = ("new_build", "existing")
 PROFILES = ("adult", "elderly", "child")
@@ -102,8 +102,8 @@ def _check_rule(r: dict, catalogue: Catalogue) -> str | None:
     for key in ("id", "name_zh", "name_en", "kind", "severity", "citation"):
         if key not in r:
             return f"missing {key!r}"
-    if r["kind"] not in KINDS:
-        return f"unknown kind {r['kind']!r} (one of {', '.join(KINDS)})"
+    if r["kind"] not in EVALUATORS:
+        return f"unknown kind {r['kind']!r} (one of {', '.join(EVALUATORS)})"
     if r["severity"] not in SEVERITIES:
         return f"unknown severity {r['severity']!r}"
     c = r["citation"]
