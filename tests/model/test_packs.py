@@ -9,9 +9,16 @@ from lifecircle_desktop.model.catalogue import load_catalogue
 from lifecircle_desktop.model.rules import KINDS, RulePackError, load_pack, load_packs, pack_paths
 from lifecircle_desktop.model.resources import STANDARDS
 from tests.conftest import SHARED
+from tests.helpers import ROOT
 
 PACKS = ["national_complete_community_2021", "shanghai_community_service_2022",
          "shanghai_complete_community_2025", "gb50180_2018_life_circle"]
+
+
+def test_every_evaluator_kind_is_documented():
+    doc = (ROOT / "docs" / "standards-format.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert f"| `{kind}` |" in doc, f"{kind} has no row in docs/standards-format.md"
 
 
 def test_all_packs_load_with_citation_and_evaluator_kind():

@@ -2,7 +2,7 @@
 judges them: one module per evaluator kind, registered in ``EVALUATORS``."""
 from .context import Context
 from .evaluators import EVALUATORS, KINDS
-from .packs import MEASURES, Pack, Rule, RulePackError, load_pack, load_packs, pack_paths
+from .packs import Pack, Rule, RulePackError, load_pack, load_packs, pack_paths
 
-__all__ = ["Context", "EVALUATORS", "KINDS", "MEASURES", "Pack", "Rule", "RulePackError", "load_pack", "load_packs",
+__all__ = ["Context", "EVALUATORS", "KINDS", "Pack", "Rule", "RulePackError", "load_pack", "load_packs",
            "pack_paths"]

@@ -15,10 +15,8 @@ UNITS_ZH = {"m2": "m²", "m": "米", "%": "%", "min": "分钟", "count": "处", 
 COMMUNITY_KINDS_ZH = {"new_build": "新建社区", "existing": "既有社区"}
 
 
-def number(value: float | None) -> str:
+def number(value: float) -> str:
     """A measured value or threshold as a planner reads it: whole from 100 up, else one decimal."""
-    if value is None:
-        return "—"
     if abs(value) >= 100 or float(value).is_integer():
         return f"{value:.0f}"
     return f"{value:.1f}"

@@ -50,9 +50,6 @@ class Rule:
     pack: str = ""
     unit_kind: str = "community"  # the planning-unit kind the rule is measured on
 
-    def name(self, language: str = "zh") -> str:
-        return self.name_zh if language.startswith("zh") else self.name_en
-
     def for_kind(self, community_kind: str) -> tuple[dict, dict] | None:
         """(params with this kind's overrides, threshold {min,max}) or None when n/a for the kind."""
         if self.kind == "manual":
