@@ -195,5 +195,5 @@ def _judge(rule: Rule, pack: Pack, context: Context) -> Finding:
 
 
 def validate(snapshot: Snapshot, packs: Sequence[Pack] | None = None, catalogue: Catalogue | None = None) -> Results:
-    """One full validation (the CLI and tests)."""
+    """One full validation with a fresh Validator (tests and scripts; the live loop keeps one)."""
     return Validator(packs, catalogue).full(snapshot)

@@ -31,7 +31,7 @@ def test_all_packs_load_with_citation_and_evaluator_kind():
             assert rule.kind in KINDS
             assert rule.citation["document"] and rule.citation["clause"] and rule.citation["text"], rule.id
             assert rule.severity in ("required", "recommended", "informative")
-            assert all(t in catalogue for t in rule.facility_types()), rule.id
+            assert all(t in catalogue for t in rule.facility_types), rule.id
             if rule.kind != "manual":
                 assert any(rule.for_kind(k) for k in ("new_build", "existing")), rule.id
 

@@ -56,7 +56,7 @@ def base(rule: Rule, pack: Pack) -> dict:
     """The fields every finding of ``rule`` carries, whatever its verdict."""
     return dict(rule=rule.id, pack=pack.id, kind=rule.kind, severity=rule.severity, unit=rule.unit,
                 citation=dict(rule.citation), name_zh=rule.name_zh, name_en=rule.name_en,
-                facility_types=tuple(sorted(rule.facility_types())))
+                facility_types=rule.facility_types)
 
 
 def finding(rule: Rule, pack: Pack, ok: bool, measured: float | None, threshold: dict,

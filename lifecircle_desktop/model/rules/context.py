@@ -88,16 +88,19 @@ class Context:
         if spec is None:
             return None
         params, threshold = spec
+        # A district's own values (design.md §3); a checklist answer has no threshold to override.
+        district = self._overrides.get(rule.id) if rule.kind != "manual" else None
+        if not district:
+            return Terms(params, threshold, ())
         overridden = {}
-        if rule.kind != "manual":  # a checklist answer has no threshold to override
-            for key, value in self._overrides.get(rule.id, ()):  # a district's own threshold (design.md §3)
-                if key in THRESHOLD_KEYS:
-                    threshold[key] = value
-                elif key in params:
-                    params[key] = value
-                else:
-                    continue
-                overridden[key] = value
+        for key, value in district:
+            if key in THRESHOLD_KEYS:
+                threshold[key] = value
+            elif key in params:
+                params[key] = value
+            else:
+                continue  # not a key of this rule: nothing to override
+            overridden[key] = value
         return Terms(params, threshold, tuple(sorted(overridden.items())))
 
     # --- planning units and what lies in them ---------------------------------------------------
@@ -132,9 +135,6 @@ class Context:
             return [f for feats in by_type.values() for f in feats]
         return [f for t in dict.fromkeys(types) for f in by_type.get(t, ())]
 
-    def measure(self, feature: Feature, name: str) -> float:
-        return measure(feature, name, self.catalogue)
-
     def total(self, side: Mapping, unit_kind: str) -> float:
         """Σ of one side of a ratio (``{measure, types?, layer?}``) over the unit of ``unit_kind``."""
         key = (unit_kind, side.get("layer"), side["measure"], tuple(side.get("types", ())))
@@ -150,9 +150,10 @@ class Context:
                 return 0.0
             if side["measure"] == "land_area":
                 return float(unit.area)
-            return float(sum(self.measure(f, side["measure"]) for f in self.homes_in(unit_kind)))
-        feats = self.homes_in(unit_kind) if layer == "residential" else self.facilities(unit_kind, side.get("types"))
-        return float(sum(self.measure(f, side["measure"]) for f in feats))
+            # else the unit's population or households: those of the homes in it
+        feats = self.facilities(unit_kind, side.get("types")) if layer == "facilities" else self.homes_in(unit_kind)
+        name, catalogue = side["measure"], self.catalogue
+        return float(sum(measure(f, name, catalogue) for f in feats))
 
     # --- words ----------------------------------------------------------------------------------
     def type_names(self, types: Iterable[str], zh: bool) -> str:

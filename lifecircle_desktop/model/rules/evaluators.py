@@ -1,5 +1,11 @@
 """The evaluator kinds (design.md §3): rules are data, these are the code. A pack naming any
-other kind is refused when it loads (packs.py)."""
+other kind is refused when it loads (packs.py).
+
+Each ``evaluate(rule, pack, context) -> Finding`` is a pure function of the rule and the run's
+rules.Context. It is called only for a rule that applies to the plan's community kind: the
+Validator (model/validate.py) answers n/a for the others itself and adds a district's overrides
+to the message.
+"""
 from . import facility_area, manual, presence, ratio, scale, walk_coverage
 
 EVALUATORS = {

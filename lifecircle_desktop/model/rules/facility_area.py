@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from ..findings import Finding
+from ..measures import measure
 from ..plan import Feature
 from .common import base, bounds_text, finding, met, met_word
 from .context import Context
@@ -18,7 +19,7 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     params, threshold, _ = context.terms(rule)
     t, m = params["facility_type"], params["measure"]
     lo, hi = threshold.get("min"), threshold.get("max")
-    values = [(f, context.measure(f, m)) for f in context.facilities(rule.unit_kind, [t])]
+    values = [(f, measure(f, m, context.catalogue)) for f in context.facilities(rule.unit_kind, [t])]
     short = [(f.layer, f.fid) for f, v in values if not met(v, lo, hi)]
     if params.get("require") == "any" and len(short) < len(values):
         # "至少一片/一个 … 不小于": one facility of that size suffices; report the best one.
@@ -44,7 +45,7 @@ def _meeting_alternative(alt: Mapping, measure_name: str, unit_kind: str, contex
     """The facilities of the alternative's types whose size lies in its band. More than ``max_count``
     of them still meets it: "2–3 stores" says how many suffice, not a ceiling."""
     return [f for f in context.facilities(unit_kind, alt["types"])
-            if met(context.measure(f, measure_name), alt.get("min"), alt.get("max"))]
+            if met(measure(f, measure_name, context.catalogue), alt.get("min"), alt.get("max"))]
 
 
 def _met_by_alternative(rule: Rule, pack: Pack, alt: Mapping, feats: list[Feature], context: Context) -> Finding:

@@ -5,7 +5,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -63,7 +63,10 @@ class Rule:
         params = {**self.params, **{k: v for k, v in t.items() if k not in ("min", "max")}}
         return params, {k: t[k] for k in ("min", "max") if k in t}
 
-    def facility_types(self) -> set[str]:
+    @cached_property
+    def facility_types(self) -> tuple[str, ...]:
+        """Every facility type the rule names, sorted; worked out once (a rule never changes, and
+        every finding of every run carries them)."""
         p = self.params
         out = set(p.get("types", ())) | set(p.get("facility_types", ()))
         if "facility_type" in p:
@@ -72,7 +75,7 @@ class Rule:
             out |= set(p.get(side, {}).get("types", ()))
         for alt in p.get("alternatives", ()):
             out |= set(alt.get("types", ()))
-        return out
+        return tuple(sorted(out))
 
 
 @dataclass(frozen=True)

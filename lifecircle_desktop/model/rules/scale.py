@@ -6,14 +6,15 @@ import math
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
+from ..measures import measure
 from .common import finding, met
 from .context import Context
 
 if TYPE_CHECKING:
     from .packs import Pack, Rule
 
-TIERS_ZH = {"block": "居住街坊", "5min": "五分钟生活圈", "10min": "十分钟生活圈", "15min": "十五分钟生活圈",
-            "community": "社区"}
+TIERS_ZH = {"block": "居住街坊", "5min": "五分钟生活圈", "10min": "十分钟生活圈",
+            "15min": "十五分钟生活圈", "community": "社区"}
 
 
 def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
@@ -28,7 +29,8 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     if m in ("population", "households"):
         # The planner's own figure on the unit wins over the sum of its homes (a census count).
         given = [u.get(m) for u in units if u.get(m) is not None]
-        value = float(sum(given)) if given else float(sum(context.measure(h, m) for h in context.homes_in(rule.unit_kind)))
+        homes = context.homes_in(rule.unit_kind)
+        value = float(sum(given)) if given else float(sum(measure(h, m, context.catalogue) for h in homes))
     elif m == "area_ha":
         value = unit.area / 10_000
     else:  # radius_m: the radius of the circle of equal area

@@ -41,8 +41,8 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     approx_en = " (approximate: straight line × 1.3)" if context.approximate else ""
     lo = threshold.get("min", 100.0)
     return finding(rule, pack, share >= lo - 1e-9, share, {"min": lo}, outside,
-                   f"{how_zh}可达{names_zh}的住户比例{approx_zh} ", f"households {how_en} of {names_en}{approx_en}: ",
-                   **extra)
+                   f"{how_zh}可达{names_zh}的住户比例{approx_zh} ",
+                   f"households {how_en} of {names_en}{approx_en}: ", **extra)
 
 
 def _limit(params: Mapping, speed_profiles: Mapping[str, float]) -> tuple[float, str, str]:
