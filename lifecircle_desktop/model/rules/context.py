@@ -69,16 +69,17 @@ class Context:
         self._overrides: dict[str, list[tuple[str, float]]] = {}
         for (rule_id, key), value in snapshot.overrides.items():
             self._overrides.setdefault(rule_id, []).append((key, value))
-        self._terms: dict[tuple[str, str], Terms | None] = {}
+        self._terms: dict[int, Terms | None] = {}
         self._units: dict[str, BaseGeometry | None] = {}
         self._homes_in: dict[str, list[Feature]] = {}
         self._facilities_in: dict[str | None, dict[str | None, list[Feature]]] = {}
         self._totals: dict[tuple, float] = {}
+        self._nearest: dict[tuple[str, ...], np.ndarray] = {}
 
     # --- the rule's terms -----------------------------------------------------------------------
     def terms(self, rule: Rule) -> Terms | None:
         """The rule's params and threshold for this community kind; None when it does not apply."""
-        key = (rule.pack, rule.id)
+        key = id(rule)  # the packs hold their rules for the whole run, so ids stay unique
         if key not in self._terms:
             self._terms[key] = self._terms_uncached(rule)
         return self._terms[key]
@@ -154,6 +155,20 @@ class Context:
         feats = self.facilities(unit_kind, side.get("types")) if layer == "facilities" else self.homes_in(unit_kind)
         name, catalogue = side["measure"], self.catalogue
         return float(sum(measure(f, name, catalogue) for f in feats))
+
+    # --- walking -------------------------------------------------------------------------------
+    def walking_distance(self, types: Iterable[str]) -> np.ndarray:
+        """Per home (aligned with ``home_ids``): the walking distance to the nearest facility of any
+        of ``types``, inf when none is within the search limit. Several rules ask the same."""
+        key = tuple(types)
+        if key not in self._nearest:
+            best = np.full(len(self.home_ids), np.inf)
+            for t in key:
+                got = self.distances.get(t)
+                if got is not None:  # a type only a threshold table names has no distances
+                    best = np.minimum(best, got[0])
+            self._nearest[key] = best
+        return self._nearest[key]
 
     # --- words ----------------------------------------------------------------------------------
     def type_names(self, types: Iterable[str], zh: bool) -> str:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from itertools import repeat
 from typing import TYPE_CHECKING, Mapping
 
-import numpy as np
-
 from ..findings import Finding
 from .common import finding, number
 from .context import Context
@@ -26,13 +24,8 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     extra = dict(approximate=context.approximate, limit_m=limit)
     if len(ids) == 0:
         return finding(rule, pack, False, None, threshold, [], "没有住宅", "there are no homes", **extra)
-    best = np.full(len(ids), np.inf)
-    for t in params["facility_types"]:
-        got = context.distances.get(t)
-        if got is not None:
-            best = np.minimum(best, got[0])
     weights = context.weights
-    inside = best <= limit + 1e-9
+    inside = context.walking_distance(params["facility_types"]) <= limit + 1e-9
     share = 100.0 * float(weights[inside].sum()) / float(weights.sum())
     outside = tuple(zip(repeat("residential"), ids[~inside].tolist()))
     names_zh = context.type_names(params["facility_types"], True)
