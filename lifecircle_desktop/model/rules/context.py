@@ -69,7 +69,7 @@ class Context:
         self._overrides: dict[str, list[tuple[str, float]]] = {}
         for (rule_id, key), value in snapshot.overrides.items():
             self._overrides.setdefault(rule_id, []).append((key, value))
-        self._terms: dict[int, Terms | None] = {}
+        self._terms: dict[int, tuple[Rule, Terms | None]] = {}
         self._units: dict[str, BaseGeometry | None] = {}
         self._homes_in: dict[str, list[Feature]] = {}
         self._facilities_in: dict[str | None, dict[str | None, list[Feature]]] = {}
@@ -79,10 +79,12 @@ class Context:
     # --- the rule's terms -----------------------------------------------------------------------
     def terms(self, rule: Rule) -> Terms | None:
         """The rule's params and threshold for this community kind; None when it does not apply."""
-        key = id(rule)  # the packs hold their rules for the whole run, so ids stay unique
-        if key not in self._terms:
-            self._terms[key] = self._terms_uncached(rule)
-        return self._terms[key]
+        # Keyed by the object (rules with one id may differ between packs); holding the rule keeps
+        # its id from being reused while the Context lives.
+        got = self._terms.get(id(rule))
+        if got is None:
+            got = self._terms[id(rule)] = (rule, self._terms_uncached(rule))
+        return got[1]
 
     def _terms_uncached(self, rule: Rule) -> Terms | None:
         spec = rule.for_kind(self.snapshot.community_kind)
