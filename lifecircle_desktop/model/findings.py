@@ -88,7 +88,7 @@ class Results:
     version: int = 0
 
     def summary(self) -> dict:
-        out = {s: 0 for s in ("pass", "fail", "warn", "manual", "n/a")}
+        out = {s: 0 for s in STATUSES}
         for f in self.findings:
             out[f.status] += 1
         out["required_failed"] = sum(1 for f in self.findings if f.status == "fail" and f.severity == "required")

@@ -9,9 +9,16 @@ from lifecircle_desktop.model.catalogue import load_catalogue
 from lifecircle_desktop.model.rules import KINDS, RulePackError, load_pack, load_packs, pack_paths
 from lifecircle_desktop.model.resources import STANDARDS
 from tests.conftest import SHARED
+from tests.helpers import ROOT
 
 PACKS = ["national_complete_community_2021", "shanghai_community_service_2022",
          "shanghai_complete_community_2025", "gb50180_2018_life_circle"]
+
+
+def test_every_evaluator_kind_is_documented():
+    doc = (ROOT / "docs" / "standards-format.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        assert f"| `{kind}` |" in doc, f"{kind} has no row in docs/standards-format.md"
 
 
 def test_all_packs_load_with_citation_and_evaluator_kind():
@@ -24,7 +31,7 @@ def test_all_packs_load_with_citation_and_evaluator_kind():
             assert rule.kind in KINDS
             assert rule.citation["document"] and rule.citation["clause"] and rule.citation["text"], rule.id
             assert rule.severity in ("required", "recommended", "informative")
-            assert all(t in catalogue for t in rule.facility_types()), rule.id
+            assert all(t in catalogue for t in rule.facility_types), rule.id
             if rule.kind != "manual":
                 assert any(rule.for_kind(k) for k in ("new_build", "existing")), rule.id
 
@@ -99,3 +106,61 @@ def test_packs_are_parsed_once_and_again_when_the_file_changes(tmp_path):
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     edited = {p.id: p for p in load_packs(directory=tmp_path)}["gb50180_2018_life_circle"]
     assert edited.name_en.startswith("Edited ")
+
+
+RULE_HEAD = ('[pack]\nid = "p"\n\n[[rule]]\nid = "r"\nname_zh = "规则"\nname_en = "Rule"\n'
+             'citation = { document = "d", clause = "c", text = "t" }\n')
+KG = 'params = { types = ["kindergarten"] }\n'
+BAD_BODIES = {
+    "missing 'severity'": 'kind = "presence"\n' + KG + "threshold.existing = { min = 1 }",
+    "unknown severity 'must'": 'kind = "presence"\nseverity = "must"\n' + KG + "threshold.existing = { min = 1 }",
+    "presence needs params.types": 'kind = "presence"\nseverity = "required"\nthreshold.existing = { min = 1 }',
+    "facility_area needs params.facility_type": 'kind = "facility_area"\nseverity = "required"\n'
+                                                'params = { measure = "floor_area" }\nthreshold.existing = { min = 1 }',
+    "facility_area measure must be one of": 'kind = "facility_area"\nseverity = "required"\n'
+                                            'params = { facility_type = "kindergarten", measure = "volume" }\n'
+                                            'threshold.existing = { min = 1 }',
+    "require must be 'each' or 'any'": 'kind = "facility_area"\nseverity = "required"\n'
+                                       'params = { facility_type = "kindergarten", measure = "floor_area", '
+                                       'require = "most" }\nthreshold.existing = { min = 1 }',
+    "ratio needs params.denominator.measure": 'kind = "ratio"\nseverity = "required"\n'
+                                              'params.numerator = { measure = "beds", types = ["kindergarten"] }\n'
+                                              'threshold.existing = { min = 1 }',
+    "unknown measure 'beds' on residential": 'kind = "ratio"\nseverity = "required"\n'
+                                             'params = { numerator = { measure = "beds", types = ["kindergarten"] }, '
+                                             'denominator = { measure = "beds" } }\nthreshold.existing = { min = 1 }',
+    "walk_coverage needs params.facility_types": 'kind = "walk_coverage"\nseverity = "required"\n'
+                                                 'params = { limit_m = 300 }\nthreshold.existing = { min = 100 }',
+    "walk_coverage needs limit_m or limit_min": 'kind = "walk_coverage"\nseverity = "required"\n'
+                                                'params = { facility_types = ["kindergarten"] }\n'
+                                                'threshold.existing = { min = 100 }',
+    "unknown walking profile 'runner'": 'kind = "walk_coverage"\nseverity = "required"\n'
+                                        'params = { facility_types = ["kindergarten"], limit_min = 5, '
+                                        'profile = "runner" }\nthreshold.existing = { min = 100 }',
+    "scale measure must be one of": 'kind = "scale"\nseverity = "required"\nparams = { measure = "density" }\n'
+                                    'threshold.existing = { min = 1 }',
+    "manual needs params.question_zh and question_en": 'kind = "manual"\nseverity = "required"\n'
+                                                       'params = { question_zh = "有吗？" }',
+    "no threshold for any community kind": 'kind = "presence"\nseverity = "required"\n' + KG,
+    "unknown community kind 'old' in threshold": 'kind = "presence"\nseverity = "required"\n' + KG
+                                                 + "threshold.old = { min = 1 }",
+    "threshold.existing needs min or max": 'kind = "presence"\nseverity = "required"\n' + KG
+                                           + "threshold.existing = { at_least = 1 }",
+}
+
+
+@pytest.mark.parametrize("problem", list(BAD_BODIES))
+def test_each_problem_of_a_rule_is_named_with_the_rule_line(problem):
+    with pytest.raises(RulePackError) as err:
+        load_pack("district.toml", text=RULE_HEAD + BAD_BODIES[problem])
+    assert err.value.message_en.startswith("district.toml:4: rule r: ")
+    assert problem in err.value.message_en
+
+
+def test_a_duplicate_rule_id_and_a_pack_without_id_are_refused():
+    rule = (RULE_HEAD.split("\n\n", 1)[1] + 'kind = "presence"\nseverity = "required"\n' + KG
+            + "threshold.existing = { min = 1 }\n\n")  # 10 lines: the second [[rule]] is line 14
+    with pytest.raises(RulePackError, match=r"district.toml:14: rule r: duplicate rule id"):
+        load_pack("district.toml", text='[pack]\nid = "p"\n\n' + rule + rule)
+    with pytest.raises(RulePackError, match=r"\[pack\] has no id"):
+        load_pack("district.toml", text="[pack]\n\n" + rule)

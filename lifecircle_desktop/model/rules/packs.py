@@ -5,7 +5,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -13,8 +13,8 @@ from typing import Mapping
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import PlanError
 from ..resources import STANDARDS
+from .evaluators import EVALUATORS
 
-KINDS = ("presence", "facility_area", "ratio", "walk_coverage", "scale", "manual")
 SEVERITIES = ("required", "recommended", "informative")
 COMMUNITY_KINDS = ("new_build", "existing")
 PROFILES = ("adult", "elderly", "child")
@@ -50,9 +50,6 @@ class Rule:
     pack: str = ""
     unit_kind: str = "community"  # the planning-unit kind the rule is measured on
 
-    def name(self, language: str = "zh") -> str:
-        return self.name_zh if language.startswith("zh") else self.name_en
-
     def for_kind(self, community_kind: str) -> tuple[dict, dict] | None:
         """(params with this kind's overrides, threshold {min,max}) or None when n/a for the kind."""
         if self.kind == "manual":
@@ -66,7 +63,10 @@ class Rule:
         params = {**self.params, **{k: v for k, v in t.items() if k not in ("min", "max")}}
         return params, {k: t[k] for k in ("min", "max") if k in t}
 
-    def facility_types(self) -> set[str]:
+    @cached_property
+    def facility_types(self) -> tuple[str, ...]:
+        """Every facility type the rule names, sorted; worked out once (a rule never changes, and
+        every finding of every run carries them)."""
         p = self.params
         out = set(p.get("types", ())) | set(p.get("facility_types", ()))
         if "facility_type" in p:
@@ -75,7 +75,7 @@ class Rule:
             out |= set(p.get(side, {}).get("types", ()))
         for alt in p.get("alternatives", ()):
             out |= set(alt.get("types", ()))
-        return out
+        return tuple(sorted(out))
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,8 @@ def _check_rule(r: dict, catalogue: Catalogue) -> str | None:
     for key in ("id", "name_zh", "name_en", "kind", "severity", "citation"):
         if key not in r:
             return f"missing {key!r}"
-    if r["kind"] not in KINDS:
-        return f"unknown kind {r['kind']!r} (one of {', '.join(KINDS)})"
+    if r["kind"] not in EVALUATORS:
+        return f"unknown kind {r['kind']!r} (one of {', '.join(EVALUATORS)})"
     if r["severity"] not in SEVERITIES:
         return f"unknown severity {r['severity']!r}"
     c = r["citation"]

@@ -1,0 +1,180 @@
+"""One validation run: what the evaluator kinds ask of a snapshot, each worked out once per run.
+
+The Validator (model/validate.py) builds a Context from the snapshot and its cached walking
+distances; the evaluators read it and never change it. No Qt, no database (style.md §3).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from ..catalogue import Catalogue
+from ..measures import households, measure
+from ..plan import Feature
+from ..snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from .packs import Rule
+
+THRESHOLD_KEYS = ("min", "max")
+
+
+def planning_unit(snapshot: Snapshot, unit_kind: str) -> BaseGeometry | None:
+    """The planning unit of ``unit_kind`` (the union when several are drawn), None when none is."""
+    units = [u.geometry for u in snapshot.features("planning_units") if (u.get("kind") or "community") == unit_kind]
+    if not units:
+        return None
+    return units[0] if len(units) == 1 else shapely.union_all(units)
+
+
+def lying_in(unit: BaseGeometry, feats: list[Feature]) -> list[Feature]:
+    """The features lying in the unit: a point on their surface is inside (vectorised)."""
+    if not feats:
+        return feats
+    geoms = np.empty(len(feats), dtype=object)
+    geoms[:] = [f.geometry for f in feats]
+    inside = shapely.intersects(unit, shapely.point_on_surface(geoms))
+    return [f for f, ok in zip(feats, inside) if ok]
+
+
+class Terms(NamedTuple):
+    """A rule's parameters and threshold for the plan's community kind, a district's overrides applied."""
+    params: dict
+    threshold: dict  # {"min": ..., "max": ...}, either or both
+    overridden: tuple[tuple[str, float], ...]  # (key, value) of the district's own values used, sorted
+
+
+class Context:
+    """What the rules of one run may ask: the planning units and what lies in them, sums of measures,
+    the homes and their walking distances. Each answer is computed once and kept for the run."""
+
+    def __init__(self, snapshot: Snapshot, catalogue: Catalogue, home_ids: np.ndarray,
+                 distances: Mapping[str, tuple[np.ndarray, np.ndarray, str]], approximate: bool):
+        """``home_ids``: the homes the walking rules count (those of the community unit);
+        ``distances``: facility type -> (walking distance per home, inf = none within the search
+        limit; nearest fid per home; layer); ``approximate``: straight-line fallback, no network."""
+        self.snapshot = snapshot
+        self.catalogue = catalogue
+        self.home_ids = home_ids
+        self.distances = distances
+        self.approximate = approximate
+        self.households = {int(f.fid): households(f) for f in
+                           (snapshot.feature("residential", int(h)) for h in home_ids)}
+        weights = np.array([self.households[int(h)] for h in home_ids.tolist()], dtype=float)
+        # Homes with no households at all still count, one each: a share of nothing is meaningless.
+        self.weights = weights if weights.sum() > 0 else np.ones(len(home_ids))
+        self._overrides: dict[str, list[tuple[str, float]]] = {}
+        for (rule_id, key), value in snapshot.overrides.items():
+            self._overrides.setdefault(rule_id, []).append((key, value))
+        self._terms: dict[int, tuple[Rule, Terms | None]] = {}
+        self._units: dict[str, BaseGeometry | None] = {}
+        self._homes_in: dict[str, list[Feature]] = {}
+        self._facilities_in: dict[str | None, dict[str | None, list[Feature]]] = {}
+        self._totals: dict[tuple, float] = {}
+        self._nearest: dict[tuple[str, ...], np.ndarray] = {}
+
+    # --- the rule's terms -----------------------------------------------------------------------
+    def terms(self, rule: Rule) -> Terms | None:
+        """The rule's params and threshold for this community kind; None when it does not apply."""
+        # Keyed by the object (rules with one id may differ between packs); holding the rule keeps
+        # its id from being reused while the Context lives.
+        got = self._terms.get(id(rule))
+        if got is None:
+            got = self._terms[id(rule)] = (rule, self._terms_uncached(rule))
+        return got[1]
+
+    def _terms_uncached(self, rule: Rule) -> Terms | None:
+        spec = rule.for_kind(self.snapshot.community_kind)
+        if spec is None:
+            return None
+        params, threshold = spec
+        # A district's own values (design.md §3); a checklist answer has no threshold to override.
+        district = self._overrides.get(rule.id) if rule.kind != "manual" else None
+        if not district:
+            return Terms(params, threshold, ())
+        overridden = {}
+        for key, value in district:
+            if key in THRESHOLD_KEYS:
+                threshold[key] = value
+            elif key in params:
+                params[key] = value
+            else:
+                continue  # not a key of this rule: nothing to override
+            overridden[key] = value
+        return Terms(params, threshold, tuple(sorted(overridden.items())))
+
+    # --- planning units and what lies in them ---------------------------------------------------
+    def unit(self, unit_kind: str) -> BaseGeometry | None:
+        if unit_kind not in self._units:
+            self._units[unit_kind] = planning_unit(self.snapshot, unit_kind)
+        return self._units[unit_kind]
+
+    def unit_features(self, unit_kind: str) -> list[Feature]:
+        """The planning-unit features of ``unit_kind`` as drawn (they may carry a population)."""
+        return [u for u in self.snapshot.features("planning_units") if (u.get("kind") or "community") == unit_kind]
+
+    def homes_in(self, unit_kind: str) -> list[Feature]:
+        """Homes in the unit of ``unit_kind``; every home when no such unit is drawn."""
+        if unit_kind not in self._homes_in:
+            unit, homes = self.unit(unit_kind), self.snapshot.features("residential")
+            self._homes_in[unit_kind] = homes if unit is None else lying_in(unit, homes)
+        return self._homes_in[unit_kind]
+
+    def facilities(self, unit_kind: str, types: Iterable[str] | None = None) -> list[Feature]:
+        """Facilities and stops in the unit of ``unit_kind``, of ``types`` (indexed once per run)."""
+        unit = self.unit(unit_kind)
+        key = None if unit is None else unit_kind  # every kind with no unit drawn: the whole plan
+        if key not in self._facilities_in:
+            feats = self.snapshot.features("facilities") + self.snapshot.features("stops")
+            by_type: dict[str | None, list[Feature]] = {}
+            for f in (feats if unit is None else lying_in(unit, feats)):
+                by_type.setdefault(f.attributes["type"], []).append(f)
+            self._facilities_in[key] = by_type
+        by_type = self._facilities_in[key]
+        if types is None:
+            return [f for feats in by_type.values() for f in feats]
+        return [f for t in dict.fromkeys(types) for f in by_type.get(t, ())]
+
+    def total(self, side: Mapping, unit_kind: str) -> float:
+        """Σ of one side of a ratio (``{measure, types?, layer?}``) over the unit of ``unit_kind``."""
+        key = (unit_kind, side.get("layer"), side["measure"], tuple(side.get("types", ())))
+        if key not in self._totals:
+            self._totals[key] = self._total_uncached(side, unit_kind)
+        return self._totals[key]
+
+    def _total_uncached(self, side: Mapping, unit_kind: str) -> float:
+        layer = side.get("layer", "facilities" if "types" in side else "residential")
+        if layer == "unit":
+            unit = self.unit(unit_kind)
+            if unit is None:
+                return 0.0
+            if side["measure"] == "land_area":
+                return float(unit.area)
+            # else the unit's population or households: those of the homes in it
+        feats = self.facilities(unit_kind, side.get("types")) if layer == "facilities" else self.homes_in(unit_kind)
+        name, catalogue = side["measure"], self.catalogue
+        return float(sum(measure(f, name, catalogue) for f in feats))
+
+    # --- walking -------------------------------------------------------------------------------
+    def walking_distance(self, types: Iterable[str]) -> np.ndarray:
+        """Per home (aligned with ``home_ids``): the walking distance to the nearest facility of any
+        of ``types``, inf when none is within the search limit. Several rules ask the same."""
+        key = tuple(types)
+        if key not in self._nearest:
+            best = np.full(len(self.home_ids), np.inf)
+            for t in key:
+                got = self.distances.get(t)
+                if got is not None:  # a type only a threshold table names has no distances
+                    best = np.minimum(best, got[0])
+            self._nearest[key] = best
+        return self._nearest[key]
+
+    # --- words ----------------------------------------------------------------------------------
+    def type_names(self, types: Iterable[str], zh: bool) -> str:
+        """"幼儿园、托儿所" / "kindergarten, nursery": the catalogue's names of ``types``."""
+        cat = self.catalogue
+        names = [(cat[t].name_zh if zh else cat[t].name_en) if t in cat else t for t in types]
+        return ("、" if zh else ", ").join(names)

@@ -1,0 +1,26 @@
+"""ratio: scale × Σ numerator / Σ denominator over the planning unit (design.md §3): m² per 100
+households, shares, parking spaces per household, property rooms ≥ 2‰."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..findings import Finding
+from .common import finding, met, number
+from .context import Context
+
+if TYPE_CHECKING:
+    from .packs import Pack, Rule
+
+
+def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
+    params, threshold, _ = context.terms(rule)
+    num = context.total(params["numerator"], rule.unit_kind)
+    den = context.total(params["denominator"], rule.unit_kind)
+    if den <= 0:
+        return finding(rule, pack, False, None, threshold, [], "分母为零（没有住户或面积）",
+                       "the base is zero (no households or area)")
+    value = params.get("scale", 1) * num / den
+    types = params["numerator"].get("types")
+    feats = [(f.layer, f.fid) for f in context.facilities(rule.unit_kind, types)] if types else []
+    return finding(rule, pack, met(value, threshold.get("min"), threshold.get("max")), value, threshold,
+                   feats, f"{number(num)} / {number(den)}，", f"{number(num)} / {number(den)}; ")

@@ -1,0 +1,39 @@
+"""scale: the population, households, area or radius of the planning unit within a band (design.md §3),
+e.g. a 15-minute life circle of 50 000–100 000 residents (GB 50180-2018 表3.0.4)."""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from ..findings import Finding
+from ..measures import measure
+from .common import finding, met
+from .context import Context
+
+if TYPE_CHECKING:
+    from .packs import Pack, Rule
+
+TIERS_ZH = {"block": "居住街坊", "5min": "五分钟生活圈", "10min": "十分钟生活圈",
+            "15min": "十五分钟生活圈", "community": "社区"}
+
+
+def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
+    params, threshold, _ = context.terms(rule)
+    m = params["measure"]
+    unit = context.unit(rule.unit_kind)
+    units = context.unit_features(rule.unit_kind)
+    if unit is None:  # the scale of a tier is only meaningful for a unit drawn as that tier
+        tier = TIERS_ZH.get(rule.unit_kind, rule.unit_kind)
+        return finding(rule, pack, False, None, threshold, [], f"未绘制{tier}规划单元",
+                       f"no {rule.unit_kind} planning unit is drawn")
+    if m in ("population", "households"):
+        # The planner's own figure on the unit wins over the sum of its homes (a census count).
+        given = [u.get(m) for u in units if u.get(m) is not None]
+        homes = context.homes_in(rule.unit_kind)
+        value = float(sum(given)) if given else float(sum(measure(h, m, context.catalogue) for h in homes))
+    elif m == "area_ha":
+        value = unit.area / 10_000
+    else:  # radius_m: the radius of the circle of equal area
+        value = math.sqrt(unit.area / math.pi)
+    ok = met(value, threshold.get("min"), threshold.get("max"))
+    return finding(rule, pack, ok, value, threshold, [(u.layer, u.fid) for u in units])
