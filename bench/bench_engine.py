@@ -76,6 +76,7 @@ def bench_place(name: str, repeat: int, tmp: Path) -> dict:
     from lifecircle_desktop.model.io.osm import import_osm_new
     from lifecircle_desktop.model.network import WalkGraph
     from lifecircle_desktop.model.rules import load_packs
+    from lifecircle_desktop.model.session import PlanSession
     from lifecircle_desktop.model.snapshot import take_snapshot
     from lifecircle_desktop.model.validate import Validator
 
@@ -118,11 +119,12 @@ def bench_place(name: str, repeat: int, tmp: Path) -> dict:
                                                                          "restaurant", "primary_school")]
     fac = facs[len(facs) // 2] if facs else plan.features("facilities")[0]
     edit_times, reval_times = [], []
+    session = PlanSession(plan, packs=packs)
     for i in range(max(20, repeat * 10)):
         dx = 40.0 if i % 2 == 0 else -40.0
         t = time.perf_counter()
-        changes = plan.apply(ChangeGeometry.of(plan, "facilities", fac.fid,
-                                               affinity.translate(plan.feature("facilities", fac.fid).geometry, dx, 0)))
+        changes = session.apply(ChangeGeometry.of(plan, "facilities", fac.fid,
+                                                  affinity.translate(plan.feature("facilities", fac.fid).geometry, dx, 0)))
         edit_times.append(time.perf_counter() - t)
         snap = take_snapshot(plan, version=i + 1)
         t = time.perf_counter()
