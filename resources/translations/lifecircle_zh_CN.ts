@@ -369,34 +369,6 @@
     </message>
 </context>
 <context>
-    <name>Findings</name>
-    <message>
-        <location filename="../../lifecircle_desktop/ui/panels/common.py" line="+20"/>
-        <source>pass</source>
-        <translation>达标</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>fail</source>
-        <translation>未达标</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>warn</source>
-        <translation>提示</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>manual</source>
-        <translation>待核查</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>n/a</source>
-        <translation>不适用</translation>
-    </message>
-</context>
-<context>
     <name>FindingsPanel</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+26"/>

@@ -6,7 +6,9 @@ from functools import lru_cache
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from ...model.findings import status_word
 from ...model.resources import RESOURCES
+from .. import i18n
 
 ICONS = RESOURCES / "icons"
 
@@ -15,15 +17,9 @@ STATUS_ORDER = ("fail", "warn", "manual", "pass", "n/a")
 
 
 def status_label(status: str) -> str:
-    """The status word in the UI language (合格 / 不合格 / 提示 / 待核查 / 不适用)."""
-    words = {
-        "pass": QCoreApplication.translate("Findings", "pass"),
-        "fail": QCoreApplication.translate("Findings", "fail"),
-        "warn": QCoreApplication.translate("Findings", "warn"),
-        "manual": QCoreApplication.translate("Findings", "manual"),
-        "n/a": QCoreApplication.translate("Findings", "n/a"),
-    }
-    return words.get(status, status)
+    """The status word in the UI language: the model's one word per status (达标 / 未达标 / 提示 /
+    待核查 / 不适用), the same in the CLI, the panels and the report."""
+    return status_word(status, i18n.language())
 
 
 @lru_cache(maxsize=64)
