@@ -43,6 +43,20 @@ class Layer:
         return tuple(f.name for f in self.fields)
 
 
+# The plan's layers, by name: one set of constants for the whole code base (the names are the
+# GeoPackage tables of design.md §2, which QGIS and GDAL show the planner).
+PLANNING_UNITS = "planning_units"      # 规划单元
+RESIDENTIAL = "residential"            # 居住用地 (homes: compounds and buildings)
+FACILITIES = "facilities"              # 设施
+STOPS = "stops"                        # 公交与轨交站点
+ENTRANCES = "entrances"                # 出入口 (gates and doors)
+WALK_NETWORK = "walk_network"          # 步行网络
+COMMENTS = "comments"                  # 居民意见
+BASEMAP_BUILDINGS = "basemap_buildings"
+BASEMAP_LANDUSE = "basemap_landuse"
+BASEMAP_WATER = "basemap_water"
+BASEMAP_ROADS = "basemap_roads"
+
 F = Field
 _PROJECT = (  # project fields of the annual project list (项目实施清单, seed 002)
     F("project_content", str), F("implementing_body", str), F("funding", str),
@@ -52,45 +66,45 @@ _PROJECT = (  # project fields of the annual project list (项目实施清单, s
 LAYERS: dict[str, Layer] = {
     layer.name: layer
     for layer in (
-        Layer("planning_units", "POLYGON", (
+        Layer(PLANNING_UNITS, "POLYGON", (
             F("kind", str, "community"), F("name", str, ""), F("population", float),
             F("households", float)), title_zh="规划单元", title_en="Planning units"),
-        Layer("residential", "POLYGON", (
+        Layer(RESIDENTIAL, "POLYGON", (
             F("name", str, ""), F("households", float), F("population", float),
             F("floors", int), F("floor_area", float), F("source", str, "drawn"),
             F("estimated", bool, False), F("osm_id", str)), title_zh="居住用地", title_en="Residential"),
-        Layer("facilities", "POLYGON", (
+        Layer(FACILITIES, "POLYGON", (
             F("type", str), F("name", str, ""), F("floors", int), F("floor_area", float),
             F("land_area", float), F("usable_area", float), F("activity_area", float),
             F("status", str, "planned"), F("classes", int), F("beds", int),
             F("parking_spaces", int), F("accessible_spaces", int), F("charging_spaces", int),
             F("lockers", int), F("source", str, "drawn"), F("osm_id", str), *_PROJECT),
             title_zh="设施", title_en="Facilities"),
-        Layer("stops", "POINT", (
+        Layer(STOPS, "POINT", (
             F("type", str, "bus_stop"), F("name", str, ""), F("source", str, "drawn"),
             F("osm_id", str)), title_zh="公交与轨交站点", title_en="Stops"),
-        Layer("entrances", "POINT", (
-            F("layer", str, "residential"), F("feature", int), F("kind", str, "gate"),
+        Layer(ENTRANCES, "POINT", (
+            F("layer", str, RESIDENTIAL), F("feature", int), F("kind", str, "gate"),
             F("open", bool, True), F("name", str, ""), F("source", str, "drawn"),
             F("osm_id", str)), title_zh="出入口", title_en="Entrances"),
-        Layer("walk_network", "LINESTRING", (
+        Layer(WALK_NETWORK, "LINESTRING", (
             F("class", str, "footway"), F("name", str, ""), F("walkable", bool, True),
             F("closed", bool, False), F("barrier", str), F("source", str, "drawn"),
             F("osm_id", str), F("node_ids", str)), title_zh="步行网络", title_en="Walking network"),
-        Layer("comments", "POINT", (
+        Layer(COMMENTS, "POINT", (
             F("text", str, ""), F("author_role", str, ""), F("created", str),
             F("status", str, "open")), title_zh="居民意见", title_en="Comments"),
         # Read-only reference layers from imports (not per scenario).
-        Layer("basemap_buildings", "POLYGON", (
+        Layer(BASEMAP_BUILDINGS, "POLYGON", (
             F("kind", str), F("name", str), F("levels", float), F("osm_id", str)),
             editable=False, title_zh="建筑", title_en="Buildings"),
-        Layer("basemap_landuse", "POLYGON", (
+        Layer(BASEMAP_LANDUSE, "POLYGON", (
             F("kind", str), F("name", str), F("osm_id", str)),
             editable=False, title_zh="用地", title_en="Land use"),
-        Layer("basemap_water", "GEOMETRY", (
+        Layer(BASEMAP_WATER, "GEOMETRY", (
             F("kind", str), F("name", str), F("osm_id", str)),
             editable=False, title_zh="水系", title_en="Water"),
-        Layer("basemap_roads", "LINESTRING", (
+        Layer(BASEMAP_ROADS, "LINESTRING", (
             F("kind", str), F("name", str), F("osm_id", str)),
             editable=False, title_zh="道路", title_en="Roads"),
     )
