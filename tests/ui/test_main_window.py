@@ -100,7 +100,7 @@ def test_recent_plan_action_opens_that_plan(qtbot, window, tmp_path):
     Plan.create(tmp_path / "other.gpkg", "另一个", 32651).close()
     assert window.open_plan_path(tmp_path / "other.gpkg")
     assert window.open_plan_path(grid_path)
-    window._fill_recent_menu()
+    window.recent_menu.aboutToShow.emit()  # as when the planner opens File → Open Recent
     action = next(a for a in window.recent_menu.actions() if a.text() == "other.gpkg")
     with qtbot.waitSignal(window.document.sessionChanged, timeout=5000):
         action.trigger()
