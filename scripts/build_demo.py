@@ -21,6 +21,7 @@ from shapely.geometry import box  # noqa: E402
 
 from lifecircle_desktop.model import Plan  # noqa: E402
 from lifecircle_desktop.model.session import PlanSession  # noqa: E402
+from lifecircle_desktop.model.store import remove_plan_file  # noqa: E402
 from lifecircle_desktop.model.crs import transformer  # noqa: E402
 from lifecircle_desktop.model.io.osm import import_osm  # noqa: E402
 
@@ -32,8 +33,7 @@ BOUNDS_LONLAT = (121.49149, 31.28090, 121.50325, 31.28945)
 
 def build(osm: Path = OSM, out: Path = OUT) -> Path:
     tmp = out.with_name(out.name + ".building")
-    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        p.unlink(missing_ok=True)
+    remove_plan_file(tmp)
     plan = Plan.create(tmp, "四平路街道·同济社区（示范）Siping demo", 32651, kind="existing",
                        district="杨浦区", subdistrict="四平路街道")
     import_osm(plan, osm)

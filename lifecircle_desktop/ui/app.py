@@ -88,10 +88,9 @@ def run(plan_path: str | None = None, screenshot: str | None = None) -> int:
             return 2
         QMessageBox.critical(None, "lifecircle", e.message(i18n.language()))
         return 2
-    window = MainWindow(session, restore_state=not screenshot)
+    window = MainWindow(restore_state=not screenshot)
     if screenshot or QSettings().value("window/geometry") is None:
         window.resize(*SCREENSHOT_SIZE)  # screenshots have one fixed size, whatever was saved
-    window.show()
     outcome = {"code": 0}
     if screenshot:
         def grab():
@@ -106,13 +105,17 @@ def run(plan_path: str | None = None, screenshot: str | None = None) -> int:
             app.quit()
 
         def failed(error):
-            print(f"lifecircle: validation failed: {error}", file=sys.stderr)
+            message = error.message_en if isinstance(error, PlanError) else str(error).strip().splitlines()[-1]
+            print(f"lifecircle: validation failed: {message}", file=sys.stderr)
             outcome["code"] = 2
-            grab()
+            QTimer.singleShot(0, grab)  # also when it failed before the event loop runs
 
+        # Connected before the plan is shown: a plan naming a missing rule pack fails at once.
         once = Qt.ConnectionType.SingleShotConnection
         window.resultsShown.connect(lambda _results: QTimer.singleShot(0, grab), once)
         window.document.validationFailed.connect(failed, once)
+    window.set_plan(session)
+    window.show()
     code = app.exec()
     window.close_plan()
     return outcome["code"] if screenshot else code

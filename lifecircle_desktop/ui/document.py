@@ -109,6 +109,8 @@ class PlanDocument(QObject):
         self.session = session
         if not keep_history:
             self.stack.clear()
+            if session is not None:
+                session.clear_history()  # the undo stack and the session's history stay one
         validator = None
         if session is not None:
             try:
@@ -146,14 +148,14 @@ class PlanDocument(QObject):
         """Apply ``edit`` (saved at once) as one undoable step; None when the plan refused it."""
         if self.session is None:
             return None
-        before = self.session.scenario
+        before = self.session.scenario, self.session.selection
         try:
             changes = self.session.apply(edit)
         except PlanError as e:
             self.refused.emit(e)
             return None
         self.stack.push(_HistoryCommand(self, text or describe(changes.edit)))
-        self._announce(changes, before)
+        self._announce(changes, *before)
         return changes
 
     def undo(self) -> None:
@@ -163,7 +165,7 @@ class PlanDocument(QObject):
         self.stack.redo()
 
     def _step(self, command: _HistoryCommand, step) -> None:
-        before = self.session.scenario
+        before = self.session.scenario, self.session.selection
         try:
             changes = step()
         except PlanError as e:
@@ -173,15 +175,18 @@ class PlanDocument(QObject):
             self.refused.emit(e)
             return
         if changes is not None:
-            self._announce(changes, before)
+            self._announce(changes, *before)
 
-    def _announce(self, changes: ChangeSet, scenario_before: str) -> None:
+    def _announce(self, changes: ChangeSet, scenario_before: str, selection_before: tuple) -> None:
         if self.session.scenario != scenario_before:
             self._scenario_switched()
         else:
             self.loop.mark_dirty(changes)
         self.changed.emit(changes)
-        self.selectionChanged.emit(self.selection)
+        # Only a real change of the selection: the attribute form is rebuilt on it, and rebuilding
+        # it under an editor that is just losing focus (Tab after typing a value) crashed Qt.
+        if self.session.selection != selection_before:
+            self.selectionChanged.emit(self.selection)
 
     # --- the planner's verbs ----------------------------------------------------------------
     def delete(self, keys) -> ChangeSet | None:
@@ -217,14 +222,14 @@ class PlanDocument(QObject):
         """A new scenario copied from the current one, switched to; undoable."""
         if self.session is None:
             return None
-        before = self.session.scenario
+        before = self.session.scenario, self.session.selection
         try:
             changes = self.session.create_scenario(name)
         except PlanError as e:
             self.refused.emit(e)
             return None
         self.stack.push(_HistoryCommand(self, describe(changes.edit)))
-        self._announce(changes, before)
+        self._announce(changes, *before)
         return changes
 
     def switch_scenario(self, name: str) -> None:

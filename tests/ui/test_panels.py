@@ -179,3 +179,23 @@ def test_layers_panel_counts_follow_edits(window):
     window.delete_selection()
     assert item.text(0) == "Facilities (1)"
     assert item.checkState(0) == Qt.CheckState.Checked
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_tab_out_of_an_edited_field_saves_it_and_keeps_the_form(qtbot, window):
+    """An edit refreshes the form in place: rebuilding it under the editor that is losing focus
+    (Tab after typing) deleted that editor inside its own focus-out and crashed the app."""
+    window.show()
+    qtbot.waitExposed(window)
+    kg = window.ids["kg"]
+    select(window, ("facilities", kg))
+    floors = window.attributes.editors["floors"]
+    window.activateWindow()
+    floors.setFocus()
+    qtbot.waitUntil(floors.hasFocus)
+    floors.selectAll()
+    qtbot.keyClicks(floors, "4")
+    with qtbot.waitSignal(window.document.changed, timeout=5000):
+        qtbot.keyClick(floors, Qt.Key.Key_Tab)
+    assert stored(window, "facilities", kg, "floors") == 4
+    assert window.attributes.editors["floors"] is floors and floors.text() == "4"  # the same form, refreshed

@@ -39,3 +39,14 @@ def test_screenshot_of_a_file_that_is_not_a_plan_fails_cleanly(tmp_path):
     result = run_main(bad, "--screenshot", tmp_path / "x.png", tmp_path=tmp_path)
     assert result.returncode == 2 and "bad.gpkg" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_screenshot_of_a_plan_naming_a_missing_rule_pack_says_so_and_exits(grid, tmp_path):
+    """The pack error comes while the plan is being shown, before the event loop runs: the run
+    still ends (it used to wait for results forever) with one sentence and exit 2."""
+    plan, _ = grid
+    plan.set_meta(rule_packs=["no_such_pack"])
+    path = plan.path
+    plan.close()
+    result = run_main(path, "--screenshot", tmp_path / "x.png", tmp_path=tmp_path)
+    assert result.returncode == 2 and "no_such_pack" in result.stderr and "Traceback" not in result.stderr
