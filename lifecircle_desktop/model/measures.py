@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .catalogue import Catalogue
 from .plan import Feature
+from .schema import FACILITIES
 
 FLOOR_AREA_PER_HOUSEHOLD_M2 = 90.0  # used only when a home has neither households nor population
 PERSONS_PER_HOUSEHOLD = 2.3  # Shanghai 7th census average household size (≈2.3)
@@ -16,7 +17,7 @@ USABLE_SHARE_OF_FLOOR_AREA = 0.7  # usable (使用面积) ≈ 70 % of gross floo
 def default_floors(layer: str, facility_type: str | None, catalogue: Catalogue | None) -> int:
     """Floors assumed when none are given: the catalogue's for a facility type (0 for open
     spaces and stops: they have no floor area), else 1."""
-    if layer == "facilities" and catalogue is not None and facility_type in catalogue:
+    if layer == FACILITIES and catalogue is not None and facility_type in catalogue:
         return catalogue[facility_type].default_floors
     return 1
 
@@ -38,7 +39,7 @@ def drawn_floor_area(footprint_m2: float, facility_type: str | None,
                      catalogue: Catalogue | None) -> tuple[float, int]:
     """(floor area, floors) of a facility footprint being drawn, before it is a feature: the
     same footprint × default floors that :func:`floor_area` gives once it is saved."""
-    n = default_floors("facilities", facility_type, catalogue)
+    n = default_floors(FACILITIES, facility_type, catalogue)
     return float(footprint_m2) * n, n
 
 

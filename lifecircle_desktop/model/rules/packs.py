@@ -13,15 +13,16 @@ from typing import Mapping
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import PlanError
 from ..resources import STANDARDS
+from ..schema import FACILITIES, RESIDENTIAL
 from .evaluators import EVALUATORS
 
 SEVERITIES = ("required", "recommended", "informative")
 COMMUNITY_KINDS = ("new_build", "existing")
 PROFILES = ("adult", "elderly", "child")
-MEASURES = {
-    "facilities": ("floor_area", "land_area", "usable_area", "activity_area", "parking_spaces",
+MEASURES = {  # the measures a ratio's side may sum, by the layer it sums over ("unit": the planning unit)
+    FACILITIES: ("floor_area", "land_area", "usable_area", "activity_area", "parking_spaces",
                    "accessible_spaces", "charging_spaces", "beds", "classes", "lockers", "count"),
-    "residential": ("households", "population", "floor_area", "land_area", "count"),
+    RESIDENTIAL: ("households", "population", "floor_area", "land_area", "count"),
     "unit": ("land_area", "population", "households"),
 }
 # A rule's `tier` (standards.md) names the planning unit it is measured on.
@@ -133,7 +134,7 @@ def _check_rule(r: dict, catalogue: Catalogue) -> str | None:
             s = p.get(side)
             if not isinstance(s, dict) or "measure" not in s:
                 return f"ratio needs params.{side}.measure"
-            layer = s.get("layer", "facilities" if "types" in s else "residential")
+            layer = s.get("layer", FACILITIES if "types" in s else RESIDENTIAL)
             if layer not in MEASURES or s["measure"] not in MEASURES[layer]:
                 return f"unknown measure {s['measure']!r} on {layer}"
     if kind == "walk_coverage":

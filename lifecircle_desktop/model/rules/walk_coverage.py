@@ -7,6 +7,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING, Mapping
 
 from ..findings import Finding
+from ..schema import RESIDENTIAL
 from .common import finding, number
 from .context import Context
 
@@ -27,7 +28,7 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     weights = context.weights
     inside = context.walking_distance(params["facility_types"]) <= limit + 1e-9
     share = 100.0 * float(weights[inside].sum()) / float(weights.sum())
-    outside = tuple(zip(repeat("residential"), ids[~inside].tolist()))
+    outside = tuple(zip(repeat(RESIDENTIAL), ids[~inside].tolist()))
     names_zh = context.type_names(params["facility_types"], True)
     names_en = context.type_names(params["facility_types"], False)
     approx_zh = "（直线距离×1.3 估算）" if context.approximate else ""

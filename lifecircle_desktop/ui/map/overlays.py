@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem
 
 from ...model.plan import Feature
+from ...model.schema import RESIDENTIAL, WALK_NETWORK
 from ..tools.text import translate
 from . import styles
 from .items import painter_path, shape_items
@@ -88,7 +89,7 @@ class WalkOverlay:
 
     def __init__(self, view):
         self.view = view
-        self.args: tuple[list[int], list] | None = None
+        self.shown_with: tuple[list[int], list] | None = None
         self._homes: list[QGraphicsItem] = []
         self._lines: list[QGraphicsItem] = []
 
@@ -97,10 +98,10 @@ class WalkOverlay:
         outside = list(outside_home_fids)
         lines = reachable_lines if reachable_lines is not None else []
         lines = [lines] if isinstance(lines, shapely.Geometry) else list(lines)
-        self.args = (outside, lines)
+        self.shown_with = (outside, lines)
         for fid in outside:
             for brush in (styles.WALK_OUTSIDE_FILL, styles.WALK_OUTSIDE_BRUSH):
-                item = self.view.overlay_item(("residential", fid), styles.WALK_OUTSIDE_PEN, brush,
+                item = self.view.overlay_item((RESIDENTIAL, fid), styles.WALK_OUTSIDE_PEN, brush,
                                               styles.WALK_OVERLAY_Z)
                 if item is not None:
                     self._homes.append(item)
@@ -108,7 +109,7 @@ class WalkOverlay:
         for line in lines:
             if isinstance(line, shapely.Geometry):
                 geoms.append(line)
-            elif (feature := self.view.feature(("walk_network", int(line)))) is not None:
+            elif (feature := self.view.feature((WALK_NETWORK, int(line)))) is not None:
                 geoms.append(feature.geometry)
         # One item per line (not one huge path): a repaint of a small area then strokes only the
         # lines under it, even with 10^4 reachable edges.
@@ -123,10 +124,10 @@ class WalkOverlay:
         for item in self._homes + self._lines:
             if item.scene() is not None:
                 item.scene().removeItem(item)
-        self._homes, self._lines, self.args = [], [], None
+        self._homes, self._lines, self.shown_with = [], [], None
 
     def forget(self) -> None:
-        self._homes, self._lines, self.args = [], [], None
+        self._homes, self._lines, self.shown_with = [], [], None
 
     def counts(self) -> tuple[int, int]:
         """(homes shaded, reachable lines drawn)."""

@@ -18,7 +18,7 @@ from .common import STATUS_COLOURS, STATUS_ORDER, number, status_icon, status_la
 RULE_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _t(text: str) -> str:
+def _translated(text: str) -> str:
     return QCoreApplication.translate("FindingsPanel", text)
 
 
@@ -38,11 +38,11 @@ SEVERITY_LABELS = {
 
 
 def kind_label(kind: str) -> str:
-    return _t(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+    return _translated(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 def severity_label(severity: str) -> str:
-    return _t(SEVERITY_LABELS[severity]) if severity in SEVERITY_LABELS else severity
+    return _translated(SEVERITY_LABELS[severity]) if severity in SEVERITY_LABELS else severity
 
 
 def measured_text(f: Finding) -> str:

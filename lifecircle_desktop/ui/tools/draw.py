@@ -13,6 +13,7 @@ from ...model.capture import LineCapture, PolygonCapture, RectangleCapture
 from ...model.edits import AddFeature
 from ...model.errors import InvalidGeometry
 from ...model.measures import drawn_floor_area
+from ...model.schema import FACILITIES, RESIDENTIAL, WALK_NETWORK
 from ..map import styles
 from .base import MapEvent, MapTool, RubberBand
 from .text import language, translate
@@ -178,16 +179,16 @@ class _AreaTool(_CaptureTool):
     """Polygon and rectangle: shapes for the target layer, with the live area check."""
 
     def ready(self) -> bool:
-        if self.canvas.target_layer() == "facilities" and not self.canvas.current_facility_type():
+        if self.canvas.target_layer() == FACILITIES and not self.canvas.current_facility_type():
             self.canvas.status(translate("MapCanvas", "Choose a facility type before drawing."))
             return False
         return True
 
     def attributes(self) -> dict:
         layer = self.canvas.target_layer()
-        if layer == "facilities":
+        if layer == FACILITIES:
             return {"type": self.canvas.current_facility_type(), "status": "planned", "source": "drawn"}
-        if layer == "residential":
+        if layer == RESIDENTIAL:
             return {"source": "drawn"}
         return {}
 
@@ -204,7 +205,7 @@ class _AreaTool(_CaptureTool):
         area = self.area()
         lines: list[str] = []
         colour = styles.RULE_NONE
-        if self.canvas.target_layer() != "facilities":
+        if self.canvas.target_layer() != FACILITIES:
             lines.append(translate("MapCanvas", "Area {area} m²").format(area=fmt_area(area)))
         else:
             code = self.canvas.current_facility_type()
@@ -328,8 +329,8 @@ class PathTool(_CaptureTool):
         return translate("MapCanvas", "Draw a walking path: click to add points; Enter or double-click finishes.")
 
     def emit(self, geom) -> None:
-        self.canvas.request_edit(AddFeature("walk_network", geom, {"class": "footway", "source": "drawn",
-                                                                   "walkable": True}, self.canvas.scenario))
+        self.canvas.request_edit(AddFeature(WALK_NETWORK, geom, {"class": "footway", "source": "drawn",
+                                                                 "walkable": True}, self.canvas.scenario))
 
     def label(self):
         return [translate("MapCanvas", "Length {length}").format(

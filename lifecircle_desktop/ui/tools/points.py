@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from shapely.geometry import Point
 
 from ...model.edits import AddFeature, ChangeAttributes
+from ...model.schema import ENTRANCES, FACILITIES, RESIDENTIAL, STOPS
 from ..map import styles
 from .base import MapEvent, MapTool
 from .text import language, translate
@@ -27,7 +28,7 @@ class GateTool(MapTool):
         return translate("MapCanvas", "Gate: click an entrance to open or close it.")
 
     def _entrance(self, ev: MapEvent):
-        hits = self.canvas.features_at(ev.xy, ["entrances"], tolerance_px=GATE_PICK_PX)
+        hits = self.canvas.features_at(ev.xy, [ENTRANCES], tolerance_px=GATE_PICK_PX)
         return self.canvas.feature(hits[0]) if hits else None
 
     def move(self, ev: MapEvent) -> None:
@@ -48,7 +49,7 @@ class GateTool(MapTool):
             self.canvas.status(translate("MapCanvas", "No entrance here: click on an entrance symbol."))
             return
         now_open = f.attributes.get("open") is False  # None counts as open (the default)
-        self.canvas.request_edit(ChangeAttributes.of(self.canvas.plan, "entrances", f.fid, open=now_open))
+        self.canvas.request_edit(ChangeAttributes.of(self.canvas.plan, ENTRANCES, f.fid, open=now_open))
         self.canvas.status(translate("MapCanvas", "Gate opened.") if now_open else translate("MapCanvas", "Gate closed."))
         self.cursor_label = None
 
@@ -63,7 +64,7 @@ class EntranceTool(MapTool):
         return translate("MapCanvas", "Entrance: click on the edge of a residential compound or facility.")
 
     def _edge(self, ev: MapEvent):
-        layers = [l for l in ("residential", "facilities") if self.canvas.is_layer_visible(l)]
+        layers = [l for l in (RESIDENTIAL, FACILITIES) if self.canvas.is_layer_visible(l)]
         return self.canvas.snapper.snap(ev.xy, self.canvas.metres(EDGE_SNAP_PX), layers)
 
     def move(self, ev: MapEvent) -> None:
@@ -84,9 +85,9 @@ class EntranceTool(MapTool):
         if hit is None:
             self.canvas.status(translate("MapCanvas", "Click on the edge of a residential compound or facility."))
             return
-        attrs = {"layer": hit.layer, "feature": hit.fid, "kind": "gate" if hit.layer == "residential" else "door",
+        attrs = {"layer": hit.layer, "feature": hit.fid, "kind": "gate" if hit.layer == RESIDENTIAL else "door",
                  "open": True, "source": "drawn"}
-        self.canvas.request_edit(AddFeature("entrances", Point(hit.point), attrs, self.canvas.scenario))
+        self.canvas.request_edit(AddFeature(ENTRANCES, Point(hit.point), attrs, self.canvas.scenario))
 
 
 class StopTool(MapTool):
@@ -125,5 +126,5 @@ class StopTool(MapTool):
         if t is None:
             self.canvas.status(translate("MapCanvas", "Choose a bus stop or metro station in the palette first."))
             return
-        self.canvas.request_edit(AddFeature("stops", Point(ev.point), {"type": t.code, "source": "drawn"},
+        self.canvas.request_edit(AddFeature(STOPS, Point(ev.point), {"type": t.code, "source": "drawn"},
                                             self.canvas.scenario))
