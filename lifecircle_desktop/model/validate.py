@@ -133,8 +133,8 @@ class Validator:
         return types
 
     def _build_graph(self, snapshot: Snapshot) -> None:
-        feats = snapshot.features(WALK_NETWORK)
-        graph = network.WalkGraph.from_features(feats) if feats else None
+        features = snapshot.features(WALK_NETWORK)
+        graph = network.WalkGraph.from_features(features) if features else None
         self._walk.graph = graph if graph is not None and graph.n_edges > 0 else None
 
     @staticmethod
@@ -160,12 +160,12 @@ class Validator:
 
     def _distances_for(self, snapshot: Snapshot, facility_type: str) -> None:
         layer = STOPS if facility_type in STOP_LAYER_TYPES else FACILITIES
-        feats = [f for f in snapshot.features(layer) if f.get("type") == facility_type]
+        features = [f for f in snapshot.features(layer) if f.get("type") == facility_type]
         n = len(self._walk.home_ids)
-        if not feats or n == 0:
+        if not features or n == 0:
             self._walk.by_type[facility_type] = (np.full(n, np.inf), np.full(n, -1, dtype=np.int64), layer)
             return
-        sources = self._access({f.fid: f.geometry for f in feats}, self._entrances_of(snapshot, layer))
+        sources = self._access({f.fid: f.geometry for f in features}, self._entrances_of(snapshot, layer))
         if self._walk.graph is None:
             dist, nearest = network.straight_line_nearest(sources, self._walk.homes, self.search_limit_m)
         else:

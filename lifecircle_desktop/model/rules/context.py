@@ -31,14 +31,14 @@ def planning_unit(snapshot: Snapshot, unit_kind: str) -> BaseGeometry | None:
     return units[0] if len(units) == 1 else shapely.union_all(units)
 
 
-def lying_in(unit: BaseGeometry, feats: list[Feature]) -> list[Feature]:
+def lying_in(unit: BaseGeometry, features: list[Feature]) -> list[Feature]:
     """The features lying in the unit: a point on their surface is inside (vectorised)."""
-    if not feats:
-        return feats
-    geoms = np.empty(len(feats), dtype=object)
-    geoms[:] = [f.geometry for f in feats]
+    if not features:
+        return features
+    geoms = np.empty(len(features), dtype=object)
+    geoms[:] = [f.geometry for f in features]
     inside = shapely.intersects(unit, shapely.point_on_surface(geoms))
-    return [f for f, ok in zip(feats, inside) if ok]
+    return [f for f, ok in zip(features, inside) if ok]
 
 
 class Terms(NamedTuple):
@@ -129,14 +129,14 @@ class Context:
         unit = self.unit(unit_kind)
         key = None if unit is None else unit_kind  # every kind with no unit drawn: the whole plan
         if key not in self._facilities_in:
-            feats = self.snapshot.features(FACILITIES) + self.snapshot.features(STOPS)
+            features = self.snapshot.features(FACILITIES) + self.snapshot.features(STOPS)
             by_type: dict[str | None, list[Feature]] = {}
-            for f in (feats if unit is None else lying_in(unit, feats)):
+            for f in (features if unit is None else lying_in(unit, features)):
                 by_type.setdefault(f.attributes["type"], []).append(f)
             self._facilities_in[key] = by_type
         by_type = self._facilities_in[key]
         if types is None:
-            return [f for feats in by_type.values() for f in feats]
+            return [f for of_type in by_type.values() for f in of_type]
         return [f for t in dict.fromkeys(types) for f in by_type.get(t, ())]
 
     def total(self, side: Mapping, unit_kind: str) -> float:
@@ -155,9 +155,10 @@ class Context:
             if side["measure"] == "land_area":
                 return float(unit.area)
             # else the unit's population or households: those of the homes in it
-        feats = self.facilities(unit_kind, side.get("types")) if layer == FACILITIES else self.homes_in(unit_kind)
+        features = (self.facilities(unit_kind, side.get("types")) if layer == FACILITIES
+                    else self.homes_in(unit_kind))
         name, catalogue = side["measure"], self.catalogue
-        return float(sum(measure(f, name, catalogue) for f in feats))
+        return float(sum(measure(f, name, catalogue) for f in features))
 
     # --- walking -------------------------------------------------------------------------------
     def walking_distance(self, types: Iterable[str]) -> np.ndarray:

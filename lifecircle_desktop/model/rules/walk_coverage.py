@@ -33,8 +33,8 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     names_en = context.type_names(params["facility_types"], False)
     approx_zh = "（直线距离×1.3 估算）" if context.approximate else ""
     approx_en = " (approximate: straight line × 1.3)" if context.approximate else ""
-    lo = threshold.get("min", 100.0)
-    return finding(rule, pack, share >= lo - 1e-9, share, {"min": lo}, outside,
+    minimum = threshold.get("min", 100.0)
+    return finding(rule, pack, share >= minimum - 1e-9, share, {"min": minimum}, outside,
                    f"{how_zh}可达{names_zh}的住户比例{approx_zh} ",
                    f"households {how_en} of {names_en}{approx_en}: ", **extra)
 

@@ -191,13 +191,14 @@ class MapImage:
         return (size.width() - self.size.width() - m <= dx <= m
                 and size.height() - self.size.height() - m <= dy <= m)
 
-    def render(self, layers: list[LayerView], transform: QTransform, size: QSize, dpr: float) -> None:
+    def render(self, layers: list[LayerView], transform: QTransform, size: QSize, device_pixel_ratio: float) -> None:
         """Paint ``layers`` (bottom first) for the view at ``transform``."""
         start = time.perf_counter()
         m = self.MARGIN_PX
         w, h = size.width() + 2 * m, size.height() + 2 * m
-        image = QImage(round(w * dpr), round(h * dpr), QImage.Format_ARGB32_Premultiplied)
-        image.setDevicePixelRatio(dpr)
+        image = QImage(round(w * device_pixel_ratio), round(h * device_pixel_ratio),
+                       QImage.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(device_pixel_ratio)
         image.fill(QColor(styles.BACKGROUND))
         painter = QPainter(image)
         painter.setRenderHint(QPainter.Antialiasing)

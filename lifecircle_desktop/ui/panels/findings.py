@@ -45,16 +45,16 @@ def severity_label(severity: str) -> str:
     return _translated(SEVERITY_LABELS[severity]) if severity in SEVERITY_LABELS else severity
 
 
-def measured_text(f: Finding) -> str:
-    if f.measured is None:
+def measured_text(finding: Finding) -> str:
+    if finding.measured is None:
         return "—"
-    return f"{number(f.measured)} {unit_text(f.unit, i18n.is_chinese())}".strip()
+    return f"{number(finding.measured)} {unit_text(finding.unit, i18n.is_chinese())}".strip()
 
 
-def threshold_text(f: Finding) -> str:
+def threshold_text(finding: Finding) -> str:
     """"≥ 2,200 m²", "≤ 500", "90–100 %"; walk_coverage adds its distance limit."""
-    u = unit_text(f.unit, i18n.is_chinese())
-    lo, hi = f.threshold, f.threshold_max
+    u = unit_text(finding.unit, i18n.is_chinese())
+    lo, hi = finding.threshold, finding.threshold_max
     if lo is not None and hi is not None:
         text = f"{number(lo)}–{number(hi)} {u}"
     elif lo is not None:
@@ -63,20 +63,20 @@ def threshold_text(f: Finding) -> str:
         text = f"≤ {number(hi)} {u}"
     else:
         return "—"
-    if f.kind == "walk_coverage" and f.limit_m is not None:
-        text += " " + i18n.fill(QCoreApplication.translate("FindingsPanel", "within %1 m"), number(f.limit_m))
+    if finding.kind == "walk_coverage" and finding.limit_m is not None:
+        text += " " + i18n.fill(QCoreApplication.translate("FindingsPanel", "within %1 m"), number(finding.limit_m))
     return text.strip()
 
 
-def citation_html(f: Finding) -> str:
-    c = f.citation or {}
+def citation_html(finding: Finding) -> str:
+    citation = finding.citation or {}
     parts = []
-    if c.get("document"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Document')}</b>: {c['document']}")
-    if c.get("clause"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Clause')}</b>: {c['clause']}")
-    if c.get("text"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Source words')}</b>: “{c['text']}”")
+    if citation.get("document"):
+        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Document')}</b>: {citation['document']}")
+    if citation.get("clause"):
+        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Clause')}</b>: {citation['clause']}")
+    if citation.get("text"):
+        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Source words')}</b>: “{citation['text']}”")
     return "<br>".join(parts)
 
 
