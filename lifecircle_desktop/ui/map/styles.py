@@ -25,7 +25,6 @@ LAYER_Z = {
     PLANNING_UNITS: 4, RESIDENTIAL: 5, WALK_NETWORK: 6, FACILITIES: 7,
     STOPS: 30, ENTRANCES: 31, COMMENTS: 32,
 }
-ROAD_CASING_Z = 2.9  # every casing under every road: junctions join cleanly
 WALK_OVERLAY_Z = 10
 HIGHLIGHT_Z = 20
 SELECTION_Z = 21
@@ -35,7 +34,6 @@ TOOL_Z = 50
 # Top first, as a layers panel lists them.
 LAYER_ORDER = (COMMENTS, ENTRANCES, STOPS, FACILITIES, WALK_NETWORK, RESIDENTIAL,
                PLANNING_UNITS, BASEMAP_ROADS, BASEMAP_BUILDINGS, BASEMAP_WATER, BASEMAP_LANDUSE)
-POINT_LAYERS = (STOPS, ENTRANCES, COMMENTS)
 
 # Below this zoom (pixels per metre) a layer's shapes are not drawn: a 20 m building is < 2 px.
 LAYER_MIN_SCALE = {BASEMAP_BUILDINGS: 0.1}

@@ -651,9 +651,9 @@ class MapView(QGraphicsView):
         super().scrollContentsBy(dx, dy)
         # The viewport was scrolled as pixels, overlays with it: repaint where they were and are.
         region = QRect()
-        vp = self.viewport().rect()
+        viewport = self.viewport().rect()
         for overlay in self._viewport_overlays:
-            rect = overlay.rect(vp)
+            rect = overlay.rect(viewport)
             if not rect.isNull():
                 region = region.united(rect).united(rect.translated(dx, dy))
         self.viewport().update(region)
@@ -674,9 +674,9 @@ class MapView(QGraphicsView):
         painter.save()
         painter.resetTransform()
         painter.setRenderHint(QPainter.Antialiasing)
-        vp = self.viewport().rect()
+        viewport = self.viewport().rect()
         for overlay in self._viewport_overlays:
-            overlay.paint(painter, vp, self._scale)
+            overlay.paint(painter, viewport, self._scale)
         painter.restore()
 
     def _render(self) -> None:
