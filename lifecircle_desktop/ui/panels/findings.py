@@ -193,14 +193,14 @@ class FindingsPanel(QWidget):
     def item(self, rule: str) -> QTreeWidgetItem | None:
         return self._items.get(rule)
 
-    def _group_key(self, f: Finding) -> tuple[str, str]:
+    def _group_key(self, finding: Finding) -> tuple[str, str]:
         how = self.grouping.currentData()
         if how == "kind":
-            return f.kind, kind_label(f.kind)
+            return finding.kind, kind_label(finding.kind)
         if how == "status":
-            return f.status, status_label(f.status)
-        zh, en = self.pack_titles.get(f.pack, (f.pack, f.pack))
-        return f.pack, i18n.pick(zh, en)
+            return finding.status, status_label(finding.status)
+        zh, en = self.pack_titles.get(finding.pack, (finding.pack, finding.pack))
+        return finding.pack, i18n.pick(zh, en)
 
     def _rebuild(self) -> None:
         current = self.tree.currentItem()
@@ -241,20 +241,20 @@ class FindingsPanel(QWidget):
         if current_rule in self._items:
             self.tree.setCurrentItem(self._items[current_rule])
 
-    def _style(self, item: QTreeWidgetItem, f: Finding) -> None:
-        name = i18n.pick(f.name_zh, f.name_en) or f.rule
-        if f.severity == "required":
+    def _style(self, item: QTreeWidgetItem, finding: Finding) -> None:
+        name = i18n.pick(finding.name_zh, finding.name_en) or finding.rule
+        if finding.severity == "required":
             name = "● " + name
-        if f.approximate:
+        if finding.approximate:
             name += " ≈"
         item.setText(0, name)
-        item.setText(1, status_label(f.status))
-        item.setIcon(1, status_icon(f.status))
-        item.setForeground(1, QBrush(QColor(STATUS_COLOURS.get(f.status, "#000000"))))
-        item.setText(2, measured_text(f))
-        item.setText(3, threshold_text(f))
+        item.setText(1, status_label(finding.status))
+        item.setIcon(1, status_icon(finding.status))
+        item.setForeground(1, QBrush(QColor(STATUS_COLOURS.get(finding.status, "#000000"))))
+        item.setText(2, measured_text(finding))
+        item.setText(3, threshold_text(finding))
         item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        tip = f"<p>{f.message(i18n.language())}</p><p>{citation_html(f)}</p>"
+        tip = f"<p>{finding.message(i18n.language())}</p><p>{citation_html(finding)}</p>"
         for col in range(4):
             item.setToolTip(col, tip)
 

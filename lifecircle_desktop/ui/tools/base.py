@@ -103,8 +103,8 @@ class MapTool:
         if item is not None and item.scene() is not None:
             item.scene().removeItem(item)
 
-    def dragged(self, a: QPointF, b: QPointF, threshold: float = 3.0) -> bool:
-        return math.hypot(a.x() - b.x(), a.y() - b.y()) >= threshold
+    def dragged(self, start: QPointF, end: QPointF, threshold: float = 3.0) -> bool:
+        return math.hypot(start.x() - end.x(), start.y() - end.y()) >= threshold
 
 
 class RubberBand(QGraphicsItem):
