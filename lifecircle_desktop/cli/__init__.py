@@ -20,9 +20,9 @@ SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate"
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lifecircle", description="Plan 15-minute community life circles "
                                      "(15分钟社区生活圈) and complete residential communities (完整居住社区).")
-    sub = parser.add_subparsers(dest="command")
+    subparsers = parser.add_subparsers(dest="command")
     for name in SUBCOMMANDS:
-        importlib.import_module(f"{__name__}.{name}").register(sub)
+        importlib.import_module(f"{__name__}.{name}").register(subparsers)
     return parser
 
 

@@ -11,7 +11,7 @@ def language() -> str:
     return "zh" if lang.startswith("zh") else "en"
 
 
-def lonlat_arg(text: str) -> tuple[float, float]:
+def lon_lat_point(text: str) -> tuple[float, float]:
     try:
         lon, lat = (float(v) for v in text.split(","))
     except ValueError:

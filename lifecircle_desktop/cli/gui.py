@@ -7,8 +7,8 @@ def run(args) -> int:
     return run_app(args.plan, screenshot=args.screenshot)
 
 
-def register(sub) -> None:
-    g = sub.add_parser("gui", help="open the desktop window (default)")
-    g.add_argument("plan", nargs="?")
-    g.add_argument("--screenshot", metavar="PNG", help="render the window after the first validation, save, exit")
-    g.set_defaults(run=run)
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("gui", help="open the desktop window (default)")
+    parser.add_argument("plan", nargs="?")
+    parser.add_argument("--screenshot", metavar="PNG", help="render the window after the first validation, save, exit")
+    parser.set_defaults(run=run)

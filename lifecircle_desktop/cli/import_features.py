@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..model.schema import ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK
 from .common import print_import_summary
 
 
-def map_arg(text: str) -> tuple[str, str]:
+def property_mapping(text: str) -> tuple[str, str]:
     source, sep, field = text.partition("=")
     if not sep or not source or not field:
         raise argparse.ArgumentTypeError("expected SOURCE=FIELD, e.g. 户数=households")
@@ -30,15 +31,15 @@ def run(args) -> int:
     return 0
 
 
-def register(sub) -> None:
-    g = sub.add_parser("import", help="import a GeoJSON file into one layer of a plan")
-    g.add_argument("plan")
-    g.add_argument("file", help="GeoJSON (RFC 7946 lon/lat unless it has a crs member or --crs is given)")
-    g.add_argument("--layer", required=True,
-                   choices=["residential", "facilities", "walk_network", "stops", "entrances", "planning_units"])
-    g.add_argument("--type", help="facility/stop type code for every feature (see the catalogue)")
-    g.add_argument("--crs", help="CRS of the file's coordinates, e.g. EPSG:4490 or EPSG:32651")
-    g.add_argument("--scenario", default="base")
-    g.add_argument("--map", type=map_arg, action="append", metavar="SRC=FIELD",
-                   help="map a property to a plan field, e.g. --map 户数=households (repeatable)")
-    g.set_defaults(run=run)
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("import", help="import a GeoJSON file into one layer of a plan")
+    parser.add_argument("plan")
+    parser.add_argument("file", help="GeoJSON (RFC 7946 lon/lat unless it has a crs member or --crs is given)")
+    parser.add_argument("--layer", required=True,
+                        choices=[RESIDENTIAL, FACILITIES, WALK_NETWORK, STOPS, ENTRANCES, PLANNING_UNITS])
+    parser.add_argument("--type", help="facility/stop type code for every feature (see the catalogue)")
+    parser.add_argument("--crs", help="CRS of the file's coordinates, e.g. EPSG:4490 or EPSG:32651")
+    parser.add_argument("--scenario", default="base")
+    parser.add_argument("--map", type=property_mapping, action="append", metavar="SRC=FIELD",
+                        help="map a property to a plan field, e.g. --map 户数=households (repeatable)")
+    parser.set_defaults(run=run)

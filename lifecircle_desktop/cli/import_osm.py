@@ -31,14 +31,14 @@ def run(args) -> int:
     return 0
 
 
-def register(sub) -> None:
-    o = sub.add_parser("import-osm", help="import an OpenStreetMap extract (.osm, .osm.pbf) into a plan")
-    o.add_argument("file", help=".osm XML (optionally .gz/.bz2) or .osm.pbf")
-    o.add_argument("--out", required=True, metavar="PLAN",
-                   help="the plan (.gpkg); created in the data's UTM zone if it does not exist")
-    o.add_argument("--name", help="name of a new plan (default: the file name)")
-    o.add_argument("--kind", choices=["new_build", "existing"], default="existing",
-                   help="community kind of a new plan: new_build (新建) or existing (既有)")
-    o.add_argument("--scenario", default="base", help="scenario to import into (existing plans)")
-    o.add_argument("--progress", action="store_true", help="report progress on stderr")
-    o.set_defaults(run=run)
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("import-osm", help="import an OpenStreetMap extract (.osm, .osm.pbf) into a plan")
+    parser.add_argument("file", help=".osm XML (optionally .gz/.bz2) or .osm.pbf")
+    parser.add_argument("--out", required=True, metavar="PLAN",
+                        help="the plan (.gpkg); created in the data's UTM zone if it does not exist")
+    parser.add_argument("--name", help="name of a new plan (default: the file name)")
+    parser.add_argument("--kind", choices=["new_build", "existing"], default="existing",
+                        help="community kind of a new plan: new_build (新建) or existing (既有)")
+    parser.add_argument("--scenario", default="base", help="scenario to import into (existing plans)")
+    parser.add_argument("--progress", action="store_true", help="report progress on stderr")
+    parser.set_defaults(run=run)

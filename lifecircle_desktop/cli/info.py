@@ -45,8 +45,8 @@ def run(args) -> int:
     return 0
 
 
-def register(sub) -> None:
-    i = sub.add_parser("info", help="layers, feature counts per scenario, CRS, rule packs")
-    i.add_argument("plan")
-    i.add_argument("--format", choices=["text", "json"], default="text")
-    i.set_defaults(run=run)
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("info", help="layers, feature counts per scenario, CRS, rule packs")
+    parser.add_argument("plan")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.set_defaults(run=run)

@@ -1,7 +1,7 @@
 """`lifecircle new PLAN --name N (--crs EPSG:xxxx | --lonlat LON,LAT)`: an empty plan file."""
 from __future__ import annotations
 
-from .common import lonlat_arg
+from .common import lon_lat_point
 
 
 def run(args) -> int:
@@ -15,15 +15,15 @@ def run(args) -> int:
     return 0
 
 
-def register(sub) -> None:
-    n = sub.add_parser("new", help="create an empty plan file (.gpkg)")
-    n.add_argument("plan")
-    n.add_argument("--name", required=True, help="the plan's name, e.g. 四平路街道同济新村")
-    where = n.add_mutually_exclusive_group(required=True)
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("new", help="create an empty plan file (.gpkg)")
+    parser.add_argument("plan")
+    parser.add_argument("--name", required=True, help="the plan's name, e.g. 四平路街道同济新村")
+    where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--crs", help="projected metric CRS, e.g. EPSG:32651")
-    where.add_argument("--lonlat", type=lonlat_arg, help="a point in the plan area; picks its UTM zone")
-    n.add_argument("--kind", choices=["new_build", "existing"], default="existing",
-                   help="new_build (新建) or existing (既有) community; thresholds differ")
-    n.add_argument("--district", help="区")
-    n.add_argument("--subdistrict", help="街道/镇")
-    n.set_defaults(run=run)
+    where.add_argument("--lonlat", type=lon_lat_point, help="a point in the plan area; picks its UTM zone")
+    parser.add_argument("--kind", choices=["new_build", "existing"], default="existing",
+                        help="new_build (新建) or existing (既有) community; thresholds differ")
+    parser.add_argument("--district", help="区")
+    parser.add_argument("--subdistrict", help="街道/镇")
+    parser.set_defaults(run=run)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from ..model.findings import status_word
+from ..model.schema import RESIDENTIAL
 
 STATUS_MARK = {"pass": "✔", "fail": "✘", "warn": "!", "manual": "?", "n/a": "·"}
 SEVERITY_ZH = {"required": "必须", "recommended": "建议", "informative": "参考"}
@@ -23,7 +24,7 @@ def to_json(snapshot, packs, results, detail: bool) -> dict:
     if detail:
         homes = []
         for fid, nearest in results.nearest.items():
-            home = snapshot.feature("residential", fid)
+            home = snapshot.feature(RESIDENTIAL, fid)
             homes.append({"id": fid, "name": home.get("name", ""), "households": round(results.households[fid], 1),
                           "nearest": {t: {"facility": n.facility, "layer": n.layer, "distance_m": n.distance_m}
                                       for t, n in sorted(nearest.items())}})
@@ -64,7 +65,7 @@ def to_text(snapshot, packs, results, credits, language: str, detail: bool) -> s
     if detail and results.nearest:
         lines += ["", "== 各住宅到最近设施的步行距离（米） ==" if zh else "== Walking distance from each home to the nearest facility (m) =="]
         for fid, nearest in results.nearest.items():
-            home = snapshot.feature("residential", fid)
+            home = snapshot.feature(RESIDENTIAL, fid)
             parts = [f"{t} {'—' if n.distance_m is None else f'{n.distance_m:.0f}'}" for t, n in sorted(nearest.items())]
             households = "户" if zh else "households"
             lines.append(f"  #{fid} {home.get('name', '')} ({results.households[fid]:.0f} {households}): " + ", ".join(parts))
@@ -91,10 +92,10 @@ def run(args) -> int:
     return 1 if results.summary()["required_failed"] else 0
 
 
-def register(sub) -> None:
-    v = sub.add_parser("validate", help="check a plan against its rule packs")
-    v.add_argument("plan")
-    v.add_argument("--scenario", default="base")
-    v.add_argument("--format", choices=["text", "json"], default="text")
-    v.add_argument("--detail", action="store_true", help="also list n/a and manual items and per-home distances")
-    v.set_defaults(run=run)
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("validate", help="check a plan against its rule packs")
+    parser.add_argument("plan")
+    parser.add_argument("--scenario", default="base")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--detail", action="store_true", help="also list n/a and manual items and per-home distances")
+    parser.set_defaults(run=run)

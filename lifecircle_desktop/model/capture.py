@@ -218,26 +218,26 @@ class RectangleCapture(_Capture):
 # A vertex is addressed by (ring, index): ring 0 is a polygon's exterior (or the line itself),
 # ring k its k-th hole; index counts the ring's vertices without the closing repeat.
 
-def rings(geom: BaseGeometry) -> list[np.ndarray]:
+def rings(geometry: BaseGeometry) -> list[np.ndarray]:
     """The editable vertex rings of a Polygon or LineString (polygon rings without the repeat)."""
-    if geom.geom_type == "Polygon":
-        return [np.asarray(r.coords)[:-1] for r in (geom.exterior, *geom.interiors)]
-    if geom.geom_type == "LineString":
-        return [np.asarray(geom.coords)]
+    if geometry.geom_type == "Polygon":
+        return [np.asarray(r.coords)[:-1] for r in (geometry.exterior, *geometry.interiors)]
+    if geometry.geom_type == "LineString":
+        return [np.asarray(geometry.coords)]
     raise InvalidGeometry("只能编辑多边形或线的顶点", "only the vertices of a polygon or a line can be edited")
 
 
-def _rebuild(geom: BaseGeometry, parts: list[np.ndarray]) -> BaseGeometry:
-    if geom.geom_type == "Polygon":
+def _rebuild(geometry: BaseGeometry, parts: list[np.ndarray]) -> BaseGeometry:
+    if geometry.geom_type == "Polygon":
         return Polygon(parts[0], parts[1:])
     return LineString(parts[0])
 
 
-def nearest_vertex(geom: BaseGeometry, xy) -> tuple[int, int, float]:
+def nearest_vertex(geometry: BaseGeometry, xy) -> tuple[int, int, float]:
     """(ring, index, distance) of the vertex nearest to ``xy``."""
     p = np.asarray(_xy(xy))
     best = (0, 0, math.inf)
-    for r, ring in enumerate(rings(geom)):
+    for r, ring in enumerate(rings(geometry)):
         d = np.hypot(*(ring - p).T)
         k = int(np.argmin(d))
         if d[k] < best[2]:
@@ -245,13 +245,13 @@ def nearest_vertex(geom: BaseGeometry, xy) -> tuple[int, int, float]:
     return best
 
 
-def nearest_edge(geom: BaseGeometry, xy) -> tuple[int, int, XY, float]:
+def nearest_edge(geometry: BaseGeometry, xy) -> tuple[int, int, XY, float]:
     """(ring, index, point, distance): the edge from vertex ``index`` to the next one that passes
     nearest to ``xy``, and the nearest point on it. Inserting at ``index + 1`` splits that edge."""
     p = np.asarray(_xy(xy))
-    closed = geom.geom_type == "Polygon"
+    closed = geometry.geom_type == "Polygon"
     best = (0, 0, (math.nan, math.nan), math.inf)
-    for r, ring in enumerate(rings(geom)):
+    for r, ring in enumerate(rings(geometry)):
         a = ring
         b = np.roll(ring, -1, axis=0) if closed else ring[1:]
         a = a if closed else ring[:-1]
@@ -267,35 +267,35 @@ def nearest_edge(geom: BaseGeometry, xy) -> tuple[int, int, XY, float]:
     return best
 
 
-def move_vertex(geom: BaseGeometry, ring: int, index: int, xy) -> BaseGeometry:
-    parts = [r.copy() for r in rings(geom)]
+def move_vertex(geometry: BaseGeometry, ring: int, index: int, xy) -> BaseGeometry:
+    parts = [r.copy() for r in rings(geometry)]
     parts[ring][index] = _xy(xy)
-    return _rebuild(geom, parts)
+    return _rebuild(geometry, parts)
 
 
-def insert_vertex(geom: BaseGeometry, ring: int, index: int, xy) -> BaseGeometry:
+def insert_vertex(geometry: BaseGeometry, ring: int, index: int, xy) -> BaseGeometry:
     """A new vertex at position ``index`` of ``ring`` (before the vertex now there)."""
-    parts = [r.copy() for r in rings(geom)]
+    parts = [r.copy() for r in rings(geometry)]
     parts[ring] = np.insert(parts[ring], index, _xy(xy), axis=0)
-    return _rebuild(geom, parts)
+    return _rebuild(geometry, parts)
 
 
-def delete_vertex(geom: BaseGeometry, ring: int, index: int) -> BaseGeometry:
+def delete_vertex(geometry: BaseGeometry, ring: int, index: int) -> BaseGeometry:
     """The shape without that vertex; InvalidGeometry if too few would remain."""
-    parts = [r.copy() for r in rings(geom)]
-    need = 3 if geom.geom_type == "Polygon" else 2
+    parts = [r.copy() for r in rings(geometry)]
+    need = 3 if geometry.geom_type == "Polygon" else 2
     if len(parts[ring]) - 1 < need:
-        if geom.geom_type == "Polygon":
+        if geometry.geom_type == "Polygon":
             raise InvalidGeometry("多边形至少需要 3 个顶点，不能再删除", "a polygon needs at least 3 vertices; none can be removed")
         raise InvalidGeometry("线至少需要 2 个点，不能再删除", "a line needs at least 2 points; none can be removed")
     parts[ring] = np.delete(parts[ring], index, axis=0)
-    return _rebuild(geom, parts)
+    return _rebuild(geometry, parts)
 
 
-def translate(geom: BaseGeometry, dx: float, dy: float) -> BaseGeometry:
+def translate(geometry: BaseGeometry, dx: float, dy: float) -> BaseGeometry:
     """The shape moved by (dx, dy) metres (every coordinate offset exactly)."""
     offset = np.array([float(dx), float(dy)])
-    return shapely.transform(geom, lambda c: c + offset)
+    return shapely.transform(geometry, lambda c: c + offset)
 
 
 __all__ = ["CapturedVertex", "PolygonCapture", "LineCapture", "RectangleCapture", "ring_area",

@@ -444,19 +444,19 @@ class WalkGraph:
         return shapely.linestrings(xy[order], indices=piece[order])
 
 
-def _per_owner(owners, ap_owner, d, s, source_owners, limit_m) -> Nearest:
+def _per_owner(owners, point_owner, distances, source_rows, source_owners, limit_m) -> Nearest:
     """Reduce candidate (access point, distance, source owner index) rows to the best per owner;
     beyond the limit is unreachable."""
     dist = np.full(len(owners), np.inf)
     source = np.full(len(owners), -1, dtype=np.int64)
-    if len(d):
-        order = np.lexsort((d, ap_owner))
+    if len(distances):
+        order = np.lexsort((distances, point_owner))
         first = np.ones(len(order), dtype=bool)
-        first[1:] = ap_owner[order][1:] != ap_owner[order][:-1]
+        first[1:] = point_owner[order][1:] != point_owner[order][:-1]
         best = order[first]
-        best = best[np.isfinite(d[best]) & (d[best] <= limit_m)]
-        dist[ap_owner[best]] = d[best]
-        source[ap_owner[best]] = source_owners[s[best]]
+        best = best[np.isfinite(distances[best]) & (distances[best] <= limit_m)]
+        dist[point_owner[best]] = distances[best]
+        source[point_owner[best]] = source_owners[source_rows[best]]
     return Nearest(dist, source)
 
 
@@ -471,7 +471,7 @@ def _merge_spans(spans):
     return out
 
 
-def _build(lines, node_ids, fids, tol) -> WalkGraph:
+def _build(lines, node_ids, fids, tolerance) -> WalkGraph:
     """WalkGraph.build, in numpy: every step is over all lines at once."""
     geoms = np.empty(len(lines), dtype=object)
     geoms[:] = list(lines)
@@ -523,7 +523,7 @@ def _build(lines, node_ids, fids, tol) -> WalkGraph:
     label = None
     if (~osm_line).any():
         extra, links, n_points = _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum,
-                                             line_start, counts, tol)
+                                             line_start, counts, tolerance)
         if extra is not None:
             e_line, e_along, e_xy, e_point = extra
             s_line = np.concatenate([vline, e_line])
@@ -532,7 +532,7 @@ def _build(lines, node_ids, fids, tol) -> WalkGraph:
             s_key = np.concatenate([key, n_keys + e_point])
             s_osm = np.concatenate([vertex_osm_id, np.full(len(e_line), -1, dtype=np.int64)])
         if n_points:
-            # Keys joined by noding (a point, the vertices it lands on, points within tol of
+            # Keys joined by noding (a point, the vertices it lands on, points within tolerance of
             # each other) become one node: connected components of the "same place" links.
             size = n_keys + n_points
             link = coo_matrix((np.ones(len(links)), (links[:, 0], links[:, 1])), shape=(size, size))
@@ -596,17 +596,17 @@ def _pieces(s_line, s_xy, s_key, forced) -> dict:
     return dict(u=u, v=v, start=start_idx, end=end_idx, geometry=geometry, loop_mid=loop_mid)
 
 
-def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_start, counts, tol):
+def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_start, counts, tolerance):
     """Geometric noding of drawn paths (design.md §4).
 
-    Finds the places where a drawn path meets another line — its vertices within ``tol`` of
-    the other line, the other line's vertices within ``tol`` of it, and crossings — and returns
+    Finds the places where a drawn path meets another line — its vertices within ``tolerance`` of
+    the other line, the other line's vertices within ``tolerance`` of it, and crossings — and returns
     (new stations to insert into lines, "same place" links between keys, number of points). Point
     ``p`` has key ``n_keys + p``.
     """
     tree = shapely.STRtree(parts)
     drawn = np.flatnonzero(~osm_line)
-    qa, qb = tree.query(parts[drawn], predicate="dwithin", distance=tol)
+    qa, qb = tree.query(parts[drawn], predicate="dwithin", distance=tolerance)
     a, b = drawn[qa], qb
     keep = a != b
     a, b = a[keep], b[keep]
@@ -618,7 +618,7 @@ def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_st
     n_v = counts[la]
     vidx = np.repeat(line_start[la], n_v) + np.arange(n_v.sum()) - np.repeat(np.cumsum(n_v) - n_v, n_v)
     other = np.repeat(lb, n_v)
-    near = shapely.distance(shapely.points(coords[vidx]), parts[other]) <= tol
+    near = shapely.distance(shapely.points(coords[vidx]), parts[other]) <= tolerance
     v_hit, v_other = vidx[near], other[near]
     # Crossings (and the vertices of overlapping stretches).
     inter = shapely.intersection(parts[a], parts[b])
@@ -634,7 +634,7 @@ def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_st
 
     rec_along = shapely.line_locate_point(parts[rec_line], shapely.points(p_xy[rec_point]))
     rec_xy = shapely.get_coordinates(shapely.line_interpolate_point(parts[rec_line], rec_along))
-    # A record landing on one of its line's vertices (within tol) joins that vertex instead of
+    # A record landing on one of its line's vertices (within tolerance) joins that vertex instead of
     # adding a station: keeps OSM ids as the node and avoids centimetre-long edges.
     length_of = cum[line_start + counts - 1] - cum[line_start]
     offset = np.concatenate([[0.0], np.cumsum(length_of + 1.0)[:-1]])
@@ -646,12 +646,12 @@ def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_st
     for cand in (hi - 1, hi, hi + 1):
         cand = np.clip(cand, 0, len(coords) - 1)
         d = np.hypot(*(coords[cand] - rec_xy).T)
-        better = (vline[cand] == rec_line) & (d <= tol) & (d < best_d)
+        better = (vline[cand] == rec_line) & (d <= tolerance) & (d < best_d)
         best[better], best_d[better] = cand[better], d[better]
     on_vertex = best >= 0
     links.append(np.column_stack([n_keys + rec_point[on_vertex], key[best[on_vertex]]]))
-    # Points within tol of each other are the same place (e.g. a drawn end on a crossing).
-    close = cKDTree(p_xy).query_pairs(tol, output_type="ndarray")
+    # Points within tolerance of each other are the same place (e.g. a drawn end on a crossing).
+    close = cKDTree(p_xy).query_pairs(tolerance, output_type="ndarray")
     links.append(n_keys + close)
     links = np.concatenate(links).astype(np.int64)
     new = ~on_vertex

@@ -90,31 +90,31 @@ class _Index:
         self.s_end = np.searchsorted(self.s_owner, ids, "right")
 
     def candidates(self, box: BaseGeometry, skip: np.ndarray | None) -> np.ndarray:
-        cand = self.tree.query(box)
-        if skip is not None and len(skip) and len(cand):
-            cand = cand[~np.isin(self.fids[cand], skip)]
-        return cand
+        candidates = self.tree.query(box)
+        if skip is not None and len(skip) and len(candidates):
+            candidates = candidates[~np.isin(self.fids[candidates], skip)]
+        return candidates
 
-    def nearest_vertex(self, p: np.ndarray, cand: np.ndarray):
-        vi = _ranges(self.v_start[cand], self.v_end[cand])
+    def nearest_vertex(self, point: np.ndarray, candidates: np.ndarray):
+        vi = _ranges(self.v_start[candidates], self.v_end[candidates])
         if not len(vi):
             return None
-        d = np.hypot(*(self.v_xy[vi] - p).T)
+        d = np.hypot(*(self.v_xy[vi] - point).T)
         k = int(np.argmin(d))
         return float(d[k]), int(vi[k])
 
-    def nearest_edge(self, p: np.ndarray, cand: np.ndarray):
-        si = _ranges(self.s_start[cand], self.s_end[cand])
+    def nearest_edge(self, point: np.ndarray, candidates: np.ndarray):
+        si = _ranges(self.s_start[candidates], self.s_end[candidates])
         if not len(si):
             return None
         a, b = self.s_a[si], self.s_b[si]
         ab = b - a
         len2 = (ab * ab).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.where(len2 > 0, ((p - a) * ab).sum(axis=1) / len2, 0.0)
+            t = np.where(len2 > 0, ((point - a) * ab).sum(axis=1) / len2, 0.0)
         t = np.clip(t, 0.0, 1.0)
         q = a + t[:, None] * ab
-        d = np.hypot(*(q - p).T)
+        d = np.hypot(*(q - point).T)
         k = int(np.argmin(d))
         return float(d[k]), int(si[k]), (float(q[k, 0]), float(q[k, 1]))
 
@@ -223,18 +223,18 @@ class Snapper:
             for index, skip in state.indexes():
                 if len(extra):
                     skip = extra if skip is None else np.concatenate([skip, extra])
-                cand = index.candidates(box, skip)
-                if not len(cand):
+                candidates = index.candidates(box, skip)
+                if not len(candidates):
                     continue
                 if vertices:
-                    hit = index.nearest_vertex(p, cand)
+                    hit = index.nearest_vertex(p, candidates)
                     if hit and hit[0] <= tolerance and (best_v is None or hit[0] < best_v.distance):
                         d, vi = hit
                         fid = int(index.fids[index.v_owner[vi]])
                         vx, vy = index.v_xy[vi]
                         best_v = SnapResult((float(vx), float(vy)), "vertex", name, fid, d)
                 if edges and best_v is None:
-                    hit = index.nearest_edge(p, cand)
+                    hit = index.nearest_edge(p, candidates)
                     if hit and hit[0] <= tolerance and (best_e is None or hit[0] < best_e.distance):
                         d, si, q = hit
                         fid = int(index.fids[index.s_owner[si]])
@@ -253,14 +253,14 @@ class Snapper:
         for name, state in self._states(layers):
             hits: list[tuple[float, float, int]] = []
             for index, skip in state.indexes():
-                cand = index.tree.query(point, predicate="dwithin", distance=max(tolerance, 0.0))
-                if skip is not None and len(cand):
-                    cand = cand[~np.isin(index.fids[cand], skip)]
-                if not len(cand):
+                candidates = index.tree.query(point, predicate="dwithin", distance=max(tolerance, 0.0))
+                if skip is not None and len(candidates):
+                    candidates = candidates[~np.isin(index.fids[candidates], skip)]
+                if not len(candidates):
                     continue
-                geoms = index.geoms[cand]
+                geoms = index.geoms[candidates]
                 dist, area = shapely.distance(geoms, point), shapely.area(geoms)
-                hits.extend(zip(dist.tolist(), area.tolist(), index.fids[cand].tolist()))
+                hits.extend(zip(dist.tolist(), area.tolist(), index.fids[candidates].tolist()))
             hits.sort()
             out.extend((name, fid) for _, _, fid in hits)
         return out
@@ -272,10 +272,10 @@ class Snapper:
         out: list[Key] = []
         for name, state in self._states(layers):
             for index, skip in state.indexes():
-                cand = index.tree.query(box, predicate="intersects")
-                if skip is not None and len(cand):
-                    cand = cand[~np.isin(index.fids[cand], skip)]
-                out.extend((name, int(f)) for f in sorted(index.fids[cand].tolist()))
+                candidates = index.tree.query(box, predicate="intersects")
+                if skip is not None and len(candidates):
+                    candidates = candidates[~np.isin(index.fids[candidates], skip)]
+                out.extend((name, int(f)) for f in sorted(index.fids[candidates].tolist()))
         return out
 
 

@@ -23,6 +23,7 @@ from .plan import ChangeSet, Feature
 from .rules import EVALUATORS, Context, Pack, Rule, load_packs
 from .rules.common import not_applicable, with_overrides
 from .rules.context import lying_in, planning_unit
+from .schema import ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK
 from .snapshot import Snapshot
 
 SEARCH_LIMIT_M = 2000.0  # distances are exact up to here (issue 3: a planner needs "900 m", not "> 300 m")
@@ -73,7 +74,7 @@ class Validator:
                 self._last.community_kind != snapshot.community_kind or self._walk.homes is None:
             return self.full(snapshot)
         layers = changes.layers()
-        if "walk_network" in layers:
+        if WALK_NETWORK in layers:
             return self.full(snapshot)  # the graph itself changed
         if "rules" in layers or self._last.rule_packs != snapshot.rule_packs or \
                 self._last.overrides != snapshot.overrides:
@@ -81,7 +82,7 @@ class Validator:
             # SetOverride): new packs may name new facility types and an override may change a
             # walking limit — rare, so everything again. A checklist answer needs no distances.
             return self.full(snapshot)
-        if "entrances" in layers or "residential" in layers or "planning_units" in layers:
+        if ENTRANCES in layers or RESIDENTIAL in layers or PLANNING_UNITS in layers:
             # Access points of homes (and maybe facilities) moved: recompute every type's distances.
             self._build_homes(snapshot)
             self._walk.by_type.clear()
@@ -115,7 +116,7 @@ class Validator:
         types = {t for r in self._walk_rules(snapshot) for t in r.params.get("facility_types", ())}
         if not self.every_type:
             return types
-        for layer in ("facilities", "stops"):
+        for layer in (FACILITIES, STOPS):
             types |= {f.attributes["type"] for f in snapshot.layers[layer].values()}
         types.discard(None)
         return types
@@ -123,7 +124,7 @@ class Validator:
     @staticmethod
     def _touched_types(old: Snapshot, new: Snapshot, changes: ChangeSet) -> set[str]:
         types = set()
-        for layer in ("facilities", "stops"):
+        for layer in (FACILITIES, STOPS):
             for fid in changes.touched(layer):
                 for snap in (old, new):
                     f = snap.layers[layer].get(fid)
@@ -132,39 +133,39 @@ class Validator:
         return types
 
     def _build_graph(self, snapshot: Snapshot) -> None:
-        feats = snapshot.features("walk_network")
-        graph = network.WalkGraph.from_features(feats) if feats else None
+        features = snapshot.features(WALK_NETWORK)
+        graph = network.WalkGraph.from_features(features) if features else None
         self._walk.graph = graph if graph is not None and graph.n_edges > 0 else None
 
     @staticmethod
     def _entrances_of(snapshot: Snapshot, layer: str) -> list[tuple[int, BaseGeometry, bool]]:
-        return [(e["feature"], e.geometry, bool(e.get("open", True))) for e in snapshot.features("entrances")
+        return [(e["feature"], e.geometry, bool(e.get("open", True))) for e in snapshot.features(ENTRANCES)
                 if e.get("layer") == layer and e.get("feature") is not None]
 
     @staticmethod
     def _homes(snapshot: Snapshot) -> list[Feature]:
         """The homes the walking rules count: those of the community unit, all when none is drawn."""
         unit = planning_unit(snapshot, "community")
-        homes = snapshot.features("residential")
+        homes = snapshot.features(RESIDENTIAL)
         return homes if unit is None else lying_in(unit, homes)
 
     def _build_homes(self, snapshot: Snapshot) -> None:
         homes = self._homes(snapshot)
         self._walk.home_ids = np.array([h.fid for h in homes], dtype=np.int64)
         footprints = {h.fid: h.geometry for h in homes}
-        self._walk.homes = self._access(footprints, self._entrances_of(snapshot, "residential"))
+        self._walk.homes = self._access(footprints, self._entrances_of(snapshot, RESIDENTIAL))
 
     def _access(self, footprints, entrances):
         return network.access_points(footprints, entrances, self._walk.graph)
 
     def _distances_for(self, snapshot: Snapshot, facility_type: str) -> None:
-        layer = "stops" if facility_type in STOP_LAYER_TYPES else "facilities"
-        feats = [f for f in snapshot.features(layer) if f.get("type") == facility_type]
+        layer = STOPS if facility_type in STOP_LAYER_TYPES else FACILITIES
+        features = [f for f in snapshot.features(layer) if f.get("type") == facility_type]
         n = len(self._walk.home_ids)
-        if not feats or n == 0:
+        if not features or n == 0:
             self._walk.by_type[facility_type] = (np.full(n, np.inf), np.full(n, -1, dtype=np.int64), layer)
             return
-        sources = self._access({f.fid: f.geometry for f in feats}, self._entrances_of(snapshot, layer))
+        sources = self._access({f.fid: f.geometry for f in features}, self._entrances_of(snapshot, layer))
         if self._walk.graph is None:
             dist, nearest = network.straight_line_nearest(sources, self._walk.homes, self.search_limit_m)
         else:

@@ -63,18 +63,18 @@ def fill(template: str, *values) -> str:
     return template
 
 
-def install_language(lang: str | None = None, save: bool = False) -> str:
-    """Install the translators of ``lang`` (default: saved or system) and return it.
+def install_language(language_code: str | None = None, save: bool = False) -> str:
+    """Install the translators of ``language_code`` (default: saved or system) and return it.
 
     Chinese loads our own catalogue and Qt's (the buttons of standard dialogs); English removes
     them, since English is the source language.
     """
     app = QCoreApplication.instance()
-    lang = lang if lang in LANGUAGES else (saved_language() or system_language())
-    for t in _installed:
-        app.removeTranslator(t)
+    chosen = language_code if language_code in LANGUAGES else (saved_language() or system_language())
+    for translator in _installed:
+        app.removeTranslator(translator)
     _installed.clear()
-    if lang == "zh":
+    if chosen == "zh":
         ours = QTranslator(app)
         if ours.load(str(TRANSLATIONS / "lifecircle_zh_CN.qm")):
             app.installTranslator(ours)
@@ -83,10 +83,10 @@ def install_language(lang: str | None = None, save: bool = False) -> str:
         if qt.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qt)
             _installed.append(qt)
-    _current["language"] = lang
+    _current["language"] = chosen
     if save:
-        QSettings().setValue(SETTINGS_KEY, lang)
-    return lang
+        QSettings().setValue(SETTINGS_KEY, chosen)
+    return chosen
 
 
 def covers(family: str, text: str = PROBE) -> bool:

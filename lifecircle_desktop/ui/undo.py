@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from ..model import edits as E
+from ..model import edits
 from ..model.schema import LAYERS
 from . import i18n
 
@@ -20,34 +20,34 @@ def _layer_title(layer: str) -> str:
 def describe(edit) -> str:
     """The history line of an edit, in the UI language ("Add Facilities", "Delete Residential #3" …)."""
     fill, translate = i18n.fill, QCoreApplication.translate
-    if isinstance(edit, E.AddFeature):
+    if isinstance(edit, edits.AddFeature):
         return fill(translate("PlanHistory", "Add %1"), _layer_title(edit.layer))
-    if isinstance(edit, E.DeleteFeature):
+    if isinstance(edit, edits.DeleteFeature):
         return fill(translate("PlanHistory", "Delete %1 #%2"), _layer_title(edit.layer), edit.fid)
-    if isinstance(edit, E.ChangeGeometry):
+    if isinstance(edit, edits.ChangeGeometry):
         return fill(translate("PlanHistory", "Reshape %1 #%2"), _layer_title(edit.layer), edit.fid)
-    if isinstance(edit, E.ChangeAttributes):
+    if isinstance(edit, edits.ChangeAttributes):
         from .panels.attributes import field_label
         names = ", ".join(field_label(k) for k, _ in edit.new)
         return fill(translate("PlanHistory", "Set %1 of %2 #%3"), names, _layer_title(edit.layer), edit.fid)
-    if isinstance(edit, E.SetManualAnswer):
+    if isinstance(edit, edits.SetManualAnswer):
         answers = {"yes": translate("PlanHistory", "yes"), "no": translate("PlanHistory", "no"),
                    "n/a": translate("PlanHistory", "n/a")}
         return fill(translate("PlanHistory", "Answer %1: %2"), edit.rule,
                     answers.get(edit.new, translate("PlanHistory", "not answered")))
-    if isinstance(edit, E.SetRulePacks):
+    if isinstance(edit, edits.SetRulePacks):
         return translate("PlanHistory", "Change rule packs")
-    if isinstance(edit, E.SetOverride):
+    if isinstance(edit, edits.SetOverride):
         return fill(translate("PlanHistory", "Set threshold %1 of %2"), edit.key, edit.rule)
-    if isinstance(edit, E.CreateScenario):
+    if isinstance(edit, edits.CreateScenario):
         return fill(translate("PlanHistory", "New scenario %1"), edit.name)
-    if isinstance(edit, E.DeleteScenario):
+    if isinstance(edit, edits.DeleteScenario):
         return fill(translate("PlanHistory", "Delete scenario %1"), edit.name)
-    if isinstance(edit, E.AddFeatures):
+    if isinstance(edit, edits.AddFeatures):
         return fill(translate("PlanHistory", "Import %1 %2"), len(edit.rows), _layer_title(edit.layer))
-    if isinstance(edit, E.DeleteFeatures):
+    if isinstance(edit, edits.DeleteFeatures):
         return fill(translate("PlanHistory", "Delete %1 %2"), len(edit.fids), _layer_title(edit.layer))
-    if isinstance(edit, E.Batch):
+    if isinstance(edit, edits.Batch):
         # The session names its batches by what the planner did ("delete", "move").
         words = {"delete": translate("PlanHistory", "Delete"), "move": translate("PlanHistory", "Move")}
         return words.get(edit.label, edit.label) or translate("PlanHistory", "Several edits")

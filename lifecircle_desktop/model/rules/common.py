@@ -22,21 +22,21 @@ def number(value: float) -> str:
     return f"{value:.1f}"
 
 
-def bounds_text(lo: float | None, hi: float | None, unit: str, zh: bool) -> str:
+def bounds_text(minimum: float | None, maximum: float | None, unit: str, zh: bool) -> str:
     """The threshold in words: "≥ 2200 m²", "≤ 300 米", "50–100 m²"."""
-    u = UNITS_ZH.get(unit, unit) if zh else unit
-    if lo is not None and hi is not None:
-        return f"{number(lo)}–{number(hi)} {u}"
-    if lo is not None:
-        return f"≥ {number(lo)} {u}"
-    if hi is not None:
-        return f"≤ {number(hi)} {u}"
+    unit_word = UNITS_ZH.get(unit, unit) if zh else unit
+    if minimum is not None and maximum is not None:
+        return f"{number(minimum)}–{number(maximum)} {unit_word}"
+    if minimum is not None:
+        return f"≥ {number(minimum)} {unit_word}"
+    if maximum is not None:
+        return f"≤ {number(maximum)} {unit_word}"
     return "—"
 
 
-def met(value: float, lo: float | None, hi: float | None) -> bool:
+def met(value: float, minimum: float | None, maximum: float | None) -> bool:
     """Within the band, both ends included (a float sum of areas may miss 2200 by 1e-12)."""
-    return (lo is None or value >= lo - 1e-9) and (hi is None or value <= hi + 1e-9)
+    return (minimum is None or value >= minimum - 1e-9) and (maximum is None or value <= maximum + 1e-9)
 
 
 def verdict(rule: Rule, ok: bool) -> str:
@@ -63,20 +63,22 @@ def finding(rule: Rule, pack: Pack, ok: bool, measured: float | None, threshold:
             features: Iterable[tuple[str, int]], detail_zh: str = "", detail_en: str = "", **extra) -> Finding:
     """A measured finding: "<name>：<detail>实测 X，要求 ≥ Y，达标"; with nothing measured (``measured`` is
     None), n/a and the detail says why."""
-    lo, hi = threshold.get("min"), threshold.get("max")
+    minimum, maximum = threshold.get("min"), threshold.get("max")
     status = verdict(rule, ok) if measured is not None else "n/a"
     if measured is None:
-        msg_zh = f"{rule.name_zh}：{detail_zh or '无可测对象'}"
-        msg_en = f"{rule.name_en}: {detail_en or 'nothing to measure'}"
+        message_zh = f"{rule.name_zh}：{detail_zh or '无可测对象'}"
+        message_en = f"{rule.name_en}: {detail_en or 'nothing to measure'}"
     else:
-        want_zh, want_en = bounds_text(lo, hi, rule.unit, True), bounds_text(lo, hi, rule.unit, False)
+        want_zh = bounds_text(minimum, maximum, rule.unit, True)
+        want_en = bounds_text(minimum, maximum, rule.unit, False)
         verdict_en = "meets" if ok else "falls short of"
-        msg_zh = (f"{rule.name_zh}：{detail_zh}实测 {number(measured)} {UNITS_ZH.get(rule.unit, rule.unit)}，"
-                  f"要求 {want_zh}，{met_word(ok)}")
-        msg_en = f"{rule.name_en}: {detail_en}measured {number(measured)} {rule.unit}, {verdict_en} {want_en}"
+        message_zh = (f"{rule.name_zh}：{detail_zh}实测 {number(measured)} {UNITS_ZH.get(rule.unit, rule.unit)}，"
+                      f"要求 {want_zh}，{met_word(ok)}")
+        message_en = f"{rule.name_en}: {detail_en}measured {number(measured)} {rule.unit}, {verdict_en} {want_en}"
     return Finding(**base(rule, pack), status=status, measured=None if measured is None else round(float(measured), 3),
-                   threshold=lo if lo is not None else hi, threshold_max=hi if lo is not None else None,
-                   features=tuple(features), message_zh=msg_zh, message_en=msg_en, **extra)
+                   threshold=minimum if minimum is not None else maximum,
+                   threshold_max=maximum if minimum is not None else None,
+                   features=tuple(features), message_zh=message_zh, message_en=message_en, **extra)
 
 
 def not_applicable(rule: Rule, pack: Pack, community_kind: str) -> Finding:

@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 from ..catalogue import Catalogue
 from ..measures import households, measure
 from ..plan import Feature
+from ..schema import FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS
 from ..snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -24,20 +25,20 @@ THRESHOLD_KEYS = ("min", "max")
 
 def planning_unit(snapshot: Snapshot, unit_kind: str) -> BaseGeometry | None:
     """The planning unit of ``unit_kind`` (the union when several are drawn), None when none is."""
-    units = [u.geometry for u in snapshot.features("planning_units") if (u.get("kind") or "community") == unit_kind]
+    units = [u.geometry for u in snapshot.features(PLANNING_UNITS) if (u.get("kind") or "community") == unit_kind]
     if not units:
         return None
     return units[0] if len(units) == 1 else shapely.union_all(units)
 
 
-def lying_in(unit: BaseGeometry, feats: list[Feature]) -> list[Feature]:
+def lying_in(unit: BaseGeometry, features: list[Feature]) -> list[Feature]:
     """The features lying in the unit: a point on their surface is inside (vectorised)."""
-    if not feats:
-        return feats
-    geoms = np.empty(len(feats), dtype=object)
-    geoms[:] = [f.geometry for f in feats]
+    if not features:
+        return features
+    geoms = np.empty(len(features), dtype=object)
+    geoms[:] = [f.geometry for f in features]
     inside = shapely.intersects(unit, shapely.point_on_surface(geoms))
-    return [f for f, ok in zip(feats, inside) if ok]
+    return [f for f, ok in zip(features, inside) if ok]
 
 
 class Terms(NamedTuple):
@@ -62,7 +63,7 @@ class Context:
         self.distances = distances
         self.approximate = approximate
         self.households = {int(f.fid): households(f) for f in
-                           (snapshot.feature("residential", int(h)) for h in home_ids)}
+                           (snapshot.feature(RESIDENTIAL, int(h)) for h in home_ids)}
         weights = np.array([self.households[int(h)] for h in home_ids.tolist()], dtype=float)
         # Homes with no households at all still count, one each: a share of nothing is meaningless.
         self.weights = weights if weights.sum() > 0 else np.ones(len(home_ids))
@@ -114,12 +115,12 @@ class Context:
 
     def unit_features(self, unit_kind: str) -> list[Feature]:
         """The planning-unit features of ``unit_kind`` as drawn (they may carry a population)."""
-        return [u for u in self.snapshot.features("planning_units") if (u.get("kind") or "community") == unit_kind]
+        return [u for u in self.snapshot.features(PLANNING_UNITS) if (u.get("kind") or "community") == unit_kind]
 
     def homes_in(self, unit_kind: str) -> list[Feature]:
         """Homes in the unit of ``unit_kind``; every home when no such unit is drawn."""
         if unit_kind not in self._homes_in:
-            unit, homes = self.unit(unit_kind), self.snapshot.features("residential")
+            unit, homes = self.unit(unit_kind), self.snapshot.features(RESIDENTIAL)
             self._homes_in[unit_kind] = homes if unit is None else lying_in(unit, homes)
         return self._homes_in[unit_kind]
 
@@ -128,14 +129,14 @@ class Context:
         unit = self.unit(unit_kind)
         key = None if unit is None else unit_kind  # every kind with no unit drawn: the whole plan
         if key not in self._facilities_in:
-            feats = self.snapshot.features("facilities") + self.snapshot.features("stops")
+            features = self.snapshot.features(FACILITIES) + self.snapshot.features(STOPS)
             by_type: dict[str | None, list[Feature]] = {}
-            for f in (feats if unit is None else lying_in(unit, feats)):
+            for f in (features if unit is None else lying_in(unit, features)):
                 by_type.setdefault(f.attributes["type"], []).append(f)
             self._facilities_in[key] = by_type
         by_type = self._facilities_in[key]
         if types is None:
-            return [f for feats in by_type.values() for f in feats]
+            return [f for of_type in by_type.values() for f in of_type]
         return [f for t in dict.fromkeys(types) for f in by_type.get(t, ())]
 
     def total(self, side: Mapping, unit_kind: str) -> float:
@@ -146,7 +147,7 @@ class Context:
         return self._totals[key]
 
     def _total_uncached(self, side: Mapping, unit_kind: str) -> float:
-        layer = side.get("layer", "facilities" if "types" in side else "residential")
+        layer = side.get("layer", FACILITIES if "types" in side else RESIDENTIAL)
         if layer == "unit":
             unit = self.unit(unit_kind)
             if unit is None:
@@ -154,9 +155,10 @@ class Context:
             if side["measure"] == "land_area":
                 return float(unit.area)
             # else the unit's population or households: those of the homes in it
-        feats = self.facilities(unit_kind, side.get("types")) if layer == "facilities" else self.homes_in(unit_kind)
+        features = (self.facilities(unit_kind, side.get("types")) if layer == FACILITIES
+                    else self.homes_in(unit_kind))
         name, catalogue = side["measure"], self.catalogue
-        return float(sum(measure(f, name, catalogue) for f in feats))
+        return float(sum(measure(f, name, catalogue) for f in features))
 
     # --- walking -------------------------------------------------------------------------------
     def walking_distance(self, types: Iterable[str]) -> np.ndarray:

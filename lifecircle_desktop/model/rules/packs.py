@@ -13,15 +13,16 @@ from typing import Mapping
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import PlanError
 from ..resources import STANDARDS
+from ..schema import FACILITIES, RESIDENTIAL
 from .evaluators import EVALUATORS
 
 SEVERITIES = ("required", "recommended", "informative")
 COMMUNITY_KINDS = ("new_build", "existing")
 PROFILES = ("adult", "elderly", "child")
-MEASURES = {
-    "facilities": ("floor_area", "land_area", "usable_area", "activity_area", "parking_spaces",
+MEASURES = {  # the measures a ratio's side may sum, by the layer it sums over ("unit": the planning unit)
+    FACILITIES: ("floor_area", "land_area", "usable_area", "activity_area", "parking_spaces",
                    "accessible_spaces", "charging_spaces", "beds", "classes", "lockers", "count"),
-    "residential": ("households", "population", "floor_area", "land_area", "count"),
+    RESIDENTIAL: ("households", "population", "floor_area", "land_area", "count"),
     "unit": ("land_area", "population", "households"),
 }
 # A rule's `tier` (standards.md) names the planning unit it is measured on.
@@ -97,64 +98,65 @@ def _rule_lines(text: str) -> list[int]:
     return [i + 1 for i, line in enumerate(text.splitlines()) if re.match(r"\s*\[\[rule\]\]", line)]
 
 
-def _check_rule(r: dict, catalogue: Catalogue) -> str | None:
-    """The first problem with rule ``r``, or None."""
+def _check_rule(rule: dict, catalogue: Catalogue) -> str | None:
+    """The first problem with ``rule`` (a [[rule]] table of a pack), or None."""
     for key in ("id", "name_zh", "name_en", "kind", "severity", "citation"):
-        if key not in r:
+        if key not in rule:
             return f"missing {key!r}"
-    if r["kind"] not in EVALUATORS:
-        return f"unknown kind {r['kind']!r} (one of {', '.join(EVALUATORS)})"
-    if r["severity"] not in SEVERITIES:
-        return f"unknown severity {r['severity']!r}"
-    c = r["citation"]
-    if not isinstance(c, dict) or not all(c.get(k) for k in ("document", "clause", "text")):
+    if rule["kind"] not in EVALUATORS:
+        return f"unknown kind {rule['kind']!r} (one of {', '.join(EVALUATORS)})"
+    if rule["severity"] not in SEVERITIES:
+        return f"unknown severity {rule['severity']!r}"
+    citation = rule["citation"]
+    if not isinstance(citation, dict) or not all(citation.get(k) for k in ("document", "clause", "text")):
         return "citation needs document, clause and text"
-    p = r.get("params", {})
-    types = [*p.get("types", ()), *p.get("facility_types", ()), *([p["facility_type"]] if "facility_type" in p else [])]
+    params = rule.get("params", {})
+    types = [*params.get("types", ()), *params.get("facility_types", ()),
+             *([params["facility_type"]] if "facility_type" in params else [])]
     for side in ("numerator", "denominator"):
-        types += p.get(side, {}).get("types", [])
-    for alt in p.get("alternatives", ()):
-        types += alt.get("types", [])
+        types += params.get(side, {}).get("types", [])
+    for alternative in params.get("alternatives", ()):
+        types += alternative.get("types", [])
     for t in types:
         if t not in catalogue:
             return f"unknown facility type {t!r}"
-    kind = r["kind"]
-    if kind == "presence" and not p.get("types"):
+    kind = rule["kind"]
+    if kind == "presence" and not params.get("types"):
         return "presence needs params.types"
     if kind == "facility_area":
-        if "facility_type" not in p:
+        if "facility_type" not in params:
             return "facility_area needs params.facility_type"
-        if p.get("measure") not in AREA_MEASURES:
+        if params.get("measure") not in AREA_MEASURES:
             return f"facility_area measure must be one of {', '.join(AREA_MEASURES)}"
-        if p.get("require", "each") not in ("each", "any"):
+        if params.get("require", "each") not in ("each", "any"):
             return "facility_area require must be 'each' or 'any'"
     if kind == "ratio":
         for side in ("numerator", "denominator"):
-            s = p.get(side)
-            if not isinstance(s, dict) or "measure" not in s:
+            side_table = params.get(side)
+            if not isinstance(side_table, dict) or "measure" not in side_table:
                 return f"ratio needs params.{side}.measure"
-            layer = s.get("layer", "facilities" if "types" in s else "residential")
-            if layer not in MEASURES or s["measure"] not in MEASURES[layer]:
-                return f"unknown measure {s['measure']!r} on {layer}"
+            layer = side_table.get("layer", FACILITIES if "types" in side_table else RESIDENTIAL)
+            if layer not in MEASURES or side_table["measure"] not in MEASURES[layer]:
+                return f"unknown measure {side_table['measure']!r} on {layer}"
     if kind == "walk_coverage":
-        if not p.get("facility_types"):
+        if not params.get("facility_types"):
             return "walk_coverage needs params.facility_types"
-    if kind == "scale" and p.get("measure") not in SCALE_MEASURES:
+    if kind == "scale" and params.get("measure") not in SCALE_MEASURES:
         return f"scale measure must be one of {', '.join(SCALE_MEASURES)}"
     if kind == "manual":
-        if not (p.get("question_zh") and p.get("question_en")):
+        if not (params.get("question_zh") and params.get("question_en")):
             return "manual needs params.question_zh and question_en"
         return None
-    thresholds = r.get("threshold", {})
+    thresholds = rule.get("threshold", {})
     if not thresholds:
         return "no threshold for any community kind"
-    for ck, t in thresholds.items():
-        if ck not in COMMUNITY_KINDS:
-            return f"unknown community kind {ck!r} in threshold"
-        if "min" not in t and "max" not in t:
-            return f"threshold.{ck} needs min or max"
+    for community_kind, threshold in thresholds.items():
+        if community_kind not in COMMUNITY_KINDS:
+            return f"unknown community kind {community_kind!r} in threshold"
+        if "min" not in threshold and "max" not in threshold:
+            return f"threshold.{community_kind} needs min or max"
         if kind == "walk_coverage":
-            merged = {**p, **t}
+            merged = {**params, **threshold}
             if "limit_m" not in merged and "limit_min" not in merged:
                 return "walk_coverage needs limit_m or limit_min"
             if "limit_min" in merged and merged.get("profile", "adult") not in PROFILES:
@@ -186,19 +188,21 @@ def load_pack(path: Path | str, catalogue: Catalogue | None = None, text: str | 
         raise RulePackError(f"{path.name}：缺少 [pack] id", f"{path.name}: [pack] has no id")
     lines = _rule_lines(text)
     rules, seen = [], set()
-    for i, r in enumerate(data.get("rule", [])):
+    for i, table in enumerate(data.get("rule", [])):
         line = lines[i] if i < len(lines) else 0
-        problem = _check_rule(r, catalogue)
-        if problem is None and r["id"] in seen:
+        problem = _check_rule(table, catalogue)
+        if problem is None and table["id"] in seen:
             problem = "duplicate rule id"
         if problem:
-            rid = r.get("id", "?")
-            raise RulePackError(f"{path.name}:{line}: 规则 {rid}：{problem}", f"{path.name}:{line}: rule {rid}: {problem}")
-        seen.add(r["id"])
-        rules.append(Rule(r["id"], r["name_zh"], r["name_en"], r["kind"], r["severity"], r.get("unit", ""),
-                          _freeze(r.get("params", {})), _freeze(r.get("threshold", {})), _freeze(r["citation"]),
-                          r.get("confidence", "high"), head["id"],
-                          TIER_UNITS.get(r.get("tier", ""), head.get("unit_kind", "community"))))
+            rule_id = table.get("id", "?")
+            raise RulePackError(f"{path.name}:{line}: 规则 {rule_id}：{problem}",
+                                f"{path.name}:{line}: rule {rule_id}: {problem}")
+        seen.add(table["id"])
+        rules.append(Rule(table["id"], table["name_zh"], table["name_en"], table["kind"], table["severity"],
+                          table.get("unit", ""), _freeze(table.get("params", {})),
+                          _freeze(table.get("threshold", {})), _freeze(table["citation"]),
+                          table.get("confidence", "high"), head["id"],
+                          TIER_UNITS.get(table.get("tier", ""), head.get("unit_kind", "community"))))
     return Pack(head["id"], head.get("name_zh", head["id"]), head.get("name_en", head["id"]),
                 head.get("document", ""), tuple(rules), text, head.get("unit_kind", "community"))
 

@@ -16,15 +16,15 @@ if TYPE_CHECKING:
 
 def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     params, threshold, _ = context.terms(rule)
-    feats = context.facilities(rule.unit_kind, params["types"])
-    lo = threshold.get("min", params.get("min_count", 1))
-    hi = threshold.get("max")
-    n = len(feats)
-    ok = met(n, lo, hi)
+    facilities = context.facilities(rule.unit_kind, params["types"])
+    minimum = threshold.get("min", params.get("min_count", 1))
+    maximum = threshold.get("max")
+    n = len(facilities)
+    ok = met(n, minimum, maximum)
     names_zh, names_en = context.type_names(params["types"], True), context.type_names(params["types"], False)
-    want_zh = f"至少 {number(lo)} 处" if hi is None else f"{number(lo)}–{number(hi)} 处"
-    want_en = f"at least {number(lo)}" if hi is None else f"{number(lo)}–{number(hi)}"
-    return Finding(**base(rule, pack), status=verdict(rule, ok), measured=float(n), threshold=lo, threshold_max=hi,
-                   features=tuple((f.layer, f.fid) for f in feats),
+    want_zh = f"至少 {number(minimum)} 处" if maximum is None else f"{number(minimum)}–{number(maximum)} 处"
+    want_en = f"at least {number(minimum)}" if maximum is None else f"{number(minimum)}–{number(maximum)}"
+    return Finding(**base(rule, pack), status=verdict(rule, ok), measured=float(n), threshold=minimum,
+                   threshold_max=maximum, features=tuple((f.layer, f.fid) for f in facilities),
                    message_zh=f"{rule.name_zh}：{names_zh} {n} 处，要求{want_zh}，{met_word(ok)}",
                    message_en=f"{rule.name_en}: {n} {names_en} found, {want_en} required{'' if ok else ' — not met'}")

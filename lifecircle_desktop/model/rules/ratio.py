@@ -14,13 +14,14 @@ if TYPE_CHECKING:
 
 def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     params, threshold, _ = context.terms(rule)
-    num = context.total(params["numerator"], rule.unit_kind)
-    den = context.total(params["denominator"], rule.unit_kind)
-    if den <= 0:
+    numerator = context.total(params["numerator"], rule.unit_kind)
+    denominator = context.total(params["denominator"], rule.unit_kind)
+    if denominator <= 0:
         return finding(rule, pack, False, None, threshold, [], "分母为零（没有住户或面积）",
                        "the base is zero (no households or area)")
-    value = params.get("scale", 1) * num / den
+    value = params.get("scale", 1) * numerator / denominator
     types = params["numerator"].get("types")
-    feats = [(f.layer, f.fid) for f in context.facilities(rule.unit_kind, types)] if types else []
+    features = [(f.layer, f.fid) for f in context.facilities(rule.unit_kind, types)] if types else []
+    said = f"{number(numerator)} / {number(denominator)}"
     return finding(rule, pack, met(value, threshold.get("min"), threshold.get("max")), value, threshold,
-                   feats, f"{number(num)} / {number(den)}，", f"{number(num)} / {number(den)}; ")
+                   features, f"{said}，", f"{said}; ")

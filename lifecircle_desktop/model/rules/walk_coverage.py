@@ -7,6 +7,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING, Mapping
 
 from ..findings import Finding
+from ..schema import RESIDENTIAL
 from .common import finding, number
 from .context import Context
 
@@ -27,13 +28,13 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     weights = context.weights
     inside = context.walking_distance(params["facility_types"]) <= limit + 1e-9
     share = 100.0 * float(weights[inside].sum()) / float(weights.sum())
-    outside = tuple(zip(repeat("residential"), ids[~inside].tolist()))
+    outside = tuple(zip(repeat(RESIDENTIAL), ids[~inside].tolist()))
     names_zh = context.type_names(params["facility_types"], True)
     names_en = context.type_names(params["facility_types"], False)
     approx_zh = "（直线距离×1.3 估算）" if context.approximate else ""
     approx_en = " (approximate: straight line × 1.3)" if context.approximate else ""
-    lo = threshold.get("min", 100.0)
-    return finding(rule, pack, share >= lo - 1e-9, share, {"min": lo}, outside,
+    minimum = threshold.get("min", 100.0)
+    return finding(rule, pack, share >= minimum - 1e-9, share, {"min": minimum}, outside,
                    f"{how_zh}可达{names_zh}的住户比例{approx_zh} ",
                    f"households {how_en} of {names_en}{approx_en}: ", **extra)
 

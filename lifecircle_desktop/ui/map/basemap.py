@@ -10,7 +10,6 @@ the gesture pauses and the scale or the visible area changed, or a painted layer
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -173,7 +172,6 @@ class MapImage:
         self.transform = QTransform()   # scene → viewport pixels when it was rendered
         self.size = QSize()             # the viewport's size then
         self.valid = False
-        self.render_ms = 0.0            # how long the last render took
 
     def invalidate(self) -> None:
         """A painted layer changed (data, visibility, style): the next render is due."""
@@ -191,13 +189,13 @@ class MapImage:
         return (size.width() - self.size.width() - m <= dx <= m
                 and size.height() - self.size.height() - m <= dy <= m)
 
-    def render(self, layers: list[LayerView], transform: QTransform, size: QSize, dpr: float) -> None:
+    def render(self, layers: list[LayerView], transform: QTransform, size: QSize, device_pixel_ratio: float) -> None:
         """Paint ``layers`` (bottom first) for the view at ``transform``."""
-        start = time.perf_counter()
         m = self.MARGIN_PX
         w, h = size.width() + 2 * m, size.height() + 2 * m
-        image = QImage(round(w * dpr), round(h * dpr), QImage.Format_ARGB32_Premultiplied)
-        image.setDevicePixelRatio(dpr)
+        image = QImage(round(w * device_pixel_ratio), round(h * device_pixel_ratio),
+                       QImage.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(device_pixel_ratio)
         image.fill(QColor(styles.BACKGROUND))
         painter = QPainter(image)
         painter.setRenderHint(QPainter.Antialiasing)
@@ -212,7 +210,6 @@ class MapImage:
                 painter.restore()
         painter.end()
         self.image, self.transform, self.size, self.valid = image, QTransform(transform), QSize(size), True
-        self.render_ms = (time.perf_counter() - start) * 1000
 
     def paint(self, painter: QPainter, transform: QTransform) -> None:
         """Draw the image for the view at ``transform``: moved by whole pixels when the scale is

@@ -29,11 +29,11 @@ def qpolygon(coords: np.ndarray) -> QPolygonF:
     return poly
 
 
-def painter_path(geom) -> QPainterPath:
+def painter_path(geometry) -> QPainterPath:
     """Any (multi)polygon or (multi)line as one painter path; holes by the odd-even rule."""
     path = QPainterPath()
     path.setFillRule(Qt.OddEvenFill)
-    for part in shapely.get_parts(geom):
+    for part in shapely.get_parts(geometry):
         kind = part.geom_type
         if kind == "Polygon":
             for ring in shapely.get_rings(part):
@@ -44,32 +44,32 @@ def painter_path(geom) -> QPainterPath:
     return path
 
 
-def qt_shapes(geoms: np.ndarray) -> tuple[list[QPolygonF | QPainterPath | None], np.ndarray]:
+def qt_shapes(geometries: np.ndarray) -> tuple[list[QPolygonF | QPainterPath | None], np.ndarray]:
     """One Qt shape per geometry and its shapely type id: a ``QPolygonF`` for a polygon without
     holes (closed ring) or a simple line (open), a ``QPainterPath`` for anything else, None for
     points and empties. The coordinates of all simple shapes come from one shapely call."""
-    n = len(geoms)
+    n = len(geometries)
     out: list[QPolygonF | QPainterPath | None] = [None] * n
     if not n:
         return out, np.zeros(0, dtype=int)
-    types = np.where(shapely.is_empty(geoms), -1, shapely.get_type_id(geoms))
-    simple = ((types == POLYGON) & (shapely.get_num_interior_rings(geoms) == 0)) | (types == LINE)
+    types = np.where(shapely.is_empty(geometries), -1, shapely.get_type_id(geometries))
+    simple = ((types == POLYGON) & (shapely.get_num_interior_rings(geometries) == 0)) | (types == LINE)
     idx = np.flatnonzero(simple)
     if len(idx):
         # A polygon without holes has only its exterior's coordinates: no ring objects needed.
-        coords, owner = shapely.get_coordinates(geoms[idx], return_index=True)
+        coords, owner = shapely.get_coordinates(geometries[idx], return_index=True)
         bounds = np.searchsorted(owner, np.arange(len(idx) + 1))
         for k, s, e in zip(idx.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
             out[k] = qpolygon(coords[s:e])
     for i in np.flatnonzero(~simple & (types != 0) & (types != 4) & (types != -1)):
-        out[i] = painter_path(geoms[i])
+        out[i] = painter_path(geometries[i])
     return out, types
 
 
-def shape_items(geoms: np.ndarray) -> list[QGraphicsItem | None]:
+def shape_items(geometries: np.ndarray) -> list[QGraphicsItem | None]:
     """One native graphics item per geometry (None for points and empties): a
     ``QGraphicsPolygonItem`` for a simple polygon, a ``QGraphicsPathItem`` otherwise."""
-    shapes, types = qt_shapes(geoms)
+    shapes, types = qt_shapes(geometries)
     out: list[QGraphicsItem | None] = []
     for shape, kind in zip(shapes, types.tolist()):
         if shape is None:

@@ -19,6 +19,7 @@ from PySide6.QtGui import QFontMetricsF, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem
 
 from ...model.plan import Feature
+from ...model.schema import FACILITIES, STOPS
 from ..tools import text as _text
 from . import styles
 from .items import LabelItem, Mark, Marks, shape_items
@@ -226,7 +227,7 @@ class LabelView:
         marks.clear()
         for feature in features:
             # Only named features get a label (and every facility: its type names it).
-            if layer == "facilities" or feature.attributes.get("name"):
+            if layer == FACILITIES or feature.attributes.get("name"):
                 self.update(layer, feature.fid, feature)
 
     def update(self, layer: str, fid: int, feature: Feature | None) -> None:
@@ -253,7 +254,7 @@ class LabelView:
     def text(self, feature: Feature) -> str:
         a = feature.attributes
         name = (a.get("name") or "").strip() if isinstance(a.get("name"), str) else ""
-        if feature.layer == "facilities" and not name:
+        if feature.layer == FACILITIES and not name:
             code = a.get("type")
             catalogue = self.view.catalogue
             if code in catalogue.types:
@@ -289,10 +290,10 @@ class LabelView:
             pt = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
             x, y = pt.x, pt.y
             xmin, ymin, xmax, ymax = geom.bounds
-            fit = styles.FACILITY_LABEL_FIT if layer == "facilities" else 1.0
+            fit = styles.FACILITY_LABEL_FIT if layer == FACILITIES else 1.0
             need = fit * width / max(xmax - xmin, 1e-6) if geom.geom_type != "Point" else 0.0
         min_scale = max(styles.LABEL_MIN_SCALE[layer], need)
-        dy = styles.STOP_LABEL_OFFSET_PX if layer == "stops" else 0
+        dy = styles.STOP_LABEL_OFFSET_PX if layer == STOPS else 0
 
         def make_label():
             item = LabelItem(text, font, colour, angle)

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem
 
 from ...model.plan import Feature
+from ...model.schema import RESIDENTIAL, WALK_NETWORK
 from ..tools.text import translate
 from . import styles
 from .items import painter_path, shape_items
@@ -88,7 +89,7 @@ class WalkOverlay:
 
     def __init__(self, view):
         self.view = view
-        self.args: tuple[list[int], list] | None = None
+        self.shown_with: tuple[list[int], list] | None = None
         self._homes: list[QGraphicsItem] = []
         self._lines: list[QGraphicsItem] = []
 
@@ -97,10 +98,10 @@ class WalkOverlay:
         outside = list(outside_home_fids)
         lines = reachable_lines if reachable_lines is not None else []
         lines = [lines] if isinstance(lines, shapely.Geometry) else list(lines)
-        self.args = (outside, lines)
+        self.shown_with = (outside, lines)
         for fid in outside:
             for brush in (styles.WALK_OUTSIDE_FILL, styles.WALK_OUTSIDE_BRUSH):
-                item = self.view.overlay_item(("residential", fid), styles.WALK_OUTSIDE_PEN, brush,
+                item = self.view.overlay_item((RESIDENTIAL, fid), styles.WALK_OUTSIDE_PEN, brush,
                                               styles.WALK_OVERLAY_Z)
                 if item is not None:
                     self._homes.append(item)
@@ -108,7 +109,7 @@ class WalkOverlay:
         for line in lines:
             if isinstance(line, shapely.Geometry):
                 geoms.append(line)
-            elif (feature := self.view.feature(("walk_network", int(line)))) is not None:
+            elif (feature := self.view.feature((WALK_NETWORK, int(line)))) is not None:
                 geoms.append(feature.geometry)
         # One item per line (not one huge path): a repaint of a small area then strokes only the
         # lines under it, even with 10^4 reachable edges.
@@ -123,10 +124,10 @@ class WalkOverlay:
         for item in self._homes + self._lines:
             if item.scene() is not None:
                 item.scene().removeItem(item)
-        self._homes, self._lines, self.args = [], [], None
+        self._homes, self._lines, self.shown_with = [], [], None
 
     def forget(self) -> None:
-        self._homes, self._lines, self.args = [], [], None
+        self._homes, self._lines, self.shown_with = [], [], None
 
     def counts(self) -> tuple[int, int]:
         """(homes shaded, reachable lines drawn)."""
@@ -137,16 +138,16 @@ class WalkOverlay:
 class ScaleBar:
     """A round length (1, 2 or 5 × 10^n m) of about 120 px, bottom left."""
 
-    def rect(self, vp: QRect) -> QRect:
-        return QRect(0, vp.height() - 48, 230, 48)
+    def rect(self, viewport: QRect) -> QRect:
+        return QRect(0, viewport.height() - 48, 230, 48)
 
-    def paint(self, painter: QPainter, vp: QRect, scale: float) -> None:
+    def paint(self, painter: QPainter, viewport: QRect, scale: float) -> None:
         target = 120.0 / scale  # metres in ~120 px
         exp = 10 ** math.floor(math.log10(target))
         length = max(m * exp for m in (1, 2, 5, 10) if m * exp <= target * 1.0001) if target >= 1e-3 else 1.0
         px = length * scale
         label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
-        x, y = 14.0, vp.height() - 16.0
+        x, y = 14.0, viewport.height() - 16.0
         painter.setPen(Qt.NoPen)
         painter.setBrush(styles.OVERLAY_BOX)
         painter.drawRoundedRect(QRectF(x - 8, y - 26, px + 70, 36), 4, 4)
@@ -163,11 +164,11 @@ class ScaleBar:
 class NorthArrow:
     """Top right: the view is always north up (plan metres, y up)."""
 
-    def rect(self, vp: QRect) -> QRect:
-        return QRect(vp.width() - 64, 0, 64, 84)
+    def rect(self, viewport: QRect) -> QRect:
+        return QRect(viewport.width() - 64, 0, 64, 84)
 
-    def paint(self, painter: QPainter, vp: QRect, scale: float) -> None:
-        cx, top = vp.width() - 32.0, 14.0
+    def paint(self, painter: QPainter, viewport: QRect, scale: float) -> None:
+        cx, top = viewport.width() - 32.0, 14.0
         ink = QColor(styles.OVERLAY_INK)
         painter.setPen(Qt.NoPen)
         painter.setBrush(styles.OVERLAY_BOX)
@@ -190,17 +191,17 @@ class CreditLine:
     def __init__(self):
         self.lines: list[str] = []
 
-    def rect(self, vp: QRect) -> QRect:
-        return QRect(vp.width() - 420, vp.height() - 24, 420, 24) if self.lines else QRect()
+    def rect(self, viewport: QRect) -> QRect:
+        return QRect(viewport.width() - 420, viewport.height() - 24, 420, 24) if self.lines else QRect()
 
-    def paint(self, painter: QPainter, vp: QRect, scale: float) -> None:
+    def paint(self, painter: QPainter, viewport: QRect, scale: float) -> None:
         if not self.lines:
             return
         painter.setFont(styles.font(11))
         text = " · ".join(self.lines)
         fm = QFontMetricsF(painter.font())
         w = fm.horizontalAdvance(text) + 12
-        box = QRectF(vp.width() - w, vp.height() - fm.height() - 6, w, fm.height() + 6)
+        box = QRectF(viewport.width() - w, viewport.height() - fm.height() - 6, w, fm.height() + 6)
         painter.fillRect(box, styles.OVERLAY_BOX)
         painter.setPen(QColor(styles.CREDIT_INK))
         painter.drawText(box, Qt.AlignCenter, text)
@@ -220,7 +221,7 @@ class CursorFeedback:
         self._size: tuple[tuple, float, float] = ((), 0.0, 0.0)
         self._char_widths: dict[str, float] = {}
 
-    def rect(self, vp: QRect) -> QRect:
+    def rect(self, viewport: QRect) -> QRect:
         return self._painted
 
     def _rect(self) -> QRect:
@@ -255,7 +256,7 @@ class CursorFeedback:
         if not dirty.isNull():
             self.view.viewport().update(dirty)
 
-    def paint(self, painter: QPainter, vp: QRect, scale: float) -> None:
+    def paint(self, painter: QPainter, viewport: QRect, scale: float) -> None:
         if self.snap is not None:
             p = self.view.to_view(self.snap.point)
             painter.setPen(QPen(QColor(styles.SNAP_COLOUR), 2))

@@ -8,19 +8,21 @@ a view per entry and treats them all alike (a name that is not a feature layer o
 """
 from __future__ import annotations
 
+from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, COMMENTS,
+                             ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK)
 from .basemap import BaseMapAreas, BaseMapRoads
 from .layers import LayerView, LineLayer, PointLayer, PolygonLayer
 
 LAYER_VIEWS: dict[str, type[LayerView]] = {
-    "basemap_landuse": BaseMapAreas,
-    "basemap_water": BaseMapAreas,
-    "basemap_buildings": BaseMapAreas,
-    "basemap_roads": BaseMapRoads,
-    "planning_units": PolygonLayer,
-    "residential": PolygonLayer,
-    "walk_network": LineLayer,
-    "facilities": PolygonLayer,
-    "stops": PointLayer,
-    "entrances": PointLayer,
-    "comments": PointLayer,
+    BASEMAP_LANDUSE: BaseMapAreas,
+    BASEMAP_WATER: BaseMapAreas,
+    BASEMAP_BUILDINGS: BaseMapAreas,
+    BASEMAP_ROADS: BaseMapRoads,
+    PLANNING_UNITS: PolygonLayer,
+    RESIDENTIAL: PolygonLayer,
+    WALK_NETWORK: LineLayer,
+    FACILITIES: PolygonLayer,
+    STOPS: PointLayer,
+    ENTRANCES: PointLayer,
+    COMMENTS: PointLayer,
 }

@@ -14,15 +14,17 @@ from functools import lru_cache
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
+from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, COMMENTS,
+                             ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK)
+
 BACKGROUND = "#f2efe9"
 
 # Stacking order, bottom to top. Labels and point symbols sit above all areas and lines.
 LAYER_Z = {
-    "basemap_landuse": 0, "basemap_water": 1, "basemap_buildings": 2, "basemap_roads": 3,
-    "planning_units": 4, "residential": 5, "walk_network": 6, "facilities": 7,
-    "stops": 30, "entrances": 31, "comments": 32,
+    BASEMAP_LANDUSE: 0, BASEMAP_WATER: 1, BASEMAP_BUILDINGS: 2, BASEMAP_ROADS: 3,
+    PLANNING_UNITS: 4, RESIDENTIAL: 5, WALK_NETWORK: 6, FACILITIES: 7,
+    STOPS: 30, ENTRANCES: 31, COMMENTS: 32,
 }
-ROAD_CASING_Z = 2.9  # every casing under every road: junctions join cleanly
 WALK_OVERLAY_Z = 10
 HIGHLIGHT_Z = 20
 SELECTION_Z = 21
@@ -30,18 +32,17 @@ LABEL_Z = 40
 TOOL_Z = 50
 
 # Top first, as a layers panel lists them.
-LAYER_ORDER = ("comments", "entrances", "stops", "facilities", "walk_network", "residential",
-               "planning_units", "basemap_roads", "basemap_buildings", "basemap_water", "basemap_landuse")
-POINT_LAYERS = ("stops", "entrances", "comments")
+LAYER_ORDER = (COMMENTS, ENTRANCES, STOPS, FACILITIES, WALK_NETWORK, RESIDENTIAL,
+               PLANNING_UNITS, BASEMAP_ROADS, BASEMAP_BUILDINGS, BASEMAP_WATER, BASEMAP_LANDUSE)
 
 # Below this zoom (pixels per metre) a layer's shapes are not drawn: a 20 m building is < 2 px.
-LAYER_MIN_SCALE = {"basemap_buildings": 0.1}
+LAYER_MIN_SCALE = {BASEMAP_BUILDINGS: 0.1}
 # Point symbols appear from this zoom on (px per metre); fewer symbols than pixels otherwise.
-ICON_MIN_SCALE = {"stops": 0.08, "entrances": 0.3, "comments": 0.05}
+ICON_MIN_SCALE = {STOPS: 0.08, ENTRANCES: 0.3, COMMENTS: 0.05}
 # Labels appear when the feature is at least as big on screen as its label, and not below these.
-LABEL_MIN_SCALE = {"facilities": 0.15, "residential": 0.15, "planning_units": 0.02, "stops": 0.8,
-                   "basemap_roads": 0.4, "basemap_buildings": 2.0, "basemap_landuse": 0.5,
-                   "basemap_water": 0.3, "walk_network": 3.0}
+LABEL_MIN_SCALE = {FACILITIES: 0.15, RESIDENTIAL: 0.15, PLANNING_UNITS: 0.02, STOPS: 0.8,
+                   BASEMAP_ROADS: 0.4, BASEMAP_BUILDINGS: 2.0, BASEMAP_LANDUSE: 0.5,
+                   BASEMAP_WATER: 0.3, WALK_NETWORK: 3.0}
 # Facility names matter most to planners: shown once the footprint is half as wide as the name.
 FACILITY_LABEL_FIT = 0.5
 STOP_LABEL_OFFSET_PX = 14  # a stop's name sits under its symbol
@@ -79,20 +80,20 @@ LANDUSE_FILLS = {"residential": "#e6e1da", "commercial": "#f2dad9", "retail": "#
 def area_style(layer: str, kind: str | None = None, colour: str | None = None,
                planned: bool = False) -> tuple[QPen, QBrush]:
     """(pen, brush) of a polygon. ``kind``: the base-map kind; ``colour``: a facility's type colour."""
-    if layer == "basemap_buildings":
+    if layer == BASEMAP_BUILDINGS:
         return cosmetic("#b5aca4", 1.0), QBrush(QColor("#d9d0c9"))
-    if layer == "basemap_water" or (kind in WATER_KINDS):
+    if layer == BASEMAP_WATER or (kind in WATER_KINDS):
         return cosmetic("#8cbfd0", 1.0), QBrush(QColor("#aad3df"))
-    if layer == "basemap_landuse":
+    if layer == BASEMAP_LANDUSE:
         if kind in GREEN_KINDS:
             return cosmetic("#9fcf9f", 1.0), QBrush(QColor("#c8e9c0"))
         fill = LANDUSE_FILLS.get(kind or "")
         return (QPen(Qt.NoPen), QBrush(QColor(fill))) if fill else (QPen(Qt.NoPen), QBrush(Qt.NoBrush))
-    if layer == "residential":
+    if layer == RESIDENTIAL:
         return cosmetic("#a6773e", 1.5), QBrush(with_alpha("#f5deb0", 170))
-    if layer == "planning_units":
+    if layer == PLANNING_UNITS:
         return cosmetic("#3d4f66", 2.0, Qt.DashLine), QBrush(Qt.NoBrush)
-    if layer == "facilities":
+    if layer == FACILITIES:
         base = QColor(colour or "#9e9e9e")
         # Planned facilities have a dashed outline: existing vs planned at a glance.
         return (cosmetic(base.darker(160), 1.8, Qt.DashLine if planned else Qt.SolidLine),
@@ -160,10 +161,10 @@ def polygon_style(feature, catalogue) -> tuple[QPen, QBrush]:
     """(pen, brush) of an area feature: a facility in its type's catalogue colour (dashed outline
     when planned), a base-map area by its kind."""
     a = feature.attributes
-    if feature.layer == "facilities":
+    if feature.layer == FACILITIES:
         code = a.get("type")
         colour = catalogue.types[code].colour if code in catalogue.types else None
-        return area_style("facilities", None, colour, a.get("status") != "existing")
+        return area_style(FACILITIES, None, colour, a.get("status") != "existing")
     return area_style(feature.layer, a.get("kind"))
 
 
@@ -177,10 +178,10 @@ def path_pen(feature) -> QPen:
 def icon_kind(feature) -> str:
     """Which symbol (``icon``) a point feature gets."""
     a = feature.attributes
-    if feature.layer == "entrances":
+    if feature.layer == ENTRANCES:
         door = "door" if a.get("kind") == "door" else "gate"
         return f"{door}_{'closed' if a.get('open') is False else 'open'}"
-    if feature.layer == "stops":
+    if feature.layer == STOPS:
         return a.get("type") if a.get("type") in ("bus_stop", "metro_station") else "stop"
     return "comment"
 
@@ -231,26 +232,26 @@ def font(pixel_size: int = 12, bold: bool = False, italic: bool = False) -> QFon
 
 DEFAULT_LABEL_STYLE = (11, False, False, "#333333")
 LABEL_STYLES = {  # layer: (pixel size, bold, italic, colour)
-    "facilities": (13, True, False, "#1d1d1f"),
-    "residential": (12, False, True, "#6d4c1f"),
-    "planning_units": (14, True, False, "#3d4f66"),
-    "stops": (11, False, False, "#0d47a1"),
-    "basemap_roads": (11, False, False, "#4a4a4a"),
-    "basemap_buildings": (10, False, False, "#5d5550"),
-    "basemap_landuse": (11, False, True, "#3c7a3c"),
-    "basemap_water": (11, False, True, "#2c6d8c"),
-    "walk_network": (10, False, False, "#4a3470"),
+    FACILITIES: (13, True, False, "#1d1d1f"),
+    RESIDENTIAL: (12, False, True, "#6d4c1f"),
+    PLANNING_UNITS: (14, True, False, "#3d4f66"),
+    STOPS: (11, False, False, "#0d47a1"),
+    BASEMAP_ROADS: (11, False, False, "#4a4a4a"),
+    BASEMAP_BUILDINGS: (10, False, False, "#5d5550"),
+    BASEMAP_LANDUSE: (11, False, True, "#3c7a3c"),
+    BASEMAP_WATER: (11, False, True, "#2c6d8c"),
+    WALK_NETWORK: (10, False, False, "#4a3470"),
 }
 
 
 # --- point symbols ------------------------------------------------------------------------------
-def _dpr() -> float:
+def _device_pixel_ratio() -> float:
     screen = QGuiApplication.primaryScreen()
     return screen.devicePixelRatio() if screen else 1.0
 
 
 def _canvas(size: int) -> tuple[QPixmap, QPainter]:
-    dpr = _dpr()
+    dpr = _device_pixel_ratio()
     pix = QPixmap(round(size * dpr), round(size * dpr))
     pix.setDevicePixelRatio(dpr)
     pix.fill(Qt.transparent)

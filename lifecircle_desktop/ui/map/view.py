@@ -34,7 +34,8 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QMen
 
 from ...model.catalogue import Catalogue
 from ...model.plan import ChangeSet, Feature, Plan
-from ...model.schema import LAYERS
+from ...model.schema import (COMMENTS, ENTRANCES, FACILITIES, LAYERS, PLANNING_UNITS, RESIDENTIAL, STOPS,
+                             WALK_NETWORK)
 from ...model.snapping import SnapResult, Snapper
 from ..tools import TOOLS, MapEvent, MapTool
 from ..tools import text as _text
@@ -51,8 +52,7 @@ ZOOM_STEP = 1.25           # per wheel notch
 PICK_TOLERANCE_PX = 6      # clicking a feature
 GESTURE_PAUSE_MS = 120     # no wheel notch or pan move for this long: the gesture paused, render
 LABELS_DELAY_MS = 40       # labels follow a scroll this much later (one pass per burst of scrolls)
-EDITABLE_SELECTABLE = ("comments", "entrances", "stops", "facilities", "walk_network", "residential",
-                       "planning_units")
+EDITABLE_SELECTABLE = (COMMENTS, ENTRANCES, STOPS, FACILITIES, WALK_NETWORK, RESIDENTIAL, PLANNING_UNITS)
 
 
 def _guarded(handler):
@@ -120,7 +120,7 @@ class MapView(QGraphicsView):
         self._labels_timer = self._timer(LABELS_DELAY_MS, self._update_marks)
         self._menus = dialogs.PopupMenus(self)
         self._facility_type: str | None = None
-        self._target_layer = "facilities"
+        self._target_layer = FACILITIES
         self._area_rule: Callable | None = None
         self._attached: Callable | None = None
         self._area_rule_cache: dict[str, tuple] = {}
@@ -209,8 +209,8 @@ class MapView(QGraphicsView):
             self._set_selection(alive, emit=alive != selection)
         if touched & set(self._highlight.keys):
             self.highlight([k for k in self._highlight.keys if self._exists(k)])
-        if self._walk.args is not None and touched:
-            self.show_walk_overlay(*self._walk.args)
+        if self._walk.shown_with is not None and touched:
+            self.show_walk_overlay(*self._walk.shown_with)
         self._tool.on_refresh(changes)
         self._update_marks()
 
@@ -280,10 +280,10 @@ class MapView(QGraphicsView):
         return self._facility_type
 
     def set_target_layer(self, layer: str) -> None:
-        """Where the polygon and rectangle tools put what they draw: "facilities" (default),
-        "residential" (homes) or "planning_units". Point layers raise ValueError: stops are placed
-        with the "stop" tool (the type set by ``set_current_facility_type``)."""
-        if layer not in ("facilities", "residential", "planning_units"):
+        """Where the polygon and rectangle tools put what they draw: ``FACILITIES`` (default),
+        ``RESIDENTIAL`` (homes) or ``PLANNING_UNITS``. Point layers raise ValueError: stops are
+        placed with the "stop" tool (the type set by ``set_current_facility_type``)."""
+        if layer not in (FACILITIES, RESIDENTIAL, PLANNING_UNITS):
             raise ValueError(f"cannot draw polygons on layer {layer!r}")
         self._target_layer = layer
 
@@ -307,10 +307,10 @@ class MapView(QGraphicsView):
         """What the snap marker shows now (None: no marker)."""
         return self._cursor.snap
 
-    def set_area_rule(self, fn: Callable[[str], tuple[float | None, float | None]] | None) -> None:
-        """``fn(type_code) -> (min_floor_area, min_land_area)`` (either may be None): shown live
-        while a facility is drawn."""
-        self._area_rule, self._area_rule_cache = fn, {}
+    def set_area_rule(self, area_minimum: Callable[[str], tuple[float | None, float | None]] | None) -> None:
+        """``area_minimum(type_code) -> (min_floor_area, min_land_area)`` (either may be None):
+        shown live while a facility is drawn."""
+        self._area_rule, self._area_rule_cache = area_minimum, {}
 
     def set_language(self, language: str) -> None:
         """"zh" or "en": labels (facility type names) and the map's messages."""
@@ -332,7 +332,7 @@ class MapView(QGraphicsView):
         Siping demo's did), which made the opening view a thumbnail."""
         if self.plan is None:
             return None
-        for layers in (("planning_units",), ("residential", "facilities", "stops")):
+        for layers in ((PLANNING_UNITS,), (RESIDENTIAL, FACILITIES, STOPS)):
             geoms = [f.geometry for layer in layers for f in self.plan.features(layer, self.scenario)]
             if geoms:
                 xmin, ymin, xmax, ymax = (float(v) for v in shapely.total_bounds(geoms))
@@ -432,10 +432,10 @@ class MapView(QGraphicsView):
     def request_move(self, keys: Iterable[Key], dx: float, dy: float) -> None:
         self.moveRequested.emit([tuple(k) for k in keys], float(dx), float(dy))
 
-    def set_attached(self, fn: Callable[[list[Key]], list[Key]] | None) -> None:
-        """``fn(keys) -> keys`` of what moves along with ``keys`` (a compound's gates): the owner's
-        rule (PlanSession.attached_entrances), asked for the preview of a drag."""
-        self._attached = fn
+    def set_attached(self, attached: Callable[[list[Key]], list[Key]] | None) -> None:
+        """``attached(keys) -> keys`` of what moves along with ``keys`` (a compound's gates): the
+        owner's rule (PlanSession.attached_entrances), asked for the preview of a drag."""
+        self._attached = attached
 
     def attached(self, keys: list[Key]) -> list[Key]:
         return list(self._attached(keys)) if self._attached is not None else []
@@ -651,9 +651,9 @@ class MapView(QGraphicsView):
         super().scrollContentsBy(dx, dy)
         # The viewport was scrolled as pixels, overlays with it: repaint where they were and are.
         region = QRect()
-        vp = self.viewport().rect()
+        viewport = self.viewport().rect()
         for overlay in self._viewport_overlays:
-            rect = overlay.rect(vp)
+            rect = overlay.rect(viewport)
             if not rect.isNull():
                 region = region.united(rect).united(rect.translated(dx, dy))
         self.viewport().update(region)
@@ -674,9 +674,9 @@ class MapView(QGraphicsView):
         painter.save()
         painter.resetTransform()
         painter.setRenderHint(QPainter.Antialiasing)
-        vp = self.viewport().rect()
+        viewport = self.viewport().rect()
         for overlay in self._viewport_overlays:
-            overlay.paint(painter, vp, self._scale)
+            overlay.paint(painter, viewport, self._scale)
         painter.restore()
 
     def _render(self) -> None:

@@ -12,12 +12,12 @@ from ...model.catalogue import Catalogue
 from ...model.edits import Batch, ChangeAttributes
 from ...model import measures
 from ...model.errors import PlanError
-from ...model.schema import LAYERS
+from ...model.schema import FACILITIES, LAYERS
 from .. import i18n
 from .common import number
 
 
-def _t(text: str) -> str:
+def _translated(text: str) -> str:
     return QCoreApplication.translate("AttributePanel", text)
 
 
@@ -65,7 +65,7 @@ FIELD_LABELS = {
 
 def field_label(name: str) -> str:
     """The label of an attribute in the UI language."""
-    return _t(FIELD_LABELS[name]) if name in FIELD_LABELS else name
+    return _translated(FIELD_LABELS[name]) if name in FIELD_LABELS else name
 
 
 # Facilities: the fields in the order a planner fills them, grouped as in the project list.
@@ -176,12 +176,12 @@ class AttributePanel(QWidget):
         body = QWidget()
         box = QVBoxLayout(body)
         box.setContentsMargins(0, 0, 0, 0)
-        if layer == "facilities":
+        if layer == FACILITIES:
             groups = FACILITY_GROUPS
         else:
             groups = ((QT_TRANSLATE_NOOP("AttributePanel", "Attributes"), spec.field_names),)
         for title_en, names in groups:
-            group = QGroupBox(_t(title_en))
+            group = QGroupBox(_translated(title_en))
             form = QFormLayout(group)
             for name in names:
                 editor = self._editor(layer, name, first)
@@ -195,28 +195,28 @@ class AttributePanel(QWidget):
         box.addStretch(1)
         self._set_body(body)
 
-    def _geometry_text(self, f) -> str:
-        g = f.geometry
-        if g.geom_type.endswith("Polygon"):
-            return i18n.fill(self.tr("Footprint %1 m²"), number(g.area))
-        if g.geom_type.endswith("LineString"):
-            return i18n.fill(self.tr("Length %1 m"), number(g.length))
-        return i18n.fill(self.tr("Position %1, %2"), f"{g.x:.1f}", f"{g.y:.1f}")
+    def _geometry_text(self, feature) -> str:
+        geometry = feature.geometry
+        if geometry.geom_type.endswith("Polygon"):
+            return i18n.fill(self.tr("Footprint %1 m²"), number(geometry.area))
+        if geometry.geom_type.endswith("LineString"):
+            return i18n.fill(self.tr("Length %1 m"), number(geometry.length))
+        return i18n.fill(self.tr("Position %1, %2"), f"{geometry.x:.1f}", f"{geometry.y:.1f}")
 
     # --- editors ------------------------------------------------------------------------------
-    def computed(self, f, name: str):
+    def computed(self, feature, name: str):
         """What a blank area field stands for: floor area = footprint × floors, land area = footprint
         (model/measures.py: the validator's own definitions)."""
-        if name == "floor_area" and f.get("floor_area") is None:
-            n = measures.floors(f, self.catalogue)
-            return measures.floor_area(f, self.catalogue), int(n) if float(n).is_integer() else n
-        if name == "land_area" and f.get("land_area") is None:
-            return measures.land_area(f), None
+        if name == "floor_area" and feature.get("floor_area") is None:
+            n = measures.floors(feature, self.catalogue)
+            return measures.floor_area(feature, self.catalogue), int(n) if float(n).is_integer() else n
+        if name == "land_area" and feature.get("land_area") is None:
+            return measures.land_area(feature), None
         return None, None
 
-    def _editor(self, layer: str, name: str, f) -> QWidget | None:
+    def _editor(self, layer: str, name: str, feature) -> QWidget | None:
         spec = LAYERS[layer].field(name)
-        if layer == "facilities" and name in ("type", "status"):
+        if layer == FACILITIES and name in ("type", "status"):
             combo = QComboBox()
             if name == "type":
                 zh = i18n.is_chinese()
@@ -243,13 +243,14 @@ class AttributePanel(QWidget):
                 editor.setValidator(v)
             if name not in READ_ONLY:
                 editor.editingFinished.connect(lambda n=name, e=editor: self._commit_text(n, e.text()))
-        self._load(layer, name, editor, f)
+        self._load(layer, name, editor, feature)
         return editor
 
-    def _load(self, layer: str, name: str, editor: QWidget, f) -> None:
-        """Put ``f``'s value of ``name`` into its editor (signals blocked: loading is not editing)."""
+    def _load(self, layer: str, name: str, editor: QWidget, feature) -> None:
+        """Put ``feature``'s value of ``name`` into its editor (signals blocked: loading is not
+        editing)."""
         spec = LAYERS[layer].field(name)
-        value = f.attributes.get(name)
+        value = feature.attributes.get(name)
         blocked = editor.blockSignals(True)
         try:
             if isinstance(editor, QComboBox):
@@ -262,10 +263,10 @@ class AttributePanel(QWidget):
                 editor.setChecked(bool(value))
             else:
                 editor.setText("" if value is None else (str(value) if spec.type is str else number_plain(value)))
-                computed, floors = self.computed(f, name)
+                computed, floors = self.computed(feature, name)
                 if computed is not None and name == "floor_area":
                     editor.setPlaceholderText(i18n.fill(self.tr("%1 m² × %2 floors = %3 m²"),
-                                                        number(f.geometry.area), floors, number(computed)))
+                                                        number(feature.geometry.area), floors, number(computed)))
                     editor.setToolTip(self.tr("Leave blank to use footprint × floors; type a value to override it."))
                 elif computed is not None:
                     editor.setPlaceholderText(i18n.fill(self.tr("footprint %1 m²"), number(computed)))

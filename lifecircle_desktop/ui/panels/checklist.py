@@ -142,18 +142,18 @@ class ChecklistPanel(QWidget):
             self._style(f)
         self._shape = tuple((f.rule, f.pack) for f in findings)
 
-    def _style(self, f: Finding) -> None:
-        item, box = self._items[f.rule], self._selectors[f.rule]
-        name = i18n.pick(f.name_zh, f.name_en) or f.rule
-        question = self.question(f.rule)
-        item.setText(0, ("● " if f.severity == "required" else "") + question)
-        item.setText(2, status_label(f.status))
-        item.setIcon(2, status_icon(f.status))
-        item.setForeground(2, QBrush(QColor(STATUS_COLOURS.get(f.status, "#000000"))))
-        tip = f"<p><b>{name}</b></p><p>{question}</p><p>{citation_html(f)}</p>"
+    def _style(self, finding: Finding) -> None:
+        item, box = self._items[finding.rule], self._selectors[finding.rule]
+        name = i18n.pick(finding.name_zh, finding.name_en) or finding.rule
+        question = self.question(finding.rule)
+        item.setText(0, ("● " if finding.severity == "required" else "") + question)
+        item.setText(2, status_label(finding.status))
+        item.setIcon(2, status_icon(finding.status))
+        item.setForeground(2, QBrush(QColor(STATUS_COLOURS.get(finding.status, "#000000"))))
+        tip = f"<p><b>{name}</b></p><p>{question}</p><p>{citation_html(finding)}</p>"
         for col in range(3):
             item.setToolTip(col, tip)
-        index = box.findData(self.answers.get(f.rule))
+        index = box.findData(self.answers.get(finding.rule))
         box.blockSignals(True)
         box.setCurrentIndex(max(0, index))
         box.blockSignals(False)

@@ -18,7 +18,7 @@ from .common import STATUS_COLOURS, STATUS_ORDER, number, status_icon, status_la
 RULE_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _t(text: str) -> str:
+def _translated(text: str) -> str:
     return QCoreApplication.translate("FindingsPanel", text)
 
 
@@ -38,23 +38,23 @@ SEVERITY_LABELS = {
 
 
 def kind_label(kind: str) -> str:
-    return _t(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+    return _translated(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 def severity_label(severity: str) -> str:
-    return _t(SEVERITY_LABELS[severity]) if severity in SEVERITY_LABELS else severity
+    return _translated(SEVERITY_LABELS[severity]) if severity in SEVERITY_LABELS else severity
 
 
-def measured_text(f: Finding) -> str:
-    if f.measured is None:
+def measured_text(finding: Finding) -> str:
+    if finding.measured is None:
         return "—"
-    return f"{number(f.measured)} {unit_text(f.unit, i18n.is_chinese())}".strip()
+    return f"{number(finding.measured)} {unit_text(finding.unit, i18n.is_chinese())}".strip()
 
 
-def threshold_text(f: Finding) -> str:
+def threshold_text(finding: Finding) -> str:
     """"≥ 2,200 m²", "≤ 500", "90–100 %"; walk_coverage adds its distance limit."""
-    u = unit_text(f.unit, i18n.is_chinese())
-    lo, hi = f.threshold, f.threshold_max
+    u = unit_text(finding.unit, i18n.is_chinese())
+    lo, hi = finding.threshold, finding.threshold_max
     if lo is not None and hi is not None:
         text = f"{number(lo)}–{number(hi)} {u}"
     elif lo is not None:
@@ -63,20 +63,20 @@ def threshold_text(f: Finding) -> str:
         text = f"≤ {number(hi)} {u}"
     else:
         return "—"
-    if f.kind == "walk_coverage" and f.limit_m is not None:
-        text += " " + i18n.fill(QCoreApplication.translate("FindingsPanel", "within %1 m"), number(f.limit_m))
+    if finding.kind == "walk_coverage" and finding.limit_m is not None:
+        text += " " + i18n.fill(QCoreApplication.translate("FindingsPanel", "within %1 m"), number(finding.limit_m))
     return text.strip()
 
 
-def citation_html(f: Finding) -> str:
-    c = f.citation or {}
+def citation_html(finding: Finding) -> str:
+    citation = finding.citation or {}
     parts = []
-    if c.get("document"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Document')}</b>: {c['document']}")
-    if c.get("clause"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Clause')}</b>: {c['clause']}")
-    if c.get("text"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Source words')}</b>: “{c['text']}”")
+    if citation.get("document"):
+        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Document')}</b>: {citation['document']}")
+    if citation.get("clause"):
+        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Clause')}</b>: {citation['clause']}")
+    if citation.get("text"):
+        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Source words')}</b>: “{citation['text']}”")
     return "<br>".join(parts)
 
 
@@ -193,14 +193,14 @@ class FindingsPanel(QWidget):
     def item(self, rule: str) -> QTreeWidgetItem | None:
         return self._items.get(rule)
 
-    def _group_key(self, f: Finding) -> tuple[str, str]:
+    def _group_key(self, finding: Finding) -> tuple[str, str]:
         how = self.grouping.currentData()
         if how == "kind":
-            return f.kind, kind_label(f.kind)
+            return finding.kind, kind_label(finding.kind)
         if how == "status":
-            return f.status, status_label(f.status)
-        zh, en = self.pack_titles.get(f.pack, (f.pack, f.pack))
-        return f.pack, i18n.pick(zh, en)
+            return finding.status, status_label(finding.status)
+        zh, en = self.pack_titles.get(finding.pack, (finding.pack, finding.pack))
+        return finding.pack, i18n.pick(zh, en)
 
     def _rebuild(self) -> None:
         current = self.tree.currentItem()
@@ -241,20 +241,20 @@ class FindingsPanel(QWidget):
         if current_rule in self._items:
             self.tree.setCurrentItem(self._items[current_rule])
 
-    def _style(self, item: QTreeWidgetItem, f: Finding) -> None:
-        name = i18n.pick(f.name_zh, f.name_en) or f.rule
-        if f.severity == "required":
+    def _style(self, item: QTreeWidgetItem, finding: Finding) -> None:
+        name = i18n.pick(finding.name_zh, finding.name_en) or finding.rule
+        if finding.severity == "required":
             name = "● " + name
-        if f.approximate:
+        if finding.approximate:
             name += " ≈"
         item.setText(0, name)
-        item.setText(1, status_label(f.status))
-        item.setIcon(1, status_icon(f.status))
-        item.setForeground(1, QBrush(QColor(STATUS_COLOURS.get(f.status, "#000000"))))
-        item.setText(2, measured_text(f))
-        item.setText(3, threshold_text(f))
+        item.setText(1, status_label(finding.status))
+        item.setIcon(1, status_icon(finding.status))
+        item.setForeground(1, QBrush(QColor(STATUS_COLOURS.get(finding.status, "#000000"))))
+        item.setText(2, measured_text(finding))
+        item.setText(3, threshold_text(finding))
         item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        tip = f"<p>{f.message(i18n.language())}</p><p>{citation_html(f)}</p>"
+        tip = f"<p>{finding.message(i18n.language())}</p><p>{citation_html(finding)}</p>"
         for col in range(4):
             item.setToolTip(col, tip)
 

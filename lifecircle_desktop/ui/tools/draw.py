@@ -13,16 +13,17 @@ from ...model.capture import LineCapture, PolygonCapture, RectangleCapture
 from ...model.edits import AddFeature
 from ...model.errors import InvalidGeometry
 from ...model.measures import drawn_floor_area
+from ...model.schema import FACILITIES, RESIDENTIAL, WALK_NETWORK
 from ..map import styles
 from .base import MapEvent, MapTool, RubberBand
 from .text import language, translate
 
 
-def fmt_area(area: float) -> str:
+def area_text(area: float) -> str:
     return f"{area:,.1f}" if area < 100 else f"{area:,.0f}"
 
 
-def fmt_length(metres: float) -> str:
+def length_text(metres: float) -> str:
     return f"{metres / 1000:,.2f} km" if metres >= 1000 else f"{metres:,.1f} m"
 
 
@@ -56,26 +57,26 @@ class _CaptureTool(MapTool):
         return True
 
     # --- events ---------------------------------------------------------------------------------
-    def press(self, ev: MapEvent) -> None:
-        if ev.button != Qt.LeftButton:
+    def press(self, event: MapEvent) -> None:
+        if event.button != Qt.LeftButton:
             return
         if not self.capture.is_active and not self.ready():
             return
-        if self.capture.add_vertex(ev.point, ev.snap, tolerance=self.canvas.metres(2)):
-            self._cursor = ev.point
+        if self.capture.add_vertex(event.point, event.snap, tolerance=self.canvas.metres(2)):
+            self._cursor = event.point
             self.update_band()
             self.canvas.drawingChanged.emit()
 
-    def move(self, ev: MapEvent) -> None:
-        self._cursor = ev.point
+    def move(self, event: MapEvent) -> None:
+        self._cursor = event.point
         if self.capture.is_active:
             self.update_band()
 
-    def double_click(self, ev: MapEvent) -> None:
+    def double_click(self, event: MapEvent) -> None:
         # Qt delivers press, release, press, double-click: the second press already added this
         # vertex (or was a repeat and added nothing); synthetic double-clicks come alone.
         if self.capture.is_active:
-            self.capture.add_vertex(ev.point, ev.snap, tolerance=self.canvas.metres(2))
+            self.capture.add_vertex(event.point, event.snap, tolerance=self.canvas.metres(2))
         self.finish()
 
     def key_press(self, event) -> bool:
@@ -84,7 +85,7 @@ class _CaptureTool(MapTool):
             return True
         return False
 
-    def context_menu(self, ev: MapEvent) -> None:
+    def context_menu(self, event: MapEvent) -> None:
         # A stray right-click must not finish the shape (design.md §6): offer, don't act.
         if not self.capture.is_active:
             return
@@ -92,7 +93,7 @@ class _CaptureTool(MapTool):
             (translate("MapCanvas", "Finish"), self.finish),
             (translate("MapCanvas", "Undo last vertex"), self.undo_vertex),
             (translate("MapCanvas", "Cancel drawing"), self.cancel),
-        ], ev.pos)
+        ], event.pos)
 
     # --- actions --------------------------------------------------------------------------------
     def undo_vertex(self) -> None:
@@ -110,17 +111,17 @@ class _CaptureTool(MapTool):
         if not self.capture.is_active:
             return False
         try:
-            geom = self.capture.close()
+            geometry = self.capture.close()
         except InvalidGeometry as e:
             reason = e.message(language())
             self.canvas.status(translate("MapCanvas", "Not added: {reason}.").format(reason=reason))
             return True
         self.update_band()
         self.canvas.drawingChanged.emit()
-        self.emit(geom)
+        self.emit(geometry)
         return True
 
-    def emit(self, geom) -> None:
+    def emit(self, geometry) -> None:
         raise NotImplementedError
 
     def _ask(self) -> bool:
@@ -178,21 +179,21 @@ class _AreaTool(_CaptureTool):
     """Polygon and rectangle: shapes for the target layer, with the live area check."""
 
     def ready(self) -> bool:
-        if self.canvas.target_layer() == "facilities" and not self.canvas.current_facility_type():
+        if self.canvas.target_layer() == FACILITIES and not self.canvas.current_facility_type():
             self.canvas.status(translate("MapCanvas", "Choose a facility type before drawing."))
             return False
         return True
 
     def attributes(self) -> dict:
         layer = self.canvas.target_layer()
-        if layer == "facilities":
+        if layer == FACILITIES:
             return {"type": self.canvas.current_facility_type(), "status": "planned", "source": "drawn"}
-        if layer == "residential":
+        if layer == RESIDENTIAL:
             return {"source": "drawn"}
         return {}
 
-    def emit(self, geom) -> None:
-        self.canvas.request_edit(AddFeature(self.canvas.target_layer(), geom, self.attributes(),
+    def emit(self, geometry) -> None:
+        self.canvas.request_edit(AddFeature(self.canvas.target_layer(), geometry, self.attributes(),
                                             self.canvas.scenario))
 
     def area(self) -> float:
@@ -204,31 +205,31 @@ class _AreaTool(_CaptureTool):
         area = self.area()
         lines: list[str] = []
         colour = styles.RULE_NONE
-        if self.canvas.target_layer() != "facilities":
-            lines.append(translate("MapCanvas", "Area {area} m²").format(area=fmt_area(area)))
+        if self.canvas.target_layer() != FACILITIES:
+            lines.append(translate("MapCanvas", "Area {area} m²").format(area=area_text(area)))
         else:
             code = self.canvas.current_facility_type()
-            ftype = self.canvas.catalogue.types.get(code)
+            facility_type = self.canvas.catalogue.types.get(code)
             # The validator's own definition: a type without floors (a pocket park) has none.
             floor_area, floors = drawn_floor_area(area, code,
                                                   self.canvas.catalogue)
-            if ftype is not None:
-                lines.append(ftype.name(language()))
-            lines.append(translate("MapCanvas", "Land area {area} m²").format(area=fmt_area(area)))
+            if facility_type is not None:
+                lines.append(facility_type.name(language()))
+            lines.append(translate("MapCanvas", "Land area {area} m²").format(area=area_text(area)))
             lines.append(translate("MapCanvas", "Floor area {area} m² ({floors} floors)").format(
-                area=fmt_area(floor_area), floors=floors))
+                area=area_text(floor_area), floors=floors))
             min_floor, min_land = self.canvas.area_rule(code)
             checks = []
             if min_floor is not None:
                 ok = floor_area >= min_floor
                 checks.append(ok)
                 lines.append(translate("MapCanvas", "Minimum floor area {area} m²").format(
-                    area=fmt_area(min_floor)) + (" ✓" if ok else " ✗"))
+                    area=area_text(min_floor)) + (" ✓" if ok else " ✗"))
             if min_land is not None:
                 ok = area >= min_land
                 checks.append(ok)
                 lines.append(translate("MapCanvas", "Minimum land area {area} m²").format(
-                    area=fmt_area(min_land)) + (" ✓" if ok else " ✗"))
+                    area=area_text(min_land)) + (" ✓" if ok else " ✗"))
             if checks:
                 colour = styles.RULE_MET if all(checks) else styles.RULE_NOT_MET
         if self._bad:
@@ -261,23 +262,23 @@ class RectangleTool(_AreaTool):
     def hint(self) -> str:
         return translate("MapCanvas", "Draw a rectangle: click two opposite corners, or drag.")
 
-    def press(self, ev: MapEvent) -> None:
-        if ev.button != Qt.LeftButton:
+    def press(self, event: MapEvent) -> None:
+        if event.button != Qt.LeftButton:
             return
         if not self.capture.is_active:
-            if self.ready() and self.capture.add_vertex(ev.point, ev.snap):
-                self._press_pos, self._cursor = ev.pos, ev.point
+            if self.ready() and self.capture.add_vertex(event.point, event.snap):
+                self._press_pos, self._cursor = event.pos, event.point
                 self.update_band()
                 self.canvas.drawingChanged.emit()
             return
-        if self.capture.add_vertex(ev.point, ev.snap):  # the second click
+        if self.capture.add_vertex(event.point, event.snap):  # the second click
             self.finish()
 
-    def release(self, ev: MapEvent) -> None:
+    def release(self, event: MapEvent) -> None:
         # Press-drag-release draws in one gesture.
         if self.capture.is_active and len(self.capture) == 1 and self._press_pos is not None \
-                and self.dragged(self._press_pos, ev.pos, 5):
-            if self.capture.add_vertex(ev.point, ev.snap):
+                and self.dragged(self._press_pos, event.pos, 5):
+            if self.capture.add_vertex(event.point, event.snap):
                 self.finish()
         self._press_pos = None
 
@@ -311,9 +312,9 @@ class RectangleTool(_AreaTool):
         self.clear()
         return True
 
-    def context_menu(self, ev: MapEvent) -> None:
+    def context_menu(self, event: MapEvent) -> None:
         if self.capture.is_active:
-            self.canvas.popup_menu([(translate("MapCanvas", "Cancel drawing"), self.cancel)], ev.pos)
+            self.canvas.popup_menu([(translate("MapCanvas", "Cancel drawing"), self.cancel)], event.pos)
 
 
 class PathTool(_CaptureTool):
@@ -327,13 +328,13 @@ class PathTool(_CaptureTool):
     def hint(self) -> str:
         return translate("MapCanvas", "Draw a walking path: click to add points; Enter or double-click finishes.")
 
-    def emit(self, geom) -> None:
-        self.canvas.request_edit(AddFeature("walk_network", geom, {"class": "footway", "source": "drawn",
-                                                                   "walkable": True}, self.canvas.scenario))
+    def emit(self, geometry) -> None:
+        self.canvas.request_edit(AddFeature(WALK_NETWORK, geometry, {"class": "footway", "source": "drawn",
+                                                                     "walkable": True}, self.canvas.scenario))
 
     def label(self):
         return [translate("MapCanvas", "Length {length}").format(
-            length=fmt_length(self.capture.length_so_far(self._cursor)))], styles.RULE_NONE
+            length=length_text(self.capture.length_so_far(self._cursor)))], styles.RULE_NONE
 
 
 class MeasureTool(_CaptureTool):
@@ -356,15 +357,15 @@ class MeasureTool(_CaptureTool):
     def is_drawing(self) -> bool:
         return False  # nothing to lose: switching tools or Esc may drop a measurement
 
-    def press(self, ev: MapEvent) -> None:
-        if ev.button == Qt.LeftButton and self._done:
+    def press(self, event: MapEvent) -> None:
+        if event.button == Qt.LeftButton and self._done:
             self._done = False
             self.capture.cancel()
-        super().press(ev)
+        super().press(event)
 
-    def move(self, ev: MapEvent) -> None:
+    def move(self, event: MapEvent) -> None:
         if not self._done:
-            super().move(ev)
+            super().move(event)
 
     def finish(self) -> bool:
         if not self.capture.is_active or self._done:
@@ -375,10 +376,10 @@ class MeasureTool(_CaptureTool):
         self.update_band()
         self.cursor_label = None
         self.canvas.refresh_cursor_overlay()
-        self.canvas.status(translate("MapCanvas", "Measured length: {length}.").format(length=fmt_length(length)))
+        self.canvas.status(translate("MapCanvas", "Measured length: {length}.").format(length=length_text(length)))
         return True
 
-    def context_menu(self, ev: MapEvent) -> None:
+    def context_menu(self, event: MapEvent) -> None:
         self.finish()  # measuring stores nothing: a right-click may end it
 
     def escape(self) -> bool:
@@ -394,11 +395,12 @@ class MeasureTool(_CaptureTool):
 
     def label(self):
         coords = self.capture.preview(self._cursor)
-        lines = [translate("MapCanvas", "Length {length}").format(length=fmt_length(self.capture.length_so_far(self._cursor)))]
+        length = self.capture.length_so_far(self._cursor)
+        lines = [translate("MapCanvas", "Length {length}").format(length=length_text(length))]
         if len(coords) >= 2:
             (x0, y0), (x1, y1) = coords[-2], coords[-1]
             lines.append(translate("MapCanvas", "Segment {length}").format(
-                length=fmt_length(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5)))
+                length=length_text(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5)))
         return lines, "#1565c0"
 
     def update_band(self) -> None:

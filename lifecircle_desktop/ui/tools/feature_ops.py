@@ -41,8 +41,8 @@ class DeleteTool(MapTool):
         self.remove_item(self._outline)
         self._hover, self._outline = None, None
 
-    def move(self, ev: MapEvent) -> None:
-        hits = self.canvas.features_at(ev.xy)
+    def move(self, event: MapEvent) -> None:
+        hits = self.canvas.features_at(event.xy)
         key = hits[0] if hits else None
         if key != self._hover:  # re-outline only when the feature under the cursor changes
             self.clear()
@@ -50,10 +50,10 @@ class DeleteTool(MapTool):
             if key is not None:
                 self._outline = self.canvas.overlay_item(key, DELETE_PEN, DELETE_BRUSH, styles.TOOL_Z)
 
-    def press(self, ev: MapEvent) -> None:
-        if ev.button != Qt.LeftButton:
+    def press(self, event: MapEvent) -> None:
+        if event.button != Qt.LeftButton:
             return
-        hits = self.canvas.features_at(ev.xy)
+        hits = self.canvas.features_at(event.xy)
         if not hits:
             self.canvas.status(translate("MapCanvas", "No feature here."))
             return
@@ -87,37 +87,37 @@ class DuplicateTool(MapTool):
         self.remove_item(self._ghost)
         self._source, self._press, self._ghost, self._dragging = None, None, None, False
 
-    def press(self, ev: MapEvent) -> None:
-        if ev.button != Qt.LeftButton:
+    def press(self, event: MapEvent) -> None:
+        if event.button != Qt.LeftButton:
             return
         self.clear()
-        hits = self.canvas.features_at(ev.xy)
+        hits = self.canvas.features_at(event.xy)
         if not hits:
             self.canvas.status(translate("MapCanvas", "No feature here."))
             return
-        self._source, self._press = hits[0], ev
+        self._source, self._press = hits[0], event
         self._ghost = self.canvas.overlay_item(hits[0], GHOST_PEN, GHOST_BRUSH, styles.TOOL_Z)
 
-    def _offset(self, ev: MapEvent) -> tuple[float, float]:
+    def _offset(self, event: MapEvent) -> tuple[float, float]:
         if self._dragging:
-            return ev.xy[0] - self._press.xy[0], ev.xy[1] - self._press.xy[1]
+            return event.xy[0] - self._press.xy[0], event.xy[1] - self._press.xy[1]
         m = self.canvas.metres(COPY_OFFSET_PX)
         return m, -m  # down-right on screen (y is up in plan metres)
 
-    def move(self, ev: MapEvent) -> None:
+    def move(self, event: MapEvent) -> None:
         if self._press is None or self._ghost is None:
             return
-        if not self._dragging and self.dragged(self._press.pos, ev.pos):
+        if not self._dragging and self.dragged(self._press.pos, event.pos):
             self._dragging = True
         if self._dragging:
-            dx, dy = self._offset(ev)
+            dx, dy = self._offset(event)
             base = self._ghost.data(0)
             self._ghost.setPos(*((base[0] + dx, base[1] + dy) if base else (dx, dy)))
 
-    def release(self, ev: MapEvent) -> None:
-        if self._source is None or ev.button != Qt.LeftButton:
+    def release(self, event: MapEvent) -> None:
+        if self._source is None or event.button != Qt.LeftButton:
             return
-        dx, dy = self._offset(ev)
+        dx, dy = self._offset(event)
         feature = self.canvas.feature(self._source)
         self.clear()
         if feature is None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from shapely.geometry import Point
 
 from ...model.edits import AddFeature, ChangeAttributes
+from ...model.schema import ENTRANCES, FACILITIES, RESIDENTIAL, STOPS
 from ..map import styles
 from .base import MapEvent, MapTool
 from .text import language, translate
@@ -26,12 +27,12 @@ class GateTool(MapTool):
     def hint(self) -> str:
         return translate("MapCanvas", "Gate: click an entrance to open or close it.")
 
-    def _entrance(self, ev: MapEvent):
-        hits = self.canvas.features_at(ev.xy, ["entrances"], tolerance_px=GATE_PICK_PX)
+    def _entrance(self, event: MapEvent):
+        hits = self.canvas.features_at(event.xy, [ENTRANCES], tolerance_px=GATE_PICK_PX)
         return self.canvas.feature(hits[0]) if hits else None
 
-    def move(self, ev: MapEvent) -> None:
-        f = self._entrance(ev)
+    def move(self, event: MapEvent) -> None:
+        f = self._entrance(event)
         if f is None:
             self.cursor_label = None
         else:
@@ -40,15 +41,15 @@ class GateTool(MapTool):
                                   else translate("MapCanvas", "Open the gate")],
                                  styles.RULE_NOT_MET if is_open else styles.RULE_MET)
 
-    def press(self, ev: MapEvent) -> None:
-        if ev.button != Qt.LeftButton:
+    def press(self, event: MapEvent) -> None:
+        if event.button != Qt.LeftButton:
             return
-        f = self._entrance(ev)
+        f = self._entrance(event)
         if f is None:
             self.canvas.status(translate("MapCanvas", "No entrance here: click on an entrance symbol."))
             return
         now_open = f.attributes.get("open") is False  # None counts as open (the default)
-        self.canvas.request_edit(ChangeAttributes.of(self.canvas.plan, "entrances", f.fid, open=now_open))
+        self.canvas.request_edit(ChangeAttributes.of(self.canvas.plan, ENTRANCES, f.fid, open=now_open))
         self.canvas.status(translate("MapCanvas", "Gate opened.") if now_open else translate("MapCanvas", "Gate closed."))
         self.cursor_label = None
 
@@ -62,12 +63,12 @@ class EntranceTool(MapTool):
     def hint(self) -> str:
         return translate("MapCanvas", "Entrance: click on the edge of a residential compound or facility.")
 
-    def _edge(self, ev: MapEvent):
-        layers = [l for l in ("residential", "facilities") if self.canvas.is_layer_visible(l)]
-        return self.canvas.snapper.snap(ev.xy, self.canvas.metres(EDGE_SNAP_PX), layers)
+    def _edge(self, event: MapEvent):
+        layers = [l for l in (RESIDENTIAL, FACILITIES) if self.canvas.is_layer_visible(l)]
+        return self.canvas.snapper.snap(event.xy, self.canvas.metres(EDGE_SNAP_PX), layers)
 
-    def move(self, ev: MapEvent) -> None:
-        hit = self._edge(ev)
+    def move(self, event: MapEvent) -> None:
+        hit = self._edge(event)
         self.canvas.show_snap(hit)  # the marker shows where the entrance would go
         if hit is None:
             self.cursor_label = None
@@ -77,16 +78,16 @@ class EntranceTool(MapTool):
         self.cursor_label = ([translate("MapCanvas", "Entrance of {name}").format(name=name or hit.layer)],
                              styles.RULE_NONE)
 
-    def press(self, ev: MapEvent) -> None:
-        if ev.button != Qt.LeftButton:
+    def press(self, event: MapEvent) -> None:
+        if event.button != Qt.LeftButton:
             return
-        hit = self._edge(ev)
+        hit = self._edge(event)
         if hit is None:
             self.canvas.status(translate("MapCanvas", "Click on the edge of a residential compound or facility."))
             return
-        attrs = {"layer": hit.layer, "feature": hit.fid, "kind": "gate" if hit.layer == "residential" else "door",
+        attrs = {"layer": hit.layer, "feature": hit.fid, "kind": "gate" if hit.layer == RESIDENTIAL else "door",
                  "open": True, "source": "drawn"}
-        self.canvas.request_edit(AddFeature("entrances", Point(hit.point), attrs, self.canvas.scenario))
+        self.canvas.request_edit(AddFeature(ENTRANCES, Point(hit.point), attrs, self.canvas.scenario))
 
 
 class StopTool(MapTool):
@@ -114,16 +115,16 @@ class StopTool(MapTool):
         return translate("MapCanvas", "Place {name}: click on the map (it snaps to roads and paths when snapping "
                                       "is on); Esc cancels.").format(name=t.name(language()))
 
-    def move(self, ev: MapEvent) -> None:
+    def move(self, event: MapEvent) -> None:
         t = self.stop_type()
         self.cursor_label = None if t is None else ([t.name(language())], t.colour)
 
-    def press(self, ev: MapEvent) -> None:
-        if ev.button != Qt.LeftButton:
+    def press(self, event: MapEvent) -> None:
+        if event.button != Qt.LeftButton:
             return
         t = self.stop_type()
         if t is None:
             self.canvas.status(translate("MapCanvas", "Choose a bus stop or metro station in the palette first."))
             return
-        self.canvas.request_edit(AddFeature("stops", Point(ev.point), {"type": t.code, "source": "drawn"},
+        self.canvas.request_edit(AddFeature(STOPS, Point(event.point), {"type": t.code, "source": "drawn"},
                                             self.canvas.scenario))

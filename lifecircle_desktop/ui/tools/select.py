@@ -46,13 +46,13 @@ class SelectTool(MapTool):
     def _moving_keys(self) -> list:
         return self._drag_keys + [key for key in self.canvas.attached(self._drag_keys) if key not in self._drag_keys]
 
-    def press(self, ev: MapEvent) -> None:
-        if ev.button != Qt.LeftButton:
+    def press(self, event: MapEvent) -> None:
+        if event.button != Qt.LeftButton:
             return
         self.clear()
-        self._press = ev
-        shift = bool(ev.modifiers & Qt.ShiftModifier)
-        hits = self.canvas.features_at(ev.xy)
+        self._press = event
+        shift = bool(event.modifiers & Qt.ShiftModifier)
+        hits = self.canvas.features_at(event.xy)
         selection = self.canvas.selection()
         if hits:
             key = hits[0]
@@ -68,26 +68,26 @@ class SelectTool(MapTool):
                 self.canvas.set_selection([])
             self._band = QRubberBand(QRubberBand.Rectangle, self.canvas.viewport())
 
-    def move(self, ev: MapEvent) -> None:
+    def move(self, event: MapEvent) -> None:
         if self._press is None:
             return  # hovering costs nothing: no hit tests per move
         if self._drag_keys:
-            if not self._dragging and self.dragged(self._press.pos, ev.pos):
+            if not self._dragging and self.dragged(self._press.pos, event.pos):
                 self._dragging = True
                 self.canvas.drawingChanged.emit()
             if self._dragging:
-                dx, dy = ev.xy[0] - self._press.xy[0], ev.xy[1] - self._press.xy[1]
+                dx, dy = event.xy[0] - self._press.xy[0], event.xy[1] - self._press.xy[1]
                 self.canvas.set_offset(self._moving_keys(), dx, dy)
-        elif self._band is not None and self.dragged(self._press.pos, ev.pos):
-            self._band.setGeometry(QRect(self._press.pos.toPoint(), ev.pos.toPoint()).normalized())
+        elif self._band is not None and self.dragged(self._press.pos, event.pos):
+            self._band.setGeometry(QRect(self._press.pos.toPoint(), event.pos.toPoint()).normalized())
             self._band.show()
 
-    def release(self, ev: MapEvent) -> None:
-        if self._press is None or ev.button != Qt.LeftButton:
+    def release(self, event: MapEvent) -> None:
+        if self._press is None or event.button != Qt.LeftButton:
             return
         press = self._press
         if self._dragging:
-            dx, dy = ev.xy[0] - press.xy[0], ev.xy[1] - press.xy[1]
+            dx, dy = event.xy[0] - press.xy[0], event.xy[1] - press.xy[1]
             self.canvas.set_offset(self._moving_keys(), 0, 0)  # a synchronous refresh then finds clean items
             keys = self._drag_keys
             self._dragging = False
@@ -100,7 +100,7 @@ class SelectTool(MapTool):
                 self.canvas.mapToScene(self._band.geometry().bottomRight())
             bounds = (min(a.x(), b.x()), min(a.y(), b.y()), max(a.x(), b.x()), max(a.y(), b.y()))
             found = self.canvas.snapper.features_in(bounds, self.canvas.editable_layers())
-            if ev.modifiers & Qt.ShiftModifier:
+            if event.modifiers & Qt.ShiftModifier:
                 found = self.canvas.selection() + [k for k in found if k not in self.canvas.selection()]
             self.canvas.set_selection(found)
             if found:
