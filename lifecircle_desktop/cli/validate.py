@@ -35,7 +35,7 @@ def to_json(snapshot, packs, results, detail: bool) -> dict:
 def summary_line(summary: dict, language: str) -> str:
     counts = " · ".join(f"{status_word(s, language)} {summary[s]}" for s in ("pass", "fail", "warn", "manual", "n/a"))
     if language == "zh":
-        return f"汇总：{counts}   必须项{status_word('fail', 'zh')} {summary['required_failed']}"
+        return f"汇总：{counts}   必选{status_word('fail', 'zh')} {summary['required_failed']}"
     return f"Summary: {counts}   required failed: {summary['required_failed']}"
 
 

@@ -18,7 +18,7 @@ import shapely
 
 from .capture import translate as moved
 from .catalogue import Catalogue, load_catalogue
-from .edits import AddFeature, Batch, ChangeGeometry, CreateScenario, DeleteFeature
+from .edits import AddFeature, Batch, ChangeGeometry, CreateScenario, DeleteFeature, SetOverride
 from .errors import PlanError
 from .findings import Finding, Results
 from .measures import floor_area
@@ -231,10 +231,10 @@ class PlanSession:
     def delete(self, keys: Iterable) -> ChangeSet:
         return self.apply(self.delete_edit(keys))
 
-    def create_scenario(self, name: str, copy_from: str | None = "current") -> ChangeSet:
-        """A new scenario (undoable): a copy of ``copy_from`` ("current": the scenario worked on;
-        None: empty). The session then works on it."""
-        parent = self._scenario if copy_from == "current" else copy_from
+    def create_scenario(self, name: str, copy_from: str | None = None, *, empty: bool = False) -> ChangeSet:
+        """A new scenario (undoable): a copy of ``copy_from`` (default: the scenario worked on), or
+        an empty one. The session then works on it."""
+        parent = None if empty else (copy_from or self._scenario)
         changes = self.apply(CreateScenario(name, parent))
         self.switch_scenario(changes.edit.name)
         return changes
@@ -333,6 +333,25 @@ class PlanSession:
     def rule(self, rule_id: str) -> Rule | None:
         """The rule of that id in any known pack (None if no pack has it)."""
         return next((r for pack in self.packs for r in pack.rules if r.id == rule_id), None)
+
+    def standard_threshold(self, rule_id: str) -> tuple[str, float] | None:
+        """("min" or "max", the pack's own value) of a rule for this plan's community kind: what a
+        district may replace with its own threshold (区级调整); None when the rule has no number."""
+        rule = self.rule(rule_id)
+        terms = rule.for_kind(self.plan.community_kind) if rule is not None else None
+        if not terms or not terms[1]:
+            return None
+        key = "min" if "min" in terms[1] else "max" if "max" in terms[1] else None
+        return (key, float(terms[1][key])) if key is not None else None
+
+    def override_edit(self, rule_id: str, key: str, value: float | None):
+        """The edit setting a district's own threshold for this plan's community kind; the
+        standard's own value (or None) removes the override. None when nothing would change."""
+        standard = self.standard_threshold(rule_id)
+        if value is not None and standard is not None and standard == (key, float(value)):
+            value = None
+        edit = SetOverride.of(self.plan, rule_id, key, value)
+        return None if edit.old == edit.new else edit
 
     def floor_area(self, feature: Feature) -> float:
         return floor_area(feature, self.catalogue)

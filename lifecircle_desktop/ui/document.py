@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..model.edits import SetManualAnswer, SetOverride, SetRulePacks
+from ..model.edits import SetManualAnswer, SetRulePacks
 from ..model.errors import PlanError
 from ..model.findings import Finding, Results
 from ..model.plan import ChangeSet
@@ -266,8 +266,8 @@ class PlanDocument(QObject):
         """A district's own threshold (None: the pack's again) for this plan's community kind."""
         if self.session is None:
             return None
-        edit = SetOverride.of(self.session.plan, rule, key, value)
-        return None if edit.old == edit.new else self.push(edit)
+        edit = self.session.override_edit(rule, key, value)
+        return None if edit is None else self.push(edit)
 
     # --- questions the map and the panels ask -----------------------------------------------
     def area_minimum(self, facility_type: str) -> tuple[float | None, float | None]:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog
 
 from ..model import crs
 from ..model.catalogue import Catalogue, load_catalogue
-from ..model.edits import RULES
 from ..model.errors import PlanError
 from ..model.findings import Finding, Results
 from ..model.plan import Plan
@@ -92,13 +91,7 @@ class MainWindow(QMainWindow):
 
         self.canvas = MapView(self.catalogue, self)
         self.setCentralWidget(self.canvas)
-        self.canvas.editRequested.connect(doc.push)
-        self.canvas.deleteRequested.connect(doc.delete)
-        self.canvas.moveRequested.connect(doc.move)
-        self.canvas.set_attached(doc.attached_entrances)
-        self.canvas.selectionChanged.connect(doc.select)
-        doc.selectionChanged.connect(self.canvas.set_selection)
-        doc.changed.connect(self.canvas.refresh)
+        self.canvas.bind(doc)
         doc.changed.connect(self._after_change)
         self.canvas.cursorMoved.connect(self._on_cursor)
         self.canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -191,6 +184,7 @@ class MainWindow(QMainWindow):
                                  tip=self.tr("Snap to vertices and edges of the base map and features"))
         a["snap"].setChecked(QSettings().value("canvas/snapping", True, type=bool))
         a["snap"].toggled.connect(self._set_snapping)
+        self.canvas.set_snapping(a["snap"].isChecked(), 10)
         a["about"] = self._action(self.tr("&About"), self._about)
 
         self._update_undo_texts()
@@ -367,9 +361,6 @@ class MainWindow(QMainWindow):
         self.active_finding = None
         if session is None:
             return
-        self.canvas.set_plan(session.plan, session.scenario)
-        self.canvas.set_credits(session.credits())
-        self._apply_area_rule()
         self._fill_for_plan()
         remember_plan(session.plan.path)
 
@@ -391,7 +382,6 @@ class MainWindow(QMainWindow):
 
     def _on_scenario(self, name: str) -> None:
         self.active_finding = None
-        self.canvas.set_plan(self.document.plan, name)
         self._fill_scenarios()
 
     def create_scenario(self, name: str) -> bool:
@@ -416,25 +406,21 @@ class MainWindow(QMainWindow):
 
     def override_dialog(self, finding: Finding) -> None:
         session = self.document.session
-        rule = session.rule(finding.rule) if session is not None else None
-        spec = rule.for_kind(session.plan.community_kind) if rule is not None else None
-        if not spec or not spec[1]:
+        standard = session.standard_threshold(finding.rule) if session is not None else None
+        if standard is None:
             return
-        key = "min" if "min" in spec[1] else "max"
-        own = float(spec[1][key])
+        key, own = standard
+        rule = session.rule(finding.rule)
         label = i18n.fill(self.tr("%1 for “%2” (the standard says %3; entering that removes the override):"),
                           self.tr("Minimum") if key == "min" else self.tr("Maximum"),
                           i18n.pick(rule.name_zh, rule.name_en), f"{own:g}")
         value, ok = QInputDialog.getDouble(self, self.tr("District Threshold"), label,
                                            dict(finding.overrides).get(key, own), -1e12, 1e12, 2)
         if ok:
-            self.document.set_override(finding.rule, key, None if value == own else value)
+            self.document.set_override(finding.rule, key, value)
 
     def _after_change(self, changes) -> None:
-        """What the window itself shows of an edit: scenarios, credits, the live area rule."""
-        if RULES in changes.layers():
-            self._apply_area_rule()  # packs or thresholds changed: the live minimum too
-        self.canvas.set_credits(self.document.session.credits())
+        """What the window itself shows of an edit: the scenarios in its selector."""
         if len(self.document.session.scenarios()) != self.scenario_box.count():
             self._fill_scenarios()
 
@@ -493,10 +479,6 @@ class MainWindow(QMainWindow):
 
     def _fit(self) -> None:
         self.canvas.fit_plan()
-
-    def _apply_area_rule(self) -> None:
-        self.canvas.set_area_rule(self.document.area_minimum)
-        self.canvas.set_snapping(self.actions_["snap"].isChecked(), 10)
 
     def _on_cursor(self, x: float, y: float) -> None:
         """Plan metres and WGS-84 lon/lat (what a planner matches against other maps)."""

@@ -145,7 +145,7 @@ def test_undoing_a_scenario_goes_back_to_its_parent(grid):
 
 def test_an_empty_scenario_and_refused_names(grid):
     session, _ids = grid
-    session.create_scenario("空白", copy_from=None)
+    session.create_scenario("空白", empty=True)
     assert session.scenario == "空白" and session.plan.features("facilities", "空白") == []
     for name in ("空白", "  "):
         with pytest.raises(PlanError):
@@ -369,3 +369,15 @@ def test_create_scenario_edit_records_what_a_redo_needs(grid):
         {(layer, f.fid) for layer in LAYERS if LAYERS[layer].editable for f in session.plan.features(layer, "方案B")}
     gates = session.plan.features("entrances", "方案B")
     assert gates and all(session.plan.feature(g["layer"], g["feature"]).scenario == "方案B" for g in gates)
+
+
+def test_a_district_threshold_and_the_standards_own_value(grid):
+    session, _ids = grid
+    rule = "cc_kindergarten_building_area"  # 建筑面积不小于2200平方米
+    assert session.standard_threshold(rule) == ("min", 2200.0)
+    session.apply(session.override_edit(rule, "min", 1800))
+    assert session.plan.override(rule, session.plan.community_kind, "min")[0] == 1800
+    assert session.override_edit(rule, "min", 1800) is None  # nothing would change
+    session.apply(session.override_edit(rule, "min", 2200))  # the standard's own value: no override
+    assert session.plan.override(rule, session.plan.community_kind, "min") == (None, None)
+    assert session.standard_threshold("no_such_rule") is None

@@ -40,7 +40,7 @@ def test_refresh_rebuilds_only_the_changed_items(qtbot, canvas, window, plan):
 
 
 def test_features_of_other_scenarios_are_not_drawn(qtbot, canvas, window, plan):
-    PlanSession(plan).create_scenario("alt", copy_from=None)
+    PlanSession(plan).create_scenario("alt", empty=True)
     window.apply(AddFeature("facilities", shapely.box(X0 + 10, Y0 + 10, X0 + 50, Y0 + 40), {"type": "kindergarten"},
                             scenario="alt"))
     assert canvas.layer_view("facilities").fids() == []

@@ -13,8 +13,8 @@ looks is theirs and styles.py's; the view never asks what kind of layer it holds
 - Labels and point symbols exist as items only when due (their zoom, near the view).
 
 What it is not: an editor, nor a place for planning rules. Tools emit edit objects through
-``editRequested`` and deletions through ``deleteRequested`` (the owner adds what goes with them,
-such as a compound's entrances); the owner applies them and calls ``refresh(changes)`` with the
+``editRequested``, deletions through ``deleteRequested`` and drags through ``moveRequested`` (the
+owner — ui/document.py, see ``bind`` — adds what goes with them, such as a compound's entrances); the owner applies them and calls ``refresh(changes)`` with the
 ChangeSet, and the view rebuilds exactly those features.
 
 Speed (design.md §8: a mouse move ≤ 1 ms over 20k and 200k polygons): a move never touches the
@@ -33,6 +33,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QMenu
 
 from ...model.catalogue import Catalogue
+from ...model.edits import RULES
 from ...model.plan import ChangeSet, Feature, Plan
 from ...model.schema import (COMMENTS, ENTRANCES, FACILITIES, LAYERS, PLANNING_UNITS, RESIDENTIAL, STOPS,
                              WALK_NETWORK)
@@ -173,11 +174,45 @@ class MapView(QGraphicsView):
             view.load(features)
             self._labels.load(layer, features)
         self._set_scene_rect(plan.bounds())
+        if self._snapping:
+            self.snapper.prepare(self.snap_layers())  # built now, not on the first move
         self._tool = TOOLS[self._tool.name](self)
         self._tool.activate()
         self.fit_plan()
         self.selectionChanged.emit([])
         self.drawingChanged.emit()
+
+    def bind(self, document) -> None:
+        """Follow ``document`` (ui/document.py) as the panels do: show its plan and scenario, redraw
+        what its edits change, follow its selection; send the planner's requests to it (the session
+        adds what goes along, such as a compound's gates) and ask it the live area minimum."""
+        self._document = document
+        self.editRequested.connect(document.push)
+        self.deleteRequested.connect(document.delete)
+        self.moveRequested.connect(document.move)
+        self.selectionChanged.connect(document.select)
+        document.selectionChanged.connect(self.set_selection)
+        document.sessionChanged.connect(self._show_session)
+        document.scenarioChanged.connect(self._show_scenario)
+        document.changed.connect(self._show_changes)
+        self.set_attached(document.attached_entrances)
+        self.set_area_rule(document.area_minimum)
+
+    def _show_session(self, session) -> None:
+        if session is None:
+            return
+        self.set_plan(session.plan, session.scenario)
+        self.set_credits(session.credits())
+        self.set_area_rule(self._document.area_minimum)  # another plan: other packs
+
+    def _show_scenario(self, scenario: str) -> None:
+        self.set_plan(self._document.plan, scenario)
+
+    def _show_changes(self, changes: ChangeSet) -> None:
+        self.refresh(changes)
+        if RULES in changes.layers():
+            self.set_area_rule(self._document.area_minimum)  # packs or thresholds: the live minimum too
+        self.set_credits(self._document.session.credits())
 
     def refresh(self, changes: ChangeSet) -> None:
         """Redraw the features in ``changes`` (after an edit, an undo or a redo)."""
