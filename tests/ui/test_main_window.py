@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeySequence
 from lifecircle_desktop.model import ChangeAttributes, Plan
 from lifecircle_desktop.ui import app as app_mod
 from lifecircle_desktop.ui.main_window import LAST_KEY, TOOLS, MainWindow, recent_plans
-from lifecircle_desktop.ui.panels.palette import RESIDENTIAL
+from lifecircle_desktop.ui.panels.palette import HOMES_ENTRY
 from tests.conftest import REAL_DATA
 from tests.helpers import snapshot
 
@@ -128,7 +128,7 @@ def test_tools_palette_and_layers_drive_the_canvas(window):
     window.palette.choose("bus_stop")  # a point type: placed with one click of the stop tool
     assert types[-1] == ("bus_stop",) and tools[-1] == ("stop",) and targets[-1] == ("facilities",)
     assert window.tool_actions["stop"].isChecked() and "Esc" in window.statusBar().currentMessage()
-    window.palette.choose(RESIDENTIAL)
+    window.palette.choose(HOMES_ENTRY)
     assert targets[-1] == ("residential",) and tools[-1] == ("polygon",)
     window.layers_panel.set_visible("basemap_buildings", False)
     assert layers[-1] == ("basemap_buildings", False)

@@ -8,7 +8,7 @@ from shapely.geometry import Point
 
 from lifecircle_desktop.model import ChangeAttributes, Plan
 from lifecircle_desktop.ui.panels.coverage import coverage_curve
-from lifecircle_desktop.ui.panels.palette import RESIDENTIAL
+from lifecircle_desktop.ui.panels.palette import HOMES_ENTRY
 from tests.ui.test_main_window import record
 
 
@@ -36,7 +36,7 @@ def test_palette_lists_every_type_by_category_in_catalogue_colours(window):
         assert item.parent().text(0) == cat.categories[t.category].name_en
         pix = item.icon(0).pixmap(14, 14).toImage()
         assert pix.pixelColor(7, 7).name() == t.colour.lower()
-    assert palette.item(RESIDENTIAL) is not None
+    assert palette.item(HOMES_ENTRY) is not None
     palette.filter.setText("幼儿")
     assert not palette.item("kindergarten").isHidden() and palette.item("supermarket").isHidden()
 

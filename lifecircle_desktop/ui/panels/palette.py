@@ -9,7 +9,7 @@ from ...model.catalogue import Catalogue
 from .. import i18n
 from .common import icon, swatch
 
-RESIDENTIAL = "__residential__"  # the palette's entry for drawing homes (居住用地), not a facility type
+HOMES_ENTRY = "__residential__"  # the palette's entry for drawing homes (居住用地), not a facility type
 
 
 class FacilityPalette(QWidget):
@@ -41,10 +41,10 @@ class FacilityPalette(QWidget):
         zh = i18n.is_chinese()
         homes = QTreeWidgetItem([self.tr("Residential (homes)")])
         homes.setIcon(0, icon("residential"))
-        homes.setData(0, Qt.ItemDataRole.UserRole, RESIDENTIAL)
+        homes.setData(0, Qt.ItemDataRole.UserRole, HOMES_ENTRY)
         homes.setToolTip(0, self.tr("Draw a residential block: households, population, floors"))
         self.tree.addTopLevelItem(homes)
-        self._items[RESIDENTIAL] = homes
+        self._items[HOMES_ENTRY] = homes
         for cat_code, types in self.catalogue.by_category().items():
             if not types:
                 continue
@@ -68,7 +68,7 @@ class FacilityPalette(QWidget):
         return self._items.get(code)
 
     def choose(self, code: str) -> None:
-        """Select ``code`` as if clicked (a facility type code, or RESIDENTIAL)."""
+        """Select ``code`` as if clicked (a facility type code, or HOMES_ENTRY)."""
         item = self._items.get(code)
         if item is not None:
             self.tree.setCurrentItem(item)
@@ -76,7 +76,7 @@ class FacilityPalette(QWidget):
 
     def _clicked(self, item: QTreeWidgetItem, column: int = 0) -> None:
         code = item.data(0, Qt.ItemDataRole.UserRole)
-        if code == RESIDENTIAL:
+        if code == HOMES_ENTRY:
             self.residentialChosen.emit()
         elif code:
             self.facilityChosen.emit(code)
