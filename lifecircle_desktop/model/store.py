@@ -75,6 +75,7 @@ def _log_pages(path: Path, page_size: int) -> tuple[int, set[int]] | None:
     ``path``, or None when there is no log with a commit (SQLite file format §4: the WAL)."""
     log = Path(str(path) + "-wal")
     try:
+        end = log.stat().st_size
         with open(log, "rb") as f:
             header = f.read(32)
             if len(header) < 32 or struct.unpack(">I", header[:4])[0] not in (0x377F0682, 0x377F0683):
@@ -86,7 +87,7 @@ def _log_pages(path: Path, page_size: int) -> tuple[int, set[int]] | None:
             while len(frame := f.read(24)) == 24 and frame[8:16] == salts:
                 page, commit = struct.unpack(">II", frame[:8])
                 pending.add(page)
-                if f.seek(page_size, os.SEEK_CUR) > log.stat().st_size:
+                if f.seek(page_size, os.SEEK_CUR) > end:
                     break  # a frame cut short is not part of the log
                 if commit:
                     held |= pending
@@ -256,6 +257,11 @@ class Store:
         path = Path(path)
         if path.exists():
             raise PlanError(f"文件已存在：{path.name}", f"the file already exists: {path.name}")
+        if not path.parent.is_dir():
+            raise PlanError.about_file(path, "所在的文件夹不存在", "the folder it should be in does not exist")
+        if not os.access(path.parent, os.W_OK):
+            raise PlanError.about_file(path, "所在的文件夹只读，不能在这里创建规划",
+                                       "the folder is read-only; the plan cannot be created there")
         tmp = path.with_name(path.name + ".creating")
         tmp.unlink(missing_ok=True)
         conn = sqlite3.connect(tmp, isolation_level=None)

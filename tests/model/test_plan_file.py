@@ -10,7 +10,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
-from lifecircle_desktop.model import AddFeature, ChangeAttributes, Plan, SetManualAnswer, SetOverride
+from lifecircle_desktop.model import AddFeature, ChangeAttributes, Plan, PlanError, SetManualAnswer, SetOverride
 from lifecircle_desktop.model.edits import CreateScenario
 from lifecircle_desktop.model.schema import LAYERS, SCHEMA_VERSION
 from lifecircle_desktop.model.store import GPKG_APPLICATION_ID, GPKG_USER_VERSION, ForeignCode, remove_foreign_code
@@ -255,6 +255,8 @@ def test_a_plan_in_a_read_only_folder_opens_read_only_and_leaves_nothing(read_on
     assert sorted(os.listdir(folder)) == ["plan.gpkg"] and sha256(path) == before
     r = cli("info", path)
     assert r.returncode == 0 and "damaged" not in r.stderr, r.stderr
+    with pytest.raises(PlanError, match="read-only"):
+        Plan.create(folder / "another.gpkg", "另一个", 32651)
 
 
 def test_an_old_plan_on_a_read_only_mount_reads_as_migrated(read_only_folder, tmp_path):
