@@ -6,12 +6,15 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import numpy as np
+import pyogrio.raw
 import pytest
 import shapely
 from shapely.geometry import Point, box
 
 from lifecircle_desktop.model import AddFeature, ChangeAttributes, ChangeGeometry, DeleteFeature, Plan
 from lifecircle_desktop.model.edits import SetManualAnswer
+from lifecircle_desktop.model.gpkg_sql import foreign_code
 from lifecircle_desktop.model.schema import ENTRANCES, FACILITIES, LAYERS, RESIDENTIAL
 from tests.helpers import ROOT, cli
 
@@ -160,5 +163,34 @@ def test_every_layer_is_in_gpkg_contents_and_attribute_tables_have_integer_keys(
             keys = [(r[1], r[2]) for r in conn.execute(f'PRAGMA table_info("{table}")') if r[5]]
             assert keys == [("fid", "INTEGER")], table  # GeoPackage 1.3 requirement 119
         assert set(LAYERS) <= {r[0] for r in conn.execute("SELECT table_name FROM gpkg_contents")}
+    finally:
+        conn.close()
+
+
+def _write_notes(path, layer="planner_notes"):
+    """A point layer written by pyogrio's own GDAL (3.12 here), as another program would."""
+    notes = np.array([shapely.to_wkb(Point(10, 10))], dtype=object)
+    pyogrio.raw.write(path, notes, [np.array(["看这里"], dtype=object)], ["text"], layer=layer,
+                      driver="GPKG", geometry_type="Point", crs="EPSG:32651")
+
+
+def test_a_layer_gdal_added_beside_the_plans_layers_keeps_the_plan_editable(new_plan):
+    _write_notes(new_plan)
+    with Plan.open(new_plan) as plan:
+        plan.apply(AddFeature(FACILITIES, box(200, 0, 240, 40), {"type": "supermarket"}))
+    _meta, _fids, _geoms, values = pyogrio.raw.read(new_plan, layer="planner_notes", return_fids=True)
+    assert values[0].tolist() == ["看这里"]
+
+
+def test_every_trigger_a_newer_gdal_writes_is_recognised_as_gdals(tmp_path):
+    """GDAL 3.7 and later write GeoPackage 1.4 files with the R-tree triggers update5…update7 and
+    the tile-matrix constraint triggers: GDAL's own, so never refused as foreign code."""
+    path = tmp_path / "gdal.gpkg"
+    _write_notes(path)
+    conn = sqlite3.connect(path)
+    try:
+        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert "rtree_planner_notes_geom_update6" in triggers and len(triggers) > 10
+        assert foreign_code(conn) == []
     finally:
         conn.close()
