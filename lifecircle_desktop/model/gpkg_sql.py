@@ -42,7 +42,7 @@ def is_empty(blob):
 def envelope(blob):
     """(minx, maxx, miny, maxy) of a geometry blob: from its header when it has one (GDAL writes
     points without), else from its WKB; None when empty or unreadable."""
-    if isinstance(blob, bytes) and blob[:4] == _OURS:
+    if isinstance(blob, bytes) and blob[:4] == _OURS and len(blob) >= 40:
         return _LITTLE_ENDIAN_BOX(blob, 8)  # the app's own blobs: the common case, kept fast
     header = _header(blob)
     if header is None or header[0] & _EMPTY_FLAG:
@@ -64,13 +64,8 @@ def _bound(i):
     return st
 
 
-def _srid(blob):
-    header = _header(blob)
-    return None if header is None else struct.unpack_from("<i" if header[0] & 1 else ">i", blob, 4)[0]
-
-
 GEOPACKAGE_FUNCTIONS = {"ST_IsEmpty": is_empty, "ST_MinX": _bound(0), "ST_MaxX": _bound(1),
-                        "ST_MinY": _bound(2), "ST_MaxY": _bound(3), "ST_SRID": _srid}
+                        "ST_MinY": _bound(2), "ST_MaxY": _bound(3)}
 
 
 def register_functions(conn: sqlite3.Connection) -> None:

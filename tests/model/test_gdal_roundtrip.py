@@ -14,7 +14,7 @@ from shapely.geometry import Point, box
 
 from lifecircle_desktop.model import AddFeature, ChangeAttributes, ChangeGeometry, DeleteFeature, Plan
 from lifecircle_desktop.model.edits import SetManualAnswer
-from lifecircle_desktop.model.gpkg_sql import foreign_code
+from lifecircle_desktop.model.gpkg_sql import foreign_code, register_functions
 from lifecircle_desktop.model.schema import ENTRANCES, FACILITIES, LAYERS, RESIDENTIAL
 from tests.helpers import ROOT, cli
 
@@ -194,3 +194,23 @@ def test_every_trigger_a_newer_gdal_writes_is_recognised_as_gdals(tmp_path):
         assert foreign_code(conn) == []
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("blob", [None, b"GP\x00", "text in geom", b"GP\x00\x03" + b"\x00" * 10, b"\x00" * 60])
+def test_the_geopackage_functions_answer_null_for_what_is_not_a_geometry(blob):
+    """A row QGIS or a script wrote badly must never make an edit fail inside a trigger."""
+    conn = sqlite3.connect(":memory:")
+    register_functions(conn)
+    assert conn.execute("SELECT ST_IsEmpty(?), ST_MinX(?), ST_MaxY(?)", [blob] * 3).fetchone()[1:] == (None, None)
+
+
+def test_the_geopackage_functions_read_a_point_gdal_wrote_without_an_envelope(tmp_path):
+    path = tmp_path / "gdal.gpkg"
+    _write_notes(path)
+    conn = sqlite3.connect(path)
+    register_functions(conn)
+    (blob,) = conn.execute("SELECT geom FROM planner_notes").fetchone()
+    assert blob[3] >> 1 & 0b111 == 0  # GDAL stores points without an envelope
+    assert conn.execute("SELECT ST_IsEmpty(geom), ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) "
+                        "FROM planner_notes").fetchone() == (0, 10.0, 10.0, 10.0, 10.0)
+    conn.close()
