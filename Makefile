@@ -13,7 +13,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
+# The tests also need the system's GDAL tools (scripts/system-deps.sh): re-checked when that list changes.
+$(VENV)/.installed-test: $(VENV)/.installed scripts/system-deps.sh
+	bash scripts/system-deps.sh
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 

@@ -340,7 +340,8 @@ class SetManualAnswer:
             if self.new is None and not self.note:
                 db.execute("DELETE FROM manual_checks WHERE scenario = ? AND rule = ?", [self.scenario, self.rule])
             else:
-                db.execute("INSERT OR REPLACE INTO manual_checks(scenario, rule, answer, note) VALUES (?, ?, ?, ?)",
+                db.execute("INSERT INTO manual_checks(scenario, rule, answer, note) VALUES (?, ?, ?, ?) ON CONFLICT "
+                           "(scenario, rule) DO UPDATE SET answer = excluded.answer, note = excluded.note",
                            [self.scenario, self.rule, self.new, self.note])
         return _nonspatial(MANUAL_CHECKS, self)
 
@@ -403,8 +404,9 @@ class SetOverride:
                 db.execute("DELETE FROM rule_overrides WHERE rule = ? AND community_kind = ? AND key = ?",
                            [self.rule, self.community_kind, self.key])
             else:
-                db.execute("INSERT OR REPLACE INTO rule_overrides(rule, community_kind, key, value, note) "
-                           "VALUES (?, ?, ?, ?, ?)", [self.rule, self.community_kind, self.key, float(self.new), self.note])
+                db.execute("INSERT INTO rule_overrides(rule, community_kind, key, value, note) VALUES (?, ?, ?, ?, ?) "
+                           "ON CONFLICT (rule, community_kind, key) DO UPDATE SET value = excluded.value, note = excluded.note",
+                           [self.rule, self.community_kind, self.key, float(self.new), self.note])
         return _nonspatial(RULES, self)
 
     def inverted(self) -> "SetOverride":

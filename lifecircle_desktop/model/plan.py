@@ -186,6 +186,11 @@ class Plan:
         return self.store.path
 
     @property
+    def read_only(self) -> bool:
+        """True when the planner may not write the plan's file (Store.read_only)."""
+        return self.store.read_only
+
+    @property
     def name(self) -> str:
         return self.meta["name"]
 

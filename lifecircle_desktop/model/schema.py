@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # v3: INTEGER keys on the attribute tables (GeoPackage requirement 119)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """Opening what is not a plan gives one clear sentence and leaves the file byte-identical."""
 import os
+from pathlib import Path
 import sqlite3
 
 import pytest
 
 from lifecircle_desktop.model import NotAPlan, Plan
+from lifecircle_desktop.model.geometry import to_gpkg
 from lifecircle_desktop.model.schema import LAYERS
 from shapely.geometry import box
 from lifecircle_desktop.model import AddFeature
@@ -91,3 +93,45 @@ def test_missing_file_or_folder_named_in_one_sentence(tmp_path, plan, reader):
             read(path)
         assert words in err.value.message_en and path.name in err.value.message_en
         assert "\n" not in err.value.message_en and err.value.message_zh
+
+
+def _checkpoint_cut_short(folder):
+    """A plan whose checkpoint was cut short (a kill, a full disk): the main file's header already
+    counts the pages the log is copying in, the pages are not there yet, and the log holds them."""
+    folder.mkdir()
+    path = folder / "plan.gpkg"
+    with Plan.create(path, "full", 32651):
+        pass
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.execute("BEGIN")
+    for i in range(300):
+        conn.execute("INSERT INTO facilities(geom, type, name) VALUES (?, 'supermarket', ?)",
+                     [to_gpkg(box(i, 0, i + 5, 5), 32651), "x" * 300])
+    conn.execute("COMMIT")
+    before, log = path.read_bytes(), Path(str(path) + "-wal").read_bytes()
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(FULL)")
+    after = path.read_bytes()
+    conn.close()
+    assert len(after) > len(before)
+    path.write_bytes(after[:page_size] + before[page_size:])
+    Path(str(path) + "-wal").write_bytes(log)
+    return path
+
+
+def test_a_checkpoint_cut_short_is_not_damage_the_log_holds_every_edit(tmp_path):
+    path = _checkpoint_cut_short(tmp_path / "cut")
+    with Plan.open(path) as plan:
+        assert plan.count("facilities") == 300
+        assert plan.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_truncated_file_whose_log_lacks_the_missing_pages_is_still_damaged(tmp_path):
+    path = _checkpoint_cut_short(tmp_path / "cut")
+    wal = Path(str(path) + "-wal")
+    wal.write_bytes(wal.read_bytes()[:32])  # the log's header only: it holds no page
+    before = sha256(path)
+    with pytest.raises(NotAPlan, match="truncated"):
+        Plan.open(path)
+    assert sha256(path) == before

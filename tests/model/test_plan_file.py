@@ -1,5 +1,7 @@
 """The plan file is a real GeoPackage: GDAL (pyogrio) reads back exactly what the model wrote."""
+import os
 import sqlite3
+import subprocess
 
 import numpy as np
 import pyogrio
@@ -8,11 +10,11 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
-from lifecircle_desktop.model import AddFeature, Plan
+from lifecircle_desktop.model import AddFeature, ChangeAttributes, Plan, PlanError, SetManualAnswer, SetOverride
 from lifecircle_desktop.model.edits import CreateScenario
-from lifecircle_desktop.model.schema import LAYERS
-from lifecircle_desktop.model.store import GPKG_APPLICATION_ID, GPKG_USER_VERSION
-from tests.helpers import cli
+from lifecircle_desktop.model.schema import LAYERS, SCHEMA_VERSION
+from lifecircle_desktop.model.store import GPKG_APPLICATION_ID, GPKG_USER_VERSION, ForeignCode, remove_foreign_code
+from tests.helpers import cli, sha256
 
 GDAL_TYPES = {"POLYGON": "Polygon", "POINT": "Point", "LINESTRING": "LineString", "GEOMETRY": "Unknown"}
 
@@ -100,15 +102,173 @@ def test_scenario_copy_keeps_entrances_on_the_copies(plan):
     assert plan.features("residential", "空白") == []
 
 
-def test_migration_from_schema_1(tmp_path):
+def make_version_2(path):
+    """A plan as version 2 of the app wrote it: TEXT primary keys on the attribute tables."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for table, columns, key in VERSION_2_TABLES:
+        names = ", ".join(c.split()[0] for c in columns)
+        conn.execute(f"CREATE TABLE v2 ({', '.join(columns)}, PRIMARY KEY ({key}))")
+        conn.execute(f"INSERT INTO v2 ({names}) SELECT {names} FROM {table}")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE v2 RENAME TO {table}")
+    conn.execute("UPDATE plan_meta SET value='2' WHERE key='schema_version'")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+VERSION_2_TABLES = (
+    ("plan_meta", ("key TEXT", "value TEXT NOT NULL"), "key"),
+    ("scenarios", ("name TEXT", "parent TEXT", "created TEXT NOT NULL"), "name"),
+    ("rule_packs", ("id TEXT", "text TEXT NOT NULL", "sha256 TEXT NOT NULL", "enabled BOOLEAN NOT NULL DEFAULT 1"), "id"),
+    ("manual_checks", ("scenario TEXT NOT NULL", "rule TEXT NOT NULL", "answer TEXT", "note TEXT"), "scenario, rule"),
+    ("rule_overrides", ("rule TEXT NOT NULL", "community_kind TEXT NOT NULL", "key TEXT NOT NULL",
+                        "value REAL NOT NULL", "note TEXT"), "rule, community_kind, key"),
+)
+
+
+@pytest.fixture
+def version_2(tmp_path):
     path = tmp_path / "old.gpkg"
-    Plan.create(path, "old", 32651).close()
-    conn = sqlite3.connect(path)
+    with Plan.create(path, "旧规划", 32651) as plan:
+        plan.apply(AddFeature("facilities", box(0, 0, 30, 30), {"type": "kindergarten"}))
+        plan.apply(CreateScenario("方案B", "base"))
+        plan.apply(SetManualAnswer.of(plan, "方案B", "national_item_17", "yes", "居委会确认"))
+        plan.apply(SetOverride.of(plan, "some_rule", "min", 250.0, "existing", "区里的标准"))
+    make_version_2(path)
+    return path
+
+
+def test_migration_from_schema_1(version_2):
+    conn = sqlite3.connect(version_2)
     conn.execute("DROP TABLE rule_overrides")
     conn.execute("DELETE FROM gpkg_contents WHERE table_name='rule_overrides'")
     conn.execute("UPDATE plan_meta SET value='1' WHERE key='schema_version'")
     conn.commit()
     conn.close()
+    with Plan.open(version_2) as plan:
+        assert plan.meta["schema_version"] == SCHEMA_VERSION
+        plan.apply(SetOverride.of(plan, "x", "min", 1.0, "existing"))
+        assert plan.override("x", "existing", "min") == (1.0, None)
+
+
+def test_migration_to_integer_keys_keeps_everything(version_2):
+    with Plan.open(version_2) as plan:
+        plan.set_meta(district="杨浦区")  # the first write commits the migration
+    conn = sqlite3.connect(version_2)
+    for table, _, _ in VERSION_2_TABLES:
+        assert [(r[1], r[2]) for r in conn.execute(f"PRAGMA table_info({table})") if r[5]] == [("fid", "INTEGER")]
+    conn.close()
+    with Plan.open(version_2) as plan:
+        assert plan.meta["schema_version"] == SCHEMA_VERSION and plan.name == "旧规划"
+        assert [s.name for s in plan.scenarios()] == ["base", "方案B"]
+        assert plan.manual_answer("方案B", "national_item_17") == ("yes", "居委会确认")
+        assert plan.override("some_rule", "existing", "min") == (250.0, "区里的标准")
+        plan.apply(SetManualAnswer.of(plan, "方案B", "national_item_17", "no"))  # keys still unique
+        assert plan.manual_answers("方案B") == {"national_item_17": "no"}
+
+
+def test_reading_an_old_plan_never_changes_it_even_when_the_reader_fails(version_2):
+    """Issue 10 item 10: a failed `info` on an old plan committed the migration. Reading migrates
+    nothing on disk; the migration is written with the first edit."""
+    before = sha256(version_2)
+    with pytest.raises(ZeroDivisionError):
+        with Plan.open(version_2) as plan:
+            assert plan.meta["schema_version"] == SCHEMA_VERSION
+            1 / 0
+    assert sha256(version_2) == before
+    r = cli("info", version_2)
+    assert r.returncode == 0, r.stderr
+    assert sha256(version_2) == before
+
+
+# --- code another program stored in the plan (issue 10 item 7) ------------------------------------
+EVIL = {
+    "deletes homes": "CREATE TRIGGER helper AFTER INSERT ON facilities BEGIN DELETE FROM residential; "
+                     "UPDATE plan_meta SET value='\"pwned\"' WHERE key='name'; END",
+    "fires on migration": "CREATE TRIGGER on_meta AFTER UPDATE ON plan_meta BEGIN DELETE FROM residential; END",
+    "burns the CPU": "CREATE TRIGGER burn BEFORE UPDATE ON facilities BEGIN SELECT count(*) FROM "
+                     "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n); END",
+    "a view": "CREATE VIEW residential_view AS SELECT * FROM residential",
+    "posing as GDAL's": "CREATE TRIGGER rtree_facilities_geom_insert AFTER INSERT ON facilities "
+                        "BEGIN DELETE FROM residential; END",
+}
+
+
+@pytest.mark.parametrize("what", EVIL)
+def test_code_another_program_stored_is_refused_before_any_write(tmp_path, what):
+    path = tmp_path / "received.gpkg"
+    with Plan.create(path, "收到的规划", 32651) as plan:
+        plan.apply(AddFeature("residential", box(0, 0, 50, 50), {"households": 100}))
+    if what == "fires on migration":
+        make_version_2(path)
+    conn = sqlite3.connect(path)
+    conn.execute(EVIL[what])
+    conn.commit()
+    conn.close()
+    before = sha256(path)
+    with pytest.raises(ForeignCode) as err:
+        Plan.open(path)
+    name = EVIL[what].split()[2]
+    assert name in err.value.message_en and "\n" not in err.value.message_en and err.value.message_zh
+    r = cli("info", path)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and name in r.stderr
+    assert sha256(path) == before
+    # With the planner's consent the code is removed, and then the plan is theirs to edit.
+    assert remove_foreign_code(path) == [name]
     with Plan.open(path) as plan:
-        assert plan.meta["schema_version"] == 2
-        plan.store.conn.execute("INSERT INTO rule_overrides VALUES ('x', 'existing', 'min', 1, NULL)")
+        plan.apply(AddFeature("facilities", box(100, 0, 130, 30), {"type": "kindergarten"}))
+        plan.apply(ChangeAttributes.of(plan, "facilities", plan.features("facilities")[0].fid, name="幼儿园"))
+        assert plan.count("residential") == 1 and plan.name == "收到的规划"
+
+
+# --- read-only plans (issue 10 item 9) ------------------------------------------------------------
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder on a read-only mount (as root: chmod does not stop root) or without write permission."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        yield folder, lambda: folder.chmod(0o555)
+        folder.chmod(0o755)
+        return
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)]).returncode != 0:
+        pytest.skip("running as root without permission to mount a read-only tmpfs")
+    try:
+        yield folder, lambda: subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+    finally:
+        subprocess.run(["umount", str(folder)])
+
+
+def test_a_plan_in_a_read_only_folder_opens_read_only_and_leaves_nothing(read_only_folder):
+    folder, make_read_only = read_only_folder
+    path = folder / "plan.gpkg"
+    with Plan.create(path, "只读", 32651) as plan:
+        plan.apply(AddFeature("facilities", box(0, 0, 30, 30), {"type": "kindergarten"}))
+    make_read_only()
+    before = sha256(path)
+    with Plan.open(path) as plan:
+        assert plan.read_only and plan.store.read_only
+        assert plan.count("facilities") == 1
+        with pytest.raises(sqlite3.Error):
+            plan.store.conn.execute("DELETE FROM facilities")
+    assert sorted(os.listdir(folder)) == ["plan.gpkg"] and sha256(path) == before
+    r = cli("info", path)
+    assert r.returncode == 0 and "damaged" not in r.stderr, r.stderr
+    with pytest.raises(PlanError, match="read-only"):
+        Plan.create(folder / "another.gpkg", "另一个", 32651)
+
+
+def test_an_old_plan_on_a_read_only_mount_reads_as_migrated(read_only_folder, tmp_path):
+    folder, make_read_only = read_only_folder
+    path = folder / "old.gpkg"
+    with Plan.create(path, "旧", 32651):
+        pass
+    make_version_2(path)
+    make_read_only()
+    with Plan.open(path) as plan:
+        assert plan.read_only and plan.meta["schema_version"] == SCHEMA_VERSION
+
+
+def test_a_writable_plan_is_not_read_only(plan):
+    assert not plan.read_only and not plan.store.read_only
