@@ -120,9 +120,10 @@ class PlanSession:
     # --- history --------------------------------------------------------------------------------
     def apply(self, edit) -> ChangeSet:
         """Apply ``edit`` and record it as applied (the redo tail is dropped). A refused edit
-        (PlanError) changes nothing and records nothing."""
+        (PlanError) changes nothing and records nothing. The ChangeSet also holds what another
+        program had changed in the file (re-read before the edit, Plan.apply)."""
         parents = self._parents()
-        changes = self.plan.apply(edit)
+        changes = self._with_reloaded(self.plan.apply(edit))
         del self._history[self._applied:]
         self._history.append(changes.edit)
         self._applied += 1
@@ -130,27 +131,43 @@ class PlanSession:
         return changes
 
     def undo(self) -> ChangeSet | None:
-        """Undo the last applied edit; None when there is none. On a PlanError nothing moves."""
+        """Undo the last applied edit; None when there is none. On a PlanError nothing moves:
+        the file, the plan and the history stay as they were."""
         if not self.can_undo:
             return None
         parents = self._parents()
-        changes = self.plan.apply(self._history[self._applied - 1].inverted())
+        changes = self._with_reloaded(self.plan.apply(self._history[self._applied - 1].inverted()))
         self._applied -= 1
         self._after(changes, parents)
         return changes
 
     def redo(self) -> ChangeSet | None:
-        """Apply the next undone edit again; a redone CreateScenario is worked on, as when made."""
+        """Apply the next undone edit again; a redone CreateScenario is worked on, as when made.
+        On a PlanError nothing moves."""
         if not self.can_redo:
             return None
         parents = self._parents()
-        changes = self.plan.apply(self._history[self._applied])
+        changes = self._with_reloaded(self.plan.apply(self._history[self._applied]))
         self._history[self._applied] = changes.edit
         self._applied += 1
         self._after(changes, parents)
         if isinstance(changes.edit, CreateScenario):
             self.switch_scenario(changes.edit.name)
         return changes
+
+    def refresh(self) -> ChangeSet:
+        """Re-read what another program (QGIS, GDAL) committed to the file since the plan last
+        looked — and what a refused write made the plan re-read; the ChangeSet of what differs
+        (empty when nothing did). The desktop calls it after a refused step."""
+        parents = self._parents()
+        self.plan.follow_file()
+        changes = self.plan.take_reloaded()
+        self._after(changes, parents)
+        return changes
+
+    def _with_reloaded(self, changes: ChangeSet) -> ChangeSet:
+        """``changes`` (its edit kept) with what re-reading the file changed in memory."""
+        return self.plan.take_reloaded().merge(changes)
 
     @property
     def history_index(self) -> int:

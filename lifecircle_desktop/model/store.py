@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import crs as crs_mod
-from .errors import NotAPlan, PlanError, read_user_file
+from .errors import NotAPlan, PlanError, PlanFileError, read_user_file
 from .schema import LAYERS, SCHEMA_VERSION
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
@@ -134,6 +134,12 @@ class Store:
             raise _not_a_plan(path, f"文件已损坏（{e}）", f"the file is damaged ({e})") from None
         return store
 
+    @property
+    def read_only(self) -> bool:
+        """The file cannot be written here: a read-only file, folder or mount (os.access sees a
+        read-only mount even for root)."""
+        return not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
+
     def close(self) -> None:
         try:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -145,24 +151,36 @@ class Store:
     @contextmanager
     def transaction(self):
         """One edit = one transaction (BEGIN IMMEDIATE … COMMIT, rolled back on any error).
-        Nested use (a batch of edits) becomes a savepoint inside the outer transaction."""
+        Nested use (a batch of edits) becomes a savepoint inside the outer transaction.
+        Whatever SQLite refuses — the lock held by another program past the busy timeout, a full
+        disk, a read-only file, a trigger's error — leaves as one PlanFileError sentence, the
+        transaction rolled back: nothing of it is in the file."""
         if self.conn.in_transaction:
-            self.conn.execute("SAVEPOINT nested")
+            yield from self._savepoint()
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
+                self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK TO nested")
-                self.conn.execute("RELEASE nested")
+                # SQLite may have rolled back already (a full disk ends the transaction itself).
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 raise
-            self.conn.execute("RELEASE nested")
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise PlanFileError.from_sqlite(e) from None
+
+    def _savepoint(self):
+        self.conn.execute("SAVEPOINT nested")
         try:
             yield self.db
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO nested")
+                self.conn.execute("RELEASE nested")
             raise
-        self.conn.execute("COMMIT")
+        self.conn.execute("RELEASE nested")
 
     # --- meta ----------------------------------------------------------------------------
     def get_meta(self) -> dict:
