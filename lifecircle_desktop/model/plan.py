@@ -130,8 +130,9 @@ class Plan:
         self.epsg: int = self.meta["srs_id"]
         self._features: dict[str, dict[int, Feature]] = {n: {} for n in LAYERS}
         # Rows no feature can be made of (design.md §2: QGIS may write a row with no geometry):
-        # (layer, fid) -> (why, zh; why, en). They stay in the file; the validator names them.
-        self.unreadable: dict[tuple[str, int], tuple[str, str]] = {}
+        # (layer, fid) -> (scenario, why in zh, why in en). They stay in the file; the validator
+        # names them (model/rules/plan_file.py).
+        self.unreadable: dict[tuple[str, int], tuple[str | None, str, str]] = {}
         self._load()
         self._data_version = self._file_version()
         self._reloaded = ChangeSet()  # what reload() found different, until take_reloaded()
@@ -182,7 +183,7 @@ class Plan:
             store = self._features[layer]
             for i, (row, geom) in enumerate(zip(rows, geoms)):
                 if i in unreadable:
-                    self.unreadable[(layer, row[0])] = unreadable[i]
+                    self.unreadable[(layer, row[0])] = (row[2], *unreadable[i])
                     continue
                 values = list(row[3:])
                 for j in bools:
