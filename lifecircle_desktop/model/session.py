@@ -419,21 +419,46 @@ def create_plan(path: str | os.PathLike, name: str, epsg: int | None = None, *,
                 lonlat: tuple[float, float] | None = None, kind: str = "existing", district: str = "",
                 subdistrict: str = "", rule_packs: Iterable[str] = DEFAULT_PACKS, replace: bool = False,
                 **session_options) -> PlanSession:
-    """A new, empty plan file and a session on it. ``replace``: an existing file at ``path`` (and
-    its -wal/-shm) is removed first; otherwise it is refused. A plan file is a .gpkg: the suffix
-    is added when missing (as QGIS and GDAL know the file by it)."""
+    """A new, empty plan file and a session on it. ``replace``: an existing file at ``path`` is
+    replaced — the new plan is made beside it and renamed into place, so a plan that cannot be made
+    leaves the old one as it was; otherwise it is refused. A plan file is a .gpkg: the suffix is
+    added when missing (as QGIS and GDAL know the file by it)."""
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
         path = path.with_name(path.name + ".gpkg")
-    if replace:
-        remove_plan_file(path)
-    plan = Plan.create(path, name, epsg, lonlat=lonlat, kind=kind, district=district, subdistrict=subdistrict,
-                       packs=rule_packs)
+    if replace and path.exists():
+        made = beside(path)
+        remove_plan_file(made)  # left by a crash during an earlier attempt
+        Plan.create(made, name, epsg, lonlat=lonlat, kind=kind, district=district, subdistrict=subdistrict,
+                    packs=rule_packs).close()
+        move_into_place(made, path)
+        plan = Plan.open(path)
+    else:
+        plan = Plan.create(path, name, epsg, lonlat=lonlat, kind=kind, district=district, subdistrict=subdistrict,
+                           packs=rule_packs)
     try:
         return PlanSession(plan, **session_options)
     except BaseException:
         plan.close()
         raise
+
+
+def beside(path: Path) -> Path:
+    """Where a plan replacing ``path`` is made before it is renamed into place (same folder: the
+    rename is atomic)."""
+    return path.with_name(path.name + ".new")
+
+
+def move_into_place(made: str | os.PathLike, path: str | os.PathLike) -> None:
+    """Rename a closed, finished plan file over ``path`` (the old plan's -wal/-shm go first: they
+    belong to the file being replaced)."""
+    try:
+        remove_side_files(path)
+        os.replace(made, path)
+    except OSError as e:
+        remove_plan_file(made)
+        reason = e.strerror or str(e)
+        raise PlanError.about_file(path, f"无法写入（{reason}）", f"cannot be written ({reason})") from None
 
 
 def create_plan_from_osm(source: str | os.PathLike, path: str | os.PathLike, *, name: str | None = None,
@@ -449,4 +474,4 @@ def create_plan_from_osm(source: str | os.PathLike, path: str | os.PathLike, *, 
         raise
 
 
-__all__ = ["PlanSession", "Key", "OSM_CREDIT", "create_plan", "create_plan_from_osm"]
+__all__ = ["PlanSession", "Key", "OSM_CREDIT", "create_plan", "create_plan_from_osm", "beside", "move_into_place"]
