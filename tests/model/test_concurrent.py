@@ -177,3 +177,38 @@ def test_a_read_only_plan_refuses_edits_with_a_sentence_before_touching_the_file
         session.add(FACILITIES, box(500, 500, 520, 520), type="pharmacy")
     assert_one_sentence(refused.value)
     assert snapshot(session.plan) == before
+
+
+GDAL_APPEND = """
+import sys, numpy as np, pyogrio.raw, shapely
+from shapely.geometry import box
+pyogrio.raw.write(sys.argv[1], np.array([shapely.to_wkb(box(300, 300, 330, 330))], dtype=object),
+                  [np.array(["pharmacy"], dtype=object), np.array(["GDAL"], dtype=object), np.array(["base"], dtype=object)],
+                  fields=["type", "name", "scenario"], layer="facilities", driver="GPKG", append=True,
+                  geometry_type="Polygon", crs="EPSG:32651")
+"""
+GDAL_NAMES = """
+import sys, pyogrio.raw
+meta, _fids, _geometry, columns = pyogrio.raw.read(sys.argv[1], layer="facilities", read_geometry=False)
+print("\\n".join(columns[list(meta["fields"]).index("name")]))
+"""
+
+
+def gdal(script, path) -> str:
+    """Run ``script`` in another process, as QGIS or ogr2ogr would be: GDAL brings its own SQLite,
+    and two SQLite libraries in one process break each other's locks (sqlite.org/howtocorrupt.html §2.2)."""
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-c", script, str(path)], check=True, capture_output=True, text=True,
+                          timeout=120).stdout
+
+
+def test_a_feature_gdal_appended_while_the_plan_is_open_survives_the_next_edit(session):
+    """GDAL (pyogrio, as ogr2ogr -append or QGIS would) writes while the app has the plan open."""
+    gdal(GDAL_APPEND, session.plan.path)
+    kg = kindergarten(session)
+    changes = session.apply(ChangeAttributes.of(session.plan, FACILITIES, kg.fid, name="新名字"))
+    added = [f for f in session.plan.features(FACILITIES) if f["name"] == "GDAL"]
+    assert len(added) == 1 and added[0].fid in changes.added[FACILITIES]
+    names = set(gdal(GDAL_NAMES, session.plan.path).splitlines())
+    assert {"GDAL", "新名字"} <= names, "both programs' changes are in the file, as GDAL reads it"
