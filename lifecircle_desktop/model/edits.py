@@ -12,7 +12,7 @@ from types import MappingProxyType
 from shapely.geometry.base import BaseGeometry
 
 from .errors import PlanError
-from .plan import RULES_CHANGED, ChangeSet, Feature, Plan, same_feature, typed_attributes
+from .plan import RULES_CHANGED, ChangeSet, Feature, Plan, same_feature, same_value, typed_attributes
 from .schema import EDITABLE_LAYERS
 
 
@@ -129,7 +129,7 @@ class ChangeAttributes:
 
     def apply(self, plan: Plan) -> ChangeSet:
         f = plan.feature(self.layer, self.fid)
-        if any(f.attributes.get(name) != value for name, value in self.old):
+        if not all(same_value(f.attributes.get(name), value) for name, value in self.old):
             raise _changed_elsewhere(self.layer, self.fid)
         attrs = typed_attributes(self.layer, self.new, base=f.attributes)
         changes, _ = plan._commit([Feature(f.layer, f.fid, f.geometry, attrs, f.scenario)], [])

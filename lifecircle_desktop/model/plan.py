@@ -400,7 +400,7 @@ class Plan:
         if new.scenario != old.scenario:
             columns["scenario"] = new.scenario
         columns.update({n: new.attributes.get(n) for n in LAYERS[new.layer].field_names
-                        if new.attributes.get(n) != old.attributes.get(n)})
+                        if not same_value(new.attributes.get(n), old.attributes.get(n))})
         if columns:
             assignments = ", ".join(f'"{n}" = ?' for n in columns)
             cur = db.execute(f'UPDATE "{new.layer}" SET {assignments} WHERE fid = ?', [*columns.values(), new.fid])
@@ -517,10 +517,18 @@ def gone_from_file(layer: str, fid: int) -> PlanError:
                      f"feature {fid} of layer {layer} was deleted by another program; nothing was changed")
 
 
+def same_value(a, b) -> bool:
+    """Equal attribute values, NaN equal to NaN (a value read back from the file is a new float)."""
+    return a == b or (a != a and b != b)
+
+
 def same_feature(a: Feature, b: Feature) -> bool:
     """The same row: geometry, scenario and attributes equal (features are immutable values)."""
-    return a is b or (a.scenario == b.scenario and dict(a.attributes) == dict(b.attributes)
-                      and a.geometry.equals_exact(b.geometry, 0))
+    if a is b:
+        return True
+    ours, theirs = dict(a.attributes), dict(b.attributes)
+    return (a.scenario == b.scenario and ours.keys() == theirs.keys()
+            and all(same_value(ours[k], theirs[k]) for k in ours) and a.geometry.equals_exact(b.geometry, 0))
 
 
 def _difference(before: dict[str, dict[int, Feature]], after: dict[str, dict[int, Feature]]) -> ChangeSet:
