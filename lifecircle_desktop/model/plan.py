@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from .. import __version__
 from . import crs as crs_mod
 from .errors import InvalidGeometry, PlanError, PlanFileError
-from .geometry import CHECKS, check_many, to_gpkg, to_gpkg_many
+from .geometry import CHECKS, check_many, read_geometries, to_gpkg, to_gpkg_many
 from .schema import LAYERS, SCHEMA_VERSION, coerce
 from .store import Store
 
@@ -479,34 +479,6 @@ class Plan:
         return f"<Plan {self.name!r} {self.path.name} EPSG:{self.epsg}>"
 
 
-def read_geometries(kind: str, blobs: list) -> tuple[np.ndarray, dict[int, tuple[str, str]]]:
-    """The geometries of a layer's GeoPackage blobs, and (index -> why, zh and en) for those no
-    feature can be made of: no geometry (NULL or empty), not GeoPackage binary, damaged, or not
-    the layer's geometry type. Array code: one shapely call decodes the readable ones."""
-    unreadable: dict[int, tuple[str, str]] = {}
-    wkbs = np.empty(len(blobs), dtype=object)
-    for i, blob in enumerate(blobs):
-        if blob is None:
-            unreadable[i] = ("没有几何", "it has no geometry")
-        elif not isinstance(blob, bytes) or len(blob) < 8 or blob[:2] != b"GP" or ((blob[3] >> 1) & 0b111) not in _ENVELOPE_BYTES:
-            unreadable[i] = ("几何不是 GeoPackage 格式", "its geometry is not GeoPackage binary")
-        else:
-            wkbs[i] = blob[8 + _ENVELOPE_BYTES[(blob[3] >> 1) & 0b111]:]
-    geoms = shapely.from_wkb(wkbs, on_invalid="ignore") if len(blobs) else np.empty(0, dtype=object)
-    type_id = _TYPE_IDS.get(kind)
-    for i in np.flatnonzero(shapely.is_missing(geoms) | shapely.is_empty(geoms)).tolist():
-        unreadable.setdefault(i, ("几何已损坏或为空", "its geometry is damaged or empty"))
-    if type_id is not None:
-        for i in np.flatnonzero(~shapely.is_missing(geoms) & (shapely.get_type_id(geoms) != type_id)).tolist():
-            unreadable.setdefault(i, (f"不是{_TYPE_NAMES[kind][0]}（是 {geoms[i].geom_type}）",
-                                      f"it is a {geoms[i].geom_type}, not a {_TYPE_NAMES[kind][1]}"))
-    return geoms, unreadable
-
-
-# The envelope sizes of GeoPackage binary (GeoPackage 1.3 §2.1.3.1.1: flags bits 1–3).
-_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
-_TYPE_IDS = {"POLYGON": 3, "POINT": 0, "LINESTRING": 1}
-_TYPE_NAMES = {"POLYGON": ("多边形", "polygon"), "POINT": ("点", "point"), "LINESTRING": ("线", "line")}
 # The pseudo-layer of a ChangeSet saying rules, answers or thresholds may have changed
 # (model/edits.py RULES): the validator then re-runs everything.
 RULES_CHANGED = "rules"
