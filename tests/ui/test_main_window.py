@@ -156,9 +156,11 @@ def test_status_bar_shows_cursor_coordinates(window):
 
 
 def test_scenario_selector(qtbot, window):
-    assert window.create_scenario("方案一")  # a copy of base, switched to
+    # Waited for on screen (resultsShown is queued after resultsReady): a late one would be taken
+    # for the base's below.
+    with qtbot.waitSignal(window.resultsShown, timeout=30000, check_params_cb=lambda r: r.scenario == "方案一"):
+        assert window.create_scenario("方案一")  # a copy of base, switched to
     assert window.document.scenario == "方案一" and window.scenario_box.currentData() == "方案一"
-    qtbot.waitUntil(lambda: window.document.results is not None and window.document.results.scenario == "方案一", timeout=30000)
     with qtbot.waitSignal(window.resultsShown, timeout=30000):
         window.scenario_box.setCurrentIndex(window.scenario_box.findData("base"))
         window.scenario_box.activated.emit(window.scenario_box.currentIndex())
