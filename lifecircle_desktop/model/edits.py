@@ -12,12 +12,20 @@ from types import MappingProxyType
 from shapely.geometry.base import BaseGeometry
 
 from .errors import PlanError
-from .plan import ChangeSet, Feature, Plan, typed_attributes
+from .plan import RULES_CHANGED, ChangeSet, Feature, Plan, same_feature, same_value, typed_attributes
 from .schema import EDITABLE_LAYERS
 
 
 def _frozen(values) -> tuple[tuple[str, object], ...]:
     return tuple(sorted(dict(values).items()))
+
+
+def _changed_elsewhere(layer: str, fid: int) -> PlanError:
+    """An edit made from what the plan held before another program changed the feature: applying
+    it would write over that change (design.md §2: no lost update), so it is refused."""
+    return PlanError(f"图层 {layer} 的要素 {fid} 已被另一个程序修改，未作任何更改（图上是它现在的样子）",
+                     f"feature {fid} of layer {layer} was changed by another program; nothing was changed "
+                     f"(the map shows it as it is now)")
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ class AddFeature:
     def apply(self, plan: Plan) -> ChangeSet:
         if self.scenario not in {s.name for s in plan.scenarios()}:
             raise PlanError(f"没有方案 {self.scenario}", f"there is no scenario {self.scenario}")
+        if self.fid is not None and plan.has_feature(self.layer, self.fid):
+            raise PlanError(f"图层 {self.layer} 中已有要素 {self.fid}", f"layer {self.layer} already has a feature {self.fid}")
         attrs = typed_attributes(self.layer, self.attributes)
         changes, (f,) = plan._commit([Feature(self.layer, self.fid, self.geometry, attrs, self.scenario)], [])
         changes.edit = replace(self, fid=f.fid, attributes=tuple(attrs.items()))
@@ -63,7 +73,10 @@ class DeleteFeature:
         return cls(layer, fid, f.geometry, f.attributes, f.scenario)
 
     def apply(self, plan: Plan) -> ChangeSet:
-        plan.feature(self.layer, self.fid)  # raises if absent
+        # Its inverse puts back the state carried here: a feature changed since would come back stale.
+        if not same_feature(plan.feature(self.layer, self.fid),
+                            Feature(self.layer, self.fid, self.geometry, self.attributes, self.scenario)):
+            raise _changed_elsewhere(self.layer, self.fid)
         changes, _ = plan._commit([], [(self.layer, self.fid)])
         changes.edit = self
         return changes
@@ -86,6 +99,8 @@ class ChangeGeometry:
 
     def apply(self, plan: Plan) -> ChangeSet:
         f = plan.feature(self.layer, self.fid)
+        if not f.geometry.equals_exact(self.old, 0):
+            raise _changed_elsewhere(self.layer, self.fid)
         changes, _ = plan._commit([Feature(f.layer, f.fid, self.new, f.attributes, f.scenario)], [])
         changes.edit = self
         return changes
@@ -114,6 +129,8 @@ class ChangeAttributes:
 
     def apply(self, plan: Plan) -> ChangeSet:
         f = plan.feature(self.layer, self.fid)
+        if not all(same_value(f.attributes.get(name), value) for name, value in self.old):
+            raise _changed_elsewhere(self.layer, self.fid)
         attrs = typed_attributes(self.layer, self.new, base=f.attributes)
         changes, _ = plan._commit([Feature(f.layer, f.fid, f.geometry, attrs, f.scenario)], [])
         changes.edit = self
@@ -306,7 +323,7 @@ class DeleteScenario:
 # changed: MANUAL_CHECKS = an answer (rules re-evaluated over the cached distances), RULES = the
 # pack set or a threshold (Validator.update re-runs everything).
 MANUAL_CHECKS = "manual_checks"
-RULES = "rules"
+RULES = RULES_CHANGED
 ANSWERS = ("yes", "no", "n/a")
 
 

@@ -1,6 +1,8 @@
 """Errors the user sees: one sentence, Chinese and English (the UI picks per its language)."""
 from __future__ import annotations
 
+import sqlite3
+
 
 class PlanError(Exception):
     """Something the user must be told in one sentence; never a traceback."""
@@ -27,6 +29,36 @@ class InvalidGeometry(PlanError):
 
 class NotAPlan(PlanError):
     """The file is not a plan, or it is damaged."""
+
+
+class PlanFileError(PlanError):
+    """The plan file refused a write (locked, full disk, read-only, a trigger): nothing of the
+    edit is in the file, and the plan in memory must be re-read from it."""
+
+    @classmethod
+    def from_sqlite(cls, error: sqlite3.Error) -> "PlanFileError":
+        """One sentence for an sqlite3.Error raised by a write (result codes: sqlite.org/rescode.html)."""
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+        if code in _SQLITE_SENTENCES:
+            return cls(*_SQLITE_SENTENCES[code])
+        # SQLITE_ERROR, SQLITE_CONSTRAINT (a trigger's RAISE) …: SQLite's own words name the cause.
+        return cls(f"规划文件拒绝了这次修改（{error}），未作任何更改",
+                   f"the plan file refused the change ({error}); nothing was changed")
+
+
+_BUSY = ("另一个程序正在写入这个规划文件，请稍后再试；未作任何更改",
+         "another program is writing to the plan file; try again in a moment (nothing was changed)")
+# The primary SQLite result codes a write meets, as sentences for the planner.
+_SQLITE_SENTENCES = {
+    sqlite3.SQLITE_BUSY: _BUSY,
+    sqlite3.SQLITE_LOCKED: _BUSY,
+    sqlite3.SQLITE_READONLY: ("规划文件是只读的，不能修改；未作任何更改",
+                              "the plan file is read-only and cannot be changed (nothing was changed)"),
+    sqlite3.SQLITE_IOERR: ("无法写入规划文件（磁盘读写错误），未作任何更改",
+                           "the plan file cannot be written (a disk input/output error); nothing was changed"),
+    sqlite3.SQLITE_FULL: ("磁盘已满，未作任何更改；请腾出空间后再试",
+                          "the disk is full; nothing was changed — free some space and try again"),
+}
 
 
 def read_user_file(path, what_zh: str, what_en: str, size: int = -1, error: type = PlanError) -> bytes:

@@ -40,7 +40,7 @@ def to_gpkg_many(geoms: np.ndarray, srs_id: int) -> list[bytes]:
 def check_many(kind: str, geoms: np.ndarray) -> np.ndarray:
     """True where a geometry may be stored — the array form of CHECKS (per-feature messages come
     from CHECKS for the ones that fail)."""
-    type_id = {"POLYGON": 3, "POINT": 0, "LINESTRING": 1}.get(kind)
+    type_id = _TYPE_IDS.get(kind)
     ok = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     if type_id is not None:
         ok &= shapely.get_type_id(geoms) == type_id
@@ -55,16 +55,35 @@ def check_many(kind: str, geoms: np.ndarray) -> np.ndarray:
     return ok
 
 
+# The envelope sizes of GeoPackage binary (GeoPackage 1.3 §2.1.3.1.1: flags bits 1–3).
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+_TYPE_IDS = {"POLYGON": 3, "POINT": 0, "LINESTRING": 1}
+_TYPE_NAMES = {"POLYGON": ("多边形", "polygon"), "POINT": ("点", "point"), "LINESTRING": ("线", "line")}
 
 
-def from_gpkg_many(blobs) -> np.ndarray:
-    """Vectorised decode: one shapely call for the whole layer."""
-    wkbs = []
-    for blob in blobs:
-        envelope = _ENVELOPE_BYTES[(blob[3] >> 1) & 0b111]
-        wkbs.append(bytes(blob[8 + envelope:]))
-    return shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.empty(0, dtype=object)
+def read_geometries(kind: str, blobs: list) -> tuple[np.ndarray, dict[int, tuple[str, str]]]:
+    """The geometries of a layer's GeoPackage blobs (``kind``: the layer's geometry type name), and
+    (index -> why, in zh and en) for those no feature can be made of: no geometry (NULL — QGIS's
+    attribute-table "Add feature" — or empty), not GeoPackage binary, damaged, or not the layer's
+    type (design.md §2). Array code: one shapely call decodes the readable ones."""
+    unreadable: dict[int, tuple[str, str]] = {}
+    wkbs = np.empty(len(blobs), dtype=object)
+    for i, blob in enumerate(blobs):
+        envelope = _ENVELOPE_BYTES.get((blob[3] >> 1) & 0b111) if isinstance(blob, bytes) and len(blob) >= 8 else None
+        if blob is None:
+            unreadable[i] = ("没有几何", "it has no geometry")
+        elif envelope is None or blob[:2] != b"GP":
+            unreadable[i] = ("几何不是 GeoPackage 格式", "its geometry is not GeoPackage binary")
+        else:
+            wkbs[i] = blob[8 + envelope:]
+    geoms = shapely.from_wkb(wkbs, on_invalid="ignore")
+    for i in np.flatnonzero(shapely.is_missing(geoms) | shapely.is_empty(geoms)).tolist():
+        unreadable.setdefault(i, ("几何已损坏或为空", "its geometry is damaged or empty"))
+    if kind in _TYPE_IDS:
+        for i in np.flatnonzero(~shapely.is_missing(geoms) & (shapely.get_type_id(geoms) != _TYPE_IDS[kind])).tolist():
+            unreadable.setdefault(i, (f"不是{_TYPE_NAMES[kind][0]}（是 {geoms[i].geom_type}）",
+                                      f"it is a {geoms[i].geom_type}, not a {_TYPE_NAMES[kind][1]}"))
+    return geoms, unreadable
 
 
 def check_polygon(geom: BaseGeometry) -> BaseGeometry:

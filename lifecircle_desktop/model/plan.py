@@ -20,8 +20,8 @@ from shapely.geometry.base import BaseGeometry
 
 from .. import __version__
 from . import crs as crs_mod
-from .errors import InvalidGeometry, PlanError
-from .geometry import CHECKS, check_many, from_gpkg_many, to_gpkg, to_gpkg_many
+from .errors import InvalidGeometry, PlanError, PlanFileError
+from .geometry import CHECKS, check_many, read_geometries, to_gpkg, to_gpkg_many
 from .schema import LAYERS, SCHEMA_VERSION, coerce
 from .store import Store
 
@@ -129,7 +129,13 @@ class Plan:
         self.meta = store.get_meta()
         self.epsg: int = self.meta["srs_id"]
         self._features: dict[str, dict[int, Feature]] = {n: {} for n in LAYERS}
+        # Rows no feature can be made of (design.md §2: QGIS may write a row with no geometry):
+        # (layer, fid) -> (scenario, why in zh, why in en). They stay in the file; the validator
+        # names them (model/rules/plan_file.py).
+        self.unreadable: dict[tuple[str, int], tuple[str | None, str, str]] = {}
         self._load()
+        self._data_version = self._file_version()
+        self._reloaded = ChangeSet()  # what reload() found different, until take_reloaded()
 
     # --- creating and opening ---------------------------------------------------------------
     @classmethod
@@ -167,17 +173,21 @@ class Plan:
 
     def _load(self) -> None:
         conn = self.store.conn
+        self.unreadable = {}
         for layer, spec in LAYERS.items():
             cols = ", ".join(f'"{n}"' for n in spec.field_names)
             scen = "scenario" if spec.editable else "NULL"
             rows = conn.execute(f'SELECT fid, geom, {scen}, {cols} FROM "{layer}" ORDER BY fid').fetchall()
-            geoms = from_gpkg_many([r[1] for r in rows])
+            geoms, unreadable = read_geometries(spec.geometry, [r[1] for r in rows])
             bools = [i for i, f in enumerate(spec.fields) if f.type is bool]
             store = self._features[layer]
-            for row, geom in zip(rows, geoms):
+            for i, (row, geom) in enumerate(zip(rows, geoms)):
+                if i in unreadable:
+                    self.unreadable[(layer, row[0])] = (row[2], *unreadable[i])
+                    continue
                 values = list(row[3:])
-                for i in bools:
-                    values[i] = None if values[i] is None else bool(values[i])
+                for j in bools:
+                    values[j] = None if values[j] is None else bool(values[j])
                 store[row[0]] = Feature(layer, row[0], geom, MappingProxyType(dict(zip(spec.field_names, values))), row[2])
 
     # --- properties ---------------------------------------------------------------------------
@@ -187,7 +197,8 @@ class Plan:
 
     @property
     def read_only(self) -> bool:
-        """True when the planner may not write the plan's file (Store.read_only)."""
+        """The file cannot be written (a read-only file, folder or mount): it is shown, and every
+        edit is refused with a sentence before it reaches the file."""
         return self.store.read_only
 
     @property
@@ -296,8 +307,43 @@ class Plan:
 
     # --- editing ------------------------------------------------------------------------------
     def apply(self, edit) -> ChangeSet:
-        """Apply one edit in one transaction; returns its ChangeSet (``.edit`` = the applied edit)."""
-        return edit.apply(self)
+        """Apply one edit in one transaction; returns its ChangeSet (``.edit`` = the applied edit).
+        Inside that transaction (the write lock held) what another program committed is read
+        first (design.md §2, PRAGMA data_version), so the edit meets the file as it is: it applies,
+        or is refused with a sentence — it never writes over another program's change. When the
+        file refuses the write (PlanFileError) memory is re-read, so it never holds what the file lost."""
+        if self.read_only:
+            raise PlanFileError("规划文件是只读的，不能修改；未作任何更改",
+                                "the plan file is read-only and cannot be changed (nothing was changed)")
+        try:
+            with self.store.transaction():
+                self.follow_file()
+                return edit.apply(self)
+        except PlanFileError:
+            self.reload()
+            raise
+
+    def follow_file(self) -> ChangeSet:
+        """Re-read the plan if another program (QGIS, GDAL, a second app) committed to the file
+        since this plan last looked; what differs is returned and kept for take_reloaded()."""
+        version = self._file_version()
+        if version == self._data_version:
+            return ChangeSet()
+        changes = self.reload()
+        # Answers, thresholds and packs may have changed too: the validator re-runs everything.
+        changes.changed.setdefault(RULES_CHANGED, set())
+        self._reloaded.changed.setdefault(RULES_CHANGED, set())
+        return changes
+
+    def take_reloaded(self) -> ChangeSet:
+        """What re-reading the file changed in memory since the last call (the map and the
+        validator must redraw and re-run it)."""
+        changes, self._reloaded = self._reloaded, ChangeSet()
+        return changes
+
+    def _file_version(self) -> int:
+        # Changes whenever another connection commits to the file (sqlite.org/pragma.html#pragma_data_version).
+        return self.store.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def check(self, layer: str, geometry: BaseGeometry) -> BaseGeometry:
         if layer not in LAYERS:
@@ -305,7 +351,9 @@ class Plan:
         return CHECKS[LAYERS[layer].geometry](geometry)
 
     def _commit(self, puts: list[Feature], deletes: list[tuple[str, int]]) -> tuple[ChangeSet, list[Feature]]:
-        """Write ``puts`` (fid None = new) and ``deletes`` in one transaction, then update memory."""
+        """Write ``puts`` and ``deletes`` in one transaction, then update memory. A put whose fid
+        is in the plan updates only the columns it changes (design.md §2: another program's change
+        to the other columns stays); any other put is a new row (fid None = a new id)."""
         for f in puts:
             if not LAYERS[f.layer].editable:
                 raise PlanError(f"底图图层 {f.layer} 不可编辑", f"base-map layer {f.layer} is read-only")
@@ -318,7 +366,8 @@ class Plan:
             for layer, fids in by_layer.items():
                 db.conn.executemany(f'DELETE FROM "{layer}" WHERE fid = ?', [(fid,) for fid in fids])
             for f in puts:
-                written.append(self._insert(db, f, replace=f.fid is not None))
+                old = self._features[f.layer].get(f.fid) if f.fid is not None else None
+                written.append(self._insert(db, f) if old is None else self._update(db, old, f))
         for layer, fid in deletes:
             self._features[layer].pop(fid, None)
             changes.removed.setdefault(layer, set()).add(fid)
@@ -328,7 +377,9 @@ class Plan:
             getattr(changes, kind).setdefault(f.layer, set()).add(f.fid)
         return changes, written
 
-    def _insert(self, db, f: Feature, replace: bool = False) -> Feature:
+    def _insert(self, db, f: Feature) -> Feature:
+        """A new row (under ``f.fid`` when given: an undone delete comes back under its id; a row
+        of that id already in the file is refused, never replaced)."""
         spec = LAYERS[f.layer]
         names = ["geom", *(["scenario"] if spec.editable else []), *spec.field_names]
         values = [to_gpkg(f.geometry, self.epsg), *([f.scenario] if spec.editable else []),
@@ -336,11 +387,26 @@ class Plan:
         if f.fid is not None:
             names.insert(0, "fid")
             values.insert(0, f.fid)
-        verb = "INSERT OR REPLACE" if replace else "INSERT"
         cols = ", ".join(f'"{n}"' for n in names)
-        cur = db.execute(f'{verb} INTO "{f.layer}" ({cols}) VALUES ({", ".join("?" * len(names))})', values)
+        cur = db.execute(f'INSERT INTO "{f.layer}" ({cols}) VALUES ({", ".join("?" * len(names))})', values)
         fid = f.fid if f.fid is not None else cur.lastrowid
         return Feature(f.layer, fid, f.geometry, f.attributes, f.scenario if spec.editable else None)
+
+    def _update(self, db, old: Feature, new: Feature) -> Feature:
+        """Write the columns in which ``new`` differs from ``old`` (the row as the file holds it)."""
+        columns = {}
+        if not new.geometry.equals_exact(old.geometry, 0):
+            columns["geom"] = to_gpkg(new.geometry, self.epsg)
+        if new.scenario != old.scenario:
+            columns["scenario"] = new.scenario
+        columns.update({n: new.attributes.get(n) for n in LAYERS[new.layer].field_names
+                        if not same_value(new.attributes.get(n), old.attributes.get(n))})
+        if columns:
+            assignments = ", ".join(f'"{n}" = ?' for n in columns)
+            cur = db.execute(f'UPDATE "{new.layer}" SET {assignments} WHERE fid = ?', [*columns.values(), new.fid])
+            if cur.rowcount != 1:
+                raise gone_from_file(new.layer, new.fid)
+        return new
 
     def bulk_insert(self, layer: str, rows: Iterable[tuple[BaseGeometry, Mapping]], scenario: str = "base",
                     db=None, fids: Iterable[int] | None = None) -> list[int]:
@@ -391,11 +457,17 @@ class Plan:
         row = self.store.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [layer]).fetchone()
         return max(row[0] if row else 0, max(self._features[layer], default=0)) + 1
 
-    def reload(self) -> None:
-        """Re-read every feature from the file (after a rolled-back import, say)."""
+    def reload(self) -> ChangeSet:
+        """Re-read every feature from the file (after a rolled-back import, or another program's
+        commit); returns what now differs from what memory held (also kept for take_reloaded())."""
+        before = self._features
         self._features = {n: {} for n in LAYERS}
         self.meta = self.store.get_meta()
         self._load()
+        self._data_version = self._file_version()
+        changes = _difference(before, self._features)
+        self._reloaded = self._reloaded.merge(changes)
+        return changes
 
     def bounds(self) -> tuple[float, float, float, float] | None:
         geoms = [f.geometry for feats in self._features.values() for f in feats.values()]
@@ -405,6 +477,42 @@ class Plan:
 
     def __repr__(self) -> str:
         return f"<Plan {self.name!r} {self.path.name} EPSG:{self.epsg}>"
+
+
+# The pseudo-layer of a ChangeSet saying rules, answers or thresholds may have changed
+# (model/edits.py RULES): the validator then re-runs everything.
+RULES_CHANGED = "rules"
+
+
+def gone_from_file(layer: str, fid: int) -> PlanError:
+    return PlanError(f"图层 {layer} 的要素 {fid} 已被另一个程序删除，未作任何更改",
+                     f"feature {fid} of layer {layer} was deleted by another program; nothing was changed")
+
+
+def same_value(a, b) -> bool:
+    """Equal attribute values, NaN equal to NaN (a value read back from the file is a new float)."""
+    return a == b or (a != a and b != b)
+
+
+def same_feature(a: Feature, b: Feature) -> bool:
+    """The same row: geometry, scenario and attributes equal (features are immutable values)."""
+    if a is b:
+        return True
+    ours, theirs = dict(a.attributes), dict(b.attributes)
+    return (a.scenario == b.scenario and ours.keys() == theirs.keys()
+            and all(same_value(ours[k], theirs[k]) for k in ours) and a.geometry.equals_exact(b.geometry, 0))
+
+
+def _difference(before: dict[str, dict[int, Feature]], after: dict[str, dict[int, Feature]]) -> ChangeSet:
+    """The ids added, changed and removed between two loads of the plan's features."""
+    changes = ChangeSet()
+    for layer in LAYERS:
+        old, new = before.get(layer, {}), after.get(layer, {})
+        for name, fids in (("added", new.keys() - old.keys()), ("removed", old.keys() - new.keys()),
+                           ("changed", {fid for fid in old.keys() & new.keys() if not same_feature(old[fid], new[fid])})):
+            if fids:
+                getattr(changes, name)[layer] = set(fids)
+    return changes
 
 
 __all__ = ["Plan", "Feature", "ChangeSet", "Scenario", "typed_attributes", "InvalidGeometry",

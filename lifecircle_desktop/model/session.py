@@ -120,9 +120,10 @@ class PlanSession:
     # --- history --------------------------------------------------------------------------------
     def apply(self, edit) -> ChangeSet:
         """Apply ``edit`` and record it as applied (the redo tail is dropped). A refused edit
-        (PlanError) changes nothing and records nothing."""
+        (PlanError) changes nothing and records nothing. The ChangeSet also holds what another
+        program had changed in the file (re-read before the edit, Plan.apply)."""
         parents = self._parents()
-        changes = self.plan.apply(edit)
+        changes = self._with_reloaded(self.plan.apply(edit))
         del self._history[self._applied:]
         self._history.append(changes.edit)
         self._applied += 1
@@ -130,27 +131,43 @@ class PlanSession:
         return changes
 
     def undo(self) -> ChangeSet | None:
-        """Undo the last applied edit; None when there is none. On a PlanError nothing moves."""
+        """Undo the last applied edit; None when there is none. On a PlanError nothing moves:
+        the file, the plan and the history stay as they were."""
         if not self.can_undo:
             return None
         parents = self._parents()
-        changes = self.plan.apply(self._history[self._applied - 1].inverted())
+        changes = self._with_reloaded(self.plan.apply(self._history[self._applied - 1].inverted()))
         self._applied -= 1
         self._after(changes, parents)
         return changes
 
     def redo(self) -> ChangeSet | None:
-        """Apply the next undone edit again; a redone CreateScenario is worked on, as when made."""
+        """Apply the next undone edit again; a redone CreateScenario is worked on, as when made.
+        On a PlanError nothing moves."""
         if not self.can_redo:
             return None
         parents = self._parents()
-        changes = self.plan.apply(self._history[self._applied])
+        changes = self._with_reloaded(self.plan.apply(self._history[self._applied]))
         self._history[self._applied] = changes.edit
         self._applied += 1
         self._after(changes, parents)
         if isinstance(changes.edit, CreateScenario):
             self.switch_scenario(changes.edit.name)
         return changes
+
+    def refresh(self) -> ChangeSet:
+        """Re-read what another program (QGIS, GDAL) committed to the file since the plan last
+        looked — and what a refused write made the plan re-read; the ChangeSet of what differs
+        (empty when nothing did). The desktop calls it after a refused step."""
+        parents = self._parents()
+        self.plan.follow_file()
+        changes = self.plan.take_reloaded()
+        self._after(changes, parents)
+        return changes
+
+    def _with_reloaded(self, changes: ChangeSet) -> ChangeSet:
+        """``changes`` (its edit kept) with what re-reading the file changed in memory."""
+        return self.plan.take_reloaded().merge(changes)
 
     @property
     def history_index(self) -> int:
@@ -421,21 +438,46 @@ def create_plan(path: str | os.PathLike, name: str, epsg: int | None = None, *,
                 lonlat: tuple[float, float] | None = None, kind: str = "existing", district: str = "",
                 subdistrict: str = "", rule_packs: Iterable[str] = DEFAULT_PACKS, replace: bool = False,
                 **session_options) -> PlanSession:
-    """A new, empty plan file and a session on it. ``replace``: an existing file at ``path`` (and
-    its -wal/-shm) is removed first; otherwise it is refused. A plan file is a .gpkg: the suffix
-    is added when missing (as QGIS and GDAL know the file by it)."""
+    """A new, empty plan file and a session on it. ``replace``: an existing file at ``path`` is
+    replaced — the new plan is made beside it and renamed into place, so a plan that cannot be made
+    leaves the old one as it was; otherwise it is refused. A plan file is a .gpkg: the suffix is
+    added when missing (as QGIS and GDAL know the file by it)."""
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
         path = path.with_name(path.name + ".gpkg")
-    if replace:
-        remove_plan_file(path)
-    plan = Plan.create(path, name, epsg, lonlat=lonlat, kind=kind, district=district, subdistrict=subdistrict,
-                       packs=rule_packs)
+    if replace and path.exists():
+        made = beside(path)
+        remove_plan_file(made)  # left by a crash during an earlier attempt
+        Plan.create(made, name, epsg, lonlat=lonlat, kind=kind, district=district, subdistrict=subdistrict,
+                    packs=rule_packs).close()
+        move_into_place(made, path)
+        plan = Plan.open(path)
+    else:
+        plan = Plan.create(path, name, epsg, lonlat=lonlat, kind=kind, district=district, subdistrict=subdistrict,
+                           packs=rule_packs)
     try:
         return PlanSession(plan, **session_options)
     except BaseException:
         plan.close()
         raise
+
+
+def beside(path: Path) -> Path:
+    """Where a plan replacing ``path`` is made before it is renamed into place (same folder: the
+    rename is atomic)."""
+    return path.with_name(path.name + ".new")
+
+
+def move_into_place(made: str | os.PathLike, path: str | os.PathLike) -> None:
+    """Rename a closed, finished plan file over ``path`` (the old plan's -wal/-shm go first: they
+    belong to the file being replaced)."""
+    try:
+        remove_side_files(path)
+        os.replace(made, path)
+    except OSError as e:
+        remove_plan_file(made)
+        reason = e.strerror or str(e)
+        raise PlanError.about_file(path, f"无法写入（{reason}）", f"cannot be written ({reason})") from None
 
 
 def create_plan_from_osm(source: str | os.PathLike, path: str | os.PathLike, *, name: str | None = None,
@@ -451,4 +493,4 @@ def create_plan_from_osm(source: str | os.PathLike, path: str | os.PathLike, *, 
         raise
 
 
-__all__ = ["PlanSession", "Key", "OSM_CREDIT", "create_plan", "create_plan_from_osm"]
+__all__ = ["PlanSession", "Key", "OSM_CREDIT", "create_plan", "create_plan_from_osm", "beside", "move_into_place"]

@@ -22,6 +22,8 @@ class Snapshot:
     manual_answers: Mapping[str, str] = field(default_factory=dict)
     overrides: Mapping[tuple[str, str], float] = field(default_factory=dict)  # (rule, key) -> value
     version: int = 0  # increases with every edit; lets the UI drop stale results
+    # Rows of the scenario no feature could be made of: (layer, fid) -> (why, zh; why, en) (Plan.unreadable).
+    unreadable: Mapping[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
 
     def features(self, layer: str) -> list[Feature]:
         return list(self.layers[layer].values())
@@ -40,6 +42,8 @@ def take_snapshot(plan: Plan, scenario: str = "base", version: int = 0) -> Snaps
     kind = plan.community_kind
     overrides = {(r, k): v for r, k, v in conn.execute(
         "SELECT rule, key, value FROM rule_overrides WHERE community_kind = ?", [kind]).fetchall()}
+    unreadable = {key: (why_zh, why_en) for key, (row_scenario, why_zh, why_en) in plan.unreadable.items()
+                  if row_scenario in (None, scenario)}
     return Snapshot(plan.name, scenario, plan.epsg, kind, MappingProxyType(plan.speed_profiles),
                     tuple(plan.rule_packs), MappingProxyType(layers), MappingProxyType(answers),
-                    MappingProxyType(overrides), version)
+                    MappingProxyType(overrides), version, MappingProxyType(unreadable))

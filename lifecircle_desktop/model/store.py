@@ -21,7 +21,7 @@ import numpy as np
 import sqlite_utils
 
 from . import crs as crs_mod
-from .errors import NotAPlan, PlanError, read_user_file
+from .errors import NotAPlan, PlanError, PlanFileError, read_user_file
 from .gpkg_sql import envelope, foreign_code, register_functions
 from .schema import EDITABLE_LAYERS, LAYERS, SCHEMA_VERSION
 
@@ -351,27 +351,39 @@ class Store:
     @contextmanager
     def transaction(self):
         """One edit = one transaction (BEGIN IMMEDIATE … COMMIT, rolled back on any error).
-        Nested use (a batch of edits) becomes a savepoint inside the outer transaction."""
-        self._commit_pending()
-        if self.conn.in_transaction:
-            self.conn.execute("SAVEPOINT nested")
+        Nested use (a batch of edits) becomes a savepoint inside the outer transaction.
+        Whatever SQLite refuses — the lock held by another program past the busy timeout, a full
+        disk, a read-only file, a trigger's error — leaves as one PlanFileError sentence, the
+        transaction rolled back: nothing of it is in the file."""
+        if self.conn.in_transaction and not self._pending:
+            yield from self._savepoint()
+            return
+        try:
+            self._commit_pending()  # what opening prepared (a migration) is written with the first edit
+            self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
+                self._write_contents()
+                self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK TO nested")
-                self.conn.execute("RELEASE nested")
+                self._touched.clear()
+                # SQLite may have rolled back already (a full disk ends the transaction itself).
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 raise
-            self.conn.execute("RELEASE nested")
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise PlanFileError.from_sqlite(e) from None
+
+    def _savepoint(self):
+        self.conn.execute("SAVEPOINT nested")
         try:
             yield self.db
-            self._write_contents()
         except BaseException:
-            self._touched.clear()
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO nested")
+                self.conn.execute("RELEASE nested")
             raise
-        self.conn.execute("COMMIT")
+        self.conn.execute("RELEASE nested")
 
     # --- meta ----------------------------------------------------------------------------
     def get_meta(self) -> dict:

@@ -20,7 +20,7 @@ from . import network
 from .catalogue import Catalogue, load_catalogue
 from .findings import Finding, Results
 from .plan import ChangeSet, Feature
-from .rules import EVALUATORS, Context, Pack, Rule, load_packs
+from .rules import EVALUATORS, Context, Pack, Rule, load_packs, plan_file
 from .rules.common import not_applicable, with_overrides
 from .rules.context import lying_in, planning_unit
 from .schema import ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK
@@ -181,6 +181,7 @@ class Validator:
         findings = [_judge(rule, pack, context)
                     for pack in (by_id[i] for i in dict.fromkeys(snapshot.rule_packs) if i in by_id)
                     for rule in pack.rules]
+        findings += plan_file.findings(snapshot, self.catalogue)  # rows to fix, named (design.md §2)
         return Results(snapshot.scenario, findings, self._walk.home_ids.copy(), dict(self._walk.by_type),
                        context.households, approximate=self._walk.graph is None,
                        search_limit_m=self.search_limit_m, version=snapshot.version)

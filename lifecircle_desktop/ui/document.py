@@ -47,10 +47,10 @@ class _HistoryCommand(QUndoCommand):
         if self._first:
             self._first = False
             return
-        self._document._step(self, self._document.session.redo)
+        self._document._step(self._document.session.redo)
 
     def undo(self):
-        self._document._step(self, self._document.session.undo)
+        self._document._step(self._document.session.undo)
 
 
 class PlanDocument(QObject):
@@ -79,6 +79,10 @@ class PlanDocument(QObject):
         super().__init__(parent)
         self.session: PlanSession | None = None
         self.stack = QUndoStack(self)
+        # The session's history is the truth; the stack follows it (see _step and _follow_history).
+        self._out_of_step = False
+        self._following = False
+        self.stack.indexChanged.connect(self._follow_history)
         self._validator_factory = validator_factory
         self.loop = ValidationLoop(self, debounce_ms)
         self.loop.resultsReady.connect(self.resultsReady)
@@ -152,7 +156,7 @@ class PlanDocument(QObject):
         try:
             changes = self.session.apply(edit)
         except PlanError as e:
-            self.refused.emit(e)
+            self._refuse(e)
             return None
         self.stack.push(_HistoryCommand(self, text or describe(changes.edit)))
         self._announce(changes, *before)
@@ -164,17 +168,43 @@ class PlanDocument(QObject):
     def redo(self) -> None:
         self.stack.redo()
 
-    def _step(self, command: _HistoryCommand, step) -> None:
+    def _step(self, step) -> None:
+        """One undo or redo of the stack, done by the session. QUndoStack moves its index whatever
+        the command does, so a step the file refused (locked, disk full, changed by another
+        program) marks the stack out of step: the further steps of the same move are skipped
+        and _follow_history puts the index back where the session's history is."""
+        if self._following or self._out_of_step:
+            return
         before = self.session.scenario, self.session.selection
         try:
             changes = step()
         except PlanError as e:
-            # The file refused the step (locked, disk full, changed by another program): the
-            # command cannot be trusted any more, so Qt drops it from the stack.
-            command.setObsolete(True)
-            self.refused.emit(e)
+            self._out_of_step = True
+            self._refuse(e)
             return
         if changes is not None:
+            self._announce(changes, *before)
+
+    def _follow_history(self, _index: int) -> None:
+        if not self._out_of_step:
+            return
+        self._out_of_step = False
+        self._following = True  # the commands' undo()/redo() do nothing while the index is set back
+        try:
+            self.stack.setIndex(self.session.history_index)
+        finally:
+            self._following = False
+
+    def _refuse(self, error: PlanError) -> None:
+        """Tell the planner why, and show what the plan re-read from the file meanwhile (another
+        program's changes, or the state a refused write left)."""
+        self.refused.emit(error)
+        before = self.session.scenario, self.session.selection
+        try:
+            changes = self.session.refresh()
+        except PlanError:
+            return
+        if changes:
             self._announce(changes, *before)
 
     def _announce(self, changes: ChangeSet, scenario_before: str, selection_before: tuple) -> None:
@@ -226,7 +256,7 @@ class PlanDocument(QObject):
         try:
             changes = self.session.create_scenario(name)
         except PlanError as e:
-            self.refused.emit(e)
+            self._refuse(e)
             return None
         self.stack.push(_HistoryCommand(self, describe(changes.edit)))
         self._announce(changes, *before)

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
-                               QToolBar, QUndoView, QWidget)
+                               QToolBar, QUndoView, QVBoxLayout, QWidget)
 
 from ..model import crs
 from ..model.catalogue import Catalogue, load_catalogue
@@ -32,7 +32,7 @@ from .panels.checklist import ChecklistPanel, RulePacksDialog
 from .panels.coverage import CoverageChart
 from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
-from .panels.new_plan import NewPlanDialog, OsmImport
+from .panels.new_plan import NewPlanDialog, OsmImport, default_plan_path
 from .panels.palette import FacilityPalette
 from .document import PlanDocument
 from .validation import DEBOUNCE_MS
@@ -90,7 +90,20 @@ class MainWindow(QMainWindow):
             sig.connect(self._update_undo_texts)
 
         self.canvas = MapView(self.catalogue, self)
-        self.setCentralWidget(self.canvas)
+        # Above the map, shown while the plan is read-only (design.md §2): the planner learns it
+        # before an edit is refused, not from the refusal.
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 6px; }")
+        self.read_only_banner.hide()
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.read_only_banner)
+        column.addWidget(self.canvas)
+        self.setCentralWidget(central)
         self.canvas.bind(doc)
         doc.changed.connect(self._after_change)
         self.canvas.cursorMoved.connect(self._on_cursor)
@@ -368,6 +381,9 @@ class MainWindow(QMainWindow):
         """What the window itself shows of the plan (also after a language rebuild)."""
         session = self.document.session
         self.setWindowTitle(f"{session.plan.name} — {session.plan.path.name} — lifecircle")
+        self.read_only_banner.setText(self.tr("This plan file is read-only: you can look at it and validate it, "
+                                              "but not change it. Save a copy (File ▸ Save As) to edit it."))
+        self.read_only_banner.setVisible(session.plan.read_only)
         self._fill_scenarios()
         self._update_summary()
 
@@ -591,7 +607,7 @@ class MainWindow(QMainWindow):
             return
         values = dialog.values()
         path, _ = QFileDialog.getSaveFileName(self, self.tr("New plan file"),
-                                              str(Path.home() / f"{values['name'] or 'plan'}.gpkg"),
+                                              str(default_plan_path(values["name"], Path.home())),
                                               self.tr("Plans (*.gpkg)"))
         if path:
             self.create_plan(path, values)

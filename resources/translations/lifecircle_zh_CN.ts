@@ -517,7 +517,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+170"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+183"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -548,18 +548,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+534"/>
+        <location line="+537"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-528"/>
-        <location line="+529"/>
+        <location line="-531"/>
+        <location line="+532"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-528"/>
+        <location line="-531"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -749,7 +749,12 @@
         <translation>人工核查清单</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+45"/>
+        <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
+        <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>base (现状/基础)</source>
         <translation>基础方案（现状）</translation>
     </message>
@@ -1150,7 +1155,7 @@
 <context>
     <name>NewPlanDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="+25"/>
+        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="+27"/>
         <source>New plan</source>
         <translation>新建规划</translation>
     </message>
@@ -1203,7 +1208,7 @@
 <context>
     <name>OsmImport</name>
     <message>
-        <location line="+83"/>
+        <location line="+93"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
@@ -1218,7 +1223,7 @@
         <translation>从 OpenStreetMap 新建规划</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+28"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>

@@ -381,3 +381,54 @@ def test_a_district_threshold_and_the_standards_own_value(grid):
     session.apply(session.override_edit(rule, "min", 2200))  # the standard's own value: no override
     assert session.plan.override(rule, session.plan.community_kind, "min") == (None, None)
     assert session.standard_threshold("no_such_rule") is None
+
+
+# --- bad rows another program wrote (design.md §2, issue 10 item 5) ---------------------------------
+def bad_rows_plan(tmp_path):
+    """A plan into which "QGIS" wrote, with plain sqlite3: a facility with no geometry (its
+    attribute table's "Add feature"), a 3-byte blob, text in geom, a self-intersecting polygon and a
+    misspelled type. Returns the path and the fids by name."""
+    from lifecircle_desktop.model.geometry import to_gpkg
+    from shapely.geometry import Polygon
+    path = tmp_path / "bad.gpkg"
+    plan = grid_plan(path, n=3)
+    facility(plan, "kindergarten", 0, 0)
+    home(plan, 100, 100)
+    plan.close()
+    bow_tie = Polygon([(200, 200), (260, 260), (260, 200), (200, 260)])
+    rows = {"no_geometry": None, "three_bytes": b"GP\x00", "text": "POLYGON((0 0, 1 0, 1 1, 0 0))",
+            "bow_tie": to_gpkg(bow_tie, 32651), "misspelled": to_gpkg(box(300, 0, 320, 20), 32651)}
+    conn = sqlite3.connect(path)
+    with conn:
+        fids = {name: conn.execute("INSERT INTO facilities(geom, type, name) VALUES (?, ?, ?)",
+                                   [geom, "kindergarden" if name == "misspelled" else "pharmacy", name]).lastrowid
+                for name, geom in rows.items()}
+    conn.close()
+    return path, fids
+
+
+def test_bad_rows_open_and_are_findings_naming_them(tmp_path):
+    path, fids = bad_rows_plan(tmp_path)
+    with PlanSession.open(path) as session:
+        findings = {f.rule: f for f in session.validate().findings if f.kind == "plan_file"}
+        assert session.plan.feature("facilities", fids["bow_tie"])  # loaded: the planner can redraw it
+    messages = " | ".join(f.message_en for f in findings.values())
+    for name in ("no_geometry", "three_bytes", "text"):
+        assert f"unreadable feature {fids[name]} in facilities" in messages
+    assert f"invalid polygon: feature {fids['bow_tie']} in facilities" in messages
+    assert f"unknown type 'kindergarden' of feature {fids['misspelled']}" in messages
+    statuses = {rule.split(".")[1]: f.status for rule, f in findings.items()}
+    assert statuses == {"unreadable": "fail", "invalid": "fail", "unknown_type": "warn"}
+    assert findings[f"plan_file.invalid.facilities.{fids['bow_tie']}"].features == (("facilities", fids["bow_tie"]),)
+
+
+def test_the_command_line_reads_a_plan_with_bad_rows(tmp_path):
+    import json
+    from tests.helpers import cli
+    path, fids = bad_rows_plan(tmp_path)
+    info = cli("info", path)
+    assert info.returncode == 0, info.stderr
+    report = cli("validate", path, "--format", "json")
+    assert report.returncode in (0, 1) and not report.stderr, report.stderr
+    named = [f["message_en"] for f in json.loads(report.stdout)["findings"] if f["kind"] == "plan_file"]
+    assert any(f"unreadable feature {fids['no_geometry']}" in m for m in named)

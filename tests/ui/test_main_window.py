@@ -156,9 +156,11 @@ def test_status_bar_shows_cursor_coordinates(window):
 
 
 def test_scenario_selector(qtbot, window):
-    assert window.create_scenario("方案一")  # a copy of base, switched to
+    # Waited for on screen (resultsShown is queued after resultsReady): a late one would be taken
+    # for the base's below.
+    with qtbot.waitSignal(window.resultsShown, timeout=30000, check_params_cb=lambda r: r.scenario == "方案一"):
+        assert window.create_scenario("方案一")  # a copy of base, switched to
     assert window.document.scenario == "方案一" and window.scenario_box.currentData() == "方案一"
-    qtbot.waitUntil(lambda: window.document.results is not None and window.document.results.scenario == "方案一", timeout=30000)
     with qtbot.waitSignal(window.resultsShown, timeout=30000):
         window.scenario_box.setCurrentIndex(window.scenario_box.findData("base"))
         window.scenario_box.activated.emit(window.scenario_box.currentIndex())
@@ -296,3 +298,77 @@ def test_file_menu_actions_through_their_dialogs(qtbot, window, tmp_path, monkey
     assert window.document.plan.path == fresh and window.document.plan.name == "菜单新建" and window.document.plan.community_kind == "new_build"
     assert window.document.plan.epsg == 32651  # the dialog's default location: Siping, Shanghai
     assert [Path(p).name for p in recent_plans()[:3]] == ["fresh.gpkg", "other.gpkg", "via_menu.gpkg"]
+
+
+# --- issue 10: replacing a plan, a safe default path, read-only plans, refusals said ---------------
+def test_a_new_plan_that_cannot_be_made_leaves_the_plan_it_was_to_replace(window, tmp_path, errors):
+    old = tmp_path / "old.gpkg"
+    Plan.create(old, "旧规划", 32651).close()
+    assert not window.create_plan(old, dict(name="新规划", kind="moon_base", lonlat=(121.5, 31.3)))
+    assert errors
+    with Plan.open(old) as kept:
+        assert kept.name == "旧规划"
+    assert not (tmp_path / "old.gpkg.new").exists()
+
+
+def test_a_new_plan_replaces_the_old_file_in_one_step(qtbot, window, tmp_path, errors):
+    old = tmp_path / "old.gpkg"
+    Plan.create(old, "旧规划", 32651).close()
+    with qtbot.waitSignal(window.resultsShown, timeout=30000):
+        assert window.create_plan(old, dict(name="新规划", kind="existing", lonlat=(121.5, 31.3)))
+    assert window.document.plan.path == old and window.document.plan.name == "新规划" and not errors
+    assert not [p.name for p in tmp_path.iterdir() if ".new" in p.name or ".creating" in p.name]
+
+
+def test_a_failed_osm_import_leaves_the_plan_it_was_to_replace(qtbot, window, tmp_path, errors):
+    target = tmp_path / "kept.gpkg"
+    Plan.create(target, "保留的规划", 32651).close()
+    bad = tmp_path / "broken.osm"
+    bad.write_text("<osm><node id='1' lat='x'")
+    task = window.import_osm(bad, target)
+    with qtbot.waitSignal(task.failed, timeout=30000):
+        pass
+    assert errors
+    with Plan.open(target) as kept:
+        assert kept.name == "保留的规划"
+    assert not (tmp_path / "kept.gpkg.new").exists()
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "a/b\\c", "..", "\x00\x1b[31m红\n", "  .hidden"])
+def test_the_default_new_plan_path_stays_in_the_home_folder(name):
+    from lifecircle_desktop.ui.panels.new_plan import default_plan_path
+    home = Path("/home/planner")
+    path = default_plan_path(name, home)
+    assert path.parent == home and path.suffix == ".gpkg"
+    assert not path.name.startswith(".") and all(ch.isprintable() for ch in path.name)
+
+
+def test_a_read_only_plan_shows_a_banner_and_refuses_edits_with_a_sentence(qtbot, window, monkeypatch, grid):
+    from lifecircle_desktop.model.store import Store
+    plan, ids = grid
+    assert not window.read_only_banner.isVisibleTo(window)
+    monkeypatch.setattr(Store, "read_only", property(lambda self: True))
+    with qtbot.waitSignal(window.resultsShown, timeout=30000):
+        window.set_plan(Plan.open(plan.path))
+    assert window.read_only_banner.isVisibleTo(window) and "read-only" in window.read_only_banner.text()
+    before = snapshot(window.document.plan)
+    with qtbot.waitSignal(window.document.refused):
+        window.document.push(ChangeAttributes.of(window.document.plan, "facilities", ids["kg"], name="改名"))
+    assert "read-only" in window.statusBar().currentMessage()
+    assert snapshot(window.document.plan) == before and window.document.stack.count() == 0
+
+
+def test_a_write_the_file_refuses_is_said_in_the_status_bar(qtbot, window):
+    import sqlite3
+    plan = window.document.plan
+    plan.store.conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(plan.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        with qtbot.waitSignal(window.document.refused):
+            assert window.document.push(ChangeAttributes.of(plan, "facilities", window.ids["kg"], name="改名")) is None
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "another program is writing" in window.statusBar().currentMessage()
+    assert window.document.stack.count() == 0

@@ -140,3 +140,53 @@ def test_window_shows_refusal_in_the_ui_language(qtbot, window):
     window.document.push(bowtie)
     chinese = window.statusBar().currentMessage()
     assert chinese != english and any("\u4e00" <= c <= "\u9fff" for c in chinese)
+
+
+# --- issue 10 item 3: the stack moves only when the file did ----------------------------------------
+def hold_write_lock(plan):
+    """Another program holding the plan's write lock (the plan's busy timeout shortened: the
+    refusal comes at once)."""
+    import sqlite3
+    plan.store.conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(plan.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_an_undo_the_file_refuses_leaves_the_stack_where_the_session_is(qtbot, history):
+    h, plan, ids = history
+    for floors in (2, 3):
+        h.push(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=floors))
+    after_edits = on_disk(plan.path)
+    other = hold_write_lock(plan)
+    try:
+        with qtbot.waitSignal(h.refused) as refused:
+            h.undo()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "another program is writing" in refused.args[0].message_en
+    assert h.stack.count() == 2 and h.stack.index() == h.session.history_index == 2
+    assert on_disk(plan.path) == after_edits == snapshot(plan)
+    h.undo()  # the lock is gone: the same undo now works
+    assert h.stack.index() == h.session.history_index == 1
+    assert plan.feature("facilities", ids["kg"])["floors"] == 2 == on_disk(plan.path)[("facilities", ids["kg"])][1]["floors"]
+
+
+def test_a_history_jump_stops_at_the_step_the_file_refuses(qtbot, history):
+    """The History panel jumps several steps at once (QUndoStack.setIndex): a refused step stops
+    the jump there, and the stack shows where the session is."""
+    h, plan, ids = history
+    for floors in (2, 3, 4):
+        h.push(ChangeAttributes.of(plan, "facilities", ids["kg"], floors=floors))
+    other = hold_write_lock(plan)
+    try:
+        with qtbot.waitSignal(h.refused):
+            h.stack.setIndex(0)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert h.stack.index() == h.session.history_index == 3 and h.stack.count() == 3
+    h.stack.setIndex(1)
+    assert h.stack.index() == h.session.history_index == 1
+    assert plan.feature("facilities", ids["kg"])["floors"] == 2 == on_disk(plan.path)[("facilities", ids["kg"])][1]["floors"]

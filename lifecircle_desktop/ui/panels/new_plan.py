@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import unicodedata
 import traceback
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
 
 from ..validation import collect_garbage_in_gui_thread
 from ...model.errors import PlanError
+from ...model.session import beside, move_into_place
 from ...model.store import remove_plan_file
 from ..i18n import fill
 
@@ -54,6 +56,14 @@ class NewPlanDialog(QDialog):
         return dict(name=self.name.text().strip(), kind=self.kind.currentData(),
                     lonlat=(self.lon.value(), self.lat.value()), district=self.district.text().strip(),
                     subdistrict=self.subdistrict.text().strip())
+
+
+def default_plan_path(name: str, folder: Path) -> Path:
+    """``folder/<name>.gpkg`` for the save dialog, whatever the plan's name holds: a path separator,
+    "..", a leading dot or a control character cannot take the file out of ``folder`` or hide it."""
+    stem = "".join("_" if ch in '/\\:*?"<>|' or unicodedata.category(ch)[0] == "C" else ch for ch in name)
+    stem = stem.strip(" .")[:120] or "plan"
+    return folder / f"{stem}.gpkg"
 
 
 def osm_importer():
@@ -111,8 +121,9 @@ class _ImportWorker(QObject):
 class OsmImport(QObject):
     """Runs an OSM import in a worker thread behind a cancellable QProgressDialog.
 
-    ``done(path)`` with the new plan file; ``failed(error)``; ``cancelled()`` — after which the
-    half-written file is removed (it was created by this import)."""
+    ``done(path)`` with the new plan file; ``failed(error)``; ``cancelled()``. The plan is made
+    beside the target and renamed into place when the import has succeeded: a failed or cancelled
+    import removes only what it made, and a plan it was to replace stays as it was."""
 
     done = Signal(object)
     failed = Signal(object)
@@ -123,6 +134,7 @@ class OsmImport(QObject):
                  importer=None, replace: bool = False):
         super().__init__(parent)
         self.source, self.target = Path(source), Path(target)
+        self.made = beside(self.target)  # the file the import writes, renamed to target when done
         self.replace = replace  # the save dialog asked the planner already
         self.importer = importer or osm_importer()
         self.thread: QThread | None = None
@@ -140,13 +152,12 @@ class OsmImport(QObject):
         if self.importer is None:
             self.failed.emit(PlanError("本版本未包含 OSM 导入模块", "OSM import is not in this build"))
             return
-        if self.replace:
-            remove_plan_file(self.target)
-        if self.target.exists():
+        if self.target.exists() and not self.replace:
             raise PlanError(f"文件已存在：{self.target.name}", f"the file already exists: {self.target.name}")
+        remove_plan_file(self.made)  # left by a crash during an earlier import
         collect_garbage_in_gui_thread()  # see ui/validation.py: no GC in worker threads
         self.thread = QThread()
-        self.worker = _ImportWorker(self.importer, self.source, self.target)
+        self.worker = _ImportWorker(self.importer, self.source, self.made)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
@@ -177,9 +188,14 @@ class OsmImport(QObject):
         self.dialog.deleteLater()
         self.dialog = None  # finished: cancel() has nothing left to stop
         if path is not None:
-            self.done.emit(path)
+            try:
+                move_into_place(path, self.target)
+            except PlanError as e:
+                self.failed.emit(e)
+                return
+            self.done.emit(self.target)
             return
-        remove_plan_file(self.target)  # this import made the file: no half plan stays
+        remove_plan_file(self.made)  # this import made the file: no half plan stays
         if error is None:
             self.cancelled.emit()
         else:

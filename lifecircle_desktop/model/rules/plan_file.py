@@ -1,0 +1,85 @@
+"""plan_file: what the plan file holds that no rule can measure (design.md §2) — a row QGIS wrote
+with no geometry or a damaged one ("unreadable feature N"), a self-intersecting polygon drawn in
+QGIS ("invalid polygon"), a type the catalogue does not know ("unknown type"). The plan opens
+whatever its rows hold; these findings name the rows so that the planner can fix them, instead
+of the validator silently counting them as nothing.
+
+Not a rule of any pack: ``findings(snapshot, catalogue)`` is run by the Validator on every
+snapshot, a pure function like the evaluators.
+"""
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from ..catalogue import Catalogue
+from ..findings import Finding
+from ..schema import FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS
+from ..snapshot import Snapshot
+
+KIND = "plan_file"
+PACK = "plan_file"
+# The polygons a rule measures (areas, homes, units); base-map polygons only draw.
+MEASURED_POLYGON_LAYERS = (PLANNING_UNITS, RESIDENTIAL, FACILITIES)
+TYPED_LAYERS = (FACILITIES, STOPS)
+CITATION = {"document": "design.md", "clause": "§2 The plan file",
+            "text": "a row QGIS wrote with no geometry, an invalid polygon or an unknown type opens fine "
+                    "and is reported as a finding that names it"}
+
+
+def findings(snapshot: Snapshot, catalogue: Catalogue) -> list[Finding]:
+    return [*_unreadable(snapshot), *_invalid_polygons(snapshot), *_unknown_types(snapshot, catalogue)]
+
+
+def _finding(problem: str, layer: str, fid: int, status: str, zh: str, en: str, name: tuple[str, str],
+             features=()) -> Finding:
+    return Finding(rule=f"{KIND}.{problem}.{layer}.{fid}", pack=PACK, kind=KIND, status=status,
+                   severity="required" if status == "fail" else "recommended", measured=None, threshold=None,
+                   unit="", features=tuple(features), message_zh=zh, message_en=en, citation=CITATION,
+                   name_zh=name[0], name_en=name[1])
+
+
+def _unreadable(snapshot: Snapshot) -> list[Finding]:
+    """Rows the plan could not make a feature of: counted by no rule until fixed (fail)."""
+    return [_finding("unreadable", layer, fid, "fail",
+                     f"图层 {layer} 的要素 {fid} 无法读取：{why_zh}；它不计入任何指标，请在 QGIS 中修复或删除",
+                     f"unreadable feature {fid} in {layer}: {why_en}; it counts for no rule until it is "
+                     f"fixed or deleted (in QGIS)", ("无法读取的要素", "Unreadable feature"))
+            for (layer, fid), (why_zh, why_en) in sorted(snapshot.unreadable.items())]
+
+
+def _invalid_polygons(snapshot: Snapshot) -> list[Finding]:
+    """Polygons whose edges cross (drawn elsewhere: the app refuses them): their area is wrong (fail)."""
+    out = []
+    for layer in MEASURED_POLYGON_LAYERS:
+        features = snapshot.features(layer)
+        if not features:
+            continue
+        valid = _valid(features)
+        for f in (f for f, ok in zip(features, valid) if not ok):
+            reason = shapely.is_valid_reason(f.geometry)
+            out.append(_finding("invalid", layer, f.fid, "fail",
+                                f"无效多边形：图层 {layer} 的要素 {f.fid}（{reason}），其面积不可信，请修正",
+                                f"invalid polygon: feature {f.fid} in {layer} ({reason}); its area cannot be "
+                                f"trusted until it is redrawn", ("无效多边形", "Invalid polygon"), [(layer, f.fid)]))
+    return out
+
+
+def _valid(features) -> list[bool]:
+    """shapely.is_valid of each feature, kept in its memo (a feature is immutable): the live loop
+    pays for the features an edit made only."""
+    todo = [f for f in features if "valid" not in f.memo]
+    if todo:
+        for f, ok in zip(todo, shapely.is_valid(np.array([f.geometry for f in todo], dtype=object)).tolist()):
+            f.memo["valid"] = ok
+    return [f.memo["valid"] for f in features]
+
+
+def _unknown_types(snapshot: Snapshot, catalogue: Catalogue) -> list[Finding]:
+    """A type the catalogue does not know (a misspelling in QGIS): no rule counts it (warn)."""
+    return [_finding("unknown_type", layer, f.fid, "warn",
+                     f"未知类型 {f.get('type')!r}：图层 {layer} 的要素 {f.fid}，任何指标都不计入它",
+                     f"unknown type {f.get('type')!r} of feature {f.fid} in {layer}: no rule counts it",
+                     ("未知类型", "Unknown type"), [(layer, f.fid)])
+            for layer in TYPED_LAYERS for f in snapshot.features(layer)
+            if f.get("type") is not None and f.get("type") not in catalogue]
