@@ -23,7 +23,8 @@ from . import crs as crs_mod
 from .errors import InvalidGeometry, PlanError, PlanFileError
 from .geometry import CHECKS, check_many, read_geometries, to_gpkg, to_gpkg_many
 from .schema import LAYERS, SCHEMA_VERSION, coerce
-from .store import Store
+from .gpkg_sql import foreign_code
+from .store import ForeignCode, Store
 
 COMMUNITY_KINDS = ("new_build", "existing")
 DEFAULT_PACKS = ("national_complete_community_2021", "shanghai_community_service_2022",
@@ -329,6 +330,11 @@ class Plan:
         version = self._file_version()
         if version == self._data_version:
             return ChangeSet()
+        # Code another program stored meanwhile (a trigger, a view) must not run on our edits:
+        # refused here, before this write, as it is when a plan opens (design.md §2).
+        foreign = [name for _kind, name in foreign_code(self.store.conn)]
+        if foreign:
+            raise ForeignCode(self.path, foreign)
         changes = self.reload()
         # Answers, thresholds and packs may have changed too: the validator re-runs everything.
         changes.changed.setdefault(RULES_CHANGED, set())

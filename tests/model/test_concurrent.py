@@ -159,13 +159,19 @@ def test_a_full_disk_gives_a_sentence_and_memory_keeps_what_the_file_holds(sessi
     assert session.history() == []
 
 
-def test_a_trigger_error_is_a_sentence(session):
+def test_a_trigger_another_program_adds_while_open_is_refused_with_a_sentence(session):
+    """Code stored in the plan by another program never runs unasked (design.md §2): the next
+    edit sees the trigger, refuses in one sentence naming it, and changes nothing."""
     kg = kindergarten(session)
     with other_program(session.plan.path) as other:
         other.execute("CREATE TRIGGER keep BEFORE UPDATE ON facilities BEGIN SELECT RAISE(ABORT, 'kept by the district'); END")
-    with pytest.raises(PlanError, match="kept by the district") as refused:
+    with pytest.raises(PlanError, match="keep") as refused:
         session.apply(ChangeAttributes.of(session.plan, FACILITIES, kg.fid, name="新名字"))
     assert_one_sentence(refused.value)
+    with other_program(session.plan.path) as other:  # the trigger never ran; the row is as it was
+        assert other.execute("SELECT name FROM facilities WHERE fid = ?", [kg.fid]).fetchone()[0] == kg["name"]
+        other.execute("DROP TRIGGER keep")  # the planner agreed to remove it: editing goes on
+    session.apply(ChangeAttributes.of(session.plan, FACILITIES, kg.fid, name="新名字"))
     assert snapshot(session.plan) == on_disk(session.plan.path)
 
 
