@@ -26,6 +26,7 @@ from .plan import DEFAULT_PACKS, ChangeSet, Feature, Plan, Scenario
 from .rules import Pack, Rule, RulePackError, load_packs
 from .schema import EDITABLE_LAYERS, LAYERS
 from .snapshot import Snapshot, take_snapshot
+from . import store as store_module
 from .store import remove_plan_file, remove_side_files
 
 Key = tuple[str, int]
@@ -54,8 +55,12 @@ class PlanSession:
         self._osm_data: bool | None = None  # found lazily (credits), then kept up to date by edits
 
     @classmethod
-    def open(cls, path: str | os.PathLike, **kw) -> "PlanSession":
-        """Open a plan file (PlanError, in one sentence, for anything that is not a plan)."""
+    def open(cls, path: str | os.PathLike, *, remove_foreign_code: bool = False, **kw) -> "PlanSession":
+        """Open a plan file (PlanError, in one sentence, for anything that is not a plan; ForeignCode
+        for triggers or views another program stored in it). ``remove_foreign_code``: the planner
+        agreed that such code be dropped first (none of it runs)."""
+        if remove_foreign_code:
+            store_module.remove_foreign_code(path)
         plan = Plan.open(path)
         try:
             return cls(plan, **kw)

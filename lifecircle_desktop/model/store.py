@@ -188,7 +188,8 @@ def remove_foreign_code(path: str | os.PathLike) -> list[str]:
         conn.execute("PRAGMA trusted_schema=OFF")
         conn.execute("BEGIN IMMEDIATE")
         for kind, name in foreign_code(conn):
-            conn.execute(f'DROP {kind.upper()} "{name}"')
+            quoted = name.replace('"', '""')  # a name is the file's text: quoted, never spliced raw
+            conn.execute(f'DROP {"VIEW" if kind == "view" else "TRIGGER"} "{quoted}"')
         conn.execute("COMMIT")
     finally:
         conn.close()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ..model.errors import PlanError
 from ..model.resources import DEMO_PLAN
 from ..model.session import PlanSession, create_plan
-from ..model.store import remove_plan_file
+from ..model.store import ForeignCode, remove_plan_file
 from . import i18n
 
 SCREENSHOT_SIZE = (1280, 800)
@@ -81,7 +81,13 @@ def run(plan_path: str | None = None, screenshot: str | None = None) -> int:
     else:
         path = choose_plan(plan_path)
     try:
-        session = PlanSession.open(path)
+        try:
+            session = PlanSession.open(path)
+        except ForeignCode as e:
+            from .main_window import agree_to_remove_code
+            if screenshot or not agree_to_remove_code(e):
+                raise
+            session = PlanSession.open(path, remove_foreign_code=True)
     except PlanError as e:
         if screenshot:
             print(f"lifecircle: {e.message_en}", file=sys.stderr)

@@ -126,11 +126,12 @@ class PlanDocument(QObject):
             old.close()
         self.sessionChanged.emit(session)
 
-    def open(self, path) -> None:
-        """Open the plan at ``path`` (PlanError: not a plan, damaged, unreadable — nothing changes)."""
+    def open(self, path, remove_foreign_code: bool = False) -> None:
+        """Open the plan at ``path`` (PlanError: not a plan, damaged, unreadable — nothing changes;
+        ForeignCode: another program stored code in it, which ``remove_foreign_code`` drops first)."""
         if self.session is not None and Path(path).resolve() == self.session.plan.path.resolve():
             return
-        self.set_session(PlanSession.open(path))
+        self.set_session(PlanSession.open(path, remove_foreign_code=remove_foreign_code))
 
     def save_as(self, path) -> Path:
         """Continue on a copy of the plan at ``path`` (the history stays: feature ids match)."""

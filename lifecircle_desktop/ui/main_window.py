@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QToolBar, QUndoView, QVBoxLayout, QWidget)
@@ -24,6 +24,7 @@ from ..model.errors import PlanError
 from ..model.findings import Finding, Results
 from ..model.plan import Plan
 from ..model.session import PlanSession, create_plan
+from ..model.store import ForeignCode
 from . import i18n
 from .map.view import MapView
 from .panels.attributes import AttributePanel
@@ -58,6 +59,17 @@ def remember_plan(path: Path) -> None:
     s = QSettings()
     s.setValue(RECENT_KEY, recent[:MAX_RECENT])
     s.setValue(LAST_KEY, path)
+
+
+def agree_to_remove_code(error: ForeignCode, parent: QWidget | None = None) -> bool:
+    """Ask whether the triggers or views another program stored in a plan may be removed (design.md
+    §2: no code stored in a received file runs unasked)."""
+    translate = QCoreApplication.translate
+    answer = QMessageBox.question(
+        parent, translate("MainWindow", "Code stored in the plan"),
+        error.message(i18n.language()) + "\n\n" + translate("MainWindow", "Remove that code and open the plan?"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class MainWindow(QMainWindow):
@@ -564,11 +576,18 @@ class MainWindow(QMainWindow):
 
     def open_plan_path(self, path) -> bool:
         try:
-            self.document.open(path)
+            try:
+                self.document.open(path)
+            except ForeignCode as e:
+                # Code another program stored in the plan runs only if it stays: the planner decides.
+                if not agree_to_remove_code(e, self):
+                    return False
+                self.document.open(path, remove_foreign_code=True)
         except PlanError as e:
             self.show_error(e.message(i18n.language()))
             return False
         return True
+
 
     def open_plan_dialog(self) -> None:
         plan = self.document.plan

@@ -248,7 +248,7 @@
         <translation>规划</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>%1 m² × %2 floors = %3 m²</source>
         <translation>%1 m² × %2 层 = %3 m²</translation>
     </message>
@@ -517,7 +517,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+183"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+188"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -548,18 +548,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+537"/>
+        <location line="+533"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-531"/>
-        <location line="+532"/>
+        <location line="-527"/>
+        <location line="+528"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-531"/>
+        <location line="-527"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -584,7 +584,7 @@
         <translation>捕捉底图和要素的顶点与边</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
@@ -749,7 +749,7 @@
         <translation>人工核查清单</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+42"/>
         <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
     </message>
@@ -759,7 +759,7 @@
         <translation>基础方案（现状）</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+35"/>
         <source>%1 for “%2” (the standard says %3; entering that removes the override):</source>
         <translation>“%2”的%1（标准规定为 %3；输入该值即取消调整）：</translation>
     </message>
@@ -779,12 +779,12 @@
         <translation>区级阈值</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+53"/>
         <source>Draw: %1</source>
         <translation>绘制：%1</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+23"/>
         <source>Validating…</source>
         <translation>正在校验…</translation>
     </message>
@@ -794,7 +794,7 @@
         <translation>校验失败：%1</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+53"/>
         <source>Open plan</source>
         <translation>打开规划</translation>
     </message>
@@ -843,7 +843,17 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-593"/>
+        <source>Code stored in the plan</source>
+        <translation>规划文件中存有代码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove that code and open the plan?</source>
+        <translation>删除这些代码并打开规划吗？</translation>
+    </message>
+    <message>
+        <location line="+597"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -912,7 +922,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../lifecircle_desktop/ui/tools/draw.py" line="+92"/>
+        <location filename="../../lifecircle_desktop/ui/tools/draw.py" line="+93"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
@@ -927,7 +937,7 @@
         <translation>继续绘制</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="+184"/>
+        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="+185"/>
         <source>N</source>
         <translation>北</translation>
     </message>
@@ -1014,12 +1024,12 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+62"/>
+        <location line="+63"/>
         <source>Length {length}</source>
         <translation>长度 {length}</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-44"/>
         <source>Measure: click to add points; double-click or Enter finishes.</source>
         <translation>测量：单击添加节点；双击或回车结束。</translation>
     </message>
@@ -1029,7 +1039,7 @@
         <translation>测量长度：{length}。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Segment {length}</source>
         <translation>本段 {length}</translation>
     </message>
@@ -1065,7 +1075,7 @@
         <translation>复制：单击要素复制，或拖动放置副本。</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/tools/points.py" line="+27"/>
+        <location filename="../../lifecircle_desktop/ui/tools/points.py" line="+28"/>
         <source>Gate: click an entrance to open or close it.</source>
         <translation>出入口开闭：单击出入口可开启或关闭。</translation>
     </message>
@@ -1147,7 +1157,7 @@
         <translation>删除顶点</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Insert vertex here</source>
         <translation>在此插入顶点</translation>
     </message>

@@ -372,3 +372,23 @@ def test_a_write_the_file_refuses_is_said_in_the_status_bar(qtbot, window):
         other.close()
     assert "another program is writing" in window.statusBar().currentMessage()
     assert window.document.stack.count() == 0
+
+
+def test_code_another_program_stored_in_a_plan_is_removed_only_when_the_planner_agrees(qtbot, window, tmp_path,
+                                                                                       monkeypatch):
+    import sqlite3
+    from PySide6.QtWidgets import QMessageBox
+    target = tmp_path / "received.gpkg"
+    Plan.create(target, "收到的规划", 32651).close()
+    with sqlite3.connect(target) as conn:
+        conn.execute("CREATE TRIGGER wipe AFTER INSERT ON facilities BEGIN DELETE FROM residential; END")
+    before = target.read_bytes()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kw: asked.append(args[2]) or QMessageBox.StandardButton.No)
+    assert not window.open_plan_path(target)
+    assert "wipe" in asked[-1] and target.read_bytes() == before and window.document.plan.path != target
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kw: QMessageBox.StandardButton.Yes)
+    assert window.open_plan_path(target)
+    assert window.document.plan.path == target
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'wipe'").fetchone()[0] == 0
