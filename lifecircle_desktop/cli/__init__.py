@@ -65,6 +65,8 @@ def as_plan_error(error: Exception) -> PlanError:
         return PlanError(f"{where}无法读写文件（{reason}）", f"{where}the file could not be read or written ({reason})")
     if isinstance(error, MemoryError):
         return PlanError("内存不足，无法完成", "there is not enough memory to finish")
+    if isinstance(error, UnicodeDecodeError):  # text in a damaged plan file read back from SQLite
+        return PlanError("文件中有不是 UTF-8 的文字（文件已损坏？）", "the file holds text that is not valid UTF-8 (is it damaged?)")
     if isinstance(error, RecursionError):
         return PlanError("数据嵌套过深，无法读取", "the data is nested too deeply to be read")
     # A fault of ours that no check foresaw: still one sentence, saying so, for a bug report.

@@ -141,7 +141,8 @@ def _legacy_crs(doc: dict) -> int | None:
     member = doc.get("crs")
     if not member:
         return None
-    name = (member.get("properties") or {}).get("name") if isinstance(member, dict) else None
+    properties = member.get("properties") if isinstance(member, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
     if not isinstance(name, str):
         raise PlanError("GeoJSON 的 crs 成员无法识别", "the GeoJSON crs member cannot be read")
     if name.upper().endswith("CRS84"):
@@ -248,7 +249,7 @@ def geojson_import_edit(plan, layer: str, path: str | os.PathLike, type_code: st
         if g is None:
             raise _bad(i, "没有几何", "has no geometry")
         kind = g.get("type") if isinstance(g, dict) else None
-        if kind not in _POSITION_DEPTH:  # checked before shapely, which recurses into collections
+        if not isinstance(kind, str) or kind not in _POSITION_DEPTH:  # before shapely, which recurses into collections
             zh, en = _NEEDS[spec.geometry]
             raise _bad(i, f"几何类型 {kind!r} 不能放入图层 {layer}（需要{zh}）",
                        f"a geometry of type {kind!r} cannot go into layer {layer}, which needs {en}")

@@ -28,6 +28,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -203,7 +204,10 @@ class _XmlReader:
 
     def _int(self, attrs, key, element):
         try:
-            return int(attrs[key])
+            value = int(attrs[key])
+            if not -2**63 <= value < 2**63:  # OSM ids are 64-bit (found by the fuzz test)
+                raise ValueError(value)
+            return value
         except (KeyError, ValueError):
             raise _err(self.path, f"<{element}> 的 {key} 缺失或无效", f"a <{element}> has a missing or invalid {key}") from None
 
@@ -342,7 +346,9 @@ def read_xml(path: str | os.PathLike, progress: Progress | None = None, compress
                        f"the XML ends early at line {e.lineno} (is the file truncated?)") from None
         raise _err(path, f"不是有效的 OSM XML（第 {e.lineno} 行第 {e.offset} 列：{code}）",
                    f"not valid OSM XML ({code} at line {e.lineno}, column {e.offset})") from None
-    except (OSError, EOFError, ValueError) as e:
+    except LookupError as e:  # <?xml encoding="…"?> naming no known encoding (found by the fuzz test)
+        raise _err(path, f"XML 声明的编码无法识别（{e}）", f"the XML declares an encoding that is not known ({e})") from None
+    except (OSError, EOFError, ValueError, zlib.error) as e:  # zlib.error: a damaged .gz (found by the fuzz test)
         raise _err(path, f"无法读取（{e}）", f"cannot be read ({e})") from None
     if not reader.root_seen:
         raise _err(path, "文件没有任何 XML 元素", "the file holds no XML element")
