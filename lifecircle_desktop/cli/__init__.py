@@ -60,7 +60,7 @@ def as_plan_error(error: Exception) -> PlanError:
     if isinstance(error, sqlite3.Error):  # locked, disk full, read-only, a trigger's error
         return PlanError(f"无法读写规划文件（{detail}）", f"the plan file could not be read or written ({detail})")
     if isinstance(error, OSError):
-        where = f"{Path(error.filename).name}: " if error.filename else ""
+        where = f"{Path(os.fsdecode(error.filename)).name}: " if isinstance(error.filename, (str, bytes)) else ""
         reason = error.strerror or detail
         return PlanError(f"{where}无法读写文件（{reason}）", f"{where}the file could not be read or written ({reason})")
     if isinstance(error, MemoryError):

@@ -20,13 +20,14 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from shapely.geometry import box
 
-from lifecircle_desktop.cli import main
+from lifecircle_desktop.cli import as_plan_error, main
 from lifecircle_desktop.model import AddFeature, Plan
 from tests.helpers import sha256
 
@@ -215,3 +216,32 @@ def test_fuzzed_inputs_exit_0_or_2_with_one_sentence_and_refusals_change_nothing
     for kind in ("geojson", "osm", "plan"):
         assert counts[kind, 2] > 0, kind
     assert counts["geojson", 0] + counts["osm", 0] > 0
+
+
+# --- what reaches the command line from the machine's side ---------------------------------------
+@pytest.mark.parametrize("error, sentence", [
+    (sqlite3.OperationalError("database or disk is full"), "the plan file could not be read or written (database or disk is full)"),
+    (sqlite3.OperationalError("attempt to write a readonly database"), "the plan file could not be read or written (attempt to write a readonly database)"),
+    (OSError(28, "No space left on device", "/plans/x.gpkg"), "x.gpkg: the file could not be read or written (No space left on device)"),
+    (MemoryError(), "there is not enough memory to finish"),
+    (RecursionError("maximum recursion depth exceeded"), "the data is nested too deeply to be read"),
+    (KeyError("x"), "an internal error (KeyError: 'x'); please report it"),
+])
+def test_every_error_is_one_sentence_by_its_kind(error, sentence):
+    assert as_plan_error(error).message_en == sentence
+
+
+def test_a_writer_holding_the_lock_is_a_sentence(tmp_path):
+    """Another program writing the plan: "unexpected error: OperationalError…" before issue 10."""
+    path = tmp_path / "plan.gpkg"
+    Plan.create(path, "锁", 32651).close()
+    source = tmp_path / "homes.geojson"
+    shutil.copy(DATA / "homes_lonlat.geojson", source)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        code, err = run_cli("import", path, "--layer", "residential", source)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert code == 2 and err.count("\n") == 1 and "locked" in err and "internal error" not in err, err

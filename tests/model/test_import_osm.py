@@ -14,7 +14,9 @@ from shapely.geometry import box
 from lifecircle_desktop.model import AddFeature, Plan
 from lifecircle_desktop.model.errors import PlanError
 from lifecircle_desktop.model.io import DEFAULTS, OSM_CREDIT, import_osm, import_osm_new, is_walkable, read_osm
-from lifecircle_desktop.model.io.osm_reader import MAX_MARKUP_BYTES, MAX_TAG_CHARS, MAX_WAY_NODES
+from lifecircle_desktop.model.io.osm import MAX_REPAIR_CROSSINGS
+from lifecircle_desktop.model.io.osm_reader import (MAX_MARKUP_BYTES, MAX_NODES, MAX_TAG_CHARS, MAX_TEXT_BYTES,
+                                                     MAX_VERTICES, MAX_WAY_NODES)
 from tests.conftest import REAL_DATA
 from tests.helpers import cli, sha256, snapshot
 
@@ -395,7 +397,8 @@ def test_tangled_polygon_is_skipped_not_repaired(tmp_path):
                  '<tag k="building" v="yes"/></way>')
     _plan, summary = import_osm_new(_osm(tmp_path, "star.osm", nodes + touching + star), tmp_path / "star.gpkg")
     _plan.close()
-    assert summary["skipped"]["invalid polygon too tangled to repair (edges cross more than 64 times)"] == 30
+    reason = f"invalid polygon too tangled to repair (edges cross more than {MAX_REPAIR_CROSSINGS} times)"
+    assert summary["skipped"][reason] == 30
     assert summary["repaired"] == {"invalid polygon repaired": 1}
 
 
@@ -488,7 +491,9 @@ def test_docs_cover_every_option_and_default():
                     assert option in text, (command, option)
     for figure in (f"{DEFAULTS.floor_area_per_household:g} m²", f"× {DEFAULTS.household_size:g}",
                    f"FAR {DEFAULTS.compound_far:g}", f"{DEFAULTS.poi_square_m:g} × {DEFAULTS.poi_square_m:g} m",
-                   f"{DEFAULTS.entrance_snap_m:g} m", f"{MAX_VERTICES:,}", f"{DEFAULTS.mapped_coverage:.0%}".replace("%", " %")):
+                   f"{DEFAULTS.entrance_snap_m:g} m", f"{MAX_VERTICES:,}", f"{DEFAULTS.mapped_coverage:.0%}".replace("%", " %"),
+                   f"| {MAX_WAY_NODES:,} |", f"| {MAX_TAG_CHARS} 个字符", f"| {MAX_TEXT_BYTES >> 20} MB |",
+                   f"| {MAX_MARKUP_BYTES >> 20} MB |", f"| {MAX_NODES:,} |", f"more than {MAX_REPAIR_CROSSINGS} times"):
         assert figure in text, figure
     for kind, floors in DEFAULTS.default_levels.items():
         assert f"{kind} {floors}" in text, kind
