@@ -248,3 +248,13 @@ def test_whole_floors_given_as_decimals_are_kept(tmp_path, shanghai):
     import_geojson(shanghai, "residential", source)
     (home,) = shanghai.features("residential")
     assert home["floors"] == 6 and home["households"] == 120.0
+
+
+def test_a_file_name_that_is_not_utf8_is_recorded_readably(tmp_path, shanghai):
+    """Linux allows any bytes in a name; Python hands them over as lone surrogates, which SQLite
+    refused ("unexpected error: UnicodeEncodeError" before issue 10)."""
+    import os
+    source = tmp_path / os.fsdecode(b"homes-\xff.geojson")
+    source.write_text(_one_home('{"households": 12}'), encoding="utf-8")
+    import_geojson(shanghai, "residential", source)
+    assert shanghai.meta["imports"][-1]["file"] == "homes-\ufffd.geojson"
