@@ -11,6 +11,7 @@ import importlib
 import os
 import sqlite3
 import sys
+import unicodedata
 from pathlib import Path
 
 from ..model.errors import PlanError
@@ -46,8 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         print("lifecircle: interrupted", file=sys.stderr)
         return 2
     except Exception as e:  # one sentence, never a traceback (design.md §7)
-        print(f"lifecircle: {as_plan_error(e).message(language())}", file=sys.stderr)
+        print(f"lifecircle: {one_line(as_plan_error(e).message(language()))}", file=sys.stderr)
         return 2
+
+
+def one_line(message: str) -> str:
+    """The message on one line: a control character quoted from the data (a damaged file's schema
+    held "\\x1c", which ends a line for Python; found by the fuzz test) is shown escaped."""
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in message)
 
 
 def as_plan_error(error: Exception) -> PlanError:

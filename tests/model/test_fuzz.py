@@ -245,3 +245,10 @@ def test_a_writer_holding_the_lock_is_a_sentence(tmp_path):
         other.execute("ROLLBACK")
         other.close()
     assert code == 2 and err.count("\n") == 1 and "locked" in err and "internal error" not in err, err
+
+
+def test_a_message_quoting_control_characters_stays_one_line():
+    """Found by ``make fuzz`` (input 8366): SQLite quoted a damaged schema's "\x1c", a line break to Python."""
+    from lifecircle_desktop.cli import one_line
+    text = one_line('the file is damaged (unrecognized token: "\x1c\n\x85\u2028")')
+    assert len(text.splitlines()) == 1 and "\\x1c" in text and "\\n" in text
