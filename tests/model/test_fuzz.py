@@ -198,7 +198,7 @@ def fuzz(seeds, work: Path, inputs: int, seed: int) -> tuple[Counter, list[str]]
             problem = f"exit {code}"
         elif code == 2 and (len(lines) != 1 or not lines[0].startswith("lifecircle: ")):
             problem = "not one sentence"
-        elif "internal error" in err or "Traceback" in err:
+        elif "internal error" in err or "unexpected error" in err or "Traceback" in err:
             problem = "an error no check foresaw"
         elif code == 2 and kind != "plan" and not unchanged:
             problem = "a refused import changed the plan"
