@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PLAN   ?=
 
-.PHONY: run test system-deps bench demo clean
+.PHONY: run test fuzz crash system-deps bench demo clean
 
 $(VENV)/.installed: pyproject.toml
 	bash scripts/system-deps.sh
@@ -24,6 +24,14 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# Long runs of two suite tests (docs/reliability.md quotes their counts): 10,000 broken inputs to
+# the importers and the plan opener, and 1,000 kills during edits, imports and checkpoints.
+fuzz: $(VENV)/.installed-test
+	LIFECIRCLE_FUZZ_INPUTS=10000 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/model/test_fuzz.py
+
+crash: $(VENV)/.installed-test
+	LIFECIRCLE_KILLS=1000 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/model/test_kill.py
 
 bench: $(VENV)/.installed-test
 	$(PY) -m pip install --quiet -e '.[test,bench]'

@@ -19,8 +19,10 @@ def lon_lat_point(text: str) -> tuple[float, float]:
     return lon, lat
 
 
-def print_import_summary(summary: dict, out=sys.stdout) -> None:
-    """Features per layer, then what was repaired or skipped and why."""
+def print_import_summary(summary: dict, out=None) -> None:
+    """Features per layer, then what was repaired or skipped and why (on stdout by default,
+    looked up at the call, so that a redirected stdout is honoured)."""
+    out = out or sys.stdout
     width = max(len(n) for n in summary["layers"]) if summary["layers"] else 8
     for layer, n in summary["layers"].items():
         print(f"  {layer:<{width}}  {n:>7,}", file=out)

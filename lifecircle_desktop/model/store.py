@@ -130,6 +130,14 @@ def _read_uri(p: Path) -> str:
     return f"{p.resolve().as_uri()}?mode=ro{immutable}"
 
 
+def _meta_value(path: Path, key: str, text):
+    """One plan_meta value (JSON text), or NotAPlan naming the key when another program broke it."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        raise _not_a_plan(path, f"规划信息 plan_meta 中的 {key} 已损坏", f"the plan's {key} in plan_meta is damaged") from None
+
+
 def probe(path: str | os.PathLike) -> None:
     """Raise NotAPlan unless ``path`` looks like an intact plan file, ForeignCode when it carries
     code another program stored in it. Reads only."""
@@ -152,7 +160,7 @@ def probe(path: str | os.PathLike) -> None:
             version = None
             if "plan_meta" in tables:
                 row = conn.execute("SELECT value FROM plan_meta WHERE key='schema_version'").fetchone()
-                version = json.loads(row[0]) if row else None
+                version = _meta_value(p, "schema_version", row[0]) if row else None
             foreign = [name for _kind, name in foreign_code(conn)] if "gpkg_geometry_columns" in tables else []
         finally:
             conn.close()
@@ -164,7 +172,10 @@ def probe(path: str | os.PathLike) -> None:
     if "plan_meta" not in tables or version is None:
         raise _not_a_plan(p, "这是一个 GeoPackage，但不是本软件的规划文件（缺少 plan_meta）",
                           "this is a GeoPackage but not a lifecircle plan (no plan_meta table)")
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _not_a_plan(p, f"规划文件的版本号 {version!r} 无法识别（文件已损坏）",
+                          f"the plan's schema version {version!r} cannot be understood (the file is damaged)")
+    if version > SCHEMA_VERSION:
         raise _not_a_plan(p, f"规划文件版本 {version} 比本软件新，请升级软件",
                           f"the plan's schema version {version} is newer than this app supports; please upgrade")
     missing = [n for n in LAYERS if n not in tables]
@@ -388,7 +399,7 @@ class Store:
 
     # --- meta ----------------------------------------------------------------------------
     def get_meta(self) -> dict:
-        return {r["key"]: json.loads(r["value"]) for r in self.db["plan_meta"].rows}
+        return {r["key"]: _meta_value(self.path, r["key"], r["value"]) for r in self.db["plan_meta"].rows}
 
     def set_meta(self, db, **values) -> None:
         db.conn.executemany("INSERT INTO plan_meta(key, value) VALUES (?, ?) "

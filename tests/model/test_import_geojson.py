@@ -186,3 +186,75 @@ def test_cli_import(tmp_path):
     assert r.stderr.strip().endswith("wrong CRS?") and r.stderr.count("\n") == 1
     with Plan.open(path) as plan:
         assert plan.count("residential") == 3
+
+
+# --- issue 10, item 10: what the import must refuse, in one sentence, changing nothing -----------
+SQUARE = {"type": "Polygon", "coordinates": [[[121.5, 31.28], [121.501, 31.28], [121.501, 31.281],
+                                              [121.5, 31.281], [121.5, 31.28]]]}
+
+
+def _one_home(properties, geometry=SQUARE) -> str:
+    """A FeatureCollection of one home as JSON text; ``properties`` is spliced in as raw JSON."""
+    return ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": %s, "geometry": %s}]}'
+            % (properties, json.dumps(geometry)))
+
+
+BOOLEAN_SQUARE = {"type": "Polygon", "coordinates": [[[True, True], [False, True], [False, False], [True, False],
+                                                      [True, True]]]}
+REFUSED = {
+    "NaN households": (_one_home('{"households": NaN}'), "holds NaN, which is not a JSON number"),
+    "infinite households": (_one_home('{"households": Infinity}'), "holds Infinity, which is not a JSON number"),
+    "overflowing float": (_one_home('{"households": 1e999}'), "holds 1e999, which is not a JSON number"),
+    "NaN as text": (_one_home('{"households": "NaN"}'), "households = nan is not a finite number"),
+    "negative households": (_one_home('{"households": -5}'), r"features\[0\]: households is negative \(-5\)"),
+    "fractional floors": (_one_home('{"floors": 5.7}'), r"features\[0\]: floors = 5.7 is not a whole number"),
+    "past int64": (_one_home('{"floors": 99999999999999999999999}'), r"floors is too large \(1e\+23\)"),
+    "too many digits": (_one_home('{"floors": %s}' % ("9" * 5000)), "a number in it has too many digits"),
+    "boolean households": (_one_home('{"households": true}'), "households is true, not a number"),
+    "boolean coordinates": (_one_home("{}", BOOLEAN_SQUARE), "coordinates are not positions made of numbers"),
+    "list properties": (_one_home("[1, 2]"), r"features\[0\]: its properties member is not an object"),
+    "text properties": (_one_home('"homes"'), "its properties member is not an object"),
+    "object as a name": (_one_home('{"name": {"zh": "x"}}'), "name is not a number or text"),
+    "lone surrogate": (_one_home('{"name": "\\ud800 village"}'), "not valid Unicode"),
+    "deep properties": (_one_home('{"a": %s}' % ("[" * 5000 + "]" * 5000)), "nested too deeply"),
+    "deep geometry": (_one_home("{}", None).replace('"geometry": null', '"geometry": ' + '{"type": "GeometryCollection", '
+                      '"geometries": [' * 1500 + "]}" * 1500), "nested too deeply"),
+    "geometry collection": (_one_home("{}", {"type": "GeometryCollection", "geometries": []}),
+                            "type 'GeometryCollection' cannot go into layer residential"),
+    "ragged coordinates": (_one_home("{}", {"type": "Polygon", "coordinates": [[121.5, 31.28]]}),
+                           "coordinates are not positions made of numbers"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_refused_in_one_sentence_and_plan_unchanged(case, tmp_path):
+    """Each of these crashed ("unexpected error") or was stored (NaN, 7,800 km polygons, 5 floors)."""
+    text, words = REFUSED[case]
+    source = tmp_path / "bad.geojson"
+    source.write_text(text, encoding="utf-8", errors="surrogatepass")
+    path = tmp_path / "plan.gpkg"
+    Plan.create(path, "上海", 32651).close()
+    before = sha256(path)
+    with Plan.open(path) as plan, pytest.raises(PlanError, match=words) as err:
+        import_geojson(plan, "residential", source)
+    assert "\n" not in err.value.message_en and "\n" not in err.value.message_zh
+    assert sha256(path) == before
+
+
+def test_whole_floors_given_as_decimals_are_kept(tmp_path, shanghai):
+    """6.0 floors (how spreadsheets export whole numbers) is 6, not a refusal."""
+    source = tmp_path / "homes.geojson"
+    source.write_text(_one_home('{"floors": 6.0, "households": "120"}'), encoding="utf-8")
+    import_geojson(shanghai, "residential", source)
+    (home,) = shanghai.features("residential")
+    assert home["floors"] == 6 and home["households"] == 120.0
+
+
+def test_a_file_name_that_is_not_utf8_is_recorded_readably(tmp_path, shanghai):
+    """Linux allows any bytes in a name; Python hands them over as lone surrogates, which SQLite
+    refused ("unexpected error: UnicodeEncodeError" before issue 10)."""
+    import os
+    source = tmp_path / os.fsdecode(b"homes-\xff.geojson")
+    source.write_text(_one_home('{"households": 12}'), encoding="utf-8")
+    import_geojson(shanghai, "residential", source)
+    assert shanghai.meta["imports"][-1]["file"] == "homes-\ufffd.geojson"

@@ -13,8 +13,10 @@ from shapely.geometry import box
 
 from lifecircle_desktop.model import AddFeature, Plan
 from lifecircle_desktop.model.errors import PlanError, PlanFileError
-from lifecircle_desktop.model.io import (DEFAULTS, MAX_VERTICES, OSM_CREDIT, import_osm, import_osm_new,
-                                         is_walkable, read_osm)
+from lifecircle_desktop.model.io import DEFAULTS, OSM_CREDIT, import_osm, import_osm_new, is_walkable, read_osm
+from lifecircle_desktop.model.io.osm import MAX_REPAIR_CROSSINGS
+from lifecircle_desktop.model.io.osm_reader import (MAX_MARKUP_BYTES, MAX_NODES, MAX_TAG_CHARS, MAX_TEXT_BYTES,
+                                                     MAX_VERTICES, MAX_WAY_NODES)
 from tests.conftest import REAL_DATA
 from tests.helpers import cli, sha256, snapshot
 
@@ -237,38 +239,106 @@ def filled(tmp_path):
     return path
 
 
-def _hostile_cases(tmp_path):
+def _truncated(tmp_path) -> Path:
     cut = tmp_path / "truncated.osm"
     cut.write_bytes(SIPING.read_bytes()[:700_000])
-    empty = tmp_path / "empty.osm"
-    empty.write_bytes(b"")
-    png = tmp_path / "image.osm"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
-    gj = tmp_path / "homes.osm"
-    shutil.copy(DATA / "homes_lonlat.geojson", gj)
-    svg = tmp_path / "drawing.osm"
-    svg.write_text('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>')
-    pbf = tmp_path / "broken.osm.pbf"
-    pbf.write_bytes(MALTA.read_bytes()[:300_000])
-    return {
-        "truncated": (cut, "ends early"),
-        "empty": (empty, "empty"),
-        "png": (png, "PNG image"),
-        "geojson": (gj, "JSON"),
-        "svg": (svg, "root element is <svg>"),
-        "bomb": (DATA / "bomb.osm", "declares an entity"),
-        "xxe": (DATA / "external_entity.osm", "declares an entity"),
-        "missing node": (DATA / "missing_node.osm", "way 10 refers to node 3, which is not in the file"),
-        "broken pbf": (pbf, "not a valid OSM PBF file"),
-    }
+    return cut
 
 
-HOSTILE = ["truncated", "empty", "png", "geojson", "svg", "bomb", "xxe", "missing node", "broken pbf"]
+def _written(name, data: bytes):
+    def write(tmp_path) -> Path:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+    return write
+
+
+# case -> (how to make the file in tmp_path, words of the sentence); each made only when its test runs.
+_HOSTILE_CASES = {
+    "truncated": (_truncated, "ends early"),
+    "empty": (_written("empty.osm", b""), "empty"),
+    "png": (_written("image.osm", b"\x89PNG\r\n\x1a\n" + bytes(100)), "PNG image"),
+    "geojson": (lambda tmp_path: shutil.copy(DATA / "homes_lonlat.geojson", tmp_path / "homes.osm"), "JSON"),
+    "svg": (_written("drawing.osm", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>'),
+            "root element is <svg>"),
+    "bomb": (lambda tmp_path: DATA / "bomb.osm", "declares an entity"),
+    "xxe": (lambda tmp_path: DATA / "external_entity.osm", "declares an entity"),
+    "missing node": (lambda tmp_path: DATA / "missing_node.osm", "way 10 refers to node 3, which is not in the file"),
+    "broken pbf": (lambda tmp_path: _written("broken.osm.pbf", MALTA.read_bytes()[:300_000])(tmp_path),
+                   "not a valid OSM PBF file"),
+    # Issue 10, item 8: small files that cost gigabytes or minutes before the limits.
+    "looping way": (lambda tmp_path: _looping_way(tmp_path), f"way 1 has more than {MAX_WAY_NODES:,} nodes"),
+    "long tag": (lambda tmp_path: _osm(tmp_path, "long_tag.osm", '<node id="1" lon="121.5" lat="31.28">'
+                                       f'<tag k="name" v="{"x" * (MAX_TAG_CHARS + 1)}"/></node>'),
+                 "node 1 has a tag longer than 255"),
+    "huge attribute": (lambda tmp_path: _huge_attribute(tmp_path), "markup longer than 1 MB"),
+}
+
+
+def _hostile_case(tmp_path, case) -> tuple[Path, str]:
+    make, words = _HOSTILE_CASES[case]
+    return Path(make(tmp_path)), words
+
+
+def _osm(tmp_path, name, body) -> Path:
+    path = tmp_path / name
+    path.write_text(f'<osm version="0.6">{body}</osm>')
+    return path
+
+
+def _looping_way(tmp_path) -> Path:
+    """A 104 KB building way of 8,000 nodes looping one square: 20 s and 3.2 GB of repair before."""
+    corners = "".join(f'<node id="{i + 1}" lon="{121.5 + 1e-4 * (i in (1, 2))}" lat="{31.28 + 1e-4 * (i > 1)}"/>'
+                      for i in range(4))
+    refs = "".join(f'<nd ref="{i % 4 + 1}"/>' for i in range(8001))
+    return _osm(tmp_path, "loop.osm", f'{corners}<way id="1">{refs}<tag k="building" v="yes"/></way>')
+
+
+def _huge_attribute(tmp_path) -> Path:
+    """A gzipped file whose one attribute outgrows the markup limit (a 1 MB file held a 1 GB one)."""
+    import gzip
+    path = tmp_path / "attribute.osm.gz"
+    with gzip.open(path, "wb", compresslevel=1) as f:
+        f.write(b'<osm version="0.6"><node id="1" lon="121.5" lat="31.28"><tag k="name" v="')
+        f.write(b"x" * (2 * MAX_MARKUP_BYTES + 5))
+        f.write(b'"/></node></osm>')
+    return path
+
+
+def _expanding_pbf(tmp_path, ways: int) -> Path:
+    """A small PBF whose one-byte tag references expand to ``ways`` × 51 KB of text."""
+    import osmium
+    path = tmp_path / "tags.osm.pbf"
+    writer = osmium.SimpleWriter(str(path))
+    for i in range(1, 5):
+        writer.add_node(osmium.osm.mutable.Node(id=i, location=(121.5 + i * 1e-4, 31.28)))
+    tags = {f"k{t}": "v" * MAX_TAG_CHARS for t in range(200)}
+    for j in range(1, ways + 1):
+        writer.add_way(osmium.osm.mutable.Way(id=j, nodes=[1, 2, 3, 4, 1], tags=tags))
+    writer.close()
+    return path
+
+
+HOSTILE = list(_HOSTILE_CASES)
+
+
+def test_expanding_pbf_stops_at_the_text_limit(tmp_path, filled, monkeypatch):
+    """A 135 KB PBF expanded to over 1 GB of text (4 GB of memory) before; the conversion now stops
+    at MAX_TEXT_BYTES. Shown here with the limit lowered to 16 MB so that the test stays quick."""
+    from lifecircle_desktop.model.io import osm_reader
+    monkeypatch.setattr(osm_reader, "MAX_TEXT_BYTES", 16 << 20)
+    path = _expanding_pbf(tmp_path, ways=2_000)  # ~100 MB of text
+    assert path.stat().st_size < 100_000
+    before = sha256(filled)
+    with Plan.open(filled) as plan, pytest.raises(PlanError, match="expands to more than 16 MB"):
+        import_osm(plan, path)
+    assert sha256(filled) == before
+    assert not list(tmp_path.glob("**/*.opl"))
 
 
 @pytest.mark.parametrize("case", HOSTILE)
 def test_hostile_file_one_sentence_and_plan_unchanged(case, filled, tmp_path):
-    path, words = _hostile_cases(tmp_path)[case]
+    path, words = _hostile_case(tmp_path, case)
     before = sha256(filled)
     with Plan.open(filled) as plan:
         mem = snapshot(plan)
@@ -283,7 +353,7 @@ def test_hostile_file_one_sentence_and_plan_unchanged(case, filled, tmp_path):
 
 @pytest.mark.parametrize("case", HOSTILE)
 def test_hostile_file_creates_no_plan(case, tmp_path):
-    path, _ = _hostile_cases(tmp_path)[case]
+    path, _ = _hostile_case(tmp_path, case)
     out = tmp_path / "new.gpkg"
     with pytest.raises(PlanError):
         import_osm_new(path, out)
@@ -295,22 +365,41 @@ def test_entity_bomb_refused_before_expansion():
         read_osm(DATA / "bomb.osm")
 
 
-def test_vertex_limit(tmp_path, filled):
-    """A polygon of 10^6 vertices stops at the documented limit with a clear error."""
-    n = 1_000_000
-    angle = np.linspace(0, 2 * np.pi, n, endpoint=False)
-    lon, lat = 121.5 + 0.01 * np.cos(angle), 31.28 + 0.01 * np.sin(angle)
-    ids = np.arange(1, n + 1)
-    nodes = "".join(f'<node id="{i}" lat="{a:.7f}" lon="{o:.7f}"/>\n' for i, a, o in zip(ids, lat, lon))
-    refs = "".join(f'<nd ref="{i}"/>' for i in ids) + '<nd ref="1"/>'
-    path = tmp_path / "huge.osm"
-    path.write_text(f'<osm version="0.6">\n{nodes}<way id="7">{refs}<tag k="building" v="yes"/></way>\n</osm>\n')
-    before = sha256(filled)
-    with Plan.open(filled) as plan:
-        with pytest.raises(PlanError) as err:
-            import_osm(plan, path)
-    assert f"way 7 has more than {MAX_VERTICES:,} vertices" in err.value.message_en
-    assert sha256(filled) == before
+def test_way_node_limit_is_osms_own(tmp_path):
+    """A way of exactly OSM's 2,000 nodes imports; one more is refused (PBF and XML alike)."""
+    angle = np.linspace(0, 2 * np.pi, MAX_WAY_NODES - 1, endpoint=False)
+    nodes = "".join(f'<node id="{i + 1}" lon="{121.5 + 0.001 * np.cos(a):.7f}" lat="{31.28 + 0.001 * np.sin(a):.7f}"/>'
+                    for i, a in enumerate(angle))
+    ring = [*range(1, MAX_WAY_NODES), 1]
+    ok = _osm(tmp_path, "ok.osm", nodes + '<way id="7">' + "".join(f'<nd ref="{i}"/>' for i in ring) +
+              '<tag k="building" v="yes"/></way>')
+    assert read_osm(ok).way_lengths.tolist() == [MAX_WAY_NODES]
+    over = _osm(tmp_path, "over.osm", nodes + '<way id="7">' + "".join(f'<nd ref="{i}"/>' for i in [1, *ring]) +
+                '<tag k="building" v="yes"/></way>')
+    with pytest.raises(PlanError, match="way 7 has more than 2,000 nodes"):
+        read_osm(over)
+
+
+def test_tangled_polygon_is_skipped_not_repaired(tmp_path):
+    """A 101-point star crosses itself ~2,500 times (make_valid took 11 s per way): skipped, counted;
+    a ring touching itself is still repaired as before."""
+    n, k = 101, 50
+    t = np.arange(n) * k % n * 2 * np.pi / n
+    nodes = "".join(f'<node id="{i + 1}" lon="{121.5 + 1e-3 * np.cos(a):.7f}" lat="{31.28 + 1e-3 * np.sin(a):.7f}"/>'
+                    for i, a in enumerate(t))
+    star = "".join(f'<way id="{w}">' + "".join(f'<nd ref="{i % n + 1}"/>' for i in range(n + 1)) +
+                   '<tag k="building" v="yes"/></way>' for w in range(1, 31))
+    # A ring touching itself (an inverted hole) crosses nowhere: repaired into a polygon with a hole.
+    ring = [(0, 0), (10, 0), (10, 10), (5, 10), (7, 5), (3, 5), (5, 10), (0, 10)]
+    touching = "".join(f'<node id="{900 + i}" lon="{121.51 + 1e-4 * x}" lat="{31.28 + 1e-4 * y}"/>'
+                       for i, (x, y) in enumerate(ring))
+    touching += ('<way id="99">' + "".join(f'<nd ref="{900 + i}"/>' for i in [*range(len(ring)), 0]) +
+                 '<tag k="building" v="yes"/></way>')
+    _plan, summary = import_osm_new(_osm(tmp_path, "star.osm", nodes + touching + star), tmp_path / "star.gpkg")
+    _plan.close()
+    reason = f"invalid polygon too tangled to repair (edges cross more than {MAX_REPAIR_CROSSINGS} times)"
+    assert summary["skipped"][reason] == 30
+    assert summary["repaired"] == {"invalid polygon repaired": 1}
 
 
 def test_cancel_while_writing_rolls_back(filled):
@@ -402,7 +491,9 @@ def test_docs_cover_every_option_and_default():
                     assert option in text, (command, option)
     for figure in (f"{DEFAULTS.floor_area_per_household:g} m²", f"× {DEFAULTS.household_size:g}",
                    f"FAR {DEFAULTS.compound_far:g}", f"{DEFAULTS.poi_square_m:g} × {DEFAULTS.poi_square_m:g} m",
-                   f"{DEFAULTS.entrance_snap_m:g} m", f"{MAX_VERTICES:,}", f"{DEFAULTS.mapped_coverage:.0%}".replace("%", " %")):
+                   f"{DEFAULTS.entrance_snap_m:g} m", f"{MAX_VERTICES:,}", f"{DEFAULTS.mapped_coverage:.0%}".replace("%", " %"),
+                   f"| {MAX_WAY_NODES:,} |", f"| {MAX_TAG_CHARS} 个字符", f"| {MAX_TEXT_BYTES >> 20} MB |",
+                   f"| {MAX_MARKUP_BYTES >> 20} MB |", f"| {MAX_NODES:,} |", f"more than {MAX_REPAIR_CROSSINGS} times"):
         assert figure in text, figure
     for kind, floors in DEFAULTS.default_levels.items():
         assert f"{kind} {floors}" in text, kind

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,7 +62,10 @@ def check_near_plan(plan, x: np.ndarray, y: np.ndarray) -> None:
 def import_record(path: Path, format_name: str, counts: dict, **extra) -> dict:
     """One entry of plan meta ``imports``: which file, when, what came in."""
     st = path.stat()
-    return {"file": path.name, "format": format_name, "size": st.st_size,
+    # A file name that is not UTF-8 (bytes a Linux folder allows) reaches Python as lone surrogates,
+    # which SQLite cannot store: keep it readable with U+FFFD in their place.
+    name = os.fsencode(path.name).decode("utf-8", "replace")
+    return {"file": name, "format": format_name, "size": st.st_size,
             "file_modified": _dt.datetime.fromtimestamp(st.st_mtime, _dt.timezone.utc).isoformat(timespec="seconds"),
             "imported": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "counts": counts, **extra}

@@ -11,6 +11,7 @@ unchanged (one transaction).
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 
@@ -45,6 +46,89 @@ _ACCEPTS = {"POLYGON": ("Polygon", "MultiPolygon"), "POINT": ("Point", "MultiPoi
             "LINESTRING": ("LineString", "MultiLineString")}
 _NEEDS = {"POLYGON": ("多边形", "polygons"), "POINT": ("点", "points"), "LINESTRING": ("线", "lines")}
 IMPORTABLE_LAYERS = ("residential", "facilities", "walk_network", "stops", "entrances", "planning_units")
+# How deep each geometry type nests its positions: Point [x, y]; LineString [[x, y], …]; …
+_POSITION_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2,
+                   "MultiPolygon": 3}
+# The same ceiling as an OSM file's text (osm_reader.MAX_TEXT_BYTES): json.loads holds it all.
+MAX_FILE_BYTES = 256 << 20
+# SQLite stores integers in 64 bits; beyond that a value cannot be written (it crashed before).
+MAX_INTEGER = 2**63 - 1
+
+
+class _NotANumber(ValueError):
+    """NaN, Infinity or a number too large for a double: JSON (RFC 8259 §6) has no such numbers."""
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotANumber(text)
+    return value
+
+
+def _no_constant(name: str):
+    raise _NotANumber(name)
+
+
+def _load_json(path: Path, raw: bytes):
+    """The parsed document, or one sentence on why the file is not JSON we can read."""
+    try:
+        return json.loads(raw.decode("utf-8-sig"), parse_float=_finite, parse_constant=_no_constant)
+    except _NotANumber as e:
+        raise PlanError(f"{path.name}：含有 {e} ，这不是 JSON 数值（数值必须是有限数）",
+                        f"{path.name}: it holds {e}, which is not a JSON number (numbers must be finite)") from None
+    except RecursionError:
+        raise PlanError(f"{path.name}：JSON 嵌套过深，不是 GeoJSON", f"{path.name}: the JSON is nested too deeply to be GeoJSON") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        where = f" (line {e.lineno})" if isinstance(e, json.JSONDecodeError) else ""
+        raise PlanError(f"{path.name}：不是有效的 JSON{where}", f"{path.name}: not valid JSON{where}") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise PlanError(f"{path.name}：有一个数值的位数太多", f"{path.name}: a number in it has too many digits") from None
+
+
+def _well_formed(geometry: dict) -> bool:
+    """Whether ``coordinates`` nest as the type says, down to positions of 2 or 3 numbers
+    (true/false are not numbers, though Python counts them as 0 and 1)."""
+    level = [geometry.get("coordinates")]
+    for _ in range(_POSITION_DEPTH[geometry["type"]]):
+        if not all(isinstance(c, list) for c in level):
+            return False
+        level = [c for items in level for c in items]
+    return all(isinstance(p, list) and 2 <= len(p) <= 3 and all(type(v) in (int, float) for v in p) for p in level)
+
+
+def _check_value(layer: str, name: str, value) -> None:
+    """Refuse a property value the plan must not store, in one sentence: text that is not
+    Unicode, a list or object, true/false for a number, a negative, fractional or too large count."""
+    field = LAYERS[layer].field(name)
+    if isinstance(value, (list, dict)):
+        raise PlanError(f"属性 {name} 的值不是数字或文本", f"{name} is not a number or text")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise PlanError(f"属性 {name} 含有无效的 Unicode 字符（孤立的代理项）",
+                            f"{name} holds text that is not valid Unicode (a lone surrogate)") from None
+    if field.type not in (int, float) or value is None:
+        return
+    if isinstance(value, str):  # "12" is read as 12, and so "NaN" would be NaN
+        try:
+            value = float(value)
+        except ValueError:
+            return  # typed_attributes says it is not a number
+        if not math.isfinite(value):
+            raise PlanError(f"属性 {name} 的值 {value} 不是有限数", f"{name} = {value} is not a finite number")
+    if isinstance(value, bool):
+        raise PlanError(f"属性 {name} 是 {str(value).lower()}，不是数字", f"{name} is {str(value).lower()}, not a number")
+    # Every number a plan holds is a count, an area or a floor count: none is negative.
+    if value < 0:
+        raise PlanError(f"属性 {name} 为负数 {value}", f"{name} is negative ({value})")
+    if value > MAX_INTEGER:
+        raise PlanError(f"属性 {name} 的值 {value:.3g} 太大", f"{name} is too large ({value:.3g})")
+    # Refused, not rounded: 5.7 floors or 12.5 beds is a wrong column (a height, a ratio) more
+    # often than a typo, and rounding would hide it (docs/import.md §8).
+    if field.type is int and value != int(value):
+        raise PlanError(f"属性 {name} 的值 {value} 不是整数", f"{name} = {value} is not a whole number")
 
 
 def _bad(index: int | None, zh: str, en: str) -> PlanError:
@@ -57,7 +141,8 @@ def _legacy_crs(doc: dict) -> int | None:
     member = doc.get("crs")
     if not member:
         return None
-    name = (member.get("properties") or {}).get("name") if isinstance(member, dict) else None
+    properties = member.get("properties") if isinstance(member, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
     if not isinstance(name, str):
         raise PlanError("GeoJSON 的 crs 成员无法识别", "the GeoJSON crs member cannot be read")
     if name.upper().endswith("CRS84"):
@@ -134,34 +219,42 @@ def geojson_import_edit(plan, layer: str, path: str | os.PathLike, type_code: st
                         f"cannot import into layer {layer} (choose one of {', '.join(IMPORTABLE_LAYERS)})")
     plan.require_scenario(scenario)
     spec = LAYERS[layer]
+    if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+        raise PlanError(f"{path.name}：文件超过 {MAX_FILE_BYTES >> 20} MB，超出一个规划所需",
+                        f"{path.name}: the file is larger than {MAX_FILE_BYTES >> 20} MB, beyond what one plan needs")
     raw = read_user_file(path, " GeoJSON 文件", "a GeoJSON file")
     if not raw.strip():
         raise PlanError(f"{path.name}：文件是空的", f"{path.name}: the file is empty")
-    try:
-        doc = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        where = f" (line {e.lineno})" if isinstance(e, json.JSONDecodeError) else ""
-        raise PlanError(f"{path.name}：不是有效的 JSON{where}", f"{path.name}: not valid JSON{where}") from None
+    doc = _load_json(path, raw)
     feats = _features(doc)
     src_epsg = _source_epsg(doc, crs)
     catalogue = load_catalogue() if "type" in spec.field_names and layer in ("facilities", "stops") else None
     if type_code is not None and catalogue is not None and type_code not in catalogue:
         raise PlanError(f"未知设施类型 {type_code!r}", f"unknown facility type {type_code!r}")
     props_keys = set()
-    for f in feats:
-        if isinstance(f, dict) and isinstance(f.get("properties"), dict):
-            props_keys.update(f["properties"])
+    for i, f in enumerate(feats):
+        if not isinstance(f, dict) or f.get("type") != "Feature":
+            raise _bad(i, "不是 GeoJSON 要素", "is not a GeoJSON Feature")
+        props = f.get("properties")
+        if props is not None and not isinstance(props, dict):  # RFC 7946 §3.2: an object or null
+            raise _bad(i, "properties 不是对象", "its properties member is not an object")
+        props_keys.update(props or ())
     fields = _resolve_mapping(layer, props_keys, mapping)
 
     # Geometry: parse, split multi-parts, transform all at once.
     parts, owners = [], []
     accepted = _ACCEPTS[spec.geometry]
     for i, f in enumerate(feats):
-        if not isinstance(f, dict) or f.get("type") != "Feature":
-            raise _bad(i, "不是 GeoJSON 要素", "is not a GeoJSON Feature")
         g = f.get("geometry")
         if g is None:
             raise _bad(i, "没有几何", "has no geometry")
+        kind = g.get("type") if isinstance(g, dict) else None
+        if not isinstance(kind, str) or kind not in _POSITION_DEPTH:  # before shapely, which recurses into collections
+            zh, en = _NEEDS[spec.geometry]
+            raise _bad(i, f"几何类型 {kind!r} 不能放入图层 {layer}（需要{zh}）",
+                       f"a geometry of type {kind!r} cannot go into layer {layer}, which needs {en}")
+        if not _well_formed(g):
+            raise _bad(i, "几何的坐标不是由数字组成的位置", "the geometry's coordinates are not positions made of numbers")
         try:
             geom = shapely.force_2d(shape(g))
         except Exception as e:  # shapely reports malformed coordinates in many ways
@@ -198,6 +291,11 @@ def geojson_import_edit(plan, layer: str, path: str | os.PathLike, type_code: st
     for geom, i in zip(geoms, owners):
         props = feats[i].get("properties") or {}
         values = {field: props.get(src) for field, src in fields.items()}
+        for field, value in values.items():
+            try:
+                _check_value(layer, field, value)
+            except PlanError as e:
+                raise _bad(i, e.message_zh, e.message_en) from None
         if "source" in spec.field_names and "source" not in fields:
             values["source"] = "import"
         if type_code is not None and "type" in spec.field_names:

@@ -7,7 +7,11 @@ The importer (``osm.py``) then works on arrays, never on per-node Python objects
 Safety (OSM XML is untrusted input): the XML is parsed with expat, streaming, never into a DOM;
 any DOCTYPE that declares an entity is refused as soon as the declaration is seen (before any
 expansion, so a "billion laughs" bomb costs nothing), parameter entities and external entities
-are never resolved, and a way with more than ``MAX_VERTICES`` nodes stops the read at once.
+are never resolved. Small hostile files must not cost gigabytes or minutes either (issue 10,
+item 8), so reading stops with one sentence at the first of the limits below: a way with more
+nodes than OSM itself allows, a tag longer than OSM allows, more text than ``MAX_TEXT_BYTES``
+once decompressed (XML) or expanded (PBF), a single piece of markup longer than
+``MAX_MARKUP_BYTES``, more than ``MAX_NODES`` nodes. docs/import.md lists them for planners.
 
 Speed (design.md §8): pyosmium's per-object Python callbacks cost ~1.3 s for Malta's 333k nodes
 alone (measured), so a PBF is converted by libosmium, in C++, to OPL text in a temporary folder
@@ -21,7 +25,10 @@ import gzip
 import operator
 import os
 import re
+import subprocess
+import sys
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -31,9 +38,21 @@ import numpy as np
 
 from ..errors import PlanError, read_user_file
 
-# A feature may have at most this many vertices. OSM itself caps a way at 2,000 nodes; the
-# limit is for assembled multipolygons (coastlines, lakes) and guards against hostile files.
+# A feature may have at most this many vertices: the limit is for assembled multipolygons
+# (coastlines, lakes) and guards against hostile files.
 MAX_VERTICES = 100_000
+# OSM API 0.6 refuses a way of more than 2,000 nodes, so no real extract holds one; a longer way
+# is hostile (8,000 nodes looping one square cost 20 s and 3.2 GB in polygon repair).
+MAX_WAY_NODES = 2_000
+# OSM API 0.6 refuses a key or value longer than 255 characters.
+MAX_TAG_CHARS = 255
+# Malta (333k nodes) is 21 MB of OPL text and ~50 MB of XML; 256 MiB is 5-12 times that, far
+# beyond a city district, and keeps the arrays built from it under ~1.5 GB.
+MAX_TEXT_BYTES = 256 << 20
+# No element of OSM XML comes near this; expat buffers an unfinished one whole.
+MAX_MARKUP_BYTES = 1 << 20
+# Malta has 333k nodes; 5 million is a large city.
+MAX_NODES = 5_000_000
 
 Progress = Callable[[float, str], object]
 
@@ -79,6 +98,27 @@ def check_progress(progress: Progress | None, fraction: float, message: str) -> 
 
 
 _err = PlanError.about_file
+
+
+def way_too_long(path, way_id) -> PlanError:
+    return _err(path, f"路径 {way_id} 的节点超过 {MAX_WAY_NODES:,} 个（OSM 本身的上限），拒绝读取",
+                f"way {way_id} has more than {MAX_WAY_NODES:,} nodes (OSM's own limit), so the file is refused")
+
+
+def tag_too_long(path, element: str) -> PlanError:
+    return _err(path, f"{element} 的标签超过 {MAX_TAG_CHARS} 个字符（OSM 本身的上限），拒绝读取",
+                f"{element} has a tag longer than {MAX_TAG_CHARS} characters (OSM's own limit), so the file is refused")
+
+
+def too_much_text(path) -> PlanError:
+    mb = MAX_TEXT_BYTES >> 20
+    return _err(path, f"展开后超过 {mb} MB，超出一个规划所需；请用 osmium extract 裁出更小的范围",
+                f"it expands to more than {mb} MB, beyond what one plan needs; cut a smaller area with osmium extract")
+
+
+def too_many_nodes(path) -> PlanError:
+    return _err(path, f"节点超过 {MAX_NODES:,} 个，超出一个规划所需；请用 osmium extract 裁出更小的范围",
+                f"it holds more than {MAX_NODES:,} nodes, beyond what one plan needs; cut a smaller area with osmium extract")
 
 
 # --- sniffing ---------------------------------------------------------------------------------
@@ -164,7 +204,10 @@ class _XmlReader:
 
     def _int(self, attrs, key, element):
         try:
-            return int(attrs[key])
+            value = int(attrs[key])
+            if not -2**63 <= value < 2**63:  # OSM ids are 64-bit (found by the fuzz test)
+                raise ValueError(value)
+            return value
         except (KeyError, ValueError):
             raise _err(self.path, f"<{element}> 的 {key} 缺失或无效", f"a <{element}> has a missing or invalid {key}") from None
 
@@ -178,14 +221,15 @@ class _XmlReader:
         if name == "nd":
             if self.refs is not None:
                 self.refs.append(self._int(attrs, "ref", "nd"))
-                if len(self.refs) > MAX_VERTICES:
-                    raise _err(self.path, f"路径 {self.id} 的顶点超过 {MAX_VERTICES:,} 个（每个要素的上限）",
-                               f"way {self.id} has more than {MAX_VERTICES:,} vertices, the limit per feature")
+                if len(self.refs) > MAX_WAY_NODES:
+                    raise way_too_long(self.path, self.id)
         elif name == "tag":
             if self.tags is not None:
                 k, v = attrs.get("k"), attrs.get("v")
                 if k is None or v is None:
                     raise _err(self.path, "<tag> 缺少 k 或 v", "a <tag> lacks k or v")
+                if len(k) > MAX_TAG_CHARS or len(v) > MAX_TAG_CHARS:
+                    raise tag_too_long(self.path, f"{self.kind} {self.id}")
                 self.tags[k] = v
         elif name == "node":
             self._begin("node", attrs)
@@ -198,6 +242,8 @@ class _XmlReader:
                 if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
                     raise _err(self.path, f"节点 {self.id} 的经纬度 ({lon}, {lat}) 超出范围",
                                f"node {self.id} has lon/lat ({lon}, {lat}) out of range")
+                if len(self.node_ids) >= MAX_NODES:
+                    raise too_many_nodes(self.path)
                 self.node_ids.append(self.id)
                 self.lon.append(lon)
                 self.lat.append(lat)
@@ -255,6 +301,16 @@ class _XmlReader:
                                self.bounds, self.timestamp or None, self.generator, "OSM XML"))
 
 
+def _check_markup(path: Path, block: bytes, unfinished: int) -> int:
+    """Refuse markup (an element, an attribute) longer than MAX_MARKUP_BYTES before expat buffers
+    it whole — a 1 MB .osm.gz can hold a 1 GB attribute; return the bytes after the block's last '>'."""
+    first = block.find(b">")
+    if unfinished + (len(block) if first < 0 else first) > MAX_MARKUP_BYTES:
+        mb = MAX_MARKUP_BYTES >> 20
+        raise _err(path, f"有一段 XML 标记超过 {mb} MB，不是 OSM 数据", f"it holds a piece of XML markup longer than {mb} MB, which OSM data never has")
+    return unfinished + len(block) if first < 0 else len(block) - block.rfind(b">") - 1
+
+
 def read_xml(path: str | os.PathLike, progress: Progress | None = None, compression: str = "") -> OsmData:
     path = Path(path)
     reader = _XmlReader(path)
@@ -263,6 +319,7 @@ def read_xml(path: str | os.PathLike, progress: Progress | None = None, compress
     size = max(path.stat().st_size, 1)
     chunk = 1 << 20
     check_progress(progress, 0.0, "reading OSM XML")
+    total = unfinished = 0  # bytes read so far; bytes since the last '>'
     try:
         with opener(path, "rb") as f:
             raw = f if compression == "" else getattr(f, "fileobj", None)
@@ -270,6 +327,10 @@ def read_xml(path: str | os.PathLike, progress: Progress | None = None, compress
                 block = f.read(chunk)
                 if not block:
                     break
+                total += len(block)
+                if total > MAX_TEXT_BYTES:
+                    raise too_much_text(path)
+                unfinished = _check_markup(path, block, unfinished)
                 parser.Parse(block, False)
                 done = (raw.tell() if raw is not None and hasattr(raw, "tell") else 0) / size
                 check_progress(progress, 0.4 * min(done, 1.0), "reading OSM XML")
@@ -285,7 +346,9 @@ def read_xml(path: str | os.PathLike, progress: Progress | None = None, compress
                        f"the XML ends early at line {e.lineno} (is the file truncated?)") from None
         raise _err(path, f"不是有效的 OSM XML（第 {e.lineno} 行第 {e.offset} 列：{code}）",
                    f"not valid OSM XML ({code} at line {e.lineno}, column {e.offset})") from None
-    except (OSError, EOFError, ValueError) as e:
+    except LookupError as e:  # <?xml encoding="…"?> naming no known encoding (found by the fuzz test)
+        raise _err(path, f"XML 声明的编码无法识别（{e}）", f"the XML declares an encoding that is not known ({e})") from None
+    except (OSError, EOFError, ValueError, zlib.error) as e:  # zlib.error: a damaged .gz (found by the fuzz test)
         raise _err(path, f"无法读取（{e}）", f"cannot be read ({e})") from None
     if not reader.root_seen:
         raise _err(path, "文件没有任何 XML 元素", "the file holds no XML element")
@@ -325,10 +388,13 @@ def _unescape(m) -> str:
 
 
 _SPLIT_KV = operator.methodcaller("split", "\x02", 1)
+# A key or value (after 'T' at a line's start, or after a \x01/\x02 separator) of more than
+# MAX_TAG_CHARS characters, found in one pass over all objects' tags.
+_LONG_TAG = re.compile("(?:(?<=[\x01\x02])|(?<=^T))[^\x01\x02\n]{%d}" % (MAX_TAG_CHARS + 1), re.M)
 _SENTINEL = re.compile("\x03([0-9a-fA-F]+)\x03")
 
 
-def _opl_tags_many(fields: list[bytes]) -> list[dict]:
+def _opl_tags_many(fields: list[bytes], path: Path | None = None, what: str = "") -> list[dict]:
     """``_opl_tags`` for many objects with one decode and one regex pass over all of them.
 
     Raw ',' and '=' only ever separate (escaped ones are %2c% and %3d%), so they become the
@@ -349,6 +415,8 @@ def _opl_tags_many(fields: list[bytes]) -> list[dict]:
             return c
 
         text = _ESCAPE.sub(unescape, text)
+    if path is not None and _LONG_TAG.search(text):
+        raise tag_too_long(path, what)
     lines = text.split("\n")
     if len(lines) != len(fields):  # cannot happen; be safe
         return [_opl_tags(f) for f in fields]
@@ -388,13 +456,7 @@ def read_pbf(path: str | os.PathLike, progress: Progress | None = None) -> OsmDa
         reader.close()
         bounds = (box.bottom_left.lon, box.bottom_left.lat, box.top_right.lon, box.top_right.lat) if box.valid() else None
         with tempfile.TemporaryDirectory(prefix="lifecircle-osm-") as tmp:
-            opl = Path(tmp) / "data.opl"
-            writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
-            try:
-                osmium.apply(str(path), writer)
-            finally:
-                writer.close()
-            data = opl.read_bytes()
+            data = _pbf_text(path, Path(tmp) / "data.opl")
     except PlanError:
         raise
     except Exception as e:  # libosmium reports a damaged or truncated PBF as RuntimeError
@@ -402,6 +464,18 @@ def read_pbf(path: str | os.PathLike, progress: Progress | None = None) -> OsmDa
         raise _err(path, f"不是有效的 OSM PBF 文件（{msg}）", f"not a valid OSM PBF file ({msg})") from None
     check_progress(progress, 0.25, "reading OSM PBF")
     return _parse_opl(path, data, bounds, stamp, generator)
+
+
+def _pbf_text(path: Path, opl: Path) -> bytes:
+    """The PBF as OPL text, converted by libosmium in a child capped at MAX_TEXT_BYTES of output."""
+    child = subprocess.run([sys.executable, str(Path(__file__).with_name("pbf_to_opl.py")), str(path), str(opl),
+                            str(MAX_TEXT_BYTES)], capture_output=True, text=True, errors="replace")
+    if opl.exists() and opl.stat().st_size >= MAX_TEXT_BYTES:
+        raise too_much_text(path)
+    if child.returncode != 0:
+        lines = child.stderr.strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else f"exit code {child.returncode}")
+    return opl.read_bytes()
 
 
 def _parse_opl(path: Path, data: bytes, bounds, stamp, generator) -> OsmData:
@@ -442,7 +516,9 @@ def _parse_opl(path: Path, data: bytes, bounds, stamp, generator) -> OsmData:
         lat = _numbers(tok[3::4], b"y", np.float64)
     tag_fields = tok[1::4]
     tagged = np.flatnonzero(np.fromiter(map(len, tag_fields), dtype=np.int64, count=len(tag_fields)) > 1)
-    node_tags = dict(zip(ids[tagged].tolist(), _opl_tags_many([tag_fields[i] for i in tagged.tolist()])))
+    if len(ids) > MAX_NODES:
+        raise too_many_nodes(path)
+    node_tags = dict(zip(ids[tagged].tolist(), _opl_tags_many([tag_fields[i] for i in tagged.tolist()], path, "a node")))
 
     # Ways: "w<id> T<tags> N<n1>,<n2>,…"
     wt = ways.split()
@@ -451,17 +527,15 @@ def _parse_opl(path: Path, data: bytes, bounds, stamp, generator) -> OsmData:
     way_ids = _numbers(wt[0::3], b"w", np.int64)
     refs_fields = wt[2::3]
     lengths = np.array([f.count(b",") + 1 if len(f) > 1 else 0 for f in refs_fields], dtype=np.int64)
-    if len(lengths) and lengths.max() > MAX_VERTICES:
-        i = int(np.argmax(lengths))
-        raise _err(path, f"路径 {way_ids[i]} 的顶点超过 {MAX_VERTICES:,} 个（每个要素的上限）",
-                   f"way {way_ids[i]} has more than {MAX_VERTICES:,} vertices, the limit per feature")
+    if len(lengths) and lengths.max() > MAX_WAY_NODES:
+        raise way_too_long(path, way_ids[int(np.argmax(lengths))])
     joined = b",".join(f[1:] for f in refs_fields if len(f) > 1).replace(b"n", b" ").replace(b",", b" ")
     way_refs = np.fromstring(joined, dtype=np.int64, sep=" ") if joined.strip() else np.empty(0, np.int64)
     if len(way_refs) != lengths.sum():
         raise _err(path, "PBF 中有无法读取的路径节点列表", "the PBF holds a way node list that cannot be read")
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    way_tags = _opl_tags_many(wt[1::3])
+    way_tags = _opl_tags_many(wt[1::3], path, "a way")
 
     # Relations: "r<id> T<tags> M<type><ref>@<role>,…"
     relations = []
@@ -470,6 +544,8 @@ def _parse_opl(path: Path, data: bytes, bounds, stamp, generator) -> OsmData:
             continue
         parts = line.split(b" ")
         tags = _opl_tags(parts[1]) if len(parts) > 1 else {}
+        if any(len(k) > MAX_TAG_CHARS or len(v) > MAX_TAG_CHARS for k, v in tags.items()):
+            raise tag_too_long(path, f"relation {parts[0][1:].decode()}")
         members = []
         if len(parts) > 2 and len(parts[2]) > 1:
             for m in parts[2][1:].split(b","):
