@@ -244,7 +244,7 @@ def test_a_writer_holding_the_lock_is_a_sentence(tmp_path):
     finally:
         other.execute("ROLLBACK")
         other.close()
-    assert code == 2 and err.count("\n") == 1 and "locked" in err, err
+    assert code == 2 and err.count("\n") == 1 and "another program is writing" in err, err
     assert "internal error" not in err and "unexpected error" not in err, err
 
 
