@@ -15,9 +15,10 @@ import unicodedata
 from pathlib import Path
 
 from ..model.errors import PlanError
+from ..model.store import ForeignCode
 from .common import language
 
-SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate")
+SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "remove_code")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         print("lifecircle: interrupted", file=sys.stderr)
         return 2
     except Exception as e:  # one sentence, never a traceback (design.md §7)
-        print(f"lifecircle: {one_line(as_plan_error(e).message(language()))}", file=sys.stderr)
+        message = one_line(as_plan_error(e).message(language()))
+        if isinstance(e, ForeignCode):  # how to agree, from the command line
+            message += "（用 lifecircle remove-code PLAN --yes 删除）" if language() == "zh" else \
+                " (lifecircle remove-code PLAN --yes removes it)"
+        print(f"lifecircle: {message}", file=sys.stderr)
         return 2
 
 

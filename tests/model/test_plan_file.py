@@ -272,3 +272,22 @@ def test_an_old_plan_on_a_read_only_mount_reads_as_migrated(read_only_folder, tm
 
 def test_a_writable_plan_is_not_read_only(plan):
     assert not plan.read_only and not plan.store.read_only
+
+
+def test_the_command_line_lists_code_stored_in_a_plan_and_removes_it_with_consent(tmp_path):
+    """`lifecircle info` refuses such a plan and says how to agree; `remove-code` lists the code and
+    changes nothing without --yes; with --yes the code goes (none of it ran) and the plan opens."""
+    import sqlite3
+    from tests.helpers import cli
+    path = tmp_path / "received.gpkg"
+    Plan.create(path, "收到", 32651).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute('CREATE TRIGGER "wipe ""all""" AFTER INSERT ON facilities BEGIN DELETE FROM residential; END')
+    before = path.read_bytes()
+    refused = cli("info", path)
+    assert refused.returncode == 2 and "remove-code" in refused.stderr and refused.stderr.count("\n") == 1
+    listed = cli("remove-code", path)
+    assert listed.returncode == 1 and 'wipe "all"' in listed.stdout and path.read_bytes() == before
+    removed = cli("remove-code", path, "--yes")
+    assert removed.returncode == 0 and 'wipe "all"' in removed.stdout
+    assert cli("info", path).returncode == 0
