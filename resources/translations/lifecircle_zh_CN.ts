@@ -371,7 +371,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+26"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+27"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -401,6 +401,11 @@
         <translation>人工核查</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Plan file</source>
+        <translation>规划文件</translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>required</source>
         <translation>必选</translation>
@@ -422,12 +427,12 @@
     </message>
     <message>
         <location line="+35"/>
-        <location line="+179"/>
+        <location line="+180"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-173"/>
+        <location line="-174"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -472,7 +477,7 @@
         <translation>对所选条目采用本区自定的阈值</translation>
     </message>
     <message numerus="yes">
-        <location line="+156"/>
+        <location line="+157"/>
         <source>&lt;b&gt;%n required rule(s) failed&lt;/b&gt;</source>
         <translation>
             <numerusform>&lt;b&gt;%n 项必选条目未达标&lt;/b&gt;</numerusform>
@@ -1165,7 +1170,7 @@
 <context>
     <name>NewPlanDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="+27"/>
+        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="+28"/>
         <source>New plan</source>
         <translation>新建规划</translation>
     </message>
@@ -1218,7 +1223,7 @@
 <context>
     <name>OsmImport</name>
     <message>
-        <location line="+93"/>
+        <location line="+94"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>

@@ -19,6 +19,7 @@ from ..snapshot import Snapshot
 
 KIND = "plan_file"
 PACK = "plan_file"
+PACK_TITLE = ("规划文件检查", "Plan file checks")  # (zh, en): the group these findings are listed under
 # The polygons a rule measures (areas, homes, units); base-map polygons only draw.
 MEASURED_POLYGON_LAYERS = (PLANNING_UNITS, RESIDENTIAL, FACILITIES)
 TYPED_LAYERS = (FACILITIES, STOPS)

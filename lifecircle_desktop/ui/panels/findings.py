@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPus
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...model.findings import Finding, Results
+from ...model.rules import plan_file
 from .. import i18n
 from .common import STATUS_COLOURS, STATUS_ORDER, number, status_icon, status_label, unit_text
 
@@ -29,6 +30,7 @@ KIND_LABELS = {
     "walk_coverage": QT_TRANSLATE_NOOP("FindingsPanel", "Walking coverage"),
     "scale": QT_TRANSLATE_NOOP("FindingsPanel", "Scale"),
     "manual": QT_TRANSLATE_NOOP("FindingsPanel", "Manual checklist"),
+    plan_file.KIND: QT_TRANSLATE_NOOP("FindingsPanel", "Plan file"),
 }
 SEVERITY_LABELS = {
     "required": QT_TRANSLATE_NOOP("FindingsPanel", "required"),
@@ -152,7 +154,8 @@ class FindingsPanel(QWidget):
         self.set_results(document.results)
 
     def _on_session(self, session) -> None:
-        self.set_pack_titles({p.id: (p.name_zh, p.name_en) for p in session.packs} if session is not None else {})
+        titles = {p.id: (p.name_zh, p.name_en) for p in session.packs} if session is not None else {}
+        self.set_pack_titles({**titles, plan_file.PACK: plan_file.PACK_TITLE})
         self.set_results(None)
 
     def set_pack_titles(self, titles: dict[str, tuple[str, str]]) -> None:

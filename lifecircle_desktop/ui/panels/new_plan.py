@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
 
 from ..validation import collect_garbage_in_gui_thread
 from ...model.errors import PlanError
-from ...model.session import beside, move_into_place
+from ...model.plan import Plan
+from ...model.session import PlanSession, beside, move_into_place
 from ...model.store import remove_plan_file
 from ..i18n import fill
 
@@ -67,10 +68,11 @@ def default_plan_path(name: str, folder: Path) -> Path:
 
 
 def osm_importer():
-    """The OSM importer that writes a new plan file: ``import_osm_new(path, out, progress=cb)
-    -> (plan, summary)`` (model/io/osm.py; imported when first needed: it pulls in osmium)."""
-    from ...model.io.osm import import_osm_new
-    return import_osm_new
+    """The OSM importer that writes a new plan file, the command line's own entry point:
+    ``create_plan_from_osm(source, out, progress=cb) -> (session, summary)`` (model/session.py;
+    imported when first needed: it pulls in osmium)."""
+    from ...model.session import create_plan_from_osm
+    return create_plan_from_osm
 
 
 class ImportCancelled(Exception):
@@ -98,10 +100,10 @@ class _ImportWorker(QObject):
     def run(self) -> None:
         try:
             # The importer creates the plan file with its own connection, in this thread, and the
-            # plan is closed here too: no connection crosses a thread (style.md §4).
+            # plan (or its session) is closed here too: no connection crosses a thread (style.md §4).
             made = self.importer(self.source, self.target, progress=self._callback)
             for obj in (made if isinstance(made, tuple) else (made,)):
-                if hasattr(obj, "close") and hasattr(obj, "store"):
+                if isinstance(obj, (Plan, PlanSession)):
                     obj.close()
         except ImportCancelled:
             self.finished.emit(None, None)
