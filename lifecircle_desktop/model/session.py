@@ -71,6 +71,12 @@ class PlanSession:
     def close(self) -> None:
         self.plan.close()
 
+    def upgrade(self) -> bool:
+        """Write an old plan's migration (or the keys a GDAL copy dropped) now: an editing session
+        (the desktop) must not hold the file's write lock until its first edit. Reading alone
+        (`lifecircle info`) never writes it. True if the file was upgraded."""
+        return False if self.plan.read_only else self.plan.store.write_pending()
+
     def __enter__(self) -> "PlanSession":
         return self
 

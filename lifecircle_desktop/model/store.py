@@ -353,6 +353,17 @@ class Store:
             pass
         self.conn.close()
 
+    def write_pending(self) -> bool:
+        """Write now what opening prepared (an old plan's migration, the keys a GDAL copy dropped)
+        instead of with the first edit: the desktop does, so that it holds no write lock while the
+        planner works and QGIS can write meanwhile. True if there was anything to write."""
+        pending = self._pending
+        try:
+            self._commit_pending()
+        except sqlite3.Error as e:
+            raise PlanFileError.from_sqlite(e) from None
+        return pending
+
     def _commit_pending(self) -> None:
         """Write what opening prepared (a migration, repaired keys) — with the first edit."""
         if self._pending:

@@ -118,6 +118,10 @@ class PlanDocument(QObject):
         validator = None
         if session is not None:
             try:
+                session.upgrade()  # no write lock held while the planner works (QGIS may write)
+            except PlanError as e:
+                self.refused.emit(e)
+            try:
                 validator = (self._validator_factory or make_validator)(session)
             except PlanError as e:
                 self.validationFailed.emit(e)  # e.g. the plan enables a pack this version lacks

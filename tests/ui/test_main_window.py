@@ -392,3 +392,20 @@ def test_code_another_program_stored_in_a_plan_is_removed_only_when_the_planner_
     assert window.document.plan.path == target
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'wipe'").fetchone()[0] == 0
+
+
+def test_an_old_plan_opened_in_the_desktop_holds_no_write_lock(qtbot, window, tmp_path):
+    """Reading an old plan never changes it (issue 10 item 10), but the desktop works on it: its
+    upgrade is written at open, so QGIS can write while the planner works (no lock held)."""
+    import sqlite3
+    path = tmp_path / "old.gpkg"
+    Plan.create(path, "旧规划", 32651).close()
+    with sqlite3.connect(path) as conn:  # an index a GDAL copy drops: opening restores it
+        conn.execute('DROP INDEX "facilities_scenario"')
+    assert window.open_plan_path(path)
+    other = sqlite3.connect(path, timeout=0.1, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # "database is locked" while the open held the upgrade
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
