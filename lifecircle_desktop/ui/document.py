@@ -155,11 +155,15 @@ class PlanDocument(QObject):
     # --- edits -------------------------------------------------------------------------------
     def push(self, edit, text: str | None = None) -> ChangeSet | None:
         """Apply ``edit`` (saved at once) as one undoable step; None when the plan refused it."""
+        return self._record(lambda: self.session.apply(edit), text)
+
+    def _record(self, step, text: str | None = None) -> ChangeSet | None:
+        """Run one step of the session that adds a history entry, and mirror it on the stack."""
         if self.session is None:
             return None
         before = self.session.scenario, self.session.selection
         try:
-            changes = self.session.apply(edit)
+            changes = step()
         except PlanError as e:
             self._refuse(e)
             return None
@@ -255,17 +259,7 @@ class PlanDocument(QObject):
 
     def create_scenario(self, name: str) -> ChangeSet | None:
         """A new scenario copied from the current one, switched to; undoable."""
-        if self.session is None:
-            return None
-        before = self.session.scenario, self.session.selection
-        try:
-            changes = self.session.create_scenario(name)
-        except PlanError as e:
-            self._refuse(e)
-            return None
-        self.stack.push(_HistoryCommand(self, describe(changes.edit)))
-        self._announce(changes, *before)
-        return changes
+        return self._record(lambda: self.session.create_scenario(name))
 
     def switch_scenario(self, name: str) -> None:
         if self.session is None or not name or name == self.session.scenario:
