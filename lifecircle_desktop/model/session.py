@@ -18,7 +18,8 @@ import shapely
 
 from .capture import translate as moved
 from .catalogue import Catalogue, load_catalogue
-from .edits import AddFeature, Batch, ChangeGeometry, CreateScenario, DeleteFeature, SetOverride
+from .edits import (AddFeature, Batch, ChangeGeometry, CreateScenario, DeleteFeature, DeleteScenario,
+                    SetOverride)
 from .errors import PlanError
 from .findings import Finding, Results
 from .measures import floor_area
@@ -133,12 +134,11 @@ class PlanSession:
         """Apply ``edit`` and record it as applied (the redo tail is dropped). A refused edit
         (PlanError) changes nothing and records nothing. The ChangeSet also holds what another
         program had changed in the file (re-read before the edit, Plan.apply)."""
-        parents = self._parents()
         changes = self._with_reloaded(self.plan.apply(edit))
         del self._history[self._applied:]
         self._history.append(changes.edit)
         self._applied += 1
-        self._after(changes, parents)
+        self._after(changes)
         return changes
 
     def undo(self) -> ChangeSet | None:
@@ -146,10 +146,9 @@ class PlanSession:
         the file, the plan and the history stay as they were."""
         if not self.can_undo:
             return None
-        parents = self._parents()
         changes = self._with_reloaded(self.plan.apply(self._history[self._applied - 1].inverted()))
         self._applied -= 1
-        self._after(changes, parents)
+        self._after(changes)
         return changes
 
     def redo(self) -> ChangeSet | None:
@@ -157,11 +156,10 @@ class PlanSession:
         On a PlanError nothing moves."""
         if not self.can_redo:
             return None
-        parents = self._parents()
         changes = self._with_reloaded(self.plan.apply(self._history[self._applied]))
         self._history[self._applied] = changes.edit
         self._applied += 1
-        self._after(changes, parents)
+        self._after(changes)
         if isinstance(changes.edit, CreateScenario):
             self.switch_scenario(changes.edit.name)
         return changes
@@ -170,10 +168,9 @@ class PlanSession:
         """Re-read what another program (QGIS, GDAL) committed to the file since the plan last
         looked — and what a refused write made the plan re-read; the ChangeSet of what differs
         (empty when nothing did). The desktop calls it after a refused step."""
-        parents = self._parents()
         self.plan.follow_file()
         changes = self.plan.take_reloaded()
-        self._after(changes, parents)
+        self._after(changes)
         return changes
 
     def _with_reloaded(self, changes: ChangeSet) -> ChangeSet:
@@ -201,14 +198,13 @@ class PlanSession:
         self._history.clear()
         self._applied = 0
 
-    def _parents(self) -> dict[str, str | None]:
-        return {s.name: s.parent for s in self.plan.scenarios()}
-
-    def _after(self, changes: ChangeSet, parents: dict[str, str | None]) -> None:
+    def _after(self, changes: ChangeSet) -> None:
         """After any edit: leave a scenario that is gone (an undone CreateScenario) for its
         parent, drop selected features that are gone, and note OSM data coming in."""
         if not self.plan.has_scenario(self._scenario):
-            parent = parents.get(self._scenario)
+            # Only a DeleteScenario takes the scenario worked on away, and it names the parent.
+            edit = changes.edit
+            parent = edit.parent if isinstance(edit, DeleteScenario) and edit.name == self._scenario else None
             self._scenario = parent if parent is not None and self.plan.has_scenario(parent) else "base"
         self._selection = tuple(k for k in self._selection if self.exists(k))
         if self._osm_data is False:
