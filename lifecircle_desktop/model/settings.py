@@ -1,0 +1,88 @@
+"""Plan settings (规划设置): the numbers and classes a plan is judged with that are not features.
+
+Issue 11: rules for one kind of community fired on all, and the walking speeds, persons per
+household, floor area per household and usable share were hidden constants. Each is now a
+setting of the plan — stored in it, undoable, shown in the CLI report, the JSON and the desktop —
+with the source it comes from, or "默认值，无公开依据 / default, no published figure".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+NO_SOURCE = ("默认值，无公开依据", "default, no published figure")
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    name_zh: str
+    name_en: str
+    default: Any
+    unit: str = ""  # a key of rules/units.py UNITS, or "km/h"
+    choices: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # code -> (zh, en); empty: a number
+    minimum: float | None = None  # a number setting's allowed band (both ends included)
+    maximum: float | None = None
+    source: tuple[str, str] = NO_SOURCE  # (zh, en): where the default comes from
+
+    def choice_words(self, value: str, zh: bool = True) -> str:
+        zh_word, en_word = self.choices.get(value, (value, value))
+        return zh_word if zh else en_word
+
+
+COMMUNITY_CLASSES = {"basic": ("基础类", "basic"), "characteristic": ("特色类", "characteristic")}
+# 上海 area classes the Shanghai sources name (standards.md: sh_bus_stop_300m_inner_ring, …); "none":
+# outside Shanghai, or not set — rules for one part of Shanghai are then n/a.
+AREA_CLASSES = {"none": ("未设置（上海以外）", "none (outside Shanghai)"),
+                "inner_ring": ("内环内", "inside the Inner Ring"),
+                "between_rings": ("内外环间", "between the Inner and Outer Rings"),
+                "outer_ring": ("外环外", "outside the Outer Ring"),
+                "new_town": ("新城", "new town"),
+                "new_market_town": ("新市镇", "new market town")}
+
+_SETTINGS = (
+    Setting("community_class", "完整社区类别", "Complete-community class", "basic", choices=COMMUNITY_CLASSES,
+            source=("《上海市完整社区建设实施方案》：分类推进本市基础类和特色类完整社区建设",
+                    "Shanghai complete community implementation plan: basic and characteristic communities")),
+    Setting("area_class", "上海区位类别", "Shanghai area class", "none", choices=AREA_CLASSES,
+            source=("《上海15分钟社区生活圈规划技术标准（征求意见稿）》：内环内 / 内外环间 / 新城",
+                    "Shanghai 15-minute life circle technical standard (draft): inner ring / between rings / new towns")),
+    Setting("speed_adult_kmh", "成人步行速度", "Adult walking speed", 4.0, "km/h", minimum=1.0, maximum=8.0),
+    Setting("speed_elderly_kmh", "老年人步行速度", "Elderly walking speed", 3.0, "km/h", minimum=1.0, maximum=8.0),
+    Setting("speed_child_kmh", "儿童步行速度", "Child walking speed", 3.0, "km/h", minimum=1.0, maximum=8.0),
+    Setting("persons_per_household", "户均人口", "Persons per household", 2.3, "persons", minimum=1.0, maximum=10.0),
+    Setting("floor_area_per_household_m2", "户均住宅建筑面积", "Floor area per household", 90.0, "m2",
+            minimum=20.0, maximum=500.0),
+    Setting("usable_share", "使用面积占建筑面积比例", "Usable share of floor area", 0.7, "", minimum=0.3, maximum=1.0),
+    Setting("connector_limit_m", "住宅接入路网距离上限", "Longest home-to-network connector", 100.0, "m",
+            minimum=1.0, maximum=2000.0),
+)
+SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in _SETTINGS})
+DEFAULTS: Mapping[str, Any] = MappingProxyType({s.key: s.default for s in _SETTINGS})
+# A walking profile's setting (walk_coverage `profile`).
+SPEED_KEYS = {"adult": "speed_adult_kmh", "elderly": "speed_elderly_kmh", "child": "speed_child_kmh"}
+
+
+def resolved(stored: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """Every setting's value: the stored ones (known keys only), defaults for the rest."""
+    stored = stored or {}
+    return MappingProxyType({k: stored.get(k, d) if stored.get(k) is not None else d for k, d in DEFAULTS.items()})
+
+
+def check(key: str, value: Any) -> str | None:
+    """Why ``value`` is not a valid value of setting ``key`` (a sentence in English), or None."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        return f"there is no plan setting {key!r}"
+    if setting.choices:
+        return None if value in setting.choices else f"{key} must be one of {', '.join(setting.choices)}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return f"{key} must be a number"
+    if (setting.minimum is not None and value < setting.minimum) or (setting.maximum is not None and value > setting.maximum):
+        return f"{key} must lie between {setting.minimum:g} and {setting.maximum:g}"
+    return None
+
+
+def is_default(key: str, value: Any) -> bool:
+    return value == DEFAULTS[key]
