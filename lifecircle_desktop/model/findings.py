@@ -47,6 +47,15 @@ class Finding:
     facility_types: tuple[str, ...] = ()
     limit_m: float | None = None  # walk_coverage: the distance limit used (time × speed)
     overrides: tuple[tuple[str, float], ...] = ()  # (key, value) of a district's own thresholds used
+    confidence: str = "high"  # of the source (standards.md conf.): high | medium | low
+    modal: str = ""  # the source's word that sets the severity (应, 宜, 为原则, 鼓励…) or its basis (建设标准表)
+    # Rules measuring one indicator form a group (issue 11); one reading is applied and counted,
+    # the others are shown beside it (``applied`` False) and counted in no summary.
+    group: str = ""
+    applied: bool = True
+    alternatives: tuple[str, ...] = ()  # on the applied finding: the rule ids of the other readings
+    estimated: tuple[int, int] | None = None  # (homes whose households are estimated, homes counted)
+    long_connectors: int = 0  # homes counted whose walk onto the network is longer than the plan allows
 
     def message(self, language: str = "zh") -> str:
         return self.message_zh if language.startswith("zh") else self.message_en
