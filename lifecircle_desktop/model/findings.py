@@ -66,7 +66,10 @@ class Finding:
                 "threshold_max": self.threshold_max, "unit": self.unit,
                 "features": [fid for _, fid in self.features], "layers": sorted({l for l, _ in self.features}),
                 "message_zh": self.message_zh, "message_en": self.message_en, "approximate": self.approximate,
-                "overrides": dict(self.overrides),
+                "overrides": dict(self.overrides), "confidence": self.confidence, "modal": self.modal,
+                "group": self.group, "applied": self.applied, "alternatives": list(self.alternatives),
+                "estimated": list(self.estimated) if self.estimated else None,
+                "long_connectors": self.long_connectors,
                 "citation": {"document": self.citation.get("document", ""), "clause": self.citation.get("clause", ""),
                              "text": self.citation.get("text", "")}}
 
@@ -95,13 +98,31 @@ class Results:
     approximate: bool = False
     search_limit_m: float = 2000.0
     version: int = 0
+    # Per home (aligned with ``home_ids``): its walk onto the network in metres (inf: none within
+    # reach; NaN: no network). Homes beyond the plan's connector limit are flagged (issue 11).
+    connectors: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def summary(self) -> dict:
+        """Counts by status of the findings that are counted: an indicator read by several rules
+        (a group) counts once, by the reading applied (issue 11)."""
+        counted = [f for f in self.findings if f.applied]
         out = {s: 0 for s in STATUSES}
-        for f in self.findings:
+        for f in counted:
             out[f.status] += 1
-        out["required_failed"] = sum(1 for f in self.findings if f.status == "fail" and f.severity == "required")
+        out["required_failed"] = sum(1 for f in counted if f.status == "fail" and f.severity == "required")
         return out
+
+    def groups(self) -> list[dict]:
+        """Each indicator read by several rules: the reading applied, its status, and the others."""
+        return [{"group": f.group, "applied": f.rule, "status": f.status, "alternatives": list(f.alternatives)}
+                for f in self.findings if f.group and f.applied and f.alternatives]
+
+    def connector_m(self, home: int) -> float | None:
+        """A home's walk onto the network (None: no network, or not a home of this run)."""
+        where = np.flatnonzero(self.home_ids == home)
+        if len(where) == 0 or len(self.connectors) <= where[0] or math.isnan(self.connectors[where[0]]):
+            return None
+        return float(self.connectors[where[0]])
 
     @cached_property
     def nearest(self) -> dict[int, dict[str, Nearest]]:

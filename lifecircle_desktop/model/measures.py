@@ -5,13 +5,18 @@ drawing (issue 9: the three used to disagree on a type whose default floors is 0
 """
 from __future__ import annotations
 
+from typing import Mapping
+
+import shapely
+
 from .catalogue import Catalogue
 from .plan import Feature
 from .schema import FACILITIES
+from .settings import DEFAULTS
 
-FLOOR_AREA_PER_HOUSEHOLD_M2 = 90.0  # used only when a home has neither households nor population
-PERSONS_PER_HOUSEHOLD = 2.3  # Shanghai 7th census average household size (≈2.3)
-USABLE_SHARE_OF_FLOOR_AREA = 0.7  # usable (使用面积) ≈ 70 % of gross floor area when not given
+# The estimates below use the plan's settings (model/settings.py: persons per household, floor
+# area per household, usable share), shown with "default, no published figure" where the plan
+# keeps the default: issue 11 found them hidden constants.
 
 
 def default_floors(layer: str, facility_type: str | None, catalogue: Catalogue | None) -> int:
@@ -50,29 +55,50 @@ def land_area(feature: Feature) -> float:
     return float(feature.geometry.area)
 
 
-def households(feature: Feature) -> float:
+def households(feature: Feature, settings: Mapping = DEFAULTS) -> float:
+    """A home's households: its own figure, else its population / persons per household, else its
+    floor area / floor area per household (the last two are estimates: :func:`estimated`)."""
     if feature.get("households") is not None:
         return float(feature["households"])
     if feature.get("population") is not None:
-        return float(feature["population"]) / PERSONS_PER_HOUSEHOLD
-    return floor_area(feature) / FLOOR_AREA_PER_HOUSEHOLD_M2
+        return float(feature["population"]) / settings["persons_per_household"]
+    return floor_area(feature) / settings["floor_area_per_household_m2"]
 
 
-def population(feature: Feature) -> float:
+def population(feature: Feature, settings: Mapping = DEFAULTS) -> float:
     if feature.get("population") is not None:
         return float(feature["population"])
-    return households(feature) * PERSONS_PER_HOUSEHOLD
+    return households(feature, settings) * settings["persons_per_household"]
 
 
-def measure(feature: Feature, name: str, catalogue: Catalogue) -> float:
-    """A feature's measure, memoised on the (immutable) feature: re-validation reuses it."""
-    value = feature.memo.get(name)
+def estimated(feature: Feature, name: str) -> bool:
+    """Whether a home's ``households`` or ``population`` is an estimate: not given, or marked
+    estimated (the OSM import's floor area ÷ floor area per household, docs/import.md)."""
+    return feature.get(name) is None or bool(feature.get("estimated"))
+
+
+def width(feature: Feature) -> float:
+    """The width of a footprint: the shorter side of its minimum rotated rectangle (a green strip
+    of 8 m × 120 m is 8 m wide, whatever its orientation)."""
+    rectangle = shapely.oriented_envelope(feature.geometry)
+    if rectangle.geom_type != "Polygon":
+        return 0.0
+    xy = shapely.get_coordinates(rectangle)[:3]
+    sides = [float(((xy[i + 1] - xy[i]) ** 2).sum() ** 0.5) for i in range(2)]
+    return min(sides)
+
+
+def measure(feature: Feature, name: str, catalogue: Catalogue, settings: Mapping = DEFAULTS) -> float:
+    """A feature's measure, memoised on the (immutable) feature: re-validation reuses it. The key
+    holds the settings an estimate uses, so a changed setting is never answered from the memo."""
+    key = (name, settings["persons_per_household"], settings["floor_area_per_household_m2"], settings["usable_share"])
+    value = feature.memo.get(key)
     if value is None:
-        value = feature.memo[name] = _measure(feature, name, catalogue)
+        value = feature.memo[key] = _measure(feature, name, catalogue, settings)
     return value
 
 
-def _measure(feature: Feature, name: str, catalogue: Catalogue) -> float:
+def _measure(feature: Feature, name: str, catalogue: Catalogue, settings: Mapping) -> float:
     if name == "count":
         return 1.0
     if name == "floor_area":
@@ -81,10 +107,14 @@ def _measure(feature: Feature, name: str, catalogue: Catalogue) -> float:
         return land_area(feature)
     if name == "usable_area":
         value = feature.get("usable_area")
-        return float(value) if value is not None else floor_area(feature, catalogue) * USABLE_SHARE_OF_FLOOR_AREA
+        return float(value) if value is not None else floor_area(feature, catalogue) * settings["usable_share"]
     if name == "households":
-        return households(feature)
+        return households(feature, settings)
     if name == "population":
-        return population(feature)
+        return population(feature, settings)
+    if name == "floors":
+        return floors(feature, catalogue)
+    if name == "width":
+        return width(feature)
     value = feature.get(name)
     return float(value) if value is not None else 0.0

@@ -8,6 +8,7 @@ from typing import Mapping
 
 from .plan import Feature, Plan
 from .schema import LAYERS
+from .settings import DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Snapshot:
     version: int = 0  # increases with every edit; lets the UI drop stale results
     # Rows of the scenario no feature could be made of: (layer, fid) -> (why, zh; why, en) (Plan.unreadable).
     unreadable: Mapping[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
+    settings: Mapping[str, object] = field(default_factory=lambda: DEFAULTS)  # plan settings (model/settings.py), defaults filled
 
     def features(self, layer: str) -> list[Feature]:
         return list(self.layers[layer].values())

@@ -10,7 +10,7 @@ rules.Context per run. No Qt, no database: a Snapshot in, Results out (style.md 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -21,8 +21,7 @@ from .catalogue import Catalogue, load_catalogue
 from .findings import Finding, Results
 from .plan import ChangeSet, Feature
 from .rules import EVALUATORS, Context, Pack, Rule, load_packs, plan_file
-from .rules.common import not_applicable, with_overrides
-from .rules.context import lying_in, planning_unit
+from .rules.common import finding, not_applicable, out_of_scope, with_overrides
 from .schema import ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK
 from .snapshot import Snapshot
 
@@ -36,8 +35,19 @@ class _WalkState:
     graph: object | None = None  # network.WalkGraph, None = no walking network (straight-line fallback)
     homes: object | None = None  # network.AccessPoints of the homes
     home_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    connectors: np.ndarray = field(default_factory=lambda: np.empty(0))  # per home: its walk onto the network
     # facility type -> (distance per home (inf = none within the limit), nearest fid per home, layer)
     by_type: dict[str, tuple[np.ndarray, np.ndarray, str]] = field(default_factory=dict)
+    connectors: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+
+def _connectors(homes: network.AccessPoints) -> np.ndarray:
+    """Per home (in ``homes.owners`` order): the shortest walk from one of its access points onto
+    the network; inf when none reaches it (a home far from every path, or all gates closed)."""
+    out = np.full(len(homes.owners), np.inf)
+    if len(homes):
+        np.minimum.at(out, homes.index, homes.snaps.connector)
+    return out
 
 
 class Validator:
@@ -71,7 +81,8 @@ class Validator:
     def update(self, snapshot: Snapshot, changes: ChangeSet) -> Results:
         """Re-validate after ``changes`` (since the previous run): only what they touch is recomputed."""
         if self._last is None or self._last.scenario != snapshot.scenario or \
-                self._last.community_kind != snapshot.community_kind or self._walk.homes is None:
+                self._last.community_kind != snapshot.community_kind or self._walk.homes is None or \
+                self._last.settings != snapshot.settings:
             return self.full(snapshot)
         layers = changes.layers()
         if WALK_NETWORK in layers:
@@ -142,18 +153,15 @@ class Validator:
         return [(e["feature"], e.geometry, bool(e.get("open", True))) for e in snapshot.features(ENTRANCES)
                 if e.get("layer") == layer and e.get("feature") is not None]
 
-    @staticmethod
-    def _homes(snapshot: Snapshot) -> list[Feature]:
-        """The homes the walking rules count: those of the community unit, all when none is drawn."""
-        unit = planning_unit(snapshot, "community")
-        homes = snapshot.features(RESIDENTIAL)
-        return homes if unit is None else lying_in(unit, homes)
-
     def _build_homes(self, snapshot: Snapshot) -> None:
-        homes = self._homes(snapshot)
+        """Every home's access points; each walking rule then counts the homes of the unit it
+        names (rules/context.py ``home_mask``)."""
+        homes = snapshot.features(RESIDENTIAL)
         self._walk.home_ids = np.array([h.fid for h in homes], dtype=np.int64)
         footprints = {h.fid: h.geometry for h in homes}
         self._walk.homes = self._access(footprints, self._entrances_of(snapshot, RESIDENTIAL))
+        self._walk.connectors = _connectors(self._walk.homes) if self._walk.graph is not None \
+            else np.full(len(homes), np.nan)
 
     def _access(self, footprints, entrances):
         return network.access_points(footprints, entrances, self._walk.graph)
@@ -175,25 +183,104 @@ class Validator:
     # --- evaluation -----------------------------------------------------------------------------
     def _evaluate(self, snapshot: Snapshot) -> Results:
         context = Context(snapshot, self.catalogue, self._walk.home_ids, self._walk.by_type,
-                          approximate=self._walk.graph is None)
+                          approximate=self._walk.graph is None, connectors=self._walk.connectors)
         by_id = {p.id: p for p in self.packs}
         # In the plan's order of packs (as the CLI loads them), whatever packs the validator knows.
         findings = [_judge(rule, pack, context)
                     for pack in (by_id[i] for i in dict.fromkeys(snapshot.rule_packs) if i in by_id)
                     for rule in pack.rules]
+        findings = apply_groups(findings)
         findings += plan_file.findings(snapshot, self.catalogue)  # rows to fix, named (design.md §2)
         return Results(snapshot.scenario, findings, self._walk.home_ids.copy(), dict(self._walk.by_type),
                        context.households, approximate=self._walk.graph is None,
-                       search_limit_m=self.search_limit_m, version=snapshot.version)
+                       search_limit_m=self.search_limit_m, version=snapshot.version,
+                       connectors=self._walk.connectors.copy())
 
 
 def _judge(rule: Rule, pack: Pack, context: Context) -> Finding:
-    """The rule's finding: n/a for a community kind it has no threshold for, else its kind's
-    evaluator, with a district's own threshold said in the message."""
+    """The rule's finding: n/a for a community kind it has no threshold for, or for a community
+    class or part of Shanghai it is not written for (the plan's settings); else its kind's
+    evaluator — block by block for a block-level rule — with a district's own threshold said in
+    the message, and a low-confidence source's verdict reported as informative."""
+    for key, values in rule.applies_to.items():
+        value = context.settings[key]
+        if value not in values:
+            return out_of_scope(rule, pack, key, value)
     terms = context.terms(rule)
     if terms is None:
         return not_applicable(rule, pack, context.snapshot.community_kind)
-    return with_overrides(EVALUATORS[rule.kind](rule, pack, context), terms.overridden)
+    if rule.unit_kind == "block" and rule.kind != "manual":
+        found = _per_block(rule, pack, context)
+    else:
+        found = EVALUATORS[rule.kind](rule, pack, context)
+    return _as_sourced(with_overrides(found, terms.overridden), rule, context)
+
+
+def _per_block(rule: Rule, pack: Pack, context: Context) -> Finding:
+    """A 居住街坊 rule holds for each block (GB 50180-2018 4.0.7: "居住街坊内集中绿地…"), so it is
+    judged block by block: the worst block speaks for all, and the message says how many fall
+    short. No block drawn: n/a (the whole plan is not a block, issue 11)."""
+    blocks = context.unit_features("block")
+    if not blocks:
+        return finding(rule, pack, False, None, {}, [], "未绘制居住街坊规划单元，无法逐街坊核算",
+                       "no residential block (居住街坊) unit is drawn: the rule is met block by block")
+    found = [EVALUATORS[rule.kind](rule, pack, context.narrowed(b)) for b in blocks]
+    if len(found) == 1:
+        return found[0]
+    threshold = context.terms(rule).threshold
+    low, high = threshold.get("min"), threshold.get("max")
+
+    def room(f: Finding) -> float:  # how far inside its band a block's value lies (negative: outside)
+        if f.measured is None:
+            return float("inf")
+        return min(f.measured - low if low is not None else float("inf"),
+                   high - f.measured if high is not None else float("inf"))
+
+    failing = [f for f in found if f.status in ("fail", "warn")]
+    worst = min(failing or found, key=room)
+    if failing:
+        return replace(worst, message_zh=f"{len(failing)}/{len(found)} 个居住街坊未达标；最差一处：{worst.message_zh}",
+                       message_en=f"{len(failing)} of {len(found)} blocks fall short; the worst: {worst.message_en}",
+                       features=tuple(k for f in failing for k in f.features))
+    return replace(worst, message_zh=f"{len(found)} 个居住街坊均达标；最接近限值一处：{worst.message_zh}",
+                   message_en=f"all {len(found)} blocks meet it; the closest: {worst.message_en}")
+
+
+def _as_sourced(found: Finding, rule: Rule, context: Context) -> Finding:
+    """A rule quoted from a consultation draft or a secondary summary (low confidence) is
+    informative unless the district turns it on (override "enforce" = 1, issue 11)."""
+    if rule.confidence != "low" or found.severity == "informative" or \
+            context.snapshot.overrides.get((rule.id, "enforce")):
+        return found
+    status = "warn" if found.status == "fail" else found.status
+    return replace(found, severity="informative", status=status)
+
+
+SEVERITY_RANK = {"required": 0, "recommended": 1, "informative": 2}
+CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def apply_groups(findings: list[Finding]) -> list[Finding]:
+    """Rules that measure one indicator form a group (issue 11: kindergarten access had three
+    verdicts, the 30 m²/100 households indicator was counted twice). One reading per group is
+    applied — the most binding that applies: required before recommended before informative,
+    then the surer source, then the plan's order of packs — and the others are shown beside it
+    as alternatives, counted in no summary."""
+    by_group: dict[str, list[int]] = {}
+    for i, f in enumerate(findings):
+        if f.group:
+            by_group.setdefault(f.group, []).append(i)
+    out = list(findings)
+    for members in by_group.values():
+        if len(members) < 2:
+            continue
+        applicable = [i for i in members if findings[i].status != "n/a"] or members
+        chosen = min(applicable, key=lambda i: (SEVERITY_RANK.get(findings[i].severity, 3),
+                                                CONFIDENCE_RANK.get(findings[i].confidence, 3), i))
+        others = tuple(findings[i].rule for i in members if i != chosen)
+        for i in members:
+            out[i] = replace(findings[i], applied=i == chosen, alternatives=others if i == chosen else ())
+    return out
 
 
 def validate(snapshot: Snapshot, packs: Sequence[Pack] | None = None, catalogue: Catalogue | None = None) -> Results:

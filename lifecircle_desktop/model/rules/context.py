@@ -5,6 +5,7 @@ distances; the evaluators read it and never change it. No Qt, no database (style
 """
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 import numpy as np
@@ -12,7 +13,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..catalogue import Catalogue
-from ..measures import households, measure
+from ..measures import estimated, households, measure
 from ..plan import Feature
 from ..schema import FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS
 from ..snapshot import Snapshot
@@ -53,20 +54,24 @@ class Context:
     the homes and their walking distances. Each answer is computed once and kept for the run."""
 
     def __init__(self, snapshot: Snapshot, catalogue: Catalogue, home_ids: np.ndarray,
-                 distances: Mapping[str, tuple[np.ndarray, np.ndarray, str]], approximate: bool):
-        """``home_ids``: the homes the walking rules count (those of the community unit);
-        ``distances``: facility type -> (walking distance per home, inf = none within the search
-        limit; nearest fid per home; layer); ``approximate``: straight-line fallback, no network."""
+                 distances: Mapping[str, tuple[np.ndarray, np.ndarray, str]], approximate: bool,
+                 connectors: np.ndarray | None = None):
+        """``home_ids``: every home of the plan (each walking rule counts those of the unit it
+        names: :meth:`home_mask`); ``distances``: facility type -> (walking distance per home,
+        inf = none within the search limit; nearest fid per home; layer); ``approximate``:
+        straight-line fallback, no network; ``connectors``: per home, its shortest walk onto the
+        network (inf: none within reach, NaN: no network)."""
         self.snapshot = snapshot
         self.catalogue = catalogue
+        self.settings = snapshot.settings
         self.home_ids = home_ids
         self.distances = distances
         self.approximate = approximate
-        self.households = {int(f.fid): households(f) for f in
+        self.connectors = connectors if connectors is not None else np.full(len(home_ids), np.nan)
+        self.households = {int(f.fid): households(f, self.settings) for f in
                            (snapshot.feature(RESIDENTIAL, int(h)) for h in home_ids)}
-        weights = np.array([self.households[int(h)] for h in home_ids.tolist()], dtype=float)
-        # Homes with no households at all still count, one each: a share of nothing is meaningless.
-        self.weights = weights if weights.sum() > 0 else np.ones(len(home_ids))
+        self.household_weights = np.array([self.households[int(h)] for h in home_ids.tolist()], dtype=float)
+        self._narrowed: dict[str, Feature] = {}  # unit kind -> the one unit a per-unit run looks at
         self._overrides: dict[str, list[tuple[str, float]]] = {}
         for (rule_id, key), value in snapshot.overrides.items():
             self._overrides.setdefault(rule_id, []).append((key, value))
@@ -115,7 +120,21 @@ class Context:
 
     def unit_features(self, unit_kind: str) -> list[Feature]:
         """The planning-unit features of ``unit_kind`` as drawn (they may carry a population)."""
+        if unit_kind in self._narrowed:
+            return [self._narrowed[unit_kind]]
         return [u for u in self.snapshot.features(PLANNING_UNITS) if (u.get("kind") or "community") == unit_kind]
+
+    def narrowed(self, unit: Feature) -> "Context":
+        """The same run looking at one planning unit of its kind only (a block-level rule is met
+        block by block, not by the sum of every block, issue 11). Shares the rule terms and the
+        walking arrays; whatever depends on the unit is worked out again."""
+        kind = unit.get("kind") or "community"
+        other = copy.copy(self)
+        other._narrowed = {**self._narrowed, kind: unit}
+        other._units = {**self._units, kind: unit.geometry}
+        other._homes_in, other._totals = {}, {}
+        other._facilities_in = {k: v for k, v in self._facilities_in.items() if k != kind}
+        return other
 
     def homes_in(self, unit_kind: str) -> list[Feature]:
         """Homes in the unit of ``unit_kind``; every home when no such unit is drawn."""
@@ -157,8 +176,23 @@ class Context:
             # else the unit's population or households: those of the homes in it
         features = (self.facilities(unit_kind, side.get("types")) if layer == FACILITIES
                     else self.homes_in(unit_kind))
-        name, catalogue = side["measure"], self.catalogue
-        return float(sum(measure(f, name, catalogue) for f in features))
+        name, catalogue, settings = side["measure"], self.catalogue, self.settings
+        return float(sum(measure(f, name, catalogue, settings) for f in features))
+
+    # --- homes ---------------------------------------------------------------------------------
+    def home_mask(self, unit_kind: str) -> np.ndarray:
+        """Which of ``home_ids`` lie in the unit of ``unit_kind`` (every home when none is drawn):
+        a walking rule counts the homes of the unit it names (issue 11: all used the community's)."""
+        if self.unit(unit_kind) is None:
+            return np.ones(len(self.home_ids), dtype=bool)
+        inside = np.array([h.fid for h in self.homes_in(unit_kind)], dtype=np.int64)
+        return np.isin(self.home_ids, inside)
+
+    def estimated_homes(self, homes: Iterable[Feature], name: str = "households") -> tuple[int, int] | None:
+        """(homes whose ``name`` is an estimate, homes counted), None when none is estimated."""
+        homes = list(homes)
+        n = sum(1 for h in homes if estimated(h, name))
+        return (n, len(homes)) if n else None
 
     # --- walking -------------------------------------------------------------------------------
     def walking_distance(self, types: Iterable[str]) -> np.ndarray:

@@ -14,9 +14,31 @@ from ..catalogue import Catalogue, load_catalogue
 from ..errors import PlanError
 from ..resources import STANDARDS
 from ..schema import FACILITIES, RESIDENTIAL
+from ..settings import AREA_CLASSES, COMMUNITY_CLASSES
 from .evaluators import EVALUATORS
+from .units import UNITS
 
 SEVERITIES = ("required", "recommended", "informative")
+CONFIDENCES = ("high", "medium", "low")
+# The source's own words set a rule's severity (issue 11; standards.md legend): 应/必须/不应 →
+# required, 宜/原则上/为原则 → recommended, 鼓励/可 → informative. A rule names the word of its quote
+# that governs (``modal``); the loader refuses a word its quote does not hold or a severity that
+# disagrees with it.
+MODAL_WORDS = {
+    "required": ("应", "必须", "不应", "不得", "严禁", "不小于", "不低于", "不少于", "至少", "约束性"),
+    "recommended": ("宜", "不宜", "为宜", "原则上", "为原则", "尽量", "因地制宜", "优先"),
+    "informative": ("鼓励", "可", "可以", "预期性"),
+}
+MODALITY = {word: severity for severity, words in MODAL_WORDS.items() for word in words}
+# When the quoted words carry no modal word, the basis the severity rests on.
+MODAL_BASES = {"建设标准表": "required",  # the 20 建设要求 of 完整居住社区建设标准（试行）
+               "目标": "required",  # a community class's quantitative target (特色类 "100%完成")
+               "定义": "informative"}  # a definitional scale ("步行距离：300—500米")
+MODALITY.update(MODAL_BASES)
+# What a citation must never print: the catalogue's source keys and our own words for them.
+INTERNAL_CODE = re.compile(r"\[S\d+\]|(?<![A-Za-z])(?:S0\d\d|P_[A-Z]+|C_[A-Z0-9]+)|(?<![A-Za-z])(?:items?|seeds?)(?![A-Za-z])|standards\.md", re.I)
+APPLIES_TO = {"community_class": tuple(COMMUNITY_CLASSES), "area_class": tuple(a for a in AREA_CLASSES if a != "none")}
+REQUIRE = ("each", "any", "total")
 COMMUNITY_KINDS = ("new_build", "existing")
 PROFILES = ("adult", "elderly", "child")
 MEASURES = {  # the measures a ratio's side may sum, by the layer it sums over ("unit": the planning unit)
@@ -30,6 +52,9 @@ TIER_UNITS = {"residential_block": "block", "5min": "5min", "10min": "10min", "1
               "complete_community": "community", "community": "community", "block": "block"}
 SCALE_MEASURES = ("population", "households", "area_ha", "radius_m")
 AREA_MEASURES = ("floor_area", "land_area", "usable_area")
+# Measured on each facility by the facility_area kind: its areas, and what the plan's attributes
+# hold (classes of a kindergarten, beds of a care home, floors) or its footprint shows (width).
+FACILITY_MEASURES = (*AREA_MEASURES, "classes", "beds", "floors", "width")
 
 
 class RulePackError(PlanError):
@@ -50,6 +75,9 @@ class Rule:
     confidence: str = "high"
     pack: str = ""
     unit_kind: str = "community"  # the planning-unit kind the rule is measured on
+    modal: str = ""  # the source's word (or basis) that sets the severity
+    applies_to: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # setting -> the values it applies to
+    group: str = ""  # the indicator it measures, shared by every rule reading that indicator
 
     def for_kind(self, community_kind: str) -> tuple[dict, dict] | None:
         """(params with this kind's overrides, threshold {min,max}) or None when n/a for the kind."""
@@ -100,7 +128,7 @@ def _rule_lines(text: str) -> list[int]:
 
 def _check_rule(rule: dict, catalogue: Catalogue) -> str | None:
     """The first problem with ``rule`` (a [[rule]] table of a pack), or None."""
-    for key in ("id", "name_zh", "name_en", "kind", "severity", "citation"):
+    for key in ("id", "name_zh", "name_en", "kind", "severity", "citation", "modal", "confidence"):
         if key not in rule:
             return f"missing {key!r}"
     if rule["kind"] not in EVALUATORS:
@@ -110,6 +138,21 @@ def _check_rule(rule: dict, catalogue: Catalogue) -> str | None:
     citation = rule["citation"]
     if not isinstance(citation, dict) or not all(citation.get(k) for k in ("document", "clause", "text")):
         return "citation needs document, clause and text"
+    for key in ("document", "clause"):
+        code = INTERNAL_CODE.search(citation[key])
+        if code:
+            return f"citation.{key} holds an internal code {code.group(0)!r}: cite the document's own words"
+    problem = _check_modality(rule)
+    if problem:
+        return problem
+    if rule.get("unit", "") not in UNITS:
+        return f"unknown unit {rule.get('unit')!r} (one of {', '.join(u for u in UNITS if u)})"
+    for setting, values in rule.get("applies_to", {}).items():
+        if setting not in APPLIES_TO:
+            return f"applies_to.{setting}: not a setting rules are scoped by ({', '.join(APPLIES_TO)})"
+        unknown = [v for v in values if v not in APPLIES_TO[setting]]
+        if not values or unknown:
+            return f"applies_to.{setting}: unknown {unknown or 'empty list'} (one of {', '.join(APPLIES_TO[setting])})"
     params = rule.get("params", {})
     types = [*params.get("types", ()), *params.get("facility_types", ()),
              *([params["facility_type"]] if "facility_type" in params else [])]
@@ -126,10 +169,14 @@ def _check_rule(rule: dict, catalogue: Catalogue) -> str | None:
     if kind == "facility_area":
         if "facility_type" not in params:
             return "facility_area needs params.facility_type"
-        if params.get("measure") not in AREA_MEASURES:
-            return f"facility_area measure must be one of {', '.join(AREA_MEASURES)}"
-        if params.get("require", "each") not in ("each", "any"):
-            return "facility_area require must be 'each' or 'any'"
+        if params.get("measure") not in FACILITY_MEASURES:
+            return f"facility_area measure must be one of {', '.join(FACILITY_MEASURES)}"
+        if params.get("require", "each") not in REQUIRE:
+            return f"facility_area require must be one of {', '.join(REQUIRE)}"
+        for alternative in params.get("alternatives", ()):
+            low, high = alternative.get("min_count", 1), alternative.get("max_count")
+            if high is not None and high < low:
+                return "an alternative's max_count is below its min_count"
     if kind == "ratio":
         for side in ("numerator", "denominator"):
             side_table = params.get(side)
@@ -141,6 +188,8 @@ def _check_rule(rule: dict, catalogue: Catalogue) -> str | None:
     if kind == "walk_coverage":
         if not params.get("facility_types"):
             return "walk_coverage needs params.facility_types"
+        if params.get("reach", "any") not in ("any", "each"):
+            return "walk_coverage reach must be 'any' or 'each'"
     if kind == "scale" and params.get("measure") not in SCALE_MEASURES:
         return f"scale measure must be one of {', '.join(SCALE_MEASURES)}"
     if kind == "manual":
@@ -161,6 +210,20 @@ def _check_rule(rule: dict, catalogue: Catalogue) -> str | None:
                 return "walk_coverage needs limit_m or limit_min"
             if "limit_min" in merged and merged.get("profile", "adult") not in PROFILES:
                 return f"unknown walking profile {merged.get('profile')!r}"
+    return None
+
+
+def _check_modality(rule: dict) -> str | None:
+    """The rule's severity must be what its source's words say (issue 11)."""
+    modal, text = rule["modal"], rule["citation"]["text"]
+    if rule["confidence"] not in CONFIDENCES:
+        return f"unknown confidence {rule['confidence']!r}"
+    if modal not in MODALITY:
+        return f"modal {modal!r} is neither a modal word ({', '.join(sorted(MODALITY))}) nor a basis"
+    if modal not in MODAL_BASES and modal not in text:
+        return f"modal {modal!r} does not occur in the quoted source words"
+    if MODALITY[modal] != rule["severity"]:
+        return f"severity {rule['severity']!r} disagrees with the source's word {modal!r} ({MODALITY[modal]})"
     return None
 
 
@@ -201,8 +264,10 @@ def load_pack(path: Path | str, catalogue: Catalogue | None = None, text: str | 
         rules.append(Rule(table["id"], table["name_zh"], table["name_en"], table["kind"], table["severity"],
                           table.get("unit", ""), _freeze(table.get("params", {})),
                           _freeze(table.get("threshold", {})), _freeze(table["citation"]),
-                          table.get("confidence", "high"), head["id"],
-                          TIER_UNITS.get(table.get("tier", ""), head.get("unit_kind", "community"))))
+                          table["confidence"], head["id"],
+                          TIER_UNITS.get(table.get("tier", ""), head.get("unit_kind", "community")),
+                          table["modal"], _freeze({k: list(v) for k, v in table.get("applies_to", {}).items()}),
+                          table.get("group", "")))
     return Pack(head["id"], head.get("name_zh", head["id"]), head.get("name_en", head["id"]),
                 head.get("document", ""), tuple(rules), text, head.get("unit_kind", "community"))
 

@@ -1,5 +1,7 @@
-"""scale: the population, households, area or radius of the planning unit within a band (design.md §3),
-e.g. a 15-minute life circle of 50 000–100 000 residents (GB 50180-2018 表3.0.4)."""
+"""scale: the population, households, area or size of the planning unit within a band (design.md §3),
+e.g. a 15-minute life circle of 50 000–100 000 residents (GB 50180-2018 表3.0.4). ``radius_m`` is the
+radius of the circle of the unit's area — an equivalent radius (等效半径), never a walking distance:
+a walking distance is a walk_coverage rule (issue 11)."""
 from __future__ import annotations
 
 import math
@@ -26,14 +28,23 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
         tier = TIERS_ZH.get(rule.unit_kind, rule.unit_kind)
         return finding(rule, pack, False, None, threshold, [], f"未绘制{tier}规划单元",
                        f"no {rule.unit_kind} planning unit is drawn")
+    detail_zh = detail_en = note_zh = note_en = ""
+    estimated = None
     if m in ("population", "households"):
         # The planner's own figure on the unit wins over the sum of its homes (a census count).
         given = [u.get(m) for u in units if u.get(m) is not None]
         homes = context.homes_in(rule.unit_kind)
-        value = float(sum(given)) if given else float(sum(measure(h, m, context.catalogue) for h in homes))
+        value = float(sum(given)) if given else float(sum(measure(h, m, context.catalogue, context.settings) for h in homes))
+        estimated = None if given else context.estimated_homes(homes, m)
+        if estimated:
+            word_zh = "户数" if m == "households" else "人口"
+            note_zh = f"（{estimated[0]}/{estimated[1]} 处住宅的{word_zh}为估算）"
+            note_en = f"; {estimated[0]} of {estimated[1]} homes have an estimated {m}"
     elif m == "area_ha":
         value = unit.area / 10_000
     else:  # radius_m: the radius of the circle of equal area
         value = math.sqrt(unit.area / math.pi)
+        detail_zh, detail_en = "规划单元等效圆半径（非步行距离）", "equivalent-circle radius of the unit (not a walking distance): "
     ok = met(value, threshold.get("min"), threshold.get("max"))
-    return finding(rule, pack, ok, value, threshold, [(u.layer, u.fid) for u in units])
+    return finding(rule, pack, ok, value, threshold, [(u.layer, u.fid) for u in units], detail_zh, detail_en,
+                   note_zh, note_en, estimated=estimated)

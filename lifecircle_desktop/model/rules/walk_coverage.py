@@ -1,54 +1,87 @@
 """walk_coverage: the share of households whose walking distance to the nearest facility of the
 types is within the limit (design.md §3, §4), the limit given in metres or in minutes at a walking
-profile's speed (seed 003 §2.4: 4 km/h adult ≈ 1000 m in 15 min)."""
+speed of the plan's settings (model/settings.py; no published figure: shown as a default).
+
+The homes counted are those of the planning unit the rule names (its ``tier``): a 15-minute rule
+counts the 15-minute unit's homes, a 5–10-minute rule the community's (issue 11). ``reach = "each"``
+counts a home only when the nearest facility of every listed type is within the limit ("步行
+300—500米到达社区基本公共服务设施")."""
 from __future__ import annotations
 
 from itertools import repeat
 from typing import TYPE_CHECKING, Mapping
 
+import numpy as np
+
 from ..findings import Finding
 from ..schema import RESIDENTIAL
-from .common import finding, number
+from ..settings import SPEED_KEYS
+from .common import figure, finding, number
 from .context import Context
 
 if TYPE_CHECKING:
     from .packs import Pack, Rule
 
 PROFILES_ZH = {"adult": "成人", "elderly": "老年人", "child": "儿童"}
-DEFAULT_SPEED_KMH = 4.0  # a profile the plan does not define walks at the adult speed
 
 
 def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     params, threshold, _ = context.terms(rule)
-    limit, how_zh, how_en = _limit(params, context.snapshot.speed_profiles)
-    ids = context.home_ids
+    limit, how_zh, how_en = _limit(params, context.settings)
+    mask = context.home_mask(rule.unit_kind)
+    ids = context.home_ids[mask]
     extra = dict(approximate=context.approximate, limit_m=limit)
     if len(ids) == 0:
         return finding(rule, pack, False, None, threshold, [], "没有住宅", "there are no homes", **extra)
-    weights = context.weights
-    inside = context.walking_distance(params["facility_types"]) <= limit + 1e-9
+    weights = context.household_weights[mask]
+    if weights.sum() <= 0:
+        weights = np.ones(len(ids))  # homes with no households still count one each
+    types = params["facility_types"]
+    if params.get("reach", "any") == "each":
+        distance = np.max([context.walking_distance([t])[mask] for t in types], axis=0)
+    else:
+        distance = context.walking_distance(types)[mask]
+    inside = distance <= limit + 1e-9
     share = 100.0 * float(weights[inside].sum()) / float(weights.sum())
     outside = tuple(zip(repeat(RESIDENTIAL), ids[~inside].tolist()))
-    names_zh = context.type_names(params["facility_types"], True)
-    names_en = context.type_names(params["facility_types"], False)
+    homes = [context.snapshot.feature(RESIDENTIAL, int(h)) for h in ids.tolist()]
+    estimated = context.estimated_homes(homes)
+    long_connectors = int(np.sum(context.connectors[mask] > context.settings["connector_limit_m"]))
+    join_zh, join_en = ("及", " and ") if params.get("reach") == "each" else ("、", ", ")
+    names_zh = join_zh.join(context.type_names([t], True) for t in types)
+    names_en = join_en.join(context.type_names([t], False) for t in types)
     approx_zh = "（直线距离×1.3 估算）" if context.approximate else ""
     approx_en = " (approximate: straight line × 1.3)" if context.approximate else ""
+    note_zh, note_en = _notes(estimated, long_connectors, context.settings["connector_limit_m"])
     minimum = threshold.get("min", 100.0)
     return finding(rule, pack, share >= minimum - 1e-9, share, {"min": minimum}, outside,
-                   f"{how_zh}可达{names_zh}的住户比例{approx_zh} ",
-                   f"households {how_en} of {names_en}{approx_en}: ", **extra)
+                   f"{how_zh}可达{names_zh}的住户比例{approx_zh}",
+                   f"households {how_en} of {names_en}{approx_en}: ", note_zh, note_en,
+                   estimated=estimated, long_connectors=long_connectors, **extra)
 
 
-def _limit(params: Mapping, speed_profiles: Mapping[str, float]) -> tuple[float, str, str]:
+def _notes(estimated: tuple[int, int] | None, long_connectors: int, connector_limit: float) -> tuple[str, str]:
+    """What the reader must know to trust the share: estimated households, homes far off the network."""
+    zh, en = [], []
+    if estimated:
+        zh.append(f"{estimated[0]}/{estimated[1]} 处住宅的户数为估算")
+        en.append(f"{estimated[0]} of {estimated[1]} homes have estimated households")
+    if long_connectors:
+        zh.append(f"{long_connectors} 处住宅距步行路网超过 {figure(connector_limit)} 米")
+        en.append(f"{long_connectors} homes are more than {figure(connector_limit)} m from the walking network")
+    return ("（" + "；".join(zh) + "）" if zh else ""), ("; " + "; ".join(en) if en else "")
+
+
+def _limit(params: Mapping, settings: Mapping) -> tuple[float, str, str]:
     """(limit in metres, the limit in zh words, in en words): ``limit_m``, or ``limit_min`` at the
-    profile's speed."""
+    profile's speed (a plan setting)."""
     if "limit_m" in params:
         limit = float(params["limit_m"])
-        return limit, f"步行 {number(limit)} 米内", f"within {number(limit)} m walk"
+        return limit, f"步行 {figure(limit)} 米内", f"within {figure(limit)} m walk"
     profile = params.get("profile", "adult")
-    speed = speed_profiles.get(profile, DEFAULT_SPEED_KMH)
+    speed = float(settings[SPEED_KEYS.get(profile, "speed_adult_kmh")])
     limit = float(params["limit_min"]) / 60.0 * speed * 1000.0
     prof_zh = PROFILES_ZH.get(profile, profile)
-    how_zh = f"{prof_zh}步行 {number(params['limit_min'])} 分钟（{speed:g} km/h ≈ {number(limit)} 米）内"
-    how_en = f"within a {number(params['limit_min'])}-min {profile} walk ({speed:g} km/h ≈ {number(limit)} m)"
+    how_zh = f"{prof_zh}步行 {figure(params['limit_min'])} 分钟（每小时 {figure(speed)} 公里，约 {number(limit, 0)} 米）内"
+    how_en = f"within a {figure(params['limit_min'])}-min {profile} walk ({figure(speed)} km/h ≈ {number(limit, 0)} m)"
     return limit, how_zh, how_en
