@@ -7,13 +7,15 @@ from dataclasses import replace
 import pytest
 from shapely.geometry import box
 
-from lifecircle_desktop.model import AddFeature, ChangeAttributes, Plan
+from lifecircle_desktop.model import AddFeature, ChangeAttributes, DeleteFeature, Plan
 from lifecircle_desktop.model.rules import EVALUATORS, load_pack
 from lifecircle_desktop.model.snapshot import take_snapshot
 from lifecircle_desktop.model.validate import validate
 from tests.model.planbuilder import facility, grid_plan, home
 
-CITATION = {"document": "test", "clause": "1", "text": "test"}
+# The source's word for each severity (the loader checks that a rule's severity is its quote's).
+CITATION = {"document": "《测试标准》", "clause": "第1条", "text": "应；宜；鼓励"}
+MODAL = {"required": "应", "recommended": "宜", "informative": "鼓励"}
 
 
 def toml(value) -> str:
@@ -27,13 +29,16 @@ def toml(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def judge(plan, kind, params, threshold, *, unit="m2", severity="required", tier=None, **snapshot_fields):
+def judge(plan, kind, params, threshold, *, unit="m2", severity="required", tier=None, confidence="high",
+          applies_to=None, **snapshot_fields):
     """The finding of one rule of ``kind`` on ``plan`` (an existing community), loaded through the
     real pack loader so the rule is checked as a shipped one would be."""
-    rule = dict(id="r", name_zh="规则", name_en="Rule", kind=kind, severity=severity, unit=unit,
-                params=params, threshold={"existing": threshold}, citation=CITATION)
+    rule = dict(id="r", name_zh="规则", name_en="Rule", kind=kind, severity=severity, modal=MODAL[severity],
+                confidence=confidence, unit=unit, params=params, threshold={"existing": threshold}, citation=CITATION)
     if tier:
         rule["tier"] = tier
+    if applies_to:
+        rule["applies_to"] = applies_to
     text = '[pack]\nid = "test"\n\n[[rule]]\n' + "".join(f"{k} = {toml(v)}\n" for k, v in rule.items())
     pack = load_pack("test.toml", text=text)
     snapshot = replace(take_snapshot(plan), rule_packs=("test",), **snapshot_fields)
@@ -89,9 +94,16 @@ def test_facility_area_alternative_two_convenience_stores_instead_of_a_supermark
     params = {"facility_type": "supermarket", "measure": "floor_area",
               "alternatives": [{"types": ["convenience_store"], "min_count": 2, "max_count": 3, "min": 50, "max": 100}]}
     f = judge(grid, "facility_area", params, {"min": 300})
-    assert (f.status, f.measured, f.threshold) == ("pass", 2, None)
+    assert (f.status, f.measured, f.threshold, f.threshold_max) == ("pass", 2, 2, 3)
     assert f.features == tuple(("facilities", s) for s in stores)
-    assert f.message_zh == "规则：以 2 处便利店（50–100 m²）替代，达标"
+    assert f.message_zh == "规则：以 2 处便利店（50–100 平方米）替代（原文 2–3 处），达标"
+    # Four stores in the band: more than the source's 2–3 — a note to check, not a silent pass.
+    more = [facility(grid, "convenience_store", x, 300, w=10, h=8, floors=1) for x in (100, 300)]
+    f = judge(grid, "facility_area", params, {"min": 300})
+    assert (f.status, f.measured) == ("warn", 4)
+    assert "多于原文替代方案的 2–3 处" in f.message_zh
+    for fid in more:
+        grid.apply(DeleteFeature.of(grid, "facilities", fid))
     grid.apply(ChangeAttributes.of(grid, "facilities", stores[0], floors=2))  # 160 m²: one store left in the band
     f = judge(grid, "facility_area", params, {"min": 300})
     assert (f.status, f.measured) == ("fail", 100)
@@ -103,7 +115,7 @@ def test_facility_area_counts_only_facilities_in_the_planning_unit(grid):
     unit(grid, (0, 0, 250, 250))
     f = judge(grid, "facility_area", {"facility_type": "kindergarten", "measure": "floor_area"}, {"max": 500})
     assert (f.status, f.measured, f.threshold, f.threshold_max) == ("pass", 400, 500, None)
-    assert "要求 ≤ 500 m²" in f.message_zh
+    assert "要求 ≤ 500 平方米" in f.message_zh
 
 
 # --- ratio -----------------------------------------------------------------------------------------
@@ -114,11 +126,11 @@ def test_ratio_over_the_unit_land_area_and_its_population(grid):
     green = {"numerator": {"measure": "land_area", "types": ["community_park"]},
              "denominator": {"measure": "land_area", "layer": "unit"}, "scale": 100}
     f = judge(grid, "ratio", green, {"min": 10}, unit="%")
-    assert f.status == "n/a" and f.message_en == "Rule: the base is zero (no households or area)"  # no unit drawn
+    assert f.status == "n/a" and f.message_en == "Rule: cannot be computed: the unit has no land area"  # no unit drawn
     unit(grid, (0, 0, 250, 200))  # 5 ha
     f = judge(grid, "ratio", green, {"min": 10}, unit="%")
     assert (f.status, f.measured) == ("fail", 4.0)
-    assert f.message_zh.startswith("规则：2000 / 50000，实测 4 %")
+    assert f.message_zh.startswith("规则：2000 / 50000，实测 4%")
     per_person = {"numerator": {"measure": "land_area", "types": ["community_park"]},
                   "denominator": {"measure": "population", "layer": "unit"}}
     f = judge(grid, "ratio", per_person, {"min": 1}, unit="m2/person")
@@ -145,7 +157,7 @@ def test_walk_coverage_without_a_network_is_straight_line_times_1_3_and_says_so(
     assert f.approximate and f.limit_m == pytest.approx(250.0)  # 5 min at the elderly 3 km/h
     assert (f.status, f.measured, f.features) == ("warn", 75.0, (("residential", beyond),))
     assert "（直线距离×1.3 估算）" in f.message_zh
-    assert "老年人步行 5 分钟（3 km/h ≈ 250 米）内" in f.message_zh
+    assert "老年人步行 5 分钟（每小时 3 公里，约 250 米）内" in f.message_zh
 
 
 # --- scale -----------------------------------------------------------------------------------------
@@ -172,7 +184,7 @@ def test_scale_area_and_radius_of_a_unit_drawn_in_two_parts(grid):
     assert area.message_zh == "规则：实测 4 公顷，要求 2–5 公顷，达标"
     radius = judge(grid, "scale", {"measure": "radius_m"}, {"max": 100}, unit="m", tier="5min")
     assert radius.measured == pytest.approx(math.sqrt(40_000 / math.pi), abs=1e-3)
-    assert radius.status == "fail" and radius.message_zh == "规则：实测 113 米，要求 ≤ 100 米，未达标"
+    assert radius.status == "fail" and radius.message_zh == "规则：规划单元等效圆半径（非步行距离）实测 113 米，要求 ≤ 100 米，未达标"
 
 
 # --- a district's own threshold ---------------------------------------------------------------------
