@@ -236,12 +236,12 @@ def _per_block(rule: Rule, pack: Pack, context: Context) -> Finding:
         return min(f.measured - low if low is not None else float("inf"),
                    high - f.measured if high is not None else float("inf"))
 
-    failing = [f for f in found if f.status in ("fail", "warn")]
-    worst = min(failing or found, key=room)
-    if failing:
+    failing = [(b, f) for b, f in zip(blocks, found) if f.status in ("fail", "warn")]
+    worst = min([f for _, f in failing] or found, key=room)
+    if failing:  # the blocks that fall short are what the planner must look at
         return replace(worst, message_zh=f"{len(failing)}/{len(found)} 个居住街坊未达标；最差一处：{worst.message_zh}",
                        message_en=f"{len(failing)} of {len(found)} blocks fall short; the worst: {worst.message_en}",
-                       features=tuple(k for f in failing for k in f.features))
+                       features=tuple((b.layer, b.fid) for b, _ in failing))
     return replace(worst, message_zh=f"{len(found)} 个居住街坊均达标；最接近限值一处：{worst.message_zh}",
                    message_en=f"all {len(found)} blocks meet it; the closest: {worst.message_en}")
 
