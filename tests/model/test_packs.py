@@ -109,18 +109,20 @@ def test_packs_are_parsed_once_and_again_when_the_file_changes(tmp_path):
 
 
 RULE_HEAD = ('[pack]\nid = "p"\n\n[[rule]]\nid = "r"\nname_zh = "规则"\nname_en = "Rule"\n'
-             'citation = { document = "d", clause = "c", text = "t" }\n')
+             'citation = { document = "d", clause = "c", text = "应" }\nmodal = "应"\nconfidence = "high"\n')
 KG = 'params = { types = ["kindergarten"] }\n'
 BAD_BODIES = {
     "missing 'severity'": 'kind = "presence"\n' + KG + "threshold.existing = { min = 1 }",
     "unknown severity 'must'": 'kind = "presence"\nseverity = "must"\n' + KG + "threshold.existing = { min = 1 }",
+    "disagrees with the source's word '应'": 'kind = "presence"\nseverity = "recommended"\n' + KG
+                                            + "threshold.existing = { min = 1 }",
     "presence needs params.types": 'kind = "presence"\nseverity = "required"\nthreshold.existing = { min = 1 }',
     "facility_area needs params.facility_type": 'kind = "facility_area"\nseverity = "required"\n'
                                                 'params = { measure = "floor_area" }\nthreshold.existing = { min = 1 }',
     "facility_area measure must be one of": 'kind = "facility_area"\nseverity = "required"\n'
                                             'params = { facility_type = "kindergarten", measure = "volume" }\n'
                                             'threshold.existing = { min = 1 }',
-    "require must be 'each' or 'any'": 'kind = "facility_area"\nseverity = "required"\n'
+    "require must be one of each, any, total": 'kind = "facility_area"\nseverity = "required"\n'
                                        'params = { facility_type = "kindergarten", measure = "floor_area", '
                                        'require = "most" }\nthreshold.existing = { min = 1 }',
     "ratio needs params.denominator.measure": 'kind = "ratio"\nseverity = "required"\n'
@@ -159,8 +161,8 @@ def test_each_problem_of_a_rule_is_named_with_the_rule_line(problem):
 
 def test_a_duplicate_rule_id_and_a_pack_without_id_are_refused():
     rule = (RULE_HEAD.split("\n\n", 1)[1] + 'kind = "presence"\nseverity = "required"\n' + KG
-            + "threshold.existing = { min = 1 }\n\n")  # 10 lines: the second [[rule]] is line 14
-    with pytest.raises(RulePackError, match=r"district.toml:14: rule r: duplicate rule id"):
+            + "threshold.existing = { min = 1 }\n\n")  # 12 lines: the second [[rule]] is line 16
+    with pytest.raises(RulePackError, match=r"district.toml:16: rule r: duplicate rule id"):
         load_pack("district.toml", text='[pack]\nid = "p"\n\n' + rule + rule)
     with pytest.raises(RulePackError, match=r"\[pack\] has no id"):
         load_pack("district.toml", text="[pack]\n\n" + rule)
