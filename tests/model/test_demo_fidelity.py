@@ -1,0 +1,98 @@
+"""Issue 11 on the Siping demo, through `lifecircle validate` as a reviewer runs it: the supermarket
+rule passes (one supermarket ≥ 300 m² suffices), no Chinese message prints an English unit, no
+citation prints an internal code, and the summary counts each indicator once."""
+import contextlib
+import io
+import json
+import re
+import shutil
+from collections import Counter
+
+import pytest
+
+from lifecircle_desktop.cli import main
+from lifecircle_desktop.model.resources import DEMO_PLAN
+from lifecircle_desktop.model.rules import load_packs
+
+# What a Chinese sentence must not carry: the units and codes a reviewer sent back.
+ENGLISH_UNITS = re.compile(r"m2|m²|km/h|households|persons|\d\s*m\b|\d\s*min\b|\d\s*ha\b|[A-Za-z]{3,}")
+INTERNAL = re.compile(r"\[S\d+\]|(?<![A-Za-z])(?:S0\d\d|P_[A-Z]+|C_[A-Z0-9]+)|(?<![A-Za-z])(?:items?|seeds?)(?![A-Za-z])")
+
+
+def validate(path, *args) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["validate", str(path), *args])
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "siping.gpkg"
+    shutil.copy(DEMO_PLAN, path)
+    code, text = validate(path, "--format", "json")
+    assert code in (0, 1)
+    return path, json.loads(text)
+
+
+def test_one_supermarket_of_300_m2_meets_the_supermarket_rule(demo):
+    _, report = demo
+    supermarket = [f for f in report["findings"] if f["kind"] == "facility_area" and f["threshold"] == 300
+                   and "综合超市" in f["message_zh"] and f["status"] != "n/a"]
+    assert supermarket, "the existing-community supermarket rule is evaluated on the demo"
+    for f in supermarket:
+        assert f["status"] == "pass", f["message_zh"]
+        assert f["measured"] >= 300
+
+
+def test_no_chinese_message_carries_an_english_unit_or_word(demo):
+    _, report = demo
+    bad = [f["message_zh"] for f in report["findings"] if ENGLISH_UNITS.search(f["message_zh"])]
+    assert not bad, bad[:5]
+
+
+def test_no_citation_carries_an_internal_code(demo, monkeypatch):
+    path, report = demo
+    for f in report["findings"]:
+        for key in ("document", "clause"):
+            assert not INTERNAL.search(f["citation"][key]), (f["rule"], f["citation"][key])
+    for language in ("zh_CN.UTF-8", "en_GB.UTF-8"):
+        monkeypatch.setenv("LC_ALL", language)
+        _, text = validate(path, "--detail")
+        cited = [line for line in text.splitlines() if line.startswith("      ")]
+        assert cited and not [line for line in cited if INTERNAL.search(line.split("“")[0])]
+
+
+def test_the_summary_counts_each_indicator_once(demo):
+    _, report = demo
+    findings = report["findings"]
+    groups = Counter(f["group"] for f in findings if f["group"])
+    assert any(n > 1 for n in groups.values()), "the packs read some indicators more than once"
+    applied = Counter(f["group"] for f in findings if f["group"] and f["applied"])
+    assert applied == Counter(set(groups.elements())), "exactly one applied reading per group"
+    counted = [f for f in findings if f["applied"]]
+    summary = report["summary"]
+    assert sum(summary[s] for s in ("pass", "fail", "warn", "manual", "n/a")) == len(counted)
+    assert summary["required_failed"] == sum(1 for f in counted if f["status"] == "fail" and f["severity"] == "required")
+    assert summary["required_failed"] < sum(1 for f in findings if f["status"] == "fail" and f["severity"] == "required")
+
+
+def test_every_finding_shows_its_sources_confidence_and_word(demo):
+    _, report = demo
+    rules = {r.id: r for p in load_packs() for r in p.rules}
+    for f in report["findings"]:
+        if f["pack"] == "plan_file":
+            continue
+        assert f["confidence"] == rules[f["rule"]].confidence
+        assert f["modal"] == rules[f["rule"]].modal
+        if f["confidence"] == "low" and f["status"] != "n/a":
+            assert f["severity"] == "informative" and f["status"] != "fail"
+
+
+def test_walking_rules_on_the_demo_count_the_homes_of_their_unit_and_say_they_are_estimated(demo):
+    _, report = demo
+    walks = [f for f in report["findings"] if f["kind"] == "walk_coverage" and f["status"] != "n/a"]
+    counted = {tuple(f["estimated"]) for f in walks if f["estimated"]}
+    # The 5–10-minute rules count the community unit's homes, the 15-minute ones the 15-minute unit's.
+    assert len({m for _, m in counted}) >= 2, counted
+    assert all("处住宅的户数为估算" in f["message_zh"] for f in walks if f["estimated"])
