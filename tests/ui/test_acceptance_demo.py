@@ -331,7 +331,10 @@ def test_closing_a_compounds_gates_changes_walking_coverage_and_ctrl_z_reopens(q
     window, canvas, plan = demo, demo.canvas, demo.document.plan
     original = window.document.results
     original_json = findings_json(original)
-    homes_validated = set(original.home_ids.tolist())
+    # Homes inside every planning unit drawn: each walking rule counts them, whichever unit it names.
+    units = [u.geometry for u in plan.features("planning_units")]
+    homes_validated = {h.fid for h in plan.features("residential")
+                       if all(u.contains(h.geometry.point_on_surface()) for u in units)}
 
     # A compound inside the community with gates, within some walking rule's limit.
     gates_of: dict[int, list] = {}

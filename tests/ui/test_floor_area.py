@@ -31,13 +31,15 @@ name_zh = "口袋公园建筑面积"
 name_en = "Pocket park floor area"
 kind = "facility_area"
 severity = "required"
+modal = "不小于"
+confidence = "high"
 unit = "m2"
 params = { facility_type = "pocket_park", measure = "floor_area" }
 threshold.new_build = { min = 100 }
 threshold.existing = { min = 100 }
 citation.document = "test"
 citation.clause = "test"
-citation.text = "test"
+citation.text = "建筑面积不小于100平方米"
 """
 
 
