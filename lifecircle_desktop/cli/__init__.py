@@ -18,7 +18,7 @@ from ..model.errors import PlanError
 from ..model.store import ForeignCode
 from .common import language
 
-SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "remove_code")
+SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "settings", "remove_code")
 
 
 def build_parser() -> argparse.ArgumentParser:

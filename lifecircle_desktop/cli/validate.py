@@ -9,18 +9,37 @@ import json
 
 from ..model.findings import status_word
 from ..model.schema import RESIDENTIAL
+from .settings import header_line, settings_json
 
 STATUS_MARK = {"pass": "✔", "fail": "✘", "warn": "!", "manual": "?", "n/a": "·"}
 SEVERITY_ZH = {"required": "必须", "recommended": "建议", "informative": "参考"}
 # Failures first: what the planner has to act on.
 STATUS_ORDER = {"fail": 0, "warn": 1, "pass": 2, "manual": 3, "n/a": 4}
+# A source of less than high confidence (standards.md conf.: a consultation draft, a secondary summary).
+CONFIDENCE_WORDS = {"medium": ("来源可信度中", "medium confidence"), "low": ("来源可信度低", "low confidence")}
+
+
+def groups(findings) -> list[dict]:
+    """One entry per conflict group (rules measuring one indicator, issue 11): the reading applied
+    (counted in the summary), its status, and the rule ids of the other readings, shown beside it."""
+    by_group: dict[str, list] = {}
+    for f in findings:
+        if f.group:
+            by_group.setdefault(f.group, []).append(f)
+    out = []
+    for group, members in by_group.items():
+        applied = next((f for f in members if f.applied), members[0])
+        out.append({"group": group, "applied": applied.rule, "status": applied.status,
+                    "alternatives": [f.rule for f in members if f is not applied]})
+    return out
 
 
 def to_json(snapshot, packs, results, detail: bool) -> dict:
     out = {"plan": snapshot.plan_name, "scenario": snapshot.scenario, "community_kind": snapshot.community_kind,
+           "settings": settings_json(snapshot.settings),
            "packs": [p.id for p in packs], "summary": results.summary(),
            "approximate": results.approximate, "search_limit_m": results.search_limit_m,
-           "findings": [f.to_json() for f in results.findings]}
+           "findings": [f.to_json() for f in results.findings], "groups": groups(results.findings)}
     if detail:
         homes = []
         for fid, nearest in results.nearest.items():
@@ -39,25 +58,43 @@ def summary_line(summary: dict, language: str) -> str:
     return f"Summary: {counts}   required failed: {summary['required_failed']}"
 
 
+def finding_lines(f, language: str, alternative: bool = False) -> list[str]:
+    """A finding's verdict and its source in words; ``alternative``: another reading of the
+    indicator, shown beside the one applied and counted in no summary."""
+    zh = language == "zh"
+    tags = [status_word(f.status, language), SEVERITY_ZH[f.severity] if zh else f.severity]
+    if f.confidence in CONFIDENCE_WORDS:
+        tags.append(CONFIDENCE_WORDS[f.confidence][0 if zh else 1])
+    indent = "      " if alternative else "  "
+    lead = ("另一读法（不计入汇总）：" if zh else "other reading (not counted): ") if alternative else ""
+    return [f"{indent}{STATUS_MARK[f.status]} {lead}[{'|'.join(tags)}] {f.message(language)}",
+            f"{indent}    {f.citation.get('document', '')} {f.citation.get('clause', '')}：“{f.citation.get('text', '')}”"]
+
+
 def to_text(snapshot, packs, results, credits, language: str, detail: bool) -> str:
     zh = language == "zh"
     lines = []
     head = (f"规划：{snapshot.plan_name}  方案：{snapshot.scenario}  社区类型：{'新建' if snapshot.community_kind == 'new_build' else '既有'}"
             if zh else f"Plan: {snapshot.plan_name}   scenario: {snapshot.scenario}   community: {snapshot.community_kind}")
-    lines += [head, summary_line(results.summary(), language)]
+    lines += [head, header_line(snapshot.settings, zh), summary_line(results.summary(), language)]
     if results.approximate:
         lines.append("注意：没有步行网络，步行距离按直线距离×1.3估算。" if zh else
                      "Note: no walking network; walking distances are straight line × 1.3 (approximate).")
+    by_rule = {f.rule: f for f in results.findings}
+    # A reading of a group that is not applied is shown under the reading applied (issue 11).
+    beside = {rule for f in results.findings if f.applied for rule in f.alternatives if rule in by_rule}
     for pack in packs:
-        findings = sorted((f for f in results.findings if f.pack == pack.id),
+        findings = sorted((f for f in results.findings if f.pack == pack.id and (f.applied or f.rule not in beside)),
                           key=lambda f: (STATUS_ORDER[f.status], f.rule))
         lines += ["", f"== {pack.name_zh if zh else pack.name_en} ({pack.id}) =="]
         for f in findings:
             if f.status in ("n/a", "manual") and not detail:
                 continue
-            severity = SEVERITY_ZH[f.severity] if zh else f.severity
-            lines.append(f"  {STATUS_MARK[f.status]} [{status_word(f.status, language)}|{severity}] {f.message(language)}")
-            lines.append(f"      {f.citation.get('document', '')} {f.citation.get('clause', '')}：“{f.citation.get('text', '')}”")
+            lines += finding_lines(f, language)
+            for rule in f.alternatives:
+                other = by_rule.get(rule)
+                if other is not None:
+                    lines += finding_lines(other, language, alternative=True)
         hidden = sum(1 for f in findings if f.status in ("n/a", "manual"))
         if hidden and not detail:
             lines.append(f"  （另有 {hidden} 项{status_word('manual', 'zh')}或{status_word('n/a', 'zh')}，用 --detail 查看）"
