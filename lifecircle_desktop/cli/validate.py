@@ -6,8 +6,11 @@ the README and in docs/validate-output.schema.json: district offices script it.
 from __future__ import annotations
 
 import json
+import math
 
 from ..model.findings import status_word
+from ..model.measures import estimated
+from ..model.rules.common import citation_words
 from ..model.schema import RESIDENTIAL
 from .settings import header_line, settings_json
 
@@ -19,32 +22,22 @@ STATUS_ORDER = {"fail": 0, "warn": 1, "pass": 2, "manual": 3, "n/a": 4}
 CONFIDENCE_WORDS = {"medium": ("来源可信度中", "medium confidence"), "low": ("来源可信度低", "low confidence")}
 
 
-def groups(findings) -> list[dict]:
-    """One entry per conflict group (rules measuring one indicator, issue 11): the reading applied
-    (counted in the summary), its status, and the rule ids of the other readings, shown beside it."""
-    by_group: dict[str, list] = {}
-    for f in findings:
-        if f.group:
-            by_group.setdefault(f.group, []).append(f)
-    out = []
-    for group, members in by_group.items():
-        applied = next((f for f in members if f.applied), members[0])
-        out.append({"group": group, "applied": applied.rule, "status": applied.status,
-                    "alternatives": [f.rule for f in members if f is not applied]})
-    return out
-
-
 def to_json(snapshot, packs, results, detail: bool) -> dict:
     out = {"plan": snapshot.plan_name, "scenario": snapshot.scenario, "community_kind": snapshot.community_kind,
            "settings": settings_json(snapshot.settings),
            "packs": [p.id for p in packs], "summary": results.summary(),
            "approximate": results.approximate, "search_limit_m": results.search_limit_m,
-           "findings": [f.to_json() for f in results.findings], "groups": groups(results.findings)}
+           "findings": [f.to_json() for f in results.findings], "groups": results.groups()}
     if detail:
         homes = []
+        limit = snapshot.settings["connector_limit_m"]
         for fid, nearest in results.nearest.items():
             home = snapshot.feature(RESIDENTIAL, fid)
+            connector = results.connector_m(fid)
             homes.append({"id": fid, "name": home.get("name", ""), "households": round(results.households[fid], 1),
+                          "households_estimated": estimated(home, "households"),
+                          "connector_m": None if connector is None or math.isinf(connector) else round(connector, 1),
+                          "long_connector": connector is not None and connector > limit,
                           "nearest": {t: {"facility": n.facility, "layer": n.layer, "distance_m": n.distance_m}
                                       for t, n in sorted(nearest.items())}})
         out["homes"] = homes
@@ -68,7 +61,7 @@ def finding_lines(f, language: str, alternative: bool = False) -> list[str]:
     indent = "      " if alternative else "  "
     lead = ("另一读法（不计入汇总）：" if zh else "other reading (not counted): ") if alternative else ""
     return [f"{indent}{STATUS_MARK[f.status]} {lead}[{'|'.join(tags)}] {f.message(language)}",
-            f"{indent}    {f.citation.get('document', '')} {f.citation.get('clause', '')}：“{f.citation.get('text', '')}”"]
+            f"{indent}    {citation_words(f.citation, zh)}"]
 
 
 def to_text(snapshot, packs, results, credits, language: str, detail: bool) -> str:
@@ -101,11 +94,17 @@ def to_text(snapshot, packs, results, credits, language: str, detail: bool) -> s
                          if zh else f"  ({hidden} more to check by hand or not applicable: --detail shows them)")
     if detail and results.nearest:
         lines += ["", "== 各住宅到最近设施的步行距离（米） ==" if zh else "== Walking distance from each home to the nearest facility (m) =="]
+        limit = snapshot.settings["connector_limit_m"]
         for fid, nearest in results.nearest.items():
             home = snapshot.feature(RESIDENTIAL, fid)
             parts = [f"{t} {'—' if n.distance_m is None else f'{n.distance_m:.0f}'}" for t, n in sorted(nearest.items())]
-            households = "户" if zh else "households"
-            lines.append(f"  #{fid} {home.get('name', '')} ({results.households[fid]:.0f} {households}): " + ", ".join(parts))
+            households = ("户" if zh else "households") + (("，估算" if zh else ", estimated") if estimated(home, "households") else "")
+            connector = results.connector_m(fid)
+            far = ""
+            if connector is not None and connector > limit:  # its walk onto the network is itself a walk
+                far = (f" ⚠ 距步行路网 {'—' if math.isinf(connector) else f'{connector:.0f}'} 米，超过 {limit:g} 米" if zh else
+                       f" ⚠ {'—' if math.isinf(connector) else f'{connector:.0f}'} m from the walking network, over {limit:g} m")
+            lines.append(f"  #{fid} {home.get('name', '')} ({results.households[fid]:.0f} {households}){far}: " + ", ".join(parts))
     lines += ["", "距离定义：住宅出入口（无出入口时取轮廓上离路网最近的点）沿步行网络到设施出入口的最短路径长度，含两端接驳段。"
               if zh else "Distance: the shortest walk on the path network from a home's entrance (or the point of its "
                          "footprint nearest the network) to the facility's entrance, including both connectors."]

@@ -113,9 +113,10 @@ class Results:
         return out
 
     def groups(self) -> list[dict]:
-        """Each indicator read by several rules: the reading applied, its status, and the others."""
+        """Each indicator (group): the reading applied (counted in the summary), its status, and the
+        rule ids of the other readings, shown beside it."""
         return [{"group": f.group, "applied": f.rule, "status": f.status, "alternatives": list(f.alternatives)}
-                for f in self.findings if f.group and f.applied and f.alternatives]
+                for f in self.findings if f.group and f.applied]
 
     def connector_m(self, home: int) -> float | None:
         """A home's walk onto the network (None: no network, or not a home of this run)."""
