@@ -314,13 +314,13 @@ def reading(rule, status, group="", applied=True, alternatives=(), confidence="h
 
 
 def test_groups_name_the_reading_applied_and_the_others():
-    from lifecircle_desktop.cli.validate import groups
+    from lifecircle_desktop.model.findings import Results
     findings = [reading("kg_667", "fail", "kindergarten_access", alternatives=("kg_500", "kg_300")),
                 reading("kg_500", "warn", "kindergarten_access", applied=False),
                 reading("kg_300", "pass", "kindergarten_access", applied=False, pack="q"),
                 reading("alone", "pass")]
-    assert groups(findings) == [{"group": "kindergarten_access", "applied": "kg_667", "status": "fail",
-                                 "alternatives": ["kg_500", "kg_300"]}]
+    assert Results("base", findings).groups() == [{"group": "kindergarten_access", "applied": "kg_667",
+                                                   "status": "fail", "alternatives": ["kg_500", "kg_300"]}]
 
 
 def test_the_report_shows_other_readings_under_the_one_applied_and_the_confidence(plan_path):
