@@ -78,6 +78,7 @@ class Context:
         self._terms: dict[int, tuple[Rule, Terms | None]] = {}
         self._units: dict[str, BaseGeometry | None] = {}
         self._homes_in: dict[str, list[Feature]] = {}
+        self._per_unit: dict[tuple, object] = {}  # (what, unit kind, …) -> a mask or count of its homes
         self._facilities_in: dict[str | None, dict[str | None, list[Feature]]] = {}
         self._totals: dict[tuple, float] = {}
         self._nearest: dict[tuple[str, ...], np.ndarray] = {}
@@ -132,7 +133,7 @@ class Context:
         other = copy.copy(self)
         other._narrowed = {**self._narrowed, kind: unit}
         other._units = {**self._units, kind: unit.geometry}
-        other._homes_in, other._totals = {}, {}
+        other._homes_in, other._totals, other._per_unit = {}, {}, {}
         other._facilities_in = {k: v for k, v in self._facilities_in.items() if k != kind}
         return other
 
@@ -183,10 +184,21 @@ class Context:
     def home_mask(self, unit_kind: str) -> np.ndarray:
         """Which of ``home_ids`` lie in the unit of ``unit_kind`` (every home when none is drawn):
         a walking rule counts the homes of the unit it names (issue 11: all used the community's)."""
-        if self.unit(unit_kind) is None:
-            return np.ones(len(self.home_ids), dtype=bool)
-        inside = np.array([h.fid for h in self.homes_in(unit_kind)], dtype=np.int64)
-        return np.isin(self.home_ids, inside)
+        key = ("mask", unit_kind)
+        if key not in self._per_unit:
+            if self.unit(unit_kind) is None:
+                self._per_unit[key] = np.ones(len(self.home_ids), dtype=bool)
+            else:
+                inside = np.array([h.fid for h in self.homes_in(unit_kind)], dtype=np.int64)
+                self._per_unit[key] = np.isin(self.home_ids, inside)
+        return self._per_unit[key]
+
+    def estimated_in(self, unit_kind: str, name: str = "households") -> tuple[int, int] | None:
+        """:meth:`estimated_homes` of the homes of the unit (every walking rule of a unit asks)."""
+        key = ("estimated", unit_kind, name)
+        if key not in self._per_unit:
+            self._per_unit[key] = self.estimated_homes(self.homes_in(unit_kind), name)
+        return self._per_unit[key]
 
     def estimated_homes(self, homes: Iterable[Feature], name: str = "households") -> tuple[int, int] | None:
         """(homes whose ``name`` is an estimate, homes counted), None when none is estimated."""

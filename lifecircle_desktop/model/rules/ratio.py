@@ -53,5 +53,5 @@ def _estimated(params: Mapping, unit_kind: str, context: Context) -> tuple[int, 
     for side in (params["numerator"], params["denominator"]):
         layer = side.get("layer", FACILITIES if "types" in side else RESIDENTIAL)
         if layer in (RESIDENTIAL, "unit") and side["measure"] in ("households", "population"):
-            return context.estimated_homes(context.homes_in(unit_kind), side["measure"])
+            return context.estimated_in(unit_kind, side["measure"])
     return None

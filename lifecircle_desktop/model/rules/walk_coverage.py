@@ -44,8 +44,7 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     inside = distance <= limit + 1e-9
     share = 100.0 * float(weights[inside].sum()) / float(weights.sum())
     outside = tuple(zip(repeat(RESIDENTIAL), ids[~inside].tolist()))
-    homes = [context.snapshot.feature(RESIDENTIAL, int(h)) for h in ids.tolist()]
-    estimated = context.estimated_homes(homes)
+    estimated = context.estimated_in(rule.unit_kind)
     long_connectors = int(np.sum(context.connectors[mask] > context.settings["connector_limit_m"]))
     join_zh, join_en = ("及", " and ") if params.get("reach") == "each" else ("、", ", ")
     names_zh = join_zh.join(context.type_names([t], True) for t in types)
