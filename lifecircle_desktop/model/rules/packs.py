@@ -32,6 +32,7 @@ MODAL_WORDS = {
 MODALITY = {word: severity for severity, words in MODAL_WORDS.items() for word in words}
 # When the quoted words carry no modal word, the basis the severity rests on.
 MODAL_BASES = {"建设标准表": "required",  # the 20 建设要求 of 完整居住社区建设标准（试行）
+               "控制指标": "required",  # a control indicator of a national standard's table (GB 50180-2018 表4.0.4)
                "目标": "required",  # a community class's quantitative target (特色类 "100%完成")
                "定义": "informative"}  # a definitional scale ("步行距离：300—500米")
 MODALITY.update(MODAL_BASES)
