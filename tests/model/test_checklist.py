@@ -19,7 +19,7 @@ from tests.model.planbuilder import facility, grid_plan, home
 PACKS = load_packs()
 NATIONAL = "national_complete_community_2021"
 SHANGHAI_2025 = "shanghai_complete_community_2025"
-REQUIRED_ITEM = "cc_kindergarten_classes"        # manual, required
+REQUIRED_ITEM = "cc_kindergarten_sunlight"       # manual, required (不应)
 RECOMMENDED_ITEM = "sh_cc_age_child_friendly"    # manual, recommended
 KG_AREA = "cc_kindergarten_building_area"        # facility_area, ≥ 2200 m²
 

@@ -29,6 +29,7 @@ MODAL_WORDS = {
 SEVERITY_OF_WORD = {w: s for s, words in MODAL_WORDS.items() for w in words}
 # The basis a severity rests on when the quote holds no modal word.
 MODAL_BASES = {"建设标准表": "required",  # the 建设要求 of the national guide's 20-item table
+               "控制指标": "required",  # a control indicator of a national standard table (GB 50180-2018 表4.0.4)
                "目标": "required",  # a community class's quantitative target: only with applies_to
                "定义": "informative"}  # a definitional scale or background figure
 # Words that contain a modal character without being a modal word: 适宜步行 is "suitable", 相应服务

@@ -8,7 +8,7 @@ from lifecircle_desktop.model import SetManualAnswer, SetOverride, SetRulePacks
 from lifecircle_desktop.ui.panels.checklist import RulePacksDialog
 from lifecircle_desktop.ui.panels.common import status_label
 
-ITEM = "cc_kindergarten_classes"  # manual, required
+ITEM = "cc_kindergarten_sunlight"  # manual, required (不应)
 SHANGHAI_2025 = "shanghai_complete_community_2025"
 
 
