@@ -110,8 +110,8 @@ SCHOOL_VALUES = {
 # Head words of a school's name, in Chinese and English (Maltese "primarja" too). The word that ends LAST in the
 # name is its head — 北京石油学院附属中学 is a middle school, 中国农业大学附属实验小学 a primary school — and of two
 # ending at the same place the longer wins (职业高中 is vocational, not 高中; 九年一贯制学校 says primary and
-# middle, not just 学校). 学校 alone says no level
-# (上海外国语大学附属外国语学校 is not a university); 分校 and 校区 say nothing and are not head words.
+# middle, not just 学校). 学校 alone says no level (上海外国语大学附属外国语学校 is not a university); 分校 and
+# 校区 say nothing and are not head words.
 NAME_WORDS = (
     (KINDERGARTEN, r"幼儿园|幼兒園|幼稚园|幼稚園|kindergarten|nursery school|pre-?school"),
     (PRIMARY, r"小学|小學|附小|primary|primarja|elementary|infant school|junior school"),
@@ -205,7 +205,8 @@ def school_level(tags: dict) -> str | None:
         if len(levels) == 1:
             return levels.pop()
         if levels:
-            return _from_levels({int(v) for v in levels if v.isdigit()}, tags)
+            digits = {int(v) for v in levels if v.isdigit()}
+            return _from_levels(digits, tags) if digits else TERTIARY
     found, level = name_level(tags)
     if level == SEVERAL:
         return PRIMARY  # 中小学, 九年一贯制: the primary part, as above
