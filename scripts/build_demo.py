@@ -5,6 +5,8 @@
 Real streets, compounds and POIs (© OpenStreetMap contributors, ODbL 1.0), and a drawn community
 boundary (社区范围) around the residential compounds inside the extract's bounds. Nothing else is
 invented: validating the demo tells what the real data says (e.g. no kindergarten in the extract).
+Facility types come from the catalogue's osm mapping (docs/import.md §5), so run this after changing
+it; run as a script it also rewrites the mapping table of docs/import.md from the catalogue.
 """
 from __future__ import annotations
 
@@ -23,10 +25,13 @@ from lifecircle_desktop.model import Plan  # noqa: E402
 from lifecircle_desktop.model.session import PlanSession  # noqa: E402
 from lifecircle_desktop.model.store import remove_plan_file  # noqa: E402
 from lifecircle_desktop.model.crs import transformer  # noqa: E402
+from lifecircle_desktop.model.catalogue import load_catalogue  # noqa: E402
 from lifecircle_desktop.model.io.osm import import_osm  # noqa: E402
+from lifecircle_desktop.model.io.osm_mapping import write_table  # noqa: E402
 
 OSM = ROOT.parent / "shared" / "data" / "real" / "shanghai_tongji_siping" / "shanghai_tongji_siping.osm"
 OUT = ROOT / "resources" / "demo" / "siping.gpkg"
+IMPORT_DOC = ROOT / "docs" / "import.md"
 # The extract's <bounds> (README of the data): what the export was cut for.
 BOUNDS_LONLAT = (121.49149, 31.28090, 121.50325, 31.28945)
 
@@ -59,3 +64,5 @@ if __name__ == "__main__":
     ap.add_argument("--out", type=Path, default=OUT)
     a = ap.parse_args()
     print(build(a.osm, a.out))
+    if write_table(IMPORT_DOC, load_catalogue()):
+        print(f"{IMPORT_DOC}: OSM mapping table rewritten from the catalogue")

@@ -11,8 +11,9 @@ What goes where (docs/import.md says it for planners, in Chinese and English):
   residential buildings mapped inside it (those buildings then stay on the base map, so nothing
   is counted twice); a compound with no building mapped is estimated from its area and a default
   floor-area ratio. See ``Estimates`` for the numbers and their reasons.
-- ``facilities`` and ``stops``: objects whose tags match a catalogue type (``osm_rules``, the most
-  specific rule first); point types (bus stop, metro station) become stops.
+- ``facilities`` and ``stops``: objects whose tags match a catalogue type (``osm_mapping.OsmRules``: the most
+  specific entry first; a school's level and a statue named as a park are read from the name first); point
+  types (bus stop, metro station) become stops.
 - ``entrances``: gates and entrances, attached to the home or facility they open.
 - ``basemap_*``: other buildings, land use, water and named roads, read-only.
 
@@ -38,6 +39,7 @@ from ..catalogue import Catalogue, load_catalogue
 from ..errors import PlanError
 from ..store import remove_plan_file
 from . import _common
+from .osm_mapping import OsmRules
 from .osm_reader import MAX_VERTICES, OsmData, Progress, check_progress, read_osm
 
 OSM_CREDIT = "© OpenStreetMap contributors, ODbL 1.0"
@@ -126,42 +128,6 @@ def _name(tags: dict) -> str:
     return tags.get("name") or tags.get("name:zh") or tags.get("name:en") or ""
 
 
-class _Rules:
-    """Catalogue osm rules indexed by their tags: one dict look-up per tag of an object."""
-
-    def __init__(self, catalogue: Catalogue):
-        self.catalogue = catalogue
-        self.rules = catalogue.osm_rules()  # most specific first
-        # key -> value (or "*") -> rule numbers; a rule is indexed under each of its conditions.
-        self.index: dict[str, dict[str, list[int]]] = {}
-        for i, (conds, _code) in enumerate(self.rules):
-            for cond in conds:
-                value = cond[1] if len(cond) > 1 else "*"
-                self.index.setdefault(cond[0], {}).setdefault(value, []).append(i)
-        self.keys = frozenset(self.index)
-
-    @staticmethod
-    def _holds(tags, cond) -> bool:
-        value = tags.get(cond[0])
-        if value is None:
-            return False
-        if len(cond) == 1 or cond[1] == "*":  # "key" or "key=*": any value but "no"
-            return value != "no"
-        return value == cond[1]
-
-    def match(self, tags: dict) -> str | None:
-        best = None
-        for k in self.keys.intersection(tags):
-            by_value = self.index[k]
-            for i in (*by_value.get(tags[k], ()), *by_value.get("*", ())):
-                if (best is None or i < best) and all(self._holds(tags, c) for c in self.rules[i][0]):
-                    best = i
-        return None if best is None else self.rules[best][1]
-
-    def is_point(self, code: str) -> bool:
-        return self.catalogue[code].geometry == "point"
-
-
 # --- the build: OsmData -> rows per layer -----------------------------------------------------
 class OsmBuild:
     """Turn ``OsmData`` into rows (geometry, attributes) per layer, in plan CRS ``epsg``."""
@@ -170,7 +136,7 @@ class OsmBuild:
                  progress: Progress | None = None):
         self.data = data
         self.epsg = epsg
-        self.rules = _Rules(catalogue)
+        self.rules = OsmRules(catalogue)
         self.estimates = estimates
         self.progress = progress
         self.skipped: Counter = Counter()
@@ -381,7 +347,9 @@ class OsmBuild:
         elif ww is not None and not relation:
             roles["water_line"] = ww  # a closed ditch or canal loop is still a line
         elif "facility" not in roles and "building" not in roles:
-            kind = landuse or (leisure and f"leisure={leisure}") or (natural and f"natural={natural}")
+            # A school no facility type took (its level unknown, or a university's) stays on the base map.
+            kind = landuse or (leisure and f"leisure={leisure}") or (natural and f"natural={natural}") or \
+                (tags.get("amenity") == "school" and "amenity=school")
             if kind:
                 roles["landuse"] = kind
         return roles
@@ -523,6 +491,7 @@ class OsmBuild:
             rows["basemap_water"].append((part_geometry[k], {"kind": roles["water"], "name": _name(tags), "osm_id": osm_id}))
 
         self._entrances(rows)
+        self.skipped.update(self.rules.not_counted)
         self._step(1.0, "ready to write")
         self.rows = rows
         return rows
