@@ -61,16 +61,6 @@ class Catalogue:
             out.setdefault(t.category, []).append(t)
         return out
 
-    def osm_rules(self) -> list[tuple[tuple[tuple[str, str], ...], str]]:
-        """(all-of tag conditions, type code), most specific first, for the OSM importer."""
-        rules = []
-        for t in self.types.values():
-            for spec in t.osm:
-                conds = tuple(tuple(part.split("=", 1)) for part in spec.split("+"))
-                rules.append((conds, t.code))
-        rules.sort(key=lambda r: -len(r[0]))
-        return rules
-
 
 @lru_cache(maxsize=4)
 def load_catalogue(path: Path | str = STANDARDS / "catalogue.toml") -> Catalogue:
