@@ -205,10 +205,10 @@ def _judge(rule: Rule, pack: Pack, context: Context) -> Finding:
     for key, values in rule.applies_to.items():
         value = context.settings[key]
         if value not in values:
-            return out_of_scope(rule, pack, key, value)
+            return _as_sourced(out_of_scope(rule, pack, key, value), rule, context)
     terms = context.terms(rule)
     if terms is None:
-        return not_applicable(rule, pack, context.snapshot.community_kind)
+        return _as_sourced(not_applicable(rule, pack, context.snapshot.community_kind), rule, context)
     if rule.unit_kind == "block" and rule.kind != "manual":
         found = _per_block(rule, pack, context)
     else:
