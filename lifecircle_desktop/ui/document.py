@@ -11,6 +11,7 @@ panels refresh, the validation loop re-runs what the ChangeSet touches → ``res
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Mapping
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -20,6 +21,7 @@ from ..model.errors import PlanError
 from ..model.findings import Finding, Results
 from ..model.plan import ChangeSet
 from ..model.session import PlanSession
+from ..model.settings import resolved
 from ..model.validate import Validator
 from .undo import describe
 from .validation import DEBOUNCE_MS, ValidationLoop
@@ -299,6 +301,10 @@ class PlanDocument(QObject):
         return None if edit is None else self.push(edit)
 
     # --- questions the map and the panels ask -----------------------------------------------
+    def settings(self) -> Mapping[str, Any]:
+        """Every plan setting's value (model/settings.py SETTINGS), defaults filled."""
+        return resolved(None)
+
     def area_minimum(self, facility_type: str) -> tuple[float | None, float | None]:
         if self.session is None:
             return None, None

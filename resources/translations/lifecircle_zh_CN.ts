@@ -371,7 +371,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+27"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+30"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -421,18 +421,88 @@
         <translation>参考</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>within %1 m</source>
         <translation>（%1 米内）</translation>
     </message>
     <message>
-        <location line="+35"/>
-        <location line="+180"/>
+        <location line="+19"/>
+        <source>Source confidence: medium (a single secondary source)</source>
+        <translation>来源可信度：中（单一二手来源）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source confidence: low (a consultation draft or a secondary summary)</source>
+        <translation>来源可信度：低（征求意见稿/二手摘要）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>binding</source>
+        <comment>strictness</comment>
+        <translation>约束性</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>recommended</source>
+        <comment>strictness</comment>
+        <translation>推荐性</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>informative</source>
+        <comment>strictness</comment>
+        <translation>参考性</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>The source says “%1”; reported as informative while the source is uncertain</source>
+        <translation>原文用词“%1”；来源可信度低，按参考性报告</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Set by %1; reported as informative while the source is uncertain</source>
+        <translation>依据%1；来源可信度低，按参考性报告</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Read as %2 from the source&apos;s word “%1”</source>
+        <translation>依据原文“%1”判为%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Read as %2 by %1</source>
+        <translation>依据%1判为%2</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1/%2 homes have estimated households</source>
+        <translation>%1/%2 处住宅的户数为估算</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 home(s) more than %2 m from the walking network</source>
+        <translation>%1 处住宅距路网超过 %2 米</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>M</source>
+        <comment>badge: medium source confidence</comment>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>L</source>
+        <comment>badge: low source confidence</comment>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <location line="+249"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-174"/>
+        <location line="-243"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -476,8 +546,23 @@
         <source>Use your district&apos;s own threshold for the selected rule</source>
         <translation>对所选条目采用本区自定的阈值</translation>
     </message>
+    <message>
+        <location line="+146"/>
+        <source>Other reading: %1</source>
+        <translation>其他口径：%1</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Other reading of this indicator, not counted: the plan is held to “%1”.</source>
+        <translation>本指标的其他口径，不计入统计：本规划按“%1”判定。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Reading applied for this indicator; other readings (not counted): %1</source>
+        <translation>本指标按此口径判定；其他口径（不计入统计）：%1</translation>
+    </message>
     <message numerus="yes">
-        <location line="+157"/>
+        <location line="+42"/>
         <source>&lt;b&gt;%n required rule(s) failed&lt;/b&gt;</source>
         <translation>
             <numerusform>&lt;b&gt;%n 项必选条目未达标&lt;/b&gt;</numerusform>
@@ -499,7 +584,7 @@
         <translation>达标 %1 · 未达标 %2 · 提示 %3 · 待核查 %4 · 必选未达标 %5</translation>
     </message>
     <message numerus="yes">
-        <location line="+21"/>
+        <location line="+31"/>
         <source>%n feature(s) concerned — click to show them on the map.</source>
         <translation>
             <numerusform>涉及 %n 个要素——单击在地图上显示。</numerusform>
