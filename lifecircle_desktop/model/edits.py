@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from shapely.geometry.base import BaseGeometry
 
+from . import settings as settings_mod
 from .errors import PlanError
 from .plan import RULES_CHANGED, ChangeSet, Feature, Plan, same_feature, same_value, typed_attributes
 from .schema import EDITABLE_LAYERS
@@ -430,6 +431,40 @@ class SetOverride:
         return replace(self, old=self.new, new=self.old, old_note=self.note, note=self.old_note)
 
 
+@dataclass(frozen=True)
+class SetSetting:
+    """One plan setting (规划设置, model/settings.py): the community class, the Shanghai area class,
+    a walking speed, persons or floor area per household, the usable share, the connector limit.
+    Stored in plan_meta "settings" (a value equal to the default is not stored). ``old`` is the
+    value in use when the edit was made: a setting another program changed since is not written
+    over. Its ChangeSet names RULES: the validator re-runs everything."""
+    key: str
+    old: object
+    new: object
+
+    @classmethod
+    def of(cls, plan: Plan, key: str, new) -> "SetSetting":
+        return cls(key, plan.settings.get(key), settings_mod.normalized(key, new))
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        new = settings_mod.normalized(self.key, self.new)
+        why = settings_mod.problem(self.key, new)
+        if why is not None:
+            raise PlanError(*why)
+        current = plan.settings[self.key]
+        if current != settings_mod.normalized(self.key, self.old):
+            words = settings_mod.name_words, settings_mod.value_words
+            raise PlanError(f"规划设置“{words[0](self.key)}”已被另一个程序改为 {words[1](self.key, current)}，"
+                            f"未作任何更改",
+                            f"the plan setting {words[0](self.key, False)} was changed to "
+                            f"{words[1](self.key, current, False)} by another program; nothing was changed")
+        plan.set_meta(**settings_mod.meta_values(plan.meta, self.key, new))  # one transaction
+        return _nonspatial(RULES, replace(self, new=new))
+
+    def inverted(self) -> "SetSetting":
+        return replace(self, old=self.new, new=self.old)
+
+
 __all__ = ["AddFeature", "DeleteFeature", "ChangeGeometry", "ChangeAttributes", "Batch", "AddFeatures",
            "DeleteFeatures", "CreateScenario", "DeleteScenario",
-           "SetManualAnswer", "SetRulePacks", "SetOverride", "MANUAL_CHECKS", "RULES", "ANSWERS"]
+           "SetManualAnswer", "SetRulePacks", "SetOverride", "SetSetting", "MANUAL_CHECKS", "RULES", "ANSWERS"]

@@ -20,6 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from .. import __version__
 from . import crs as crs_mod
+from . import settings as settings_mod
 from .errors import InvalidGeometry, PlanError, PlanFileError
 from .geometry import CHECKS, check_many, read_geometries, to_gpkg, to_gpkg_many
 from .schema import LAYERS, SCHEMA_VERSION, coerce
@@ -30,8 +31,10 @@ COMMUNITY_KINDS = ("new_build", "existing")
 DEFAULT_PACKS = ("national_complete_community_2021", "shanghai_community_service_2022",
                  "shanghai_complete_community_2025", "gb50180_2018_life_circle")
 # No official walking speed is published (design.md §4): adult 4.0 km/h ≈ 1000 m in 15 min
-# (seed 003 §2.4); elderly and children 3.0 km/h ≈ 500 m in 10 min (seed 003 §2.2).
-DEFAULT_SPEED_PROFILES = {"adult": 4.0, "elderly": 3.0, "child": 3.0}
+# (seed 003 §2.4); elderly and children 3.0 km/h ≈ 500 m in 10 min (seed 003 §2.2). They are plan
+# settings now (model/settings.py); a new plan also writes them as "speed_profiles_kmh", the key
+# plans before issue 11 kept them in, so that an older version of the program reads the same speeds.
+DEFAULT_SPEED_PROFILES = settings_mod.speed_profiles(settings_mod.DEFAULTS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -211,8 +214,20 @@ class Plan:
         return self.meta["community_kind"]
 
     @property
+    def stored_settings(self) -> dict[str, object]:
+        """The plan settings this plan sets (model/settings.py; defaults left out); a plan from
+        before issue 11 sets its walking speeds in "speed_profiles_kmh". Reads only."""
+        return settings_mod.stored(self.meta)
+
+    @property
+    def settings(self) -> Mapping[str, object]:
+        """Every plan setting's value (read-only): the plan's own, defaults for the rest."""
+        return settings_mod.resolved(self.stored_settings)
+
+    @property
     def speed_profiles(self) -> dict[str, float]:
-        return dict(self.meta.get("speed_profiles_kmh", DEFAULT_SPEED_PROFILES))
+        """Walking speeds (km/h) of the profiles adult, elderly, child: the speed settings."""
+        return settings_mod.speed_profiles(self.settings)
 
     @property
     def rule_packs(self) -> list[str]:

@@ -12,17 +12,18 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import shapely
 
 from .capture import translate as moved
 from .catalogue import Catalogue, load_catalogue
 from .edits import (AddFeature, Batch, ChangeGeometry, CreateScenario, DeleteFeature, DeleteScenario,
-                    SetOverride)
+                    SetOverride, SetSetting)
 from .errors import PlanError
 from .findings import Finding, Results
 from .measures import floor_area
+from . import settings as settings_module
 from .plan import DEFAULT_PACKS, ChangeSet, Feature, Plan, Scenario
 from .rules import Pack, Rule, RulePackError, load_packs
 from .schema import EDITABLE_LAYERS, LAYERS
@@ -376,6 +377,42 @@ class PlanSession:
             value = None
         edit = SetOverride.of(self.plan, rule_id, key, value)
         return None if edit.old == edit.new else edit
+
+    # --- plan settings (规划设置, model/settings.py) ----------------------------------------------
+    @property
+    def settings(self) -> Mapping[str, object]:
+        """Every plan setting's value, defaults filled in (read-only)."""
+        return self.plan.settings
+
+    def setting_edit(self, key: str, value) -> SetSetting | None:
+        """The edit giving setting ``key`` the value ``value``; None when it has that value
+        already. An unknown key or a value the setting does not allow: PlanError, one sentence."""
+        value = settings_module.normalized(key, value)
+        why = settings_module.problem(key, value)
+        if why is not None:
+            raise PlanError(*why)
+        edit = SetSetting.of(self.plan, key, value)
+        return None if edit.old == edit.new else edit
+
+    def settings_edit(self, values: Mapping[str, object]) -> SetSetting | Batch | None:
+        """One edit giving several settings their values (the settings dialog's OK, the CLI's
+        --set …): a SetSetting, a Batch of them, or None when nothing would change. Every value
+        is checked first: one refused, none is applied."""
+        edits = [edit for edit in (self.setting_edit(k, v) for k, v in values.items()) if edit is not None]
+        if not edits:
+            return None
+        return edits[0] if len(edits) == 1 else Batch(tuple(edits), "settings")
+
+    def set_setting(self, key: str, value) -> ChangeSet:
+        """Give plan setting ``key`` the value ``value`` (undoable); an empty ChangeSet when it
+        has it already."""
+        edit = self.setting_edit(key, value)
+        return ChangeSet() if edit is None else self.apply(edit)
+
+    def set_settings(self, values: Mapping[str, object]) -> ChangeSet:
+        """Several settings as one undoable step; an empty ChangeSet when nothing changes."""
+        edit = self.settings_edit(values)
+        return ChangeSet() if edit is None else self.apply(edit)
 
     def floor_area(self, feature: Feature) -> float:
         return floor_area(feature, self.catalogue)

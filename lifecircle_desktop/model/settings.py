@@ -86,3 +86,126 @@ def check(key: str, value: Any) -> str | None:
 
 def is_default(key: str, value: Any) -> bool:
     return value == DEFAULTS[key]
+
+
+# --- words, checks and storage (the settings lane of issue 11) ----------------------------------
+# Units a setting has that model/rules/units.py does not list (a rule never measures a speed).
+_EXTRA_UNITS = {"km/h": ("千米/小时", "km/h")}
+# The plan_meta keys: "settings" holds the settings set (a JSON object, defaults not stored);
+# "speed_profiles_kmh" ({adult, elderly, child}) is where plans before issue 11 kept the walking
+# speeds — read when "settings" lacks a speed, and kept equal to the speeds in use, so that an
+# older version of the program reading the plan walks at the same speeds.
+META_KEY = "settings"
+LEGACY_SPEEDS_KEY = "speed_profiles_kmh"
+
+
+def unit_words(key: str, zh: bool = True) -> str:
+    """The unit of setting ``key`` as a reviewer reads it (千米/小时, 平方米, 米, 人); "" for a share."""
+    from .rules.units import UNITS
+    code = SETTINGS[key].unit
+    zh_word, en_word = _EXTRA_UNITS.get(code) or UNITS.get(code, (code, code))
+    return zh_word if zh else en_word
+
+
+def name_words(key: str, zh: bool = True) -> str:
+    setting = SETTINGS[key]
+    return setting.name_zh if zh else setting.name_en
+
+
+def source_words(key: str, zh: bool = True) -> str:
+    zh_words, en_words = SETTINGS[key].source
+    return zh_words if zh else en_words
+
+
+def value_words(key: str, value: Any, zh: bool = True) -> str:
+    """A value as the planner reads it: a class by its name (特色类), a number with its unit (4.5 千米/小时)."""
+    setting = SETTINGS[key]
+    if setting.choices:
+        return setting.choice_words(value, zh)
+    unit = unit_words(key, zh)
+    return f"{value:g} {unit}" if unit else f"{value:g}"
+
+
+def problem(key: str, value: Any) -> tuple[str, str] | None:
+    """Why ``value`` cannot be setting ``key``: one sentence in Chinese and in English; None if it can."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        return (f"没有规划设置 {key!r}（可设置：{'、'.join(SETTINGS)}）",
+                f"there is no plan setting {key!r} (settings: {', '.join(SETTINGS)})")
+    if check(key, value) is None:
+        return None
+    if setting.choices:
+        words = "、".join(f"{code}（{zh}）" for code, (zh, _en) in setting.choices.items())
+        return (f"{setting.name_zh} {key} 必须是 {words} 之一，而不是 {value!r}",
+                f"{setting.name_en} {key} must be one of {', '.join(setting.choices)}, not {value!r}")
+    unit_zh, unit_en = unit_words(key, True), unit_words(key, False)
+    low, high = f"{setting.minimum:g}", f"{setting.maximum:g}"
+    return (f"{setting.name_zh} {key} 必须是 {low} 到 {high}{(' ' + unit_zh) if unit_zh else ''} 之间的数，而不是 {value!r}",
+            f"{setting.name_en} {key} must be a number from {low} to {high}{(' ' + unit_en) if unit_en else ''}, "
+            f"not {value!r}")
+
+
+def normalized(key: str, value: Any) -> Any:
+    """A number setting's value as a float (4 and 4.0 are one speed); anything else unchanged."""
+    setting = SETTINGS.get(key)
+    if setting is not None and not setting.choices and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def parse(key: str, text: str) -> Any:
+    """A value typed on the command line (``--set speed_adult_kmh=4.5``): a number for a number
+    setting when it reads as one, else the text (which ``problem`` then names)."""
+    setting = SETTINGS.get(key)
+    text = text.strip()
+    if setting is None or setting.choices:
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def stored(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings a plan sets (defaults left out), from its plan_meta. A speed missing from
+    "settings" comes from an older plan's "speed_profiles_kmh". A value no setting allows (written
+    by another program) is left out: the default holds, as if it were not set. Reads only."""
+    raw = meta.get(META_KEY)
+    raw = raw if isinstance(raw, Mapping) else {}
+    legacy = meta.get(LEGACY_SPEEDS_KEY)
+    legacy = legacy if isinstance(legacy, Mapping) else {}
+    out: dict[str, Any] = {}
+    for key in SETTINGS:
+        if key in raw:
+            value = raw[key]
+        else:
+            profile = next((p for p, k in SPEED_KEYS.items() if k == key), None)
+            if profile is None or profile not in legacy:
+                continue
+            value = legacy[profile]
+        value = normalized(key, value)
+        if check(key, value) is None and not is_default(key, value):
+            out[key] = value
+    return out
+
+
+def meta_values(meta: Mapping[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """The plan_meta keys to write so that setting ``key`` reads ``value`` (``value`` valid):
+    "settings" with the key set, or left out when ``value`` is the default; for a speed, also
+    "speed_profiles_kmh" with the speeds in use."""
+    settings = stored(meta)
+    value = normalized(key, value)
+    if is_default(key, value):
+        settings.pop(key, None)
+    else:
+        settings[key] = value
+    out: dict[str, Any] = {META_KEY: {k: settings[k] for k in SETTINGS if k in settings}}
+    if key in SPEED_KEYS.values():
+        now = resolved(settings)
+        out[LEGACY_SPEEDS_KEY] = {profile: now[k] for profile, k in SPEED_KEYS.items()}
+    return out
+
+
+def speed_profiles(values: Mapping[str, Any]) -> dict[str, float]:
+    """{adult, elderly, child} km/h of resolved settings (walk_coverage rules' ``profile``)."""
+    return {profile: float(values[key]) for profile, key in SPEED_KEYS.items()}
