@@ -607,7 +607,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+188"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+190"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -638,18 +638,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+533"/>
+        <location line="+563"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-527"/>
-        <location line="+528"/>
+        <location line="-557"/>
+        <location line="+558"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-527"/>
+        <location line="-557"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -769,12 +769,27 @@
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
+        <source>&amp;Plan</source>
+        <translation>规划(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plan &amp;Settings…</source>
+        <translation>规划设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Community class, area class, walking speeds, households: what the plan is judged with</source>
+        <translation>社区类别、区位类别、步行速度、户数：规划据以评价的设置</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Rule &amp;Packs…</source>
         <translation>规则包(&amp;P)…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -840,6 +855,7 @@
     </message>
     <message>
         <location line="+42"/>
+        <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+56"/>
         <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
     </message>
@@ -849,7 +865,7 @@
         <translation>基础方案（现状）</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+50"/>
         <source>%1 for “%2” (the standard says %3; entering that removes the override):</source>
         <translation>“%2”的%1（标准规定为 %3；输入该值即取消调整）：</translation>
     </message>
@@ -933,7 +949,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-593"/>
+        <location line="-617"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -943,7 +959,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+597"/>
+        <location line="+621"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -978,7 +994,7 @@
         <translation>&lt;h3&gt;lifecircle_desktop 社区生活圈规划&lt;/h3&gt;&lt;p&gt;规划 15 分钟社区生活圈与完整居住社区，并依据标准实时检查。&lt;/p&gt;&lt;p&gt;地图数据 © OpenStreetMap 贡献者，ODbL 1.0。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+34"/>
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
@@ -1386,7 +1402,12 @@
         <translation>设置 %2 的阈值 %1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
+        <source>Set %1 to %2</source>
+        <translation>设置%1为%2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>New scenario %1</source>
         <translation>新建方案 %1</translation>
     </message>
@@ -1417,8 +1438,66 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Change plan settings</source>
+        <translation>修改规划设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Several edits</source>
         <translation>多项修改</translation>
+    </message>
+</context>
+<context>
+    <name>PlanSettingsDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="-14"/>
+        <source>Plan Settings</source>
+        <translation>规划设置</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>What the plan is judged with besides its features: which rules apply to it, and the numbers the walking distances and households are computed with. Each change is one step you can undo (Ctrl+Z).</source>
+        <translation>除图上要素外，规划据以评价的设置：哪些条文适用，以及计算步行距离和户数所用的数值。每次修改为一步，可撤销（Ctrl+Z）。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Setting</source>
+        <translation>设置项</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Value</source>
+        <translation>取值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source of the default</source>
+        <translation>默认值来源</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Default</source>
+        <translation>恢复默认</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to the default, %1</source>
+        <translation>恢复为默认值 %1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>No standard publishes this number; check it against your district&apos;s own figure.</source>
+        <translation>没有标准公布此数值；请与本区的实际数据核对。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>From %1 to %2; the default is %3</source>
+        <translation>取值 %1 至 %2；默认值为 %3</translation>
     </message>
 </context>
 <context>
