@@ -497,12 +497,12 @@
     </message>
     <message>
         <location line="+26"/>
-        <location line="+249"/>
+        <location line="+251"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-243"/>
+        <location line="-245"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -557,9 +557,9 @@
         <translation>本指标的其他口径，不计入统计：本规划按“%1”判定。</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Reading applied for this indicator; other readings (not counted): %1</source>
-        <translation>本指标按此口径判定；其他口径（不计入统计）：%1</translation>
+        <location line="+10"/>
+        <source>Reading applied for this indicator; other readings (not counted):</source>
+        <translation>本指标按此口径判定；其他口径（不计入统计）：</translation>
     </message>
     <message numerus="yes">
         <location line="+42"/>
@@ -1476,8 +1476,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Source of the default</source>
-        <translation>默认值来源</translation>
+        <source>Source</source>
+        <translation>依据</translation>
     </message>
     <message>
         <location line="+11"/>

@@ -57,7 +57,7 @@ def test_an_other_reading_is_shown_under_the_applied_finding_and_not_counted(pan
     tops = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
     assert tops == ["Complete community  (fail 1 · warn 1)"]
     assert "not counted" in panel.item("kg_radius_300").toolTip(0)
-    assert "Name kg_radius_300 (fail, ≥ 100 %" in panel.item("kg_walk_5min").toolTip(0)
+    assert "· Name kg_radius_300 — fail, ≥ 100 %" in panel.item("kg_walk_5min").toolTip(0)
     # Grouped by status, the failing other readings stay under their warn.
     panel.grouping.setCurrentIndex(panel.grouping.findData("status"))
     panel.grouping.activated.emit(panel.grouping.currentIndex())
@@ -94,4 +94,5 @@ def test_the_same_in_chinese(qtbot, panel):
     assert panel.item("green_space").text(3) == "≥ 0.35 平方米/人"
     panel.tree.setCurrentItem(panel.item("kg_walk_5min"))
     detail = panel.detail.toPlainText()
-    assert "其他口径（不计入统计）" in detail and "3/34 处住宅的户数为估算" in detail
+    assert "其他口径（不计入统计）：\n· 名称 kg_radius_300：未达标，≥ 100 %" in detail
+    assert "3/34 处住宅的户数为估算" in detail

@@ -446,10 +446,12 @@ class FindingsPanel(QWidget):
         others = [self._by_rule[r] for r in self._alternatives(finding)]
         if not others:
             return ""
-        separator = "；" if i18n.is_chinese() else "; "
-        listed = separator.join(f"{i18n.pick(o.name_zh, o.name_en) or o.rule} ({status_label(o.status)}, "
-                            f"{threshold_text(o)})" for o in others)
-        return i18n.fill(self.tr("Reading applied for this indicator; other readings (not counted): %1"), listed)
+        # One line per other reading: its name, its verdict and its threshold.
+        lines = "".join(f"<br>· {i18n.pick(o.name_zh, o.name_en) or o.rule} — {status_label(o.status)}, "
+                        f"{threshold_text(o)}" if not i18n.is_chinese() else
+                        f"<br>· {o.name_zh or o.rule}：{status_label(o.status)}，{threshold_text(o)}"
+                        for o in others)
+        return self.tr("Reading applied for this indicator; other readings (not counted):") + lines
 
     def _alternatives(self, finding: Finding) -> list[str]:
         return [r for r, p in self._parents.items() if p == finding.rule]

@@ -66,7 +66,7 @@ class PlanSettingsDialog(QDialog):
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(8)
         for col, title in enumerate((self.tr("Setting"), self.tr("Value"), self.tr("Unit"), "",
-                                     self.tr("Source of the default"))):
+                                     self.tr("Source"))):
             head = QLabel(f"<b>{title}</b>")
             grid.addWidget(head, 0, col)
         for row, setting in enumerate(SETTINGS.values(), start=1):
