@@ -68,6 +68,40 @@ def test_a_walking_speed_changes_the_findings_and_ctrl_z_restores_it(qtbot, wind
         assert other.settings["speed_adult_kmh"] == 4.0
 
 
+def scoped(window, key, value):
+    """The rules of the plan's packs that apply only to plans whose setting ``key`` is ``value``
+    (the packs' applies_to, spec11) — read from the packs, not listed here."""
+    enabled = set(window.document.plan.rule_packs)
+    return [r.id for p in window.document.session.packs if p.id in enabled for r in p.rules
+            if value in r.applies_to.get(key, ())]
+
+
+def statuses(window, rules):
+    return {f.rule: f.status for f in window.document.results.findings if f.rule in rules}
+
+
+def choose(qtbot, window, box, value):
+    with qtbot.waitSignal(window.resultsShown, timeout=RESULTS_MS):
+        box.setCurrentIndex(box.findData(value))
+        box.activated.emit(box.currentIndex())
+
+
+@pytest.mark.parametrize("key, value", [("community_class", "characteristic"), ("area_class", "inner_ring")])
+def test_a_class_makes_the_rules_for_that_class_apply_and_ctrl_z_takes_them_back(qtbot, window, key, value):
+    rules = scoped(window, key, value)
+    assert rules, f"no rule of the packs is scoped to {key} = {value}"
+    assert set(statuses(window, rules).values()) == {"n/a"}  # a basic community outside Shanghai
+    dialog = window.plan_settings_dialog()
+    choose(qtbot, window, dialog.editor(key), value)
+    assert window.document.plan.settings[key] == value
+    assert set(statuses(window, rules).values()) - {"n/a"}  # they are measured or asked now
+    dialog.activateWindow()
+    with qtbot.waitSignal(window.resultsShown, timeout=RESULTS_MS):
+        qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.plan.settings[key] == DEFAULTS[key] and dialog.editor(key).currentData() == DEFAULTS[key]
+    assert set(statuses(window, rules).values()) == {"n/a"}
+
+
 def test_a_class_is_chosen_from_a_list_stored_in_the_plan_and_undone(qtbot, window):
     dialog = window.plan_settings_dialog()
     box = dialog.editor("community_class")
