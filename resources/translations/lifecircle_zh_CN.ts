@@ -272,12 +272,12 @@
     <name>ChecklistPanel</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/checklist.py" line="+40"/>
-        <location line="+123"/>
+        <location line="+125"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-120"/>
         <source>Question</source>
         <translation>核查问题</translation>
     </message>
@@ -312,7 +312,7 @@
         <translation>您对此核查项的回答</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>%1 checklist item(s), %2 not answered yet</source>
         <translation>共 %1 项人工核查，%2 项尚未回答</translation>
     </message>
@@ -426,7 +426,22 @@
         <translation>（%1 米内）</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+9"/>
+        <source>Document</source>
+        <translation>出处</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Clause</source>
+        <translation>条款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source words</source>
+        <translation>原文</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Source confidence: medium (a single secondary source)</source>
         <translation>来源可信度：中（单一二手来源）</translation>
     </message>
@@ -497,12 +512,12 @@
     </message>
     <message>
         <location line="+26"/>
-        <location line="+251"/>
+        <location line="+254"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-245"/>
+        <location line="-248"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -537,7 +552,13 @@
         <translation>要求</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+7"/>
+        <location line="+159"/>
+        <source>other reading</source>
+        <translation>其他口径</translation>
+    </message>
+    <message>
+        <location line="-150"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -547,17 +568,12 @@
         <translation>对所选条目采用本区自定的阈值</translation>
     </message>
     <message>
-        <location line="+146"/>
-        <source>Other reading: %1</source>
-        <translation>其他口径：%1</translation>
+        <location line="+174"/>
+        <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
+        <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
     </message>
     <message>
-        <location line="+30"/>
-        <source>Other reading of this indicator, not counted: the plan is held to “%1”.</source>
-        <translation>本指标的其他口径，不计入统计：本规划按“%1”判定。</translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Reading applied for this indicator; other readings (not counted):</source>
         <translation>本指标按此口径判定；其他口径（不计入统计）：</translation>
     </message>

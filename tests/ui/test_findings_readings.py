@@ -47,8 +47,8 @@ def panel(qtbot):
 
 def test_an_other_reading_is_shown_under_the_applied_finding_and_not_counted(panel):
     applied = panel.item("kg_walk_5min")
-    children = {applied.child(i).text(0) for i in range(applied.childCount())}
-    assert children == {"Other reading: ● Name kg_radius_300", "Other reading: Name kg_radius_500"}
+    children = {(applied.child(i).text(0), applied.child(i).text(1)) for i in range(applied.childCount())}
+    assert children == {("● Name kg_radius_300", "other reading"), ("Name kg_radius_500", "other reading")}
     assert panel.applied_reading("kg_radius_300") == "kg_walk_5min"
     assert panel.applied_reading("kg_walk_5min") is None
     # The other readings fail, but the pack counts one warn (the applied reading) and one fail (the lone rule).
@@ -56,7 +56,8 @@ def test_an_other_reading_is_shown_under_the_applied_finding_and_not_counted(pan
     assert panel.group_counts("gb50180_2018_life_circle") == {}
     tops = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
     assert tops == ["Complete community  (fail 1 · warn 1)"]
-    assert "not counted" in panel.item("kg_radius_300").toolTip(0)
+    assert "Other reading of this indicator (fail), not counted: the plan is held to “Name kg_walk_5min”." \
+        in panel.item("kg_radius_300").toolTip(0)
     assert "· Name kg_radius_300 — fail, ≥ 100 %" in panel.item("kg_walk_5min").toolTip(0)
     # Grouped by status, the failing other readings stay under their warn.
     panel.grouping.setCurrentIndex(panel.grouping.findData("status"))
@@ -90,7 +91,8 @@ def test_the_same_in_chinese(qtbot, panel):
     assert "依据原文“为原则”判为推荐性" in tip
     assert "3/34 处住宅的户数为估算" in tip and "2 处住宅距路网超过 100 米" in tip
     assert "来源可信度：低（征求意见稿/二手摘要）" in panel.item("kg_radius_300").toolTip(0)
-    assert panel.item("kg_radius_300").text(0) == "其他口径：● 名称 kg_radius_300"
+    assert (panel.item("kg_radius_300").text(0), panel.item("kg_radius_300").text(1)) == ("● 名称 kg_radius_300", "其他口径")
+    assert "本指标的其他口径（未达标），不计入统计" in panel.item("kg_radius_300").toolTip(1)
     assert panel.item("green_space").text(3) == "≥ 0.35 平方米/人"
     panel.tree.setCurrentItem(panel.item("kg_walk_5min"))
     detail = panel.detail.toPlainText()

@@ -46,7 +46,7 @@ def test_every_setting_has_a_row_with_its_editor_unit_and_source(qtbot, window):
 
 def test_a_walking_speed_changes_the_findings_and_ctrl_z_restores_it(qtbot, window):
     before = kindergarten_walk(window)
-    assert before.status == "fail"
+    assert before.status in ("fail", "warn")  # required or recommended: the far home is beyond 667 m
     dialog = window.plan_settings_dialog()
     speed = dialog.editor("speed_adult_kmh")
     with qtbot.waitSignal(window.resultsShown, timeout=RESULTS_MS):
@@ -63,7 +63,7 @@ def test_a_walking_speed_changes_the_findings_and_ctrl_z_restores_it(qtbot, wind
         qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.document.plan.settings["speed_adult_kmh"] == 4.0
     assert speed.value() == pytest.approx(4.0) and not dialog.reset_buttons["speed_adult_kmh"].isEnabled()
-    assert rule_status(window, before.rule).status == "fail"
+    assert rule_status(window, before.rule).status == before.status
     with Plan.open(window.document.plan.path) as other:  # saved at once, undone at once
         assert other.settings["speed_adult_kmh"] == 4.0
 

@@ -75,14 +75,18 @@ def threshold_text(finding: Finding) -> str:
 
 
 def citation_html(finding: Finding) -> str:
+    """The document, clause and quoted words, labelled in the UI language (the labels are
+    translated outside the f-strings: lupdate does not read calls inside them)."""
     citation = finding.citation or {}
+    translate = QCoreApplication.translate
+    labels = {"document": translate("FindingsPanel", "Document"), "clause": translate("FindingsPanel", "Clause"),
+              "text": translate("FindingsPanel", "Source words")}
+    colon = "：" if i18n.is_chinese() else ": "
     parts = []
-    if citation.get("document"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Document')}</b>: {citation['document']}")
-    if citation.get("clause"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Clause')}</b>: {citation['clause']}")
-    if citation.get("text"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Source words')}</b>: “{citation['text']}”")
+    for key in ("document", "clause", "text"):
+        if citation.get(key):
+            value = f"“{citation[key]}”" if key == "text" else citation[key]
+            parts.append(f"<b>{labels[key]}</b>{colon}{value}")
     return "<br>".join(parts)
 
 
@@ -257,7 +261,10 @@ class FindingsPanel(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 64), (2, 72), (3, 132)):  # the rule's name gets the rest
+        # The status column fits its longest word ("other reading" included); the name gets the rest.
+        words = [status_label(s) for s in STATUS_ORDER] + [self.tr("other reading")]
+        status_width = max(64, max(self.tree.fontMetrics().horizontalAdvance(w) for w in words) + 30)
+        for col, width in ((1, status_width), (2, 72), (3, 132)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.tree.setColumnWidth(col, width)
         self.tree.currentItemChanged.connect(lambda cur, _prev: self._show_detail(cur))
@@ -375,13 +382,13 @@ class FindingsPanel(QWidget):
             group = self._groups.get(key)
             if group is None:
                 group = QTreeWidgetItem([title])
-                group.setFirstColumnSpanned(False)
                 font = group.font(0)
                 font.setBold(True)
                 group.setFont(0, font)
                 group.setData(0, Qt.ItemDataRole.UserRole + 1, key)
                 group.setData(0, Qt.ItemDataRole.UserRole + 2, title)
                 self.tree.addTopLevelItem(group)
+                group.setFirstColumnSpanned(True)  # the pack's title and counts across the row
                 group.setExpanded(True)
                 self._groups[key] = group
             self._add_item(group, f)
@@ -410,23 +417,21 @@ class FindingsPanel(QWidget):
             name = "● " + name
         if finding.approximate:
             name += " ≈"
-        if other:
-            name = i18n.fill(self.tr("Other reading: %1"), name)
         item.setText(0, name)
         item.setIcon(0, confidence_icon(finding.confidence))
-        item.setText(1, status_label(finding.status))
+        # Another reading of an indicator: named as such where the verdict would be (its verdict is
+        # the icon's, and not counted), greyed; the applied reading carries the verdict.
+        item.setText(1, self.tr("other reading") if other else status_label(finding.status))
         item.setIcon(1, status_icon(finding.status))
         item.setText(2, measured_text(finding))
         item.setText(3, threshold_text(finding))
         item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if other:  # greyed: shown for comparison, its verdict is not counted
-            for col in range(4):
-                item.setForeground(col, QBrush(QColor(OTHER_READING_COLOUR)))
-            font = item.font(0)
-            font.setItalic(True)
-            for col in range(4):
-                item.setFont(col, font)
-        else:
+        font = item.font(0)
+        font.setItalic(other)
+        for col in range(4):
+            item.setFont(col, font)
+            item.setData(col, Qt.ItemDataRole.ForegroundRole, QBrush(QColor(OTHER_READING_COLOUR)) if other else None)
+        if not other:
             item.setForeground(1, QBrush(QColor(STATUS_COLOURS.get(finding.status, "#000000"))))
         lines = [finding.message(i18n.language())]
         lines += [self._reading_html(finding)] if finding.group else []
@@ -441,16 +446,18 @@ class FindingsPanel(QWidget):
         parent = self._parents.get(finding.rule)
         if parent is not None:
             applied = self._by_rule[parent]
-            return i18n.fill(self.tr("Other reading of this indicator, not counted: the plan is held to “%1”."),
-                             i18n.pick(applied.name_zh, applied.name_en) or applied.rule)
+            return i18n.fill(self.tr("Other reading of this indicator (%1), not counted: the plan is held to “%2”."),
+                             status_label(finding.status), i18n.pick(applied.name_zh, applied.name_en) or applied.rule)
         others = [self._by_rule[r] for r in self._alternatives(finding)]
         if not others:
             return ""
         # One line per other reading: its name, its verdict and its threshold.
-        lines = "".join(f"<br>· {i18n.pick(o.name_zh, o.name_en) or o.rule} — {status_label(o.status)}, "
-                        f"{threshold_text(o)}" if not i18n.is_chinese() else
-                        f"<br>· {o.name_zh or o.rule}：{status_label(o.status)}，{threshold_text(o)}"
-                        for o in others)
+        zh = i18n.is_chinese()
+        lines = ""
+        for o in others:
+            words = [status_label(o.status)] + ([threshold_text(o)] if threshold_text(o) != "—" else [])
+            name = i18n.pick(o.name_zh, o.name_en) or o.rule
+            lines += f"<br>· {name}：{'，'.join(words)}" if zh else f"<br>· {name} — {', '.join(words)}"
         return self.tr("Reading applied for this indicator; other readings (not counted):") + lines
 
     def _alternatives(self, finding: Finding) -> list[str]:
