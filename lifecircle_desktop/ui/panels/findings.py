@@ -523,6 +523,8 @@ class FindingsPanel(QWidget):
             self.detail.clear()
             return
         colour = STATUS_COLOURS.get(f.status, "#000")
+        measured, threshold = self.tr("Measured"), self.tr("Threshold")
+        colon = "：" if i18n.is_chinese() else ": "
         rows = [
             f"<h3>{i18n.pick(f.name_zh, f.name_en)}</h3>",
             f'<p><span style="color:{colour}"><b>{status_label(f.status)}</b></span> · '
@@ -535,8 +537,7 @@ class FindingsPanel(QWidget):
                 rows.append(f'<p style="color:#555">{reading}</p>')
         rows += [
             f"<p>{f.message(i18n.language())}</p>",
-            f"<p><b>{self.tr('Measured')}</b>: {measured_text(f)} &nbsp; "
-            f"<b>{self.tr('Threshold')}</b>: {threshold_text(f)}</p>",
+            f"<p><b>{measured}</b>{colon}{measured_text(f)} &nbsp; <b>{threshold}</b>{colon}{threshold_text(f)}</p>",
         ]
         notes = finding_notes(f, self.connector_limit_m())
         if notes:
