@@ -11,6 +11,7 @@ panels refresh, the validation loop re-runs what the ChangeSet touches → ``res
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Mapping
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -20,6 +21,7 @@ from ..model.errors import PlanError
 from ..model.findings import Finding, Results
 from ..model.plan import ChangeSet
 from ..model.session import PlanSession
+from ..model.settings import DEFAULTS
 from ..model.validate import Validator
 from .undo import describe
 from .validation import DEBOUNCE_MS, ValidationLoop
@@ -298,7 +300,28 @@ class PlanDocument(QObject):
         edit = self.session.override_edit(rule, key, value)
         return None if edit is None else self.push(edit)
 
+    def set_setting(self, key: str, value) -> ChangeSet | None:
+        """A plan setting (规划设置: community class, area class, walking speeds …) as one undoable
+        step; the validation re-runs every rule. None: unchanged, or refused (``refused`` says why)."""
+        if self.session is None:
+            return None
+        try:
+            edit = self.session.setting_edit(key, value)
+        except PlanError as e:
+            self.refused.emit(e)
+            return None
+        return None if edit is None else self.push(edit)
+
     # --- questions the map and the panels ask -----------------------------------------------
+    def settings(self) -> Mapping[str, Any]:
+        """Every plan setting's value (model/settings.py SETTINGS), defaults filled."""
+        return self.session.settings if self.session is not None else DEFAULTS
+
+    @property
+    def read_only(self) -> bool:
+        """The plan file cannot be changed (design.md §2): editors are disabled, not refused."""
+        return self.session is not None and self.session.plan.read_only
+
     def area_minimum(self, facility_type: str) -> tuple[float | None, float | None]:
         if self.session is None:
             return None, None

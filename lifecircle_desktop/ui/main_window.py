@@ -35,6 +35,7 @@ from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
 from .panels.new_plan import NewPlanDialog, OsmImport, default_plan_path
 from .panels.palette import FacilityPalette
+from .panels.settings import PlanSettingsDialog
 from .document import PlanDocument
 from .validation import DEBOUNCE_MS
 
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self._walk_key = None
         self._ui: list = []  # what a language switch tears down and builds again
         self._tool = "select"
+        self.settings_dialog: PlanSettingsDialog | None = None
 
         self.document = doc = PlanDocument(self, debounce_ms=debounce_ms, validator_factory=validator_factory)
         doc.refused.connect(self._on_refused)
@@ -278,11 +280,19 @@ class MainWindow(QMainWindow):
         tools.addSeparator()
         tools.addAction(a["snap"])
         tools.addSeparator()
+        # What the plan is judged with: its settings (issue 11) and its rule packs.
+        plan_menu = mb.addMenu(self.tr("&Plan"))
+        a["plan_settings"] = self._action(self.tr("Plan &Settings…"), self.plan_settings_dialog,
+                                          tip=self.tr("Community class, area class, walking speeds, households: "
+                                                      "what the plan is judged with"))
+        plan_menu.addAction(a["plan_settings"])
         a["rule_packs"] = self._action(self.tr("Rule &Packs…"), self.rule_packs_dialog)
-        tools.addAction(a["rule_packs"])
+        plan_menu.addAction(a["rule_packs"])
+        # Before the Tools menu, after View: the menu bar keeps File, Edit, View first.
+        mb.insertMenu(tools.menuAction(), plan_menu)
         help_ = mb.addMenu(self.tr("&Help"))
         help_.addAction(a["about"])
-        for m in (file, edit, self.view_menu, tools, help_, lang, self.recent_menu):
+        for m in (file, edit, self.view_menu, plan_menu, tools, help_, lang, self.recent_menu):
             self._ui.append(m)
 
     def _build_toolbars(self) -> None:
@@ -424,6 +434,21 @@ class MainWindow(QMainWindow):
         self.document.close()
 
     # ==== edits ================================================================================
+    def plan_settings_dialog(self) -> PlanSettingsDialog | None:
+        """The plan settings (规划设置), beside the map: each change is validated at once and
+        undoable, so the dialog stays open while the planner watches the findings."""
+        if self.document.session is None:
+            return None
+        if self.settings_dialog is None:
+            self.settings_dialog = PlanSettingsDialog(self)
+            self.settings_dialog.bind(self.document)
+            # Ctrl+Z / Ctrl+Shift+Z work in the dialog too (the Edit menu's actions).
+            self.settings_dialog.addActions([self.actions_["undo"], self.actions_["redo"]])
+        self.settings_dialog.show()
+        self.settings_dialog.raise_()
+        self.settings_dialog.activateWindow()
+        return self.settings_dialog
+
     def rule_packs_dialog(self) -> None:
         session = self.document.session
         if session is None:
@@ -713,12 +738,19 @@ class MainWindow(QMainWindow):
 
     def rebuild_ui(self) -> None:
         state = self.saveState()
+        reopen = self.settings_dialog is not None and self.settings_dialog.isVisible()
+        if self.settings_dialog is not None:  # built in the old language, with the old actions
+            self.settings_dialog.close()
+            self.settings_dialog.deleteLater()
+            self.settings_dialog = None
         self._teardown_ui()
         self._build_ui()
         self.restoreState(state)
         self.canvas.set_language(i18n.language())
         if self.active_finding is not None:
             self.findings.select_rule(self.active_finding.rule)
+        if reopen:
+            self.plan_settings_dialog()
 
     def _update_undo_texts(self, *_):
         stack = self.document.stack

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from ..model import edits
+from ..model import edits, settings
 from ..model.schema import LAYERS
 from . import i18n
 
@@ -39,6 +39,10 @@ def describe(edit) -> str:
         return translate("PlanHistory", "Change rule packs")
     if isinstance(edit, edits.SetOverride):
         return fill(translate("PlanHistory", "Set threshold %1 of %2"), edit.key, edit.rule)
+    if isinstance(edit, edits.SetSetting):
+        zh = i18n.is_chinese()
+        return fill(translate("PlanHistory", "Set %1 to %2"), settings.name_words(edit.key, zh),
+                    settings.value_words(edit.key, edit.new, zh))
     if isinstance(edit, edits.CreateScenario):
         return fill(translate("PlanHistory", "New scenario %1"), edit.name)
     if isinstance(edit, edits.DeleteScenario):
@@ -49,6 +53,7 @@ def describe(edit) -> str:
         return fill(translate("PlanHistory", "Delete %1 %2"), len(edit.fids), _layer_title(edit.layer))
     if isinstance(edit, edits.Batch):
         # The session names its batches by what the planner did ("delete", "move").
-        words = {"delete": translate("PlanHistory", "Delete"), "move": translate("PlanHistory", "Move")}
+        words = {"delete": translate("PlanHistory", "Delete"), "move": translate("PlanHistory", "Move"),
+                 "settings": translate("PlanHistory", "Change plan settings")}
         return words.get(edit.label, edit.label) or translate("PlanHistory", "Several edits")
     return type(edit).__name__

@@ -272,12 +272,12 @@
     <name>ChecklistPanel</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/checklist.py" line="+40"/>
-        <location line="+123"/>
+        <location line="+125"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-120"/>
         <source>Question</source>
         <translation>核查问题</translation>
     </message>
@@ -312,7 +312,7 @@
         <translation>您对此核查项的回答</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>%1 checklist item(s), %2 not answered yet</source>
         <translation>共 %1 项人工核查，%2 项尚未回答</translation>
     </message>
@@ -371,7 +371,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+27"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+30"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -421,18 +421,103 @@
         <translation>参考</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>within %1 m</source>
         <translation>（%1 米内）</translation>
     </message>
     <message>
-        <location line="+35"/>
-        <location line="+180"/>
+        <location line="+9"/>
+        <source>Document</source>
+        <translation>出处</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Clause</source>
+        <translation>条款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source words</source>
+        <translation>原文</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Source confidence: medium (a single secondary source)</source>
+        <translation>来源可信度：中（单一二手来源）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source confidence: low (a consultation draft or a secondary summary)</source>
+        <translation>来源可信度：低（征求意见稿/二手摘要）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>binding</source>
+        <comment>strictness</comment>
+        <translation>约束性</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>recommended</source>
+        <comment>strictness</comment>
+        <translation>推荐性</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>informative</source>
+        <comment>strictness</comment>
+        <translation>参考性</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>The source says “%1”; reported as informative while the source is uncertain</source>
+        <translation>原文用词“%1”；来源可信度低，按参考性报告</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Set by %1; reported as informative while the source is uncertain</source>
+        <translation>依据%1；来源可信度低，按参考性报告</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Read as %2 from the source&apos;s word “%1”</source>
+        <translation>依据原文“%1”判为%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Read as %2 by %1</source>
+        <translation>依据%1判为%2</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1/%2 homes have estimated households</source>
+        <translation>%1/%2 处住宅的户数为估算</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 home(s) more than %2 m from the walking network</source>
+        <translation>%1 处住宅距路网超过 %2 米</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>M</source>
+        <comment>badge: medium source confidence</comment>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>L</source>
+        <comment>badge: low source confidence</comment>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <location line="+254"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-174"/>
+        <location line="-248"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -467,7 +552,13 @@
         <translation>要求</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+7"/>
+        <location line="+159"/>
+        <source>other reading</source>
+        <translation>其他口径</translation>
+    </message>
+    <message>
+        <location line="-150"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -476,8 +567,18 @@
         <source>Use your district&apos;s own threshold for the selected rule</source>
         <translation>对所选条目采用本区自定的阈值</translation>
     </message>
+    <message>
+        <location line="+174"/>
+        <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
+        <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Reading applied for this indicator; other readings (not counted):</source>
+        <translation>本指标按此口径判定；其他口径（不计入统计）：</translation>
+    </message>
     <message numerus="yes">
-        <location line="+157"/>
+        <location line="+42"/>
         <source>&lt;b&gt;%n required rule(s) failed&lt;/b&gt;</source>
         <translation>
             <numerusform>&lt;b&gt;%n 项必选条目未达标&lt;/b&gt;</numerusform>
@@ -499,7 +600,7 @@
         <translation>达标 %1 · 未达标 %2 · 提示 %3 · 待核查 %4 · 必选未达标 %5</translation>
     </message>
     <message numerus="yes">
-        <location line="+21"/>
+        <location line="+31"/>
         <source>%n feature(s) concerned — click to show them on the map.</source>
         <translation>
             <numerusform>涉及 %n 个要素——单击在地图上显示。</numerusform>
@@ -522,7 +623,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+188"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+190"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -553,18 +654,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+533"/>
+        <location line="+563"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-527"/>
-        <location line="+528"/>
+        <location line="-557"/>
+        <location line="+558"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-527"/>
+        <location line="-557"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -684,12 +785,27 @@
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
+        <source>&amp;Plan</source>
+        <translation>规划(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plan &amp;Settings…</source>
+        <translation>规划设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Community class, area class, walking speeds, households: what the plan is judged with</source>
+        <translation>社区类别、区位类别、步行速度、户数：规划据以评价的设置</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Rule &amp;Packs…</source>
         <translation>规则包(&amp;P)…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -755,6 +871,7 @@
     </message>
     <message>
         <location line="+42"/>
+        <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+56"/>
         <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
     </message>
@@ -764,7 +881,7 @@
         <translation>基础方案（现状）</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+50"/>
         <source>%1 for “%2” (the standard says %3; entering that removes the override):</source>
         <translation>“%2”的%1（标准规定为 %3；输入该值即取消调整）：</translation>
     </message>
@@ -848,7 +965,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-593"/>
+        <location line="-617"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -858,7 +975,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+597"/>
+        <location line="+621"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -893,7 +1010,7 @@
         <translation>&lt;h3&gt;lifecircle_desktop 社区生活圈规划&lt;/h3&gt;&lt;p&gt;规划 15 分钟社区生活圈与完整居住社区，并依据标准实时检查。&lt;/p&gt;&lt;p&gt;地图数据 © OpenStreetMap 贡献者，ODbL 1.0。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+34"/>
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
@@ -1301,7 +1418,12 @@
         <translation>设置 %2 的阈值 %1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
+        <source>Set %1 to %2</source>
+        <translation>设置%1为%2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>New scenario %1</source>
         <translation>新建方案 %1</translation>
     </message>
@@ -1332,8 +1454,66 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Change plan settings</source>
+        <translation>修改规划设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Several edits</source>
         <translation>多项修改</translation>
+    </message>
+</context>
+<context>
+    <name>PlanSettingsDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="-14"/>
+        <source>Plan Settings</source>
+        <translation>规划设置</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>What the plan is judged with besides its features: which rules apply to it, and the numbers the walking distances and households are computed with. Each change is one step you can undo (Ctrl+Z).</source>
+        <translation>除图上要素外，规划据以评价的设置：哪些条文适用，以及计算步行距离和户数所用的数值。每次修改为一步，可撤销（Ctrl+Z）。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Setting</source>
+        <translation>设置项</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Value</source>
+        <translation>取值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Default</source>
+        <translation>恢复默认</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to the default, %1</source>
+        <translation>恢复为默认值 %1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>No standard publishes this number; check it against your district&apos;s own figure.</source>
+        <translation>没有标准公布此数值；请与本区的实际数据核对。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>From %1 to %2; the default is %3</source>
+        <translation>取值 %1 至 %2；默认值为 %3</translation>
     </message>
 </context>
 <context>

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from ...model.findings import Finding, Results
 from .. import i18n
 from .common import STATUS_COLOURS, status_icon, status_label
-from .findings import citation_html
+from .findings import citation_html, confidence_text, modal_text
 
 RULE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -150,7 +150,9 @@ class ChecklistPanel(QWidget):
         item.setText(2, status_label(finding.status))
         item.setIcon(2, status_icon(finding.status))
         item.setForeground(2, QBrush(QColor(STATUS_COLOURS.get(finding.status, "#000000"))))
-        tip = f"<p><b>{name}</b></p><p>{question}</p><p>{citation_html(finding)}</p>"
+        notes = "<br>".join(t for t in (modal_text(finding), confidence_text(finding)) if t)
+        tip = f"<p><b>{name}</b></p><p>{question}</p>" + (f"<p>{notes}</p>" if notes else "") + \
+            f"<p>{citation_html(finding)}</p>"
         for col in range(3):
             item.setToolTip(col, tip)
         index = box.findData(self.answers.get(finding.rule))

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from ...model.findings import status_word
 from ...model.resources import RESOURCES
+from ...model.rules.units import unit_word
 from .. import i18n
 
 ICONS = RESOURCES / "icons"
@@ -47,19 +48,21 @@ def swatch(colour: str, size: int = 14) -> QIcon:
     return QIcon(pix)
 
 
-UNITS_ZH = {"m2": "m²", "m": "米", "%": "%", "min": "分钟", "count": "处", "persons": "人", "households": "户",
-            "ha": "公顷", "m2/100hh": "m²/百户", "spaces/household": "个/户", "‰": "‰"}
-UNITS_EN = {"m2": "m²", "count": "", "m2/100hh": "m²/100 households"}
-
-
 def unit_text(unit: str, zh: bool) -> str:
-    return (UNITS_ZH if zh else UNITS_EN).get(unit, unit)
+    """A pack's unit in the UI language: the reviewer's words of model/rules/units.py (平方米、
+    平方米/百户、米 … in Chinese; issue 11 item 8)."""
+    return unit_word(unit, zh)
 
 
-def number(value) -> str:
+def number(value, exact: bool = False) -> str:
+    """A value for the planner: measured values rounded (one decimal under 100), a threshold
+    ``exact`` at the source's own precision (0.35 stays 0.35, issue 11 item 2)."""
     if value is None:
         return "—"
     v = float(value)
+    if exact:
+        text = f"{v:,.4f}".rstrip("0").rstrip(".")
+        return text if text not in ("-0", "") else "0"
     if abs(v) >= 100 or v.is_integer():
         return f"{v:,.0f}"
     return f"{v:,.1f}"

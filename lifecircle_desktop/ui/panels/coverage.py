@@ -110,7 +110,8 @@ class CoverageChart(QWidget):
         if self.finding is not None and self.finding.facility_types:
             return list(self.finding.facility_types)[:MAX_CURVES]
         # No rule chosen: the types of the walking rules that fail first, then the others.
-        walk = [f for f in self.results.findings if f.kind == "walk_coverage" and f.status != "n/a"]
+        # (Another reading of an indicator is not counted: its types come with the applied one.)
+        walk = [f for f in self.results.findings if f.kind == "walk_coverage" and f.status != "n/a" and f.applied]
         walk.sort(key=lambda f: {"fail": 0, "warn": 1}.get(f.status, 2))
         types: list[str] = []
         for f in walk:

@@ -6,13 +6,16 @@ rebuilt only when the set of rules or the grouping changes.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTextBrowser,
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTextBrowser,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...model.findings import Finding, Results
 from ...model.rules import plan_file
+from ...model.settings import DEFAULTS
 from .. import i18n
 from .common import STATUS_COLOURS, STATUS_ORDER, number, status_icon, status_label, unit_text
 
@@ -54,15 +57,16 @@ def measured_text(finding: Finding) -> str:
 
 
 def threshold_text(finding: Finding) -> str:
-    """"≥ 2,200 m²", "≤ 500", "90–100 %"; walk_coverage adds its distance limit."""
+    """"≥ 2,200 m²", "≤ 500", "90–100 %" at the source's precision; walk_coverage adds its
+    distance limit."""
     u = unit_text(finding.unit, i18n.is_chinese())
     lo, hi = finding.threshold, finding.threshold_max
     if lo is not None and hi is not None:
-        text = f"{number(lo)}–{number(hi)} {u}"
+        text = f"{number(lo, exact=True)}–{number(hi, exact=True)} {u}"
     elif lo is not None:
-        text = f"≥ {number(lo)} {u}"
+        text = f"≥ {number(lo, exact=True)} {u}"
     elif hi is not None:
-        text = f"≤ {number(hi)} {u}"
+        text = f"≤ {number(hi, exact=True)} {u}"
     else:
         return "—"
     if finding.kind == "walk_coverage" and finding.limit_m is not None:
@@ -71,15 +75,146 @@ def threshold_text(finding: Finding) -> str:
 
 
 def citation_html(finding: Finding) -> str:
+    """The document, clause and quoted words, labelled in the UI language (the labels are
+    translated outside the f-strings: lupdate does not read calls inside them)."""
     citation = finding.citation or {}
+    translate = QCoreApplication.translate
+    labels = {"document": translate("FindingsPanel", "Document"), "clause": translate("FindingsPanel", "Clause"),
+              "text": translate("FindingsPanel", "Source words")}
+    colon = "：" if i18n.is_chinese() else ": "
     parts = []
-    if citation.get("document"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Document')}</b>: {citation['document']}")
-    if citation.get("clause"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Clause')}</b>: {citation['clause']}")
-    if citation.get("text"):
-        parts.append(f"<b>{QCoreApplication.translate('FindingsPanel', 'Source words')}</b>: “{citation['text']}”")
+    for key in ("document", "clause", "text"):
+        if citation.get(key):
+            value = f"“{citation[key]}”" if key == "text" else citation[key]
+            parts.append(f"<b>{labels[key]}</b>{colon}{value}")
     return "<br>".join(parts)
+
+
+# standards.md: conf. = low (a single third-party or draft summary), medium (a single reliable
+# secondary source), high (the seed text, or two concordant sources).
+CONFIDENCE_TEXTS = {
+    "medium": QT_TRANSLATE_NOOP("FindingsPanel", "Source confidence: medium (a single secondary source)"),
+    "low": QT_TRANSLATE_NOOP("FindingsPanel",
+                             "Source confidence: low (a consultation draft or a secondary summary)"),
+}
+
+
+def severity_reading(severity: str) -> str:
+    """The strictness a modal word gives, in the sentence "read as … from the source's word"
+    (约束性 / 推荐性 / 参考性)."""
+    translate = QCoreApplication.translate
+    words = {"required": translate("FindingsPanel", "binding", "strictness"),
+             "recommended": translate("FindingsPanel", "recommended", "strictness"),
+             "informative": translate("FindingsPanel", "informative", "strictness")}
+    return words.get(severity, severity)
+
+
+def confidence_text(finding: Finding) -> str:
+    """"来源可信度：低（征求意见稿/二手摘要）" for a medium or low source; "" for a high one."""
+    text = CONFIDENCE_TEXTS.get(finding.confidence)
+    return _translated(text) if text else ""
+
+
+def enforced(finding: Finding) -> bool:
+    """A low-confidence rule the district turned on (override "enforce" = 1, spec11)."""
+    return bool(dict(finding.overrides).get("enforce"))
+
+
+def modal_text(finding: Finding) -> str:
+    """Why the rule is as strict as it is: "依据原文“为原则”判为推荐性", or the basis when the quoted
+    words have no modal word ("依据建设标准表判为约束性"). A low-confidence rule is reported as
+    informative whatever its word says, unless the district turned it on."""
+    if not finding.modal:
+        return ""
+    translate = QCoreApplication.translate
+    quoted = finding.modal in (finding.citation or {}).get("text", "")
+    if finding.confidence == "low" and not enforced(finding):
+        if quoted:
+            template = translate("FindingsPanel", "The source says “%1”; reported as informative while the "
+                                                  "source is uncertain")
+        else:
+            template = translate("FindingsPanel", "Set by %1; reported as informative while the source is uncertain")
+        return i18n.fill(template, finding.modal)
+    reading = severity_reading(finding.severity)
+    if quoted:
+        template = translate("FindingsPanel", "Read as %2 from the source's word “%1”")
+    else:
+        template = translate("FindingsPanel", "Read as %2 by %1")
+    return i18n.fill(template, finding.modal, reading)
+
+
+def estimated_text(finding: Finding) -> str:
+    """"3/34 处住宅的户数为估算" (issue 11 item 7: the households behind the verdict are guessed)."""
+    if not finding.estimated or not finding.estimated[0]:
+        return ""
+    n, m = finding.estimated
+    return i18n.fill(QCoreApplication.translate("FindingsPanel", "%1/%2 homes have estimated households"), n, m)
+
+
+def connectors_text(finding: Finding, limit_m: float) -> str:
+    """"2 处住宅距路网超过 100 米": homes whose walk onto the network is longer than the plan allows
+    (the plan setting connector_limit_m)."""
+    if not finding.long_connectors:
+        return ""
+    return i18n.fill(QCoreApplication.translate("FindingsPanel", "%1 home(s) more than %2 m from the walking network"),
+                     finding.long_connectors, number(limit_m, exact=True))
+
+
+def finding_notes(finding: Finding, connector_limit_m: float = DEFAULTS["connector_limit_m"]) -> list[str]:
+    """The sentences a planner needs besides the verdict: how strict and why, how sure the source
+    is, what was estimated."""
+    return [t for t in (modal_text(finding), confidence_text(finding), estimated_text(finding),
+                        connectors_text(finding, connector_limit_m)) if t]
+
+
+OTHER_READING_COLOUR = "#8a8a8a"
+
+
+def applied_of(findings) -> dict[str, str]:
+    """Another reading's rule -> the rule applied for the same indicator (its group). A reading
+    whose group has no applied finding among ``findings`` stands on its own."""
+    applied = {f.group: f.rule for f in findings if f.group and f.applied}
+    listed = {alt: f.rule for f in findings if f.applied for alt in f.alternatives}
+    out = {}
+    for f in findings:
+        if f.applied:
+            continue
+        parent = listed.get(f.rule) or applied.get(f.group)
+        if parent is not None and parent != f.rule:
+            out[f.rule] = parent
+    return out
+
+
+CONFIDENCE_COLOURS = {"medium": "#757575", "low": "#b26a00"}
+
+
+@lru_cache(maxsize=16)
+def _badge(letter: str, colour: str, size: int = 16) -> QIcon:
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    if letter:
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QColor(colour))
+        p.setBrush(QColor(colour).lighter(190))
+        p.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
+        font = QApplication.font()
+        font.setPixelSize(size - 5)
+        font.setBold(True)
+        p.setFont(font)
+        p.drawText(pix.rect(), Qt.AlignmentFlag.AlignCenter, letter)
+        p.end()
+    return QIcon(pix)
+
+
+def confidence_icon(confidence: str) -> QIcon:
+    """A small badge before the rule's name: 中 / 低 (M / L) for a medium or low source; an empty
+    one for a high source, so that the names stay aligned."""
+    if confidence not in CONFIDENCE_COLOURS:
+        return _badge("", "#000000")
+    letter = (QCoreApplication.translate("FindingsPanel", "M", "badge: medium source confidence")
+              if confidence == "medium" else QCoreApplication.translate("FindingsPanel", "L", "badge: low source confidence"))
+    return _badge(letter, CONFIDENCE_COLOURS[confidence])
 
 
 class FindingsPanel(QWidget):
@@ -97,6 +232,9 @@ class FindingsPanel(QWidget):
         self._items: dict[str, QTreeWidgetItem] = {}
         self._groups: dict[str, QTreeWidgetItem] = {}
         self._shape: tuple = ()
+        self._by_rule: dict[str, Finding] = {}
+        self._parents: dict[str, str] = {}  # another reading's rule -> the rule applied for its indicator
+        self._settings = None  # the document's plan settings (a callable), once bound
         self.restyled = 0  # items restyled by the last update (tests check the in-place path)
 
         layout = QVBoxLayout(self)
@@ -123,7 +261,10 @@ class FindingsPanel(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 64), (2, 72), (3, 132)):  # the rule's name gets the rest
+        # The status column fits its longest word ("other reading" included); the name gets the rest.
+        words = [status_label(s) for s in STATUS_ORDER] + [self.tr("other reading")]
+        status_width = max(64, max(self.tree.fontMetrics().horizontalAdvance(w) for w in words) + 30)
+        for col, width in ((1, status_width), (2, 72), (3, 132)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.tree.setColumnWidth(col, width)
         self.tree.currentItemChanged.connect(lambda cur, _prev: self._show_detail(cur))
@@ -147,7 +288,9 @@ class FindingsPanel(QWidget):
 
     # --- data -------------------------------------------------------------------------------
     def bind(self, document) -> None:
-        """Follow ``document`` (ui/document.py): its packs' titles and its validation results."""
+        """Follow ``document`` (ui/document.py): its packs' titles, its plan settings (the connector
+        limit named in the findings) and its validation results."""
+        self._settings = document.settings
         document.resultsReady.connect(self.set_results)
         document.sessionChanged.connect(self._on_session)
         self._on_session(document.session)
@@ -161,9 +304,15 @@ class FindingsPanel(QWidget):
     def set_pack_titles(self, titles: dict[str, tuple[str, str]]) -> None:
         self.pack_titles = dict(titles)
 
+    def connector_limit_m(self) -> float:
+        """The plan's longest home-to-network connector (the default before a plan is bound)."""
+        return (self._settings() if self._settings is not None else DEFAULTS)["connector_limit_m"]
+
     def set_results(self, results: Results | None) -> None:
         old = {f.rule: f for f in self.results.findings} if self.results else {}
         self.results = results
+        self._by_rule = {f.rule: f for f in results.findings} if results is not None else {}
+        self._parents = applied_of(results.findings) if results is not None else {}
         self._summarise()
         if results is None:
             self.tree.clear()
@@ -171,13 +320,10 @@ class FindingsPanel(QWidget):
             self._groups.clear()
             self._shape = ()
             return
-        shape = (self.grouping.currentData(),
-                 tuple((f.rule, f.pack, f.kind) + ((f.status,) if self.grouping.currentData() == "status" else ())
-                       for f in results.findings))
-        if shape != self._shape:
+        if self._tree_shape() != self._shape:
             self._rebuild()
             return
-        # Same rules, same groups: restyle only the findings that changed.
+        # Same rules, same groups, same readings applied: restyle only the findings that changed.
         self.restyled = 0
         for f in results.findings:
             if old.get(f.rule) != f:
@@ -188,13 +334,21 @@ class FindingsPanel(QWidget):
         if cur is not None:
             self._show_detail(cur)
 
+    def _tree_shape(self) -> tuple:
+        how = self.grouping.currentData()
+        return (how, tuple((f.rule, f.pack, f.kind, self._parents.get(f.rule, ""))
+                           + ((f.status,) if how == "status" else ()) for f in self.results.findings))
+
     def finding(self, rule: str) -> Finding | None:
-        if self.results is None:
-            return None
-        return next((f for f in self.results.findings if f.rule == rule), None)
+        return self._by_rule.get(rule) if self.results is not None else None
 
     def item(self, rule: str) -> QTreeWidgetItem | None:
         return self._items.get(rule)
+
+    def applied_reading(self, rule: str) -> str | None:
+        """The rule whose verdict stands for the indicator ``rule`` is another reading of (None:
+        ``rule`` is applied itself, or has no group)."""
+        return self._parents.get(rule)
 
     def _group_key(self, finding: Finding) -> tuple[str, str]:
         how = self.grouping.currentData()
@@ -202,8 +356,11 @@ class FindingsPanel(QWidget):
             return finding.kind, kind_label(finding.kind)
         if how == "status":
             return finding.status, status_label(finding.status)
-        zh, en = self.pack_titles.get(finding.pack, (finding.pack, finding.pack))
-        return finding.pack, i18n.pick(zh, en)
+        return finding.pack, self._pack_title(finding.pack)
+
+    def _pack_title(self, pack: str) -> str:
+        zh, en = self.pack_titles.get(pack, (pack, pack))
+        return i18n.pick(zh, en)
 
     def _rebuild(self) -> None:
         current = self.tree.currentItem()
@@ -215,7 +372,9 @@ class FindingsPanel(QWidget):
         if self.results is None:
             return
         how = self.grouping.currentData()
-        findings = list(self.results.findings)
+        # The applied findings go into the groups; another reading of an indicator goes under the
+        # finding applied for it (issue 11 item 6: one verdict per indicator, the others beside it).
+        findings = [f for f in self.results.findings if f.rule not in self._parents]
         if how == "status":
             findings.sort(key=lambda f: STATUS_ORDER.index(f.status) if f.status in STATUS_ORDER else 9)
         for f in findings:
@@ -223,49 +382,94 @@ class FindingsPanel(QWidget):
             group = self._groups.get(key)
             if group is None:
                 group = QTreeWidgetItem([title])
-                group.setFirstColumnSpanned(False)
                 font = group.font(0)
                 font.setBold(True)
                 group.setFont(0, font)
                 group.setData(0, Qt.ItemDataRole.UserRole + 1, key)
                 group.setData(0, Qt.ItemDataRole.UserRole + 2, title)
                 self.tree.addTopLevelItem(group)
+                group.setFirstColumnSpanned(True)  # the pack's title and counts across the row
                 group.setExpanded(True)
                 self._groups[key] = group
-            item = QTreeWidgetItem()
-            item.setData(0, RULE_ROLE, f.rule)
-            group.addChild(item)
-            self._items[f.rule] = item
-            self._style(item, f)
-            self.restyled += 1
+            self._add_item(group, f)
+        for f in self.results.findings:
+            parent = self._parents.get(f.rule)
+            if parent is not None:
+                self._add_item(self._items[parent], f)
+                self._items[parent].setExpanded(True)
         self._update_group_counts()
-        self._shape = (how, tuple((f.rule, f.pack, f.kind) + ((f.status,) if how == "status" else ())
-                                  for f in self.results.findings))
+        self._shape = self._tree_shape()
         if current_rule in self._items:
             self.tree.setCurrentItem(self._items[current_rule])
 
+    def _add_item(self, parent: QTreeWidgetItem, finding: Finding) -> None:
+        item = QTreeWidgetItem()
+        item.setData(0, RULE_ROLE, finding.rule)
+        parent.addChild(item)
+        self._items[finding.rule] = item
+        self._style(item, finding)
+        self.restyled += 1
+
     def _style(self, item: QTreeWidgetItem, finding: Finding) -> None:
         name = i18n.pick(finding.name_zh, finding.name_en) or finding.rule
+        other = finding.rule in self._parents
         if finding.severity == "required":
             name = "● " + name
         if finding.approximate:
             name += " ≈"
         item.setText(0, name)
-        item.setText(1, status_label(finding.status))
+        item.setIcon(0, confidence_icon(finding.confidence))
+        # Another reading of an indicator: named as such where the verdict would be (its verdict is
+        # the icon's, and not counted), greyed; the applied reading carries the verdict.
+        item.setText(1, self.tr("other reading") if other else status_label(finding.status))
         item.setIcon(1, status_icon(finding.status))
-        item.setForeground(1, QBrush(QColor(STATUS_COLOURS.get(finding.status, "#000000"))))
         item.setText(2, measured_text(finding))
         item.setText(3, threshold_text(finding))
         item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        tip = f"<p>{finding.message(i18n.language())}</p><p>{citation_html(finding)}</p>"
+        font = item.font(0)
+        font.setItalic(other)
+        for col in range(4):
+            item.setFont(col, font)
+            item.setData(col, Qt.ItemDataRole.ForegroundRole, QBrush(QColor(OTHER_READING_COLOUR)) if other else None)
+        if not other:
+            item.setForeground(1, QBrush(QColor(STATUS_COLOURS.get(finding.status, "#000000"))))
+        lines = [finding.message(i18n.language())]
+        lines += [self._reading_html(finding)] if finding.group else []
+        lines += finding_notes(finding, self.connector_limit_m())
+        tip = "".join(f"<p>{line}</p>" for line in lines if line) + f"<p>{citation_html(finding)}</p>"
         for col in range(4):
             item.setToolTip(col, tip)
+
+    def _reading_html(self, finding: Finding) -> str:
+        """Which reading of the indicator this finding is: the one applied (with the others named),
+        or another one (not counted)."""
+        parent = self._parents.get(finding.rule)
+        if parent is not None:
+            applied = self._by_rule[parent]
+            return i18n.fill(self.tr("Other reading of this indicator (%1), not counted: the plan is held to “%2”."),
+                             status_label(finding.status), i18n.pick(applied.name_zh, applied.name_en) or applied.rule)
+        others = [self._by_rule[r] for r in self._alternatives(finding)]
+        if not others:
+            return ""
+        # One line per other reading: its name, its verdict and its threshold.
+        zh = i18n.is_chinese()
+        lines = ""
+        for o in others:
+            words = [status_label(o.status)] + ([threshold_text(o)] if threshold_text(o) != "—" else [])
+            name = i18n.pick(o.name_zh, o.name_en) or o.rule
+            lines += f"<br>· {name}：{'，'.join(words)}" if zh else f"<br>· {name} — {', '.join(words)}"
+        return self.tr("Reading applied for this indicator; other readings (not counted):") + lines
+
+    def _alternatives(self, finding: Finding) -> list[str]:
+        return [r for r, p in self._parents.items() if p == finding.rule]
 
     def _update_group_counts(self) -> None:
         counts: dict[str, dict[str, int]] = {}
         if self.results is None:
             return
         for f in self.results.findings:
+            if f.rule in self._parents:
+                continue  # another reading: its verdict is not counted
             key, _ = self._group_key(f)
             c = counts.setdefault(key, {})
             c[f.status] = c.get(f.status, 0) + 1
@@ -278,6 +482,14 @@ class FindingsPanel(QWidget):
             group.setToolTip(0, title + "\n" + " · ".join(f"{status_label(s)} {c[s]}" for s in STATUS_ORDER
                                                           if c.get(s)))
             group.setForeground(0, QBrush(QColor(STATUS_COLOURS["fail"] if c.get("fail") else "#202020")))
+
+    def group_counts(self, key: str) -> dict[str, int]:
+        """Status -> number of findings counted in the group ``key`` (a pack id, a kind or a status)."""
+        out: dict[str, int] = {}
+        for f in self.results.findings if self.results is not None else ():
+            if f.rule not in self._parents and self._group_key(f)[0] == key:
+                out[f.status] = out.get(f.status, 0) + 1
+        return out
 
     def _summarise(self) -> None:
         if self.results is None:
@@ -311,14 +523,25 @@ class FindingsPanel(QWidget):
             self.detail.clear()
             return
         colour = STATUS_COLOURS.get(f.status, "#000")
+        measured, threshold = self.tr("Measured"), self.tr("Threshold")
+        colon = "：" if i18n.is_chinese() else ": "
         rows = [
             f"<h3>{i18n.pick(f.name_zh, f.name_en)}</h3>",
             f'<p><span style="color:{colour}"><b>{status_label(f.status)}</b></span> · '
-            f"{severity_label(f.severity)} · {kind_label(f.kind)} · <code>{f.rule}</code></p>",
-            f"<p>{f.message(i18n.language())}</p>",
-            f"<p><b>{self.tr('Measured')}</b>: {measured_text(f)} &nbsp; "
-            f"<b>{self.tr('Threshold')}</b>: {threshold_text(f)}</p>",
+            f"{severity_label(f.severity)} · {kind_label(f.kind)} · {self._pack_title(f.pack)} · "
+            f"<code>{f.rule}</code></p>",
         ]
+        if f.group:
+            reading = self._reading_html(f)
+            if reading:
+                rows.append(f'<p style="color:#555">{reading}</p>')
+        rows += [
+            f"<p>{f.message(i18n.language())}</p>",
+            f"<p><b>{measured}</b>{colon}{measured_text(f)} &nbsp; <b>{threshold}</b>{colon}{threshold_text(f)}</p>",
+        ]
+        notes = finding_notes(f, self.connector_limit_m())
+        if notes:
+            rows.append("<p>" + "<br>".join(notes) + "</p>")
         if f.features:
             concerned = self.tr("%n feature(s) concerned — click to show them on the map.", "", len(f.features))
             rows.append(f"<p>{concerned}</p>")
