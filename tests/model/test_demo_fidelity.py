@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,15 @@ def test_walking_rules_on_the_demo_count_the_homes_of_their_unit_and_say_they_ar
     # The 5–10-minute rules count the community unit's homes, the 15-minute ones the 15-minute unit's.
     assert len({m for _, m in counted}) >= 2, counted
     assert all("处住宅的户数为估算" in f["message_zh"] for f in walks if f["estimated"])
+
+
+def test_the_standards_review_quotes_the_demos_summary_as_it_is(demo):
+    # docs/standards-review.md gives the demo's summary after issue 11; it must not drift from the code.
+    _, report = demo
+    s = report["summary"]
+    counted = sum(1 for f in report["findings"] if f["applied"])
+    row = (f"| {s['pass']} | {s['fail']} | {s['warn']} | {s['manual']} | {s['n/a']} | {s['required_failed']} | "
+           f"{counted} |")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "standards-review.md").read_text(encoding="utf-8")
+    line = next(x for x in doc.splitlines() if x.startswith("| after (demo rebuilt"))
+    assert line.endswith(row), (line, row)
