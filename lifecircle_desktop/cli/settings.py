@@ -94,21 +94,32 @@ def run(args) -> int:
             before = dict(session.settings)
             session.set_settings(values)
             changed = [key for key in values if session.settings[key] != before[key]]
+        # A district turns a low-confidence rule (a consultation draft, a secondary summary) on or off.
+        for rule, on in [(r, True) for r in args.enforce or ()] + [(r, False) for r in args.no_enforce or ()]:
+            edit = session.enforce_edit(rule, on)
+            if edit is not None:
+                session.apply(edit)
+                changed.append(f"{'enforce' if on else 'no-enforce'} {rule}")
+        enforced = sorted(r.id for p in session.enabled_packs() for r in p.rules
+                          if r.confidence == "low" and session.enforced(r.id))
         values = dict(session.settings)
         name = session.plan.name
     if args.format == "json":
-        print(json.dumps({"plan": name, "changed": changed, "settings": settings_json(values)},
+        print(json.dumps({"plan": name, "changed": changed, "settings": settings_json(values), "enforced": enforced},
                          ensure_ascii=False, indent=1, allow_nan=False))
         return 0
-    if args.set:
+    if args.set or args.enforce or args.no_enforce:
         if changed:
-            words = "、".join(settings_model.name_words(k, True) for k in changed) if zh else \
-                ", ".join(settings_model.name_words(k, False) for k in changed)
+            words = "、".join(settings_model.name_words(k, True) if k in settings_model.SETTINGS else k
+                             for k in changed) if zh else \
+                ", ".join(settings_model.name_words(k, False) if k in settings_model.SETTINGS else k for k in changed)
             print(f"已修改：{words}" if zh else f"changed: {words}")
         else:
             print("未作更改（已是这些值）" if zh else "nothing changed (the settings already have these values)")
     print(f"规划设置：{name}" if zh else f"Plan settings: {name}")
     print("\n".join(settings_lines(values, zh)))
+    if enforced:
+        print(("区级启用的低可信度规则：" if zh else "Low-confidence rules the district enforces: ") + ", ".join(enforced))
     print(choices_line(zh))
     return 0
 
@@ -119,5 +130,9 @@ def register(subparsers) -> None:
     parser.add_argument("plan")
     parser.add_argument("--set", type=assignment, action="append", metavar="KEY=VALUE",
                         help="change a setting, e.g. --set community_class=characteristic (repeatable; all or none are applied)")
+    parser.add_argument("--enforce", action="append", metavar="RULE",
+                        help="apply a rule from a low-confidence source (a consultation draft, a secondary summary) "
+                             "as its source words it; without this it is informative (repeatable)")
+    parser.add_argument("--no-enforce", action="append", metavar="RULE", help="make such a rule informative again")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.set_defaults(run=run)

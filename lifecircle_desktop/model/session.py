@@ -378,6 +378,21 @@ class PlanSession:
         edit = SetOverride.of(self.plan, rule_id, key, value)
         return None if edit.old == edit.new else edit
 
+    def enforce_edit(self, rule_id: str, on: bool):
+        """The edit turning a low-confidence rule (a consultation draft, a secondary summary) on for
+        this district — its source's severity then applies — or off again (informative, issue 11).
+        None when nothing would change; a PlanError for a rule that is not of low confidence."""
+        rule = self.rule(rule_id)
+        if rule is None or rule.confidence != "low":
+            raise PlanError(f"规则 {rule_id} 不是低可信度来源，无需区级启用",
+                            f"rule {rule_id} is not from a low-confidence source: there is nothing to turn on")
+        edit = SetOverride.of(self.plan, rule_id, "enforce", 1.0 if on else None)
+        return None if edit.old == edit.new else edit
+
+    def enforced(self, rule_id: str) -> bool:
+        """Whether the district has turned a low-confidence rule on."""
+        return self.plan.override(rule_id, self.plan.community_kind, "enforce")[0] is not None
+
     # --- plan settings (规划设置, model/settings.py) ----------------------------------------------
     @property
     def settings(self) -> Mapping[str, object]:

@@ -249,9 +249,12 @@ def _per_block(rule: Rule, pack: Pack, context: Context) -> Finding:
 def _as_sourced(found: Finding, rule: Rule, context: Context) -> Finding:
     """A rule quoted from a consultation draft or a secondary summary (low confidence) is
     informative unless the district turns it on (override "enforce" = 1, issue 11)."""
-    if rule.confidence != "low" or found.severity == "informative" or \
-            context.snapshot.overrides.get((rule.id, "enforce")):
+    if rule.confidence != "low" or found.severity == "informative":
         return found
+    if context.snapshot.overrides.get((rule.id, "enforce")):
+        return replace(found, overrides=(*found.overrides, ("enforce", 1.0)),
+                       message_zh=f"{found.message_zh}（区级要求执行）",
+                       message_en=f"{found.message_en} (enforced by the district)")
     status = "warn" if found.status == "fail" else found.status
     return replace(found, severity="informative", status=status)
 

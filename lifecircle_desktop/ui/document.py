@@ -300,6 +300,17 @@ class PlanDocument(QObject):
         edit = self.session.override_edit(rule, key, value)
         return None if edit is None else self.push(edit)
 
+    def set_enforced(self, rule: str, on: bool) -> ChangeSet | None:
+        """Turn a low-confidence rule on for this district (its source's severity applies) or off."""
+        if self.session is None:
+            return None
+        try:
+            edit = self.session.enforce_edit(rule, on)
+        except PlanError as e:
+            self._refuse(e)
+            return None
+        return None if edit is None else self.push(edit)
+
     def set_setting(self, key: str, value) -> ChangeSet | None:
         """A plan setting (规划设置: community class, area class, walking speeds …) as one undoable
         step; the validation re-runs every rule. None: unchanged, or refused (``refused`` says why)."""

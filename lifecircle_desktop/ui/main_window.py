@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
         self.findings = FindingsPanel()
         self.findings.findingActivated.connect(self.show_finding)
         self.findings.overrideRequested.connect(self.override_dialog)
+        self.findings.enforceRequested.connect(self.document.set_enforced)
         self.findings.bind(doc)
         self.coverage = CoverageChart(self.catalogue)
         self.coverage.bind(doc)

@@ -330,7 +330,7 @@
         <translation>d 以内的住户比例（%）</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+96"/>
         <source>Coverage curves appear after the first validation.</source>
         <translation>首次校验完成后显示覆盖率曲线。</translation>
     </message>
@@ -511,13 +511,13 @@
         <translation>低</translation>
     </message>
     <message>
-        <location line="+26"/>
-        <location line="+254"/>
+        <location line="+27"/>
+        <location line="+267"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-248"/>
+        <location line="-261"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -543,22 +543,24 @@
     </message>
     <message>
         <location line="+0"/>
+        <location line="+283"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-283"/>
+        <location line="+283"/>
         <source>Threshold</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+159"/>
+        <location line="-276"/>
+        <location line="+172"/>
         <source>other reading</source>
         <translation>其他口径</translation>
     </message>
     <message>
-        <location line="-150"/>
+        <location line="-163"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -568,7 +570,17 @@
         <translation>对所选条目采用本区自定的阈值</translation>
     </message>
     <message>
-        <location line="+174"/>
+        <location line="+5"/>
+        <source>Enforce in This District</source>
+        <translation>本区按原文执行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A rule from a low-confidence source (a consultation draft or a secondary summary) is informative; checked, the district applies it as its source words it</source>
+        <translation>来源可信度低（征求意见稿或二手摘要）的规则仅作参考；勾选后，本区按其原文的要求执行</translation>
+    </message>
+    <message>
+        <location line="+180"/>
         <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
         <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
     </message>
@@ -600,7 +612,7 @@
         <translation>达标 %1 · 未达标 %2 · 提示 %3 · 待核查 %4 · 必选未达标 %5</translation>
     </message>
     <message numerus="yes">
-        <location line="+31"/>
+        <location line="+34"/>
         <source>%n feature(s) concerned — click to show them on the map.</source>
         <translation>
             <numerusform>涉及 %n 个要素——单击在地图上显示。</numerusform>
@@ -654,18 +666,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+563"/>
+        <location line="+564"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-557"/>
-        <location line="+558"/>
+        <location line="-558"/>
+        <location line="+559"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-557"/>
+        <location line="-558"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -830,7 +842,7 @@
         <translation>工具</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>&lt;plan opened&gt;</source>
         <translation>&lt;打开规划&gt;</translation>
     </message>
@@ -965,7 +977,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-617"/>
+        <location line="-618"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -975,7 +987,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+621"/>
+        <location line="+622"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>

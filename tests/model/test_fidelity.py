@@ -315,3 +315,45 @@ def test_settings_default_when_the_plan_sets_none(tmp_path):
     plan = Plan.create(tmp_path / "p.gpkg", "空", 32651)
     assert dict(take_snapshot(plan).settings) == dict(DEFAULTS)
     plan.close()
+
+
+def test_the_district_turns_a_low_confidence_rule_on_through_the_session_and_the_cli(tmp_path):
+    import contextlib
+    import io
+    import shutil
+
+    from lifecircle_desktop.cli import main
+    from lifecircle_desktop.model.errors import PlanError
+    from lifecircle_desktop.model.resources import DEMO_PLAN
+    from lifecircle_desktop.model.session import PlanSession
+    path = tmp_path / "demo.gpkg"
+    shutil.copy(DEMO_PLAN, path)
+    with PlanSession.open(path) as session:
+        low = next(r.id for p in session.enabled_packs() for r in p.rules
+                   if r.confidence == "low" and r.severity == "required" and not r.applies_to)
+        before = {f.rule: f for f in session.validate().findings}[low]
+        assert before.severity == "informative" and before.status != "fail"
+        session.apply(session.enforce_edit(low, True))
+        after = {f.rule: f for f in session.validate().findings}[low]
+        assert after.severity == "required" and "（区级要求执行）" in after.message_zh
+        assert session.enforce_edit(low, True) is None  # already on: nothing to do
+        session.undo()
+        assert not session.enforced(low)
+        with pytest.raises(PlanError, match="not from a low-confidence source"):
+            session.enforce_edit("cc_kindergarten_sunlight", True)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["settings", str(path), "--enforce", low, "--format", "json"]) == 0
+    assert json_of(out)["enforced"] == [low]
+    with PlanSession.open(path) as session:
+        assert session.enforced(low)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["settings", str(path), "--no-enforce", low]) == 0
+        assert main(["settings", str(path), "--enforce", "cc_kindergarten_sunlight"]) == 2
+    with PlanSession.open(path) as session:
+        assert not session.enforced(low)
+
+
+def json_of(out) -> dict:
+    import json
+    return json.loads(out.getvalue())

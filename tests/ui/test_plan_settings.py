@@ -149,3 +149,34 @@ def test_read_only_plan_disables_the_editors_with_the_banner_sentence(qtbot, win
     assert not any(editor.isEnabled() for editor in dialog.editors.values())
     assert not any(button.isEnabled() for button in dialog.reset_buttons.values())
     assert dialog.read_only_note.isVisible() and dialog.read_only_note.text() == window.read_only_banner.text()
+
+
+def test_the_district_turns_a_low_confidence_rule_on_from_the_findings_panel(qtbot, tmp_path):
+    import shutil
+
+    from lifecircle_desktop.model.resources import DEMO_PLAN
+    from tests.ui.conftest import shown_window
+    path = tmp_path / "demo.gpkg"
+    shutil.copyfile(DEMO_PLAN, path)
+    window = shown_window(qtbot, Plan.open(path))
+    try:
+        low = next(f for f in window.document.results.findings
+                   if f.confidence == "low" and f.status == "warn")
+        panel = window.findings
+        panel.select_rule(low.rule)
+        assert panel.enforce_button.isEnabled() and not panel.enforce_button.isChecked()
+        qtbot.mouseClick(panel.enforce_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: rule_status(window, low.rule).severity != "informative", timeout=RESULTS_MS)
+        on = rule_status(window, low.rule)
+        assert "enforced by the district" in on.message_en and dict(on.overrides) == {"enforce": 1.0}
+        assert window.document.stack.count() == 1
+        panel.select_rule(low.rule)
+        assert panel.enforce_button.isChecked()
+        window.document.undo()
+        qtbot.waitUntil(lambda: rule_status(window, low.rule).severity == "informative", timeout=RESULTS_MS)
+        # A rule of a surer source has nothing to turn on.
+        sure = next(f for f in window.document.results.findings if f.confidence == "high")
+        panel.select_rule(sure.rule)
+        assert not panel.enforce_button.isEnabled()
+    finally:
+        window.close()

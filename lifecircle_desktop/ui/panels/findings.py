@@ -222,6 +222,7 @@ class FindingsPanel(QWidget):
 
     findingActivated = Signal(object)
     overrideRequested = Signal(object)  # Finding: the planner wants a district's own threshold for it
+    enforceRequested = Signal(str, bool)  # rule id, on: the district turns a low-confidence rule on or off
 
     GROUPINGS = ("pack", "kind", "status")
 
@@ -275,11 +276,24 @@ class FindingsPanel(QWidget):
         self.override_button.setToolTip(self.tr("Use your district's own threshold for the selected rule"))
         self.override_button.setEnabled(False)
         self.override_button.clicked.connect(lambda: self._request_override())
+        # A rule from a consultation draft or a secondary summary is informative until the district
+        # turns it on (issue 11); the button says which it is and toggles it (one undoable step).
+        self.enforce_button = QPushButton(self.tr("Enforce in This District"))
+        self.enforce_button.setCheckable(True)
+        self.enforce_button.setToolTip(self.tr("A rule from a low-confidence source (a consultation draft or a secondary "
+                                               "summary) is informative; checked, the district applies it as its "
+                                               "source words it"))
+        self.enforce_button.setEnabled(False)
+        self.enforce_button.clicked.connect(lambda on: self._request_enforce(on))
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.detail)
-        lower_layout.addWidget(self.override_button, 0, Qt.AlignmentFlag.AlignRight)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.enforce_button)
+        buttons.addWidget(self.override_button)
+        lower_layout.addLayout(buttons)
         split.addWidget(self.tree)
         split.addWidget(lower)
         split.setStretchFactor(0, 3)
@@ -519,6 +533,8 @@ class FindingsPanel(QWidget):
         rule = item.data(0, RULE_ROLE) if item is not None else None
         f = self.finding(rule) if rule else None
         self.override_button.setEnabled(f is not None and f.kind != "manual" and f.threshold is not None)
+        self.enforce_button.setEnabled(f is not None and f.confidence == "low")
+        self.enforce_button.setChecked(f is not None and "enforce" in dict(f.overrides))
         if f is None:
             self.detail.clear()
             return
@@ -553,6 +569,12 @@ class FindingsPanel(QWidget):
         f = self.finding(item.data(0, RULE_ROLE)) if item is not None else None
         if f is not None:
             self.overrideRequested.emit(f)
+
+    def _request_enforce(self, on: bool) -> None:
+        item = self.tree.currentItem()
+        f = self.finding(item.data(0, RULE_ROLE)) if item is not None else None
+        if f is not None:
+            self.enforceRequested.emit(f.rule, on)
 
     def _activate(self, item: QTreeWidgetItem) -> None:
         rule = item.data(0, RULE_ROLE)
