@@ -46,9 +46,13 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     outside = tuple(zip(repeat(RESIDENTIAL), ids[~inside].tolist()))
     estimated = context.estimated_in(rule.unit_kind)
     long_connectors = int(np.sum(context.connectors[mask] > context.settings["connector_limit_m"]))
-    join_zh, join_en = ("及", " and ") if params.get("reach") == "each" else ("、", ", ")
-    names_zh = join_zh.join(context.type_names([t], True) for t in types)
-    names_en = join_en.join(context.type_names([t], False) for t in types)
+    if params.get("reach") == "each" and len(types) > 1:  # "A、B及C" / "each of A, B and C"
+        zh = [context.type_names([t], True) for t in types]
+        en = [context.type_names([t], False) for t in types]
+        names_zh = "、".join(zh[:-1]) + "及" + zh[-1]
+        names_en = "each of " + ", ".join(en[:-1]) + " and " + en[-1]
+    else:
+        names_zh, names_en = context.type_names(types, True), context.type_names(types, False)
     approx_zh = "（直线距离×1.3 估算）" if context.approximate else ""
     approx_en = " (approximate: straight line × 1.3)" if context.approximate else ""
     note_zh, note_en = _notes(estimated, long_connectors, context.settings["connector_limit_m"])
