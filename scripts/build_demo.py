@@ -52,6 +52,9 @@ def build(osm: Path = OSM, out: Path = OUT) -> Path:
     boundary = shapely.set_precision(boundary, 0.01)
     session = PlanSession(plan)
     session.add("planning_units", boundary, kind="community", name="同济社区（示范范围）")
+    # 上海区位类别: the community lies south of 中山北二路's 内环高架路 (in the extract), on the city
+    # centre's side of the Inner Ring — 内环内. Rules for one part of Shanghai then apply (issue 11).
+    session.set_setting("area_class", "inner_ring")
     session.close()
     out.unlink(missing_ok=True)
     os.replace(tmp, out)

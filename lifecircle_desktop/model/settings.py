@@ -32,9 +32,11 @@ class Setting:
 
 
 COMMUNITY_CLASSES = {"basic": ("基础类", "basic"), "characteristic": ("特色类", "characteristic")}
-# 上海 area classes the Shanghai sources name (standards.md: sh_bus_stop_300m_inner_ring, …); "none":
-# outside Shanghai, or not set — rules for one part of Shanghai are then n/a.
-AREA_CLASSES = {"none": ("未设置（上海以外）", "none (outside Shanghai)"),
+# 上海 area classes the Shanghai sources name (standards.md: sh_bus_stop_300m_inner_ring, …). "none":
+# not set yet; "outside_shanghai": a plan elsewhere. Rules for one part of Shanghai are n/a in both,
+# and the finding says which (a plan in Shanghai must not read "outside Shanghai").
+AREA_CLASSES = {"none": ("未设置", "not set"),
+                "outside_shanghai": ("上海以外", "outside Shanghai"),
                 "inner_ring": ("内环内", "inside the Inner Ring"),
                 "between_rings": ("内外环间", "between the Inner and Outer Rings"),
                 "outer_ring": ("外环外", "outside the Outer Ring"),
@@ -136,11 +138,11 @@ def problem(key: str, value: Any) -> tuple[str, str] | None:
         return None
     if setting.choices:
         words = "、".join(f"{code}（{zh}）" for code, (zh, _en) in setting.choices.items())
-        return (f"{setting.name_zh} {key} 必须是 {words} 之一，而不是 {value!r}",
+        return (f"{setting.name_zh}（{key}）必须是{words}之一，而不是 {value!r}",
                 f"{setting.name_en} {key} must be one of {', '.join(setting.choices)}, not {value!r}")
     unit_zh, unit_en = unit_words(key, True), unit_words(key, False)
     low, high = f"{setting.minimum:g}", f"{setting.maximum:g}"
-    return (f"{setting.name_zh} {key} 必须是 {low} 到 {high}{(' ' + unit_zh) if unit_zh else ''} 之间的数，而不是 {value!r}",
+    return (f"{setting.name_zh}（{key}）必须是 {low}—{high}{unit_zh}之间的数，而不是 {value!r}",
             f"{setting.name_en} {key} must be a number from {low} to {high}{(' ' + unit_en) if unit_en else ''}, "
             f"not {value!r}")
 

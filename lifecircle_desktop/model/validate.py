@@ -189,7 +189,11 @@ class Validator:
         findings = [_judge(rule, pack, context)
                     for pack in (by_id[i] for i in dict.fromkeys(snapshot.rule_packs) if i in by_id)
                     for rule in pack.rules]
-        findings = apply_groups(findings)
+        # A reading for another community kind, class or area is never the one a group applies.
+        in_scope = {rule.id for pack in self.packs if pack.id in snapshot.rule_packs for rule in pack.rules
+                    if context.terms(rule) is not None
+                    and all(context.settings[k] in v for k, v in rule.applies_to.items())}
+        findings = apply_groups(findings, in_scope)
         findings += plan_file.findings(snapshot, self.catalogue)  # rows to fix, named (design.md §2)
         return Results(snapshot.scenario, findings, self._walk.home_ids.copy(), dict(self._walk.by_type),
                        context.households, approximate=self._walk.graph is None,
@@ -211,9 +215,40 @@ def _judge(rule: Rule, pack: Pack, context: Context) -> Finding:
         return _as_sourced(not_applicable(rule, pack, context.snapshot.community_kind), rule, context)
     if rule.unit_kind == "block" and rule.kind != "manual":
         found = _per_block(rule, pack, context)
-    else:
+    elif rule.kind in ("manual", "scale") or context.unit(rule.unit_kind) is not None or \
+            not context.snapshot.layers[PLANNING_UNITS]:
         found = EVALUATORS[rule.kind](rule, pack, context)
+    elif rule.unit_kind == "15min":
+        found = _on_whole_plan(EVALUATORS[rule.kind](rule, pack, context))
+    else:
+        found = _unit_not_drawn(rule, pack)
     return _as_sourced(with_overrides(found, terms.overridden), rule, context)
+
+
+# Which planning unit stands in for a tier that is not drawn (issue 11: a 10-minute rule measured
+# on the whole plan gave the 15-minute rule's figure a second time). A plan with no planning unit at
+# all is judged as a whole. Once the planner draws units, those are the scopes: the plan's extent
+# stands for the 15-minute life circle (the largest), said in the message; a smaller tier not drawn
+# (5-, 10-minute circle, community) is n/a.
+UNIT_WORDS = {"block": ("居住街坊", "residential block"), "5min": ("五分钟生活圈", "5-minute life circle"),
+              "10min": ("十分钟生活圈", "10-minute life circle"), "15min": ("十五分钟生活圈", "15-minute life circle"),
+              "community": ("社区", "community")}
+
+
+def _unit_not_drawn(rule: Rule, pack: Pack) -> Finding:
+    zh, en = UNIT_WORDS.get(rule.unit_kind, (rule.unit_kind, rule.unit_kind))
+    return finding(rule, pack, False, None, {}, [], f"未绘制{zh}规划单元，无法核算",
+                   f"no {en} planning unit is drawn: it cannot be measured")
+
+
+def _on_whole_plan(found: Finding) -> Finding:
+    if found.status == "n/a":
+        return found
+    note_zh = "未绘制十五分钟生活圈规划单元，按整个规划范围计"
+    # One bracket of notes: "…未达标（45/45 处住宅的户数为估算；未绘制…，按整个规划范围计）".
+    zh = f"{found.message_zh[:-1]}；{note_zh}）" if found.message_zh.endswith("）") else f"{found.message_zh}（{note_zh}）"
+    return replace(found, message_zh=zh,
+                   message_en=f"{found.message_en}; no 15-minute life circle unit is drawn: measured on the whole plan")
 
 
 def _per_block(rule: Rule, pack: Pack, context: Context) -> Finding:
@@ -223,7 +258,7 @@ def _per_block(rule: Rule, pack: Pack, context: Context) -> Finding:
     blocks = context.unit_features("block")
     if not blocks:
         return finding(rule, pack, False, None, {}, [], "未绘制居住街坊规划单元，无法逐街坊核算",
-                       "no residential block (居住街坊) unit is drawn: the rule is met block by block")
+                       "no residential block unit is drawn: the rule is met block by block")
     found = [EVALUATORS[rule.kind](rule, pack, context.narrowed(b)) for b in blocks]
     if len(found) == 1:
         return found[0]
@@ -263,12 +298,13 @@ SEVERITY_RANK = {"required": 0, "recommended": 1, "informative": 2}
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
-def apply_groups(findings: list[Finding]) -> list[Finding]:
+def apply_groups(findings: list[Finding], in_scope: set[str] | None = None) -> list[Finding]:
     """Rules that measure one indicator form a group (issue 11: kindergarten access had three
     verdicts, the 30 m²/100 households indicator was counted twice). One reading per group is
     applied — the most binding that applies: required before recommended before informative,
     then the surer source, then the plan's order of packs — and the others are shown beside it
-    as alternatives, counted in no summary."""
+    as alternatives, counted in no summary. When none can be measured, a reading written for this
+    plan (``in_scope``: its community kind, class and area) is applied before one that is not."""
     by_group: dict[str, list[int]] = {}
     for i, f in enumerate(findings):
         if f.group:
@@ -277,7 +313,8 @@ def apply_groups(findings: list[Finding]) -> list[Finding]:
     for members in by_group.values():
         if len(members) < 2:
             continue
-        applicable = [i for i in members if findings[i].status != "n/a"] or members
+        applicable = [i for i in members if findings[i].status != "n/a"] or \
+            [i for i in members if in_scope is None or findings[i].rule in in_scope] or members
         chosen = min(applicable, key=lambda i: (SEVERITY_RANK.get(findings[i].severity, 3),
                                                 CONFIDENCE_RANK.get(findings[i].confidence, 3), i))
         others = tuple(findings[i].rule for i in members if i != chosen)

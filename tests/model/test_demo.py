@@ -36,7 +36,7 @@ def test_demo_validation_tells_the_truth():
     jsonschema.validate(out, json.loads((ROOT / "docs" / "validate-output.schema.json").read_text()))
     by_rule = {f["rule"]: f for f in out["findings"]}
     assert by_rule["cc_basic_facility_set_kindergarten"]["status"] == "fail"
-    kg_walk = [f for f in out["findings"] if f["kind"] == "walk_coverage" and f["rule"].startswith("t5_kindergarten")]
+    kg_walk = [f for f in out["findings"] if f["kind"] == "walk_coverage" and f["rule"] == "cc_walking_time_kindergarten"]
     assert kg_walk and kg_walk[0]["measured"] == 0  # coverage 0 %
     bus = [f for f in out["findings"] if f["rule"].startswith("cc_bus_stop_walk")]
     assert bus and 0 < bus[0]["measured"] <= 100  # real bus stops on Siping Rd reach some homes

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import shutil
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -13,7 +14,9 @@ import pytest
 
 from lifecircle_desktop.cli import main
 from lifecircle_desktop.model.resources import DEMO_PLAN
-from lifecircle_desktop.model.rules import load_packs
+from lifecircle_desktop.model import Plan
+from lifecircle_desktop.model.resources import STANDARDS
+from lifecircle_desktop.model.rules.packs import MODAL_BASES as BASES
 
 # What a Chinese sentence must not carry: the units and codes a reviewer sent back.
 ENGLISH_UNITS = re.compile(r"m2|m²|km/h|households|persons|\d\s*m\b|\d\s*min\b|\d\s*ha\b|[A-Za-z]{3,}")
@@ -57,6 +60,8 @@ def test_no_citation_carries_an_internal_code(demo, monkeypatch):
     for f in report["findings"]:
         for key in ("document", "clause"):
             assert not INTERNAL.search(f["citation"][key]), (f["rule"], f["citation"][key])
+        # The quoted words are the source's (Chinese); an English word there is someone's paraphrase.
+        assert not re.search(r"[A-Za-z]{4,}", f["citation"]["text"]), (f["rule"], f["citation"]["text"])
     for language in ("zh_CN.UTF-8", "en_GB.UTF-8"):
         monkeypatch.setenv("LC_ALL", language)
         _, text = validate(path, "--detail")
@@ -80,23 +85,38 @@ def test_the_summary_counts_each_indicator_once(demo):
 
 def test_every_finding_shows_its_sources_confidence_and_word(demo):
     _, report = demo
-    rules = {r.id: r for p in load_packs() for r in p.rules}
+    # The packs read with tomllib, not the app's loader: what the finding shows is what the pack says.
+    rules = {r["id"]: r for path in STANDARDS.glob("*.toml") if path.name != "catalogue.toml"
+             for r in tomllib.loads(path.read_text(encoding="utf-8"))["rule"]}
     for f in report["findings"]:
         if f["pack"] == "plan_file":
             continue
-        assert f["confidence"] == rules[f["rule"]].confidence
-        assert f["modal"] == rules[f["rule"]].modal
+        assert f["confidence"] == rules[f["rule"]]["confidence"]
+        assert f["modal"] == rules[f["rule"]]["modal"]
+        assert f["modal"] in rules[f["rule"]]["citation"]["text"] or f["modal"] in BASES
         if f["confidence"] == "low" and f["status"] != "n/a":
             assert f["severity"] == "informative" and f["status"] != "fail"
 
 
 def test_walking_rules_on_the_demo_count_the_homes_of_their_unit_and_say_they_are_estimated(demo):
-    _, report = demo
+    path, report = demo
+    # Homes in the drawn community unit, counted here from the file with shapely.
+    plan = Plan.open(path)
+    try:
+        (community,) = [u.geometry for u in plan.features("planning_units") if u.get("kind") == "community"]
+        homes = plan.features("residential")
+        inside = sum(1 for h in homes if community.contains(h.geometry.point_on_surface()))
+    finally:
+        plan.close()
+    tiers = {r["id"]: r.get("tier") for path_ in STANDARDS.glob("*.toml") if path_.name != "catalogue.toml"
+             for r in tomllib.loads(path_.read_text(encoding="utf-8"))["rule"]}
     walks = [f for f in report["findings"] if f["kind"] == "walk_coverage" and f["status"] != "n/a"]
-    counted = {tuple(f["estimated"]) for f in walks if f["estimated"]}
-    # The 5–10-minute rules count the community unit's homes, the 15-minute ones the 15-minute unit's.
-    assert len({m for _, m in counted}) >= 2, counted
-    assert all("处住宅的户数为估算" in f["message_zh"] for f in walks if f["estimated"])
+    assert walks and all(f["estimated"] for f in walks)  # every demo home's households are estimated
+    for f in walks:
+        expected = inside if tiers[f["rule"]] == "complete_community" else len(homes)  # 15-minute: the whole plan
+        assert f["estimated"] == [expected, expected], (f["rule"], tiers[f["rule"]])
+        assert f"{expected}/{expected} 处住宅的户数为估算" in f["message_zh"]
+    assert 0 < inside < len(homes)
 
 
 def test_the_standards_review_quotes_the_demos_summary_as_it_is(demo):

@@ -97,7 +97,7 @@ def test_a_threshold_keeps_the_sources_precision_and_a_block_rule_is_met_block_b
     assert "要求 ≥ 0.35 平方米/人" in found.message_zh  # not "≥ 0.3"
     facility(grid, "community_garden", 250, 100, w=10, h=8)  # 80 m² / 230 = 0.348 in block B
     found = one(grid, green)["g"]
-    assert found.status == "fail" and "实测 0.348 平方米/人" in found.message_zh  # not printed as 0.35
+    assert found.status == "fail" and "实测 0.347 平方米/人" in found.message_zh  # 80 / 230 = 0.3478: not printed as 0.35
     grid.apply(ChangeAttributes.of(grid, "facilities", found_fid(grid, 250), land_area=81.0))
     found = one(grid, green)["g"]
     assert found.status == "pass" and found.message_zh.startswith("2 个居住街坊均达标")
@@ -125,7 +125,8 @@ def test_a_bus_stop_rule_for_inside_the_inner_ring_is_na_elsewhere(grid):
     home(grid, 0, 0)
     stop = rule("b", "walk_coverage", {"facility_types": ["bus_stop"], "limit_m": 300}, {"min": 100}, unit="%",
                 applies_to={"area_class": ["inner_ring"]})
-    assert "仅适用于内环内（本规划上海区位类别：未设置（上海以外））" in one(grid, stop)["b"].message_zh
+    assert "仅适用于内环内（本规划上海区位类别：未设置）" in one(grid, stop)["b"].message_zh
+    assert "仅适用于内环内（本规划上海区位类别：上海以外）" in one(grid, stop, area_class="outside_shanghai")["b"].message_zh
     assert one(grid, stop, area_class="between_rings")["b"].status == "n/a"
     assert one(grid, stop, area_class="inner_ring")["b"].status == "fail"
 
@@ -232,7 +233,7 @@ def test_walking_speed_and_persons_per_household_come_from_the_plans_settings(gr
     assert one(grid, walk)["w"].limit_m == pytest.approx(4.0 / 60 * 5 * 1000)  # 333 m: met
     slow = one(grid, walk, speed_adult_kmh=3.0)["w"]
     assert slow.limit_m == pytest.approx(250.0) and slow.status == "fail"
-    assert "每小时 3 公里" in slow.message_zh
+    assert "（3 千米/小时，约 250 米）" in slow.message_zh
     people = rule("p", "scale", {"measure": "population"}, {"min": 1}, unit="persons")
     unit(grid, (-5, -5, 150, 150))
     assert one(grid, people)["p"].measured == pytest.approx(230)
@@ -276,8 +277,9 @@ def test_chinese_messages_carry_chinese_units_and_citations_carry_the_documents_
                                   "denominator": {"measure": "parking_spaces", "types": ["parking"]}, "scale": 100},
                    {"min": 1}, unit="%")
     got = one(grid, ratio, parking)
-    assert got["a"].message_zh == "规则a：100 / 100，实测 100 平方米/百户，要求 ≥ 30 平方米/百户，达标"
-    assert got["a"].message_en == "Rule a: 100 / 100; measured 100 m² per 100 households, meets ≥ 30 m² per 100 households"
+    assert got["a"].message_zh == "规则a：建筑面积 100 平方米 / 住户 100 户，实测 100 平方米/百户，要求 ≥ 30 平方米/百户，达标"
+    assert got["a"].message_en == ("Rule a: floor area 100 m² / 100 households; measured 100 m² per 100 "
+                                   "households, meets ≥ 30 m² per 100 households")
     # the base it has, not "没有住户或面积"
     assert got["p"].message_zh == "规则p：无法计算：规划单元内没有机动车停车场（库）的停车位"
     assert citation_words({"document": "《完整居住社区建设指南》", "clause": "标准表 第14项", "text": "至少有一片"}) == \
@@ -357,3 +359,43 @@ def test_the_district_turns_a_low_confidence_rule_on_through_the_session_and_the
 def json_of(out) -> dict:
     import json
     return json.loads(out.getvalue())
+
+
+def test_a_group_applies_the_reading_written_for_this_kind_of_community(grid):
+    # GB 50180-2018 4.0.7: 新区建设 0.5, 旧区改建 0.35 m²/person; no block is drawn, so neither is measured —
+    # the group shows the existing community's reading, not the new-build one.
+    green = dict(kind="ratio", unit="m2/person", tier="residential_block", group="green_block",
+                 params={"numerator": {"measure": "land_area", "types": ["community_garden"]},
+                         "denominator": {"measure": "population", "layer": "residential"}})
+    new = rule("new", threshold={"min": 0.5}, **green)
+    new["threshold"] = {"new_build": {"min": 0.5}}
+    old = rule("old", threshold={"min": 0.35}, **green)
+    by_id = {f.rule: f for f in run(grid, new, old).findings}
+    assert by_id["old"].applied and not by_id["new"].applied
+    assert by_id["old"].status == by_id["new"].status == "n/a"
+
+
+def test_a_tier_that_is_not_drawn_is_not_measured_on_the_whole_plan_once_units_are_drawn(grid):
+    home(grid, 0, 0, households=100)
+    facility(grid, "kindergarten", 0, 0)
+    presence = dict(kind="presence", params={"types": ["kindergarten"]})
+    ten, fifteen = rule("ten", tier="10min", **presence), rule("fifteen", tier="15min", **presence)
+    # No planning unit at all: the plan is judged as a whole, every tier.
+    got = one(grid, ten, fifteen)
+    assert got["ten"].status == got["fifteen"].status == "pass" and "整个规划范围" not in got["fifteen"].message_zh
+    unit(grid, (-5, -5, 150, 150), kind="community")
+    got = one(grid, ten, fifteen)
+    assert got["ten"].status == "n/a" and got["ten"].message_zh == "规则ten：未绘制十分钟生活圈规划单元，无法核算"
+    assert got["fifteen"].status == "pass"
+    assert got["fifteen"].message_zh.endswith("（未绘制十五分钟生活圈规划单元，按整个规划范围计）")
+
+
+def test_a_share_just_short_of_its_threshold_is_not_printed_as_the_threshold(grid):
+    for x in range(0, 400, 100):
+        home(grid, x, 0, households=2499 if x else 1)  # 1 household of 7498 is beyond the walk: 99.99 %
+    facility(grid, "kindergarten", 100, 0)
+    far = grid.apply(AddFeature("residential", box(1, 301, 41, 341), {"households": 1.0})).edit.fid
+    walk = rule("w", "walk_coverage", {"facility_types": ["kindergarten"], "limit_m": 350}, {"min": 100}, unit="%")
+    found = one(grid, walk)["w"]
+    assert found.status == "fail" and ("residential", far) in found.features
+    assert "实测 99.9%，要求 ≥ 100%，未达标" in found.message_zh

@@ -23,7 +23,7 @@ PACK_FILES = sorted(p for p in STANDARDS.glob("*.toml") if p.name != "catalogue.
 # → recommended; 鼓励/可 → informative).
 MODAL_WORDS = {
     "required": ("应", "必须", "不应", "不得", "严禁", "不小于", "不低于", "不少于", "至少", "约束性"),
-    "recommended": ("宜", "不宜", "为宜", "原则上", "为原则", "尽量", "因地制宜", "优先"),
+    "recommended": ("宜", "不宜", "为宜", "原则上", "为原则", "尽量", "因地制宜", "优先", "一般"),
     "informative": ("鼓励", "可", "可以", "预期性"),
 }
 SEVERITY_OF_WORD = {w: s for s, words in MODAL_WORDS.items() for w in words}
@@ -31,6 +31,7 @@ SEVERITY_OF_WORD = {w: s for s, words in MODAL_WORDS.items() for w in words}
 MODAL_BASES = {"建设标准表": "required",  # the 建设要求 of the national guide's 20-item table
                "控制指标": "required",  # a control indicator of a national standard table (GB 50180-2018 表4.0.4)
                "目标": "required",  # a community class's quantitative target: only with applies_to
+               "全市目标": "informative",  # a city-wide programme rate: one plan is shown against it
                "定义": "informative"}  # a definitional scale or background figure
 # Words that contain a modal character without being a modal word: 适宜步行 is "suitable", 相应服务
 # "corresponding", 应急避难 "emergency", 可达/可以到达 "can reach", 安全可靠 "reliable", 建设原则 a
@@ -38,9 +39,12 @@ MODAL_BASES = {"建设标准表": "required",  # the 建设要求 of the nationa
 # 2.2 "居民认为…应该在步行十分钟以内"), never as a source's own requirement. Longest first.
 NOT_MODAL = sorted(("适宜", "便宜", "宜居", "宜人", "相应", "适应", "供应", "应急", "响应", "对应", "应用",
                     "反应", "应该", "可达", "可以到达", "可便捷到达", "可靠", "可持续", "认可", "许可",
-                    "可能", "可行", "建设原则"), key=len, reverse=True)
+                    "可能", "可行", "建设原则",
+                    # 一般 describing what a tier typically is, not softening a requirement: "一般由城市干路…
+                    # 所围合" (GB 50180-2018 2.0.2), "生活圈一般范围在3平方公里左右" (a definition)
+                    "一般由", "一般范围"), key=len, reverse=True)
 # Words that soften a requirement (the issue's examples: 为原则 5–10 min walks, 鼓励 物业, 原则上).
-SOFTENING = ("为原则", "原则上", "宜", "鼓励")
+SOFTENING = ("为原则", "原则上", "宜", "鼓励", "一般")
 CLAUSE_BREAK = re.compile(r"[，。；：,;:！？!?\n]")
 # What a printed citation must never hold: the catalogue's source keys ([S003], P_ZENDOG, C_EVAL),
 # our own words for them (item 14, seed) or the catalogue's file name.

@@ -264,7 +264,7 @@ def test_cli_settings_set_changes_the_plan(plan_path, monkeypatch, capsys):
 @pytest.mark.parametrize("assignment, words", [
     ("speed_adult_kmh=fast", "must be a number from 1 to 8 km/h"),
     ("walking_speed=4", "no plan setting 'walking_speed'"),
-    ("area_class=pudong", "must be one of none, inner_ring"),
+    ("area_class=pudong", "must be one of none, outside_shanghai, inner_ring"),
 ])
 def test_cli_settings_refuses_a_bad_key_or_value_with_one_sentence(plan_path, monkeypatch, capsys, assignment, words):
     before = sha256(plan_path)

@@ -130,7 +130,7 @@ def test_ratio_over_the_unit_land_area_and_its_population(grid):
     unit(grid, (0, 0, 250, 200))  # 5 ha
     f = judge(grid, "ratio", green, {"min": 10}, unit="%")
     assert (f.status, f.measured) == ("fail", 4.0)
-    assert f.message_zh.startswith("规则：2000 / 50000，实测 4%")
+    assert f.message_zh.startswith("规则：用地面积 2000 平方米 / 规划单元用地面积 50000 平方米，实测 4%")
     per_person = {"numerator": {"measure": "land_area", "types": ["community_park"]},
                   "denominator": {"measure": "population", "layer": "unit"}}
     f = judge(grid, "ratio", per_person, {"min": 1}, unit="m2/person")
@@ -157,7 +157,7 @@ def test_walk_coverage_without_a_network_is_straight_line_times_1_3_and_says_so(
     assert f.approximate and f.limit_m == pytest.approx(250.0)  # 5 min at the elderly 3 km/h
     assert (f.status, f.measured, f.features) == ("warn", 75.0, (("residential", beyond),))
     assert "（直线距离×1.3 估算）" in f.message_zh
-    assert "老年人步行 5 分钟（每小时 3 公里，约 250 米）内" in f.message_zh
+    assert "老年人步行 5 分钟（3 千米/小时，约 250 米）内" in f.message_zh
 
 
 # --- scale -----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ precision the source gives them, units in the reader's language, citations as a 
 and the fields every Finding of a rule carries."""
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable, Mapping
 
@@ -50,6 +51,17 @@ def measured_places(value: float, minimum: float | None, maximum: float | None) 
     if given:
         return given + 1
     return 0 if abs(value) >= 100 else 1
+
+
+def toward_verdict(value: float, places: int, minimum: float | None, maximum: float | None, ok: bool) -> float:
+    """The measured value rounded so that the printed figure agrees with the verdict: 99.96 % short
+    of "≥ 100%" prints 99.9 %, never "100.0%，未达标"."""
+    scale = 10 ** places
+    if not ok and minimum is not None and value < minimum:
+        return math.floor(value * scale) / scale
+    if not ok and maximum is not None and value > maximum:
+        return math.ceil(value * scale) / scale
+    return value
 
 
 def bounds_text(minimum: float | None, maximum: float | None, unit: str, zh: bool) -> str:
@@ -118,10 +130,11 @@ def finding(rule: Rule, pack: Pack, ok: bool, measured: float | None, threshold:
         message_en = f"{rule.name_en}: {detail_en or 'nothing to measure'}"
     else:
         places = measured_places(measured, minimum, maximum)
+        shown = toward_verdict(measured, places, minimum, maximum, ok)
         verdict_en = "meets" if ok else "falls short of"
-        message_zh = (f"{rule.name_zh}：{detail_zh}实测 {amount(measured, rule.unit, True, places)}，"
+        message_zh = (f"{rule.name_zh}：{detail_zh}实测 {amount(shown, rule.unit, True, places)}，"
                       f"要求 {bounds_text(minimum, maximum, rule.unit, True)}，{met_word(ok)}{note_zh}")
-        message_en = (f"{rule.name_en}: {detail_en}measured {amount(measured, rule.unit, False, places)}, "
+        message_en = (f"{rule.name_en}: {detail_en}measured {amount(shown, rule.unit, False, places)}, "
                       f"{verdict_en} {bounds_text(minimum, maximum, rule.unit, False)}{note_en}")
     return Finding(**base(rule, pack), status=status, measured=None if measured is None else round(float(measured), 3),
                    threshold=minimum if minimum is not None else maximum,

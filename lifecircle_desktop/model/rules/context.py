@@ -42,6 +42,12 @@ def lying_in(unit: BaseGeometry, features: list[Feature]) -> list[Feature]:
     return [f for f, ok in zip(features, inside) if ok]
 
 
+def _in_sentence(name: str) -> str:
+    """A catalogue name inside an English sentence: "0 public toilet found", not "0 Public toilet"
+    (an acronym such as "ATM" keeps its capitals)."""
+    return name[:1].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+
+
 class Terms(NamedTuple):
     """A rule's parameters and threshold for the plan's community kind, a district's overrides applied."""
     params: dict
@@ -224,5 +230,5 @@ class Context:
     def type_names(self, types: Iterable[str], zh: bool) -> str:
         """"幼儿园、托儿所" / "kindergarten, nursery": the catalogue's names of ``types``."""
         cat = self.catalogue
-        names = [(cat[t].name_zh if zh else cat[t].name_en) if t in cat else t for t in types]
+        names = [(cat[t].name_zh if zh else _in_sentence(cat[t].name_en)) if t in cat else t for t in types]
         return ("、" if zh else ", ").join(names)

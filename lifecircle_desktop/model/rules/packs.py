@@ -26,7 +26,7 @@ CONFIDENCES = ("high", "medium", "low")
 # disagrees with it.
 MODAL_WORDS = {
     "required": ("应", "必须", "不应", "不得", "严禁", "不小于", "不低于", "不少于", "至少", "约束性"),
-    "recommended": ("宜", "不宜", "为宜", "原则上", "为原则", "尽量", "因地制宜", "优先"),
+    "recommended": ("宜", "不宜", "为宜", "原则上", "为原则", "尽量", "因地制宜", "优先", "一般"),
     "informative": ("鼓励", "可", "可以", "预期性"),
 }
 MODALITY = {word: severity for severity, words in MODAL_WORDS.items() for word in words}
@@ -34,11 +34,12 @@ MODALITY = {word: severity for severity, words in MODAL_WORDS.items() for word i
 MODAL_BASES = {"建设标准表": "required",  # the 20 建设要求 of 完整居住社区建设标准（试行）
                "控制指标": "required",  # a control indicator of a national standard's table (GB 50180-2018 表4.0.4)
                "目标": "required",  # a community class's quantitative target (特色类 "100%完成")
+               "全市目标": "informative",  # a city-wide programme rate (十四五 "覆盖率达到85%"): one plan is shown against it
                "定义": "informative"}  # a definitional scale ("步行距离：300—500米")
 MODALITY.update(MODAL_BASES)
 # What a citation must never print: the catalogue's source keys and our own words for them.
 INTERNAL_CODE = re.compile(r"\[S\d+\]|(?<![A-Za-z])(?:S0\d\d|P_[A-Z]+|C_[A-Z0-9]+)|(?<![A-Za-z])(?:items?|seeds?)(?![A-Za-z])|standards\.md", re.I)
-APPLIES_TO = {"community_class": tuple(COMMUNITY_CLASSES), "area_class": tuple(a for a in AREA_CLASSES if a != "none")}
+APPLIES_TO = {"community_class": tuple(COMMUNITY_CLASSES), "area_class": tuple(a for a in AREA_CLASSES if a not in ("none", "outside_shanghai"))}
 REQUIRE = ("each", "any", "total")
 COMMUNITY_KINDS = ("new_build", "existing")
 PROFILES = ("adult", "elderly", "child")

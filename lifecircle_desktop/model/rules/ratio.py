@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Mapping
 from ..findings import Finding
 from ..schema import FACILITIES, RESIDENTIAL
 from .common import finding, met, number
+from .units import unit_word
 from .context import Context
 
 if TYPE_CHECKING:
@@ -33,12 +34,31 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     value = params.get("scale", 1) * numerator / denominator
     types = params["numerator"].get("types")
     features = [(f.layer, f.fid) for f in context.facilities(rule.unit_kind, types)] if types else []
-    said = f"{number(numerator)} / {number(denominator)}"
+    said_zh = f"{_side_words(params['numerator'], numerator, True)} / {_side_words(params['denominator'], denominator, True)}"
+    said_en = f"{_side_words(params['numerator'], numerator, False)} / {_side_words(params['denominator'], denominator, False)}"
     estimated = _estimated(params, rule.unit_kind, context)
     note_zh = f"（{estimated[0]}/{estimated[1]} 处住宅的户数或人口为估算）" if estimated else ""
     note_en = f"; {estimated[0]} of {estimated[1]} homes have estimated households or residents" if estimated else ""
     return finding(rule, pack, met(value, threshold.get("min"), threshold.get("max")), value, threshold,
-                   features, f"{said}，", f"{said}; ", note_zh, note_en, estimated=estimated)
+                   features, f"{said_zh}，", f"{said_en}; ", note_zh, note_en, estimated=estimated)
+
+
+# The unit of what a side sums: the reviewer reads "建筑面积 0 平方米 / 住户 12967 户", not "0 / 12967".
+MEASURE_UNITS = {"floor_area": "m2", "land_area": "m2", "usable_area": "m2", "activity_area": "m2",
+                 "households": "households", "population": "persons", "beds": "beds", "classes": "classes",
+                 "count": "count"}
+SPACES = ("个", "spaces")
+
+
+def _side_words(side: Mapping, value: float, zh: bool) -> str:
+    word = MEASURE_WORDS.get(side["measure"], (side["measure"], side["measure"]))[0 if zh else 1]
+    if side.get("layer") == "unit":  # the planning unit's own area, not a facility's
+        word = f"规划单元{word}" if zh else f"unit {word}"
+    unit = MEASURE_UNITS.get(side["measure"])
+    unit_text = unit_word(unit, zh) if unit else SPACES[0 if zh else 1]
+    if not zh and side["measure"] in ("households", "population"):
+        word = ""  # "12967 households", not "households 12967 households"
+    return f"{word} {number(value)}{' ' if unit_text else ''}{unit_text}".strip()
 
 
 def _base_words(side: Mapping, context: Context) -> tuple[str, str]:

@@ -85,6 +85,6 @@ def _limit(params: Mapping, settings: Mapping) -> tuple[float, str, str]:
     speed = float(settings[SPEED_KEYS.get(profile, "speed_adult_kmh")])
     limit = float(params["limit_min"]) / 60.0 * speed * 1000.0
     prof_zh = PROFILES_ZH.get(profile, profile)
-    how_zh = f"{prof_zh}步行 {figure(params['limit_min'])} 分钟（每小时 {figure(speed)} 公里，约 {number(limit, 0)} 米）内"
+    how_zh = f"{prof_zh}步行 {figure(params['limit_min'])} 分钟（{figure(speed)} 千米/小时，约 {number(limit, 0)} 米）内"
     how_en = f"within a {figure(params['limit_min'])}-min {profile} walk ({figure(speed)} km/h ≈ {number(limit, 0)} m)"
     return limit, how_zh, how_en

@@ -6,6 +6,8 @@ rebuilt only when the set of rules or the grouping changes.
 """
 from __future__ import annotations
 
+import math
+
 from functools import lru_cache
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
@@ -53,7 +55,13 @@ def severity_label(severity: str) -> str:
 def measured_text(finding: Finding) -> str:
     if finding.measured is None:
         return "—"
-    return f"{number(finding.measured)} {unit_text(finding.unit, i18n.is_chinese())}".strip()
+    value = finding.measured
+    if finding.status in ("fail", "warn") and finding.threshold is not None:
+        # Rounded toward the failing side, as the message is: 99.96 % short of 100 % shows 99.9 %.
+        places = 0 if abs(value) >= 100 else 1
+        scale = 10 ** places
+        value = math.floor(value * scale) / scale if value < finding.threshold else math.ceil(value * scale) / scale
+    return f"{number(value)} {unit_text(finding.unit, i18n.is_chinese())}".strip()
 
 
 def threshold_text(finding: Finding) -> str:
