@@ -191,8 +191,7 @@ class Validator:
                     for rule in pack.rules]
         # A reading for another community kind, class or area is never the one a group applies.
         in_scope = {rule.id for pack in self.packs if pack.id in snapshot.rule_packs for rule in pack.rules
-                    if context.terms(rule) is not None
-                    and all(context.settings[k] in v for k, v in rule.applies_to.items())}
+                    if context.terms(rule) is not None and _out_of_scope(rule, context) is None}
         findings = apply_groups(findings, in_scope)
         findings += plan_file.findings(snapshot, self.catalogue)  # rows to fix, named (design.md §2)
         return Results(snapshot.scenario, findings, self._walk.home_ids.copy(), dict(self._walk.by_type),
@@ -206,10 +205,9 @@ def _judge(rule: Rule, pack: Pack, context: Context) -> Finding:
     class or part of Shanghai it is not written for (the plan's settings); else its kind's
     evaluator — block by block for a block-level rule — with a district's own threshold said in
     the message, and a low-confidence source's verdict reported as informative."""
-    for key, values in rule.applies_to.items():
-        value = context.settings[key]
-        if value not in values:
-            return _as_sourced(out_of_scope(rule, pack, key, value), rule, context)
+    scope = _out_of_scope(rule, context)
+    if scope is not None:
+        return _as_sourced(out_of_scope(rule, pack, *scope), rule, context)
     terms = context.terms(rule)
     if terms is None:
         return _as_sourced(not_applicable(rule, pack, context.snapshot.community_kind), rule, context)
@@ -223,6 +221,14 @@ def _judge(rule: Rule, pack: Pack, context: Context) -> Finding:
     else:
         found = _unit_not_drawn(rule, pack)
     return _as_sourced(with_overrides(found, terms.overridden), rule, context)
+
+
+def _out_of_scope(rule: Rule, context: Context) -> tuple[str, str] | None:
+    """(setting, the plan's value) of the first class or area the rule is not written for, or None."""
+    for key, values in rule.applies_to.items():
+        if context.settings[key] not in values:
+            return key, context.settings[key]
+    return None
 
 
 # Which planning unit stands in for a tier that is not drawn (issue 11: a 10-minute rule measured

@@ -53,15 +53,14 @@ def measured_places(value: float, minimum: float | None, maximum: float | None) 
     return 0 if abs(value) >= 100 else 1
 
 
-def toward_verdict(value: float, places: int, minimum: float | None, maximum: float | None, ok: bool) -> float:
-    """The measured value rounded so that the printed figure agrees with the verdict: 99.96 % short
-    of "≥ 100%" prints 99.9 %, never "100.0%，未达标"."""
+def toward_verdict(value: float, places: int, missed: float | None) -> float:
+    """The measured value rounded away from ``missed`` (the threshold it falls short of; None when
+    met) so that the printed figure agrees with the verdict: 99.96 % short of "≥ 100%" prints
+    99.9 %, never "100.0%，未达标". The findings panel rounds its column the same way."""
+    if missed is None:
+        return value
     scale = 10 ** places
-    if not ok and minimum is not None and value < minimum:
-        return math.floor(value * scale) / scale
-    if not ok and maximum is not None and value > maximum:
-        return math.ceil(value * scale) / scale
-    return value
+    return math.floor(value * scale) / scale if value < missed else math.ceil(value * scale) / scale
 
 
 def bounds_text(minimum: float | None, maximum: float | None, unit: str, zh: bool) -> str:
@@ -130,7 +129,8 @@ def finding(rule: Rule, pack: Pack, ok: bool, measured: float | None, threshold:
         message_en = f"{rule.name_en}: {detail_en or 'nothing to measure'}"
     else:
         places = measured_places(measured, minimum, maximum)
-        shown = toward_verdict(measured, places, minimum, maximum, ok)
+        missed = None if ok else (minimum if minimum is not None and measured < minimum else maximum)
+        shown = toward_verdict(measured, places, missed)
         verdict_en = "meets" if ok else "falls short of"
         message_zh = (f"{rule.name_zh}：{detail_zh}实测 {amount(shown, rule.unit, True, places)}，"
                       f"要求 {bounds_text(minimum, maximum, rule.unit, True)}，{met_word(ok)}{note_zh}")

@@ -6,7 +6,6 @@ rebuilt only when the set of rules or the grouping changes.
 """
 from __future__ import annotations
 
-import math
 
 from functools import lru_cache
 
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...model.findings import Finding, Results
+from ...model.rules.common import toward_verdict
 from ...model.rules import plan_file
 from ...model.settings import DEFAULTS
 from .. import i18n
@@ -56,11 +56,8 @@ def measured_text(finding: Finding) -> str:
     if finding.measured is None:
         return "—"
     value = finding.measured
-    if finding.status in ("fail", "warn") and finding.threshold is not None:
-        # Rounded toward the failing side, as the message is: 99.96 % short of 100 % shows 99.9 %.
-        places = 0 if abs(value) >= 100 else 1
-        scale = 10 ** places
-        value = math.floor(value * scale) / scale if value < finding.threshold else math.ceil(value * scale) / scale
+    if finding.status in ("fail", "warn"):  # as the message rounds it: 99.96 % short of 100 % shows 99.9 %
+        value = toward_verdict(value, 0 if abs(value) >= 100 else 1, finding.threshold)
     return f"{number(value)} {unit_text(finding.unit, i18n.is_chinese())}".strip()
 
 
