@@ -301,10 +301,13 @@ class DeleteScenario:
 
     def apply(self, plan: Plan) -> ChangeSet:
         if self.name == "base":
-            raise PlanError("不能删除基础方案 base", "the base scenario cannot be deleted")
+            raise PlanError("基础方案不能删除，它是其他方案的起点", "the base scenario cannot be deleted: the others start from it")
         row = plan.store.conn.execute("SELECT parent, created FROM scenarios WHERE name = ?", [self.name]).fetchone()
         if row is None:
             raise PlanError(f"没有方案 {self.name}", f"there is no scenario {self.name}")
+        if len(plan.scenarios()) <= 1:
+            raise PlanError(f"方案 {self.name} 是规划中唯一的方案，不能删除",
+                            f"scenario {self.name} is the plan's only scenario and cannot be deleted")
         features = tuple((f.layer, f.fid, f.geometry, f.attributes)
                          for layer in EDITABLE_LAYERS for f in plan.features(layer, self.name))
         answers = tuple(plan.store.conn.execute(
@@ -317,6 +320,55 @@ class DeleteScenario:
 
     def inverted(self) -> CreateScenario:
         return CreateScenario(self.name, self.parent, self.features, self.created, self.answers)
+
+
+@dataclass(frozen=True)
+class RenameScenario:
+    """A scenario's new name: its row, the children that name it as parent, its features and its
+    checklist answers follow. The base scenario keeps its name (the plan and the tools start
+    from it). Its inverse is the rename back."""
+    old: str
+    new: str
+
+    def apply(self, plan: Plan) -> ChangeSet:
+        new = (self.new or "").strip()
+        if self.old == "base":
+            raise PlanError("基础方案不能重命名", "the base scenario cannot be renamed")
+        plan.require_scenario(self.old)
+        if not new:
+            raise PlanError("方案名称不能为空", "a scenario needs a name")
+        if new == self.old:
+            raise PlanError(f"方案已叫 {new}", f"the scenario is already called {new}")
+        if plan.has_scenario(new):
+            raise PlanError(f"方案 {new} 已存在，请换一个名称", f"scenario {new} already exists: choose another name")
+        puts = [Feature(f.layer, f.fid, f.geometry, f.attributes, new)
+                for layer in EDITABLE_LAYERS for f in plan.features(layer, self.old)]
+        with plan.store.transaction() as db:
+            try:
+                db.execute("UPDATE scenarios SET name = ? WHERE name = ?", [new, self.old])
+                db.execute("UPDATE scenarios SET parent = ? WHERE parent = ?", [new, self.old])
+                db.execute("UPDATE manual_checks SET scenario = ? WHERE scenario = ?", [new, self.old])
+                changes, _ = plan._commit(puts, []) if puts else (ChangeSet(), [])
+            except BaseException:
+                plan.reload()
+                raise
+        changes.edit = replace(self, new=new)
+        return changes
+
+    def inverted(self) -> "RenameScenario":
+        return replace(self, old=self.new, new=self.old)
+
+
+# Edits of the plan as a whole (every scenario reads them): their history entries belong to no scenario.
+PLAN_WIDE = ()  # filled below, once the classes exist
+
+
+def plan_wide(edit) -> bool:
+    """True for an edit of the whole plan (packs, a district's threshold, a plan setting): undoing
+    it needs no particular scenario on screen."""
+    if isinstance(edit, Batch):
+        return bool(edit.edits) and all(plan_wide(e) for e in edit.edits)
+    return isinstance(edit, PLAN_WIDE)
 
 
 # --- the non-spatial part of a plan: checklist answers, rule packs, a district's own thresholds ----
@@ -465,6 +517,8 @@ class SetSetting:
         return replace(self, old=self.new, new=self.old)
 
 
+PLAN_WIDE = (SetRulePacks, SetOverride, SetSetting)
+
 __all__ = ["AddFeature", "DeleteFeature", "ChangeGeometry", "ChangeAttributes", "Batch", "AddFeatures",
-           "DeleteFeatures", "CreateScenario", "DeleteScenario",
+           "DeleteFeatures", "CreateScenario", "DeleteScenario", "RenameScenario", "plan_wide",
            "SetManualAnswer", "SetRulePacks", "SetOverride", "SetSetting", "MANUAL_CHECKS", "RULES", "ANSWERS"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -19,7 +20,7 @@ import shapely
 from .capture import translate as moved
 from .catalogue import Catalogue, load_catalogue
 from .edits import (AddFeature, Batch, ChangeGeometry, CreateScenario, DeleteFeature, DeleteScenario,
-                    SetOverride, SetSetting)
+                    RenameScenario, SetOverride, SetSetting, plan_wide)
 from .errors import PlanError
 from .findings import Finding, Results
 from .measures import floor_area
@@ -40,6 +41,23 @@ DESTINATION_LAYERS = ("facilities", "stops")
 EXPORT_FORMATS = ("geojson",)
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step of the history: the edit as applied, the scenario the planner worked on when it
+    was made (``before``) and the one worked on once it was applied (``after``: another for a
+    created, renamed or deleted scenario). Undoing it leaves the session on ``before``, redoing it
+    on ``after``, so a step is never undone or redone in a scenario other than the one worked on.
+    Both None: an edit of the whole plan (packs, thresholds, plan settings)."""
+    edit: object
+    before: str | None
+    after: str | None
+
+    @property
+    def scenario(self) -> str | None:
+        """The scenario the step was made in (None: the whole plan)."""
+        return self.before
+
+
 class PlanSession:
     """One plan open for the planner. Not thread-safe: workers get ``snapshot()``s."""
 
@@ -52,7 +70,7 @@ class PlanSession:
         plan.require_scenario(scenario)
         self._scenario = scenario
         self._selection: tuple[Key, ...] = ()
-        self._history: list = []
+        self._history: list[HistoryEntry] = []
         self._applied = 0  # history[:_applied] are applied; the rest can be redone
         self._osm_data: bool | None = None  # found lazily (credits), then kept up to date by edits
 
@@ -134,36 +152,61 @@ class PlanSession:
     def apply(self, edit) -> ChangeSet:
         """Apply ``edit`` and record it as applied (the redo tail is dropped). A refused edit
         (PlanError) changes nothing and records nothing. The ChangeSet also holds what another
-        program had changed in the file (re-read before the edit, Plan.apply)."""
+        program had changed in the file (re-read before the edit, Plan.apply). A created scenario
+        is worked on from then on."""
+        before = self._scenario
         changes = self._with_reloaded(self.plan.apply(edit))
-        del self._history[self._applied:]
-        self._history.append(changes.edit)
-        self._applied += 1
+        if isinstance(changes.edit, CreateScenario):
+            self.switch_scenario(changes.edit.name)
         self._after(changes)
+        del self._history[self._applied:]
+        whole = plan_wide(changes.edit)
+        self._history.append(HistoryEntry(changes.edit, None if whole else before, None if whole else self._scenario))
+        self._applied += 1
         return changes
 
     def undo(self) -> ChangeSet | None:
-        """Undo the last applied edit; None when there is none. On a PlanError nothing moves:
-        the file, the plan and the history stay as they were."""
+        """Undo the last applied edit; None when there is none. The session then works on the
+        scenario the edit was made in (``undo_scenario``): an edit of another scenario is undone
+        there, never out of sight. On a PlanError nothing moves: the file, the plan, the
+        scenario and the history stay as they were."""
         if not self.can_undo:
             return None
-        changes = self._with_reloaded(self.plan.apply(self._history[self._applied - 1].inverted()))
+        entry = self._history[self._applied - 1]
+        changes = self._with_reloaded(self.plan.apply(entry.edit.inverted()))
         self._applied -= 1
         self._after(changes)
+        self._land(entry.before)
         return changes
 
     def redo(self) -> ChangeSet | None:
-        """Apply the next undone edit again; a redone CreateScenario is worked on, as when made.
-        On a PlanError nothing moves."""
+        """Apply the next undone edit again; the session then works on the scenario it left the
+        planner in when made (``redo_scenario``: a redone CreateScenario is worked on). On a
+        PlanError nothing moves."""
         if not self.can_redo:
             return None
-        changes = self._with_reloaded(self.plan.apply(self._history[self._applied]))
-        self._history[self._applied] = changes.edit
+        entry = self._history[self._applied]
+        changes = self._with_reloaded(self.plan.apply(entry.edit))
+        self._history[self._applied] = HistoryEntry(changes.edit, entry.before, entry.after)
         self._applied += 1
         self._after(changes)
-        if isinstance(changes.edit, CreateScenario):
-            self.switch_scenario(changes.edit.name)
+        self._land(entry.after)
         return changes
+
+    @property
+    def undo_scenario(self) -> str | None:
+        """The scenario the next undo is made in and leaves the session on; None when there is
+        nothing to undo or it is an edit of the whole plan (the scenario stays)."""
+        return self._history[self._applied - 1].before if self.can_undo else None
+
+    @property
+    def redo_scenario(self) -> str | None:
+        """The scenario the next redo leaves the session on (None: nothing to redo, or the whole plan)."""
+        return self._history[self._applied].after if self.can_redo else None
+
+    def _land(self, scenario: str | None) -> None:
+        if scenario is not None and scenario != self._scenario and self.plan.has_scenario(scenario):
+            self.switch_scenario(scenario)
 
     def refresh(self) -> ChangeSet:
         """Re-read what another program (QGIS, GDAL) committed to the file since the plan last
@@ -193,6 +236,10 @@ class PlanSession:
 
     def history(self) -> list:
         """Every edit as applied, oldest first (those from ``history_index`` on are undone)."""
+        return [entry.edit for entry in self._history]
+
+    def history_entries(self) -> list[HistoryEntry]:
+        """The history with the scenario of each step, oldest first."""
         return list(self._history)
 
     def clear_history(self) -> None:
@@ -201,10 +248,13 @@ class PlanSession:
 
     def _after(self, changes: ChangeSet) -> None:
         """After any edit: leave a scenario that is gone (an undone CreateScenario) for its
-        parent, drop selected features that are gone, and note OSM data coming in."""
+        parent, follow a rename of the scenario worked on, drop selected features that are gone,
+        and note OSM data coming in."""
+        edit = changes.edit
+        if isinstance(edit, RenameScenario) and edit.old == self._scenario and self.plan.has_scenario(edit.new):
+            self._scenario = edit.new
         if not self.plan.has_scenario(self._scenario):
             # Only a DeleteScenario takes the scenario worked on away, and it names the parent.
-            edit = changes.edit
             parent = edit.parent if isinstance(edit, DeleteScenario) and edit.name == self._scenario else None
             self._scenario = parent if parent is not None and self.plan.has_scenario(parent) else "base"
         self._selection = tuple(k for k in self._selection if self.exists(k))
@@ -260,9 +310,18 @@ class PlanSession:
         """A new scenario (undoable): a copy of ``copy_from`` (default: the scenario worked on), or
         an empty one. The session then works on it."""
         parent = None if empty else (copy_from or self._scenario)
-        changes = self.apply(CreateScenario(name, parent))
-        self.switch_scenario(changes.edit.name)
-        return changes
+        return self.apply(CreateScenario(name, parent))
+
+    def rename_scenario(self, old: str, new: str) -> ChangeSet:
+        """Give scenario ``old`` the name ``new`` (undoable). Refused, in one sentence: the base
+        scenario, an empty name, a name another scenario has."""
+        return self.apply(RenameScenario(old, new))
+
+    def delete_scenario(self, name: str | None = None) -> ChangeSet:
+        """Delete scenario ``name`` (default: the one worked on) with its features and answers
+        (undoable: it comes back exactly). The session then works on its parent. Refused, in one
+        sentence: the base scenario, the plan's only scenario."""
+        return self.apply(DeleteScenario(name or self._scenario))
 
     def import_features(self, layer: str, path: str | os.PathLike, *, facility_type: str | None = None, crs=None,
                         mapping: dict | None = None, progress=None) -> ChangeSet:
@@ -552,4 +611,4 @@ def create_plan_from_osm(source: str | os.PathLike, path: str | os.PathLike, *, 
         raise
 
 
-__all__ = ["PlanSession", "Key", "OSM_CREDIT", "create_plan", "create_plan_from_osm", "beside", "move_into_place"]
+__all__ = ["PlanSession", "HistoryEntry", "Key", "OSM_CREDIT", "create_plan", "create_plan_from_osm", "beside", "move_into_place"]
