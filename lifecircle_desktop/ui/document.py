@@ -23,7 +23,7 @@ from ..model.plan import ChangeSet
 from ..model.session import PlanSession
 from ..model.settings import DEFAULTS
 from ..model.validate import Validator
-from .undo import describe
+from .undo import describe, follow_note, history_row
 from .validation import DEBOUNCE_MS, ValidationLoop
 
 Key = tuple[str, int]
@@ -40,19 +40,20 @@ class _HistoryCommand(QUndoCommand):
     """One entry of the session's history on the Qt undo stack (for the Edit menu and the History
     panel). The session does the work: undo → ``session.undo()``, redo → ``session.redo()``."""
 
-    def __init__(self, document: "PlanDocument", text: str):
-        super().__init__(text)
+    def __init__(self, document: "PlanDocument", scenario: str | None, words: str):
+        super().__init__(history_row(scenario, words))  # "方案二：添加 老年服务站"
         self._document = document
+        self._words = words
         self._first = True  # QUndoStack.push calls redo(); the session applied the edit just before
 
     def redo(self):
         if self._first:
             self._first = False
             return
-        self._document._step(self._document.session.redo)
+        self._document._step(self._document.session.redo, self._words, undo=False)
 
     def undo(self):
-        self._document._step(self._document.session.undo)
+        self._document._step(self._document.session.undo, self._words, undo=True)
 
 
 class PlanDocument(QObject):
@@ -64,7 +65,9 @@ class PlanDocument(QObject):
     - ``selectionChanged(list)``: the selected (layer, fid) keys;
     - ``resultsReady(Results)``, ``reachableReady(key, lines)``, ``busyChanged(bool)``,
       ``validationFailed(error)``: from the validation loop;
-    - ``refused(PlanError)``: the plan refused an edit (the message is for the planner).
+    - ``refused(PlanError)``: the plan refused an edit (the message is for the planner);
+    - ``historyNote(str)``: an undo or redo was made in another scenario than the one shown, and
+      the view switched to it first (the sentence says so, for the status bar and the banner).
     """
 
     sessionChanged = Signal(object)
@@ -76,6 +79,7 @@ class PlanDocument(QObject):
     busyChanged = Signal(bool)
     validationFailed = Signal(object)
     refused = Signal(object)
+    historyNote = Signal(str)
 
     def __init__(self, parent: QObject | None = None, *, debounce_ms: int = DEBOUNCE_MS, validator_factory=None):
         super().__init__(parent)
@@ -169,7 +173,8 @@ class PlanDocument(QObject):
         except PlanError as e:
             self._refuse(e)
             return None
-        self.stack.push(_HistoryCommand(self, text or describe(changes.edit)))
+        entry = self.session.history_entries()[-1]
+        self.stack.push(_HistoryCommand(self, entry.scenario, text or describe(changes.edit)))
         self._announce(changes, *before)
         return changes
 
@@ -179,11 +184,12 @@ class PlanDocument(QObject):
     def redo(self) -> None:
         self.stack.redo()
 
-    def _step(self, step) -> None:
+    def _step(self, step, words: str = "", undo: bool = True) -> None:
         """One undo or redo of the stack, done by the session. QUndoStack moves its index whatever
         the command does, so a step the file refused (locked, disk full, changed by another
         program) marks the stack out of step: the further steps of the same move are skipped
-        and _follow_history puts the index back where the session's history is."""
+        and _follow_history puts the index back where the session's history is. A step of
+        another scenario is made there (the session decides): ``historyNote`` says so."""
         if self._following or self._out_of_step:
             return
         before = self.session.scenario, self.session.selection
@@ -195,6 +201,8 @@ class PlanDocument(QObject):
             return
         if changes is not None:
             self._announce(changes, *before)
+            if self.session.scenario != before[0]:  # after the map and panels showed the scenario
+                self.historyNote.emit(follow_note(self.session.scenario, words, undo))
 
     def _follow_history(self, _index: int) -> None:
         if not self._out_of_step:
@@ -262,6 +270,15 @@ class PlanDocument(QObject):
     def create_scenario(self, name: str) -> ChangeSet | None:
         """A new scenario copied from the current one, switched to; undoable."""
         return self._record(lambda: self.session.create_scenario(name))
+
+    def rename_scenario(self, old: str, new: str) -> ChangeSet | None:
+        """Rename scenario ``old`` (undoable); None when refused (``refused`` says why)."""
+        return self._record(lambda: self.session.rename_scenario(old, new))
+
+    def delete_scenario(self, name: str | None = None) -> ChangeSet | None:
+        """Delete scenario ``name`` (default: the one shown; undoable); the parent is shown then.
+        None when refused (the base scenario, the only one: ``refused`` says why)."""
+        return self._record(lambda: self.session.delete_scenario(name))
 
     def switch_scenario(self, name: str) -> None:
         if self.session is None or not name or name == self.session.scenario:

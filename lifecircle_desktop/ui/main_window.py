@@ -37,6 +37,8 @@ from .panels.new_plan import NewPlanDialog, OsmImport, default_plan_path
 from .panels.palette import FacilityPalette
 from .panels.settings import PlanSettingsDialog
 from .document import PlanDocument
+from .scenarios import NoteBanner, scenario_button
+from .undo import scenario_title
 from .validation import DEBOUNCE_MS
 
 RECENT_KEY = "plans/recent"
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
 
         self.document = doc = PlanDocument(self, debounce_ms=debounce_ms, validator_factory=validator_factory)
         doc.refused.connect(self._on_refused)
+        doc.historyNote.connect(self._on_history_note)
         doc.validationFailed.connect(self._on_validation_failed)
         doc.busyChanged.connect(self._on_busy)
         doc.sessionChanged.connect(self._on_session)
@@ -116,6 +119,9 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.read_only_banner)
+        # Above the map: "Switched to scenario 方案二 to undo: …" (issue 16).
+        self.scenario_note = NoteBanner(central)
+        column.addWidget(self.scenario_note)
         column.addWidget(self.canvas)
         self.setCentralWidget(central)
         self.canvas.bind(doc)
@@ -206,6 +212,9 @@ class MainWindow(QMainWindow):
         # tool deletes the selection and the vertex tool deletes a vertex; in a field it edits text.
         a["delete_selection"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         a["new_scenario"] = self._action(self.tr("New &Scenario…"), self.new_scenario_dialog)
+        a["rename_scenario"] = self._action(self.tr("Re&name Scenario…"), self.rename_scenario_dialog)
+        a["delete_scenario"] = self._action(self.tr("Delete Scenario"), self.delete_scenario,
+                                            tip=self.tr("Delete the scenario shown (Undo brings it back)"))
         a["fit"] = self._action(self.tr("&Fit Plan"), self._fit, QKeySequence("Ctrl+0"), "fit")
         a["snap"] = self._action(self.tr("&Snapping"), None, None, "snap", checkable=True,
                                  tip=self.tr("Snap to vertices and edges of the base map and features"))
@@ -267,6 +276,8 @@ class MainWindow(QMainWindow):
         edit.addAction(a["delete_selection"])
         edit.addSeparator()
         edit.addAction(a["new_scenario"])
+        edit.addAction(a["rename_scenario"])
+        edit.addAction(a["delete_scenario"])
         self.view_menu = mb.addMenu(self.tr("&View"))
         self.view_menu.addAction(a["fit"])
         self.view_menu.addSeparator()
@@ -308,7 +319,8 @@ class MainWindow(QMainWindow):
         self.scenario_box.setToolTip(self.tr("The scenario (方案) being edited and validated"))
         self.scenario_box.activated.connect(lambda _i: self.document.switch_scenario(self.scenario_box.currentData()))
         main.addWidget(self.scenario_box)
-        main.addAction(a["new_scenario"])
+        self.scenario_button = scenario_button(main, a["new_scenario"], a["rename_scenario"], a["delete_scenario"])
+        main.addWidget(self.scenario_button)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, main)
         tools = QToolBar(self.tr("Tools"), self)
         tools.setObjectName("toolbar_tools")
@@ -415,7 +427,7 @@ class MainWindow(QMainWindow):
         box.blockSignals(True)
         box.clear()
         for s in self.document.session.scenarios():
-            box.addItem(s.name if s.name != "base" else self.tr("base (现状/基础)"), s.name)
+            box.addItem(scenario_title(s.name), s.name)
         box.setCurrentIndex(max(0, box.findData(self.document.scenario)))
         box.blockSignals(False)
 
@@ -475,8 +487,9 @@ class MainWindow(QMainWindow):
 
     def _after_change(self, changes) -> None:
         """What the window itself shows of an edit: the scenarios in its selector."""
-        if len(self.document.session.scenarios()) != self.scenario_box.count():
-            self._fill_scenarios()
+        box = self.scenario_box
+        if [s.name for s in self.document.session.scenarios()] != [box.itemData(i) for i in range(box.count())]:
+            self._fill_scenarios()  # one created, renamed or deleted
 
     def _on_refused(self, error: PlanError) -> None:
         self._show_status_error(error.message(i18n.language()))
@@ -718,9 +731,36 @@ class MainWindow(QMainWindow):
             return
         name, ok = QInputDialog.getText(self, self.tr("New scenario"),
                                         i18n.fill(self.tr("Name of the new scenario (a copy of “%1”):"),
-                                                  self.document.scenario))
+                                                  scenario_title(self.document.scenario)))
         if ok and name.strip():
             self.create_scenario(name)
+
+    def rename_scenario_dialog(self) -> None:
+        """Ask a new name for the scenario shown, and rename it (undoable; a refusal — the base
+        scenario, a name in use — is said in the status bar)."""
+        if self.document.session is None:
+            return
+        old = self.document.scenario
+        name, ok = QInputDialog.getText(self, self.tr("Rename scenario"),
+                                        i18n.fill(self.tr("New name of scenario “%1”:"), scenario_title(old)),
+                                        text=old if old != "base" else "")
+        if ok:
+            self.document.rename_scenario(old, name)
+
+    def delete_scenario(self) -> bool:
+        """Delete the scenario shown (undoable); its parent is shown then."""
+        if self.document.session is None:
+            return False
+        name = self.document.scenario
+        if self.document.delete_scenario(name) is None:
+            return False
+        self.statusBar().showMessage(i18n.fill(self.tr("Scenario “%1” deleted (Undo brings it back)"), scenario_title(name)),
+                                     10000)
+        return True
+
+    def _on_history_note(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+        self.scenario_note.show_note(text)
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("About lifecircle"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from ..model import edits, settings
+from ..model.catalogue import load_catalogue
 from ..model.schema import LAYERS
 from . import i18n
 
@@ -17,11 +18,20 @@ def _layer_title(layer: str) -> str:
     return i18n.pick(spec.title_zh, spec.title_en) if spec else layer
 
 
+def _feature_title(edit) -> str:
+    """A facility by its type ("老年服务站"), anything else by its layer."""
+    code = dict(edit.attributes).get("type") if edit.layer == "facilities" else None
+    facility_type = load_catalogue().types.get(code) if code else None
+    if facility_type is None:
+        return _layer_title(edit.layer)
+    return i18n.pick(facility_type.name_zh, facility_type.name_en)
+
+
 def describe(edit) -> str:
     """The history line of an edit, in the UI language ("Add Facilities", "Delete Residential #3" …)."""
     fill, translate = i18n.fill, QCoreApplication.translate
     if isinstance(edit, edits.AddFeature):
-        return fill(translate("PlanHistory", "Add %1"), _layer_title(edit.layer))
+        return fill(translate("PlanHistory", "Add %1"), _feature_title(edit))
     if isinstance(edit, edits.DeleteFeature):
         return fill(translate("PlanHistory", "Delete %1 #%2"), _layer_title(edit.layer), edit.fid)
     if isinstance(edit, edits.ChangeGeometry):
@@ -46,7 +56,10 @@ def describe(edit) -> str:
     if isinstance(edit, edits.CreateScenario):
         return fill(translate("PlanHistory", "New scenario %1"), edit.name)
     if isinstance(edit, edits.DeleteScenario):
-        return fill(translate("PlanHistory", "Delete scenario %1"), edit.name)
+        return fill(translate("PlanHistory", "Delete scenario %1"), scenario_title(edit.name))
+    if isinstance(edit, edits.RenameScenario):
+        return fill(translate("PlanHistory", "Rename scenario %1 to %2"), scenario_title(edit.old),
+                    scenario_title(edit.new))
     if isinstance(edit, edits.AddFeatures):
         return fill(translate("PlanHistory", "Import %1 %2"), len(edit.rows), _layer_title(edit.layer))
     if isinstance(edit, edits.DeleteFeatures):
@@ -57,3 +70,23 @@ def describe(edit) -> str:
                  "settings": translate("PlanHistory", "Change plan settings")}
         return words.get(edit.label, edit.label) or translate("PlanHistory", "Several edits")
     return type(edit).__name__
+
+
+def scenario_title(name: str | None) -> str:
+    """A scenario's name as the planner reads it (the base scenario: "Base scenario" / 基础方案)."""
+    if name is None:
+        return QCoreApplication.translate("PlanHistory", "All scenarios")
+    return QCoreApplication.translate("PlanHistory", "Base scenario") if name == "base" else name
+
+
+def history_row(scenario: str | None, words: str) -> str:
+    """A row of the History panel: the scenario of the step, then what was done
+    ("方案二：添加 老年服务站"; an edit of the whole plan: "全部方案：…")."""
+    return i18n.fill(QCoreApplication.translate("PlanHistory", "%1: %2"), scenario_title(scenario), words)
+
+
+def follow_note(scenario: str, words: str, undo: bool) -> str:
+    """The note shown when an undo or redo took the planner to another scenario first."""
+    text = QCoreApplication.translate("PlanHistory", "Switched to scenario “%1” to undo: %2") if undo else \
+        QCoreApplication.translate("PlanHistory", "Switched to scenario “%1” to redo: %2")
+    return i18n.fill(text, scenario_title(scenario), words)

@@ -371,7 +371,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+30"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+32"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -421,7 +421,7 @@
         <translation>参考</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+35"/>
         <source>within %1 m</source>
         <translation>（%1 米内）</translation>
     </message>
@@ -635,7 +635,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+190"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+196"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -666,18 +666,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+564"/>
+        <location line="+597"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-558"/>
-        <location line="+559"/>
+        <location line="-591"/>
+        <location line="+592"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-558"/>
+        <location line="-591"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -685,6 +685,21 @@
         <location line="+4"/>
         <source>New &amp;Scenario…</source>
         <translation>新建方案(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Re&amp;name Scenario…</source>
+        <translation>重命名方案(&amp;N)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete Scenario</source>
+        <translation>删除方案</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the scenario shown (Undo brings it back)</source>
+        <translation>删除当前方案（可撤销恢复）</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -782,7 +797,7 @@
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -888,12 +903,7 @@
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>base (现状/基础)</source>
-        <translation>基础方案（现状）</translation>
-    </message>
-    <message>
-        <location line="+50"/>
+        <location line="+61"/>
         <source>%1 for “%2” (the standard says %3; entering that removes the override):</source>
         <translation>“%2”的%1（标准规定为 %3；输入该值即取消调整）：</translation>
     </message>
@@ -913,7 +923,7 @@
         <translation>区级阈值</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
         <source>Draw: %1</source>
         <translation>绘制：%1</translation>
     </message>
@@ -977,7 +987,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-618"/>
+        <location line="-628"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -987,7 +997,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+622"/>
+        <location line="+632"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -1012,7 +1022,22 @@
         <translation>新方案名称（复制自“%1”）：</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
+        <source>Rename scenario</source>
+        <translation>重命名方案</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New name of scenario “%1”:</source>
+        <translation>方案“%1”的新名称：</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Scenario “%1” deleted (Undo brings it back)</source>
+        <translation>已删除方案“%1”（撤销可恢复）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>About lifecircle</source>
         <translation>关于 lifecircle</translation>
     </message>
@@ -1375,7 +1400,7 @@
 <context>
     <name>PlanHistory</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/undo.py" line="+24"/>
+        <location filename="../../lifecircle_desktop/ui/undo.py" line="+34"/>
         <source>Add %1</source>
         <translation>新增%1</translation>
     </message>
@@ -1446,6 +1471,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Rename scenario %1 to %2</source>
+        <translation>重命名方案 %1 为 %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Import %1 %2</source>
         <translation>导入 %1 个%2</translation>
     </message>
@@ -1473,6 +1503,31 @@
         <location line="+1"/>
         <source>Several edits</source>
         <translation>多项修改</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>All scenarios</source>
+        <translation>全部方案</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Base scenario</source>
+        <translation>基础方案</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Switched to scenario “%1” to undo: %2</source>
+        <translation>已切换到方案“%1”以撤销：%2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Switched to scenario “%1” to redo: %2</source>
+        <translation>已切换到方案“%1”以重做：%2</translation>
     </message>
 </context>
 <context>

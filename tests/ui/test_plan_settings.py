@@ -55,7 +55,7 @@ def test_a_walking_speed_changes_the_findings_and_ctrl_z_restores_it(qtbot, wind
     after = rule_status(window, before.rule)
     assert after.status == "pass" and after.limit_m == pytest.approx(750)
     assert window.document.stack.count() == 1
-    assert window.document.stack.undoText() == "Set Adult walking speed to 4.5 km/h"
+    assert window.document.stack.undoText() == "All scenarios: Set Adult walking speed to 4.5 km/h"
     assert dialog.reset_buttons["speed_adult_kmh"].isEnabled()
     # Ctrl+Z in the dialog undoes the change (the Edit menu's action is the dialog's too).
     dialog.activateWindow()
@@ -110,7 +110,7 @@ def test_a_class_is_chosen_from_a_list_stored_in_the_plan_and_undone(qtbot, wind
         box.setCurrentIndex(box.findData("characteristic"))
         box.activated.emit(box.currentIndex())
     assert window.document.plan.settings["community_class"] == "characteristic"
-    assert window.document.stack.undoText() == "Set Complete-community class to characteristic"
+    assert window.document.stack.undoText() == "All scenarios: Set Complete-community class to characteristic"
     with qtbot.waitSignal(window.resultsShown, timeout=RESULTS_MS):
         window.actions_["undo"].trigger()
     assert window.document.plan.settings["community_class"] == "basic" and box.currentData() == "basic"
@@ -130,7 +130,7 @@ def test_the_dialog_in_chinese(qtbot, window):
     with qtbot.waitSignal(window.resultsShown, timeout=RESULTS_MS):
         dialog.editor("area_class").setCurrentIndex(dialog.editor("area_class").findData("inner_ring"))
         dialog.editor("area_class").activated.emit(dialog.editor("area_class").currentIndex())
-    assert window.document.stack.undoText() == "设置上海区位类别为内环内"
+    assert window.document.stack.undoText() == "全部方案：设置上海区位类别为内环内"
     # The language switch rebuilds an open dialog in the new language.
     window.set_language("en")
     assert window.settings_dialog.isVisible() and window.settings_dialog.windowTitle() == "Plan Settings"

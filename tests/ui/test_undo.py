@@ -74,7 +74,7 @@ def test_batch_is_one_step(history):
     batch = Batch((ChangeAttributes.of(plan, "facilities", ids["kg"], name="a"),
                    DeleteFeature.of(plan, "facilities", ids["shop"])), "two in one")
     h.push(batch)
-    assert h.stack.count() == 1 and h.stack.undoText() == "two in one"
+    assert h.stack.count() == 1 and h.stack.undoText() == "Base scenario: two in one"
     h.undo()
     assert plan.feature("facilities", ids["kg"])["name"] == "同济幼儿园" and plan.has_feature("facilities", ids["shop"])
 

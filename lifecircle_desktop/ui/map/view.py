@@ -148,8 +148,11 @@ class MapView(QGraphicsView):
         return scene
 
     # ================================================================================ public API
-    def set_plan(self, plan: Plan, scenario: str = "base") -> None:
-        """Show ``plan`` (its base map and the features of ``scenario``) and fit it in the view."""
+    def set_plan(self, plan: Plan, scenario: str = "base", keep_view: bool = False) -> None:
+        """Show ``plan`` (its base map and the features of ``scenario``) and fit it in the view;
+        ``keep_view``: the same place at the same zoom instead (another scenario of the plan)."""
+        centre = self._inverse.map(QPointF(self.viewport().rect().center())) if keep_view else None
+        auto_fit = self._auto_fit
         self._tool.deactivate()
         self.plan, self.scenario = plan, scenario
         # A fresh scene: QGraphicsScene.clear() on many indexed items takes seconds, and the
@@ -178,7 +181,11 @@ class MapView(QGraphicsView):
             self.snapper.prepare(self.snap_layers())  # built now, not on the first move
         self._tool = TOOLS[self._tool.name](self)
         self._tool.activate()
-        self.fit_plan()
+        if centre is None:
+            self.fit_plan()
+        else:
+            self._set_view(self._scale, (centre.x(), centre.y()), QPointF(self.viewport().rect().center()))
+            self._auto_fit = auto_fit
         self.selectionChanged.emit([])
         self.drawingChanged.emit()
 
@@ -206,7 +213,7 @@ class MapView(QGraphicsView):
         self.set_area_rule(self._document.area_minimum)  # another plan: other packs
 
     def _show_scenario(self, scenario: str) -> None:
-        self.set_plan(self._document.plan, scenario)
+        self.set_plan(self._document.plan, scenario, keep_view=True)  # the planner keeps their place
 
     def _show_changes(self, changes: ChangeSet) -> None:
         self.refresh(changes)
@@ -374,6 +381,11 @@ class MapView(QGraphicsView):
                 pad = max(20.0, 0.04 * max(xmax - xmin, ymax - ymin))
                 return xmin - pad, ymin - pad, xmax + pad, ymax + pad
         return self.plan.bounds()
+
+    def view_extent(self) -> tuple[float, float, float, float]:
+        """(xmin, ymin, xmax, ymax) in plan metres of what the view shows."""
+        r = self._inverse.mapRect(QRectF(self.viewport().rect()))
+        return r.left(), r.top(), r.right(), r.bottom()
 
     def fit_plan(self) -> None:
         bounds = self.plan_extent()
