@@ -71,7 +71,8 @@ def make_app() -> QApplication:
     return app
 
 
-def run(plan_path: str | None = None, screenshot: str | None = None) -> int:
+def run(plan_path: str | None = None, screenshot: str | None = None,
+        size: tuple[int, int] | None = None) -> int:
     app = make_app()
     from .main_window import MainWindow
 
@@ -96,7 +97,7 @@ def run(plan_path: str | None = None, screenshot: str | None = None) -> int:
         return 2
     window = MainWindow(restore_state=not screenshot)
     if screenshot or QSettings().value("window/geometry") is None:
-        window.resize(*SCREENSHOT_SIZE)  # screenshots have one fixed size, whatever was saved
+        window.resize(*(size or SCREENSHOT_SIZE))  # screenshots have a fixed size, whatever was saved
     outcome = {"code": 0}
     if screenshot:
         def grab():

@@ -50,3 +50,17 @@ def test_screenshot_of_a_plan_naming_a_missing_rule_pack_says_so_and_exits(grid,
     plan.close()
     result = run_main(path, "--screenshot", tmp_path / "x.png", tmp_path=tmp_path)
     assert result.returncode == 2 and "no_such_pack" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_screenshot_at_a_given_size_for_the_readme(grid, tmp_path):
+    import struct
+    plan, _ = grid
+    path = plan.path
+    plan.close()
+    out = tmp_path / "wide.png"
+    result = run_main(path, "--screenshot", out, "--size", "1920x1080", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    # The PNG header, read by hand (IHDR: width, height as big-endian 32-bit after the signature).
+    assert struct.unpack(">II", out.read_bytes()[16:24]) == (1920, 1080)
+    bad = run_main(path, "--screenshot", out, "--size", "huge", tmp_path=tmp_path)
+    assert bad.returncode == 2 and "WIDTHxHEIGHT" in bad.stderr and "Traceback" not in bad.stderr
