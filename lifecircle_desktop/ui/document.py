@@ -346,6 +346,14 @@ class PlanDocument(QObject):
         if finding.limit_m is not None:
             self.loop.request_reachable(facility[0], facility[1], finding.limit_m, key)
 
+    def request_reachable_all(self, finding: Finding, key) -> list[Key]:
+        """The walking network within the finding's limit of every facility of its types (for the
+        map overlay); returns those facilities."""
+        keys = self.session.facilities_of_types(finding.facility_types) if self.session is not None else []
+        if finding.limit_m is not None and keys:
+            self.loop.request_reachable_from(keys, finding.limit_m, key)
+        return keys
+
     def flush(self) -> None:
         """Validate now instead of after the debounce (tests, screenshots, benchmarks)."""
         self.loop.flush()
