@@ -33,8 +33,16 @@ def type_name(catalogue: Catalogue | None, code: str) -> str:
     return code
 
 
+def in_sentence(name: str) -> str:
+    """A catalogue name inside an English sentence ("bus stop"; an acronym keeps its capitals)."""
+    return name[:1].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+
+
 def type_names(catalogue: Catalogue | None, codes) -> str:
-    return ("、" if i18n.is_chinese() else ", ").join(type_name(catalogue, c) for c in codes)
+    """Several types inside a sentence: "公交站点、地铁站" / "bus stop, metro station"."""
+    if i18n.is_chinese():
+        return "、".join(type_name(catalogue, c) for c in codes)
+    return ", ".join(in_sentence(type_name(catalogue, c)) for c in codes)
 
 
 def none_within(search_limit_m: float) -> str:
