@@ -1611,11 +1611,16 @@
         <source>Not measured yet.</source>
         <translation>尚未计算。</translation>
     </message>
+    <message>
+        <location line="+16"/>
+        <source>No facility of any type within reach: the paths from this home may not join the rest of the walking network.</source>
+        <translation>各类设施均不可达：这处住宅周边的道路可能与步行路网的其余部分不连通。</translation>
+    </message>
 </context>
 <context>
     <name>WalkHomesList</name>
     <message>
-        <location line="-111"/>
+        <location line="-127"/>
         <source>Home</source>
         <translation>住宅</translation>
     </message>

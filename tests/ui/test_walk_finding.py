@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import shapely
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from lifecircle_desktop.model import Plan
 from lifecircle_desktop.model.resources import DEMO_PLAN
@@ -171,3 +172,14 @@ def test_in_chinese_the_walking_explanation_reads_chinese(qtbot, tmp_path):
         assert "米" in texts[0] and "公交" in texts[1]
     finally:
         w.close()
+
+
+def test_a_home_that_reaches_nothing_says_its_paths_may_not_join_the_network(qtbot, demo):
+    results = demo.document.results
+    lost = [h for h in results.home_ids.tolist() if all(n.distance_m is None for n in results.nearest[h].values())]
+    reaching = next(h for h in results.home_ids.tolist() if h not in lost)
+    assert lost  # the demo has homes on paths cut off from the rest of the network
+    demo.document.select([("residential", lost[0])])
+    assert demo.attributes.nearest.findChild(QLabel, "unreachedNote") is not None
+    demo.document.select([("residential", reaching)])
+    assert demo.attributes.nearest.findChild(QLabel, "unreachedNote") is None

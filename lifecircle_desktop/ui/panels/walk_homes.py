@@ -208,6 +208,13 @@ class NearestFacilities(QGroupBox):
             label = QLabel(text)
             label.setWordWrap(True)
             self._form.addRow(type_name(self.catalogue, code), label)
+        if all(n.distance_m is None for _, n in rows) and results.connector_m(home) is not None:
+            note = QLabel(QCoreApplication.translate(
+                "WalkHomes", "No facility of any type within reach: the paths from this home may not join the "
+                             "rest of the walking network."))
+            note.setObjectName("unreachedNote")
+            note.setWordWrap(True)
+            self._form.insertRow(0, note)
 
 
 __all__ = ["WalkHomesList", "NearestFacilities", "metres", "type_name", "type_names", "none_within"]
