@@ -491,6 +491,12 @@ class PlanSession:
     def floor_area(self, feature: Feature) -> float:
         return floor_area(feature, self.catalogue)
 
+    def facilities_of_types(self, types: Iterable[str]) -> list[Key]:
+        """Every facility (or stop) of ``types`` in the scenario: those a walking rule measures to."""
+        wanted = set(types)
+        return [(layer, f.fid) for layer in DESTINATION_LAYERS for f in self.plan.features(layer, self._scenario)
+                if f.get("type") in wanted]
+
     def facility_for_finding(self, finding: Finding) -> Key | None:
         """The facility (or stop) a walking finding concerns: the selected one if it is of the
         finding's types, else the one nearest the centre of the homes beyond the limit (of all

@@ -108,14 +108,28 @@ class Validator:
         self._last = snapshot
         return self._evaluate(snapshot)
 
-    def reachable(self, snapshot: Snapshot, layer: str, fid: int, limit_m: float) -> list[BaseGeometry]:
-        """The walking network reachable within ``limit_m`` from one facility (for the map overlay)."""
+    def reachable(self, snapshot: Snapshot, layer: str, fid, limit_m: float) -> list[BaseGeometry]:
+        """The walking network reachable within ``limit_m`` from one facility, or from any of
+        several (``fid`` a list: one search from all at once, the union of their networks), for
+        the map overlay."""
         graph = self._walk.graph if self._last is not None else None
         if graph is None:
             return []
-        f = snapshot.feature(layer, fid)
-        sources = network.access_points({fid: f.geometry}, self._entrances_of(snapshot, layer), graph)
+        fids = [fid] if isinstance(fid, (int, np.integer)) else list(fid)
+        features = snapshot.layers[layer]
+        footprints = {int(f): features[int(f)].geometry for f in fids if int(f) in features}
+        if not footprints:
+            return []
+        sources = network.access_points(footprints, self._entrances_of(snapshot, layer), graph)
         return graph.reachable_edges(sources, limit_m)
+
+    def reachable_from(self, snapshot: Snapshot, keys, limit_m: float) -> list[BaseGeometry]:
+        """The walking network within ``limit_m`` of any of ``keys`` ((layer, fid) of facilities
+        or stops): the network of every facility of a walking rule's types."""
+        by_layer: dict[str, list[int]] = {}
+        for layer, fid in keys:
+            by_layer.setdefault(layer, []).append(int(fid))
+        return [line for layer, fids in by_layer.items() for line in self.reachable(snapshot, layer, fids, limit_m)]
 
     # --- walking distances ----------------------------------------------------------------------
     def _walk_rules(self, snapshot: Snapshot) -> list[Rule]:

@@ -358,10 +358,13 @@ class PlanDocument(QObject):
         except PlanError:
             return None, None
 
-    def request_reachable(self, finding: Finding, facility: Key, key) -> None:
-        """The walking network within the finding's limit of ``facility`` (for the map overlay)."""
-        if finding.limit_m is not None:
-            self.loop.request_reachable(facility[0], facility[1], finding.limit_m, key)
+    def request_reachable_all(self, finding: Finding, key) -> list[Key]:
+        """The walking network within the finding's limit of every facility of its types (for the
+        map overlay); returns those facilities."""
+        keys = self.session.facilities_of_types(finding.facility_types) if self.session is not None else []
+        if finding.limit_m is not None and keys:
+            self.loop.request_reachable_from(keys, finding.limit_m, key)
+        return keys
 
     def flush(self) -> None:
         """Validate now instead of after the debounce (tests, screenshots, benchmarks)."""

@@ -35,6 +35,7 @@ from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
 from .panels.new_plan import NewPlanDialog, OsmImport, default_plan_path
 from .panels.palette import FacilityPalette
+from .panels.walk_homes import metres, type_names
 from .panels.settings import PlanSettingsDialog
 from .document import PlanDocument
 from .scenarios import NoteBanner, scenario_button
@@ -355,8 +356,9 @@ class MainWindow(QMainWindow):
         self.attributes = AttributePanel(self.catalogue)
         self.attributes.message.connect(self._show_status_error)
         self.attributes.bind(doc)
-        self.findings = FindingsPanel()
+        self.findings = FindingsPanel(catalogue=self.catalogue)
         self.findings.findingActivated.connect(self.show_finding)
+        self.findings.walk_homes.homeActivated.connect(self.show_home)
         self.findings.overrideRequested.connect(self.override_dialog)
         self.findings.enforceRequested.connect(self.document.set_enforced)
         self.findings.bind(doc)
@@ -587,27 +589,44 @@ class MainWindow(QMainWindow):
         features = [tuple(f) for f in finding.features]
         if finding.kind != "walk_coverage":
             self.canvas.clear_walk_overlay()
-            self.canvas.highlight(features)
+            self.canvas.highlight(features, self.tr("Features of the finding"))
             if zoom and features:
                 self.canvas.zoom_to(features)
             return
         self.coverage.set_finding(finding)
         outside = [fid for layer, fid in features if layer == "residential"]
+        # Zoomed to the homes left out and the facility nearest them; every facility of the rule's
+        # types is outlined, and the network within the limit of any of them drawn.
         facility = self.document.session.facility_for_finding(finding)
+        facilities = self.document.session.facilities_of_types(finding.facility_types)
+        names = type_names(self.catalogue, finding.facility_types)
+        self.canvas.highlight(facilities, i18n.fill(self.tr("Facilities measured to: %1"), names))
         shown = features + ([facility] if facility else [])
-        self.canvas.highlight(shown)
         if zoom and shown:
             self.canvas.zoom_to(shown)
-        self.canvas.show_walk_overlay(outside, [])
-        if facility is not None:
-            self._walk_key = (finding.rule, facility, self.document.loop.version)
-            self.document.request_reachable(finding, facility, self._walk_key)
+        self.canvas.show_walk_overlay(outside, [], self._walk_labels(finding, len(outside)))
+        self._walk_key = (finding.rule, self.document.loop.version)
+        self.document.request_reachable_all(finding, self._walk_key)
+
+    def _walk_labels(self, finding: Finding, homes: int) -> tuple[str, str]:
+        """What the map legend calls the walking overlay: the homes beyond the limit, the network
+        within it."""
+        limit = metres(finding.limit_m) if finding.limit_m is not None else ""
+        names = type_names(self.catalogue, finding.facility_types)
+        return (i18n.fill(self.tr("Homes beyond a %1 walk (%2)"), limit, homes),
+                i18n.fill(self.tr("Network within %1 of %2"), limit, names))
 
     def _on_reachable(self, key, lines) -> None:
         if key != self._walk_key or self.active_finding is None:
-            return  # a later click asked for another facility
+            return  # a later click asked for another finding
         outside = [fid for layer, fid in self.active_finding.features if layer == "residential"]
-        self.canvas.show_walk_overlay(outside, list(lines))
+        self.canvas.show_walk_overlay(outside, list(lines), self._walk_labels(self.active_finding, len(outside)))
+
+    def show_home(self, key) -> None:
+        """A home of a walking finding's list: zoomed to and selected (its attributes show its
+        nearest facilities)."""
+        self.document.select([tuple(key)])
+        self.canvas.zoom_to([tuple(key)])
 
     # ==== files ================================================================================
     def show_error(self, text: str) -> None:

@@ -45,7 +45,7 @@ class Job:
     snapshot: Snapshot
     validator: object
     changes: ChangeSet | None = None
-    request: dict = field(default_factory=dict)  # reachable: layer, fid, limit_m, key
+    request: dict = field(default_factory=dict)  # reachable: layer, fid (or keys), limit_m, key
 
 
 class _Worker(QObject):
@@ -63,7 +63,10 @@ class _Worker(QObject):
                 result = v.update(snap, job.changes)
             else:
                 r = job.request
-                result = v.reachable(snap, r["layer"], r["fid"], r["limit_m"])
+                if "keys" in r:
+                    result = v.reachable_from(snap, r["keys"], r["limit_m"])
+                else:
+                    result = v.reachable(snap, r["layer"], r["fid"], r["limit_m"])
             if isinstance(result, Results):
                 result.version = snap.version
         except PlanError as e:
@@ -185,6 +188,15 @@ class ValidationLoop(QObject):
         snapshot = take_snapshot(self.plan, self.scenario, self._version)
         self._submit.emit(Job("reachable", snapshot, self.validator,
                               request=dict(layer=layer, fid=fid, limit_m=limit_m, key=key)))
+
+    def request_reachable_from(self, keys, limit_m: float, key=None) -> None:
+        """The walking network within ``limit_m`` of any of ``keys`` ((layer, fid) pairs): every
+        facility of a walking rule's types, in one search."""
+        if self.plan is None or self.validator is None:
+            return
+        snapshot = take_snapshot(self.plan, self.scenario, self._version)
+        self._submit.emit(Job("reachable", snapshot, self.validator,
+                              request=dict(keys=[tuple(k) for k in keys], limit_m=limit_m, key=key)))
 
     def _set_busy(self, busy: bool) -> None:
         if busy != self._busy:

@@ -4,7 +4,7 @@
 <context>
     <name>AttributePanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+27"/>
+        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+28"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
@@ -199,12 +199,12 @@
         <translation>项目（年度项目实施清单）</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+83"/>
         <source>Nothing selected. Click a feature on the map, or choose a facility type in the palette and draw it.</source>
         <translation>未选择要素。请在地图上单击要素，或在设施选板中选择类型后绘制。</translation>
     </message>
     <message numerus="yes">
-        <location line="+15"/>
+        <location line="+16"/>
         <source>%n features selected on several layers.</source>
         <translation>
             <numerusform>已选择 %n 个要素（分属多个图层）。</numerusform>
@@ -223,7 +223,7 @@
         <translation>属性</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+23"/>
         <source>Footprint %1 m²</source>
         <translation>占地 %1 m²</translation>
     </message>
@@ -371,7 +371,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+32"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+33"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -512,12 +512,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+267"/>
+        <location line="+272"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-261"/>
+        <location line="-266"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -543,24 +543,24 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+283"/>
+        <location line="+289"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location line="-283"/>
-        <location line="+283"/>
+        <location line="-289"/>
+        <location line="+289"/>
         <source>Threshold</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location line="-276"/>
-        <location line="+172"/>
+        <location line="-282"/>
+        <location line="+177"/>
         <source>other reading</source>
         <translation>其他口径</translation>
     </message>
     <message>
-        <location line="-163"/>
+        <location line="-168"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -580,7 +580,7 @@
         <translation>来源可信度低（征求意见稿或二手摘要）的规则仅作参考；勾选后，本区按其原文的要求执行</translation>
     </message>
     <message>
-        <location line="+180"/>
+        <location line="+185"/>
         <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
         <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
     </message>
@@ -612,7 +612,7 @@
         <translation>达标 %1 · 未达标 %2 · 提示 %3 · 待核查 %4 · 必选未达标 %5</translation>
     </message>
     <message numerus="yes">
-        <location line="+34"/>
+        <location line="+35"/>
         <source>%n feature(s) concerned — click to show them on the map.</source>
         <translation>
             <numerusform>涉及 %n 个要素——单击在地图上显示。</numerusform>
@@ -635,7 +635,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+196"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+197"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -666,18 +666,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+597"/>
+        <location line="+616"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-591"/>
-        <location line="+592"/>
+        <location line="-610"/>
+        <location line="+611"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-591"/>
+        <location line="-610"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -852,12 +852,12 @@
         <translation>正在编辑和校验的方案</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>&lt;plan opened&gt;</source>
         <translation>&lt;打开规划&gt;</translation>
     </message>
@@ -938,7 +938,27 @@
         <translation>校验失败：%1</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+9"/>
+        <source>Features of the finding</source>
+        <translation>检查结果涉及的要素</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Facilities measured to: %1</source>
+        <translation>计算步行距离的设施：%1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Homes beyond a %1 walk (%2)</source>
+        <translation>步行 %1内到不了的住宅（%2 处）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Network within %1 of %2</source>
+        <translation>%2步行 %1内可达的路网</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>Open plan</source>
         <translation>打开规划</translation>
     </message>
@@ -987,7 +1007,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-628"/>
+        <location line="-647"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -997,7 +1017,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+632"/>
+        <location line="+651"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -1096,7 +1116,7 @@
         <translation>继续绘制</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="+185"/>
+        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="+247"/>
         <source>N</source>
         <translation>北</translation>
     </message>
@@ -1319,6 +1339,34 @@
         <location line="+4"/>
         <source>Insert vertex here</source>
         <translation>在此插入顶点</translation>
+    </message>
+</context>
+<context>
+    <name>MapLegend</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="-89"/>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+492"/>
+        <source>Homes beyond the walking limit</source>
+        <translation>超出步行距离的住宅</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Network within the walking limit</source>
+        <translation>步行距离内可达的路网</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Features of the finding</source>
+        <translation>检查结果涉及的要素</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Selected</source>
+        <translation>选中的要素</translation>
     </message>
 </context>
 <context>
@@ -1594,6 +1642,79 @@
         <location line="+2"/>
         <source>The standards this plan is checked against:</source>
         <translation>本规划据以校验的标准：</translation>
+    </message>
+</context>
+<context>
+    <name>WalkHomes</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/walk_homes.py" line="+25"/>
+        <source>%1 m</source>
+        <translation>%1 米</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>none within %1</source>
+        <translation>%1内没有</translation>
+    </message>
+    <message>
+        <location line="+130"/>
+        <source>Nearest facilities (walking)</source>
+        <translation>最近的设施（步行距离）</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Not measured yet.</source>
+        <translation>尚未计算。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>No facility of any type within reach: the paths from this home may not join the rest of the walking network.</source>
+        <translation>各类设施均不可达：这处住宅周边的道路可能与步行路网的其余部分不连通。</translation>
+    </message>
+</context>
+<context>
+    <name>WalkHomesList</name>
+    <message>
+        <location line="-127"/>
+        <source>Home</source>
+        <translation>住宅</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Walking distance</source>
+        <translation>步行距离</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Over the limit</source>
+        <translation>超出</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Click a home to show it on the map and select it.</source>
+        <translation>单击住宅，在地图上显示并选中它。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+54"/>
+        <source>&lt;b&gt;%n home(s) beyond a %1 walk&lt;/b&gt; to %2 (%3 households), the worst (households × distance over) first:</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n 处住宅步行 %1内到不了%2&lt;/b&gt;（共 %3 户），按 户数×超出距离 从大到小排列：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Home #%1</source>
+        <translation>住宅 #%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nearest: %1</source>
+        <translation>最近：%1</translation>
     </message>
 </context>
 </TS>

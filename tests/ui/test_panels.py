@@ -125,7 +125,7 @@ def test_walk_finding_shades_homes_and_draws_the_reachable_network(qtbot, window
     assert walk.features == (("residential", window.ids["h2"]),)
     with qtbot.waitSignal(window.document.loop.reachableReady, timeout=30000):
         window.findings.select_rule(walk.rule)
-    outside, lines = overlays[-1]
+    outside, lines, _labels = overlays[-1]
     assert outside == [window.ids["h2"]] and lines
     # Within 300 m of walking from the kindergarten's entrance at (100, 0), so within 300 m as the crow flies.
     entrance = Point(100, 0)

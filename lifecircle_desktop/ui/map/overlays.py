@@ -85,20 +85,23 @@ class FeatureOutlines:
 
 class WalkOverlay:
     """The homes beyond a walking limit, shaded and hatched, and the reachable part of the network
-    drawn thick (after a walking finding is chosen)."""
+    drawn thick (after a walking finding is chosen). ``labels``: what the map legend calls them."""
 
     def __init__(self, view):
         self.view = view
-        self.shown_with: tuple[list[int], list] | None = None
+        self.shown_with: tuple[list[int], list, tuple[str, str]] | None = None
+        self.labels: tuple[str, str] = ("", "")
+        self.geometries: list = []  # the reachable lines drawn, as shapely geometries
         self._homes: list[QGraphicsItem] = []
         self._lines: list[QGraphicsItem] = []
 
-    def show(self, outside_home_fids: Iterable[int], reachable_lines) -> None:
+    def show(self, outside_home_fids: Iterable[int], reachable_lines, labels: tuple[str, str] = ("", "")) -> None:
         self.clear()
         outside = list(outside_home_fids)
         lines = reachable_lines if reachable_lines is not None else []
         lines = [lines] if isinstance(lines, shapely.Geometry) else list(lines)
-        self.shown_with = (outside, lines)
+        self.shown_with = (outside, lines, tuple(labels))
+        self.labels = tuple(labels)
         for fid in outside:
             for brush in (styles.WALK_OUTSIDE_FILL, styles.WALK_OUTSIDE_BRUSH):
                 item = self.view.overlay_item((RESIDENTIAL, fid), styles.WALK_OUTSIDE_PEN, brush,
@@ -119,15 +122,16 @@ class WalkOverlay:
                 item.setZValue(styles.WALK_OVERLAY_Z + 1)
                 self.view.scene().addItem(item)
                 self._lines.append(item)
+        self.geometries = geoms
 
     def clear(self) -> None:
         for item in self._homes + self._lines:
             if item.scene() is not None:
                 item.scene().removeItem(item)
-        self._homes, self._lines, self.shown_with = [], [], None
+        self.forget()
 
     def forget(self) -> None:
-        self._homes, self._lines, self.shown_with = [], [], None
+        self._homes, self._lines, self.shown_with, self.geometries = [], [], None, []
 
     def counts(self) -> tuple[int, int]:
         """(homes shaded, reachable lines drawn)."""
@@ -135,6 +139,64 @@ class WalkOverlay:
 
 
 # --- in viewport pixels -------------------------------------------------------------------------
+class MapLegend:
+    """Top left: one line per overlay the map draws now (the homes beyond a walking limit, the
+    reachable network, the features of a finding, the selection), each with its swatch. The view
+    says what is drawn (``MapView.legend_entries``: (swatch, text) pairs)."""
+
+    SWATCH_W, ROW_H, PAD, MAX_TEXT_W = 26, 20, 8, 340
+
+    def __init__(self, view):
+        self.view = view
+        self._fm = QFontMetricsF(styles.font(12))
+
+    def _lines(self) -> list[tuple[str, str]]:
+        entries = self.view.legend_entries()
+        if not entries:
+            return []
+        elided = [(swatch, self._fm.elidedText(text, Qt.ElideRight, self.MAX_TEXT_W)) for swatch, text in entries]
+        return [("", translate("MapLegend", "Legend"))] + elided
+
+    def rect(self, viewport: QRect) -> QRect:
+        lines = self._lines()
+        if not lines:
+            return QRect()
+        w = max(self._fm.horizontalAdvance(t) for _, t in lines) + self.SWATCH_W + 3 * self.PAD
+        return QRect(8, 8, math.ceil(w), self.ROW_H * len(lines) + self.PAD + 2)
+
+    def paint(self, painter: QPainter, viewport: QRect, scale: float) -> None:
+        lines = self._lines()
+        if not lines:
+            return
+        box = QRectF(self.rect(viewport)).adjusted(0.5, 0.5, -1, -1)
+        painter.setPen(QPen(QColor("#9e9e9e"), 1))
+        painter.setBrush(styles.OVERLAY_BOX)
+        painter.drawRoundedRect(box, 4, 4)
+        x, y = box.left() + self.PAD, box.top() + self.PAD / 2
+        for i, (swatch, text) in enumerate(lines):
+            row = QRectF(x, y + i * self.ROW_H, self.SWATCH_W, self.ROW_H)
+            sample = row.adjusted(2, 4, -2, -4)
+            if swatch == "walk_homes":
+                painter.setPen(styles.WALK_OUTSIDE_PEN)
+                for brush in (styles.WALK_OUTSIDE_FILL, styles.WALK_OUTSIDE_BRUSH):
+                    painter.setBrush(brush)
+                    painter.drawRect(sample)
+            elif swatch == "walk_network":
+                painter.setPen(styles.WALK_REACHABLE_PEN)
+                painter.drawLine(QPointF(sample.left(), sample.center().y()), QPointF(sample.right(), sample.center().y()))
+            elif swatch in ("highlight", "selection"):
+                pen, brush = ((styles.HIGHLIGHT_PEN, styles.HIGHLIGHT_BRUSH) if swatch == "highlight"
+                              else (styles.SELECTION_PEN, styles.SELECTION_BRUSH))
+                painter.setPen(pen)
+                painter.setBrush(brush)
+                painter.drawRect(sample)
+            painter.setFont(styles.font(12, bold=not swatch))
+            painter.setPen(QColor(styles.OVERLAY_INK))
+            left = x if not swatch else x + self.SWATCH_W + self.PAD
+            painter.drawText(QRectF(left, row.top(), box.right() - left, self.ROW_H),
+                             Qt.AlignVCenter | Qt.AlignLeft, text)
+
+
 class ScaleBar:
     """A round length (1, 2 or 5 × 10^n m) of about 120 px, bottom left."""
 
@@ -282,5 +344,5 @@ class CursorFeedback:
                 painter.drawText(QPointF(x + 8, y + 5 + fm.ascent() + i * fm.height()), t)
 
 
-__all__ = ["feature_outline", "FeatureOutlines", "WalkOverlay", "ScaleBar", "NorthArrow", "CreditLine",
+__all__ = ["feature_outline", "FeatureOutlines", "WalkOverlay", "MapLegend", "ScaleBar", "NorthArrow", "CreditLine",
            "CursorFeedback"]

@@ -40,10 +40,12 @@ from ...model.schema import (COMMENTS, ENTRANCES, FACILITIES, LAYERS, PLANNING_U
 from ...model.snapping import SnapResult, Snapper
 from ..tools import TOOLS, MapEvent, MapTool
 from ..tools import text as _text
+from ..tools.text import translate
 from . import dialogs, styles
 from .basemap import MapImage
 from .layers import LabelView, LayerView
-from .overlays import CreditLine, CursorFeedback, FeatureOutlines, NorthArrow, ScaleBar, WalkOverlay, feature_outline
+from .overlays import (CreditLine, CursorFeedback, FeatureOutlines, MapLegend, NorthArrow, ScaleBar, WalkOverlay,
+                       feature_outline)
 from .registry import LAYER_VIEWS
 
 Key = tuple[str, int]
@@ -115,7 +117,9 @@ class MapView(QGraphicsView):
         self._walk = WalkOverlay(self)
         self._credits = CreditLine()
         self._cursor = CursorFeedback(self)
-        self._viewport_overlays = (ScaleBar(), NorthArrow(), self._credits, self._cursor)
+        self._highlight_label = ""
+        self._legend = MapLegend(self)
+        self._viewport_overlays = (ScaleBar(), NorthArrow(), self._credits, self._legend, self._cursor)
         self._image = MapImage()
         self._gesture = self._timer(GESTURE_PAUSE_MS, self._gesture_paused)
         self._labels_timer = self._timer(LABELS_DELAY_MS, self._update_marks)
@@ -446,24 +450,53 @@ class MapView(QGraphicsView):
         if self._selection.keys:
             self.request_delete(self._selection.keys)
 
-    def highlight(self, features: list[Key]) -> None:
-        """Outline ``features`` (e.g. those of a finding) until ``clear_highlight``."""
+    def highlight(self, features: list[Key], label: str | None = None) -> None:
+        """Outline ``features`` (e.g. those of a finding) until ``clear_highlight``; ``label``: what
+        the map legend calls them (None: as before)."""
+        if label is not None:
+            self._highlight_label = label
         self._highlight.set(features)
+        self.viewport().update()  # the legend
 
     def clear_highlight(self) -> None:
         self._highlight.clear()
+        self.viewport().update()
 
-    def show_walk_overlay(self, outside_home_fids: Iterable[int], reachable_lines) -> None:
+    def show_walk_overlay(self, outside_home_fids: Iterable[int], reachable_lines,
+                          labels: tuple[str, str] = ("", "")) -> None:
         """Shade the residential features beyond a walking limit and draw the reachable part of
-        the network thick. ``reachable_lines``: walk_network fids, or shapely (multi)lines."""
-        self._walk.show(outside_home_fids, reachable_lines)
+        the network thick. ``reachable_lines``: walk_network fids, or shapely (multi)lines;
+        ``labels``: what the legend calls the homes and the network."""
+        self._walk.show(outside_home_fids, reachable_lines, labels)
+        self.viewport().update()
 
     def clear_walk_overlay(self) -> None:
         self._walk.clear()
+        self.viewport().update()
 
     def walk_overlay_counts(self) -> tuple[int, int]:
         """(homes shaded, reachable lines drawn) by the walking overlay now."""
         return self._walk.counts()
+
+    def walk_overlay_lines(self) -> list:
+        """The reachable lines the walking overlay draws now (shapely geometries)."""
+        return list(self._walk.geometries)
+
+    def legend_entries(self) -> list[tuple[str, str]]:
+        """What the map legend lists now: (swatch, text) of each overlay drawn — the homes beyond a
+        walking limit, the reachable network, the highlighted features, the selection."""
+        out = []
+        homes, lines = self._walk.counts()
+        homes_text, network_text = self._walk.labels
+        if homes:
+            out.append(("walk_homes", homes_text or translate("MapLegend", "Homes beyond the walking limit")))
+        if lines:
+            out.append(("walk_network", network_text or translate("MapLegend", "Network within the walking limit")))
+        if self._highlight.keys:
+            out.append(("highlight", self._highlight_label or translate("MapLegend", "Features of the finding")))
+        if self._selection.keys:
+            out.append(("selection", translate("MapLegend", "Selected")))
+        return out
 
     def shown_menu(self) -> QMenu | None:
         """The map's context menu while it is open."""
@@ -804,7 +837,10 @@ class MapView(QGraphicsView):
         return f is not None and self._in_scenario(f)
 
     def _set_selection(self, keys: list[Key], emit: bool = True) -> None:
+        had = bool(self._selection.keys)
         self._selection.set(keys)
+        if had != bool(self._selection.keys):
+            self.viewport().update()  # the legend's "Selected" line
         if emit:
             self.selectionChanged.emit(list(self._selection.keys))
 

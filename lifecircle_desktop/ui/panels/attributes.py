@@ -12,9 +12,10 @@ from ...model.catalogue import Catalogue
 from ...model.edits import Batch, ChangeAttributes
 from ...model import measures
 from ...model.errors import PlanError
-from ...model.schema import FACILITIES, LAYERS
+from ...model.schema import FACILITIES, LAYERS, RESIDENTIAL
 from .. import i18n
 from .common import number
+from .walk_homes import NearestFacilities
 
 
 def _translated(text: str) -> str:
@@ -93,6 +94,8 @@ class AttributePanel(QWidget):
         self.plan = None
         self.selection: list[tuple[str, int]] = []
         self.editors: dict[str, QWidget] = {}
+        self.results = None  # the document's latest validation results (a home's nearest facilities)
+        self.nearest: NearestFacilities | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(2, 2, 2, 2)
         self.header = QLabel()
@@ -110,16 +113,25 @@ class AttributePanel(QWidget):
         document.sessionChanged.connect(self._on_session)
         document.selectionChanged.connect(self.set_selection)
         document.changed.connect(self.refresh)
+        document.resultsReady.connect(self.set_results)
         self.editRequested.connect(document.push)
+        self.results = document.results
         self.set_plan(document.plan)
         self.set_selection(document.selection)
 
     def _on_session(self, session) -> None:
+        self.results = None  # another plan's: its homes' fids mean other homes
         self.set_plan(session.plan if session is not None else None)
 
     def set_plan(self, plan) -> None:
         self.plan = plan
         self.set_selection([])
+
+    def set_results(self, results) -> None:
+        """New validation results: a home's nearest facilities follow them."""
+        self.results = results
+        if self.nearest is not None and self.selection:
+            self.nearest.show_home(results, self.selection[0][1], self.plan)
 
     def set_selection(self, selection) -> None:
         self.selection = [tuple(s) for s in selection
@@ -156,6 +168,7 @@ class AttributePanel(QWidget):
 
     def _rebuild(self) -> None:
         self.editors = {}
+        self.nearest = None
         if not self.selection:
             self._show_nothing()
             return
@@ -189,6 +202,10 @@ class AttributePanel(QWidget):
                     form.addRow(field_label(name), editor)
                     self.editors[name] = editor
             box.addWidget(group)
+        if layer == RESIDENTIAL and len(self.selection) == 1:
+            self.nearest = NearestFacilities(self.catalogue)
+            self.nearest.show_home(self.results, first.fid, self.plan)
+            box.addWidget(self.nearest)
         footprint = QLabel(self._geometry_text(first))
         footprint.setObjectName("geometryInfo")
         box.addWidget(footprint)

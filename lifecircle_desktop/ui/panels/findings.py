@@ -20,6 +20,7 @@ from ...model.rules import plan_file
 from ...model.settings import DEFAULTS
 from .. import i18n
 from .common import STATUS_COLOURS, STATUS_ORDER, number, status_icon, status_label, unit_text
+from .walk_homes import WalkHomesList
 
 RULE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -231,7 +232,7 @@ class FindingsPanel(QWidget):
 
     GROUPINGS = ("pack", "kind", "status")
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, catalogue=None):
         super().__init__(parent)
         self.results: Results | None = None
         self.pack_titles: dict[str, tuple[str, str]] = {}
@@ -299,10 +300,14 @@ class FindingsPanel(QWidget):
         buttons.addWidget(self.enforce_button)
         buttons.addWidget(self.override_button)
         lower_layout.addLayout(buttons)
+        # A walking finding: the homes it leaves out, worst first (hidden for other findings).
+        self.walk_homes = WalkHomesList(catalogue)
         split.addWidget(self.tree)
         split.addWidget(lower)
+        split.addWidget(self.walk_homes)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        split.setStretchFactor(2, 2)
         layout.addWidget(split)
 
     # --- data -------------------------------------------------------------------------------
@@ -310,6 +315,7 @@ class FindingsPanel(QWidget):
         """Follow ``document`` (ui/document.py): its packs' titles, its plan settings (the connector
         limit named in the findings) and its validation results."""
         self._settings = document.settings
+        self.walk_homes.bind(document)
         document.resultsReady.connect(self.set_results)
         document.sessionChanged.connect(self._on_session)
         self._on_session(document.session)
@@ -540,6 +546,7 @@ class FindingsPanel(QWidget):
         self.override_button.setEnabled(f is not None and f.kind != "manual" and f.threshold is not None)
         self.enforce_button.setEnabled(f is not None and f.confidence == "low")
         self.enforce_button.setChecked(f is not None and "enforce" in dict(f.overrides))
+        self.walk_homes.set_finding(f)
         if f is None:
             self.detail.clear()
             return
