@@ -24,7 +24,8 @@ from .errors import PlanError
 from .findings import Finding, Results
 from .measures import floor_area
 from . import settings as settings_module
-from .plan import DEFAULT_PACKS, ChangeSet, Feature, Plan, Scenario
+from .places import packs_for_location
+from .plan import ChangeSet, Feature, Plan, Scenario
 from .rules import Pack, Rule, RulePackError, load_packs
 from .schema import EDITABLE_LAYERS, LAYERS
 from .snapshot import Snapshot, take_snapshot
@@ -495,15 +496,18 @@ class PlanSession:
 
 def create_plan(path: str | os.PathLike, name: str, epsg: int | None = None, *,
                 lonlat: tuple[float, float] | None = None, kind: str = "existing", district: str = "",
-                subdistrict: str = "", rule_packs: Iterable[str] = DEFAULT_PACKS, replace: bool = False,
+                subdistrict: str = "", rule_packs: Iterable[str] | None = None, replace: bool = False,
                 **session_options) -> PlanSession:
-    """A new, empty plan file and a session on it. ``replace``: an existing file at ``path`` is
+    """A new, empty plan file and a session on it. ``rule_packs``: the packs it enables; None:
+    those that apply where it lies (``places.packs_for_location(lonlat)``: Shanghai's packs only
+    inside Shanghai; the national ones only when only a CRS is given). ``replace``: an existing file at ``path`` is
     replaced — the new plan is made beside it and renamed into place, so a plan that cannot be made
     leaves the old one as it was; otherwise it is refused. A plan file is a .gpkg: the suffix is
     added when missing (as QGIS and GDAL know the file by it)."""
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
         path = path.with_name(path.name + ".gpkg")
+    rule_packs = packs_for_location(lonlat) if rule_packs is None else tuple(rule_packs)
     if replace and path.exists():
         made = beside(path)
         remove_plan_file(made)  # left by a crash during an earlier attempt
@@ -540,11 +544,16 @@ def move_into_place(made: str | os.PathLike, path: str | os.PathLike) -> None:
 
 
 def create_plan_from_osm(source: str | os.PathLike, path: str | os.PathLike, *, name: str | None = None,
-                         kind: str = "existing", progress=None, **session_options) -> tuple[PlanSession, dict]:
+                         kind: str = "existing", progress=None, rule_packs: Iterable[str] | None = None,
+                         district: str = "", subdistrict: str = "",
+                         **session_options) -> tuple[PlanSession, dict]:
     """A new plan in the UTM zone of an OpenStreetMap extract, with the extract imported; returns
-    the session and the importer's summary. A failed import leaves no file behind."""
+    the session and the importer's summary. A failed import leaves no file behind. ``name``
+    None: the place the extract shows (its addresses, ``places.osm_place_name``), else the file's
+    stem. ``rule_packs`` None: those that apply at the extract's centre (``packs_for_location``)."""
     from .io.osm import import_osm_new
-    plan, summary = import_osm_new(source, path, name=name, kind=kind, progress=progress)
+    plan, summary = import_osm_new(source, path, name=name, kind=kind, progress=progress, packs=rule_packs,
+                                   district=district, subdistrict=subdistrict)
     try:
         return PlanSession(plan, **session_options), summary
     except BaseException:
