@@ -507,7 +507,7 @@ def create_plan(path: str | os.PathLike, name: str, epsg: int | None = None, *,
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
         path = path.with_name(path.name + ".gpkg")
-    rule_packs = packs_for_location(lonlat) if rule_packs is None else tuple(rule_packs)
+    rule_packs = packs_for_location(lonlat) if rule_packs is None else known_packs(rule_packs, session_options)
     if replace and path.exists():
         made = beside(path)
         remove_plan_file(made)  # left by a crash during an earlier attempt
@@ -523,6 +523,17 @@ def create_plan(path: str | os.PathLike, name: str, epsg: int | None = None, *,
     except BaseException:
         plan.close()
         raise
+
+
+def known_packs(rule_packs: Iterable[str], session_options: Mapping) -> tuple[str, ...]:
+    """``rule_packs`` as given, refused in one sentence (PlanError) if one is not a known pack."""
+    rule_packs = tuple(rule_packs)
+    known = [p.id for p in (session_options.get("packs") or load_packs())]
+    unknown = [p for p in rule_packs if p not in known]
+    if unknown:
+        raise PlanError(f"没有规则包 {unknown[0]}（可选：{'、'.join(known)}）",
+                        f"there is no rule pack {unknown[0]} (choose from {', '.join(known)})")
+    return rule_packs
 
 
 def beside(path: Path) -> Path:
@@ -552,6 +563,8 @@ def create_plan_from_osm(source: str | os.PathLike, path: str | os.PathLike, *, 
     None: the place the extract shows (its addresses, ``places.osm_place_name``), else the file's
     stem. ``rule_packs`` None: those that apply at the extract's centre (``packs_for_location``)."""
     from .io.osm import import_osm_new
+    if rule_packs is not None:
+        rule_packs = known_packs(rule_packs, session_options)
     plan, summary = import_osm_new(source, path, name=name, kind=kind, progress=progress, packs=rule_packs,
                                    district=district, subdistrict=subdistrict)
     try:

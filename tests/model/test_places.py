@@ -61,3 +61,23 @@ def test_a_plan_from_the_beijing_extract_is_named_after_its_place_with_national_
     session, _summary = create_plan_from_osm(SIPING, tmp_path / "sp.gpkg", name="四平路街道")
     with session:
         assert session.plan.rule_packs == ALL_FOUR and session.plan.name == "四平路街道"
+
+
+def test_the_command_line_chooses_packs_by_place_unless_told(tmp_path):
+    from lifecircle_desktop.model.plan import Plan
+    from tests.helpers import cli
+    assert cli("new", tmp_path / "bj.gpkg", "--name", "五道口", "--lonlat", "116.33,39.99").returncode == 0
+    assert cli("new", tmp_path / "sh.gpkg", "--name", "四平", "--lonlat", "121.50,31.285").returncode == 0
+    assert cli("new", tmp_path / "own.gpkg", "--name", "自选", "--lonlat", "116.33,39.99",
+               "--packs", "national_complete_community_2021").returncode == 0
+    with Plan.open(tmp_path / "bj.gpkg") as bj, Plan.open(tmp_path / "sh.gpkg") as sh, \
+            Plan.open(tmp_path / "own.gpkg") as own:
+        assert bj.rule_packs == NATIONAL and sh.rule_packs == ALL_FOUR
+        assert own.rule_packs == ["national_complete_community_2021"]
+
+
+def test_an_unknown_pack_is_refused_before_any_file_is_made(tmp_path):
+    from lifecircle_desktop.model.errors import PlanError
+    with pytest.raises(PlanError, match="no rule pack"):
+        create_plan(tmp_path / "x.gpkg", "x", lonlat=(116.3, 40.0), rule_packs=["shanghai_2099"])
+    assert not (tmp_path / "x.gpkg").exists()

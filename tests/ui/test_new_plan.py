@@ -83,3 +83,30 @@ def test_a_new_plan_from_the_beijing_extract_and_its_drawn_community(qtbot, wind
     after = next(f for f in window.document.results.findings if f.rule == "cc_population")
     assert after.status != "n/a"
     assert any("社区" in t or "ommunity" in t for t in canvas.labels("planning_units"))
+
+
+def test_picking_a_compound_makes_its_outline_the_community_and_undo_takes_it_back(qtbot, window):
+    window.show()
+    qtbot.waitExposed(window)
+    canvas, plan = window.canvas, window.document.plan
+    canvas.fit_plan()
+    home = next(iter(plan.features("residential")))
+    box = window.offer_boundary()
+    (pick,) = [b for b in box.buttons() if b.text() == window.tr("Pick a compound")]
+    qtbot.mouseClick(pick, Qt.MouseButton.LeftButton)
+    assert canvas.tool() == "pick_unit" and window.boundary_prompt is None
+    centre = home.geometry.centroid
+    with qtbot.waitSignal(window.resultsShown, timeout=30000):
+        qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         canvas.mapFromScene(centre.x, centre.y))
+    (unit,) = plan.features("planning_units")
+    assert unit["kind"] == "community" and unit.geometry.equals(home.geometry)
+    assert canvas.tool() == "select"
+    with qtbot.waitSignal(window.document.changed, timeout=5000):
+        window.document.undo()
+    assert plan.count("planning_units") == 0
+
+
+def test_the_palette_draws_a_15_minute_unit(qtbot, window):
+    window.palette.choose("__unit__:15min")
+    assert window.canvas.tool() == "unit" and window.canvas.unit_kind() == "15min"
