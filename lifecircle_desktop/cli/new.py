@@ -4,14 +4,25 @@ from __future__ import annotations
 from .common import lon_lat_point
 
 
+def pack_list(text: str | None) -> list[str] | None:
+    """``--packs a,b``: those packs; absent: None (the packs that apply where the plan lies)."""
+    return None if text is None else [p.strip() for p in text.split(",") if p.strip()]
+
+
+PACKS_HELP = ("rule packs to enable, comma-separated (default: those that apply where the plan lies — "
+              "the national ones everywhere, Shanghai's only inside Shanghai)")
+
+
 def run(args) -> int:
     from ..model import crs
     from ..model.session import create_plan
     epsg = crs.parse_crs(args.crs) if args.crs else None
     with create_plan(args.plan, args.name, epsg, lonlat=args.lonlat, kind=args.kind,
-                     district=args.district or "", subdistrict=args.subdistrict or "") as session:
+                     district=args.district or "", subdistrict=args.subdistrict or "",
+                     rule_packs=pack_list(args.packs)) as session:
         plan = session.plan
-        print(f"created {plan.path} — {plan.name}, EPSG:{plan.epsg}, {plan.community_kind}")
+        print(f"created {plan.path} — {plan.name}, EPSG:{plan.epsg}, {plan.community_kind}; "
+              f"rule packs {', '.join(plan.rule_packs)}")
     return 0
 
 
@@ -26,4 +37,5 @@ def register(subparsers) -> None:
                         help="new_build (新建) or existing (既有) community; thresholds differ")
     parser.add_argument("--district", help="区")
     parser.add_argument("--subdistrict", help="街道/镇")
+    parser.add_argument("--packs", help=PACKS_HELP)
     parser.set_defaults(run=run)

@@ -25,7 +25,8 @@ from .errors import PlanError
 from .findings import Finding, Results
 from .measures import floor_area
 from . import settings as settings_module
-from .plan import DEFAULT_PACKS, ChangeSet, Feature, Plan, Scenario
+from .places import packs_for_location
+from .plan import ChangeSet, Feature, Plan, Scenario
 from .rules import Pack, Rule, RulePackError, load_packs
 from .schema import EDITABLE_LAYERS, LAYERS
 from .snapshot import Snapshot, take_snapshot
@@ -560,15 +561,18 @@ class PlanSession:
 
 def create_plan(path: str | os.PathLike, name: str, epsg: int | None = None, *,
                 lonlat: tuple[float, float] | None = None, kind: str = "existing", district: str = "",
-                subdistrict: str = "", rule_packs: Iterable[str] = DEFAULT_PACKS, replace: bool = False,
+                subdistrict: str = "", rule_packs: Iterable[str] | None = None, replace: bool = False,
                 **session_options) -> PlanSession:
-    """A new, empty plan file and a session on it. ``replace``: an existing file at ``path`` is
+    """A new, empty plan file and a session on it. ``rule_packs``: the packs it enables; None:
+    those that apply where it lies (``places.packs_for_location(lonlat)``: Shanghai's packs only
+    inside Shanghai; the national ones only when only a CRS is given). ``replace``: an existing file at ``path`` is
     replaced — the new plan is made beside it and renamed into place, so a plan that cannot be made
     leaves the old one as it was; otherwise it is refused. A plan file is a .gpkg: the suffix is
     added when missing (as QGIS and GDAL know the file by it)."""
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
         path = path.with_name(path.name + ".gpkg")
+    rule_packs = packs_for_location(lonlat) if rule_packs is None else known_packs(rule_packs, session_options)
     if replace and path.exists():
         made = beside(path)
         remove_plan_file(made)  # left by a crash during an earlier attempt
@@ -584,6 +588,17 @@ def create_plan(path: str | os.PathLike, name: str, epsg: int | None = None, *,
     except BaseException:
         plan.close()
         raise
+
+
+def known_packs(rule_packs: Iterable[str], session_options: Mapping) -> tuple[str, ...]:
+    """``rule_packs`` as given, refused in one sentence (PlanError) if one is not a known pack."""
+    rule_packs = tuple(rule_packs)
+    known = [p.id for p in (session_options.get("packs") or load_packs())]
+    unknown = [p for p in rule_packs if p not in known]
+    if unknown:
+        raise PlanError(f"没有规则包 {unknown[0]}（可选：{'、'.join(known)}）",
+                        f"there is no rule pack {unknown[0]} (choose from {', '.join(known)})")
+    return rule_packs
 
 
 def beside(path: Path) -> Path:
@@ -605,11 +620,18 @@ def move_into_place(made: str | os.PathLike, path: str | os.PathLike) -> None:
 
 
 def create_plan_from_osm(source: str | os.PathLike, path: str | os.PathLike, *, name: str | None = None,
-                         kind: str = "existing", progress=None, **session_options) -> tuple[PlanSession, dict]:
+                         kind: str = "existing", progress=None, rule_packs: Iterable[str] | None = None,
+                         district: str = "", subdistrict: str = "",
+                         **session_options) -> tuple[PlanSession, dict]:
     """A new plan in the UTM zone of an OpenStreetMap extract, with the extract imported; returns
-    the session and the importer's summary. A failed import leaves no file behind."""
+    the session and the importer's summary. A failed import leaves no file behind. ``name``
+    None: the place the extract shows (its addresses, ``places.osm_place_name``), else the file's
+    stem. ``rule_packs`` None: those that apply at the extract's centre (``packs_for_location``)."""
     from .io.osm import import_osm_new
-    plan, summary = import_osm_new(source, path, name=name, kind=kind, progress=progress)
+    if rule_packs is not None:
+        rule_packs = known_packs(rule_packs, session_options)
+    plan, summary = import_osm_new(source, path, name=name, kind=kind, progress=progress, packs=rule_packs,
+                                   district=district, subdistrict=subdistrict)
     try:
         return PlanSession(plan, **session_options), summary
     except BaseException:

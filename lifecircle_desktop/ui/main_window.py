@@ -11,6 +11,7 @@ map, the document, its undo history and its validation loop live on.
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, Signal
@@ -23,7 +24,7 @@ from ..model.catalogue import Catalogue, load_catalogue
 from ..model.errors import PlanError
 from ..model.findings import Finding, Results
 from ..model.plan import Plan
-from ..model.session import PlanSession, create_plan
+from ..model.session import PlanSession, create_plan, create_plan_from_osm
 from ..model.store import ForeignCode
 from . import i18n
 from .map.view import MapView
@@ -47,10 +48,10 @@ LAST_KEY = "plans/last"
 MAX_RECENT = 8
 
 # The map tools (ui/tools, MapView.set_tool names) with their tool bar icons and shortcuts.
-TOOLS = ("select", "pan", "polygon", "rectangle", "vertex", "path", "gate", "entrance", "stop", "measure",
+TOOLS = ("select", "pan", "polygon", "rectangle", "vertex", "path", "gate", "entrance", "stop", "unit", "measure",
          "delete", "duplicate")
 TOOL_SHORTCUTS = {"select": "S", "pan": "H", "polygon": "P", "rectangle": "R", "vertex": "V", "path": "W",
-                  "gate": "G", "entrance": "E", "stop": "T", "measure": "M", "duplicate": "D"}
+                  "gate": "G", "entrance": "E", "stop": "T", "unit": "U", "measure": "M", "duplicate": "D"}
 
 
 def recent_plans() -> list[str]:
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self._ui: list = []  # what a language switch tears down and builds again
         self._tool = "select"
         self.settings_dialog: PlanSettingsDialog | None = None
+        self.boundary_prompt: QMessageBox | None = None  # offer_boundary(), until answered
 
         self.document = doc = PlanDocument(self, debounce_ms=debounce_ms, validator_factory=validator_factory)
         doc.refused.connect(self._on_refused)
@@ -254,6 +256,7 @@ class MainWindow(QMainWindow):
                 "rectangle": self.tr("Draw Rectangle"), "vertex": self.tr("Edit Vertices"),
                 "path": self.tr("Draw Walking Path"), "gate": self.tr("Open / Close Gate"),
                 "entrance": self.tr("Place Entrance"), "stop": self.tr("Place Bus Stop / Metro Station"),
+                "unit": self.tr("Draw Planning Unit (community, 5-, 10-, 15-minute circle)"),
                 "measure": self.tr("Measure"),
                 "delete": self.tr("Delete Feature"), "duplicate": self.tr("Duplicate Feature")}
 
@@ -350,6 +353,7 @@ class MainWindow(QMainWindow):
         self.palette = FacilityPalette(self.catalogue)
         self.palette.facilityChosen.connect(self.choose_facility_type)
         self.palette.residentialChosen.connect(self.choose_residential)
+        self.palette.unitChosen.connect(self.choose_unit)
         self.layers_panel = LayersPanel()
         self.layers_panel.visibilityChanged.connect(self.canvas.set_layer_visible)
         self.layers_panel.bind(doc)
@@ -538,6 +542,11 @@ class MainWindow(QMainWindow):
         self.set_tool("polygon")
         self.statusBar().showMessage(i18n.fill(self.tr("Draw: %1"), name), 5000)
 
+    def choose_unit(self, kind: str) -> None:
+        """Draw a planning unit of ``kind`` (community, 5min, 10min, 15min, block) next."""
+        self.canvas.set_unit_kind(kind)
+        self.set_tool("unit")
+
     def choose_residential(self) -> None:
         self.canvas.set_target_layer("residential")
         self.set_tool("polygon")
@@ -686,19 +695,19 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("New plan file"),
                                               str(default_plan_path(values["name"], Path.home())),
                                               self.tr("Plans (*.gpkg)"))
-        if path:
-            self.create_plan(path, values)
+        if path and self.create_plan(path, values):
+            self.offer_boundary()
 
     def create_plan(self, path, values: dict) -> bool:
         """A new blank plan at ``path``; the save dialog asked already, so a file there is replaced
-        (never the plan open now)."""
+        (never the plan open now). ``values["rule_packs"]`` absent: those of the plan's place."""
         if self.document.is_open(path):
             self.show_error(self.tr("That is the plan open now; choose another file."))
             return False
         try:
             session = create_plan(path, values["name"], lonlat=values["lonlat"], kind=values["kind"],
                                   district=values.get("district", ""), subdistrict=values.get("subdistrict", ""),
-                                  replace=True, catalogue=self.catalogue)
+                                  rule_packs=values.get("rule_packs"), replace=True, catalogue=self.catalogue)
         except PlanError as e:
             self.show_error(e.message(i18n.language()))
             return False
@@ -710,15 +719,28 @@ class MainWindow(QMainWindow):
                                                 self.tr("OSM extracts (*.osm *.pbf *.osm.pbf *.xml);;All files (*)"))
         if not source:
             return
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("New plan file"),
-                                                str(Path(source).with_suffix(".gpkg")), self.tr("Plans (*.gpkg)"))
+        dialog = NewPlanDialog(self, source=source)
+        if dialog.exec() != NewPlanDialog.DialogCode.Accepted:
+            return
+        values = dialog.values()
+        suggested = default_plan_path(values["name"], Path(source).parent) if values["name"] else \
+            Path(source).with_suffix(".gpkg")
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("New plan file"), str(suggested), self.tr("Plans (*.gpkg)"))
         if target:
-            self.import_osm(source, target)
+            task = self.import_osm(source, target, values=values)
+            if task is not None:
+                task.done.connect(lambda _path: self.offer_boundary())
 
-    def import_osm(self, source, target, importer=None) -> OsmImport | None:
+    def import_osm(self, source, target, importer=None, values: dict | None = None) -> OsmImport | None:
+        """A new plan from an OSM extract in a worker. ``values`` (the New plan dialog's): its name
+        (blank: the place the data shows), kind, district and rule packs."""
         if self.document.is_open(target):
             self.show_error(self.tr("That is the plan open now; choose another file."))
             return None
+        if importer is None and values is not None:
+            importer = partial(create_plan_from_osm, name=values.get("name") or None,
+                               kind=values.get("kind", "existing"), rule_packs=values.get("rule_packs"),
+                               district=values.get("district", ""), subdistrict=values.get("subdistrict", ""))
         task = OsmImport(source, target, self, importer=importer, replace=True)
         task.done.connect(self.open_plan_path)
         task.failed.connect(lambda e: self.show_error(e.message(i18n.language()) if isinstance(e, PlanError)
@@ -731,6 +753,34 @@ class MainWindow(QMainWindow):
             self.show_error(e.message(i18n.language()))
             return None
         return task
+
+    def offer_boundary(self) -> QMessageBox:
+        """After a new plan: ask for the community's boundary — draw it (the planning-unit tool) or
+        pick a residential compound's outline — or later. Not modal: the map stays usable; the
+        box is ``boundary_prompt`` until answered."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Community boundary"),
+                          self.tr("The scale and ratio rules measure within the community's boundary. "
+                                  "Draw it now, or pick a residential compound on the map to use its outline?"),
+                          QMessageBox.StandardButton.NoButton, self)
+        draw = box.addButton(self.tr("Draw the boundary"), QMessageBox.ButtonRole.AcceptRole)
+        pick = box.addButton(self.tr("Pick a compound"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+
+        def answered(button) -> None:
+            self.boundary_prompt = None
+            if button is draw:
+                self.choose_unit("community")
+            elif button is pick:
+                self.canvas.set_unit_kind("community")
+                if self.canvas.set_tool("pick_unit"):
+                    self.statusBar().showMessage(self.tr("Click a residential compound to use its outline as the "
+                                                         "community boundary."), 10000)
+        box.buttonClicked.connect(answered)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.boundary_prompt = box
+        box.show()
+        return box
 
     def _fill_recent_menu(self) -> None:
         menu = self.recent_menu

@@ -353,7 +353,7 @@
 <context>
     <name>FacilityPalette</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/palette.py" line="+27"/>
+        <location filename="../../lifecircle_desktop/ui/panels/palette.py" line="+31"/>
         <source>Filter facility types…</source>
         <translation>筛选设施类型…</translation>
     </message>
@@ -366,6 +366,16 @@
         <location line="+3"/>
         <source>Draw a residential block: households, population, floors</source>
         <translation>绘制居住用地：户数、人口、层数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Planning units</source>
+        <translation>规划单元</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Draw the boundary of the community or of a 5-, 10- or 15-minute life circle: the scale and ratio rules measure within it</source>
+        <translation>绘制社区或五分钟、十分钟、十五分钟生活圈的边界：规模和配比规则在其范围内核算</translation>
     </message>
 </context>
 <context>
@@ -635,7 +645,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+197"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+199"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -666,18 +676,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+616"/>
+        <location line="+664"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-610"/>
-        <location line="+611"/>
+        <location line="-658"/>
+        <location line="+659"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-610"/>
+        <location line="-658"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -765,6 +775,11 @@
         <location line="+0"/>
         <source>Place Bus Stop / Metro Station</source>
         <translation>放置公交站点 / 轨道交通站点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Draw Planning Unit (community, 5-, 10-, 15-minute circle)</source>
+        <translation>绘制规划单元（社区、五/十/十五分钟生活圈）</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -857,7 +872,7 @@
         <translation>工具</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>&lt;plan opened&gt;</source>
         <translation>&lt;打开规划&gt;</translation>
     </message>
@@ -928,7 +943,7 @@
         <translation>绘制：%1</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+28"/>
         <source>Validating…</source>
         <translation>正在校验…</translation>
     </message>
@@ -980,18 +995,18 @@
     <message>
         <location line="+1"/>
         <location line="+11"/>
-        <location line="+26"/>
+        <location line="+31"/>
         <source>Plans (*.gpkg)</source>
         <translation>规划文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location line="-28"/>
-        <location line="+27"/>
+        <location line="-33"/>
+        <location line="+33"/>
         <source>New plan file</source>
         <translation>新规划文件</translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="-10"/>
         <source>OpenStreetMap extract</source>
         <translation>OpenStreetMap 数据</translation>
     </message>
@@ -1002,12 +1017,12 @@
     </message>
     <message>
         <location line="-14"/>
-        <location line="+24"/>
+        <location line="+33"/>
         <source>That is the plan open now; choose another file.</source>
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-647"/>
+        <location line="-664"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1017,7 +1032,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+651"/>
+        <location line="+672"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -1027,7 +1042,37 @@
         <translation>导入已取消。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+13"/>
+        <source>Community boundary</source>
+        <translation>社区边界</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The scale and ratio rules measure within the community&apos;s boundary. Draw it now, or pick a residential compound on the map to use its outline?</source>
+        <translation>规模和配比规则在社区边界内核算。现在绘制边界，还是在地图上点选一个居住小区、用它的轮廓作边界？</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Draw the boundary</source>
+        <translation>绘制边界</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pick a compound</source>
+        <translation>点选小区</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Click a residential compound to use its outline as the community boundary.</source>
+        <translation>单击一个居住小区，用它的轮廓作社区边界。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
@@ -1158,6 +1203,7 @@
     </message>
     <message>
         <location line="+26"/>
+        <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+47"/>
         <source>Area {area} m²</source>
         <translation>面积 {area} m²</translation>
     </message>
@@ -1183,6 +1229,7 @@
     </message>
     <message>
         <location line="+5"/>
+        <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+3"/>
         <source>The edges cross each other: move or remove the last vertex.</source>
         <translation>边线相交：请移动或删除上一个顶点。</translation>
     </message>
@@ -1340,6 +1387,21 @@
         <source>Insert vertex here</source>
         <translation>在此插入顶点</translation>
     </message>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="-9"/>
+        <source>Draw the planning unit ({kind}): click to add vertices; Enter or double-click finishes, Backspace removes the last vertex, Esc cancels.</source>
+        <translation>绘制规划单元（{kind}）：单击加点；回车或双击完成，退格删除上一个点，Esc 取消。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Click a residential compound or residential area to use its outline as the {kind} boundary; Esc stops.</source>
+        <translation>单击一个居住小区或居住用地，用它的轮廓作{kind}边界；Esc 结束。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>No residential compound or residential area there.</source>
+        <translation>此处没有居住小区或居住用地。</translation>
+    </message>
 </context>
 <context>
     <name>MapLegend</name>
@@ -1349,7 +1411,7 @@
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+492"/>
+        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+502"/>
         <source>Homes beyond the walking limit</source>
         <translation>超出步行距离的住宅</translation>
     </message>
@@ -1372,14 +1434,24 @@
 <context>
     <name>NewPlanDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="+28"/>
+        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="+38"/>
         <source>New plan</source>
         <translation>新建规划</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
+        <source>New plan from OpenStreetMap</source>
+        <translation>从 OpenStreetMap 数据新建规划</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>e.g. Siping Road sub-district, Tongji New Village</source>
         <translation>例如：四平路街道同济新村</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Leave blank to name it after the place the data shows</source>
+        <translation>留空则以数据中的地名命名</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1392,7 +1464,12 @@
         <translation>新建社区</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>e.g. Yangpu District, Shanghai</source>
+        <translation>例如：上海市杨浦区</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Plan name</source>
         <translation>规划名称</translation>
     </message>
@@ -1402,7 +1479,7 @@
         <translation>社区类型</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
@@ -1412,12 +1489,37 @@
         <translation>纬度</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>District</source>
-        <translation>区</translation>
+        <location line="+4"/>
+        <source>Extract</source>
+        <translation>数据文件</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>City and district</source>
+        <translation>城市和区</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rule packs checked</source>
+        <translation>检查所用的规则包</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>The extract does not say where it lies: only the national standards are on.</source>
+        <translation>数据未说明所在位置：只启用国家标准。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The plan lies in Shanghai: the national and Shanghai standards apply.</source>
+        <translation>规划位于上海：适用国家标准和上海标准。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The plan lies outside Shanghai: Shanghai&apos;s own standards do not apply.</source>
+        <translation>规划位于上海以外：上海的标准不适用。</translation>
+    </message>
+    <message>
+        <location line="-38"/>
         <source>Sub-district</source>
         <translation>街道/镇</translation>
     </message>
@@ -1425,7 +1527,7 @@
 <context>
     <name>OsmImport</name>
     <message>
-        <location line="+94"/>
+        <location line="+168"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
@@ -1629,6 +1731,64 @@
         <location line="+25"/>
         <source>From %1 to %2; the default is %3</source>
         <translation>取值 %1 至 %2；默认值为 %3</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressWords</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="-117"/>
+        <source>Reading the OSM file…</source>
+        <translation>正在读取 OSM 文件…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reading the GeoJSON file…</source>
+        <translation>正在读取 GeoJSON 文件…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sorting the map objects…</source>
+        <translation>正在分类地图要素…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Building areas…</source>
+        <translation>正在生成面要素…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Building roads and paths…</source>
+        <translation>正在生成道路和步行路径…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Estimating households…</source>
+        <translation>正在估算户数…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Placing stops and entrances…</source>
+        <translation>正在放置站点和出入口…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ready to write…</source>
+        <translation>准备写入…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Writing the plan…</source>
+        <translation>正在写入规划…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Writing %1…</source>
+        <translation>正在写入%1…</translation>
     </message>
 </context>
 <context>

@@ -270,6 +270,7 @@ def test_drawing_a_facility_on_the_canvas_is_one_undoable_step(qtbot, window):
     assert plan.has_feature("facilities", nursery.fid)
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support")  # the community-boundary prompt is shown
 def test_file_menu_actions_through_their_dialogs(qtbot, window, tmp_path, monkeypatch):
     """Open, Save As and New run from their menu actions (triggered(bool) must not leak `checked`
     into a path parameter) with the file dialogs answered."""

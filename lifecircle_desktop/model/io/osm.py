@@ -817,8 +817,10 @@ def _import_osm(plan, source, scenario, progress, catalogue, estimates, source_p
 
 def import_osm_new(path: str | os.PathLike, out: str | os.PathLike, *, name: str | None = None,
                    kind: str = "existing", progress: Progress | None = None, catalogue: Catalogue | None = None,
-                   estimates: Estimates = DEFAULTS):
+                   estimates: Estimates = DEFAULTS, packs=None, district: str = "", subdistrict: str = ""):
     """Create plan ``out`` in the UTM zone of the data's centre and import ``path`` into it.
+    ``name`` None: the place the data shows (``places.osm_place_name``), else the file's stem.
+    ``packs`` None: the rule packs that apply at the data's centre (``places.packs_for_location``).
 
     The file is read before the plan is created, so a bad input creates nothing; if the import
     itself fails, the new plan file is removed. Returns ``(plan, summary)``.
@@ -830,8 +832,12 @@ def import_osm_new(path: str | os.PathLike, out: str | os.PathLike, *, name: str
         data = read_osm(path, progress)
     if not len(data.node_ids):
         raise PlanError(f"{path.name}：OSM 文件中没有任何节点", f"{path.name}: the OSM file holds no nodes")
-    epsg = crs_mod.utm_epsg(*_data_centre(data))
-    plan = Plan.create(out, name or path.name.split(".")[0], epsg, kind=kind)
+    from ..places import osm_place_name, packs_for_location
+    centre = _data_centre(data)
+    epsg = crs_mod.utm_epsg(*centre)
+    packs = packs_for_location(centre) if packs is None else tuple(packs)
+    name = (name or "").strip() or osm_place_name(data) or path.name.split(".")[0]
+    plan = Plan.create(out, name, epsg, kind=kind, packs=packs, district=district, subdistrict=subdistrict)
     try:
         summary = import_osm(plan, data, progress=progress, catalogue=catalogue, estimates=estimates,
                              source_path=path)

@@ -567,3 +567,32 @@ def _finish(d: OsmData) -> OsmData:
         keep = order[first]
         d.node_ids, d.lon, d.lat = d.node_ids[keep], d.lon[keep], d.lat[keep]
     return d
+
+
+def header_centre(path: str | os.PathLike) -> tuple[float, float] | None:
+    """The centre (lon, lat) of an OSM file's declared bounds, read from its header only (the
+    first 64 KB of an XML file, a PBF's header block): where a plan made from it will lie, known
+    before it is read. None when the file declares no bounds or cannot be read."""
+    import re
+    try:
+        kind = sniff(path)
+        if kind == "pbf":
+            import osmium
+            reader = osmium.io.Reader(str(path), osmium.osm.NOTHING)
+            box = reader.header().box()
+            reader.close()
+            if not box.valid():
+                return None
+            w, s, e, n = box.bottom_left.lon, box.bottom_left.lat, box.top_right.lon, box.top_right.lat
+        else:
+            opener = {"xml": open, "xml.gz": gzip.open, "xml.bz2": bz2.open}[kind]
+            with opener(path, "rb") as f:
+                head = f.read(65536)
+            tag = re.search(rb"<bounds\b[^>]*>", head)
+            if tag is None:
+                return None
+            values = dict(re.findall(rb'(\w+)="([^"]*)"', tag.group(0)))
+            w, s, e, n = (float(values[k]) for k in (b"minlon", b"minlat", b"maxlon", b"maxlat"))
+    except Exception:  # a file that cannot be read says so when it is imported
+        return None
+    return (w + e) / 2, (s + n) / 2

@@ -19,7 +19,8 @@ from PySide6.QtGui import QFontMetricsF, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem
 
 from ...model.plan import Feature
-from ...model.schema import FACILITIES, STOPS
+from ...model.schema import FACILITIES, PLANNING_UNITS, STOPS
+from ...model.validate import UNIT_WORDS
 from ..tools import text as _text
 from . import styles
 from .items import LabelItem, Mark, Marks, shape_items
@@ -226,8 +227,9 @@ class LabelView:
         marks = self._marks.setdefault(layer, Marks(self.view.scene()))
         marks.clear()
         for feature in features:
-            # Only named features get a label (and every facility: its type names it).
-            if layer == FACILITIES or feature.attributes.get("name"):
+            # Only named features get a label (and every facility: its type names it; every
+            # planning unit: its kind does).
+            if layer in (FACILITIES, PLANNING_UNITS) or feature.attributes.get("name"):
                 self.update(layer, feature.fid, feature)
 
     def update(self, layer: str, fid: int, feature: Feature | None) -> None:
@@ -260,6 +262,11 @@ class LabelView:
             if code in catalogue.types:
                 return catalogue.types[code].name(_text.language())
             return code or ""
+        if feature.layer == PLANNING_UNITS:  # the kind first: "十五分钟生活圈 · 四平"
+            kind = a.get("kind") or "community"
+            zh, en = UNIT_WORDS.get(kind, (kind, kind))
+            word = zh if _text.language() == "zh" else en
+            return f"{word} · {name}" if name else word
         return name
 
     def _mark(self, feature: Feature) -> Mark | None:

@@ -38,7 +38,7 @@ from ...model.plan import ChangeSet, Feature, Plan
 from ...model.schema import (COMMENTS, ENTRANCES, FACILITIES, LAYERS, PLANNING_UNITS, RESIDENTIAL, STOPS,
                              WALK_NETWORK)
 from ...model.snapping import SnapResult, Snapper
-from ..tools import TOOLS, MapEvent, MapTool
+from ..tools import TOOLS, UNIT_KINDS, MapEvent, MapTool
 from ..tools import text as _text
 from ..tools.text import translate
 from . import dialogs, styles
@@ -126,6 +126,7 @@ class MapView(QGraphicsView):
         self._menus = dialogs.PopupMenus(self)
         self._facility_type: str | None = None
         self._target_layer = FACILITIES
+        self._unit_kind = "community"  # what the planning-unit tool draws
         self._area_rule: Callable | None = None
         self._attached: Callable | None = None
         self._area_rule_cache: dict[str, tuple] = {}
@@ -335,6 +336,15 @@ class MapView(QGraphicsView):
 
     def target_layer(self) -> str:
         return self._target_layer
+
+    def set_unit_kind(self, kind: str) -> None:
+        """What the planning-unit tool ("unit") draws next: community, 5min, 10min, 15min, block."""
+        if kind not in UNIT_KINDS:
+            raise ValueError(f"unknown planning-unit kind {kind!r}; known: {', '.join(UNIT_KINDS)}")
+        self._unit_kind = kind
+
+    def unit_kind(self) -> str:
+        return self._unit_kind
 
     def set_snapping(self, enabled: bool, tolerance_px: int = 10) -> None:
         """Snap drawn and edited vertices to the vertices and edges of every visible layer within

@@ -9,11 +9,16 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLineEdit,
-                               QProgressDialog, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
+                               QGroupBox, QLabel, QLineEdit, QProgressDialog, QVBoxLayout, QWidget)
 
 from ..validation import collect_garbage_in_gui_thread
 from ...model.errors import PlanError
+from ...model.io.osm_reader import header_centre
+from ...model.places import in_shanghai, ordered, packs_for_location
+from ...model.rules import load_packs
+from ...model.schema import LAYERS
+from .. import i18n
 from ...model.plan import Plan
 from ...model.session import PlanSession, beside, move_into_place
 from ...model.store import remove_plan_file
@@ -21,14 +26,22 @@ from ..i18n import fill
 
 
 class NewPlanDialog(QDialog):
-    """Name, community kind (新建 / 既有) and a point in the plan area (picks the UTM zone)."""
+    """A new plan: its name, community kind (新建 / 既有), city and district, a point in the plan
+    area (a blank plan: it picks the UTM zone) and the rule packs it is checked against — pre-set
+    from where it lies (national + GB 50180 everywhere, Shanghai's only inside Shanghai,
+    model/places.py) until the planner changes them. ``source``: a new plan from this OSM extract
+    (its location from the file's header; a blank name: the place the data shows)."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, packs=None, source: str | os.PathLike | None = None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("New plan"))
+        self.source = Path(source) if source is not None else None
+        self.setWindowTitle(self.tr("New plan from OpenStreetMap") if self.source else self.tr("New plan"))
         form = QFormLayout(self)
         self.name = QLineEdit()
-        self.name.setPlaceholderText(self.tr("e.g. Siping Road sub-district, Tongji New Village"))
+        if self.source is None:
+            self.name.setPlaceholderText(self.tr("e.g. Siping Road sub-district, Tongji New Village"))
+        else:
+            self.name.setPlaceholderText(self.tr("Leave blank to name it after the place the data shows"))
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Existing community (renewal)"), "existing")
         self.kind.addItem(self.tr("New-build community"), "new_build")
@@ -41,22 +54,78 @@ class NewPlanDialog(QDialog):
         self.lat.setDecimals(5)
         self.lat.setValue(31.285)
         self.district = QLineEdit()
+        self.district.setPlaceholderText(self.tr("e.g. Yangpu District, Shanghai"))
         self.subdistrict = QLineEdit()
         form.addRow(self.tr("Plan name"), self.name)
         form.addRow(self.tr("Community kind"), self.kind)
-        form.addRow(self.tr("Longitude"), self.lon)
-        form.addRow(self.tr("Latitude"), self.lat)
-        form.addRow(self.tr("District"), self.district)
+        self.centre = header_centre(self.source) if self.source is not None else None
+        if self.source is None:
+            form.addRow(self.tr("Longitude"), self.lon)
+            form.addRow(self.tr("Latitude"), self.lat)
+        else:
+            self.lon.hide()
+            self.lat.hide()
+            form.addRow(self.tr("Extract"), QLabel(self.source.name))
+        form.addRow(self.tr("City and district"), self.district)
         form.addRow(self.tr("Sub-district"), self.subdistrict)
+        box = QGroupBox(self.tr("Rule packs checked"))
+        column = QVBoxLayout(box)
+        self.where = QLabel()
+        self.where.setWordWrap(True)
+        column.addWidget(self.where)
+        self.pack_boxes: dict[str, QCheckBox] = {}
+        for pack in (packs if packs is not None else load_packs()):
+            check = QCheckBox(i18n.pick(pack.name_zh, pack.name_en))
+            check.setToolTip(pack.document or pack.id)
+            check.toggled.connect(self._packs_touched)
+            column.addWidget(check)
+            self.pack_boxes[pack.id] = check
+        form.addRow(box)
+        self._touched = False
+        self._presetting = False
+        self.lon.valueChanged.connect(self._preset_packs)
+        self.lat.valueChanged.connect(self._preset_packs)
+        self._preset_packs()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def location(self) -> tuple[float, float] | None:
+        """Where the plan lies: the point given (blank plan) or the extract's centre (None when the
+        extract declares no bounds)."""
+        return (self.lon.value(), self.lat.value()) if self.source is None else self.centre
+
+    def _preset_packs(self) -> None:
+        """The packs that apply at the plan's location, until the planner has chosen their own."""
+        where = self.location()
+        inside = where is not None and in_shanghai(*where)
+        if where is None:
+            self.where.setText(self.tr("The extract does not say where it lies: only the national standards are on."))
+        elif inside:
+            self.where.setText(self.tr("The plan lies in Shanghai: the national and Shanghai standards apply."))
+        else:
+            self.where.setText(self.tr("The plan lies outside Shanghai: Shanghai's own standards do not apply."))
+        if self._touched:
+            return
+        chosen = set(packs_for_location(where))
+        self._presetting = True
+        for pid, check in self.pack_boxes.items():
+            check.setChecked(pid in chosen)
+        self._presetting = False
+
+    def _packs_touched(self) -> None:
+        if not self._presetting:
+            self._touched = True
+
+    def rule_packs(self) -> tuple[str, ...]:
+        """The checked packs, in the packs' order."""
+        return ordered(pid for pid, check in self.pack_boxes.items() if check.isChecked())
+
     def values(self) -> dict:
         return dict(name=self.name.text().strip(), kind=self.kind.currentData(),
-                    lonlat=(self.lon.value(), self.lat.value()), district=self.district.text().strip(),
-                    subdistrict=self.subdistrict.text().strip())
+                    lonlat=self.location(), district=self.district.text().strip(),
+                    subdistrict=self.subdistrict.text().strip(), rule_packs=self.rule_packs())
 
 
 def default_plan_path(name: str, folder: Path) -> Path:
@@ -73,6 +142,31 @@ def osm_importer():
     imported when first needed: it pulls in osmium)."""
     from ...model.session import create_plan_from_osm
     return create_plan_from_osm
+
+
+class ProgressWords(QObject):
+    """The importers' progress texts (model: English, ``check_progress``) in the interface language."""
+
+    def text(self, message: str) -> str:
+        words = {"reading OSM XML": self.tr("Reading the OSM file…"), "reading OSM PBF": self.tr("Reading the OSM file…"),
+                 "reading GeoJSON": self.tr("Reading the GeoJSON file…"), "classifying": self.tr("Sorting the map objects…"),
+                 "building polygons": self.tr("Building areas…"), "building lines": self.tr("Building roads and paths…"),
+                 "estimating homes": self.tr("Estimating households…"), "placing points": self.tr("Placing stops and entrances…"),
+                 "ready to write": self.tr("Ready to write…"), "writing the plan": self.tr("Writing the plan…"),
+                 "done": self.tr("Done")}
+        if message in words:
+            return words[message]
+        if message.startswith("writing "):
+            layer = message[len("writing "):]
+            spec = LAYERS.get(layer)
+            if spec is not None:
+                return fill(self.tr("Writing %1…"), i18n.pick(spec.title_zh, spec.title_en))
+        return message
+
+
+def progress_text(message: str) -> str:
+    """``ProgressWords().text(message)``: an importer's progress message as the planner reads it."""
+    return ProgressWords().text(message)
 
 
 class ImportCancelled(Exception):
@@ -179,7 +273,7 @@ class OsmImport(QObject):
             return
         self.dialog.setValue(percent)
         if text and not self.worker.cancel_event.is_set():
-            self.dialog.setLabelText(text)
+            self.dialog.setLabelText(progress_text(text))
         self.progressed.emit(percent)
 
     @Slot(object, object)

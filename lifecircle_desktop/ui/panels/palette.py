@@ -7,16 +7,20 @@ from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayo
 
 from ...model.catalogue import Catalogue
 from .. import i18n
+from ..tools import UNIT_KINDS, unit_word
 from .common import icon, swatch
 
 HOMES_ENTRY = "__residential__"  # the palette's entry for drawing homes (居住用地), not a facility type
+UNIT_ENTRY = "__unit__:"  # + a planning-unit kind: the palette's entries for drawing 规划单元
 
 
 class FacilityPalette(QWidget):
-    """``facilityChosen(code)`` for a facility type; ``residentialChosen()`` for homes."""
+    """``facilityChosen(code)`` for a facility type; ``residentialChosen()`` for homes;
+    ``unitChosen(kind)`` for a planning unit (community, 5min, 10min, 15min, block)."""
 
     facilityChosen = Signal(str)
     residentialChosen = Signal()
+    unitChosen = Signal(str)
 
     def __init__(self, catalogue: Catalogue, parent=None):
         super().__init__(parent)
@@ -45,6 +49,17 @@ class FacilityPalette(QWidget):
         homes.setToolTip(0, self.tr("Draw a residential block: households, population, floors"))
         self.tree.addTopLevelItem(homes)
         self._items[HOMES_ENTRY] = homes
+        units = QTreeWidgetItem([self.tr("Planning units")])
+        units.setIcon(0, icon("tool-unit"))
+        units.setFlags(units.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+        units.setToolTip(0, self.tr("Draw the boundary of the community or of a 5-, 10- or 15-minute life circle: "
+                                    "the scale and ratio rules measure within it"))
+        self.tree.addTopLevelItem(units)
+        for kind in UNIT_KINDS:
+            item = QTreeWidgetItem([unit_word(kind)])
+            item.setData(0, Qt.ItemDataRole.UserRole, UNIT_ENTRY + kind)
+            units.addChild(item)
+            self._items[UNIT_ENTRY + kind] = item
         for cat_code, types in self.catalogue.by_category().items():
             if not types:
                 continue
@@ -78,6 +93,8 @@ class FacilityPalette(QWidget):
         code = item.data(0, Qt.ItemDataRole.UserRole)
         if code == HOMES_ENTRY:
             self.residentialChosen.emit()
+        elif isinstance(code, str) and code.startswith(UNIT_ENTRY):
+            self.unitChosen.emit(code[len(UNIT_ENTRY):])
         elif code:
             self.facilityChosen.emit(code)
 

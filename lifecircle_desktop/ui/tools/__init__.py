@@ -10,10 +10,11 @@ from .draw import MeasureTool, PathTool, PolygonTool, RectangleTool
 from .feature_ops import DeleteTool, DuplicateTool
 from .points import EntranceTool, GateTool, StopTool
 from .select import PanTool, SelectTool
+from .unit import UNIT_KINDS, PickUnitTool, UnitTool, unit_word
 from .vertex import VertexTool
 
 TOOLS: dict[str, type[MapTool]] = {t.name: t for t in (
     SelectTool, PanTool, PolygonTool, RectangleTool, VertexTool, PathTool, GateTool, EntranceTool,
-    StopTool, MeasureTool, DeleteTool, DuplicateTool)}
+    StopTool, MeasureTool, DeleteTool, DuplicateTool, UnitTool, PickUnitTool)}
 
-__all__ = ["TOOLS", "MapEvent", "MapTool", "RubberBand"]
+__all__ = ["TOOLS", "UNIT_KINDS", "MapEvent", "MapTool", "RubberBand", "unit_word"]
