@@ -20,6 +20,7 @@ from ...model.rules import plan_file
 from ...model.settings import DEFAULTS
 from .. import i18n
 from .common import STATUS_COLOURS, STATUS_ORDER, number, status_icon, status_label, unit_text
+from .gaps import GapSummary
 
 RULE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -256,9 +257,21 @@ class FindingsPanel(QWidget):
         self.grouping.addItem(self.tr("By status"), "status")
         self.grouping.activated.connect(lambda _i: self._rebuild())
         top.addWidget(self.grouping)
+        # 方案对比: this scenario's findings against another's (issue 16 item 8).
+        self.compare_button = QPushButton(self.tr("Compare…"))
+        self.compare_button.setToolTip(self.tr("Compare the findings of this scenario with another scenario's"))
+        self.compare_button.setEnabled(False)
+        self.compare_button.clicked.connect(lambda: self.open_comparison())
+        top.addWidget(self.compare_button)
+        self.comparison = None
+        self._document = None
         layout.addLayout(top)
 
         split = QSplitter(Qt.Orientation.Vertical)
+        # 缺项: the worst gaps in plain words above the tree; a click shows the finding (issue 16).
+        self.gaps = GapSummary()
+        self.gaps.gapActivated.connect(self.select_rule)
+        split.addWidget(self.gaps)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels([self.tr("Rule"), self.tr("Status"), self.tr("Measured"), self.tr("Threshold")])
@@ -301,8 +314,10 @@ class FindingsPanel(QWidget):
         lower_layout.addLayout(buttons)
         split.addWidget(self.tree)
         split.addWidget(lower)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        split.setStretchFactor(2, 1)
+        split.setSizes([110, 330, 110])
         layout.addWidget(split)
 
     # --- data -------------------------------------------------------------------------------
@@ -310,13 +325,21 @@ class FindingsPanel(QWidget):
         """Follow ``document`` (ui/document.py): its packs' titles, its plan settings (the connector
         limit named in the findings) and its validation results."""
         self._settings = document.settings
+        self._document = document
+        self.compare_button.setEnabled(True)
         document.resultsReady.connect(self.set_results)
         document.sessionChanged.connect(self._on_session)
         self._on_session(document.session)
         self.set_results(document.results)
 
     def _on_session(self, session) -> None:
+        if self.comparison is not None:  # another plan: its scenarios are not the ones compared
+            self.comparison.close()
+            self.comparison.deleteLater()
+            self.comparison = None
         titles = {p.id: (p.name_zh, p.name_en) for p in session.packs} if session is not None else {}
+        self.gaps.set_context(session.catalogue if session is not None else None,
+                              {r.id: r for p in session.packs for r in p.rules} if session is not None else {})
         self.set_pack_titles({**titles, plan_file.PACK: plan_file.PACK_TITLE})
         self.set_results(None)
 
@@ -333,6 +356,7 @@ class FindingsPanel(QWidget):
         self._by_rule = {f.rule: f for f in results.findings} if results is not None else {}
         self._parents = applied_of(results.findings) if results is not None else {}
         self._summarise()
+        self.gaps.set_results(results)
         if results is None:
             self.tree.clear()
             self._items.clear()
@@ -586,6 +610,19 @@ class FindingsPanel(QWidget):
         f = self.finding(rule) if rule else None
         if f is not None:
             self.findingActivated.emit(f)
+
+    def open_comparison(self):
+        """Show the 方案对比 dialog (the current scenario against another) and return it."""
+        from .compare import CompareDialog
+        if self._document is None:
+            return None
+        if self.comparison is None:
+            self.comparison = CompareDialog(self._document, self)  # a window of its own, gone with the panel
+        else:
+            self.comparison.fill_scenarios()
+        self.comparison.show()
+        self.comparison.raise_()
+        return self.comparison
 
     def select_rule(self, rule: str) -> None:
         """Select and activate a finding as if clicked."""
