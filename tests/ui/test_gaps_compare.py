@@ -126,3 +126,20 @@ def test_comparison_lists_exactly_the_findings_that_differ(demo, qtbot):
     assert row[2].startswith("pass") and row[3].startswith("fail")
     headers = [dialog.table.horizontalHeaderItem(i).text() for i in range(3)]
     assert headers == ["Rule", "方案二", "base (现状/基础)"]
+
+
+def test_the_chart_shows_0_percent_curves_above_the_axis_and_its_legend_beside_the_plot(demo):
+    chart = demo.coverage
+    zero = [code for code, curve in chart.curves.items() if not curve.getData()[1].any()]
+    assert len(zero) >= 2  # the demo lacks several types its walking rules name
+    low, high = chart.y_range()
+    assert low < 0 and high >= 100  # a 0 % curve runs above the axis line, not on it
+    # The curves at 0 % lie on one another: each is drawn one dash in k, each at its own offset.
+    pens = [chart.curve_pen(code) for code in zero]
+    assert all(p.style() == Qt.PenStyle.CustomDashLine for p in pens)
+    assert len({p.dashOffset() for p in pens}) == len(zero)
+    # The legend is outside the plot area, and names every curve.
+    legend, plot = chart.legend_rect(), chart.plot_rect()
+    assert legend.width() > 0 and plot.width() > 0 and not legend.intersects(plot)
+    names = [label.text for _, label in chart.legend.items]
+    assert names == [demo.catalogue[code].name_en for code in chart.curves]
