@@ -31,6 +31,7 @@ from .panels.attributes import AttributePanel
 from .panels.common import icon
 from .panels.checklist import ChecklistPanel, RulePacksDialog
 from .panels.coverage import CoverageChart
+from .dock_share import KeepDockShare
 from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
 from .panels.new_plan import NewPlanDialog, OsmImport, default_plan_path
@@ -366,6 +367,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.docks["attributes"], self.docks["findings"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["findings"], self.docks["checklist"])  # after the split, which re-places findings
         self.docks["findings"].raise_()
+        KeepDockShare(self, self.docks["findings"])  # the findings grow with the window (issue 16)
         self.tabifyDockWidget(self.docks["coverage"], self.docks["history"])
         self.docks["coverage"].raise_()
         # The side panels run the full height; the chart sits under the map only.

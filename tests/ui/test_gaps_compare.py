@@ -143,3 +143,27 @@ def test_the_chart_shows_0_percent_curves_above_the_axis_and_its_legend_beside_t
     assert legend.width() > 0 and plot.width() > 0 and not legend.intersects(plot)
     names = [label.text for _, label in chart.legend.items]
     assert names == [demo.catalogue[code].name_en for code in chart.curves]
+
+
+def test_findings_names_read_whole_and_the_dock_grows_with_the_window(demo, qtbot):
+    panel = demo.findings
+    f = panel.finding("cc_basic_facility_set_kindergarten")
+    item = panel.item(f.rule)
+    assert item.text(0) == "● Kindergarten · Basic facility set"  # the facility first
+    assert f"<b>{f.name_en}</b>" in item.toolTip(0)  # the whole name in the tooltip
+    assert panel.tree.textElideMode() == Qt.TextElideMode.ElideMiddle
+    # A wider window: the findings dock keeps its share of the width, and the name column with it.
+    dock = demo.docks["findings"]
+    share = dock.width() / demo.width()
+    column = panel.tree.columnWidth(0)
+    demo.resize(1920, 1080)
+    qtbot.waitUntil(lambda: abs(dock.width() / demo.width() - share) < 0.02, timeout=5000)
+    assert dock.width() > 1.4 * (share * 1280)
+    qtbot.waitUntil(lambda: panel.tree.columnWidth(0) > column, timeout=5000)
+    # In Chinese too.
+    demo.set_language("zh")
+    panel = demo.findings
+    assert panel.item(f.rule).text(0) == "● 幼儿园 · 基本公共服务设施"
+    assert panel.item("cc_basic_facility_set_postal").text(0) == "● 邮件和快件寄递服务设施（多个） · 便民商业服务设施"
+    walk = panel.finding("cc_walking_time_kindergarten")
+    assert panel.item(walk.rule).text(0) == walk.name_zh  # only a presence rule of a set is turned round

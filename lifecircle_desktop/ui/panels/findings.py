@@ -7,6 +7,7 @@ rebuilt only when the set of rules or the grouping changes.
 from __future__ import annotations
 
 
+import re
 from functools import lru_cache
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
@@ -175,6 +176,34 @@ def finding_notes(finding: Finding, connector_limit_m: float = DEFAULTS["connect
 
 OTHER_READING_COLOUR = "#8a8a8a"
 
+# A presence rule named by a generic set and the facility in brackets or after a colon
+# ("基本公共服务设施（一个幼儿园）", "便民商业网点（药店）", "十五分钟生活圈统筹设施：养老院", "Basic
+# facility set: one kindergarten"): five rows read "基本公共服务设施：一个…" in a narrow column
+# (issue 16), so the facility comes first: "幼儿园 · 基本公共服务设施".
+_SET_ZH = re.compile(r"^(?P<set>[^（：]+)(?:（(?P<n>一个|一处|多个|多处)?(?P<a>[^（）]+)）|：(?P<b>.+))$")
+_SET_EN = re.compile(r"^(?P<set>[^:(]+): (?:(?P<n>one|several) )?(?P<b>.+)$")
+
+
+def display_name(finding: Finding) -> str:
+    """The rule's name as the findings list shows it: the facility first for a presence rule of a
+    generic set (the full name stays in the tooltip and the detail)."""
+    name = i18n.pick(finding.name_zh, finding.name_en) or finding.rule
+    if finding.kind != "presence":
+        return name
+    if i18n.is_chinese():
+        m = _SET_ZH.match(name)
+        if m is None:
+            return name
+        facility = m.group("a") or m.group("b")
+        several = m.group("n") in ("多个", "多处")
+        return f"{facility}{'（多个）' if several else ''} · {m.group('set')}"
+    m = _SET_EN.match(name)
+    if m is None:
+        return name
+    facility = m.group("b")
+    facility = facility[:1].upper() + facility[1:]
+    return f"{facility}{' (several)' if m.group('n') == 'several' else ''} · {m.group('set')}"
+
 
 def applied_of(findings) -> dict[str, str]:
     """Another reading's rule -> the rule applied for the same indicator (its group). A reading
@@ -277,6 +306,7 @@ class FindingsPanel(QWidget):
         self.tree.setHeaderLabels([self.tr("Rule"), self.tr("Status"), self.tr("Measured"), self.tr("Threshold")])
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long name keeps its start and its end
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -454,7 +484,8 @@ class FindingsPanel(QWidget):
         self.restyled += 1
 
     def _style(self, item: QTreeWidgetItem, finding: Finding) -> None:
-        name = i18n.pick(finding.name_zh, finding.name_en) or finding.rule
+        full_name = i18n.pick(finding.name_zh, finding.name_en) or finding.rule
+        name = display_name(finding)
         other = finding.rule in self._parents
         if finding.severity == "required":
             name = "● " + name
@@ -476,7 +507,7 @@ class FindingsPanel(QWidget):
             item.setData(col, Qt.ItemDataRole.ForegroundRole, QBrush(QColor(OTHER_READING_COLOUR)) if other else None)
         if not other:
             item.setForeground(1, QBrush(QColor(STATUS_COLOURS.get(finding.status, "#000000"))))
-        lines = [finding.message(i18n.language())]
+        lines = [f"<b>{full_name}</b>", finding.message(i18n.language())]
         lines += [self._reading_html(finding)] if finding.group else []
         lines += finding_notes(finding, self.connector_limit_m())
         tip = "".join(f"<p>{line}</p>" for line in lines if line) + f"<p>{citation_html(finding)}</p>"
