@@ -164,6 +164,7 @@ def test_findings_names_read_whole_and_the_dock_grows_with_the_window(demo, qtbo
     demo.set_language("zh")
     panel = demo.findings
     assert panel.item(f.rule).text(0) == "● 幼儿园 · 基本公共服务设施"
-    assert panel.item("cc_basic_facility_set_postal").text(0) == "● 邮件和快件寄递服务设施（多个） · 便民商业服务设施"
+    postal = panel.item("cc_basic_facility_set_postal").text(0)
+    assert postal == "● 邮件和快件寄递服务设施（多个） · 便民商业服务设施"
     walk = panel.finding("cc_walking_time_kindergarten")
     assert panel.item(walk.rule).text(0) == walk.name_zh  # only a presence rule of a set is turned round

@@ -177,10 +177,11 @@ def finding_notes(finding: Finding, connector_limit_m: float = DEFAULTS["connect
 OTHER_READING_COLOUR = "#8a8a8a"
 
 # A presence rule named by a generic set and the facility in brackets or after a colon
-# ("基本公共服务设施（一个幼儿园）", "便民商业网点（药店）", "十五分钟生活圈统筹设施：养老院", "Basic
-# facility set: one kindergarten"): five rows read "基本公共服务设施：一个…" in a narrow column
-# (issue 16), so the facility comes first: "幼儿园 · 基本公共服务设施".
-_SET_ZH = re.compile(r"^(?P<set>[^（：]+)(?:（(?P<n>一个|一处|多个|多处)?(?P<a>[^（）]+)）|：(?P<b>.+))$")
+# ("基本公共服务设施（一个幼儿园）", "便民商业网点（药店）", "十五分钟生活圈统筹设施：养老院",
+# "Basic facility set: one kindergarten"): five rows read "基本公共服务设施：一个…" in a narrow
+# column (issue 16), so the facility comes first: "幼儿园 · 基本公共服务设施".
+_SET_ZH = re.compile(r"^(?P<set>[^（：]+)"
+                     r"(?:（(?P<n>一个|一处|多个|多处)?(?P<a>[^（）]+)）|：(?P<b>.+))$")
 _SET_EN = re.compile(r"^(?P<set>[^:(]+): (?:(?P<n>one|several) )?(?P<b>.+)$")
 
 
@@ -347,7 +348,8 @@ class FindingsPanel(QWidget):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 1)
-        split.setSizes([110, 330, 110])
+        line = self.fontMetrics().height()
+        split.setSizes([8 * line + 12, 330, 110])  # the five gaps and their title
         layout.addWidget(split)
 
     # --- data -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -22,10 +22,6 @@ TOP = 5
 RULE_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("GapSummary", text)
-
-
 def thing_name(gap: Gap, catalogue: Catalogue | None) -> str:
     """What is lacking: the facility type(s) of the finding ("幼儿园", "小超市或便利店") when it
     names one or two, else the rule's name (a ratio, a set of many types)."""
@@ -34,32 +30,37 @@ def thing_name(gap: Gap, catalogue: Catalogue | None) -> str:
     types = f.facility_types
     if f.kind in ("ratio", "scale") or not types or len(types) > 2 or catalogue is None:
         return name
+    translate = QCoreApplication.translate
     names = [catalogue.types[t].name(i18n.language()) if t in catalogue.types else t for t in types]
-    return i18n.fill(_tr("%1 or %2"), names[0], names[1]) if len(names) == 2 else names[0]
+    return i18n.fill(translate("GapSummary", "%1 or %2"), names[0], names[1]) if len(names) == 2 else names[0]
 
 
 def gap_text(gap: Gap, catalogue: Catalogue | None = None) -> str:
     """One gap in plain words, in the UI language."""
     from .findings import measured_text, threshold_text  # the tree's own words for values
+    translate = QCoreApplication.translate
     f = gap.finding
     what = thing_name(gap, catalogue)
     if gap.reason == "absent":
-        return i18n.fill(_tr("Missing %1: the plan has none"), what)
+        return i18n.fill(translate("GapSummary", "Missing %1: the plan has none"), what)
     if gap.reason == "beyond":
         share = number(max(1.0, round(gap.share)) if gap.share > 0 else 0)
         if gap.limit_min is not None:
-            text = i18n.fill(_tr("Missing %1: %2 % of households cannot walk there within %3 minutes"),
+            text = i18n.fill(translate("GapSummary",
+                                       "Missing %1: %2 % of households cannot walk there within %3 minutes"),
                              what, share, number(gap.limit_min, exact=True))
             if gap.profile == "elderly":
-                text += _tr(" (at an older person's pace)")
+                text += translate("GapSummary", " (at an older person's pace)")
             elif gap.profile == "child":
-                text += _tr(" (at a child's pace)")
+                text += translate("GapSummary", " (at a child's pace)")
             return text
         limit = number(f.limit_m) if f.limit_m is not None else "—"
-        return i18n.fill(_tr("Missing %1: %2 % of households cannot walk there within %3 m"), what, share, limit)
+        return i18n.fill(translate("GapSummary", "Missing %1: %2 % of households cannot walk there within %3 m"),
+                         what, share, limit)
     if f.kind == "presence":
-        return i18n.fill(_tr("Too few %1: %2, required %3"), what, measured_text(f), threshold_text(f))
-    return i18n.fill(_tr("%1: %2, required %3"), what, measured_text(f), threshold_text(f))
+        return i18n.fill(translate("GapSummary", "Too few %1: %2, required %3"), what, measured_text(f),
+                         threshold_text(f))
+    return i18n.fill(translate("GapSummary", "%1: %2, required %3"), what, measured_text(f), threshold_text(f))
 
 
 class GapSummary(QWidget):
@@ -85,6 +86,8 @@ class GapSummary(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setIconSize(QSize(14, 14))
+        self.list.setStyleSheet("QListWidget::item { padding: 0px; }")
         self.list.itemClicked.connect(lambda item: self.gapActivated.emit(item.data(RULE_ROLE)))
         self.list.itemActivated.connect(lambda item: self.gapActivated.emit(item.data(RULE_ROLE)))
         layout.addWidget(self.list)
