@@ -168,3 +168,18 @@ def test_findings_names_read_whole_and_the_dock_grows_with_the_window(demo, qtbo
     assert postal == "● 邮件和快件寄递服务设施（多个） · 便民商业服务设施"
     walk = panel.finding("cc_walking_time_kindergarten")
     assert panel.item(walk.rule).text(0) == walk.name_zh  # only a presence rule of a set is turned round
+
+
+def test_the_open_comparison_follows_the_scenario_shown(demo, qtbot):
+    doc = demo.document
+    assert demo.create_scenario("方案二")
+    dialog = demo.findings.open_comparison()
+    assert dialog.rows() == [] and dialog.other.currentData() == "base"  # a copy: nothing differs yet
+    doc.switch_scenario("base")
+    assert dialog.a_label.text() == "Scenario “base (现状/基础)”" and dialog.other.currentData() == "方案二"
+    # An edit in the scenario shown: the table follows the new results.
+    with qtbot.waitSignal(doc.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS):
+        home = doc.session.plan.features("residential", "base")[0]
+        doc.delete([("residential", home.fid)])
+        doc.flush()
+    qtbot.waitUntil(lambda: len(dialog.rows()) > 0, timeout=5000)
