@@ -767,7 +767,8 @@ class MainWindow(QMainWindow):
         """Dock sizes for a first start: the map gets the room, findings more than attributes."""
         d = self.docks
         # Findings are what the planner reads while drawing: rule names must not be cut to "…".
-        self.resizeDocks([d["palette"], d["findings"]], [230, 500], Qt.Orientation.Horizontal)
+        # A third of a wide window (1920 px: 640), and the same share as it is resized (KeepDockShare).
+        self.resizeDocks([d["palette"], d["findings"]], [230, max(500, self.width() // 3)], Qt.Orientation.Horizontal)
         self.resizeDocks([d["palette"], d["layers"]], [420, 300], Qt.Orientation.Vertical)
         self.resizeDocks([d["attributes"], d["findings"]], [170, 600], Qt.Orientation.Vertical)
         self.resizeDocks([d["coverage"]], [230], Qt.Orientation.Vertical)
