@@ -32,6 +32,7 @@ from .panels.attributes import AttributePanel
 from .panels.common import icon
 from .panels.checklist import ChecklistPanel, RulePacksDialog
 from .panels.coverage import CoverageChart
+from .dock_share import KeepDockShare
 from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
 from .panels.new_plan import NewPlanDialog, OsmImport, default_plan_path
@@ -384,6 +385,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.docks["attributes"], self.docks["findings"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["findings"], self.docks["checklist"])  # after the split, which re-places findings
         self.docks["findings"].raise_()
+        KeepDockShare(self, self.docks["findings"])  # the findings grow with the window (issue 16)
         self.tabifyDockWidget(self.docks["coverage"], self.docks["history"])
         self.docks["coverage"].raise_()
         # The side panels run the full height; the chart sits under the map only.
@@ -874,7 +876,8 @@ class MainWindow(QMainWindow):
         """Dock sizes for a first start: the map gets the room, findings more than attributes."""
         d = self.docks
         # Findings are what the planner reads while drawing: rule names must not be cut to "…".
-        self.resizeDocks([d["palette"], d["findings"]], [230, 500], Qt.Orientation.Horizontal)
+        # A third of a wide window (1920 px: 640), and the same share as it is resized (KeepDockShare).
+        self.resizeDocks([d["palette"], d["findings"]], [230, max(500, self.width() // 3)], Qt.Orientation.Horizontal)
         self.resizeDocks([d["palette"], d["layers"]], [420, 300], Qt.Orientation.Vertical)
         self.resizeDocks([d["attributes"], d["findings"]], [170, 600], Qt.Orientation.Vertical)
         self.resizeDocks([d["coverage"]], [230], Qt.Orientation.Vertical)

@@ -318,9 +318,54 @@
     </message>
 </context>
 <context>
+    <name>CompareDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/compare.py" line="+28"/>
+        <source>Compare Scenarios</source>
+        <translation>方案对比</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>compared with</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>base (现状/基础)</source>
+        <translation>基础方案（现状）</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Scenario “%1”</source>
+        <translation>方案“%1”</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>This plan has one scenario: create another (Edit ▸ New Scenario) to compare them.</source>
+        <translation>本规划只有一个方案：请先新建另一个方案（编辑 ▸ 新建方案）再对比。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Rule</source>
+        <translation>条目</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n finding(s) differ between the two scenarios.</source>
+        <translation>
+            <numerusform>两个方案有 %n 条检查结果不同。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The two scenarios have the same findings.</source>
+        <translation>两个方案的检查结果相同。</translation>
+    </message>
+</context>
+<context>
     <name>CoverageChart</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/coverage.py" line="+61"/>
+        <location filename="../../lifecircle_desktop/ui/panels/coverage.py" line="+63"/>
         <source>walking distance d (m)</source>
         <translation>步行距离 d（米）</translation>
     </message>
@@ -330,7 +375,7 @@
         <translation>d 以内的住户比例（%）</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+141"/>
         <source>Coverage curves appear after the first validation.</source>
         <translation>首次校验完成后显示覆盖率曲线。</translation>
     </message>
@@ -381,7 +426,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+33"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+35"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -509,7 +554,7 @@
         <translation>%1 处住宅距路网超过 %2 米</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+85"/>
         <source>M</source>
         <comment>badge: medium source confidence</comment>
         <translation>中</translation>
@@ -522,12 +567,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+272"/>
+        <location line="+298"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-266"/>
+        <location line="-292"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -542,7 +587,17 @@
         <translation>按结论分组</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
+        <source>Compare…</source>
+        <translation>方案对比…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compare the findings of this scenario with another scenario&apos;s</source>
+        <translation>将本方案的检查结果与另一个方案对比</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Rule</source>
         <translation>条目</translation>
     </message>
@@ -553,24 +608,24 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+289"/>
+        <location line="+303"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location line="-289"/>
-        <location line="+289"/>
+        <location line="-303"/>
+        <location line="+303"/>
         <source>Threshold</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location line="-282"/>
-        <location line="+177"/>
+        <location line="-295"/>
+        <location line="+190"/>
         <source>other reading</source>
         <translation>其他口径</translation>
     </message>
     <message>
-        <location line="-168"/>
+        <location line="-181"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -590,7 +645,7 @@
         <translation>来源可信度低（征求意见稿或二手摘要）的规则仅作参考；勾选后，本区按其原文的要求执行</translation>
     </message>
     <message>
-        <location line="+185"/>
+        <location line="+198"/>
         <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
         <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
     </message>
@@ -630,6 +685,64 @@
     </message>
 </context>
 <context>
+    <name>GapSummary</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/gaps.py" line="+35"/>
+        <source>%1 or %2</source>
+        <translation>%1或%2</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Missing %1: the plan has none</source>
+        <translation>缺%1：规划中没有</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Missing %1: %2 % of households cannot walk there within %3 minutes</source>
+        <translation>缺%1：%2% 的住户步行 %3 分钟内到不了</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> (at an older person&apos;s pace)</source>
+        <translation>（按老年人步速）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (at a child&apos;s pace)</source>
+        <translation>（按儿童步速）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Missing %1: %2 % of households cannot walk there within %3 m</source>
+        <translation>缺%1：%2% 的住户步行 %3 米内到不了</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Too few %1: %2, required %3</source>
+        <translation>%1不足：现有 %2，要求 %3</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: %2, required %3</source>
+        <translation>%1：实测 %2，要求 %3</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The failing and warning findings counted, ranked by severity (required 3, recommended 2, informative 1) × households affected; one line per facility type. Click a line to show its finding.</source>
+        <translation>计入汇总的未达标和提示结论，按严重程度（必选 3、推荐 2、参考 1）× 受影响住户数排序；每类设施一行。单击一行可查看对应的检查结果。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>&lt;b&gt;Nothing missing:&lt;/b&gt; every rule counted passes.</source>
+        <translation>&lt;b&gt;没有缺项：&lt;/b&gt;计入汇总的条目均达标。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&lt;b&gt;What is missing most&lt;/b&gt; (by severity × households affected):</source>
+        <translation>&lt;b&gt;最主要的缺项&lt;/b&gt;（按严重程度 × 受影响住户排序）：</translation>
+    </message>
+</context>
+<context>
     <name>LayersPanel</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/layers.py" line="+30"/>
@@ -645,7 +758,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+199"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+200"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -676,18 +789,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+664"/>
+        <location line="+665"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-658"/>
-        <location line="+659"/>
+        <location line="-659"/>
+        <location line="+660"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-658"/>
+        <location line="-659"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -912,7 +1025,7 @@
         <translation>人工核查清单</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+56"/>
         <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
@@ -1022,7 +1135,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-664"/>
+        <location line="-665"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1032,7 +1145,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+672"/>
+        <location line="+673"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from ...model.catalogue import Catalogue
@@ -18,7 +18,9 @@ from .. import i18n
 
 MAX_DISTANCE_M = 2000.0
 STEP_M = 10.0
-MAX_CURVES = 6  # beyond this the legend hides the chart
+MAX_CURVES = 6  # beyond this the legend is longer than the chart
+Y_MIN = -6.0  # the bottom of the share axis: 0 % curves are drawn above the axis line
+DASH = 5.0  # curves lying on one another (several at 0 %) are drawn in interleaved dashes
 
 
 def coverage_curve(results: Results, facility_type: str, distances) -> np.ndarray:
@@ -61,13 +63,18 @@ class CoverageChart(QWidget):
         item.setLabel("bottom", self.tr("walking distance d (m)"))
         item.setLabel("left", self.tr("households within d (%)"))
         item.setXRange(0, MAX_DISTANCE_M, padding=0.02)
-        item.setYRange(0, 100, padding=0.02)
+        # From below 0: a curve at 0 % (no facility of the type within reach) runs above the axis,
+        # not hidden on it (issue 16).
+        item.setYRange(Y_MIN, 102, padding=0)
         item.showGrid(x=True, y=True, alpha=0.25)
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
-        # Bottom right: coverage curves rise to the right, so that corner is the emptiest.
-        self.legend = item.addLegend(offset=(-10, -10), labelTextColor="#222222", labelTextSize="8pt",
-                                     colCount=2, brush=pg.mkBrush(255, 255, 255, 210))
+        # The legend in a column of its own right of the plot, never over the curves (issue 16).
+        self.legend = pg.LegendItem(labelTextColor="#222222", labelTextSize="8pt", colCount=1,
+                                    verSpacing=-4)
+        item.layout.addItem(self.legend, 2, 3)
+        item.layout.setColumnStretchFactor(3, 0)
+        item.layout.setColumnSpacing(2, 10)  # a gap between the plot and its legend
         self.limit_line = pg.InfiniteLine(angle=90, movable=False,
                                           pen=pg.mkPen("#c62828", width=2, style=Qt.PenStyle.DashLine))
         self.share_line = pg.InfiniteLine(angle=0, movable=False,
@@ -136,9 +143,12 @@ class CoverageChart(QWidget):
             self.legend.clear()
             for code in types:
                 colour = self.catalogue.types[code].colour if code in self.catalogue.types else "#666666"
-                self.curves[code] = item.plot(pen=pg.mkPen(QColor(colour), width=2), name=self._name(code))
+                self.curves[code] = item.plot(pen=pg.mkPen(QColor(colour), width=2))
+                # The legend's sample is a solid line whatever dashes the curve gets (_interleave).
+                self.legend.addItem(pg.PlotDataItem(pen=pg.mkPen(QColor(colour), width=2)), self._name(code))
         for code, curve in self.curves.items():
             curve.setData(self.distances, coverage_curve(self.results, code, self.distances))
+        self._interleave()
         f = self.finding
         if f is not None and f.limit_m is not None:
             self.limit_line.setValue(min(f.limit_m, MAX_DISTANCE_M))
@@ -151,6 +161,43 @@ class CoverageChart(QWidget):
         else:
             self.share_line.hide()
         self._update_caption()
+
+    def _interleave(self) -> None:
+        """Curves with the same values (several types at 0 %, or all at 100 %) lie on one another:
+        each of k such curves is drawn one dash in k, offset, so every colour shows along the line."""
+        same: dict[bytes, list[str]] = {}
+        for code, curve in self.curves.items():
+            same.setdefault(np.round(curve.getData()[1], 6).tobytes(), []).append(code)
+        for codes in same.values():
+            for i, code in enumerate(codes):
+                pen = QPen(self.curves[code].opts["pen"])
+                if len(codes) > 1:
+                    pen.setDashPattern([DASH, DASH * (len(codes) - 1)])
+                    pen.setDashOffset(DASH * i)
+                else:
+                    pen.setStyle(Qt.PenStyle.SolidLine)
+                self.curves[code].setPen(pen)
+
+    def curve_pen(self, code: str) -> QPen:
+        """The pen a type's curve is drawn with (tests: interleaved dashes of curves on one another)."""
+        return QPen(self.curves[code].opts["pen"])
+
+    def y_range(self) -> tuple[float, float]:
+        """The share axis's visible range (it starts below 0 so that a 0 % curve shows)."""
+        low, high = self.plot.getPlotItem().getViewBox().viewRange()[1]
+        return float(low), float(high)
+
+    def legend_rect(self) -> QRectF:
+        """The legend's box in the chart's coordinates."""
+        return self._in_chart(self.legend.sceneBoundingRect())
+
+    def plot_rect(self) -> QRectF:
+        """The plot area (where the curves are drawn) in the chart's coordinates."""
+        return self._in_chart(self.plot.getPlotItem().getViewBox().sceneBoundingRect())
+
+    def _in_chart(self, scene_rect) -> QRectF:
+        rect = self.plot.viewportTransform().mapRect(scene_rect)
+        return rect.translated(QPointF(self.plot.viewport().mapTo(self, QPoint(0, 0))))
 
     def _update_caption(self) -> None:
         f = self.finding

@@ -7,6 +7,7 @@ rebuilt only when the set of rules or the grouping changes.
 from __future__ import annotations
 
 
+import re
 from functools import lru_cache
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
@@ -20,6 +21,7 @@ from ...model.rules import plan_file
 from ...model.settings import DEFAULTS
 from .. import i18n
 from .common import STATUS_COLOURS, STATUS_ORDER, number, status_icon, status_label, unit_text
+from .gaps import GapSummary
 from .walk_homes import WalkHomesList
 
 RULE_ROLE = Qt.ItemDataRole.UserRole
@@ -175,6 +177,35 @@ def finding_notes(finding: Finding, connector_limit_m: float = DEFAULTS["connect
 
 OTHER_READING_COLOUR = "#8a8a8a"
 
+# A presence rule named by a generic set and the facility in brackets or after a colon
+# ("基本公共服务设施（一个幼儿园）", "便民商业网点（药店）", "十五分钟生活圈统筹设施：养老院",
+# "Basic facility set: one kindergarten"): five rows read "基本公共服务设施：一个…" in a narrow
+# column (issue 16), so the facility comes first: "幼儿园 · 基本公共服务设施".
+_SET_ZH = re.compile(r"^(?P<set>[^（：]+)"
+                     r"(?:（(?P<n>一个|一处|多个|多处)?(?P<a>[^（）]+)）|：(?P<b>.+))$")
+_SET_EN = re.compile(r"^(?P<set>[^:(]+): (?:(?P<n>one|several) )?(?P<b>.+)$")
+
+
+def display_name(finding: Finding) -> str:
+    """The rule's name as the findings list shows it: the facility first for a presence rule of a
+    generic set (the full name stays in the tooltip and the detail)."""
+    name = i18n.pick(finding.name_zh, finding.name_en) or finding.rule
+    if finding.kind != "presence":
+        return name
+    if i18n.is_chinese():
+        m = _SET_ZH.match(name)
+        if m is None:
+            return name
+        facility = m.group("a") or m.group("b")
+        several = m.group("n") in ("多个", "多处")
+        return f"{facility}{'（多个）' if several else ''} · {m.group('set')}"
+    m = _SET_EN.match(name)
+    if m is None:
+        return name
+    facility = m.group("b")
+    facility = facility[:1].upper() + facility[1:]
+    return f"{facility}{' (several)' if m.group('n') == 'several' else ''} · {m.group('set')}"
+
 
 def applied_of(findings) -> dict[str, str]:
     """Another reading's rule -> the rule applied for the same indicator (its group). A reading
@@ -257,14 +288,27 @@ class FindingsPanel(QWidget):
         self.grouping.addItem(self.tr("By status"), "status")
         self.grouping.activated.connect(lambda _i: self._rebuild())
         top.addWidget(self.grouping)
+        # 方案对比: this scenario's findings against another's (issue 16 item 8).
+        self.compare_button = QPushButton(self.tr("Compare…"))
+        self.compare_button.setToolTip(self.tr("Compare the findings of this scenario with another scenario's"))
+        self.compare_button.setEnabled(False)
+        self.compare_button.clicked.connect(lambda: self.open_comparison())
+        top.addWidget(self.compare_button)
+        self.comparison = None
+        self._document = None
         layout.addLayout(top)
 
         split = QSplitter(Qt.Orientation.Vertical)
+        # 缺项: the worst gaps in plain words above the tree; a click shows the finding (issue 16).
+        self.gaps = GapSummary()
+        self.gaps.gapActivated.connect(self.select_rule)
+        split.addWidget(self.gaps)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels([self.tr("Rule"), self.tr("Status"), self.tr("Measured"), self.tr("Threshold")])
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long name keeps its start and its end
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -305,9 +349,12 @@ class FindingsPanel(QWidget):
         split.addWidget(self.tree)
         split.addWidget(lower)
         split.addWidget(self.walk_homes)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setStretchFactor(2, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        split.setStretchFactor(2, 1)
+        split.setStretchFactor(3, 2)
+        line = self.fontMetrics().height()
+        split.setSizes([8 * line + 12, 330, 110, 160])  # the five gaps and their title
         layout.addWidget(split)
 
     # --- data -------------------------------------------------------------------------------
@@ -316,13 +363,21 @@ class FindingsPanel(QWidget):
         limit named in the findings) and its validation results."""
         self._settings = document.settings
         self.walk_homes.bind(document)
+        self._document = document
+        self.compare_button.setEnabled(True)
         document.resultsReady.connect(self.set_results)
         document.sessionChanged.connect(self._on_session)
         self._on_session(document.session)
         self.set_results(document.results)
 
     def _on_session(self, session) -> None:
+        if self.comparison is not None:  # another plan: its scenarios are not the ones compared
+            self.comparison.close()
+            self.comparison.deleteLater()
+            self.comparison = None
         titles = {p.id: (p.name_zh, p.name_en) for p in session.packs} if session is not None else {}
+        self.gaps.set_context(session.catalogue if session is not None else None,
+                              {r.id: r for p in session.packs for r in p.rules} if session is not None else {})
         self.set_pack_titles({**titles, plan_file.PACK: plan_file.PACK_TITLE})
         self.set_results(None)
 
@@ -339,6 +394,7 @@ class FindingsPanel(QWidget):
         self._by_rule = {f.rule: f for f in results.findings} if results is not None else {}
         self._parents = applied_of(results.findings) if results is not None else {}
         self._summarise()
+        self.gaps.set_results(results)
         if results is None:
             self.tree.clear()
             self._items.clear()
@@ -436,7 +492,8 @@ class FindingsPanel(QWidget):
         self.restyled += 1
 
     def _style(self, item: QTreeWidgetItem, finding: Finding) -> None:
-        name = i18n.pick(finding.name_zh, finding.name_en) or finding.rule
+        full_name = i18n.pick(finding.name_zh, finding.name_en) or finding.rule
+        name = display_name(finding)
         other = finding.rule in self._parents
         if finding.severity == "required":
             name = "● " + name
@@ -458,7 +515,7 @@ class FindingsPanel(QWidget):
             item.setData(col, Qt.ItemDataRole.ForegroundRole, QBrush(QColor(OTHER_READING_COLOUR)) if other else None)
         if not other:
             item.setForeground(1, QBrush(QColor(STATUS_COLOURS.get(finding.status, "#000000"))))
-        lines = [finding.message(i18n.language())]
+        lines = [f"<b>{full_name}</b>", finding.message(i18n.language())]
         lines += [self._reading_html(finding)] if finding.group else []
         lines += finding_notes(finding, self.connector_limit_m())
         tip = "".join(f"<p>{line}</p>" for line in lines if line) + f"<p>{citation_html(finding)}</p>"
@@ -593,6 +650,19 @@ class FindingsPanel(QWidget):
         f = self.finding(rule) if rule else None
         if f is not None:
             self.findingActivated.emit(f)
+
+    def open_comparison(self):
+        """Show the 方案对比 dialog (the current scenario against another) and return it."""
+        from .compare import CompareDialog
+        if self._document is None:
+            return None
+        if self.comparison is None:
+            self.comparison = CompareDialog(self._document, self)  # a window of its own, gone with the panel
+        else:
+            self.comparison.fill_scenarios()
+        self.comparison.show()
+        self.comparison.raise_()
+        return self.comparison
 
     def select_rule(self, rule: str) -> None:
         """Select and activate a finding as if clicked."""
