@@ -320,7 +320,7 @@
 <context>
     <name>CompareDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/compare.py" line="+28"/>
+        <location filename="../../lifecircle_desktop/ui/panels/compare.py" line="+29"/>
         <source>Compare Scenarios</source>
         <translation>方案对比</translation>
     </message>
@@ -330,12 +330,7 @@
         <translation>对比</translation>
     </message>
     <message>
-        <location line="+34"/>
-        <source>base (现状/基础)</source>
-        <translation>基础方案（现状）</translation>
-    </message>
-    <message>
-        <location line="+13"/>
+        <location line="+47"/>
         <source>Scenario “%1”</source>
         <translation>方案“%1”</translation>
     </message>

@@ -125,7 +125,7 @@ def test_comparison_lists_exactly_the_findings_that_differ(demo, qtbot):
     assert row[1] == fb[row[0]].name_en  # the rule's name, not its id
     assert row[2].startswith("pass") and row[3].startswith("fail")
     headers = [dialog.table.horizontalHeaderItem(i).text() for i in range(3)]
-    assert headers == ["Rule", "方案二", "base (现状/基础)"]
+    assert headers == ["Rule", "方案二", "Base scenario"]
 
 
 def test_the_chart_shows_0_percent_curves_above_the_axis_and_its_legend_beside_the_plot(demo):
@@ -176,7 +176,7 @@ def test_the_open_comparison_follows_the_scenario_shown(demo, qtbot):
     dialog = demo.findings.open_comparison()
     assert dialog.rows() == [] and dialog.other.currentData() == "base"  # a copy: nothing differs yet
     doc.switch_scenario("base")
-    assert dialog.a_label.text() == "Scenario “base (现状/基础)”" and dialog.other.currentData() == "方案二"
+    assert dialog.a_label.text() == "Scenario “Base scenario”" and dialog.other.currentData() == "方案二"
     # An edit in the scenario shown: the table follows the new results.
     with qtbot.waitSignal(doc.loop.resultsReady, timeout=RESULTS_TIMEOUT_MS):
         home = doc.session.plan.features("residential", "base")[0]

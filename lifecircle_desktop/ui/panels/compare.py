@@ -13,6 +13,7 @@ from ...model.errors import PlanError
 from ...model.findings import Finding
 from ...model.gaps import Difference, compare_scenarios
 from .. import i18n
+from ..undo import scenario_title
 from .common import STATUS_COLOURS, status_label
 
 RULE_ROLE = Qt.ItemDataRole.UserRole
@@ -65,7 +66,7 @@ class CompareDialog(QDialog):
             self.fill_scenarios()
 
     def scenario_label(self, name: str) -> str:
-        return self.tr("base (现状/基础)") if name == "base" else name
+        return scenario_title(name)  # one name for the base scenario everywhere (ui/undo.py)
 
     def fill_scenarios(self) -> None:
         """The scenarios to compare the current one with (all but the current one)."""
