@@ -156,8 +156,10 @@ class MainWindow(QMainWindow):
         for obj in self._ui:
             if isinstance(obj, QToolBar):
                 self.removeToolBar(obj)
+                obj.setObjectName("")
             elif isinstance(obj, QDockWidget):
                 self.removeDockWidget(obj)
+                obj.setObjectName("")  # restoreState must find the new dock of that name, not this one
             elif isinstance(obj, QWidget) and obj.parent() is self.statusBar():
                 self.statusBar().removeWidget(obj)
             obj.deleteLater()
@@ -273,6 +275,9 @@ class MainWindow(QMainWindow):
         lang = self.view_menu.addMenu(self.tr("&Language"))
         for act in self.language_actions.values():
             lang.addAction(act)
+        a["restore_layout"] = self._action(self.tr("&Restore Default Layout"), self.restore_default_layout,
+                                           tip=self.tr("Put every panel back where it was at the first start"))
+        self.view_menu.addAction(a["restore_layout"])
         self.view_menu.addSeparator()
         tools = mb.addMenu(self.tr("&Tools"))
         for act in self.tool_actions.values():
@@ -363,16 +368,40 @@ class MainWindow(QMainWindow):
         self.checklist = ChecklistPanel()
         self.checklist.bind(doc)
         self.docks["checklist"] = self._dock("checklist", self.tr("Checklist"), self.checklist, R)
+        self._arrange_docks()
+        for layer in self.layers_panel.hidden_layers():
+            self.canvas.set_layer_visible(layer, False)
+
+    # The dock areas of a first start, in the order they are added (View ▸ Restore Default Layout).
+    DOCK_AREAS = (("palette", Qt.DockWidgetArea.LeftDockWidgetArea), ("layers", Qt.DockWidgetArea.LeftDockWidgetArea),
+                  ("attributes", Qt.DockWidgetArea.RightDockWidgetArea),
+                  ("findings", Qt.DockWidgetArea.RightDockWidgetArea),
+                  ("coverage", Qt.DockWidgetArea.BottomDockWidgetArea),
+                  ("history", Qt.DockWidgetArea.BottomDockWidgetArea),
+                  ("checklist", Qt.DockWidgetArea.RightDockWidgetArea))
+
+    def _arrange_docks(self) -> None:
+        """The default arrangement of the docks (added already): splits, tabs and corners."""
         self.splitDockWidget(self.docks["attributes"], self.docks["findings"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["findings"], self.docks["checklist"])  # after the split, which re-places findings
         self.docks["findings"].raise_()
         self.tabifyDockWidget(self.docks["coverage"], self.docks["history"])
         self.docks["coverage"].raise_()
         # The side panels run the full height; the chart sits under the map only.
-        self.setCorner(Qt.Corner.BottomLeftCorner, L)
-        self.setCorner(Qt.Corner.BottomRightCorner, R)
-        for layer in self.layers_panel.hidden_layers():
-            self.canvas.set_layer_visible(layer, False)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def restore_default_layout(self) -> None:
+        """Every dock back where a first start has it: docked, shown, in its area, at its size."""
+        for name, _area in self.DOCK_AREAS:
+            self.docks[name].setFloating(False)
+            self.removeDockWidget(self.docks[name])
+        for name, area in self.DOCK_AREAS:
+            dock = self.docks[name]
+            self.addDockWidget(area, dock)
+            dock.show()
+        self._arrange_docks()
+        self.default_layout()
 
     def _build_statusbar(self) -> None:
         bar = self.statusBar()
@@ -738,7 +767,7 @@ class MainWindow(QMainWindow):
         self.rebuild_ui()
 
     def rebuild_ui(self) -> None:
-        state = self.saveState()
+        state, findings_state = self.saveState(), self.findings.view_state()
         reopen = self.settings_dialog is not None and self.settings_dialog.isVisible()
         if self.settings_dialog is not None:  # built in the old language, with the old actions
             self.settings_dialog.close()
@@ -747,6 +776,7 @@ class MainWindow(QMainWindow):
         self._teardown_ui()
         self._build_ui()
         self.restoreState(state)
+        self.findings.restore_view_state(findings_state)
         self.canvas.set_language(i18n.language())
         if self.active_finding is not None:
             self.findings.select_rule(self.active_finding.rule)

@@ -371,7 +371,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+30"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+32"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -421,7 +421,7 @@
         <translation>参考</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+35"/>
         <source>within %1 m</source>
         <translation>（%1 米内）</translation>
     </message>
@@ -512,12 +512,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+267"/>
+        <location line="+288"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-261"/>
+        <location line="-282"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -543,24 +543,24 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+283"/>
+        <location line="+304"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location line="-283"/>
-        <location line="+283"/>
+        <location line="-304"/>
+        <location line="+304"/>
         <source>Threshold</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location line="-276"/>
-        <location line="+172"/>
+        <location line="-297"/>
+        <location line="+193"/>
         <source>other reading</source>
         <translation>其他口径</translation>
     </message>
     <message>
-        <location line="-163"/>
+        <location line="-184"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -580,7 +580,7 @@
         <translation>来源可信度低（征求意见稿或二手摘要）的规则仅作参考；勾选后，本区按其原文的要求执行</translation>
     </message>
     <message>
-        <location line="+180"/>
+        <location line="+201"/>
         <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
         <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
     </message>
@@ -635,7 +635,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+190"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+192"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -666,18 +666,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+564"/>
+        <location line="+592"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-558"/>
-        <location line="+559"/>
+        <location line="-586"/>
+        <location line="+587"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-558"/>
+        <location line="-586"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -792,7 +792,17 @@
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>&amp;Restore Default Layout</source>
+        <translation>恢复默认布局(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Put every panel back where it was at the first start</source>
+        <translation>把所有面板放回首次启动时的位置</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
@@ -882,7 +892,7 @@
         <translation>人工核查清单</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+66"/>
         <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+56"/>
         <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
@@ -977,7 +987,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-618"/>
+        <location line="-647"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -987,7 +997,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+622"/>
+        <location line="+651"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -1022,7 +1032,7 @@
         <translation>&lt;h3&gt;lifecircle_desktop 社区生活圈规划&lt;/h3&gt;&lt;p&gt;规划 15 分钟社区生活圈与完整居住社区，并依据标准实时检查。&lt;/p&gt;&lt;p&gt;地图数据 © OpenStreetMap 贡献者，ODbL 1.0。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
@@ -1082,12 +1092,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+222"/>
+        <location line="+239"/>
         <source>Cancel drawing</source>
         <translation>取消绘制</translation>
     </message>
     <message>
-        <location line="-210"/>
+        <location line="-227"/>
         <source>Drawing cancelled.</source>
         <translation>已取消绘制。</translation>
     </message>
@@ -1097,7 +1107,7 @@
         <translation>未添加：{reason}。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Polygon discarded.</source>
         <translation>已放弃该多边形。</translation>
     </message>
@@ -1112,7 +1122,7 @@
         <translation>请先选择设施类型再绘制。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+33"/>
         <source>Area {area} m²</source>
         <translation>面积 {area} m²</translation>
     </message>
@@ -1138,6 +1148,11 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>With the cursor as the next corner: {area} m²</source>
+        <translation>若在光标处再加一个角点：{area} 平方米</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The edges cross each other: move or remove the last vertex.</source>
         <translation>边线相交：请移动或删除上一个顶点。</translation>
     </message>
@@ -1147,7 +1162,7 @@
         <translation>绘制多边形：单击添加顶点；回车或双击完成，退格删除上一个顶点，Esc 取消。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+24"/>
         <source>Draw a rectangle: click two opposite corners, or drag.</source>
         <translation>绘制矩形：单击两个对角点，或拖动。</translation>
     </message>
