@@ -444,9 +444,13 @@ class MainWindow(QMainWindow):
         box.blockSignals(True)
         box.clear()
         for s in self.document.session.scenarios():
-            box.addItem(s.name if s.name != "base" else self.tr("base (现状/基础)"), s.name)
+            box.addItem(self.scenario_label(s.name), s.name)
         box.setCurrentIndex(max(0, box.findData(self.document.scenario)))
         box.blockSignals(False)
+
+    def scenario_label(self, name: str) -> str:
+        """A scenario as the planner reads it: the base one is 基础方案, never its stored name."""
+        return self.tr("Base scenario") if name == "base" else name
 
     def _on_scenario(self, name: str) -> None:
         self.active_finding = None
@@ -747,7 +751,7 @@ class MainWindow(QMainWindow):
             return
         name, ok = QInputDialog.getText(self, self.tr("New scenario"),
                                         i18n.fill(self.tr("Name of the new scenario (a copy of “%1”):"),
-                                                  self.document.scenario))
+                                                  self.scenario_label(self.document.scenario)))
         if ok and name.strip():
             self.create_scenario(name)
 

@@ -2,9 +2,203 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AttributeCodes</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/codes.py" line="+15"/>
+        <source>OpenStreetMap</source>
+        <translation>OpenStreetMap 导入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>drawn</source>
+        <translation>手工绘制</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>imported file</source>
+        <translation>文件导入</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+35"/>
+        <source>gate</source>
+        <translation>大门</translation>
+    </message>
+    <message>
+        <location line="-34"/>
+        <source>door</source>
+        <translation>楼门</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>residential block</source>
+        <translation>居住街坊</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>5-minute life circle</source>
+        <translation>五分钟生活圈</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>10-minute life circle</source>
+        <translation>十分钟生活圈</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>15-minute life circle</source>
+        <translation>十五分钟生活圈</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>footway</source>
+        <translation>人行道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>path</source>
+        <translation>小路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>pedestrian street</source>
+        <translation>步行街</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>steps</source>
+        <translation>台阶</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>indoor corridor</source>
+        <translation>室内通道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cycleway</source>
+        <translation>自行车道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bridleway</source>
+        <translation>骑马道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>track</source>
+        <translation>机耕路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>living street</source>
+        <translation>生活街道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>residential street</source>
+        <translation>居住区道路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>service road</source>
+        <translation>内部道路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>minor road</source>
+        <translation>未分级道路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>branch road</source>
+        <translation>支路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>branch road ramp</source>
+        <translation>支路匝道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>secondary trunk road</source>
+        <translation>次干路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>secondary trunk road ramp</source>
+        <translation>次干路匝道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>primary trunk road</source>
+        <translation>主干路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>primary trunk road ramp</source>
+        <translation>主干路匝道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expressway</source>
+        <translation>快速路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expressway ramp</source>
+        <translation>快速路匝道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>road of unknown class</source>
+        <translation>等级不明的道路</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>barrier arm</source>
+        <translation>道闸</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>swing gate</source>
+        <translation>平开门</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sliding gate</source>
+        <translation>推拉门</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bollard</source>
+        <translation>隔离桩</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>fence</source>
+        <translation>围栏</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>wall</source>
+        <translation>围墙</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>kerb</source>
+        <translation>路缘石</translation>
+    </message>
+</context>
+<context>
     <name>AttributePanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+27"/>
+        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+28"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
@@ -248,7 +442,7 @@
         <translation>规划</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+49"/>
         <source>%1 m² × %2 floors = %3 m²</source>
         <translation>%1 m² × %2 层 = %3 m²</translation>
     </message>
@@ -666,18 +860,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+592"/>
+        <location line="+596"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-586"/>
-        <location line="+587"/>
+        <location line="-590"/>
+        <location line="+591"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-586"/>
+        <location line="-590"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -898,12 +1092,7 @@
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>base (现状/基础)</source>
-        <translation>基础方案（现状）</translation>
-    </message>
-    <message>
-        <location line="+50"/>
+        <location line="+65"/>
         <source>%1 for “%2” (the standard says %3; entering that removes the override):</source>
         <translation>“%2”的%1（标准规定为 %3；输入该值即取消调整）：</translation>
     </message>
@@ -987,7 +1176,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-647"/>
+        <location line="-651"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -997,7 +1186,12 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+651"/>
+        <location line="+382"/>
+        <source>Base scenario</source>
+        <translation>基础方案</translation>
+    </message>
+    <message>
+        <location line="+273"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -1541,6 +1735,19 @@
         <location line="+25"/>
         <source>From %1 to %2; the default is %3</source>
         <translation>取值 %1 至 %2；默认值为 %3</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/qt_strings.py" line="+8"/>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>
