@@ -822,6 +822,7 @@ class MapView(QGraphicsView):
             offsets = self._offsets.get(layer, {})
             layer_view.on_view(s, area, offsets)
             self._labels.on_view(layer, layer_view.visible, s, area, offsets)
+        self._labels.place()  # all layers at once: a label's place depends on the others
 
 
 __all__ = ["MapView"]
