@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
-                               QToolBar, QUndoView, QVBoxLayout, QWidget)
+                               QToolBar, QUndoView, QVBoxLayout, QWidget, QWidgetAction)
 
 from ..model import crs
 from ..model.catalogue import Catalogue, load_catalogue
@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.active_finding: Finding | None = None
         self._walk_key = None
         self._ui: list = []  # what a language switch tears down and builds again
+        self._dock_widgets: dict[str, QDockWidget] = {}  # kept through a language switch
         self._tool = "select"
         self.settings_dialog: PlanSettingsDialog | None = None
 
@@ -154,13 +155,7 @@ class MainWindow(QMainWindow):
     def _teardown_ui(self) -> None:
         self.menuBar().clear()
         for obj in self._ui:
-            if isinstance(obj, QToolBar):
-                self.removeToolBar(obj)
-                obj.setObjectName("")
-            elif isinstance(obj, QDockWidget):
-                self.removeDockWidget(obj)
-                obj.setObjectName("")  # restoreState must find the new dock of that name, not this one
-            elif isinstance(obj, QWidget) and obj.parent() is self.statusBar():
+            if isinstance(obj, QWidget) and obj.parent() is self.statusBar():
                 self.statusBar().removeWidget(obj)
             obj.deleteLater()
         self._ui.clear()
@@ -302,8 +297,7 @@ class MainWindow(QMainWindow):
 
     def _build_toolbars(self) -> None:
         a = self.actions_
-        main = QToolBar(self.tr("Plan"), self)
-        main.setObjectName("toolbar_plan")
+        main = self._toolbar("plan", self.tr("Plan"))
         main.addAction(a["undo"])
         main.addAction(a["redo"])
         main.addSeparator()
@@ -314,25 +308,46 @@ class MainWindow(QMainWindow):
         self.scenario_box.activated.connect(lambda _i: self.document.switch_scenario(self.scenario_box.currentData()))
         main.addWidget(self.scenario_box)
         main.addAction(a["new_scenario"])
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, main)
-        tools = QToolBar(self.tr("Tools"), self)
-        tools.setObjectName("toolbar_tools")
+        tools = self._toolbar("tools", self.tr("Tools"))
         for act in self.tool_actions.values():
             tools.addAction(act)
         tools.addSeparator()
         tools.addAction(a["snap"])
         tools.addAction(a["fit"])
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
         self.toolbars = {"plan": main, "tools": tools}
-        self._ui.extend([main, tools])
+
+    def _toolbar(self, name: str, title: str) -> QToolBar:
+        """The (empty) tool bar ``name``: kept through a language switch, like the docks."""
+        bar = self.findChild(QToolBar, f"toolbar_{name}")
+        if bar is None:
+            bar = QToolBar(title, self)
+            bar.setObjectName(f"toolbar_{name}")  # saveState/restoreState find tool bars by name
+            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+            return bar
+        bar.setWindowTitle(title)
+        for act in bar.actions():
+            bar.removeAction(act)
+            if isinstance(act, QWidgetAction) and act.parent() is bar:  # made by addWidget: its widget goes too
+                act.deleteLater()
+        return bar
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{name}")  # saveState/restoreState find docks by name
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
+        """The dock ``name`` holding ``widget``. A language switch keeps the docks (their place,
+        size and tabs stay as the planner left them) and puts the rebuilt panels into them."""
+        dock = self._dock_widgets.get(name)
+        if dock is None:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock_{name}")  # saveState/restoreState find docks by name
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self._dock_widgets[name] = dock
+        else:
+            dock.setWindowTitle(title)
+            old = dock.widget()
+            dock.setWidget(widget)
+            if old is not None:
+                old.deleteLater()
         self.view_menu.addAction(dock.toggleViewAction())
-        self._ui.append(dock)
         return dock
 
     def _build_docks(self) -> None:
@@ -367,8 +382,10 @@ class MainWindow(QMainWindow):
         }
         self.checklist = ChecklistPanel()
         self.checklist.bind(doc)
+        first = "checklist" not in self._dock_widgets
         self.docks["checklist"] = self._dock("checklist", self.tr("Checklist"), self.checklist, R)
-        self._arrange_docks()
+        if first:
+            self._arrange_docks()
         for layer in self.layers_panel.hidden_layers():
             self.canvas.set_layer_visible(layer, False)
 
@@ -382,14 +399,15 @@ class MainWindow(QMainWindow):
 
     def _arrange_docks(self) -> None:
         """The default arrangement of the docks (added already): splits, tabs and corners."""
+        # The side panels run the full height; the chart sits under the map only. Set first: set
+        # after the tabs, it left the bottom tab bar drawn across the left column.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.splitDockWidget(self.docks["attributes"], self.docks["findings"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["findings"], self.docks["checklist"])  # after the split, which re-places findings
         self.docks["findings"].raise_()
         self.tabifyDockWidget(self.docks["coverage"], self.docks["history"])
         self.docks["coverage"].raise_()
-        # The side panels run the full height; the chart sits under the map only.
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
     def restore_default_layout(self) -> None:
         """Every dock back where a first start has it: docked, shown, in its area, at its size."""
@@ -771,15 +789,14 @@ class MainWindow(QMainWindow):
         self.rebuild_ui()
 
     def rebuild_ui(self) -> None:
-        state, findings_state = self.saveState(), self.findings.view_state()
+        findings_state = self.findings.view_state()
         reopen = self.settings_dialog is not None and self.settings_dialog.isVisible()
         if self.settings_dialog is not None:  # built in the old language, with the old actions
             self.settings_dialog.close()
             self.settings_dialog.deleteLater()
             self.settings_dialog = None
         self._teardown_ui()
-        self._build_ui()
-        self.restoreState(state)
+        self._build_ui()  # into the same docks and tool bars: the layout stays as it was
         self.findings.restore_view_state(findings_state)
         self.canvas.set_language(i18n.language())
         if self.active_finding is not None:
