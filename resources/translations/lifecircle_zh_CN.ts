@@ -829,7 +829,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+192"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+187"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -860,18 +860,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+596"/>
+        <location line="+618"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-590"/>
-        <location line="+591"/>
+        <location line="-612"/>
+        <location line="+613"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-590"/>
+        <location line="-612"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1031,7 +1031,7 @@
         <translation>规划</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Scenario</source>
         <translation>方案</translation>
     </message>
@@ -1041,12 +1041,12 @@
         <translation>正在编辑和校验的方案</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+63"/>
         <source>&lt;plan opened&gt;</source>
         <translation>&lt;打开规划&gt;</translation>
     </message>
@@ -1081,12 +1081,12 @@
         <translation>历史记录</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Checklist</source>
         <translation>人工核查清单</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+68"/>
         <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+56"/>
         <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
@@ -1176,7 +1176,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-651"/>
+        <location line="-669"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1186,7 +1186,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+382"/>
+        <location line="+400"/>
         <source>Base scenario</source>
         <translation>基础方案</translation>
     </message>
@@ -1226,7 +1226,7 @@
         <translation>&lt;h3&gt;lifecircle_desktop 社区生活圈规划&lt;/h3&gt;&lt;p&gt;规划 15 分钟社区生活圈与完整居住社区，并依据标准实时检查。&lt;/p&gt;&lt;p&gt;地图数据 © OpenStreetMap 贡献者，ODbL 1.0。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+34"/>
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
@@ -1343,7 +1343,7 @@
     <message>
         <location line="+5"/>
         <source>With the cursor as the next corner: {area} m²</source>
-        <translation>若在光标处再加一个角点：{area} 平方米</translation>
+        <translation>若在光标处再加一个角点：{area} m²</translation>
     </message>
     <message>
         <location line="+3"/>
