@@ -7,12 +7,14 @@ import re
 import shutil
 
 import pytest
-from PySide6.QtWidgets import (QAbstractButton, QComboBox, QDockWidget, QFileDialog, QGroupBox, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QDockWidget, QFileDialog, QGroupBox, QInputDialog, QLabel,
                                QLineEdit, QMenu, QMessageBox, QTabBar, QTableWidget, QTextBrowser, QTreeWidget, QWidget)
 
 from lifecircle_desktop.model.plan import Plan
 from lifecircle_desktop.model.resources import DEMO_PLAN
 from lifecircle_desktop.ui import i18n
+from lifecircle_desktop.ui.panels.checklist import RulePacksDialog
+from lifecircle_desktop.ui.panels.new_plan import NewPlanDialog
 from tests.ui.conftest import RESULTS_TIMEOUT_MS, shown_window
 
 pytestmark = [pytest.mark.skipif(not DEMO_PLAN.exists(), reason="the demo plan is not built"),
@@ -54,6 +56,8 @@ def visible_texts(window):
         elif isinstance(w, QLineEdit):
             add(name, w.text())
             add(name, w.placeholderText())
+        elif isinstance(w, QAbstractSpinBox):
+            add(name, w.text())
         elif isinstance(w, QComboBox):
             for i in range(w.count()):
                 add(name, w.itemText(i))
@@ -130,6 +134,15 @@ def test_the_chinese_demo_shows_no_rule_id_field_code_or_english_unit(qtbot, dem
     w.docks["checklist"].raise_()
     w.docks["history"].raise_()
     seen += visible_texts(w)
+    # The dialogs of the Plan and File menus, open beside the window.
+    session = w.document.session
+    dialogs = [w.plan_settings_dialog(), RulePacksDialog(session.packs, session.plan.rule_packs, w), NewPlanDialog(w)]
+    for dialog in dialogs:
+        dialog.show()
+        texts = visible_texts(w)
+        assert any(where == "QLabel" and text == dialog.findChild(QLabel).text() for where, text, _ in texts)
+        seen += texts
+        dialog.close()
     assert len(seen) > 300  # the walk reached the trees and the forms
     bad = sorted(set(offending(seen)))
     assert not bad, "\n".join(bad)
