@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
-                               QToolBar, QUndoView, QVBoxLayout, QWidget)
+                               QToolBar, QUndoView, QVBoxLayout, QWidget, QWidgetAction)
 
 from ..model import crs
 from ..model.catalogue import Catalogue, load_catalogue
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.active_finding: Finding | None = None
         self._walk_key = None
         self._ui: list = []  # what a language switch tears down and builds again
+        self._dock_widgets: dict[str, QDockWidget] = {}  # kept through a language switch
         self._tool = "select"
         self.settings_dialog: PlanSettingsDialog | None = None
         self.boundary_prompt: QMessageBox | None = None  # offer_boundary(), until answered
@@ -164,11 +165,7 @@ class MainWindow(QMainWindow):
     def _teardown_ui(self) -> None:
         self.menuBar().clear()
         for obj in self._ui:
-            if isinstance(obj, QToolBar):
-                self.removeToolBar(obj)
-            elif isinstance(obj, QDockWidget):
-                self.removeDockWidget(obj)
-            elif isinstance(obj, QWidget) and obj.parent() is self.statusBar():
+            if isinstance(obj, QWidget) and obj.parent() is self.statusBar():
                 self.statusBar().removeWidget(obj)
             obj.deleteLater()
         self._ui.clear()
@@ -289,6 +286,9 @@ class MainWindow(QMainWindow):
         lang = self.view_menu.addMenu(self.tr("&Language"))
         for act in self.language_actions.values():
             lang.addAction(act)
+        a["restore_layout"] = self._action(self.tr("&Restore Default Layout"), self.restore_default_layout,
+                                           tip=self.tr("Put every panel back where it was at the first start"))
+        self.view_menu.addAction(a["restore_layout"])
         self.view_menu.addSeparator()
         tools = mb.addMenu(self.tr("&Tools"))
         for act in self.tool_actions.values():
@@ -313,8 +313,7 @@ class MainWindow(QMainWindow):
 
     def _build_toolbars(self) -> None:
         a = self.actions_
-        main = QToolBar(self.tr("Plan"), self)
-        main.setObjectName("toolbar_plan")
+        main = self._toolbar("plan", self.tr("Plan"))
         main.addAction(a["undo"])
         main.addAction(a["redo"])
         main.addSeparator()
@@ -326,25 +325,46 @@ class MainWindow(QMainWindow):
         main.addWidget(self.scenario_box)
         self.scenario_button = scenario_button(main, a["new_scenario"], a["rename_scenario"], a["delete_scenario"])
         main.addWidget(self.scenario_button)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, main)
-        tools = QToolBar(self.tr("Tools"), self)
-        tools.setObjectName("toolbar_tools")
+        tools = self._toolbar("tools", self.tr("Tools"))
         for act in self.tool_actions.values():
             tools.addAction(act)
         tools.addSeparator()
         tools.addAction(a["snap"])
         tools.addAction(a["fit"])
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
         self.toolbars = {"plan": main, "tools": tools}
-        self._ui.extend([main, tools])
+
+    def _toolbar(self, name: str, title: str) -> QToolBar:
+        """The (empty) tool bar ``name``: kept through a language switch, like the docks."""
+        bar = self.findChild(QToolBar, f"toolbar_{name}")
+        if bar is None:
+            bar = QToolBar(title, self)
+            bar.setObjectName(f"toolbar_{name}")  # saveState/restoreState find tool bars by name
+            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+            return bar
+        bar.setWindowTitle(title)
+        for act in bar.actions():
+            bar.removeAction(act)
+            if isinstance(act, QWidgetAction) and act.parent() is bar:  # made by addWidget: its widget goes too
+                act.deleteLater()
+        return bar
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{name}")  # saveState/restoreState find docks by name
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
+        """The dock ``name`` holding ``widget``. A language switch keeps the docks (their place,
+        size and tabs stay as the planner left them) and puts the rebuilt panels into them."""
+        dock = self._dock_widgets.get(name)
+        if dock is None:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock_{name}")  # saveState/restoreState find docks by name
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self._dock_widgets[name] = dock
+        else:
+            dock.setWindowTitle(title)
+            old = dock.widget()
+            dock.setWidget(widget)
+            if old is not None:
+                old.deleteLater()
         self.view_menu.addAction(dock.toggleViewAction())
-        self._ui.append(dock)
         return dock
 
     def _build_docks(self) -> None:
@@ -381,18 +401,45 @@ class MainWindow(QMainWindow):
         }
         self.checklist = ChecklistPanel()
         self.checklist.bind(doc)
+        first = "checklist" not in self._dock_widgets
         self.docks["checklist"] = self._dock("checklist", self.tr("Checklist"), self.checklist, R)
+        if first:
+            self._arrange_docks()
+        for layer in self.layers_panel.hidden_layers():
+            self.canvas.set_layer_visible(layer, False)
+
+    # The dock areas of a first start, in the order they are added (View ▸ Restore Default Layout).
+    DOCK_AREAS = (("palette", Qt.DockWidgetArea.LeftDockWidgetArea), ("layers", Qt.DockWidgetArea.LeftDockWidgetArea),
+                  ("attributes", Qt.DockWidgetArea.RightDockWidgetArea),
+                  ("findings", Qt.DockWidgetArea.RightDockWidgetArea),
+                  ("coverage", Qt.DockWidgetArea.BottomDockWidgetArea),
+                  ("history", Qt.DockWidgetArea.BottomDockWidgetArea),
+                  ("checklist", Qt.DockWidgetArea.RightDockWidgetArea))
+
+    def _arrange_docks(self) -> None:
+        """The default arrangement of the docks (added already): splits, tabs and corners."""
+        # The side panels run the full height; the chart sits under the map only. Set first: set
+        # after the tabs, it left the bottom tab bar drawn across the left column.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.splitDockWidget(self.docks["attributes"], self.docks["findings"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["findings"], self.docks["checklist"])  # after the split, which re-places findings
         self.docks["findings"].raise_()
         KeepDockShare(self, self.docks["findings"])  # the findings grow with the window (issue 16)
         self.tabifyDockWidget(self.docks["coverage"], self.docks["history"])
         self.docks["coverage"].raise_()
-        # The side panels run the full height; the chart sits under the map only.
-        self.setCorner(Qt.Corner.BottomLeftCorner, L)
-        self.setCorner(Qt.Corner.BottomRightCorner, R)
-        for layer in self.layers_panel.hidden_layers():
-            self.canvas.set_layer_visible(layer, False)
+
+    def restore_default_layout(self) -> None:
+        """Every dock back where a first start has it: docked, shown, in its area, at its size."""
+        for name, _area in self.DOCK_AREAS:
+            self.docks[name].setFloating(False)
+            self.removeDockWidget(self.docks[name])
+        for name, area in self.DOCK_AREAS:
+            dock = self.docks[name]
+            self.addDockWidget(area, dock)
+            dock.show()
+        self._arrange_docks()
+        self.default_layout()
 
     def _build_statusbar(self) -> None:
         bar = self.statusBar()
@@ -849,15 +896,15 @@ class MainWindow(QMainWindow):
         self.rebuild_ui()
 
     def rebuild_ui(self) -> None:
-        state = self.saveState()
+        findings_state = self.findings.view_state()
         reopen = self.settings_dialog is not None and self.settings_dialog.isVisible()
         if self.settings_dialog is not None:  # built in the old language, with the old actions
             self.settings_dialog.close()
             self.settings_dialog.deleteLater()
             self.settings_dialog = None
         self._teardown_ui()
-        self._build_ui()
-        self.restoreState(state)
+        self._build_ui()  # into the same docks and tool bars: the layout stays as it was
+        self.findings.restore_view_state(findings_state)
         self.canvas.set_language(i18n.language())
         if self.active_finding is not None:
             self.findings.select_rule(self.active_finding.rule)

@@ -2,9 +2,203 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AttributeCodes</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/codes.py" line="+15"/>
+        <source>OpenStreetMap</source>
+        <translation>OpenStreetMap 导入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>drawn</source>
+        <translation>手工绘制</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>imported file</source>
+        <translation>文件导入</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+35"/>
+        <source>gate</source>
+        <translation>大门</translation>
+    </message>
+    <message>
+        <location line="-34"/>
+        <source>door</source>
+        <translation>楼门</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>residential block</source>
+        <translation>居住街坊</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>5-minute life circle</source>
+        <translation>五分钟生活圈</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>10-minute life circle</source>
+        <translation>十分钟生活圈</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>15-minute life circle</source>
+        <translation>十五分钟生活圈</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>footway</source>
+        <translation>人行道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>path</source>
+        <translation>小路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>pedestrian street</source>
+        <translation>步行街</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>steps</source>
+        <translation>台阶</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>indoor corridor</source>
+        <translation>室内通道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cycleway</source>
+        <translation>自行车道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bridleway</source>
+        <translation>骑马道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>track</source>
+        <translation>机耕路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>living street</source>
+        <translation>生活街道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>residential street</source>
+        <translation>居住区道路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>service road</source>
+        <translation>内部道路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>minor road</source>
+        <translation>未分级道路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>branch road</source>
+        <translation>支路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>branch road ramp</source>
+        <translation>支路匝道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>secondary trunk road</source>
+        <translation>次干路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>secondary trunk road ramp</source>
+        <translation>次干路匝道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>primary trunk road</source>
+        <translation>主干路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>primary trunk road ramp</source>
+        <translation>主干路匝道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expressway</source>
+        <translation>快速路</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>expressway ramp</source>
+        <translation>快速路匝道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>road of unknown class</source>
+        <translation>等级不明的道路</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>barrier arm</source>
+        <translation>道闸</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>swing gate</source>
+        <translation>平开门</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sliding gate</source>
+        <translation>推拉门</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bollard</source>
+        <translation>隔离桩</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>fence</source>
+        <translation>围栏</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>wall</source>
+        <translation>围墙</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>kerb</source>
+        <translation>路缘石</translation>
+    </message>
+</context>
+<context>
     <name>AttributePanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+28"/>
+        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+29"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
@@ -248,7 +442,7 @@
         <translation>规划</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+49"/>
         <source>%1 m² × %2 floors = %3 m²</source>
         <translation>%1 m² × %2 层 = %3 m²</translation>
     </message>
@@ -562,12 +756,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+298"/>
+        <location line="+319"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-292"/>
+        <location line="-313"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -603,24 +797,24 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+303"/>
+        <location line="+324"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location line="-303"/>
-        <location line="+303"/>
+        <location line="-324"/>
+        <location line="+324"/>
         <source>Threshold</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location line="-295"/>
-        <location line="+190"/>
+        <location line="-316"/>
+        <location line="+211"/>
         <source>other reading</source>
         <translation>其他口径</translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-202"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -640,7 +834,7 @@
         <translation>来源可信度低（征求意见稿或二手摘要）的规则仅作参考；勾选后，本区按其原文的要求执行</translation>
     </message>
     <message>
-        <location line="+198"/>
+        <location line="+219"/>
         <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
         <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
     </message>
@@ -753,7 +947,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+200"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+197"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -784,18 +978,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+665"/>
+        <location line="+715"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-659"/>
-        <location line="+660"/>
+        <location line="-709"/>
+        <location line="+710"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-659"/>
+        <location line="-709"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -930,7 +1124,17 @@
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>&amp;Restore Default Layout</source>
+        <translation>恢复默认布局(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Put every panel back where it was at the first start</source>
+        <translation>把所有面板放回首次启动时的位置</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
@@ -965,7 +1169,7 @@
         <translation>规划</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Scenario</source>
         <translation>方案</translation>
     </message>
@@ -975,12 +1179,12 @@
         <translation>正在编辑和校验的方案</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+65"/>
         <source>&lt;plan opened&gt;</source>
         <translation>&lt;打开规划&gt;</translation>
     </message>
@@ -1015,12 +1219,12 @@
         <translation>历史记录</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Checklist</source>
         <translation>人工核查清单</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+69"/>
         <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+56"/>
         <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
@@ -1130,7 +1334,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-665"/>
+        <location line="-712"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1140,7 +1344,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+673"/>
+        <location line="+720"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -1280,12 +1484,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+222"/>
+        <location line="+239"/>
         <source>Cancel drawing</source>
         <translation>取消绘制</translation>
     </message>
     <message>
-        <location line="-210"/>
+        <location line="-227"/>
         <source>Drawing cancelled.</source>
         <translation>已取消绘制。</translation>
     </message>
@@ -1295,7 +1499,7 @@
         <translation>未添加：{reason}。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Polygon discarded.</source>
         <translation>已放弃该多边形。</translation>
     </message>
@@ -1310,7 +1514,7 @@
         <translation>请先选择设施类型再绘制。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+33"/>
         <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+47"/>
         <source>Area {area} m²</source>
         <translation>面积 {area} m²</translation>
@@ -1337,6 +1541,11 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>With the cursor as the next corner: {area} m²</source>
+        <translation>若在光标处再加一个角点：{area} m²</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+3"/>
         <source>The edges cross each other: move or remove the last vertex.</source>
         <translation>边线相交：请移动或删除上一个顶点。</translation>
@@ -1347,7 +1556,7 @@
         <translation>绘制多边形：单击添加顶点；回车或双击完成，退格删除上一个顶点，Esc 取消。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+24"/>
         <source>Draw a rectangle: click two opposite corners, or drag.</source>
         <translation>绘制矩形：单击两个对角点，或拖动。</translation>
     </message>
@@ -1519,7 +1728,7 @@
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+502"/>
+        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+507"/>
         <source>Homes beyond the walking limit</source>
         <translation>超出步行距离的住宅</translation>
     </message>
@@ -1897,6 +2106,19 @@
         <location line="+7"/>
         <source>Writing %1…</source>
         <translation>正在写入%1…</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/qt_strings.py" line="+8"/>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>

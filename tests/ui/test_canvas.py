@@ -272,13 +272,15 @@ def test_live_area_against_the_types_minimum(qtbot, canvas, window):
     zoom_to_box(canvas, X0, Y0, X0 + 100, Y0 + 100)
     click(qtbot, canvas, X0 + 10, Y0 + 10)
     click(qtbot, canvas, X0 + 40, Y0 + 10)
-    qtbot.mouseMove(canvas.viewport(), vp(canvas, X0 + 40, Y0 + 20))  # 150 m² land, 450 m² floor (3 floors)
+    click(qtbot, canvas, X0 + 40, Y0 + 20)  # 150 m² land, 450 m² floor (3 floors)
+    qtbot.mouseMove(canvas.viewport(), vp(canvas, X0 + 10, Y0 + 90))  # the cursor does not count
     lines, colour = canvas.active_tool().cursor_label
     assert lines[0] == "Kindergarten" and "Minimum floor area 2,200 m² ✗" in lines
     assert colour == "#c62828"
-    qtbot.mouseMove(canvas.viewport(), vp(canvas, X0 + 40, Y0 + 90))  # 1200 m² land, 3600 m² floor
+    click(qtbot, canvas, X0 + 40, Y0 + 90)
+    click(qtbot, canvas, X0 + 10, Y0 + 90)  # 2400 m² land, 7200 m² floor
     lines, colour = canvas.active_tool().cursor_label
-    assert any(l.startswith("Floor area 3,6") for l in lines) and colour == "#1b7f3b"
+    assert any(l.startswith("Floor area 7,2") for l in lines) and colour == "#1b7f3b"
 
 
 def test_rectangle_by_two_clicks(qtbot, canvas, window):

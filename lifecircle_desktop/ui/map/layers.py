@@ -10,20 +10,16 @@ base map, see basemap.py). Which class draws which layer is said once, in regist
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import shapely
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPainter, QTransform
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem
 
 from ...model.plan import Feature
-from ...model.schema import FACILITIES, PLANNING_UNITS, STOPS
-from ...model.validate import UNIT_WORDS
-from ..tools import text as _text
 from . import styles
-from .items import LabelItem, Mark, Marks, shape_items
+from .items import Mark, Marks, shape_items
+from .labels import LabelView  # noqa: F401 (the map view takes the layer views from here)
 
 Area = tuple[float, float, float, float]  # x0, y0, x1, y1 in plan metres
 Offsets = dict[int, tuple[float, float]]   # fid: (dx, dy) of features being dragged
@@ -205,110 +201,6 @@ class PointLayer(LayerView):
     def item(self, fid: int) -> QGraphicsItem | None:
         items = self._marks.items(fid)
         return items[0] if items else None
-
-
-class LabelView:
-    """The labels of every layer: a feature's name (a facility without one: its type's name in
-    the interface language), upright, with a halo; shown once the feature is at least as big on
-    screen as its label (and not below the layer's minimum zoom), near the view only."""
-
-    def __init__(self, view):
-        self.view = view
-        self._marks: dict[str, Marks] = {}
-
-    def clear(self) -> None:
-        for marks in self._marks.values():
-            marks.clear()
-        self._marks = {}
-
-    def load(self, layer: str, features: list[Feature]) -> None:
-        if layer not in styles.LABEL_MIN_SCALE:
-            return
-        marks = self._marks.setdefault(layer, Marks(self.view.scene()))
-        marks.clear()
-        for feature in features:
-            # Only named features get a label (and every facility: its type names it; every
-            # planning unit: its kind does).
-            if layer in (FACILITIES, PLANNING_UNITS) or feature.attributes.get("name"):
-                self.update(layer, feature.fid, feature)
-
-    def update(self, layer: str, fid: int, feature: Feature | None) -> None:
-        if layer not in styles.LABEL_MIN_SCALE:
-            return
-        marks = self._marks.setdefault(layer, Marks(self.view.scene()))
-        mark = self._mark(feature) if feature is not None else None
-        marks.set(fid, [mark] if mark is not None else [])
-
-    def on_view(self, layer: str, shown: bool, scale: float, area: Area, offsets: Offsets) -> None:
-        marks = self._marks.get(layer)
-        if marks is not None:
-            marks.update(shown, scale, area, offsets)
-
-    def set_offset(self, layer: str, fid: int, dx: float, dy: float) -> None:
-        marks = self._marks.get(layer)
-        if marks is not None:
-            marks.offset(fid, dx, dy)
-
-    def texts(self, layer: str) -> list[str]:
-        marks = self._marks.get(layer)
-        return [item.text for item in marks.shown()] if marks is not None else []
-
-    def text(self, feature: Feature) -> str:
-        a = feature.attributes
-        name = (a.get("name") or "").strip() if isinstance(a.get("name"), str) else ""
-        if feature.layer == FACILITIES and not name:
-            code = a.get("type")
-            catalogue = self.view.catalogue
-            if code in catalogue.types:
-                return catalogue.types[code].name(_text.language())
-            return code or ""
-        if feature.layer == PLANNING_UNITS:  # the kind first: "十五分钟生活圈 · 四平"
-            kind = a.get("kind") or "community"
-            zh, en = UNIT_WORDS.get(kind, (kind, kind))
-            word = zh if _text.language() == "zh" else en
-            return f"{word} · {name}" if name else word
-        return name
-
-    def _mark(self, feature: Feature) -> Mark | None:
-        layer, geom = feature.layer, feature.geometry
-        text = self.text(feature) if geom is not None and not geom.is_empty else ""
-        if not text:
-            return None
-        size, bold, italic, colour = styles.LABEL_STYLES.get(layer, styles.DEFAULT_LABEL_STYLE)
-        font = styles.font(size, bold, italic)
-        width = QFontMetricsF(font).horizontalAdvance(text) + 8
-        angle = 0.0
-        if geom.geom_type in ("LineString", "MultiLineString"):
-            line = geom if geom.geom_type == "LineString" else max(shapely.get_parts(geom), key=lambda g: g.length)
-            length = line.length
-            if length <= 0:
-                return None
-            mid = shapely.line_interpolate_point(line, 0.5, normalized=True)
-            step = min(5.0, length / 10)
-            a = shapely.line_interpolate_point(line, max(0.0, length / 2 - step))
-            b = shapely.line_interpolate_point(line, min(length, length / 2 + step))
-            angle = -math.degrees(math.atan2(b.y - a.y, b.x - a.x))
-            if angle > 90:  # never upside down
-                angle -= 180
-            elif angle <= -90:
-                angle += 180
-            x, y, need = mid.x, mid.y, width * 1.15 / length
-        else:
-            pt = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
-            x, y = pt.x, pt.y
-            xmin, ymin, xmax, ymax = geom.bounds
-            fit = styles.FACILITY_LABEL_FIT if layer == FACILITIES else 1.0
-            need = fit * width / max(xmax - xmin, 1e-6) if geom.geom_type != "Point" else 0.0
-        min_scale = max(styles.LABEL_MIN_SCALE[layer], need)
-        dy = styles.STOP_LABEL_OFFSET_PX if layer == STOPS else 0
-
-        def make_label():
-            item = LabelItem(text, font, colour, angle)
-            item.setZValue(styles.LABEL_Z)
-            if dy:
-                item.setTransform(QTransform.fromTranslate(0, dy))
-            return item
-        return Mark(x, y, min_scale, make_label)
 
 
 __all__ = ["LayerView", "ShapeLayer", "PolygonLayer", "LineLayer", "PointLayer", "LabelView"]

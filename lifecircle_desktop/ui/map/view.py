@@ -111,6 +111,7 @@ class MapView(QGraphicsView):
         self._layers: dict[str, LayerView] = {name: view(self, name) for name, view in LAYER_VIEWS.items()}
         self._painted = sorted((v for v in self._layers.values() if v.painted), key=lambda v: v.z)
         self._labels = LabelView(self)
+        self._select_added: str | None = None  # request_edit(select=True): the layer being added to
         self._offsets: dict[str, dict[int, tuple[float, float]]] = {}
         self._selection = FeatureOutlines(self, styles.SELECTION_PEN, styles.SELECTION_BRUSH, styles.SELECTION_Z)
         self._highlight = FeatureOutlines(self, styles.HIGHLIGHT_PEN, styles.HIGHLIGHT_BRUSH, styles.HIGHLIGHT_Z)
@@ -222,6 +223,10 @@ class MapView(QGraphicsView):
 
     def _show_changes(self, changes: ChangeSet) -> None:
         self.refresh(changes)
+        if self._select_added is not None and changes.added.get(self._select_added):
+            # What the planner just drew is selected: its attributes open beside the map.
+            layer, self._select_added = self._select_added, None
+            self._set_selection([(layer, fid) for fid in sorted(changes.added[layer])], emit=True)
         if RULES in changes.layers():
             self.set_area_rule(self._document.area_minimum)  # packs or thresholds: the live minimum too
         self.set_credits(self._document.session.credits())
@@ -513,8 +518,13 @@ class MapView(QGraphicsView):
         return self._menus.menu
 
     # ============================================================ for tools (ui/tools/*.py)
-    def request_edit(self, edit) -> None:
-        self.editRequested.emit(edit)
+    def request_edit(self, edit, select: bool = False) -> None:
+        """Ask the owner to apply ``edit``; ``select``: the feature it adds is selected once added."""
+        self._select_added = getattr(edit, "layer", None) if select else None
+        try:
+            self.editRequested.emit(edit)
+        finally:
+            self._select_added = None
 
     def request_delete(self, keys: Iterable[Key]) -> None:
         self.deleteRequested.emit([tuple(k) for k in keys])
@@ -870,6 +880,7 @@ class MapView(QGraphicsView):
             offsets = self._offsets.get(layer, {})
             layer_view.on_view(s, area, offsets)
             self._labels.on_view(layer, layer_view.visible, s, area, offsets)
+        self._labels.place()  # all layers at once: a label's place depends on the others
 
 
 __all__ = ["MapView"]

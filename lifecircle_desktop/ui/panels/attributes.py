@@ -15,6 +15,7 @@ from ...model.errors import PlanError
 from ...model.schema import FACILITIES, LAYERS, RESIDENTIAL
 from .. import i18n
 from .common import number
+from . import codes
 from .walk_homes import NearestFacilities
 
 
@@ -245,6 +246,12 @@ class AttributePanel(QWidget):
                 combo.addItem(QCoreApplication.translate("AttributePanel", "planned"), "planned")
             combo.activated.connect(lambda _i, n=name, c=combo: self.commit(n, c.currentData()))
             editor = combo
+        elif (known := codes.choices(layer, name, self.catalogue)) is not None:
+            combo = QComboBox()  # a code field: words to choose from, the code stored
+            for code, words in known:
+                combo.addItem(words, code)
+            combo.activated.connect(lambda _i, n=name, c=combo: self.commit(n, c.currentData()))
+            editor = combo
         elif spec.type is bool:
             editor = QCheckBox()
             editor.setEnabled(name not in READ_ONLY)
@@ -259,7 +266,9 @@ class AttributePanel(QWidget):
                 v.setNotation(QDoubleValidator.Notation.StandardNotation)
                 editor.setValidator(v)
             if name not in READ_ONLY:
-                editor.editingFinished.connect(lambda n=name, e=editor: self._commit_text(n, e.text()))
+                # Only what the planner typed: a value shown rounded (population) is not written back.
+                editor.editingFinished.connect(
+                    lambda n=name, e=editor: e.text() != e.property("shown") and self._commit_text(n, e.text()))
         self._load(layer, name, editor, feature)
         return editor
 
@@ -279,7 +288,8 @@ class AttributePanel(QWidget):
             elif isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
             else:
-                editor.setText("" if value is None else (str(value) if spec.type is str else number_plain(value)))
+                editor.setText(shown_value(layer, name, value, spec.type))
+                editor.setProperty("shown", editor.text())
                 computed, floors = self.computed(feature, name)
                 if computed is not None and name == "floor_area":
                     editor.setPlaceholderText(i18n.fill(self.tr("%1 m² × %2 floors = %3 m²"),
@@ -324,6 +334,18 @@ class AttributePanel(QWidget):
             return
         label = QCoreApplication.translate("AttributePanel", "Set %1 of %n features", "", len(edits))
         self.editRequested.emit(Batch(tuple(edits), i18n.fill(label, field_label(name))))
+
+
+def shown_value(layer: str, name: str, value, type_) -> str:
+    """A stored value in its editor: read-only codes in words, people in whole persons."""
+    if value is None:
+        return ""
+    words = codes.read_only_words(layer, name, value) if name in READ_ONLY else None
+    if words is not None:
+        return words
+    if name == "population" and type_ is not str:
+        return number_plain(round(float(value)))
+    return str(value) if type_ is str else number_plain(value)
 
 
 def number_plain(value) -> str:

@@ -381,6 +381,27 @@ class FindingsPanel(QWidget):
         self.set_pack_titles({**titles, plan_file.PACK: plan_file.PACK_TITLE})
         self.set_results(None)
 
+    def set_grouping(self, how: str) -> None:
+        """Group by "pack", "kind" or "status" (what the grouping box offers)."""
+        index = self.grouping.findData(how)
+        if index >= 0 and index != self.grouping.currentIndex():
+            self.grouping.setCurrentIndex(index)
+            self._rebuild()
+
+    def view_state(self) -> dict:
+        """How the planner arranged the panel (grouping, list/detail split, column widths): what a
+        rebuilt panel takes over with ``restore_view_state`` (a language switch)."""
+        split = self.findChild(QSplitter)
+        return {"grouping": self.grouping.currentData(), "split": split.sizes() if split else None,
+                "header": self.tree.header().saveState()}
+
+    def restore_view_state(self, state: dict) -> None:
+        self.set_grouping(state["grouping"])
+        split = self.findChild(QSplitter)
+        if split is not None and state["split"]:
+            split.setSizes(state["split"])
+        self.tree.header().restoreState(state["header"])
+
     def set_pack_titles(self, titles: dict[str, tuple[str, str]]) -> None:
         self.pack_titles = dict(titles)
 

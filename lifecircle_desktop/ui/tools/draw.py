@@ -117,6 +117,7 @@ class _CaptureTool(MapTool):
             self.canvas.status(translate("MapCanvas", "Not added: {reason}.").format(reason=reason))
             return True
         self.update_band()
+        self.canvas.refresh_cursor_overlay()  # the live label goes with the finished shape
         self.canvas.drawingChanged.emit()
         self.emit(geometry)
         return True
@@ -194,16 +195,23 @@ class _AreaTool(_CaptureTool):
 
     def emit(self, geometry) -> None:
         self.canvas.request_edit(AddFeature(self.canvas.target_layer(), geometry, self.attributes(),
-                                            self.canvas.scenario))
+                                            self.canvas.scenario), select=True)
 
     def area(self) -> float:
+        """The area finishing now would store (the polygon: the corners placed, not the cursor)."""
         return self.capture.area_so_far(self._cursor)
 
+    def cursor_area(self) -> float | None:
+        """The area with the cursor as the next corner, when that differs from ``area()``."""
+        return None
+
     def label(self):
-        """Land and floor area so far, against the type's minimum: green when met, red when not
-        (design.md §5: the area rule is checked synchronously while drawing)."""
+        """Land and floor area of what finishing would store, against the type's minimum: green
+        when met, red when not (design.md §5: the area rule is checked synchronously while
+        drawing); then, apart, the area with the cursor as the next corner."""
         area = self.area()
         lines: list[str] = []
+        with_cursor = self.cursor_area()
         colour = styles.RULE_NONE
         if self.canvas.target_layer() != FACILITIES:
             lines.append(translate("MapCanvas", "Area {area} m²").format(area=area_text(area)))
@@ -232,6 +240,9 @@ class _AreaTool(_CaptureTool):
                     area=area_text(min_land)) + (" ✓" if ok else " ✗"))
             if checks:
                 colour = styles.RULE_MET if all(checks) else styles.RULE_NOT_MET
+        if with_cursor is not None:
+            lines.append(translate("MapCanvas", "With the cursor as the next corner: {area} m²").format(
+                area=area_text(with_cursor)))
         if self._bad:
             lines.append(translate("MapCanvas", "The edges cross each other: move or remove the last vertex."))
             colour = styles.RULE_NOT_MET
@@ -247,6 +258,12 @@ class PolygonTool(_AreaTool):
 
     def is_bad(self) -> bool:
         return self.capture.self_intersects(self._cursor)
+
+    def area(self) -> float:
+        return self.capture.area_so_far()  # Enter stores the corners placed: the cursor is not one
+
+    def cursor_area(self) -> float | None:
+        return self.capture.area_so_far(self._cursor) if self._cursor is not None else None
 
 
 class RectangleTool(_AreaTool):

@@ -1,0 +1,270 @@
+"""Map labels with collision-aware placement (issue 16 §9).
+
+Every labelled feature has one candidate: its name (a facility without one: its type's name),
+anchored inside it (a polygon), at its middle (a line) or under its symbol (a stop). At each view
+the candidates due — the layer's minimum zoom reached, near the view — are placed in priority
+order (facilities first, then stops, homes, units, paths, the base map; bigger features first):
+
+- a label wider than its feature on screen is elided ("同济幼…"), never dropped because its name
+  is longer: whether a feature is labelled depends on its size, not on its name;
+- a label that would overlap one already placed is tried above and below its anchor, and left out
+  only when all three places are taken;
+- a name already placed close by (an OSM road split into pieces, two buildings of one compound)
+  is not repeated.
+
+Items are made only for the labels placed (the scene never holds thousands of hidden labels).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import shapely
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QTransform
+
+from ...model.plan import Feature
+from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, FACILITIES,
+                             PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK)
+from ...model.validate import UNIT_WORDS
+from ..tools import text as _text
+from . import styles
+from .items import LabelItem
+
+Area = tuple[float, float, float, float]
+
+# Which layer's labels win a place first.
+PRIORITY = {FACILITIES: 0, STOPS: 1, RESIDENTIAL: 2, PLANNING_UNITS: 3, WALK_NETWORK: 4, BASEMAP_ROADS: 5,
+            BASEMAP_WATER: 6, BASEMAP_LANDUSE: 7, BASEMAP_BUILDINGS: 8}
+MIN_CHARS = 3          # an elided label keeps at least this many characters of the name
+GAP_PX = 2.0           # between two labels
+SAME_NAME_PX = 160.0   # a name is not repeated closer than this (or twice its width)
+LINE_FIT = 1.15        # a road's name wants its length 1.15 × the label's width
+CELL_PX = 64.0         # the grid the placed labels are looked up in
+
+
+@dataclass
+class _Label:
+    layer: str
+    fid: int
+    x: float               # the anchor, plan metres
+    y: float
+    text: str
+    font: QFont
+    colour: str
+    angle: float
+    width: float           # of the whole name, px
+    height: float
+    room_m: float | None   # what the label should fit in (polygon width / line length), None: a point
+    fit: float             # the share of room the label may take (inverse)
+    dy: float              # px below the anchor (a stop's name under its symbol)
+    item: LabelItem | None = None
+
+    def room_px(self, scale: float) -> float:
+        return math.inf if self.room_m is None else self.room_m * scale / self.fit
+
+
+class _Grid:
+    """The rectangles placed so far, in a coarse grid (a view holds a few hundred labels)."""
+
+    def __init__(self):
+        self.cells: dict[tuple[int, int], list[QRectF]] = {}
+
+    def _keys(self, r: QRectF):
+        for i in range(math.floor(r.left() / CELL_PX), math.floor(r.right() / CELL_PX) + 1):
+            for j in range(math.floor(r.top() / CELL_PX), math.floor(r.bottom() / CELL_PX) + 1):
+                yield i, j
+
+    def free(self, r: QRectF) -> bool:
+        return not any(o.intersects(r) for k in self._keys(r) for o in self.cells.get(k, ()))
+
+    def add(self, r: QRectF) -> None:
+        for k in self._keys(r):
+            self.cells.setdefault(k, []).append(r)
+
+
+class LabelView:
+    """The labels of every layer (``load``/``update`` as the layer views; ``on_view`` per layer,
+    then ``place`` once per view)."""
+
+    def __init__(self, view):
+        self.view = view
+        self._labels: dict[str, dict[int, _Label]] = {}
+        self._views: dict[str, tuple[bool, float, Area, dict]] = {}
+
+    # --- the candidates -----------------------------------------------------------------------
+    def clear(self) -> None:
+        for labels in self._labels.values():
+            for label in labels.values():
+                self._drop(label)
+        self._labels = {}
+
+    def load(self, layer: str, features: list[Feature]) -> None:
+        if layer not in styles.LABEL_MIN_SCALE:
+            return
+        for label in self._labels.get(layer, {}).values():
+            self._drop(label)
+        self._labels[layer] = {}
+        for feature in features:
+            # Only named features get a label (and every facility: its type names it; every
+            # planning unit: its kind does).
+            if layer in (FACILITIES, PLANNING_UNITS) or feature.attributes.get("name"):
+                self.update(layer, feature.fid, feature)
+
+    def update(self, layer: str, fid: int, feature: Feature | None) -> None:
+        if layer not in styles.LABEL_MIN_SCALE:
+            return
+        labels = self._labels.setdefault(layer, {})
+        old = labels.pop(fid, None)
+        if old is not None:
+            self._drop(old)
+        label = self._label(feature) if feature is not None else None
+        if label is not None:
+            labels[fid] = label
+
+    def text(self, feature: Feature) -> str:
+        a = feature.attributes
+        name = (a.get("name") or "").strip() if isinstance(a.get("name"), str) else ""
+        if feature.layer == FACILITIES and not name:
+            code = a.get("type")
+            catalogue = self.view.catalogue
+            if code in catalogue.types:
+                return catalogue.types[code].name(_text.language())
+            return code or ""
+        if feature.layer == PLANNING_UNITS:  # the kind first: "十五分钟生活圈 · 四平"
+            kind = a.get("kind") or "community"
+            zh, en = UNIT_WORDS.get(kind, (kind, kind))
+            word = zh if _text.language() == "zh" else en
+            return f"{word} · {name}" if name else word
+        return name
+
+    def _label(self, feature: Feature) -> _Label | None:
+        layer, geom = feature.layer, feature.geometry
+        text = self.text(feature) if geom is not None and not geom.is_empty else ""
+        if not text:
+            return None
+        size, bold, italic, colour = styles.LABEL_STYLES.get(layer, styles.DEFAULT_LABEL_STYLE)
+        font = styles.font(size, bold, italic)
+        fm = QFontMetricsF(font)
+        width, height = fm.horizontalAdvance(text) + 8, fm.height() + 6
+        angle = 0.0
+        if geom.geom_type in ("LineString", "MultiLineString"):
+            line = geom if geom.geom_type == "LineString" else max(shapely.get_parts(geom), key=lambda g: g.length)
+            length = line.length
+            if length <= 0:
+                return None
+            mid = shapely.line_interpolate_point(line, 0.5, normalized=True)
+            step = min(5.0, length / 10)
+            a = shapely.line_interpolate_point(line, max(0.0, length / 2 - step))
+            b = shapely.line_interpolate_point(line, min(length, length / 2 + step))
+            angle = -math.degrees(math.atan2(b.y - a.y, b.x - a.x))
+            if angle > 90:  # never upside down
+                angle -= 180
+            elif angle <= -90:
+                angle += 180
+            x, y, room, fit = mid.x, mid.y, length, LINE_FIT
+        elif geom.geom_type == "Point":
+            x, y, room, fit = geom.x, geom.y, None, 1.0
+        else:
+            pt = shapely.point_on_surface(geom)
+            xmin, _ymin, xmax, _ymax = geom.bounds
+            x, y, room = pt.x, pt.y, max(xmax - xmin, 1e-6)
+            fit = styles.FACILITY_LABEL_FIT if layer == FACILITIES else 1.0
+        dy = styles.STOP_LABEL_OFFSET_PX if layer == STOPS else 0.0
+        return _Label(layer, feature.fid, x, y, text, font, colour, angle, width, height, room, fit, dy)
+
+    # --- placing ------------------------------------------------------------------------------
+    def on_view(self, layer: str, shown: bool, scale: float, area: Area, offsets: dict) -> None:
+        """This layer's part of the view (``place`` then places the labels of every layer)."""
+        if layer in self._labels:
+            self._views[layer] = (shown, scale, area, offsets)
+
+    def place(self) -> None:
+        due: list[tuple[tuple, _Label, str, dict]] = []
+        for layer, labels in self._labels.items():
+            shown, scale, area, offsets = self._views.get(layer, (False, 1.0, (0, 0, 0, 0), {}))
+            x0, y0, x1, y1 = area
+            on = shown and scale >= styles.LABEL_MIN_SCALE[layer]
+            for label in labels.values():
+                text = self._fitted(label, scale) if on and x0 <= label.x <= x1 and y0 <= label.y <= y1 else None
+                if text is None:
+                    self._drop(label)
+                    continue
+                size = label.room_m if label.room_m is not None else 0.0
+                due.append(((PRIORITY.get(layer, 9), -size, label.fid), label, text, offsets))
+        due.sort(key=lambda d: d[0])
+        grid, names = _Grid(), {}
+        for _key, label, text, offsets in due:
+            scale = self._views[label.layer][1]
+            dx, dy = offsets.get(label.fid, (0.0, 0.0))
+            cx, cy = (label.x + dx) * scale, -(label.y + dy) * scale + label.dy  # screen px (y down)
+            shift = self._spot(label, text, cx, cy, grid, names)
+            if shift is None:
+                self._drop(label)
+                continue
+            self._show(label, text, shift, dx, dy)
+
+    def _fitted(self, label: _Label, scale: float) -> str | None:
+        """The name, elided to the room its feature has on screen; None when not even a short
+        start of it fits (the feature is too small at this zoom: a matter of size, not of name)."""
+        room = label.room_px(scale)
+        if label.width <= room:
+            return label.text
+        fm = QFontMetricsF(label.font)
+        text = fm.elidedText(label.text, Qt.TextElideMode.ElideRight, room - 8)
+        kept = len(text) - 1 if text.endswith("…") else len(text)
+        return text if kept >= min(MIN_CHARS, len(label.text)) else None
+
+    def _rect(self, label: _Label, text: str, cx: float, cy: float) -> QRectF:
+        w = QFontMetricsF(label.font).horizontalAdvance(text) + 8 if text != label.text else label.width
+        h = label.height
+        if label.angle:
+            a = math.radians(label.angle)
+            w, h = abs(w * math.cos(a)) + abs(h * math.sin(a)), abs(w * math.sin(a)) + abs(h * math.cos(a))
+        return QRectF(cx - w / 2, cy - h / 2, w, h)
+
+    def _spot(self, label: _Label, text: str, cx: float, cy: float, grid: _Grid, names: dict) -> float | None:
+        """The vertical shift (px) of a free place for ``label`` — on its anchor, above, below —
+        or None (taken, or its name is already on the map close by)."""
+        base = self._rect(label, text, cx, cy)
+        near = max(SAME_NAME_PX, 2 * base.width())
+        for (px, py) in names.get(label.text, ()):
+            if abs(px - cx) < near and abs(py - cy) < near:
+                return None
+        step = base.height() + GAP_PX
+        for shift in (0.0, -step, step):
+            r = base.translated(0, shift)
+            if grid.free(r.adjusted(-GAP_PX / 2, -GAP_PX / 2, GAP_PX / 2, GAP_PX / 2)):
+                grid.add(r)
+                names.setdefault(label.text, []).append((cx, cy))
+                return shift
+        return None
+
+    def _show(self, label: _Label, text: str, shift: float, dx: float, dy: float) -> None:
+        if label.item is not None and label.item.text != text:
+            self._drop(label)
+        if label.item is None:
+            label.item = LabelItem(text, label.font, label.colour, label.angle)
+            label.item.setZValue(styles.LABEL_Z)
+            self.view.scene().addItem(label.item)
+        label.item.setPos(label.x + dx, label.y + dy)
+        offset = label.dy + shift
+        label.item.setTransform(QTransform.fromTranslate(0, offset) if offset else QTransform())
+
+    def _drop(self, label: _Label) -> None:
+        if label.item is not None:
+            if label.item.scene() is not None:
+                label.item.scene().removeItem(label.item)
+            label.item = None
+
+    # --- what is shown ------------------------------------------------------------------------
+    def set_offset(self, layer: str, fid: int, dx: float, dy: float) -> None:
+        label = self._labels.get(layer, {}).get(fid)
+        if label is not None and label.item is not None:
+            label.item.setPos(label.x + dx, label.y + dy)
+
+    def texts(self, layer: str) -> list[str]:
+        return [label.item.text for label in self._labels.get(layer, {}).values() if label.item is not None]
+
+
+__all__ = ["LabelView"]
