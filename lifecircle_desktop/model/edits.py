@@ -21,6 +21,19 @@ def _frozen(values) -> tuple[tuple[str, object], ...]:
     return tuple(sorted(dict(values).items()))
 
 
+# How the base scenario reads in the interface (ui/undo.scenario_title): a scenario of that name
+# would look like it.
+BASE_WORDS = ("基础方案", "Base scenario", "base")
+
+
+def _check_scenario_name(plan: Plan, name: str) -> None:
+    """A new scenario name must be free, and must not read as the base scenario."""
+    if name in BASE_WORDS or name.lower() in ("base", "base scenario"):
+        raise PlanError(f"“{name}”是基础方案的名称，请换一个名称", f"“{name}” is the base scenario's name: choose another name")
+    if plan.has_scenario(name):
+        raise PlanError(f"方案“{name}”已存在，请换一个名称", f"scenario “{name}” already exists: choose another name")
+
+
 def _changed_elsewhere(layer: str, fid: int) -> PlanError:
     """An edit made from what the plan held before another program changed the feature: applying
     it would write over that change (design.md §2: no lost update), so it is refused."""
@@ -238,8 +251,7 @@ class CreateScenario:
         name = (self.name or "").strip()
         if not name:
             raise PlanError("方案名称不能为空", "a scenario needs a name")
-        if plan.has_scenario(name):
-            raise PlanError(f"方案 {name} 已存在", f"scenario {name} already exists")
+        _check_scenario_name(plan, name)
         if self.parent is not None and self.copied is None:
             plan.require_scenario(self.parent)
         features = self.copied if self.copied is not None else self._copies_of_parent(plan)
@@ -339,8 +351,7 @@ class RenameScenario:
             raise PlanError("方案名称不能为空", "a scenario needs a name")
         if new == self.old:
             raise PlanError(f"方案已叫 {new}", f"the scenario is already called {new}")
-        if plan.has_scenario(new):
-            raise PlanError(f"方案 {new} 已存在，请换一个名称", f"scenario {new} already exists: choose another name")
+        _check_scenario_name(plan, new)
         puts = [Feature(f.layer, f.fid, f.geometry, f.attributes, new)
                 for layer in EDITABLE_LAYERS for f in plan.features(layer, self.old)]
         with plan.store.transaction() as db:

@@ -121,9 +121,16 @@ def test_rename_refuses_a_duplicate_name(session):
     session.create_scenario("方案三")
     with pytest.raises(PlanError) as refused:
         session.rename_scenario("方案三", "方案二")
-    assert refused.value.message("zh") == "方案 方案二 已存在，请换一个名称"
-    assert refused.value.message("en") == "scenario 方案二 already exists: choose another name"
+    assert refused.value.message("zh") == "方案“方案二”已存在，请换一个名称"
+    assert refused.value.message("en") == "scenario “方案二” already exists: choose another name"
     assert session.plan.has_scenario("方案三") and len(session.history()) == 2
+    # A name that reads as the base scenario would be mistaken for it, in either language.
+    for name in ("基础方案", "Base scenario"):
+        with pytest.raises(PlanError, match="base scenario's name"):
+            session.rename_scenario("方案三", name)
+        with pytest.raises(PlanError, match="base scenario's name"):
+            session.create_scenario(name)
+    assert len(session.history()) == 2
 
 
 def test_delete_goes_to_the_parent_and_undo_brings_it_back_on_screen(session):

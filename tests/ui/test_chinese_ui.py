@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QDockWidget, QFileDialog, QGroupBox, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QDockWidget, QFileDialog, QGroupBox, QInputDialog, QLabel, QListView,
                                QLineEdit, QMenu, QMessageBox, QTabBar, QTableWidget, QTextBrowser, QTreeWidget, QWidget)
 
 from lifecircle_desktop.model.plan import Plan
@@ -84,6 +84,17 @@ def visible_texts(window):
                 for c in range(w.columnCount()):
                     it = w.item(r, c)
                     add(name, it.text() if it else "")
+        elif isinstance(w, QAbstractItemView) and w.model() is not None:  # lists: the gaps, the history rows
+            model = w.model()
+            root = w.rootIndex()
+            columns = 1 if isinstance(w, QListView) else model.columnCount(root)  # a list model has one
+            for r in range(model.rowCount(root)):
+                for c in range(columns):
+                    add(name, model.index(r, c, root).data())
+    add("status bar", window.statusBar().currentMessage())
+    if window.docks["coverage"].isVisible():
+        for label in window.coverage.legend_labels():
+            add("chart legend", label)
     return out
 
 
@@ -134,9 +145,14 @@ def test_the_chinese_demo_shows_no_rule_id_field_code_or_english_unit(qtbot, dem
     w.docks["checklist"].raise_()
     w.docks["history"].raise_()
     seen += visible_texts(w)
-    # The dialogs of the Plan and File menus, open beside the window.
+    # A second scenario, so that the history has a row and the comparison a table.
+    w.document.create_scenario("方案二")
+    w.docks["history"].raise_()
+    seen += visible_texts(w)
+    # The dialogs of the Plan and File menus and the findings panel, open beside the window.
     session = w.document.session
-    dialogs = [w.plan_settings_dialog(), RulePacksDialog(session.packs, session.plan.rule_packs, w), NewPlanDialog(w)]
+    dialogs = [w.plan_settings_dialog(), RulePacksDialog(session.packs, session.plan.rule_packs, w), NewPlanDialog(w),
+               w.findings.open_comparison()]
     for dialog in dialogs:
         dialog.show()
         texts = visible_texts(w)
@@ -144,6 +160,10 @@ def test_the_chinese_demo_shows_no_rule_id_field_code_or_english_unit(qtbot, dem
         seen += texts
         dialog.close()
     assert len(seen) > 300  # the walk reached the trees and the forms
+    # … and the lists: the gaps above the findings, the history rows, the chart's legend.
+    assert any(text.startswith("缺") for where, text, _ in seen if where != "QLabel")
+    assert any("方案二" in text for where, text, _ in seen if "View" in where or "List" in where)
+    assert any(where == "chart legend" for where, _, _ in seen)
     bad = sorted(set(offending(seen)))
     assert not bad, "\n".join(bad)
 

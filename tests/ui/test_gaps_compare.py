@@ -4,7 +4,6 @@ the coverage chart shows 0 % curves and keeps its legend off the curves; 方案�
 findings that differ between two scenarios."""
 import math
 import shutil
-import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -100,11 +99,10 @@ def test_comparison_lists_exactly_the_findings_that_differ(demo, qtbot):
         doc.push(AddFeature("entrances", Point(centre.x, centre.y - 30), {"layer": "facilities", "feature": fid},
                             "方案二"))
         doc.flush()
-    started = time.perf_counter()
-    dialog = demo.findings.open_comparison()
+    qtbot.mouseClick(demo.findings.compare_button, Qt.MouseButton.LeftButton)  # 方案对比…
+    dialog = demo.findings.comparison
+    assert dialog is not None and dialog.isVisible()
     dialog.choose("base")
-    elapsed = time.perf_counter() - started
-    assert elapsed < 3.0  # two full validations of the demo (≈ 25 ms each when the machine is idle)
     # Worked out here: both scenarios validated, finding by finding.
     plan = doc.session.plan
     a = Validator(doc.session.packs, doc.session.catalogue).full(take_snapshot(plan, "方案二"))

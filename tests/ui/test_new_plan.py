@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from lifecircle_desktop.ui import i18n
 from lifecircle_desktop.ui.panels.new_plan import NewPlanDialog, progress_text
 from tests.conftest import REAL_DATA
 
@@ -33,8 +34,8 @@ def test_the_dialog_presets_the_packs_from_the_location_until_the_planner_choose
 
 
 def test_import_progress_reads_in_the_interface_language():
-    assert progress_text("reading OSM XML") != "reading OSM XML"
-    assert progress_text("writing facilities") != "writing facilities"
+    i18n.install_language("zh")
+    assert "读取" in progress_text("reading OSM XML") and "设施" in progress_text("writing facilities")
 
 
 @pytest.mark.skipif(not WUDAOKOU.exists(), reason="the Beijing extract is not beside the checkout")

@@ -187,6 +187,10 @@ class CoverageChart(QWidget):
         low, high = self.plot.getPlotItem().getViewBox().viewRange()[1]
         return float(low), float(high)
 
+    def legend_labels(self) -> list[str]:
+        """The names the legend shows, in order (what the planner reads beside the curves)."""
+        return [label.text for _sample, label in self.legend.items]
+
     def legend_rect(self) -> QRectF:
         """The legend's box in the chart's coordinates."""
         return self._in_chart(self.legend.sceneBoundingRect())

@@ -353,8 +353,9 @@ class FindingsPanel(QWidget):
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 1)
         split.setStretchFactor(3, 2)
-        line = self.fontMetrics().height()
-        split.setSizes([8 * line + 12, 330, 110, 160])  # the five gaps and their title
+        # The five gaps and their title read whole, never behind a scroll bar (issue 16).
+        self.gaps.setMinimumHeight(self.gaps.preferred_height())
+        split.setSizes([self.gaps.preferred_height(), 330, 110, 160])
         layout.addWidget(split)
 
     # --- data -------------------------------------------------------------------------------

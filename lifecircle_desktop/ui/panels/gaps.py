@@ -114,6 +114,12 @@ class GapSummary(QWidget):
             self.list.addItem(item)
         self.list.setVisible(bool(self._gaps))
 
+    def preferred_height(self) -> int:
+        """Room for the title and the TOP lines without a scroll bar (the panel's first size)."""
+        line = self.fontMetrics().height()
+        row = self.list.sizeHintForRow(0) if self.list.count() else max(line, self.list.iconSize().height()) + 4
+        return line + 4 + TOP * row + 2 * self.list.frameWidth() + self.layout().spacing() + 6
+
     # --- for tests and the panel ---------------------------------------------------------------
     def gaps(self) -> list[Gap]:
         return list(self._gaps)
