@@ -315,7 +315,10 @@ class FindingsPanel(QWidget):
         # The status column fits its longest word ("other reading" included); the name gets the rest.
         words = [status_label(s) for s in STATUS_ORDER] + [self.tr("other reading")]
         status_width = max(64, max(self.tree.fontMetrics().horizontalAdvance(w) for w in words) + 30)
-        for col, width in ((1, status_width), (2, 72), (3, 132)):
+        # The measured column fits a population with its unit ("6,619 persons" / "6,619 人").
+        measured_width = self.tree.fontMetrics().horizontalAdvance(
+            f"12,000 {unit_text('persons', i18n.is_chinese())}") + 16
+        for col, width in ((1, status_width), (2, measured_width), (3, 132)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.tree.setColumnWidth(col, width)
         self.tree.currentItemChanged.connect(lambda cur, _prev: self._show_detail(cur))
