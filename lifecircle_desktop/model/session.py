@@ -164,6 +164,7 @@ class PlanSession:
         whole = plan_wide(changes.edit)
         self._history.append(HistoryEntry(changes.edit, None if whole else before, None if whole else self._scenario))
         self._applied += 1
+        self._follow_rename(changes.edit)
         return changes
 
     def undo(self) -> ChangeSet | None:
@@ -177,6 +178,8 @@ class PlanSession:
         changes = self._with_reloaded(self.plan.apply(entry.edit.inverted()))
         self._applied -= 1
         self._after(changes)
+        self._follow_rename(changes.edit)
+        entry = self._history[self._applied]  # its scenario names follow a rename it undid
         self._land(entry.before)
         return changes
 
@@ -191,8 +194,19 @@ class PlanSession:
         self._history[self._applied] = HistoryEntry(changes.edit, entry.before, entry.after)
         self._applied += 1
         self._after(changes)
+        self._follow_rename(changes.edit)
+        entry = self._history[self._applied - 1]
         self._land(entry.after)
         return changes
+
+    def _follow_rename(self, edit) -> None:
+        """A renamed scenario keeps its history: every entry made in it now names it by its new
+        name (an undone rename gives the old one back), so each row and each undo still find it."""
+        if not isinstance(edit, RenameScenario):
+            return
+        renamed = {edit.old: edit.new}
+        self._history = [HistoryEntry(e.edit, renamed.get(e.before, e.before), renamed.get(e.after, e.after))
+                         for e in self._history]
 
     @property
     def undo_scenario(self) -> str | None:

@@ -46,6 +46,10 @@ class _HistoryCommand(QUndoCommand):
         self._words = words
         self._first = True  # QUndoStack.push calls redo(); the session applied the edit just before
 
+    def retitle(self, scenario: str | None) -> None:
+        """The row again, under the scenario's name now (a scenario renamed since)."""
+        self.setText(history_row(scenario, self._words))
+
     def redo(self):
         if self._first:
             self._first = False
@@ -175,8 +179,17 @@ class PlanDocument(QObject):
             return None
         entry = self.session.history_entries()[-1]
         self.stack.push(_HistoryCommand(self, entry.scenario, text or describe(changes.edit)))
+        self._retitle()
         self._announce(changes, *before)
         return changes
+
+    def _retitle(self) -> None:
+        """Every history row names its scenario as it is called now (the session's history
+        follows a rename; the rows are told here)."""
+        for i, entry in enumerate(self.session.history_entries()):
+            command = self.stack.command(i)
+            if isinstance(command, _HistoryCommand):
+                command.retitle(entry.scenario)
 
     def undo(self) -> None:
         self.stack.undo()
@@ -200,6 +213,7 @@ class PlanDocument(QObject):
             self._refuse(e)
             return
         if changes is not None:
+            self._retitle()
             self._announce(changes, *before)
             if self.session.scenario != before[0]:  # after the map and panels showed the scenario
                 self.historyNote.emit(follow_note(self.session.scenario, words, undo))

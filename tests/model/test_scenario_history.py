@@ -96,7 +96,8 @@ def test_rename_carries_features_answers_and_children_and_undoes(session):
     assert sorted(f.fid for f in session.plan.features("facilities", "方案三")) == fids
     assert session.plan.manual_answer("方案三", "cc_survey_10min_facilities") == ("yes", "已调查")
     assert [s.parent for s in session.scenarios() if s.name == "方案二甲"] == ["方案三"]
-    assert (session.history_entries()[-1].before, session.history_entries()[-1].after) == ("方案二", "方案三")
+    # The step names the scenario as it is called now (its row reads "方案三：重命名…").
+    assert (session.history_entries()[-1].before, session.history_entries()[-1].after) == ("方案三", "方案三")
 
     session.switch_scenario("base")
     session.undo()
@@ -170,3 +171,18 @@ def test_rename_edit_inverts_to_the_rename_back():
     edit = RenameScenario("方案二", "方案三")
     assert edit.inverted() == RenameScenario("方案三", "方案二")
     assert not plan_wide(edit)
+
+
+def test_the_history_follows_a_renamed_scenario(session):
+    session.create_scenario("方案二")
+    fid = session.add("facilities", box(0, 0, 20, 20), type="kindergarten").edit.fid
+    session.rename_scenario("方案二", "方案三")
+    assert [e.scenario for e in session.history_entries()] == ["base", "方案三", "方案三"]
+    session.switch_scenario("base")
+    session.undo()  # the rename, made in the scenario now called 方案三: shown and undone there
+    assert session.scenario == "方案二" and [e.scenario for e in session.history_entries()] == ["base", "方案二", "方案二"]
+    session.undo()  # the kindergarten, in 方案二 as it is called again
+    assert session.scenario == "方案二" and fid not in {f.fid for f in session.plan.features("facilities", "方案二")}
+    session.redo()
+    session.redo()
+    assert session.scenario == "方案三" and [e.scenario for e in session.history_entries()] == ["base", "方案三", "方案三"]

@@ -123,7 +123,7 @@ def test_rename_and_delete_from_the_window_and_undo(qtbot, win, monkeypatch):
     assert asked[0][:2] == ("重命名方案", "方案“方案二”的新名称：") and asked[0][2]["text"] == "方案二"
     assert win.document.scenario == "方案三" and win.scenario_box.currentText() == "方案三"
     assert [win.scenario_box.itemText(i) for i in range(win.scenario_box.count())] == ["基础方案", "方案三"]
-    assert win.document.stack.undoText() == "方案二：重命名方案 方案二 为 方案三"
+    assert win.document.stack.undoText() == "方案三：重命名方案 方案二 为 方案三"  # the scenario as it is called now
 
     # A name in use is refused with one sentence, and nothing changes.
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **kw: ("基础方案", True))
