@@ -152,3 +152,20 @@ def test_rename_and_delete_from_the_window_and_undo(qtbot, win, monkeypatch):
     win.actions_["rename_scenario"].trigger()
     assert win.statusBar().currentMessage() == "⚠ 基础方案不能重命名"
     assert win.document.stack.count() == steps and i18n.language() == "zh"
+
+
+def test_history_rows_follow_a_renamed_scenario(qtbot, win, monkeypatch):
+    from shapely.geometry import box
+
+    from lifecircle_desktop.model import AddFeature
+    win.set_language("zh")
+    with qtbot.waitSignal(win.resultsShown, timeout=RESULTS_TIMEOUT_MS):
+        win.create_scenario("方案二")
+    with qtbot.waitSignal(win.resultsShown, timeout=RESULTS_TIMEOUT_MS):
+        win.document.push(AddFeature("facilities", box(0, 0, 20, 20), {"type": "kindergarten"}, "方案二"))
+    assert win.document.stack.text(1).startswith("方案二：")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **kw: ("方案三", True))
+    win.actions_["rename_scenario"].trigger()
+    assert win.document.stack.text(1).startswith("方案三：")  # the row of the kindergarten, under its new name
+    win.document.undo()  # the rename
+    assert win.document.stack.text(1).startswith("方案二：")
