@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView
 from shapely.geometry import Point, box
 
 from lifecircle_desktop.model import AddFeature
@@ -149,7 +150,14 @@ def test_findings_names_read_whole_and_the_dock_grows_with_the_window(demo, qtbo
     item = panel.item(f.rule)
     assert item.text(0) == "● Kindergarten · Basic facility set"  # the facility first
     assert f"<b>{f.name_en}</b>" in item.toolTip(0)  # the whole name in the tooltip
-    assert panel.tree.textElideMode() == Qt.TextElideMode.ElideMiddle
+    # A name wider than its column wraps onto more lines (its row grows), never cut.
+    tree, line = panel.tree, panel.tree.fontMetrics().height()
+    tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    tree.setColumnWidth(0, 140)
+    qtbot.waitUntil(lambda: tree.visualItemRect(item).height() >= 2 * line, timeout=5000)
+    tree.setColumnWidth(0, 900)
+    qtbot.waitUntil(lambda: tree.visualItemRect(item).height() < 2 * line, timeout=5000)
+    tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     # A wider window: the findings dock keeps its share of the width, and the name column with it.
     dock = demo.docks["findings"]
     share = dock.width() / demo.width()

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTextBrowser,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
+                               QStyledItemDelegate, QStyleOptionViewItem, QTextBrowser, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
+
 
 from ...model.findings import Finding, Results
 from ...model.rules.common import toward_verdict
@@ -186,6 +188,37 @@ _SET_ZH = re.compile(r"^(?P<set>[^（：]+)"
 _SET_EN = re.compile(r"^(?P<set>[^:(]+): (?:(?P<n>one|several) )?(?P<b>.+)$")
 
 
+class WrappedNames(QStyledItemDelegate):
+    """The rule's name (column 0) wraps onto as many lines as the column's width needs, never
+    cut (issue 16: five rows read "基本公共服务设施：一个…"). Rows grow to fit; a resized column
+    lays the rows out again."""
+
+    def __init__(self, tree: QTreeWidget):
+        super().__init__(tree)
+        self.tree = tree
+
+    def initStyleOption(self, option, index):
+        super().initStyleOption(option, index)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        option.textElideMode = Qt.TextElideMode.ElideNone
+
+    def sizeHint(self, option, index):
+        size = super().sizeHint(option, index)
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        icon = self.tree.iconSize().width() + 8 if index.data(Qt.ItemDataRole.DecorationRole) is not None else 0
+        # The text's room: the column (a pack's title row spans the whole row) less the branch
+        # indentation, the badge and the item's margins.
+        spanned = self.tree.isFirstColumnSpanned(index.row(), index.parent())
+        room = self.tree.viewport().width() if spanned else self.tree.header().sectionSize(0)
+        width = room - self.tree.indentation() * (depth + 1) - icon - 24
+        text = index.data() or ""
+        flags = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
+        height = option.fontMetrics.boundingRect(QRect(0, 0, max(width, 40), 10_000), flags, text).height()
+        return QSize(size.width(), max(size.height(), height + 4))
+
+
 def display_name(finding: Finding) -> str:
     """The rule's name as the findings list shows it: the facility first for a presence rule of a
     generic set (the full name stays in the tooltip and the detail)."""
@@ -306,9 +339,9 @@ class FindingsPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels([self.tr("Rule"), self.tr("Status"), self.tr("Measured"), self.tr("Threshold")])
-        self.tree.setUniformRowHeights(True)
+        self.tree.setUniformRowHeights(False)  # a long name wraps: its row is taller
+        self.tree.setItemDelegateForColumn(0, WrappedNames(self.tree))  # only the name wraps
         self.tree.setAlternatingRowColors(True)
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long name keeps its start and its end
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -321,6 +354,7 @@ class FindingsPanel(QWidget):
         for col, width in ((1, status_width), (2, measured_width), (3, 132)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.tree.setColumnWidth(col, width)
+        header.sectionResized.connect(lambda col, _old, _new: self.tree.doItemsLayout() if col == 0 else None)
         self.tree.currentItemChanged.connect(lambda cur, _prev: self._show_detail(cur))
         self.tree.itemClicked.connect(lambda item, _c: self._activate(item))
         self.detail = QTextBrowser()
