@@ -902,6 +902,7 @@ class MainWindow(QMainWindow):
             self.settings_dialog.close()
             self.settings_dialog.deleteLater()
             self.settings_dialog = None
+        self.canvas.set_language(i18n.language())  # before the panels: their map words (unit kinds) too
         self._teardown_ui()
         self._build_ui()  # into the same docks and tool bars: the layout stays as it was
         self.findings.restore_view_state(findings_state)

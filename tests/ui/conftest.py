@@ -107,3 +107,16 @@ def shown_window(qtbot, plan):
     w.activateWindow()
     w.canvas.fit_plan()
     return w
+
+
+@pytest.fixture
+def demo_window(qtbot, tmp_path):
+    """The main window on a copy of the Siping demo, shown, after its first validation results."""
+    import shutil
+
+    from lifecircle_desktop.model.resources import DEMO_PLAN
+    path = tmp_path / DEMO_PLAN.name
+    shutil.copyfile(DEMO_PLAN, path)
+    w = shown_window(qtbot, Plan.open(path))
+    yield w
+    w.close()

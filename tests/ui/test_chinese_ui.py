@@ -117,12 +117,18 @@ def offending(texts):
 
 @pytest.fixture
 def demo_zh(qtbot, tmp_path):
-    i18n.install_language("zh")
+    i18n.install_language("zh")  # before the window is built, as at a Chinese start
     path = tmp_path / DEMO_PLAN.name
     shutil.copyfile(DEMO_PLAN, path)
     w = shown_window(qtbot, Plan.open(path))
     yield w
     w.close()
+
+
+def test_switching_to_chinese_in_place_names_the_palettes_planning_units_in_chinese(demo_window):
+    demo_window.set_language("zh")
+    texts = [t for where, t, _ in visible_texts(demo_window) if where == "QTreeWidget"]
+    assert "十五分钟生活圈" in texts and "15-minute life circle" not in texts
 
 
 def test_the_chinese_demo_shows_no_rule_id_field_code_or_english_unit(qtbot, demo_zh):

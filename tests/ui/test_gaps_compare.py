@@ -22,12 +22,8 @@ pytestmark = [pytest.mark.skipif(not DEMO_PLAN.exists(), reason="the demo plan i
 
 
 @pytest.fixture
-def demo(qtbot, tmp_path):
-    path = tmp_path / DEMO_PLAN.name
-    shutil.copyfile(DEMO_PLAN, path)
-    w = shown_window(qtbot, Plan.open(path))
-    yield w
-    w.close()
+def demo(demo_window):
+    return demo_window
 
 
 def worst_gap(results):

@@ -29,12 +29,8 @@ SHOP = "cc_elderly_10min_supermarket"         # a shop within 500 m: homes beyon
 
 
 @pytest.fixture
-def demo(qtbot, tmp_path):
-    path = tmp_path / DEMO_PLAN.name
-    shutil.copyfile(DEMO_PLAN, path)
-    w = shown_window(qtbot, Plan.open(path))
-    yield w
-    w.close()
+def demo(demo_window):
+    return demo_window
 
 
 def show(qtbot, window, rule):
