@@ -123,3 +123,9 @@ def coerce(layer: str, name: str, value):
             return value.strip().lower() in ("1", "true", "yes", "y", "是")
         return bool(value)
     return field.type(value)
+
+# The kinds of planning unit (planning_units.kind) in words, (Chinese, English mid-sentence): the
+# validator's messages, the map labels and the unit tool all say them the same way.
+UNIT_KIND_WORDS = {"community": ("社区", "community"), "5min": ("五分钟生活圈", "5-minute life circle"),
+                   "10min": ("十分钟生活圈", "10-minute life circle"),
+                   "15min": ("十五分钟生活圈", "15-minute life circle"), "block": ("居住街坊", "residential block")}

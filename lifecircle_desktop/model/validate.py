@@ -22,7 +22,7 @@ from .findings import Finding, Results
 from .plan import ChangeSet, Feature
 from .rules import EVALUATORS, Context, Pack, Rule, load_packs, plan_file
 from .rules.common import finding, not_applicable, out_of_scope, with_overrides
-from .schema import ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK
+from .schema import ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, UNIT_KIND_WORDS, WALK_NETWORK
 from .snapshot import Snapshot
 
 SEARCH_LIMIT_M = 2000.0  # distances are exact up to here (issue 3: a planner needs "900 m", not "> 300 m")
@@ -250,13 +250,10 @@ def _out_of_scope(rule: Rule, context: Context) -> tuple[str, str] | None:
 # all is judged as a whole. Once the planner draws units, those are the scopes: the plan's extent
 # stands for the 15-minute life circle (the largest), said in the message; a smaller tier not drawn
 # (5-, 10-minute circle, community) is n/a.
-UNIT_WORDS = {"block": ("居住街坊", "residential block"), "5min": ("五分钟生活圈", "5-minute life circle"),
-              "10min": ("十分钟生活圈", "10-minute life circle"), "15min": ("十五分钟生活圈", "15-minute life circle"),
-              "community": ("社区", "community")}
 
 
 def _unit_not_drawn(rule: Rule, pack: Pack) -> Finding:
-    zh, en = UNIT_WORDS.get(rule.unit_kind, (rule.unit_kind, rule.unit_kind))
+    zh, en = UNIT_KIND_WORDS.get(rule.unit_kind, (rule.unit_kind, rule.unit_kind))
     return finding(rule, pack, False, None, {}, [], f"未绘制{zh}规划单元，无法核算",
                    f"no {en} planning unit is drawn: it cannot be measured")
 

@@ -9,15 +9,12 @@ from typing import TYPE_CHECKING
 
 from ..findings import Finding
 from ..measures import measure
+from ..schema import UNIT_KIND_WORDS
 from .common import finding, met
 from .context import Context
 
 if TYPE_CHECKING:
     from .packs import Pack, Rule
-
-TIERS_ZH = {"block": "居住街坊", "5min": "五分钟生活圈", "10min": "十分钟生活圈",
-            "15min": "十五分钟生活圈", "community": "社区"}
-
 
 def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     params, threshold, _ = context.terms(rule)
@@ -25,9 +22,9 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     unit = context.unit(rule.unit_kind)
     units = context.unit_features(rule.unit_kind)
     if unit is None:  # the scale of a tier is only meaningful for a unit drawn as that tier
-        tier = TIERS_ZH.get(rule.unit_kind, rule.unit_kind)
-        return finding(rule, pack, False, None, threshold, [], f"未绘制{tier}规划单元",
-                       f"no {rule.unit_kind} planning unit is drawn")
+        zh, en = UNIT_KIND_WORDS.get(rule.unit_kind, (rule.unit_kind, rule.unit_kind))
+        return finding(rule, pack, False, None, threshold, [], f"未绘制{zh}规划单元",
+                       f"no {en} planning unit is drawn")
     detail_zh = detail_en = note_zh = note_en = ""
     estimated = None
     if m in ("population", "households"):

@@ -25,8 +25,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QTransform
 
 from ...model.plan import Feature
 from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, FACILITIES,
-                             PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK)
-from ...model.validate import UNIT_WORDS
+                             PLANNING_UNITS, RESIDENTIAL, STOPS, UNIT_KIND_WORDS, WALK_NETWORK)
 from ..tools import text as _text
 from . import styles
 from .items import LabelItem
@@ -133,8 +132,8 @@ class LabelView:
             return code or ""
         if feature.layer == PLANNING_UNITS:  # the kind first: "十五分钟生活圈 · 四平"
             kind = a.get("kind") or "community"
-            zh, en = UNIT_WORDS.get(kind, (kind, kind))
-            word = zh if _text.language() == "zh" else en
+            zh, en = UNIT_KIND_WORDS.get(kind, (kind, kind))
+            word = zh if _text.language() == "zh" else en[:1].upper() + en[1:]  # a label starts a line
             return f"{word} · {name}" if name else word
         return name
 

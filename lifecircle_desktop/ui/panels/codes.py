@@ -20,7 +20,7 @@ ENTRANCE_KINDS = {
     "gate": QT_TRANSLATE_NOOP("AttributeCodes", "gate"),
     "door": QT_TRANSLATE_NOOP("AttributeCodes", "door"),
 }
-UNIT_KINDS = {  # model/validate.UNIT_WORDS
+UNIT_KINDS = {  # the words of model/schema.UNIT_KIND_WORDS, through the Qt catalogue
     "community": QT_TRANSLATE_NOOP("AttributeCodes", "community"),
     "block": QT_TRANSLATE_NOOP("AttributeCodes", "residential block"),
     "5min": QT_TRANSLATE_NOOP("AttributeCodes", "5-minute life circle"),

@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt
 from shapely.geometry import Point, Polygon
 
 from ...model.edits import AddFeature
-from ...model.schema import BASEMAP_LANDUSE, PLANNING_UNITS, RESIDENTIAL
-from ...model.validate import UNIT_WORDS
+from ...model.schema import BASEMAP_LANDUSE, PLANNING_UNITS, RESIDENTIAL, UNIT_KIND_WORDS
 from ..map import styles
 from .base import MapEvent, MapTool
 from .draw import PolygonTool, area_text
@@ -21,7 +20,7 @@ PICK_LAYERS = (RESIDENTIAL, BASEMAP_LANDUSE)
 
 def unit_word(kind: str) -> str:
     """The kind of a planning unit in the interface language (社区, 十五分钟生活圈, …)."""
-    zh, en = UNIT_WORDS.get(kind, (kind, kind))
+    zh, en = UNIT_KIND_WORDS.get(kind, (kind, kind))
     return zh if language() == "zh" else en
 
 
