@@ -140,6 +140,24 @@ class BundleContext:
     compare_results: "Results | None" = None
     date: _dt.date = field(default_factory=_dt.date.today)
 
+    @classmethod
+    def build(cls, session: "PlanSession", options: ExportOptions = ExportOptions()) -> "BundleContext":
+        """The context of one export: the scenario (and the compared one) validated once, the target
+        CRS chosen (the Gauss–Krüger zone from the plan's centre)."""
+        scenario = options.scenario or session.scenario
+        session.plan.require_scenario(scenario)
+        if options.compare is not None:
+            session.plan.require_scenario(options.compare)
+        lon = None
+        bounds = session.plan.bounds()
+        if bounds is not None:
+            x, y = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+            lon, _ = _crs.transformer(session.plan.epsg, _crs.WGS84).transform(x, y)
+        crs = target_crs(session.plan.epsg, options.crs, lon=lon, zone_prefix=options.gk_zone_prefix)
+        results = session.validate(scenario=scenario)
+        compare = session.validate(scenario=options.compare) if options.compare is not None else None
+        return cls(session, options, scenario, results, crs, compare)
+
     @property
     def lang(self) -> str:
         return self.options.lang

@@ -565,12 +565,16 @@ class PlanSession:
         """An immutable picture of the current scenario, for the validator's worker thread."""
         return take_snapshot(self.plan, self._scenario, version)
 
-    def validate(self, *, detail: bool = False) -> Results:
-        """Full validation of the current scenario against the enabled packs. ``detail``: also
-        the nearest facility of every type no rule names (per-home distances of the CLI)."""
+    def validate(self, *, detail: bool = False, scenario: str | None = None) -> Results:
+        """Full validation of the current scenario (or ``scenario``, without switching to it) against
+        the enabled packs. ``detail``: also the nearest facility of every type no rule names
+        (per-home distances of the CLI)."""
         from .validate import Validator
         validator = Validator(self.enabled_packs(), catalogue=self.catalogue, every_type=detail)
-        return validator.full(self.snapshot())
+        if scenario is None or scenario == self._scenario:
+            return validator.full(self.snapshot())
+        self.plan.require_scenario(scenario)
+        return validator.full(take_snapshot(self.plan, scenario, 0))
 
 
 def create_plan(path: str | os.PathLike, name: str, epsg: int | None = None, *,
