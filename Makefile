@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PLAN   ?=
 
-.PHONY: run test fuzz crash system-deps bench demo clean
+.PHONY: run test test-slow fuzz crash system-deps bench demo clean
 
 $(VENV)/.installed: pyproject.toml
 	bash scripts/system-deps.sh
@@ -24,6 +24,10 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# The tests marked slow (city-scale data: Malta exports, district-size plans), left out of `make test`.
+test-slow: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow
 
 # Long runs of two suite tests (docs/reliability.md quotes their counts): 10,000 broken inputs to
 # the importers and the plan opener, and 1,000 kills during edits, imports and checkpoints.
