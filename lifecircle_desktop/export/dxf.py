@@ -274,15 +274,19 @@ def write_dxf(ctx: "BundleContext", path, progress: "Progress") -> Path:
     box = _title_block(ctx, msp, right, extent[1], scale, text)
     xmin, ymin = min(extent[0], box[0]), min(extent[1], box[1])
     xmax, ymax = max(extent[2], box[2]), max(extent[3], box[3])
-    doc.header["$EXTMIN"] = (xmin, ymin, 0.0)
-    doc.header["$EXTMAX"] = (xmax, ymax, 0.0)
+    # ezdxf copies the model space's extents into $EXTMIN/$EXTMAX when it saves.
+    msp.reset_extents((xmin, ymin, 0.0), (xmax, ymax, 0.0))
     doc.header["$LIMMIN"] = (xmin, ymin)
     doc.header["$LIMMAX"] = (xmax, ymax)
     doc.set_modelspace_vport(height=(ymax - ymin) * 1.05, center=((xmin + xmax) / 2, (ymin + ymax) / 2))
 
     progress.step(0.9, "CAD：写入文件", "CAD: writing the file")
-    with open(path, "wt", encoding=doc.output_encoding, errors="dxfreplace", newline="") as fp:
-        doc.write(_CheckedStream(fp, progress))
+    try:
+        with open(path, "wt", encoding=doc.output_encoding, errors="dxfreplace", newline="") as fp:
+            doc.write(_CheckedStream(fp, progress))
+    except BaseException:
+        path.unlink(missing_ok=True)  # cancelled or failed: no half-written drawing, even outside a bundle
+        raise
     progress.step(1.0, "CAD 完成", "CAD done")
     return path
 
