@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Iterable
 import numpy as np
 import shapely
 
+from ..model.errors import PlanError
 from ..model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, COMMENTS,
                             ENTRANCES, FACILITIES, LAYERS, PLANNING_UNITS, RESIDENTIAL, STOPS, UNIT_KIND_WORDS,
                             WALK_NETWORK)
@@ -179,7 +180,6 @@ def write_dxf(ctx: "BundleContext", path, progress: "Progress") -> Path:
     from ezdxf.enums import MTextEntityAlignment
 
     path = Path(path)
-    plan = ctx.session.plan
     catalogue = ctx.session.catalogue
     progress.step(0.0, "CAD：读取图层", "CAD: reading the layers")
     layers = {}
@@ -232,6 +232,7 @@ def write_dxf(ctx: "BundleContext", path, progress: "Progress") -> Path:
     title.description = "Title block"
 
     shapes = _Entities(doc.entitydb.handles, msp.block_record_handle)
+
     def text(value: str, xy, height: float, layer: str, align=MTextEntityAlignment.MIDDLE_CENTER):
         t = msp.add_mtext(mtext(value), dxfattribs={"layer": layer, "style": TEXT_STYLE, "char_height": height,
                                                     "color": INK})
@@ -289,8 +290,11 @@ def write_dxf(ctx: "BundleContext", path, progress: "Progress") -> Path:
                 progress.step(0.6 + 0.4 * i / len(shapes.chunks), "CAD：写入文件", "CAD: writing the file")
                 fp.write("".join(shapes.chunks[i:i + CHECK_EVERY]))
             fp.write(rest[at:])
-    except BaseException:
+    except BaseException as e:
         path.unlink(missing_ok=True)  # cancelled or failed: no half-written drawing, even outside a bundle
+        if isinstance(e, OSError):
+            raise PlanError(f"无法写入 CAD 文件 {path.name}：{e.strerror or e}",
+                            f"cannot write the CAD file {path.name}: {e.strerror or e}") from None
         raise
     progress.step(1.0, "CAD 完成", "CAD done")
     return path
@@ -345,6 +349,7 @@ def _entity_style(feature, catalogue) -> tuple[str | None, str | None, bool]:
         kind = (a.get("kind") or "").removesuffix("_link")
         return name, ROAD_COLOURS.get(kind), False
     if layer == BASEMAP_LANDUSE and a.get("kind") not in GREEN_KINDS:
+        # The canvas only tints these (no outline): a CAD outline in the buildings' grey.
         return name, "#b5aca4", False
     if layer == STOPS:
         return name, STOP_COLOURS.get(a.get("type"), "#546e7a"), False

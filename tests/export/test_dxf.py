@@ -315,3 +315,13 @@ def test_an_empty_plan_gives_a_drawing_with_only_its_title_block(tmp_path):
     df = pyogrio.read_dataframe(path)
     assert set(df["Layer"]) == {"图框"}
     assert "空白规划" in set(df["Text"])
+
+
+def test_an_unwritable_place_is_one_sentence_and_no_file(demo_dxf, tmp_path):
+    from lifecircle_desktop.model.errors import PlanError
+    ctx, _, _ = demo_dxf
+    target = tmp_path / "no such folder" / "plan.dxf"
+    with pytest.raises(PlanError) as caught:
+        write_dxf(ctx, target, Progress())
+    assert "plan.dxf" in str(caught.value) and "\n" not in str(caught.value)
+    assert not target.exists()
