@@ -155,10 +155,27 @@ def hex_rgb(colour: str) -> tuple[int, int, int]:
 
 @lru_cache(maxsize=None)
 def nearest_aci(colour: str) -> int:
-    """The AutoCAD Colour Index (1–255) nearest to ``colour``, for readers that ignore true colour."""
+    """The AutoCAD Colour Index (1–255) nearest to ``colour`` for readers that ignore true colour,
+    nearest as the eye sees it (CIELAB ΔE): in plain RGB distance the elderly-care mauve and the
+    land-use green came out grey."""
+    distance = ((_aci_lab() - _lab(np.array([hex_rgb(colour)], dtype=float))) ** 2).sum(axis=1)
+    return int(np.argmin(distance)) + 1
+
+
+@lru_cache(maxsize=1)
+def _aci_lab() -> np.ndarray:
     from ezdxf.colors import aci2rgb
-    r, g, b = hex_rgb(colour)
-    return min(range(1, 256), key=lambda i: sum((u - v) ** 2 for u, v in zip(aci2rgb(i), (r, g, b))))
+    return _lab(np.array([tuple(aci2rgb(i)) for i in range(1, 256)], dtype=float))
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    """sRGB (0–255, one colour a row) to CIELAB under D65."""
+    c = rgb / 255.0
+    c = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
+    xyz = c @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    xyz /= np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.column_stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])])
 
 
 def drawing_scale(plan_bounds, target_bounds) -> DrawingScale:
