@@ -332,3 +332,25 @@ def test_an_unwritable_place_is_one_sentence_and_no_file(demo_dxf, tmp_path):
         write_dxf(ctx, target, Progress())
     assert "plan.dxf" in str(caught.value) and "\n" not in str(caught.value)
     assert not target.exists()
+
+
+def test_the_drawing_is_the_chosen_scenarios(tmp_path):
+    session = create_plan(tmp_path / "s.gpkg", "两个方案", 32651)
+    try:
+        session.add("facilities", box(0, 0, 30, 20), type="kindergarten", name="现状幼儿园", status="existing")
+        session.add("facilities", box(100, 0, 130, 20), type="clinic", name="将拆除的诊所")
+        session.create_scenario("方案二")  # works on it from now on
+        clinic = next(f for f in session.plan.features("facilities", "方案二") if f.attributes["name"] == "将拆除的诊所")
+        session.delete([("facilities", clinic.fid)])
+        session.add("facilities", box(200, 0, 240, 30), type="elderly_day_care", name="新建日间照料中心")
+        texts = {}
+        for scenario in ("base", "方案二"):
+            ctx = BundleContext.build(session, ExportOptions(scenario=scenario))
+            path = write_dxf(ctx, tmp_path / f"{scenario}.dxf", Progress())
+            df = pyogrio.read_dataframe(path)
+            texts[scenario] = set(df["Text"].dropna())
+    finally:
+        session.close()
+    assert {"现状幼儿园", "将拆除的诊所"} <= texts["base"] and "新建日间照料中心" not in texts["base"]
+    assert {"现状幼儿园", "新建日间照料中心"} <= texts["方案二"] and "将拆除的诊所" not in texts["方案二"]
+    assert "方案二" in texts["方案二"]  # the title block names it
