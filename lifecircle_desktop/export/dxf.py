@@ -4,7 +4,8 @@ What a CAD user expects of a planning drawing (规划图) from China:
 - one layer per plan layer and per facility category, with Chinese names ("设施-教育", "居住用地",
   "底图-建筑"), each in a colour close to the canvas's (true colour, plus the nearest ACI colour for
   viewers that read only ACI);
-- areas as closed LWPOLYLINEs (a hole is one more closed polyline on the same layer), lines as open
+- areas as closed LWPOLYLINEs (a hole is one more closed polyline on the same layer) — homes and
+  facilities also filled, as on the canvas, by a solid HATCH under the outline — lines as open
   LWPOLYLINEs, points as POINT plus a small symbol, in the chosen CRS's units — metres, unless WGS 84
   was asked for (then degrees, and the title block says so);
 - names as MTEXT in a text style whose font a Chinese AutoCAD has (SimSun);
@@ -65,6 +66,9 @@ LAYER_STYLE = {  # plan layer: (DXF layer name, colour, lineweight in 1/100 mm)
     ENTRANCES: ("出入口", "#2e7d32", 25),
     COMMENTS: ("居民意见", "#fbc02d", 25),
 }
+# The areas the canvas fills, filled here too (a solid HATCH under the outline): the brush's colour
+# (None: the facility type's) and opacity (ui/map/styles.area_style).
+FILLS = {RESIDENTIAL: ("#f5deb0", 170), FACILITIES: (None, 205)}
 # Per-feature colours where the canvas varies them within a layer (ui/map/styles.py).
 GREEN_KINDS = {"park", "grass", "garden", "forest", "wood", "meadow", "recreation_ground", "village_green",
                "playground", "pitch", "scrub", "heath", "grassland", "nature_reserve", "cemetery",
@@ -269,6 +273,9 @@ def write_dxf(ctx: "BundleContext", path, progress: "Progress") -> Path:
             if name is None:  # a facility: its category's layer, its type's colour
                 name = _facility_layer(feature, catalogue, add_layer)
             look = _look(name, colour, dashed)
+            if layer in FILLS:
+                fill, alpha = FILLS[layer]
+                _add_fill(shapes, geom, _look(name, fill or colour, False), alpha)
             if layer in (STOPS, ENTRANCES, COMMENTS):
                 _add_points(shapes, geom, layer, feature, scale, look)
             else:
@@ -420,6 +427,13 @@ def _add_shape(shapes: "_Entities", geom, look: str) -> None:
         shapes.polyline(look, xy, closed)
 
 
+def _add_fill(shapes: "_Entities", geom, look: str, alpha: int) -> None:
+    """A solid HATCH per polygon: its outer ring and holes as boundary paths."""
+    for part in getattr(geom, "geoms", [geom]):
+        if part.geom_type == "Polygon":
+            shapes.hatch(look, alpha, [xy for xy, _ in _rings(part)])
+
+
 def _add_points(shapes: "_Entities", geom, layer: str, feature, scale: DrawingScale, look: str) -> None:
     """A POINT (what GIS reads) with a symbol around it: a circle for a stop, an open gate and a
     comment; a square for a closed gate (shape as well as colour, as on the canvas)."""
@@ -480,6 +494,17 @@ class _Entities:
         vertices = "".join([f" 10\n{x!r}\n 20\n{y!r}\n" for x, y in xy.tolist()])
         self.chunks.append(f"{self._head('LWPOLYLINE', look)}100\nAcDbPolyline\n 90\n{len(xy)}\n"
                            f" 70\n{1 if closed else 0}\n{vertices}")
+
+    def hatch(self, look: str, alpha: int, rings: list[np.ndarray]) -> None:
+        """A solid fill: the first ring the outer boundary (path flags 3: external, polyline), the
+        others holes (2: polyline); odd parity leaves the holes empty. ``alpha``: 0–255 opacity."""
+        paths = []
+        for k, xy in enumerate(rings):
+            vertices = "".join([f" 10\n{x!r}\n 20\n{y!r}\n" for x, y in xy.tolist()])
+            paths.append(f" 92\n{3 if k == 0 else 2}\n 72\n0\n 73\n1\n 93\n{len(xy)}\n{vertices} 97\n0\n")
+        self.chunks.append(f"{self._head('HATCH', look)}440\n{0x02000000 | alpha}\n100\nAcDbHatch\n"
+                           " 10\n0.0\n 20\n0.0\n 30\n0.0\n210\n0.0\n220\n0.0\n230\n1.0\n  2\nSOLID\n 70\n1\n 71\n0\n"
+                           f" 91\n{len(paths)}\n{''.join(paths)} 75\n0\n 76\n1\n 98\n0\n")
 
     def point(self, look: str, x: float, y: float) -> None:
         self.chunks.append(f"{self._head('POINT', look)}100\nAcDbPoint\n 10\n{x!r}\n 20\n{y!r}\n 30\n0.0\n")

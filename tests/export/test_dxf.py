@@ -56,13 +56,18 @@ def parts(geometry):
     return [p for g in geometry.geoms for p in parts(g)]
 
 
-def gdal_read(path):
-    """{layer: [(vertices, closed)]} and the texts {layer: [text]} as GDAL's DXF driver reads them."""
+def gdal_read(path, fills=None):
+    """{layer: [(vertices, closed)]} of lines and points and the texts {layer: [text]} as GDAL's DXF
+    driver reads them; the polygons it makes of fills (HATCH) go into ``fills`` {layer: [polygon]}."""
     df = pyogrio.read_dataframe(path)
     shapes, texts = {}, {}
-    for layer, text, geom in zip(df["Layer"], df["Text"], df.geometry):
-        if isinstance(text, str):
+    for layer, kind, text, geom in zip(df["Layer"], df["SubClasses"], df["Text"], df.geometry):
+        if "AcDbMText" in kind:
             texts.setdefault(layer, []).append(text)
+            continue
+        if geom.geom_type in ("Polygon", "MultiPolygon"):  # a HATCH (GDAL gives its pattern as Text)
+            if fills is not None:
+                fills.setdefault(layer, []).extend(getattr(geom, "geoms", [geom]))
             continue
         xy = shapely.get_coordinates(geom)
         if geom.geom_type == "Point":
@@ -270,6 +275,7 @@ def test_a_hostile_name_does_not_break_the_file(tmp_path):
         session.close()
     df = pyogrio.read_dataframe(path)
     layers = set(df["Layer"])
+    df = df[df["SubClasses"].str.contains("AcDbMText") | ~df["Text"].notna()]  # not a HATCH's pattern name
     assert all(not set('<>/\\":;?*|=`') & set(n) and n.isprintable() for n in layers), layers
     edu = next(n for n in layers if n.startswith("设施-教育"))
     texts = [t for t in df["Text"] if isinstance(t, str)]
@@ -354,3 +360,28 @@ def test_the_drawing_is_the_chosen_scenarios(tmp_path):
     assert {"现状幼儿园", "将拆除的诊所"} <= texts["base"] and "新建日间照料中心" not in texts["base"]
     assert {"现状幼儿园", "新建日间照料中心"} <= texts["方案二"] and "将拆除的诊所" not in texts["方案二"]
     assert "方案二" in texts["方案二"]  # the title block names it
+
+
+def test_homes_and_facilities_are_filled_as_on_the_canvas(demo, demo_dxf):
+    from lifecircle_desktop.ui.map import styles
+    session, _ = demo
+    _, path, _ = demo_dxf
+    fills = {}
+    gdal_read(path, fills)
+    areas = [f for f in plan_features(session) if f.layer in ("residential", "facilities")]
+    for f in areas:
+        near = [p for p in fills.get(expected_layer(f), ())
+                if shapely.hausdorff_distance(p.boundary, f.geometry.boundary) <= MM]
+        assert near, (f.layer, f.fid)
+        assert len(near[0].interiors) == len(f.geometry.interiors)
+    # In the canvas brush's colour and opacity; the fill is written before its outline (drawn under it).
+    doc = ezdxf.readfile(path)
+    brush = styles.area_style("residential")[1].color()
+    entities = list(doc.modelspace())
+    hatches = [e for e in entities if e.dxftype() == "HATCH" and e.dxf.layer == "居住用地"]
+    assert len(hatches) == len([f for f in areas if f.layer == "residential"])
+    for h in hatches:
+        assert tuple(h.rgb) == (brush.red(), brush.green(), brush.blue())
+        assert abs((1 - h.transparency) * 255 - brush.alpha()) <= 1
+    first = {e.dxftype(): i for i, e in reversed(list(enumerate(entities))) if e.dxf.layer == "居住用地"}
+    assert first["HATCH"] < first["LWPOLYLINE"]
