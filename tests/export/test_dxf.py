@@ -385,3 +385,20 @@ def test_homes_and_facilities_are_filled_as_on_the_canvas(demo, demo_dxf):
         assert abs((1 - h.transparency) * 255 - brush.alpha()) <= 1
     first = {e.dxftype(): i for i, e in reversed(list(enumerate(entities))) if e.dxf.layer == "居住用地"}
     assert first["HATCH"] < first["LWPOLYLINE"]
+
+
+def test_the_writer_loads_no_qt(tmp_path):
+    import subprocess
+    import sys
+    from tests.helpers import ROOT
+    code = ("import sys\n"
+            "from lifecircle_desktop.model.session import create_plan\n"
+            "from lifecircle_desktop.export import BundleContext, ExportOptions, Progress\n"
+            "from lifecircle_desktop.export.dxf import write_dxf\n"
+            f"s = create_plan({str(tmp_path / 'q.gpkg')!r}, 'q', 32651)\n"
+            f"write_dxf(BundleContext.build(s, ExportOptions()), {str(tmp_path / 'q.dxf')!r}, Progress())\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph'))\n"
+            "assert 'ezdxf' in sys.modules and not bad, bad\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "q.dxf").exists()
