@@ -82,7 +82,7 @@ ROAD_COLOURS = {  # the casing where the canvas draws one (white fills vanish on
 }
 WALK_DRAWN, WALK_CLOSED = "#6a3fa0", "#d32f2f"
 STOP_COLOURS = {"bus_stop": "#1565c0", "metro_station": "#d32f2f"}
-GATE_OPEN, GATE_CLOSED = "#2e7d32", "#c62828"
+GATE_CLOSED = "#c62828"         # an open gate takes the layer colour, the canvas's green
 # Labels and the title block in ACI 7, CAD's ink colour: black on a white sheet, white on a dark
 # screen (the canvas's labels are near-black, #1d1d1f, which a dark CAD screen would swallow).
 INK = 7
