@@ -99,6 +99,7 @@ def write_bundle(session: "PlanSession", to_dir: str | os.PathLike, options: Exp
             write(ctx, partial / PARTS[part][2], progress.part(start, end))
             start = end
         progress.step(1.0, "导出完成", "export complete")
+        progress.check()  # a cancel pressed as the bar reached its end still leaves nothing
         final = unique_path(to_dir, name)
         os.rename(partial, final)
         return final
