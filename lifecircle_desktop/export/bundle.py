@@ -89,7 +89,7 @@ def write_bundle(session: "PlanSession", to_dir: str | os.PathLike, options: Exp
         progress.step(VALIDATED, "方案已核查", "scenario validated")
         name = bundle_folder_name(session.plan.name, scenario_title(ctx.scenario, ctx.lang), ctx.date)
         partial = to_dir / f".{name}.partial-{os.getpid()}"
-        shutil.rmtree(partial, ignore_errors=True)  # left by a killed export of a process with our pid
+        _remove_abandoned(to_dir, name)
         partial.mkdir()
         total = sum(WEIGHTS[p] for p in options.only)
         start = VALIDATED
@@ -134,6 +134,27 @@ def _prepare(to_dir: Path) -> list[Path]:
         _remove(None, created)
         raise PlanError.about_file(to_dir, "文件夹只读，不能导出到这里", "the folder is read-only; the bundle cannot go there")
     return created
+
+
+def _remove_abandoned(to_dir: Path, name: str) -> None:
+    """Temporary folders of this bundle left by an export that was killed (its process is gone;
+    ours: a pid reused) — a killed process cannot clean up after itself, the next export does."""
+    prefix = f".{name}.partial-"
+    for folder in to_dir.iterdir():
+        if folder.name.startswith(prefix) and folder.is_dir() and not folder.is_symlink():
+            pid = folder.name[len(prefix):]
+            if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process, or a system that cannot tell: leave its folder
+    return True
 
 
 def _remove(partial: Path | None, created: list[Path]) -> None:

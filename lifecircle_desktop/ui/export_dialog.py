@@ -12,7 +12,8 @@ import threading
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThread, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
@@ -131,8 +132,13 @@ class ExportDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.show_button = self.buttons.addButton(self.tr("Show Folder"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.show_button.setEnabled(False)
         self.export_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.reject)
+        self.show_button.clicked.connect(self.show_folder)
+        # Quitting while an export runs: stop it first (a QThread destroyed while running aborts).
+        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -166,6 +172,10 @@ class ExportDialog(QDialog):
         for widget in (self.folder, self.scenario, self.compare, self.crs, self.language, *self.parts.values()):
             widget.setEnabled(not busy)
 
+    def show_folder(self) -> None:
+        if self.folder_written is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder_written)))
+
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Export the bundle into"), self.folder.text())
         if folder:
@@ -183,6 +193,7 @@ class ExportDialog(QDialog):
         to_dir = Path(self.folder.text().strip() or ".").expanduser()
         QSettings().setValue(SETTINGS_FOLDER, str(to_dir))
         self.folder_written = None
+        self.show_button.setEnabled(False)
         collect_garbage_in_gui_thread()  # see ui/validation.py: no GC in worker threads
         session = self.document.session
         self.worker = _ExportWorker(session.plan.path, to_dir, options, session.catalogue, session.packs)
@@ -231,6 +242,7 @@ class ExportDialog(QDialog):
         self._update_buttons()
         if folder is not None:
             self.folder_written = Path(folder)
+            self.show_button.setEnabled(True)
             self.progress_bar.setValue(1000)
             self.status.setText(i18n.fill(self.tr("Written: %1"), folder))
         elif error is None:
@@ -242,6 +254,14 @@ class ExportDialog(QDialog):
                 self.tr("The export failed:") + "\n" + str(error)
             self.status.setText(text)
         self.exportFinished.emit(self.folder_written)
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Cancel a running export and wait for its thread (the worker stops within a second)."""
+        if self.running():
+            self.worker.cancel_event.set()
+            self.thread_.quit()  # the thread's event loop ends once run() has returned
+            self.thread_.wait()
 
     def closeEvent(self, event) -> None:
         if self.running():  # the worker must not outlive its thread object

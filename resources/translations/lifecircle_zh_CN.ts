@@ -587,7 +587,7 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/export_dialog.py" line="+71"/>
+        <location filename="../../lifecircle_desktop/ui/export_dialog.py" line="+74"/>
         <source>Export Bundle</source>
         <translation>导出成果包</translation>
     </message>
@@ -663,12 +663,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+32"/>
+        <location line="+37"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="-36"/>
+        <source>Show Folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Report (PDF)</source>
         <translation>报告（PDF）</translation>
     </message>
@@ -698,12 +703,12 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>Export the bundle into</source>
         <translation>成果包导出到</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Validating the scenario…</source>
         <translation>正在核查方案…</translation>
     </message>
@@ -713,7 +718,7 @@
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>Written: %1</source>
         <translation>已导出：%1</translation>
     </message>
@@ -728,7 +733,7 @@
         <translation>导出失败：</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+24"/>
         <source>Open a plan first.</source>
         <translation>请先打开一个规划。</translation>
     </message>

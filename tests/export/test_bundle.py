@@ -144,3 +144,21 @@ def test_a_cancelled_export_on_a_thread_returns_when_cancelled(shanghai, tmp_pat
     worker.join(60)
     assert not worker.is_alive() and isinstance(outcome.get("error"), ExportCancelled)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_killed_exports_temporary_folder_is_removed_by_the_next_export(shanghai, tmp_path):
+    import os
+    import subprocess
+    import sys
+    out = tmp_path / "out"
+    out.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)  # a process that has exited
+    name = f"同济新村_基础方案_{dt.date.today().isoformat()}"
+    abandoned = out / f".{name}.partial-{dead_pid}"
+    (abandoned / "geojson").mkdir(parents=True)
+    (abandoned / "plan.gpkg").write_bytes(b"half")
+    living = out / f".{name}.partial-{os.getppid()}"  # a running process's export: left alone
+    living.mkdir()
+    shanghai.export(out, GIS)
+    assert not abandoned.exists() and living.is_dir()

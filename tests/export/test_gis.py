@@ -14,6 +14,7 @@ from pyproj import CRS, Transformer
 
 from lifecircle_desktop.export import ExportOptions
 from lifecircle_desktop.model.schema import LAYERS
+from lifecircle_desktop.model.store import GPKG_APPLICATION_ID
 from tests.export.conftest import drawn_plan
 from tests.model.test_gdal_roundtrip import needs_gdal, validate_gpkg
 
@@ -67,6 +68,23 @@ def test_the_geopackage_holds_the_scenario_in_the_plans_schema_and_gdal_validate
         assert json.loads(meta["name"]) == "同济新村" and json.loads(meta["rule_packs"]) == shanghai.plan.rule_packs
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == GPKG_APPLICATION_ID
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        # The suite's GeoPackage checks (tests/model/test_gdal_roundtrip.py): every layer in
+        # gpkg_contents, attribute tables keyed by an INTEGER fid (requirement 119).
+        attributes = [r[0] for r in conn.execute("SELECT table_name FROM gpkg_contents WHERE data_type='attributes'")]
+        assert {"plan_meta", "scenarios", "rule_packs", "manual_checks", "rule_overrides"} <= set(attributes)
+        for table in attributes:
+            assert [(r[1], r[2]) for r in conn.execute(f'PRAGMA table_info("{table}")') if r[5]] == [("fid", "INTEGER")]
+        contents = {r[0]: r[1:] for r in conn.execute(
+            "SELECT table_name, min_x, min_y, max_x, max_y FROM gpkg_contents WHERE data_type='features'")}
+        assert set(LAYERS) <= set(contents)
+        for layer, spec in LAYERS.items():  # extents enclose the layer (QGIS zooms to them)
+            features = shanghai.plan.features(layer, "base" if spec.editable else None)
+            if features:
+                x0, y0, x1, y1 = shapely.total_bounds([f.geometry for f in features])
+                minx, miny, maxx, maxy = contents[layer]
+                assert minx <= x0 and miny <= y0 and maxx >= x1 and maxy >= y1, layer
     finally:
         conn.close()
     # Nothing of the other scenario, not even in the file's free pages.

@@ -41,6 +41,7 @@ def test_the_file_menu_exports_the_bundle_on_a_worker(qtbot, demo_window, tmp_pa
         demo_window.document.plan.count("facilities", "base")
     assert values and values == sorted(values) and values[-1] == 1000
     assert str(folder) in dialog.status.text() and dialog.cancel_button.text() == "Close"
+    assert dialog.show_button.isEnabled()
     dialog.close()
 
 
