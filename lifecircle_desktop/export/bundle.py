@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -51,7 +52,6 @@ def checked_options(options: ExportOptions) -> ExportOptions:
                         f"unknown CRS choice {options.crs} (choose from {', '.join(CRS_CHOICES)})")
     if options.lang not in LANGUAGES:
         raise PlanError(f"未知的语言 {options.lang}（可选：zh、en）", f"unknown language {options.lang} (choose zh or en)")
-    from dataclasses import replace
     return replace(options, only=tuple(p for p in FORMATS if p in only))
 
 
@@ -80,6 +80,7 @@ def write_bundle(session: "PlanSession", to_dir: str | os.PathLike, options: Exp
     sentence (ExportCancelled when cancelled) having left nothing behind."""
     progress = progress or Progress()
     options = checked_options(options)
+    writers = {part: writer(part) for part in options.only}  # a part this build lacks: refused before any work
     to_dir = Path(to_dir)
     created = _prepare(to_dir)
     partial: Path | None = None
@@ -95,8 +96,7 @@ def write_bundle(session: "PlanSession", to_dir: str | os.PathLike, options: Exp
         start = VALIDATED
         for part in options.only:
             end = start + (1.0 - VALIDATED) * WEIGHTS[part] / total
-            write = writer(part)
-            write(ctx, partial / PARTS[part][2], progress.part(start, end))
+            writers[part](ctx, partial / PARTS[part][2], progress.part(start, end))
             start = end
         progress.step(1.0, "导出完成", "export complete")
         progress.check()  # a cancel pressed as the bar reached its end still leaves nothing

@@ -48,14 +48,17 @@ def test_a_hostile_plan_name_gives_a_safe_folder_inside_the_target(tmp_path):
 
 
 @pytest.mark.parametrize("options, words", [
-    (ExportOptions(scenario="没有这个方案"), "there is no scenario 没有这个方案"),
-    (ExportOptions(compare="也没有"), "there is no scenario 也没有"),
+    (ExportOptions(scenario="没有这个方案", only=("gpkg",)), "there is no scenario 没有这个方案"),
+    (ExportOptions(compare="也没有", only=("gpkg",)), "there is no scenario 也没有"),
     (ExportOptions(only=("pdf",)), "there is no export part pdf"),
     (ExportOptions(only=()), "no part of the bundle was chosen"),
     (ExportOptions(crs="gk"), "unknown CRS choice gk"),
     (ExportOptions(lang="fr"), "unknown language fr"),
+    (ExportOptions(only=("gpkg", "dxf")), "this build cannot write the CAD drawing (DXF)"),
 ])
-def test_what_does_not_exist_is_refused_in_one_sentence_leaving_nothing(shanghai, tmp_path, options, words):
+def test_what_does_not_exist_is_refused_in_one_sentence_leaving_nothing(shanghai, tmp_path, options, words, monkeypatch):
+    from lifecircle_desktop.export import bundle
+    monkeypatch.setitem(bundle.PARTS, "dxf", ("no_such_module", "write_dxf", "plan.dxf", ("CAD 图（DXF）", "CAD drawing (DXF)")))
     with pytest.raises(PlanError) as refused:
         shanghai.export(tmp_path / "new" / "folder", options)
     assert words in refused.value.message_en and refused.value.message_zh
@@ -162,3 +165,29 @@ def test_a_killed_exports_temporary_folder_is_removed_by_the_next_export(shangha
     living.mkdir()
     shanghai.export(out, GIS)
     assert not abandoned.exists() and living.is_dir()
+
+
+def test_every_part_is_written_at_its_fixed_name_under_its_share_of_the_progress(shanghai, tmp_path, monkeypatch):
+    """The dispatch, with stand-ins for the parts other modules write: each is called once with the
+    context, its path inside the temporary folder and a progress reporter of its own."""
+    from lifecircle_desktop.export import bundle
+    calls = []
+
+    def stand_in(part):
+        def write(ctx, path, progress):
+            assert path.parent.name.startswith(".") and ".partial-" in path.parent.name
+            assert ctx.scenario == "方案二" and ctx.compare_results is not None and ctx.crs.epsg == 4549
+            progress.step(0.5, "一半", "half")
+            path.write_text(part)
+            calls.append((part, path.name))
+        return write
+    real = bundle.writer
+    monkeypatch.setattr(bundle, "writer", lambda part: real(part) if part in ("gpkg", "geojson") else stand_in(part))
+    fractions = []
+    folder = shanghai.export(tmp_path / "out", ExportOptions(scenario="方案二", compare="base", crs="cgcs2000-gk",
+                                                             only=("report", "geojson", "dxf", "xlsx", "gpkg")),
+                             Progress(lambda f, zh, en: fractions.append(f)))
+    assert calls == [("dxf", "plan.dxf"), ("xlsx", "project_list.xlsx"), ("report", "report.pdf")]
+    assert sorted(p.name for p in folder.iterdir()) == ["geojson", "plan.dxf", "plan.gpkg", "project_list.xlsx",
+                                                        "report.pdf"]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0

@@ -1,5 +1,6 @@
 """`lifecircle export` as a user runs it: the bundle's folder on stdout and exit 0; exit 2 with one
 sentence, no traceback and nothing left behind for what cannot be done (issue 12 acceptance)."""
+import os
 import shutil
 
 import pyogrio
@@ -36,17 +37,19 @@ def test_what_cannot_be_exported_exits_2_with_one_sentence_and_leaves_nothing(de
     not_a_plan = tmp_path / "notes.gpkg"
     not_a_plan.write_text("这不是规划")
     out = tmp_path / "new" / "out"
-    args = {"bad plan": (not_a_plan, "--to", out),
-            "unknown scenario": (demo, "--to", out, "--scenario", "方案九"),
-            "unknown compare": (demo, "--to", out, "--compare", "方案九"),
-            "unknown part": (demo, "--to", out, "--only", "gpkg,pdf"),
-            "unwritable folder": (demo, "--to", blocker / "out"),
-            "not a folder": (demo, "--to", blocker)}[case]
+    gis = ("--only", "gpkg,geojson")
+    args, words = {"bad plan": ((not_a_plan, "--to", out, *gis), "not a plan file"),
+                   "unknown scenario": ((demo, "--to", out, "--scenario", "方案九", *gis), "there is no scenario 方案九"),
+                   "unknown compare": ((demo, "--to", out, "--compare", "方案九", *gis), "there is no scenario 方案九"),
+                   "unknown part": ((demo, "--to", out, "--only", "gpkg,pdf"), "there is no export part pdf"),
+                   "unwritable folder": ((demo, "--to", blocker / "out", *gis), "cannot be created"),
+                   "not a folder": ((demo, "--to", blocker, *gis), "is not a folder")}[case]
     before = sorted(p.name for p in tmp_path.iterdir())
-    r = cli("export", *args)
+    r = cli("export", *args, env={**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"})
     assert r.returncode == 2, (r.stdout, r.stderr)
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("lifecircle: ") and "Traceback" not in r.stderr
+    assert words in lines[0]
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("siping.gpkg-")) == \
         sorted(p for p in before if not p.startswith("siping.gpkg-"))
     assert blocker.read_text() == "x"
