@@ -19,6 +19,7 @@ from ..model.store import ForeignCode
 from .common import language
 
 SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "settings", "remove_code")
+SUBCOMMANDS += ("export",)  # issue 12: the district bundle
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,7 +28,7 @@ from . import settings as settings_module
 from .places import packs_for_location
 from .plan import ChangeSet, Feature, Plan, Scenario
 from .rules import Pack, Rule, RulePackError, load_packs
-from .schema import EDITABLE_LAYERS, LAYERS
+from .schema import LAYERS
 from .snapshot import Snapshot, take_snapshot
 from . import store as store_module
 from .store import remove_plan_file, remove_side_files
@@ -39,7 +39,6 @@ Key = tuple[str, int]
 OSM_CREDIT = "© OpenStreetMap contributors"
 # Where a walking finding's facility may be: what the walk_coverage rules measure to.
 DESTINATION_LAYERS = ("facilities", "stops")
-EXPORT_FORMATS = ("geojson",)
 
 
 @dataclass(frozen=True)
@@ -359,25 +358,19 @@ class PlanSession:
         self._osm_data = None
         return summary
 
-    def export(self, directory: str | os.PathLike, formats: Iterable[str] = ("geojson",)) -> list[Path]:
-        """Write the current scenario for others to open: one GeoJSON file per editable layer
-        (each written under a temporary name and renamed). Returns the files written."""
-        from .io.geojson import export_geojson
-        formats = tuple(formats)
-        unknown = [f for f in formats if f not in EXPORT_FORMATS]
-        if unknown:
-            raise PlanError(f"不支持的导出格式 {unknown[0]}（可选：{', '.join(EXPORT_FORMATS)}）",
-                            f"unknown export format {unknown[0]} (choose from {', '.join(EXPORT_FORMATS)})")
-        directory = Path(directory)
-        if directory.exists() and not directory.is_dir():
-            raise PlanError.about_file(directory, "不是文件夹", "is not a folder")
-        directory.mkdir(parents=True, exist_ok=True)
-        written = []
-        for layer in EDITABLE_LAYERS:
-            path = directory / f"{layer}.geojson"
-            export_geojson(self.plan, layer, path, self._scenario)
-            written.append(path)
-        return written
+    def export(self, to_dir: str | os.PathLike, options=None, progress=None) -> Path:
+        """Write the district bundle (report, project list, CAD, GeoPackage, GeoJSON — ``options``:
+        an ``export.ExportOptions``; default: every part of the current scenario) into a new folder
+        inside ``to_dir``; returns that folder. ``progress``: an ``export.Progress`` (its cancel
+        raises ExportCancelled). A failed or cancelled export leaves nothing behind (export/bundle.py)."""
+        from ..export import ExportOptions
+        from ..export.bundle import write_bundle
+        if options is None:
+            options = ExportOptions(scenario=self._scenario)
+        elif options.scenario is None:
+            from dataclasses import replace
+            options = replace(options, scenario=self._scenario)
+        return write_bundle(self, to_dir, options, progress)
 
     def save_as(self, target: str | os.PathLike) -> Path:
         """Copy the plan to ``target`` (".gpkg" added if missing) and go on editing the copy.

@@ -43,6 +43,7 @@ from .document import PlanDocument
 from .scenarios import NoteBanner, scenario_button
 from .undo import scenario_title
 from .validation import DEBOUNCE_MS
+from .export_dialog import open_export_dialog  # issue 12: File → Export Bundle…
 
 RECENT_KEY = "plans/recent"
 LAST_KEY = "plans/last"
@@ -199,6 +200,8 @@ class MainWindow(QMainWindow):
         a["open"] = self._action(self.tr("&Open…"), self.open_plan_dialog, SK.Open)
         a["save_as"] = self._action(self.tr("Save &As…"), self.save_as_dialog, SK.SaveAs,
                                     tip=self.tr("Copy the plan to a new file and continue there"))
+        a["export_bundle"] = self._action(self.tr("&Export Bundle…"), lambda: open_export_dialog(self),
+                                          tip=self.tr("Report, project list, CAD, GeoPackage and GeoJSON for the district"))
         a["quit"] = self._action(self.tr("&Quit"), self.close, SK.Quit)
 
         a["undo"] = self._action(self.tr("&Undo"), self.document.undo, SK.Undo, "undo")
@@ -269,6 +272,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
         file.addAction(a["save_as"])
+        file.addAction(a["export_bundle"])
         file.addSeparator()
         file.addAction(a["quit"])
         edit = mb.addMenu(self.tr("&Edit"))

@@ -564,7 +564,7 @@
         <translation>d 以内的住户比例（%）</translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location line="+145"/>
         <source>Coverage curves appear after the first validation.</source>
         <translation>首次校验完成后显示覆盖率曲线。</translation>
     </message>
@@ -582,6 +582,160 @@
         <location line="+4"/>
         <source>(approximate)</source>
         <translation>（估算）</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/export_dialog.py" line="+74"/>
+        <source>Export Bundle</source>
+        <translation>导出成果包</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The plan&apos;s own (EPSG:%1)</source>
+        <translation>规划自身坐标系（EPSG:%1）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CGCS2000 3° Gauss–Krüger (zone from the plan&apos;s location)</source>
+        <translation>CGCS2000 3° 高斯–克吕格（按规划位置分带）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>WGS 84 longitude/latitude</source>
+        <translation>WGS 84 经纬度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Zone number before the easting (EPSG 4513–4533)</source>
+        <translation>横坐标前加带号（EPSG 4513–4533）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scenario:</source>
+        <translation>方案：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compare with:</source>
+        <translation>对比方案：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Parts:</source>
+        <translation>内容：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Coordinates:</source>
+        <translation>坐标系：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>GeoJSON is always WGS 84 longitude/latitude (RFC 7946).</source>
+        <translation>GeoJSON 始终为 WGS 84 经纬度（RFC 7946）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+37"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <source>Show Folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Report (PDF)</source>
+        <translation>报告（PDF）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Project list (XLSX)</source>
+        <translation>项目实施清单（XLSX）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CAD (DXF)</source>
+        <translation>CAD 图（DXF）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>GeoPackage</source>
+        <translation>GeoPackage</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>GeoJSON</source>
+        <translation>GeoJSON</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Export the bundle into</source>
+        <translation>成果包导出到</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Validating the scenario…</source>
+        <translation>正在核查方案…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Written: %1</source>
+        <translation>已导出：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export cancelled; nothing was left behind.</source>
+        <translation>导出已取消，未留下任何文件。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The export failed:</source>
+        <translation>导出失败：</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Open a plan first.</source>
+        <translation>请先打开一个规划。</translation>
     </message>
 </context>
 <context>
@@ -615,7 +769,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+35"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+37"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -743,7 +897,7 @@
         <translation>%1 处住宅距路网超过 %2 米</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+116"/>
         <source>M</source>
         <comment>badge: medium source confidence</comment>
         <translation>中</translation>
@@ -756,12 +910,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+319"/>
+        <location line="+324"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-313"/>
+        <location line="-318"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -797,24 +951,24 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+324"/>
+        <location line="+329"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location line="-324"/>
-        <location line="+324"/>
+        <location line="-329"/>
+        <location line="+329"/>
         <source>Threshold</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location line="-316"/>
-        <location line="+211"/>
+        <location line="-321"/>
+        <location line="+216"/>
         <source>other reading</source>
         <translation>其他口径</translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-203"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -834,7 +988,7 @@
         <translation>来源可信度低（征求意见稿或二手摘要）的规则仅作参考；勾选后，本区按其原文的要求执行</translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+220"/>
         <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
         <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
     </message>
@@ -947,7 +1101,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+197"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+198"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -973,23 +1127,33 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>&amp;Export Bundle…</source>
+        <translation>导出成果包(&amp;E)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Report, project list, CAD, GeoPackage and GeoJSON for the district</source>
+        <translation>报告、项目实施清单、CAD 图、GeoPackage 和 GeoJSON，报送区规划资源局</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+715"/>
+        <location line="+717"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-709"/>
-        <location line="+710"/>
+        <location line="-711"/>
+        <location line="+712"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-709"/>
+        <location line="-711"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1109,7 +1273,7 @@
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
@@ -1334,7 +1498,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-712"/>
+        <location line="-715"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1344,7 +1508,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+720"/>
+        <location line="+723"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -1424,7 +1588,7 @@
         <translation>&lt;h3&gt;lifecircle_desktop 社区生活圈规划&lt;/h3&gt;&lt;p&gt;规划 15 分钟社区生活圈与完整居住社区，并依据标准实时检查。&lt;/p&gt;&lt;p&gt;地图数据 © OpenStreetMap 贡献者，ODbL 1.0。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
@@ -1515,7 +1679,7 @@
     </message>
     <message>
         <location line="+33"/>
-        <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+47"/>
+        <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+46"/>
         <source>Area {area} m²</source>
         <translation>面积 {area} m²</translation>
     </message>

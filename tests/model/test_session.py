@@ -337,16 +337,16 @@ def test_an_import_is_one_edit_that_undo_takes_back(tmp_path):
 
 
 def test_export_writes_geojson_that_gdal_reads(grid, tmp_path):
+    from lifecircle_desktop.export import ExportOptions
     session, _ids = grid
-    written = session.export(tmp_path / "out")
-    by_layer = {p.stem: p for p in written}
-    meta, _fids, _geometries, values = pyogrio.raw.read(by_layer["facilities"])
+    folder = session.export(tmp_path / "out", ExportOptions(only=("geojson",)))
+    meta, _fids, _geometries, values = pyogrio.raw.read(folder / "geojson" / "facilities.geojson")
     types = values[list(meta["fields"]).index("type")]
     assert len(types) == session.plan.count("facilities", "base")
     assert set(types) == {"kindergarten", "supermarket"}
-    assert not list((tmp_path / "out").glob("*.writing"))
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [folder.name]
     with pytest.raises(PlanError):
-        session.export(tmp_path / "out", formats=("dwg",))
+        session.export(tmp_path / "out", ExportOptions(only=("dwg",)))
 
 
 def test_validate_is_the_current_scenario(grid):
