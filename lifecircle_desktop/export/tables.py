@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+import shapely
+
 from ..model.catchments import service_populations, walk_limit
 from ..model.findings import STATUSES, Finding, Results, status_word
+from ..model.gaps import is_gap
 from ..model.measures import floor_area, land_area
 from ..model.rules.common import amount, bounds_text, measured_places, number, toward_verdict
-from ..model.schema import FACILITIES
+from ..model.schema import FACILITIES, PLANNING_UNITS, UNIT_KIND_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .context import BundleContext
@@ -25,6 +28,15 @@ COMPLIANCE_COLUMNS = ("pack", "pack_title", "group", "applied", "rule", "name", 
                       "required", "measured", "status", "verdict", "severity", "confidence", "message")
 FACILITY_COLUMNS = ("fid", "type", "type_name", "name", "status", "status_word", "floor_area", "land_area",
                     "required_min", "verdict", "households_served", "homes_served", "limit_m")
+# The project list (项目实施清单): the fields seed 002 task 13 names for a street's annual list —
+# "明确项目建设内容、实施路径、实施主体、资金来源、时间安排和设计团队" — after what the project is and
+# where it lies, with the rules it answers and the investment estimate.
+PROJECT_COLUMNS = ("fid", "project", "unit", "type_name", "land_use", "land_use_name", "project_content",
+                   "scale_m2", "construction", "implementation_path", "implementing_body", "funding", "year",
+                   "schedule", "design_team", "answers", "investment")
+# The facility fields that make an existing facility a project of the list (a rebuild, an extension).
+PROJECT_FIELDS = ("project_content", "construction", "implementation_path", "implementing_body", "funding",
+                  "schedule", "design_team", "investment", "year")
 
 # column -> (Chinese, English) title
 TITLES: dict[str, tuple[str, str]] = {
@@ -34,7 +46,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "group": ("指标", "Indicator"),
     "applied": ("计入汇总", "Counted"),
     "rule": ("规则编号", "Rule id"),
-    "name": ("规则", "Rule"),
+    "name": ("名称", "Name"),
     "document": ("依据文件", "Document"),
     "clause": ("条款", "Clause"),
     "required": ("要求", "Required"),
@@ -55,7 +67,31 @@ TITLES: dict[str, tuple[str, str]] = {
     "households_served": ("步行服务户数", "Households served"),
     "homes_served": ("步行服务住宅数", "Homes served"),
     "limit_m": ("步行服务半径（米）", "Walking limit (m)"),
+    # project list
+    "project": ("项目名称", "Project"),
+    "unit": ("所属生活圈/社区", "Life circle / community"),
+    "land_use": ("用地代码", "Land-use code"),
+    "land_use_name": ("用地类别", "Land-use class"),
+    "project_content": ("建设内容", "Construction content"),
+    "scale_m2": ("规模（平方米）", "Scale (m²)"),
+    "construction": ("新建/改建", "New build / rebuild"),
+    "implementation_path": ("实施路径", "Implementation path"),
+    "implementing_body": ("实施主体", "Implementing body"),
+    "funding": ("资金来源", "Funding source"),
+    "year": ("年度", "Year"),
+    "schedule": ("时间安排", "Schedule"),
+    "design_team": ("设计团队", "Design team"),
+    "answers": ("对应规则或缺项", "Rules or gaps it answers"),
+    "investment": ("投资估算（万元）", "Investment estimate (10,000 yuan)"),
 }
+# A title that differs by table: a column key several tables share ("name": the rule, the facility).
+TABLE_TITLES: dict[str, dict[str, tuple[str, str]]] = {
+    "compliance": {"name": ("规则", "Rule"), "status": ("结论代码", "Status code")},
+    "facility": {"name": ("名称", "Name"), "status": ("现状/规划代码", "Status code"),
+                 "verdict": ("面积结论", "Area verdict")},
+    "project": {},
+}
+CONSTRUCTION_WORDS = {"new": ("新建", "new build"), "rebuild": ("改建", "rebuild"), "extend": ("扩建", "extension")}
 
 SEVERITY_WORDS = {"required": ("约束性", "required"), "recommended": ("推荐性", "recommended"),
                   "informative": ("参考性", "informative")}
@@ -65,10 +101,14 @@ FACILITY_STATUS_WORDS = {"existing": ("现状", "existing"), "planned": ("规划
 _WORSE = {"fail": 0, "warn": 1, "manual": 2, "pass": 3, "n/a": 4}
 
 
-def headers(lang: str = "zh") -> dict[str, str]:
-    """column -> its display title in ``lang`` (zh | en)."""
+def headers(lang: str = "zh", table: str | None = None) -> dict[str, str]:
+    """column -> its display title in ``lang`` (zh | en); ``table`` (compliance | facility |
+    project) picks the title of a key several tables share ("name": 规则 or 名称)."""
     i = 0 if lang.startswith("zh") else 1
-    return {column: titles[i] for column, titles in TITLES.items()}
+    titles = {**TITLES, **TABLE_TITLES["compliance"]}
+    if table is not None:
+        titles.update(TABLE_TITLES[table])
+    return {column: pair[i] for column, pair in titles.items()}
 
 
 def summary_counts(results: Results) -> dict[str, int]:
@@ -223,5 +263,92 @@ def facility_table(ctx: "BundleContext") -> pd.DataFrame:
     return frame
 
 
-__all__ = ["COMPLIANCE_COLUMNS", "FACILITY_COLUMNS", "STATUSES", "compliance_table", "facility_table",
-           "headers", "summary_counts"]
+# --- the project list -----------------------------------------------------------------------
+
+def is_project(feature) -> bool:
+    """A planned facility, or an existing one with project fields filled (a rebuild, an extension)."""
+    if feature.get("status") == "planned":
+        return True
+    return any(feature.get(name) not in (None, "") for name in PROJECT_FIELDS)
+
+
+def _unit_words(unit, zh: bool) -> str:
+    kind = UNIT_KIND_WORDS.get(unit.get("kind") or "", (unit.get("kind") or "", unit.get("kind") or ""))
+    word = kind[0 if zh else 1]
+    name = (unit.get("name") or "").strip()
+    if not name:
+        return word
+    return f"{name}（{word}）" if zh else f"{name} ({word})"
+
+
+# Largest first: a facility in a 15-minute life circle and a community names the life circle first.
+_UNIT_ORDER = {"15min": 0, "10min": 1, "5min": 2, "community": 3, "block": 4}
+
+
+def answered_rules(results: Results, facility_type: str, zh: bool) -> str:
+    """The applied rules naming ``facility_type``, failing ones (the gaps, model/gaps.py) first, each
+    with its verdict and clause: what a project of that type answers."""
+    lang = "zh" if zh else "en"
+    named = [f for f in results.findings if f.applied and facility_type in f.facility_types
+             and f.status not in ("n/a", "manual")]
+    named.sort(key=lambda f: not is_gap(f))
+    parts = []
+    for f in named:
+        clause = f.citation.get("clause", "")
+        said = status_word(f.status, lang) + (("，" if zh else ", ") + clause if clause else "")
+        parts.append(f"{(f.name_zh if zh else f.name_en) or f.rule}（{said}）" if zh else
+                     f"{(f.name_en or f.rule)} ({said})")
+    return ("；" if zh else "; ").join(parts)
+
+
+def project_table(ctx: "BundleContext") -> pd.DataFrame:
+    """The project list (项目实施清单): one row per planned facility of the scenario, and per existing
+    one with project fields (a rebuild, an extension), in the fields seed 002 names."""
+    zh = ctx.zh
+    lang = "zh" if zh else "en"
+    catalogue = ctx.session.catalogue
+    units = sorted(ctx.features(PLANNING_UNITS), key=lambda u: (_UNIT_ORDER.get(u.get("kind"), 9), u.fid))
+    unit_geoms = [u.geometry for u in units]
+    answers: dict[str, str] = {}
+    rows = []
+    for f in sorted(ctx.features(FACILITIES), key=lambda f: f.fid):
+        if not is_project(f):
+            continue
+        code = f.get("type") or ""
+        kind = catalogue.types.get(code)
+        where = shapely.intersects(unit_geoms, f.geometry.representative_point()) if unit_geoms else []
+        lies_in = [_unit_words(u, zh) for u, inside in zip(units, where) if inside]
+        built = floor_area(f, catalogue)
+        if code not in answers:
+            answers[code] = answered_rules(ctx.results, code, zh)
+        construction = f.get("construction") or ""
+        land_use = kind.land_use if kind is not None else ""
+        rows.append({
+            "fid": f.fid,
+            "project": f.get("name") or (kind.name(lang) if kind is not None else code),
+            "unit": ("、" if zh else "; ").join(lies_in) or ctx.session.plan.name,
+            "type_name": kind.name(lang) if kind is not None else code,
+            "land_use": land_use,
+            "land_use_name": catalogue.land_uses.get(land_use, ""),
+            "project_content": f.get("project_content") or "",
+            "scale_m2": built if built > 0 else land_area(f),  # floor area; an open space: its land area
+            "construction": _word(CONSTRUCTION_WORDS, construction, zh) if construction else "",
+            "implementation_path": f.get("implementation_path") or "",
+            "implementing_body": f.get("implementing_body") or "",
+            "funding": f.get("funding") or "",
+            "year": f.get("year") if f.get("year") is not None else pd.NA,
+            "schedule": f.get("schedule") or "",
+            "design_team": f.get("design_team") or "",
+            "answers": answers[code],
+            "investment": f.get("investment") if f.get("investment") is not None else math.nan,
+        })
+    frame = pd.DataFrame(rows, columns=list(PROJECT_COLUMNS))
+    frame["fid"] = frame["fid"].astype("int64")
+    frame["year"] = frame["year"].astype("Int64")
+    frame["scale_m2"] = frame["scale_m2"].astype(float)
+    frame["investment"] = frame["investment"].astype(float)
+    return frame
+
+
+__all__ = ["COMPLIANCE_COLUMNS", "FACILITY_COLUMNS", "PROJECT_COLUMNS", "STATUSES", "compliance_table",
+           "facility_table", "headers", "project_table", "summary_counts"]

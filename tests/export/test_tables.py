@@ -8,8 +8,8 @@ import pytest
 from shapely.geometry import box
 
 from lifecircle_desktop.export import BundleContext, ExportOptions
-from lifecircle_desktop.export.tables import (COMPLIANCE_COLUMNS, FACILITY_COLUMNS, compliance_table, facility_table,
-                                              headers, summary_counts)
+from lifecircle_desktop.export.tables import (COMPLIANCE_COLUMNS, FACILITY_COLUMNS, PROJECT_COLUMNS, compliance_table,
+                                              facility_table, headers, summary_counts)
 from lifecircle_desktop.model.resources import DEMO_PLAN, STANDARDS
 from lifecircle_desktop.model.session import PlanSession
 
@@ -82,10 +82,11 @@ def test_english_titles_and_words(demo):
     assert set(COMPLIANCE_COLUMNS) <= set(headers("zh")) and set(FACILITY_COLUMNS) <= set(headers("en"))
     # Every title differs within one language: a spreadsheet column is found by its title.
     for lang in ("zh", "en"):
-        titles = [headers(lang)[c] for c in COMPLIANCE_COLUMNS]
-        assert len(set(titles)) == len(titles)
-        titles = [headers(lang)[c] for c in FACILITY_COLUMNS]
-        assert len(set(titles)) == len(titles)
+        for table, columns in (("compliance", COMPLIANCE_COLUMNS), ("facility", FACILITY_COLUMNS),
+                               ("project", PROJECT_COLUMNS)):
+            titles = [headers(lang, table)[c] for c in columns]
+            assert len(set(titles)) == len(titles), (lang, table)
+    assert headers("zh")["name"] == "规则" and headers("zh", "facility")["name"] == "名称"
 
 
 def test_summary_counts_count_each_applied_finding_once(demo):
