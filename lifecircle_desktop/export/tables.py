@@ -278,7 +278,7 @@ def _unit_words(unit, zh: bool) -> str:
     name = (unit.get("name") or "").strip()
     if not name:
         return word
-    return f"{name}（{word}）" if zh else f"{name} ({word})"
+    return f"{word}：{name}" if zh else f"{word}: {name}"
 
 
 # Largest first: a facility in a 15-minute life circle and a community names the life circle first.
@@ -291,7 +291,7 @@ def answered_rules(results: Results, facility_type: str, zh: bool) -> str:
     lang = "zh" if zh else "en"
     named = [f for f in results.findings if f.applied and facility_type in f.facility_types
              and f.status not in ("n/a", "manual")]
-    named.sort(key=lambda f: not is_gap(f))
+    named.sort(key=lambda f: (not is_gap(f), f.status != "fail"))  # stable: the packs' order within
     parts = []
     for f in named:
         clause = f.citation.get("clause", "")
