@@ -330,7 +330,7 @@
     <message>
         <location line="+1"/>
         <source>Project content</source>
-        <translation>项目内容</translation>
+        <translation>建设内容</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -345,7 +345,7 @@
     <message>
         <location line="+1"/>
         <source>Schedule</source>
-        <translation>实施时序</translation>
+        <translation>时间安排</translation>
     </message>
     <message>
         <location line="+1"/>
