@@ -364,7 +364,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Investment estimate (10,000 yuan)</source>
+        <source>Investment (10k yuan)</source>
         <translation>投资估算（万元）</translation>
     </message>
     <message>

@@ -49,7 +49,7 @@ FIELD_LABELS = {
     "design_team": QT_TRANSLATE_NOOP("AttributePanel", "Design team"),
     "construction": QT_TRANSLATE_NOOP("AttributePanel", "New build / rebuild"),
     "implementation_path": QT_TRANSLATE_NOOP("AttributePanel", "Implementation path"),
-    "investment": QT_TRANSLATE_NOOP("AttributePanel", "Investment estimate (10,000 yuan)"),
+    "investment": QT_TRANSLATE_NOOP("AttributePanel", "Investment (10k yuan)"),
     "year": QT_TRANSLATE_NOOP("AttributePanel", "Year"),
     "households": QT_TRANSLATE_NOOP("AttributePanel", "Households"),
     "population": QT_TRANSLATE_NOOP("AttributePanel", "Population"),
