@@ -194,6 +194,56 @@
         <source>kerb</source>
         <translation>路缘石</translation>
     </message>
+    <message>
+        <location line="+6"/>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>new build</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rebuild</source>
+        <translation>改建</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>extension</source>
+        <translation>扩建</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>new build under the plan</source>
+        <translation>规划新建</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>refitting space found inside</source>
+        <translation>挖潜改造</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sharing nearby resources</source>
+        <translation>周边资源共享</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>using existing stock</source>
+        <translation>利用存量资源</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mixed use of facilities</source>
+        <translation>复合利用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>micro-renewal</source>
+        <translation>微更新</translation>
+    </message>
 </context>
 <context>
     <name>AttributePanel</name>
@@ -304,6 +354,26 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>New build / rebuild</source>
+        <translation>新建/改建</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Implementation path</source>
+        <translation>实施路径</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Investment (10k yuan)</source>
+        <translation>投资估算（万元）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Households</source>
         <translation>户数</translation>
     </message>
@@ -393,7 +463,7 @@
         <translation>项目（年度项目实施清单）</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+84"/>
         <source>Nothing selected. Click a feature on the map, or choose a facility type in the palette and draw it.</source>
         <translation>未选择要素。请在地图上单击要素，或在设施选板中选择类型后绘制。</translation>
     </message>
@@ -442,7 +512,7 @@
         <translation>规划</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+64"/>
         <source>%1 m² × %2 floors = %3 m²</source>
         <translation>%1 m² × %2 层 = %3 m²</translation>
     </message>
