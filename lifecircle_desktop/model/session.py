@@ -593,7 +593,8 @@ class PlanSession:
             try:
                 edit = geojson_import_edit(self.plan, "stops", path, scenario=self._scenario)
             except PlanError:
-                raise polygons from None
+                raise PlanError(f"候选地块文件须为多边形或点（{polygons.message_zh}）",
+                                f"a candidates file holds polygons or points ({polygons.message_en})") from None
         return [geometry for geometry, _attributes in edit.rows]
 
     def use_site(self, site, language: str = "zh") -> ChangeSet:

@@ -502,7 +502,7 @@ def suggest(snapshot: Snapshot, results: Results, rule, finding: Finding, facili
                 households_covered=now, households_uncovered=float(open_w.sum()), candidates=len(footprints),
                 footprint_m2=area)
     if len(open_ids) == 0 or len(footprints) == 0:
-        return Suggestion(**base, useful=0, method="greedy")
+        return Suggestion(**base, useful=0, method="greedy", notes=tuple(_reach_note(reach, need)))
 
     # The uncovered homes' access points, as the validator finds them.
     homes = network.access_points({int(h): snapshot.feature(RESIDENTIAL, int(h)).geometry for h in open_ids},
@@ -529,11 +529,21 @@ def suggest(snapshot: Snapshot, results: Results, rule, finding: Finding, facili
         out.append(Site(rank, facility_type, layer, fp, str(origins[i]), tuple(int(h) for h in open_ids[added]),
                         float(open_w[added].sum()), _share(now + gained, total),
                         None if point_type else floors_for(facility_type, fp.area, floor_min, catalogue)))
-    notes = []
+    notes = list(_reach_note(reach, need))
     if minimum == (None, None) and not point_type:
         notes.append(("该设施类型在所启用的规则包中没有面积下限：按 100 m² 放置（默认值，无公开依据）",
                       "the enabled packs set no area minimum for this type: it is placed as 100 m² (a default, no published figure)"))
     return Suggestion(**base, useful=len(useful), method=how, sites=tuple(out), notes=tuple(notes))
+
+
+def _reach_note(reach: str, need: Demand):
+    """With reach "each", homes still missing another of the rule's types are not counted: one
+    new facility of this type alone cannot bring them within the limit."""
+    blocked = int(np.sum(~need.covered & ~need.open))
+    if reach == "each" and blocked:
+        yield (f"该规则要求各类设施均在步行范围内：{blocked} 处住宅还缺其他类设施，新建此类设施无法使其达标，未计入",
+               f"the rule needs each of its types within reach: {blocked} homes also lack another type, "
+               "so a new facility of this type alone cannot bring them in and they are not counted")
 
 
 def _rows_of(aps: network.AccessPoints, owners: np.ndarray):
