@@ -325,52 +325,65 @@ def _csr_min(rows, cols, w, n) -> csr_matrix:
 def coverage_matrix(graph: network.WalkGraph, sites: network.AccessPoints, homes: network.AccessPoints,
                     limit_m: float) -> csr_matrix:
     """Boolean (site owner × home owner): the home is within ``limit_m`` walk of the site, by
-    ``WalkGraph.nearest``'s definition (its virtual source node, the nearer end of the home's edge,
-    the direct walk along a shared edge). One bounded Dijkstra per batch of ``BATCH`` sites."""
-    n, n_sites, n_homes = graph.n_nodes, len(sites.owners), len(homes.owners)
+    ``WalkGraph.nearest``'s definition (a virtual node per owner with one-way edges to both ends of
+    its edge, the nearer end of the other's edge, the direct walk along a shared edge). One bounded
+    Dijkstra per batch of ``BATCH`` owners, from whichever side has fewer: walking has no direction,
+    so a home's distance from a site is the site's from the home (Malta: 10^3 homes, 10^5 points)."""
+    if len(homes.owners) < len(sites.owners):
+        return _within(graph, homes, sites, limit_m).T.tocsr()
+    return _within(graph, sites, homes, limit_m)
+
+
+def _within(graph: network.WalkGraph, sources: network.AccessPoints, targets: network.AccessPoints,
+            limit_m: float) -> csr_matrix:
+    """Boolean (source owner × target owner) within ``limit_m``, as ``WalkGraph.nearest`` measures."""
+    n, n_src, n_tgt = graph.n_nodes, len(sources.owners), len(targets.owners)
     limit = limit_m + TOLERANCE_M
     L = graph.length
     base_rows = np.concatenate([graph.u, graph.v])
     base_cols = np.concatenate([graph.v, graph.u])
     base_w = np.concatenate([L, L])
-    h_rows = np.flatnonzero(homes.snaps.snapped)
-    h_rows = h_rows[np.argsort(homes.index[h_rows], kind="stable")]
-    he, ht, hc = homes.snaps.edge[h_rows], homes.snaps.along[h_rows], homes.snaps.connector[h_rows]
-    h_owner = homes.index[h_rows]
-    s_ok = np.flatnonzero(sites.snaps.snapped)
+    t_rows = np.flatnonzero(targets.snaps.snapped)
+    t_rows = t_rows[np.argsort(targets.index[t_rows], kind="stable")]
+    te, tt, tc = targets.snaps.edge[t_rows], targets.snaps.along[t_rows], targets.snaps.connector[t_rows]
+    t_owner = targets.index[t_rows]
+    first = np.flatnonzero(np.r_[True, t_owner[1:] != t_owner[:-1]]) if len(t_rows) else np.zeros(0, np.int64)
+    by_edge = np.argsort(te, kind="stable")
+    te_sorted = te[by_edge]
+    s_ok = np.flatnonzero(sources.snaps.snapped)
     out_rows, out_cols = [], []
-    for start in range(0, n_sites, BATCH):
-        owners = np.arange(start, min(start + BATCH, n_sites))
-        rows_here = s_ok[np.isin(sites.index[s_ok], owners)]
-        if len(rows_here) == 0 or len(h_rows) == 0:
+    for start in range(0, n_src, BATCH):
+        owners = np.arange(start, min(start + BATCH, n_src))
+        rows_here = s_ok[np.isin(sources.index[s_ok], owners)]
+        if len(rows_here) == 0 or len(t_rows) == 0:
             continue
         b = len(owners)
-        e, t, c = sites.snaps.edge[rows_here], sites.snaps.along[rows_here], sites.snaps.connector[rows_here]
-        local = sites.index[rows_here] - start
-        # As WalkGraph._dijkstra: one virtual node per site, one-way edges to both ends of its edge.
+        e, t, c = sources.snaps.edge[rows_here], sources.snaps.along[rows_here], sources.snaps.connector[rows_here]
+        local = sources.index[rows_here] - start
+        # As WalkGraph._dijkstra: one virtual node per source owner, one-way edges to both ends of its edges.
         rows = np.concatenate([base_rows, n + local, n + local])
         cols = np.concatenate([base_cols, graph.u[e], graph.v[e]])
         w = np.concatenate([base_w, c + t, c + (L[e] - t)])
         matrix = _csr_min(rows, cols, w, n + b)
         dist = dijkstra(matrix, directed=True, indices=n + np.arange(b), limit=limit, min_only=False)[:, :n]
-        via_u = dist[:, graph.u[he]] + ht
-        via_v = dist[:, graph.v[he]] + (L[he] - ht)
-        d = np.where(via_u <= via_v, via_u, via_v) + hc
-        # A site and a home on the same edge: the direct walk along it (WalkGraph._same_edge).
-        for k in range(len(rows_here)):
-            same = np.flatnonzero(he == e[k])
-            if len(same):
-                direct = c[k] + np.abs(t[k] - ht[same]) + hc[same]
-                d[local[k], same] = np.minimum(d[local[k], same], direct)
-        # Each home owner takes its best access point.
-        first = np.flatnonzero(np.r_[True, h_owner[1:] != h_owner[:-1]])
+        via_u = dist[:, graph.u[te]] + tt
+        via_v = dist[:, graph.v[te]] + (L[te] - tt)
+        d = np.where(via_u <= via_v, via_u, via_v) + tc
+        # A source and a target on the same edge: the direct walk along it (WalkGraph._same_edge).
+        lo = np.searchsorted(te_sorted, e, "left")
+        hi = np.searchsorted(te_sorted, e, "right")
+        for k in np.flatnonzero(hi > lo):
+            same = by_edge[lo[k]:hi[k]]
+            direct = c[k] + np.abs(t[k] - tt[same]) + tc[same]
+            d[local[k], same] = np.minimum(d[local[k], same], direct)
+        # Each target owner takes its best access point.
         best = np.minimum.reduceat(d, first, axis=1)
         r, col = np.nonzero(best <= limit)
         out_rows.append(start + r)
-        out_cols.append(h_owner[first][col])
+        out_cols.append(t_owner[first][col])
     rows = np.concatenate(out_rows) if out_rows else np.zeros(0, dtype=np.int64)
     cols = np.concatenate(out_cols) if out_cols else np.zeros(0, dtype=np.int64)
-    return csr_matrix((np.ones(len(rows), dtype=bool), (rows, cols)), shape=(n_sites, n_homes))
+    return csr_matrix((np.ones(len(rows), dtype=bool), (rows, cols)), shape=(n_src, n_tgt))
 
 
 # --- choosing K sites ---------------------------------------------------------------------------

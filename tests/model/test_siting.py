@@ -23,6 +23,7 @@ from hypothesis import given, settings, strategies as st
 from scipy.sparse import csr_matrix
 from shapely.geometry import LineString, Point, box
 
+from lifecircle_desktop.cli import main
 from lifecircle_desktop.model import AddFeature
 from lifecircle_desktop.model.catalogue import load_catalogue
 from lifecircle_desktop.model.errors import PlanError
@@ -174,6 +175,11 @@ def test_each_candidate_covers_what_the_validator_finds_once_a_facility_stands_t
     limits = (20.0, 45.0, 80.0, LIMIT)
     covers = {limit: siting.coverage_matrix(graph, sites, homes, limit).toarray() for limit in limits}
     assert all(c.any() and not c.all() for c in covers.values())
+    # Measured from the homes (fewer than the sites) above; from the sites when they are fewer.
+    few = access_points(dict(enumerate(footprints[:5])), (), graph)
+    assert len(few.owners) < len(homes.owners) < len(sites.owners)
+    for limit in limits:
+        assert (siting.coverage_matrix(graph, few, homes, limit).toarray() == covers[limit][:5]).all()
     validator = Validator([pack])
     for i, footprint in enumerate(footprints):
         # The validator's own distances with only this facility of the type in the plan.
@@ -325,7 +331,7 @@ def test_without_a_walking_network_there_is_nothing_to_measure(tmp_path):
 
 # --- the command line ---------------------------------------------------------------------------------
 @demo
-def test_the_command_line_prints_the_sites_as_json_and_refuses_in_one_sentence(tmp_path):
+def test_the_command_line_prints_the_sites_as_json_and_refuses_in_one_sentence(tmp_path, capsys, monkeypatch):
     ok = cli("suggest", DEMO_PLAN, "--type", "kindergarten", "--count", "2", "--format", "json")
     assert ok.returncode == 0, ok.stderr
     got = json.loads(ok.stdout)
@@ -339,7 +345,7 @@ def test_the_command_line_prints_the_sites_as_json_and_refuses_in_one_sentence(t
     for args, words in [(["--type", "no_such_type"], "unknown facility type"),
                         (["--type", "kindergarten", "--candidates", str(bad)], "polygons or points"),
                         (["--type", "kindergarten", "--candidates", str(tmp_path / "none.geojson")], "does not exist")]:
-        out = cli("suggest", DEMO_PLAN, *args, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8",
-                                                    "PYTHONPATH": str(DEMO_PLAN.parents[2])})
-        assert out.returncode == 2 and words in out.stderr and "Traceback" not in out.stderr
-        assert len(out.stderr.strip().splitlines()) == 1
+        monkeypatch.setenv("LC_ALL", "C.UTF-8")
+        assert main(["suggest", str(DEMO_PLAN), *args]) == 2
+        err = capsys.readouterr().err
+        assert words in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
