@@ -310,7 +310,7 @@ def candidate_footprints(snapshot: Snapshot, graph: network.WalkGraph, candidate
 
 
 # --- what each candidate covers -----------------------------------------------------------------
-def _csr_min(rows, cols, w, n) -> csr_matrix:
+def _csr_min(rows, cols, w, n, n_cols: int | None = None) -> csr_matrix:
     """A CSR matrix keeping the shortest of parallel edges (a CSR built from COO would sum them)."""
     order = np.lexsort((w, cols, rows))
     rows, cols, w = rows[order], cols[order], w[order]
@@ -319,7 +319,7 @@ def _csr_min(rows, cols, w, n) -> csr_matrix:
     rows, cols, w = rows[keep], cols[keep], w[keep]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return csr_matrix((w, cols, indptr), shape=(n, n))
+    return csr_matrix((w, cols, indptr), shape=(n, n if n_cols is None else n_cols))
 
 
 def coverage_matrix(graph: network.WalkGraph, sites: network.AccessPoints, homes: network.AccessPoints,
@@ -340,9 +340,8 @@ def _within(graph: network.WalkGraph, sources: network.AccessPoints, targets: ne
     n, n_src, n_tgt = graph.n_nodes, len(sources.owners), len(targets.owners)
     limit = limit_m + TOLERANCE_M
     L = graph.length
-    base_rows = np.concatenate([graph.u, graph.v])
-    base_cols = np.concatenate([graph.v, graph.u])
-    base_w = np.concatenate([L, L])
+    base = _csr_min(np.concatenate([graph.u, graph.v]), np.concatenate([graph.v, graph.u]),
+                    np.concatenate([L, L]), n)
     t_rows = np.flatnonzero(targets.snaps.snapped)
     t_rows = t_rows[np.argsort(targets.index[t_rows], kind="stable")]
     te, tt, tc = targets.snaps.edge[t_rows], targets.snaps.along[t_rows], targets.snaps.connector[t_rows]
@@ -360,11 +359,13 @@ def _within(graph: network.WalkGraph, sources: network.AccessPoints, targets: ne
         b = len(owners)
         e, t, c = sources.snaps.edge[rows_here], sources.snaps.along[rows_here], sources.snaps.connector[rows_here]
         local = sources.index[rows_here] - start
-        # As WalkGraph._dijkstra: one virtual node per source owner, one-way edges to both ends of its edges.
-        rows = np.concatenate([base_rows, n + local, n + local])
-        cols = np.concatenate([base_cols, graph.u[e], graph.v[e]])
-        w = np.concatenate([base_w, c + t, c + (L[e] - t)])
-        matrix = _csr_min(rows, cols, w, n + b)
+        # As WalkGraph._dijkstra: one virtual node per source owner, one-way edges to both ends of
+        # its edges, as rows appended below the base rows (built once).
+        extra = _csr_min(np.concatenate([local, local]), np.concatenate([graph.u[e], graph.v[e]]),
+                         np.concatenate([c + t, c + (L[e] - t)]), b, n)
+        matrix = csr_matrix((np.concatenate([base.data, extra.data]),
+                             np.concatenate([base.indices, extra.indices]),
+                             np.concatenate([base.indptr, base.indptr[-1] + extra.indptr[1:]])), shape=(n + b, n + b))
         dist = dijkstra(matrix, directed=True, indices=n + np.arange(b), limit=limit, min_only=False)[:, :n]
         via_u = dist[:, graph.u[te]] + tt
         via_v = dist[:, graph.v[te]] + (L[te] - tt)
@@ -376,8 +377,8 @@ def _within(graph: network.WalkGraph, sources: network.AccessPoints, targets: ne
             same = by_edge[lo[k]:hi[k]]
             direct = c[k] + np.abs(t[k] - tt[same]) + tc[same]
             d[local[k], same] = np.minimum(d[local[k], same], direct)
-        # Each target owner takes its best access point.
-        best = np.minimum.reduceat(d, first, axis=1)
+        # Each target owner takes its best access point (most have one: nothing to reduce).
+        best = d if len(first) == len(t_rows) else np.minimum.reduceat(d, first, axis=1)
         r, col = np.nonzero(best <= limit)
         out_rows.append(start + r)
         out_cols.append(t_owner[first][col])
@@ -482,6 +483,55 @@ def _entrances(snapshot: Snapshot, layer: str):
             if e.get("layer") == layer and e.get("feature") is not None]
 
 
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """One maximal covering problem, as ``suggest`` poses it: ``cover`` (distinct candidate × open
+    home, boolean) with the homes' ``weights``; ``rows`` maps each row to its candidate in
+    ``footprints``."""
+    need: Demand
+    footprints: np.ndarray
+    origins: np.ndarray
+    useful: int                 # candidates reaching some open home within the limit
+    cover: csr_matrix
+    rows: np.ndarray
+    home_ids: np.ndarray        # the open homes, the columns of ``cover``
+    weights: np.ndarray
+
+
+def problem(snapshot: Snapshot, results: Results, rule, finding: Finding, facility_type: str, catalogue: Catalogue,
+            area_m2: float, point_type: bool, candidates: Candidates = Candidates(),
+            file_geometries: Sequence[BaseGeometry] | None = None, graph: network.WalkGraph | None = None) -> Problem:
+    """Candidate footprints, the open homes and what each candidate covers (see the module's doc)."""
+    if results.approximate:
+        raise PlanError("规划没有步行网络，无法按步行距离选址", "the plan has no walking network: sites cannot be chosen by walking distance")
+    if graph is None:
+        graph = network.WalkGraph.from_features(snapshot.features(WALK_NETWORK))
+    if graph.n_edges == 0:
+        raise PlanError("规划没有步行网络，无法按步行距离选址", "the plan has no walking network: sites cannot be chosen by walking distance")
+    limit = float(finding.limit_m)
+    need = demand(snapshot, results, rule, finding, facility_type, catalogue)
+    footprints, origins = candidate_footprints(snapshot, graph, candidates, area_m2, point_type, file_geometries)
+    open_ids = need.home_ids[need.open]
+    open_w = need.weights[need.open]
+    empty = csr_matrix((0, len(open_ids)), dtype=bool)
+    if len(open_ids) == 0 or len(footprints) == 0:
+        return Problem(need, footprints, origins, 0, empty, np.zeros(0, np.int64), open_ids, open_w)
+    # The open homes' access points, as the validator finds them.
+    homes = network.access_points({int(h): snapshot.feature(RESIDENTIAL, int(h)).geometry for h in open_ids},
+                                  _entrances(snapshot, RESIDENTIAL), graph)
+    # A candidate's access point, as the validator will find the facility's (no entrance drawn yet).
+    sites = network.access_points({i: g for i, g in enumerate(footprints)}, (), graph)
+    # One Dijkstra from every open home: candidates none of them reaches are left out.
+    useful = np.flatnonzero(np.isfinite(graph.nearest(homes, sites, limit + 1e-6).distance))
+    if len(useful) == 0:
+        return Problem(need, footprints, origins, 0, empty, np.zeros(0, np.int64), open_ids, open_w)
+    kept = network.AccessPoints(np.arange(len(useful)), *_rows_of(sites, useful))
+    cover = coverage_matrix(graph, kept, homes, limit)
+    # Candidates covering the same homes (many network points do): the first stands for them.
+    distinct = _distinct_rows(cover)
+    return Problem(need, footprints, origins, len(useful), cover[distinct], useful[distinct], open_ids, open_w)
+
+
 def suggest(snapshot: Snapshot, results: Results, rule, finding: Finding, facility_type: str,
             catalogue: Catalogue, minimum: tuple[float | None, float | None], *, count: int = DEFAULT_COUNT,
             candidates: Candidates = Candidates(), file_geometries: Sequence[BaseGeometry] | None = None,
@@ -493,60 +543,32 @@ def suggest(snapshot: Snapshot, results: Results, rule, finding: Finding, facili
         raise PlanError("建议数量至少为 1", "the number of sites must be at least 1")
     if facility_type not in catalogue:
         raise PlanError(f"未知设施类型 {facility_type!r}", f"unknown facility type {facility_type!r}")
-    if results.approximate:
-        raise PlanError("规划没有步行网络，无法按步行距离选址", "the plan has no walking network: sites cannot be chosen by walking distance")
-    if graph is None:
-        graph = network.WalkGraph.from_features(snapshot.features(WALK_NETWORK))
-    if graph.n_edges == 0:
-        raise PlanError("规划没有步行网络，无法按步行距离选址", "the plan has no walking network: sites cannot be chosen by walking distance")
-    limit = float(finding.limit_m)
-    need = demand(snapshot, results, rule, finding, facility_type, catalogue)
     point_type = catalogue[facility_type].geometry == "point"
     layer = STOPS if facility_type in STOP_LAYER_TYPES or point_type else FACILITIES
     area = 0.0 if point_type else footprint_area(facility_type, minimum, catalogue)
-    footprints, origins = candidate_footprints(snapshot, graph, candidates, area, point_type, file_geometries)
-
+    p = problem(snapshot, results, rule, finding, facility_type, catalogue, area, point_type, candidates,
+                file_geometries, graph)
+    need = p.need
     total = float(need.weights.sum())
     now = float(need.weights[need.covered].sum())
-    open_ids = need.home_ids[need.open]
-    open_w = need.weights[need.open]
     reach = (rule.params if rule is not None else {}).get("reach", "any")
-    base = dict(rule=finding.rule, facility_type=facility_type, limit_m=limit, reach=reach, households_total=total,
-                households_covered=now, households_uncovered=float(open_w.sum()), candidates=len(footprints),
-                footprint_m2=area)
-    if len(open_ids) == 0 or len(footprints) == 0:
-        return Suggestion(**base, useful=0, method="greedy", notes=tuple(_reach_note(reach, need)))
-
-    # The uncovered homes' access points, as the validator finds them.
-    homes = network.access_points({int(h): snapshot.feature(RESIDENTIAL, int(h)).geometry for h in open_ids},
-                                  _entrances(snapshot, RESIDENTIAL), graph)
-    # A candidate's access point, as the validator will find the facility's (no entrance drawn yet).
-    sites = network.access_points({i: g for i, g in enumerate(footprints)}, (), graph)
-    # One Dijkstra from every uncovered home: candidates none of them reaches are left out.
-    reach_any = graph.nearest(homes, sites, limit + 1e-6).distance
-    useful = np.flatnonzero(np.isfinite(reach_any))
-    if len(useful) == 0:
-        return Suggestion(**base, useful=0, method="greedy")
-    kept = network.AccessPoints(np.arange(len(useful)), *_rows_of(sites, useful))
-    cover = coverage_matrix(graph, kept, homes, limit)
-    # Identical columns of candidates (many network points reach the same homes): keep the first.
-    distinct = _distinct_rows(cover)
-    chosen, how = choose(cover[distinct], open_w, count, method)
-    ranked = in_rank_order(cover[distinct], open_w, chosen)
-    out, gained = [], 0.0
-    floor_min = minimum[0]
-    for rank, (row, added) in enumerate(ranked, start=1):
-        i = int(useful[distinct[row]])
-        gained += float(open_w[added].sum())
-        fp = footprints[i]
-        out.append(Site(rank, facility_type, layer, fp, str(origins[i]), tuple(int(h) for h in open_ids[added]),
-                        float(open_w[added].sum()), _share(now + gained, total),
-                        None if point_type else floors_for(facility_type, fp.area, floor_min, catalogue)))
     notes = list(_reach_note(reach, need))
     if minimum == (None, None) and not point_type:
         notes.append(("该设施类型在所启用的规则包中没有面积下限：按 100 m² 放置（默认值，无公开依据）",
                       "the enabled packs set no area minimum for this type: it is placed as 100 m² (a default, no published figure)"))
-    return Suggestion(**base, useful=len(useful), method=how, sites=tuple(out), notes=tuple(notes))
+    chosen, how = choose(p.cover, p.weights, count, method) if p.cover.shape[0] else ([], "greedy")
+    out, gained = [], 0.0
+    for rank, (row, added) in enumerate(in_rank_order(p.cover, p.weights, chosen), start=1):
+        i = int(p.rows[row])
+        gained += float(p.weights[added].sum())
+        fp = p.footprints[i]
+        out.append(Site(rank, facility_type, layer, fp, str(p.origins[i]), tuple(int(h) for h in p.home_ids[added]),
+                        float(p.weights[added].sum()), _share(now + gained, total),
+                        None if point_type else floors_for(facility_type, fp.area, minimum[0], catalogue)))
+    return Suggestion(rule=finding.rule, facility_type=facility_type, limit_m=float(finding.limit_m), reach=reach,
+                      households_total=total, households_covered=now, households_uncovered=float(p.weights.sum()),
+                      candidates=len(p.footprints), useful=p.useful, method=how, footprint_m2=area,
+                      sites=tuple(out), notes=tuple(notes))
 
 
 def _reach_note(reach: str, need: Demand):
@@ -583,6 +605,6 @@ def _distinct_rows(cover: csr_matrix) -> np.ndarray:
     return np.array(sorted(seen.values()), dtype=np.int64)
 
 
-__all__ = ["Candidates", "Site", "Suggestion", "Demand", "suggest", "failing_finding", "demand", "coverage_matrix",
+__all__ = ["Candidates", "Site", "Suggestion", "Demand", "Problem", "problem", "suggest", "failing_finding", "demand", "coverage_matrix",
            "greedy", "exact", "choose", "covered_weight", "in_rank_order", "network_points", "footprint_area",
            "DEFAULT_SPACING_M", "DEFAULT_COUNT", "NETWORK"]
