@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 REAL = ROOT.parent / "shared" / "data" / "real"
 MALTA = REAL / "malta_2018" / "malta-latest-2018-08-27.osm.pbf"
 BUDGET_S = {"siping": 1.0, "malta": 10.0}
+SPOPT_MAX_CELLS = 2_000_000  # spopt's dense cost matrix and CBC beyond this take minutes
 
 
 def timed(fn, repeat):
@@ -52,6 +53,10 @@ def peers(p, k, repeat) -> dict:
         from spopt.locate import MCLP
     except ImportError as e:
         out["spopt"] = f"not installed ({e}); scipy.optimize.milp above is the peer"
+        return out
+    cells = p.cover.shape[0] * p.cover.shape[1]
+    if cells > SPOPT_MAX_CELLS:
+        out["spopt_mclp_cbc"] = f"skipped: {cells:,} cells (CBC took 117 s on Malta's 6.8 million)"
         return out
     # spopt wants clients × facilities costs and a radius: 0 where covered, 1 elsewhere, radius 0.5.
     cost = np.where(p.cover.toarray().T, 0.0, 1.0)

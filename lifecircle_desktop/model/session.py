@@ -599,7 +599,7 @@ class PlanSession:
 
     def use_site(self, site, language: str = "zh") -> ChangeSet:
         """Draw a facility on a suggested site (model/siting.Site): one undoable edit."""
-        return self.add(site.layer, site.footprint, **site.attributes(language))
+        return self.apply(site.edit(self._scenario, language))
 
     # --- validation -----------------------------------------------------------------------------
     def snapshot(self, version: int = 0) -> Snapshot:
