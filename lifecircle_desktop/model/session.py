@@ -575,7 +575,9 @@ class PlanSession:
         snapshot = self.snapshot()
         if results is None or results.scenario != self._scenario:
             results = self.validate()
-        finding = siting.failing_finding(results, facility_type, rule)
+        zh, en = self.catalogue[facility_type].name_zh, self.catalogue[facility_type].name_en
+        en = en[:1].lower() + en[1:] if len(en) > 1 and en[1].islower() else en  # mid-sentence; "ATM" stays
+        finding = siting.failing_finding(results, facility_type, rule, (zh, en))
         spec = siting.Candidates(candidates or siting.NETWORK, tuple(kinds),
                                  siting.DEFAULT_SPACING_M if spacing_m is None else float(spacing_m))
         geometries = self._candidate_file(spec.source) if spec.is_file else None

@@ -155,18 +155,20 @@ FAILING = ("fail", "warn")
 SEVERITY_ORDER = {"required": 0, "recommended": 1, "informative": 2}
 
 
-def failing_finding(results: Results, facility_type: str, rule: str | None = None) -> Finding:
+def failing_finding(results: Results, facility_type: str, rule: str | None = None,
+                    names: tuple[str, str] | None = None) -> Finding:
     """The failing walking finding a suggestion for ``facility_type`` serves: ``rule`` if given,
     else the applied one of the most binding severity, then the tightest limit. PlanError when
-    there is none (one sentence)."""
+    there is none (one sentence; ``names``: the type's (zh, en) name for it)."""
     found = [f for f in results.findings if f.kind == "walk_coverage" and f.status in FAILING
              and facility_type in f.facility_types and f.limit_m is not None and (rule is None or f.rule == rule)]
     if not found:
+        zh, en = names or (facility_type, facility_type)
         if rule is not None:
-            raise PlanError(f"规则 {rule} 不是未达标的、含{facility_type}的步行距离规则",
-                            f"rule {rule} is not a failing walking rule naming {facility_type}")
-        raise PlanError(f"没有未达标的{facility_type}步行距离规则，无需选址",
-                        f"no walking rule for {facility_type} fails: there is nothing to site")
+            raise PlanError(f"规则 {rule} 不是未达标的、含{zh}的步行距离规则",
+                            f"rule {rule} is not a failing walking rule naming {en}")
+        raise PlanError(f"没有未达标的{zh}步行距离规则，无需选址",
+                        f"no walking rule for {en} fails: there is nothing to site")
     return min(found, key=lambda f: (not f.applied, SEVERITY_ORDER.get(f.severity, 3), f.limit_m, f.rule))
 
 

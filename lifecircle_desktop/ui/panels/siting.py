@@ -117,10 +117,15 @@ class SitingList(QWidget):
             self._finding = finding
             self._fill_types(finding)
         facility_type = self.type_box.currentData() or finding.facility_types[0]
+        # The results shown, if they are of the plan as it is now (else the session validates first:
+        # a site's promise is only as good as the run it was measured against).
+        results = doc.results
+        if results is not None and results.version != doc.loop.version:
+            results = None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             suggestion = doc.session.suggest(facility_type, rule=finding.rule, count=self.count_box.value(),
-                                             candidates=self.candidates_box.currentData(), results=doc.results)
+                                             candidates=self.candidates_box.currentData(), results=results)
         except PlanError as e:
             self._show(None, e.message(i18n.language()))
             return None
