@@ -300,6 +300,20 @@ def test_on_the_demo_accepting_the_first_kindergarten_site_raises_coverage_by_wh
 
 
 @demo
+def test_on_the_demo_a_bus_stop_is_placed_as_a_point_and_keeps_its_promise(demo_session):
+    session = demo_session
+    results = session.validate()
+    suggestion = session.suggest("bus_stop", count=1, results=results)
+    (site,) = suggestion.sites
+    assert site.layer == "stops" and site.footprint.geom_type == "Point" and site.floors is None
+    before = finding_of(results, suggestion.rule)
+    session.use_site(site)
+    after = finding_of(session.validate(), suggestion.rule)
+    assert set(before.features) - set(after.features) == {(RESIDENTIAL, h) for h in site.homes} != set()
+    assert after.measured == pytest.approx(site.coverage_after, abs=5e-4)
+
+
+@demo
 def test_on_the_demo_base_map_buildings_of_chosen_kinds_are_candidates(demo_session):
     session = demo_session
     got = session.suggest("kindergarten", count=2, candidates="basemap_buildings", kinds=["apartments"])
