@@ -580,24 +580,10 @@ class PlanSession:
         finding = siting.failing_finding(results, facility_type, rule, (zh, en))
         spec = siting.Candidates(candidates or siting.NETWORK, tuple(kinds),
                                  siting.DEFAULT_SPACING_M if spacing_m is None else float(spacing_m))
-        geometries = self._candidate_file(spec.source) if spec.is_file else None
+        geometries = siting.read_candidates(self.plan, spec.source) if spec.is_file else None
         return siting.suggest(snapshot, results, self.rule(finding.rule), finding, facility_type, self.catalogue,
                               self.area_minimum(facility_type), count=count, candidates=spec,
                               file_geometries=geometries, method=method)
-
-    def _candidate_file(self, path) -> list:
-        """The polygons (or points) of a GeoJSON file of candidate sites, in the plan's CRS, read and
-        checked as an import would be (nothing is written)."""
-        from .io.geojson import geojson_import_edit
-        try:
-            edit = geojson_import_edit(self.plan, "planning_units", path, scenario=self._scenario)
-        except PlanError as polygons:
-            try:
-                edit = geojson_import_edit(self.plan, "stops", path, scenario=self._scenario)
-            except PlanError:
-                raise PlanError(f"候选地块文件须为多边形或点（{polygons.message_zh}）",
-                                f"a candidates file holds polygons or points ({polygons.message_en})") from None
-        return [geometry for geometry, _attributes in edit.rows]
 
     def use_site(self, site, language: str = "zh") -> ChangeSet:
         """Draw a facility on a suggested site (model/siting.Site): one undoable edit."""

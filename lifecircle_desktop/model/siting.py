@@ -318,6 +318,21 @@ def candidate_footprints(snapshot: Snapshot, graph: network.WalkGraph, candidate
     return sized(geoms, area_m2), origins
 
 
+def read_candidates(plan, path) -> list[BaseGeometry]:
+    """The polygons (or points) of a GeoJSON file of candidate sites, in the plan's CRS, read and
+    checked as an import would be (nothing is written)."""
+    from .io.geojson import geojson_import_edit
+    try:
+        edit = geojson_import_edit(plan, "planning_units", path)
+    except PlanError as polygons:
+        try:
+            edit = geojson_import_edit(plan, STOPS, path)
+        except PlanError:
+            raise PlanError(f"候选地块文件须为多边形或点（{polygons.message_zh}）",
+                            f"a candidates file holds polygons or points ({polygons.message_en})") from None
+    return [geometry for geometry, _attributes in edit.rows]
+
+
 # --- what each candidate covers -----------------------------------------------------------------
 def _csr_min(rows, cols, w, n, n_cols: int | None = None) -> csr_matrix:
     """A CSR matrix keeping the shortest of parallel edges (a CSR built from COO would sum them)."""
@@ -615,5 +630,5 @@ def _distinct_rows(cover: csr_matrix) -> np.ndarray:
 
 
 __all__ = ["Candidates", "Site", "Suggestion", "Demand", "Problem", "problem", "suggest", "failing_finding", "demand", "coverage_matrix",
-           "greedy", "exact", "choose", "covered_weight", "in_rank_order", "network_points", "footprint_area",
+           "greedy", "exact", "choose", "read_candidates", "covered_weight", "in_rank_order", "network_points", "footprint_area",
            "DEFAULT_SPACING_M", "DEFAULT_COUNT", "NETWORK"]

@@ -323,6 +323,30 @@ def test_on_the_demo_base_map_buildings_of_chosen_kinds_are_candidates(demo_sess
 
 
 @demo
+def test_on_the_demo_a_geojson_file_of_candidate_polygons_is_read_in_the_plans_crs(demo_session, tmp_path):
+    session = demo_session
+    c = session.suggest("kindergarten", count=1).sites[0].footprint.centroid
+    big = box(c.x - 35, c.y - 35, c.x + 35, c.y + 35)            # 4,900 m²: the footprint itself
+    small = box(c.x + 300, c.y - 5, c.x + 310, c.y + 5)          # 100 m²: a square of the minimum there
+    doc = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:32651"}},
+           "features": [{"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(g)}
+                        for g in (big, small)]}
+    path = tmp_path / "sites.geojson"
+    path.write_text(json.dumps(doc))
+    got = session.suggest("kindergarten", count=2, candidates=str(path))
+    assert got.candidates == 2
+    by_origin = {s.origin: s for s in got.sites}
+    assert by_origin["sites.geojson #1"].footprint.equals(big)
+    if "sites.geojson #2" in by_origin:
+        assert by_origin["sites.geojson #2"].footprint.area == pytest.approx(session.area_minimum("kindergarten")[1])
+    results = session.validate()
+    first = got.sites[0]
+    session.use_site(first)
+    after = finding_of(session.validate(), got.rule)
+    assert set(finding_of(results, got.rule).features) - set(after.features) == {(RESIDENTIAL, h) for h in first.homes}
+
+
+@demo
 def test_on_the_demo_refusals_are_one_sentence(demo_session):
     with pytest.raises(PlanError, match="unknown facility type"):
         demo_session.suggest("no_such_type")
