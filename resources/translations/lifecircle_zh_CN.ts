@@ -2187,7 +2187,7 @@
         <translation>重新建议</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
@@ -2212,7 +2212,7 @@
         <translation>单击选址可在地图上显示。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-26"/>
         <source>Use This Site</source>
         <translation>采用此处</translation>
     </message>
@@ -2222,7 +2222,7 @@
         <translation>按设施目录的最小占地在所选地点绘制该设施（一步操作：Ctrl+Z 可撤销）</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+91"/>
         <source>&lt;b&gt;Where a new %1 brings the most households within %2 m&lt;/b&gt; (now %3%; %4 candidate sites, %5 reach a home left out):</source>
         <translation>&lt;b&gt;新建%1后步行 %2 米内住户最多的地点&lt;/b&gt;（现为 %3%；候选地点 %4 处，其中 %5 处可覆盖未达住宅）：</translation>
     </message>
@@ -2257,7 +2257,7 @@
 <context>
     <name>SitingOverlay</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/siting.py" line="+30"/>
+        <location filename="../../lifecircle_desktop/ui/map/siting.py" line="+33"/>
         <source>%1. +%2 households → %3%</source>
         <translation>%1. +%2 户 → %3%</translation>
     </message>

@@ -19,6 +19,9 @@ from . import styles
 from .items import painter_path
 
 SITE_Z = 30  # above the walking overlay, the highlight and the selection (styles.py: 10–21)
+# The sites' words above the map's own labels (styles.LABEL_Z 40) but below the tools' rubber bands
+# (TOOL_Z 50): a suggestion read through a car-park name is not read.
+SITE_LABEL_Z = 45
 SITE_COLOUR = QColor("#6a1b9a")         # purple: no layer or status uses it
 SITE_FILL = QColor(106, 27, 154, 60)
 FIRST_FILL = QColor(106, 27, 154, 110)  # the first site, the one that adds most
@@ -44,7 +47,7 @@ class SiteLabel(QGraphicsItem):
         self._rect = QRectF(-w / 2, -h - 6, w, h)
         self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
         self.setAcceptedMouseButtons(Qt.NoButton)
-        self.setZValue(SITE_Z + 1)
+        self.setZValue(SITE_LABEL_Z)
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-2, -2, 2, 2)

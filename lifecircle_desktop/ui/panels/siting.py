@@ -60,10 +60,17 @@ class SitingList(QWidget):
         self.candidates_box.setToolTip(self.tr("Where a new facility may go"))
         self.again_button = QPushButton(self.tr("Suggest Again"))
         self.again_button.clicked.connect(lambda: self.suggest(self._finding))
+        self.use_button = QPushButton(self.tr("Use This Site"))
+        self.use_button.setToolTip(self.tr("Draw the facility on the chosen site, with the catalogue's minimum "
+                                           "footprint (one step: Ctrl+Z removes it)"))
+        self.use_button.setEnabled(False)
+        self.use_button.clicked.connect(lambda: self.use_current())
         for w in (self.type_box, self.count_box, self.candidates_box):
             options.addWidget(w)
         options.addStretch(1)
+        # At the top, beside the options: the list below may be cut short in a small window.
         options.addWidget(self.again_button)
+        options.addWidget(self.use_button)
         layout.addLayout(options)
         self.header = QLabel()
         self.header.setWordWrap(True)
@@ -83,15 +90,6 @@ class SitingList(QWidget):
         self.table.itemClicked.connect(lambda item, _c: self._activate(item))
         self.table.currentItemChanged.connect(lambda cur, _prev: self.use_button.setEnabled(cur is not None))
         layout.addWidget(self.table)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.use_button = QPushButton(self.tr("Use This Site"))
-        self.use_button.setToolTip(self.tr("Draw the facility on the chosen site, with the catalogue's minimum "
-                                           "footprint (one step: Ctrl+Z removes it)"))
-        self.use_button.setEnabled(False)
-        self.use_button.clicked.connect(lambda: self.use_current())
-        buttons.addWidget(self.use_button)
-        layout.addLayout(buttons)
         self.hide()
 
     # --- binding ------------------------------------------------------------------------------
