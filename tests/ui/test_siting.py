@@ -3,7 +3,7 @@
 undoable step: the facility appears, the finding rises by what the site promised), Ctrl+Z removes it
 (the facility count and the finding back)."""
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QKeySequence
 
 from lifecircle_desktop.model.resources import DEMO_PLAN
@@ -92,3 +92,21 @@ def test_the_button_is_off_for_findings_with_nothing_to_site(qtbot, demo_window)
     assert listing.type_box.count() == len(finding(w, "cc_walking_distance").facility_types) > 1
     assert listing.suggestion.sites == () and listing.overlay.items() == []
     assert listing.isVisible() and "another type" in listing.header.text()
+
+
+def test_after_a_language_switch_the_new_panel_suggests_and_the_old_one_is_not_called(qtbot, demo_window):
+    w = demo_window
+    w.findings.select_rule(RULE)
+    qtbot.mouseClick(w.findings.suggest_button, Qt.MouseButton.LeftButton)
+    assert len(w.findings.siting.overlay.items()) == 6
+    w.set_language("zh")  # panels rebuilt: the suggestion made in English goes with the old one
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the old panel is gone now
+    listing = w.findings.siting
+    assert listing.overlay.items() == [] and not listing.isVisible()
+    w.findings.select_rule(RULE)
+    qtbot.mouseClick(w.findings.suggest_button, Qt.MouseButton.LeftButton)
+    assert listing.overlay.labels()[0].startswith("1. +") and "户" in listing.overlay.labels()[0]
+    n, before = kindergartens(w), finding(w).measured
+    qtbot.mouseClick(listing.use_button, Qt.MouseButton.LeftButton)  # the first site is chosen already
+    assert kindergartens(w) == n + 1 and listing.overlay.items() == []
+    qtbot.waitUntil(lambda: finding(w).measured > before, timeout=RESULTS_TIMEOUT_MS)

@@ -96,14 +96,19 @@ class SitingList(QWidget):
     def bind(self, document) -> None:
         """Follow ``document``: a change to the plan, another scenario or plan makes a suggestion stale."""
         self._document = document
-        document.changed.connect(lambda _c: self.clear())
-        document.scenarioChanged.connect(lambda _s: self.clear())
-        document.sessionChanged.connect(lambda _s: self.clear())
+        # Bound methods, not lambdas: a panel rebuilt (a language switch) must not be called once gone.
+        document.changed.connect(self._stale)
+        document.scenarioChanged.connect(self._stale)
+        document.sessionChanged.connect(self._stale)
+
+    def _stale(self, *_args) -> None:
+        self.clear()
 
     def bind_map(self, view) -> None:
         """Draw the suggestions on ``view`` (the map)."""
         from ..map.siting import overlay_of
         self.overlay = overlay_of(view)
+        self.overlay.clear()  # a rebuilt panel (a language switch) starts without a suggestion
 
     # --- asking -------------------------------------------------------------------------------
     def suggest(self, finding: Finding | None) -> Suggestion | None:
