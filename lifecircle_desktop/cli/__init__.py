@@ -18,8 +18,8 @@ from ..model.errors import PlanError
 from ..model.store import ForeignCode
 from .common import language
 
-SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "settings", "remove_code")
-SUBCOMMANDS += ("export",)  # issue 12: the district bundle
+SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "settings", "remove_code",
+               "export", "suggest")
 
 
 def build_parser() -> argparse.ArgumentParser:

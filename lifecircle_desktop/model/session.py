@@ -553,6 +553,35 @@ class PlanSession:
                                  if "osm_id" in spec.field_names for f in self.plan.features(layer, None))
         return self._osm_data
 
+    # --- siting suggestions (建议选址, issue 15, model/siting.py) ------------------------------------
+    def suggest(self, facility_type: str, *, rule: str | None = None, count: int = 3, candidates: str = "network",
+                kinds: Iterable[str] = (), spacing_m: float | None = None, method: str = "auto",
+                results: Results | None = None):
+        """The ``count`` sites where a new facility of ``facility_type`` would bring the most households
+        a failing walking rule (``rule``, or the most binding one naming the type) leaves out within
+        its limit (model/siting.Suggestion). ``candidates``: "network" (points every ``spacing_m``
+        along the walking network), a layer of the plan (``kinds`` filter its kind), or a GeoJSON
+        file. ``results``: the current validation run, if the caller has it."""
+        from . import siting
+        if facility_type not in self.catalogue:
+            raise PlanError(f"未知设施类型 {facility_type!r}", f"unknown facility type {facility_type!r}")
+        snapshot = self.snapshot()
+        if results is None or results.scenario != self._scenario:
+            results = self.validate()
+        zh, en = self.catalogue[facility_type].name_zh, self.catalogue[facility_type].name_en
+        en = en[:1].lower() + en[1:] if len(en) > 1 and en[1].islower() else en  # mid-sentence; "ATM" stays
+        finding = siting.failing_finding(results, facility_type, rule, (zh, en))
+        spec = siting.Candidates(candidates or siting.NETWORK, tuple(kinds),
+                                 siting.DEFAULT_SPACING_M if spacing_m is None else float(spacing_m))
+        geometries = siting.read_candidates(self.plan, spec.source) if spec.is_file else None
+        return siting.suggest(snapshot, results, self.rule(finding.rule), finding, facility_type, self.catalogue,
+                              self.area_minimum(facility_type), count=count, candidates=spec,
+                              file_geometries=geometries, method=method)
+
+    def use_site(self, site, language: str = "zh") -> ChangeSet:
+        """Draw a facility on a suggested site (model/siting.Site): one undoable edit."""
+        return self.apply(site.edit(self._scenario, language))
+
     # --- validation -----------------------------------------------------------------------------
     def snapshot(self, version: int = 0) -> Snapshot:
         """An immutable picture of the current scenario, for the validator's worker thread."""

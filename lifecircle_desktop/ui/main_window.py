@@ -391,6 +391,7 @@ class MainWindow(QMainWindow):
         self.findings.overrideRequested.connect(self.override_dialog)
         self.findings.enforceRequested.connect(self.document.set_enforced)
         self.findings.bind(doc)
+        self.findings.siting.bind_map(self.canvas)  # 建议选址: the ranked sites on the map (issue 15)
         self.coverage = CoverageChart(self.catalogue)
         self.coverage.bind(doc)
         self.history_view = QUndoView(doc.stack)

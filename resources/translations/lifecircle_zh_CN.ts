@@ -839,7 +839,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+37"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+38"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -980,12 +980,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+324"/>
+        <location line="+339"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-318"/>
+        <location line="-333"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -1021,24 +1021,24 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+329"/>
+        <location line="+346"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location line="-329"/>
-        <location line="+329"/>
+        <location line="-346"/>
+        <location line="+346"/>
         <source>Threshold</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location line="-321"/>
-        <location line="+216"/>
+        <location line="-338"/>
+        <location line="+231"/>
         <source>other reading</source>
         <translation>其他口径</translation>
     </message>
     <message>
-        <location line="-203"/>
+        <location line="-218"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -1058,7 +1058,17 @@
         <translation>来源可信度低（征求意见稿或二手摘要）的规则仅作参考；勾选后，本区按其原文的要求执行</translation>
     </message>
     <message>
-        <location line="+220"/>
+        <location line="+11"/>
+        <source>Suggest Sites</source>
+        <translation>建议选址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Find the sites where a new facility would bring the most households within this walking rule&apos;s limit</source>
+        <translation>找出新建设施后能让最多住户进入本步行规则限值内的地点</translation>
+    </message>
+    <message>
+        <location line="+223"/>
         <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
         <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
     </message>
@@ -1090,7 +1100,7 @@
         <translation>达标 %1 · 未达标 %2 · 提示 %3 · 待核查 %4 · 必选未达标 %5</translation>
     </message>
     <message numerus="yes">
-        <location line="+35"/>
+        <location line="+37"/>
         <source>%n feature(s) concerned — click to show them on the map.</source>
         <translation>
             <numerusform>涉及 %n 个要素——单击在地图上显示。</numerusform>
@@ -1212,18 +1222,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+717"/>
+        <location line="+718"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-711"/>
-        <location line="+712"/>
+        <location line="-712"/>
+        <location line="+713"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-711"/>
+        <location line="-712"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1418,7 +1428,7 @@
         <translation>工具</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+66"/>
         <source>&lt;plan opened&gt;</source>
         <translation>&lt;打开规划&gt;</translation>
     </message>
@@ -1568,7 +1578,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-715"/>
+        <location line="-716"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1578,7 +1588,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+723"/>
+        <location line="+724"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -2366,6 +2376,124 @@
         <location line="+2"/>
         <source>The standards this plan is checked against:</source>
         <translation>本规划据以校验的标准：</translation>
+    </message>
+</context>
+<context>
+    <name>SitingList</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/siting.py" line="+49"/>
+        <source>The facility type to place</source>
+        <translation>拟布置的设施类型</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sites: </source>
+        <translation>选址数：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How many sites to suggest together</source>
+        <translation>一并建议的选址数量</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Along the walking network</source>
+        <translation>沿步行网络</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Base-map buildings</source>
+        <translation>底图建筑</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Base-map land use</source>
+        <translation>底图用地</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where a new facility may go</source>
+        <translation>新设施可布置的位置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Suggest Again</source>
+        <translation>重新建议</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Use This Site</source>
+        <translation>采用此处</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Draw the facility on the chosen site, with the catalogue&apos;s minimum footprint (one step: Ctrl+Z removes it)</source>
+        <translation>按设施目录的最小占地在所选地点绘制该设施（一步操作：Ctrl+Z 可撤销）</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Households added</source>
+        <translation>新增住户</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Coverage after</source>
+        <translation>采用后覆盖率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Click a site to show it on the map.</source>
+        <translation>单击选址可在地图上显示。</translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>&lt;b&gt;Where a new %1 brings the most households within %2 m&lt;/b&gt; (now %3%; %4 candidate sites, %5 reach a home left out):</source>
+        <translation>&lt;b&gt;新建%1后步行 %2 米内住户最多的地点&lt;/b&gt;（现为 %3%；候选地点 %4 处，其中 %5 处可覆盖未达住宅）：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No candidate site brings a home left out within the limit.</source>
+        <translation>没有候选地点能使未达住宅进入限值内。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%n home(s) brought within the limit</source>
+        <translation>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 m²</source>
+        <translation>%1 平方米</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>beside the path</source>
+        <translation>路旁</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Use suggested site %1 (%2)</source>
+        <translation>采用建议选址 %1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>SitingOverlay</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/map/siting.py" line="+33"/>
+        <source>%1. +%2 households → %3%</source>
+        <translation>%1. +%2 户 → %3%</translation>
     </message>
 </context>
 <context>

@@ -24,6 +24,7 @@ from ...model.settings import DEFAULTS
 from .. import i18n
 from .common import STATUS_COLOURS, STATUS_ORDER, number, status_icon, status_label, unit_text
 from .gaps import GapSummary
+from .siting import SitingList, can_suggest
 from .walk_homes import WalkHomesList
 
 RULE_ROLE = Qt.ItemDataRole.UserRole
@@ -376,23 +377,37 @@ class FindingsPanel(QWidget):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.detail)
+        # 建议选址 (issue 15): where a new facility would bring the most homes within a failing
+        # walking rule's limit; the ranked sites show below and on the map.
+        self.suggest_button = QPushButton(self.tr("Suggest Sites"))
+        self.suggest_button.setToolTip(self.tr("Find the sites where a new facility would bring the most households "
+                                               "within this walking rule's limit"))
+        self.suggest_button.setEnabled(False)
+        self.suggest_button.clicked.connect(lambda: self.suggest_sites())
         buttons = QHBoxLayout()
+        buttons.addWidget(self.suggest_button)
         buttons.addStretch(1)
         buttons.addWidget(self.enforce_button)
         buttons.addWidget(self.override_button)
         lower_layout.addLayout(buttons)
         # A walking finding: the homes it leaves out, worst first (hidden for other findings).
         self.walk_homes = WalkHomesList(catalogue)
+        self.siting = SitingList(catalogue)
         split.addWidget(self.tree)
         split.addWidget(lower)
         split.addWidget(self.walk_homes)
+        split.addWidget(self.siting)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 1)
         split.setStretchFactor(3, 2)
+        split.setStretchFactor(4, 2)
+        # Suggested sites read whole when shown (rank, households, coverage, the button to use one).
+        self.siting.setMinimumHeight(220)
+        split.setCollapsible(4, False)
         # The five gaps and their title read whole, never behind a scroll bar (issue 16).
         self.gaps.setMinimumHeight(self.gaps.preferred_height())
-        split.setSizes([self.gaps.preferred_height(), 330, 110, 160])
+        split.setSizes([self.gaps.preferred_height(), 330, 110, 160, 200])
         layout.addWidget(split)
 
     # --- data -------------------------------------------------------------------------------
@@ -401,6 +416,7 @@ class FindingsPanel(QWidget):
         limit named in the findings) and its validation results."""
         self._settings = document.settings
         self.walk_homes.bind(document)
+        self.siting.bind(document)
         self._document = document
         self.compare_button.setEnabled(True)
         document.resultsReady.connect(self.set_results)
@@ -662,7 +678,9 @@ class FindingsPanel(QWidget):
         self.override_button.setEnabled(f is not None and f.kind != "manual" and f.threshold is not None)
         self.enforce_button.setEnabled(f is not None and f.confidence == "low")
         self.enforce_button.setChecked(f is not None and "enforce" in dict(f.overrides))
+        self.suggest_button.setEnabled(self._document is not None and can_suggest(f))
         self.walk_homes.set_finding(f)
+        self.siting.set_finding(f)
         if f is None:
             self.detail.clear()
             return
@@ -691,6 +709,12 @@ class FindingsPanel(QWidget):
             rows.append(f"<p>{concerned}</p>")
         rows.append(f"<p>{citation_html(f)}</p>")
         self.detail.setHtml("".join(rows))
+
+    def suggest_sites(self):
+        """Suggest sites for the finding shown (a failing walking finding): the Suggestion, or None."""
+        item = self.tree.currentItem()
+        f = self.finding(item.data(0, RULE_ROLE)) if item is not None else None
+        return self.siting.suggest(f) if can_suggest(f) else None
 
     def _request_override(self) -> None:
         item = self.tree.currentItem()
