@@ -1,0 +1,143 @@
+"""The report's maps, drawn by the canvas's own code: an off-screen ``MapView`` (ui/map/view.py)
+holds the plan's layer views (registry.py: the same items, styles and labels the planner sees),
+and each map is painted as vectors into the PDF — the painted base-map layers through their
+``paint`` (what the canvas caches as an image), the scene's items through
+``QGraphicsScene.render``, then the canvas's scale bar, north arrow and credit line.
+
+The view is sized in canvas pixels to the rect it is printed in (document.DPI), so pens, labels
+and symbols keep their on-screen size on paper.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+
+from ...model.schema import FACILITIES, PLANNING_UNITS, RESIDENTIAL, WALK_NETWORK
+from ...ui.map import styles
+from ...ui.map.overlays import CreditLine, NorthArrow, ScaleBar
+from ...ui.map.view import MapView
+from ...ui.tools import text as map_text
+
+
+class PrintMap:
+    """An off-screen map of one scenario, painted into rects of the report."""
+
+    def __init__(self, session, scenario: str, lang: str, credits: list[str]):
+        self._language = map_text.language()
+        self.view = MapView(session.catalogue)
+        self.view.setAttribute(Qt.WA_DontShowOnScreen)
+        self.view.resize(800, 800)
+        self.view.show()
+        self.view.set_language(lang)  # labels: facility type names in the report's language
+        self.view.set_plan(session.plan, scenario)
+        self.view.set_credits(credits)
+        self.credit = CreditLine()
+        self.credit.lines = list(credits)
+
+    def close(self) -> None:
+        map_text.set_language(self._language)  # the canvas's words stay the desktop's
+        self.view.close()
+        self.view.deleteLater()
+
+    def show(self, size: QSize, extent=None, walk_homes=(), highlight=(), homes_label="", highlight_label="") -> None:
+        """Set the view up for one map: its size in pixels, what it shows (default the plan's
+        extent, as the canvas opens it), and a walking finding's overlay."""
+        self.view.resize(size)
+        self.view.clear_walk_overlay()
+        self.view.clear_highlight()
+        if extent is None:
+            self.view.fit_plan()
+        else:
+            self.view.show_extent(extent)
+        if walk_homes:
+            self.view.show_walk_overlay(list(walk_homes), [], (homes_label, ""))
+        if highlight:
+            self.view.highlight(list(highlight), highlight_label)
+        self.view.render_now()
+
+    def paint(self, painter: QPainter, rect: QRectF, check=None) -> None:
+        """Paint the map as the view shows it into ``rect`` (page pixels, same size as the view)."""
+        view = self.view
+        w, h = view.viewport().width(), view.viewport().height()
+        scale = view.scale_factor()
+        to_view = view.viewportTransform()
+        area = to_view.inverted()[0].mapRect(QRectF(0, 0, w, h))  # plan metres shown
+        painter.save()
+        painter.translate(rect.topLeft())
+        painter.setClipRect(QRectF(0, 0, w, h))
+        painter.fillRect(QRectF(0, 0, w, h), QColor(styles.BACKGROUND))
+        painter.setWorldTransform(to_view, True)
+        layers = sorted((view.layer_view(n) for n in view.layer_names()), key=lambda v: v.z)
+        for layer in layers:
+            if layer.painted and layer.shown(scale):
+                if check is not None:
+                    check()
+                painter.save()
+                layer.paint(painter, area, scale)
+                painter.restore()
+        if check is not None:
+            check()
+        view.scene().render(painter, area, area, Qt.IgnoreAspectRatio)
+        painter.restore()
+        painter.save()
+        painter.translate(rect.topLeft())
+        painter.setRenderHint(QPainter.Antialiasing)
+        viewport = QRect(0, 0, w, h)
+        for overlay in (ScaleBar(), NorthArrow(), self.credit):
+            overlay.paint(painter, viewport, scale)
+        painter.setPen(QPen(QColor("#9e9e9e"), 0))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawRect(QRectF(0, 0, w, h))
+        painter.restore()
+
+
+def legend_entries(session, scenario: str, zh: bool) -> list[tuple[str, object]]:
+    """What the main map's legend lists: planning units, homes, walking paths, then each facility
+    category present in the scenario (in the catalogue's order), existing and planned."""
+    plan, catalogue = session.plan, session.catalogue
+    out: list[tuple[str, object]] = []
+    if plan.features(PLANNING_UNITS, scenario):
+        out.append(("规划单元" if zh else "Planning unit", styles.area_style(PLANNING_UNITS)))
+    if plan.features(RESIDENTIAL, scenario):
+        out.append(("住宅（小区）" if zh else "Homes (residential compound)", styles.area_style(RESIDENTIAL)))
+    if plan.features(WALK_NETWORK, scenario):
+        out.append(("步行路径" if zh else "Walking path", ("line", styles.walk_pen(False, False))))
+    present = {catalogue.types[f.attributes.get("type")].category for f in plan.features(FACILITIES, scenario)
+               if f.attributes.get("type") in catalogue.types}
+    for code, category in catalogue.categories.items():
+        if code in present:
+            out.append((category.name_zh if zh else category.name_en,
+                        styles.area_style(FACILITIES, None, category.colour, False)))
+    planned = any(f.attributes.get("status") != "existing" for f in plan.features(FACILITIES, scenario))
+    if planned:
+        out.append(("规划设施（虚线轮廓）" if zh else "Planned facility (dashed outline)",
+                    styles.area_style(FACILITIES, None, "#ffffff", True)))
+    return out
+
+
+def paint_legend(painter: QPainter, rect: QRectF, entries, font, columns: int = 3) -> None:
+    """The legend as swatches in ``columns`` columns across ``rect``."""
+    painter.save()
+    painter.setFont(font)
+    row_h = painter.fontMetrics().height() * 1.5
+    col_w = rect.width() / columns
+    sw, sh = row_h * 1.4, row_h * 0.6
+    for i, (text, look) in enumerate(entries):
+        x = rect.left() + (i % columns) * col_w
+        y = rect.top() + (i // columns) * row_h
+        box = QRectF(x, y + (row_h - sh) / 2, sw, sh)
+        if isinstance(look, tuple) and look and look[0] == "line":
+            painter.setPen(look[1])
+            painter.drawLine(QPointF(box.left(), box.center().y()), QPointF(box.right(), box.center().y()))
+        else:
+            pen, brush = look
+            painter.setPen(pen)
+            painter.setBrush(brush if brush is not None else QBrush(Qt.NoBrush))
+            painter.drawRect(box)
+        painter.setPen(QColor("#222222"))
+        painter.drawText(QRectF(box.right() + 6, y, col_w - sw - 10, row_h), Qt.AlignVCenter | Qt.AlignLeft, text)
+    painter.restore()
+
+
+def legend_height(entries, font_height: float, columns: int = 3) -> float:
+    return -(-len(entries) // columns) * font_height * 1.5
