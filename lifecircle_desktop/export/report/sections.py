@@ -115,7 +115,13 @@ def compliance(table_df: pd.DataFrame, counts: dict, zh: bool) -> str:
     if table_df.empty:
         return "".join(out)
     for pack, rows in table_df.groupby("pack", sort=False):
+        # The pack's own document is named once under its title; a row cites it only when it
+        # quotes another document.
+        documents = rows["document"][rows["document"].astype(bool)]
+        main = documents.mode().iloc[0] if len(documents) else ""
         out.append(f"<h3>{_e(rows['pack_title'].iloc[0])}</h3>")
+        if main:
+            out.append(f"<p class='small'>{pick(('依据：', 'Source: '), zh)}{_e(main)}</p>")
         cells, classes = [], []
         for _, group_rows in _by_group(rows):
             for _, r in group_rows.iterrows():
@@ -123,7 +129,8 @@ def compliance(table_df: pd.DataFrame, counts: dict, zh: bool) -> str:
                 name = ("↳ " if alt else "") + _e(r["name"])
                 if alt:
                     name = f"<span style='color:#666666'>{name}</span>"
-                clause = f"{_e(r['document'])}<br/>{_e(r['clause'])}" if r["document"] else _e(r["clause"])
+                clause = f"{_e(r['document'])}<br/>{_e(r['clause'])}" if r["document"] and r["document"] != main \
+                    else _e(r["clause"])
                 cells.append([name, clause, _e(r["required"]) if r["required"] else "—",
                               _e(r["measured"]) if r["measured"] else "—", _e(r["verdict"]),
                               _e(pick(CONFIDENCE_WORDS.get(r["confidence"], (r["confidence"],) * 2), zh))])
@@ -177,11 +184,11 @@ def facilities(df: pd.DataFrame, zh: bool) -> str:
 def checklist(rows: list[tuple[str, str, str, str]], overrides: list[words.Override], zh: bool) -> str:
     out = [f"<h2>{pick(('人工核查清单', 'Manual checklist'), zh)}</h2>",
            f"<p class='small'>{pick(('无法从图上量测的条款，由规划师逐项作答。', 'Clauses a map cannot measure, answered by the planner one by one.'), zh)}</p>"]
-    if rows:
-        out.append(table([pick(h, zh) for h in (("规则包", "Pack"), ("核查问题", "Question"), ("规划师回答", "Answer"),
-                                                 ("结论", "Verdict"))],
-                         [[_e(p), _e(q), _e(a), _e(v)] for p, q, a, v in rows], [22, 52, 13, 13]))
-    else:
+    for pack in dict.fromkeys(p for p, *_ in rows):
+        out.append(f"<h3>{_e(pack)}</h3>")
+        out.append(table([pick(h, zh) for h in (("核查问题", "Question"), ("规划师回答", "Answer"), ("结论", "Verdict"))],
+                         [[_e(q), _e(a), _e(v)] for p, q, a, v in rows if p == pack], [70, 15, 15]))
+    if not rows:
         out.append(f"<p>{pick(('没有适用的核查项。', 'No checklist item applies.'), zh)}</p>")
     out.append(f"<h2>{pick(('区级阈值调整', 'District threshold overrides'), zh)}</h2>")
     if overrides:
