@@ -126,9 +126,11 @@ class PdfReport:
                 self._frame(painter, n, total, page.footnote)
                 body = self.body_for(page.footnote)
                 painter.save()
-                painter.setClipRect(body.adjusted(-1, -1, 1, 1))
-                page.draw(painter, body)
-                painter.restore()
+                try:
+                    painter.setClipRect(body.adjusted(-1, -1, 1, 1))
+                    page.draw(painter, body)
+                finally:  # a cancel raised inside a page leaves the painter balanced
+                    painter.restore()
         finally:
             painter.end()
         return len(self.pages)

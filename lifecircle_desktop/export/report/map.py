@@ -9,6 +9,8 @@ and symbols keep their on-screen size on paper.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
@@ -17,6 +19,15 @@ from ...ui.map import styles
 from ...ui.map.overlays import CreditLine, NorthArrow, ScaleBar
 from ...ui.map.view import MapView
 from ...ui.tools import text as map_text
+
+
+@contextmanager
+def saved(painter: QPainter):
+    painter.save()
+    try:
+        yield painter
+    finally:
+        painter.restore()
 
 
 class PrintMap:
@@ -62,23 +73,21 @@ class PrintMap:
         scale = view.scale_factor()
         to_view = view.viewportTransform()
         area = to_view.inverted()[0].mapRect(QRectF(0, 0, w, h))  # plan metres shown
-        painter.save()
-        painter.translate(rect.topLeft())
-        painter.setClipRect(QRectF(0, 0, w, h))
-        painter.fillRect(QRectF(0, 0, w, h), QColor(styles.BACKGROUND))
-        painter.setWorldTransform(to_view, True)
-        layers = sorted((view.layer_view(n) for n in view.layer_names()), key=lambda v: v.z)
-        for layer in layers:
-            if layer.painted and layer.shown(scale):
-                if check is not None:
-                    check()
-                painter.save()
-                layer.paint(painter, area, scale)
-                painter.restore()
-        if check is not None:
-            check()
-        view.scene().render(painter, area, area, Qt.IgnoreAspectRatio)
-        painter.restore()
+        with saved(painter):  # a cancel (``check`` raises) leaves the painter as it found it
+            painter.translate(rect.topLeft())
+            painter.setClipRect(QRectF(0, 0, w, h))
+            painter.fillRect(QRectF(0, 0, w, h), QColor(styles.BACKGROUND))
+            painter.setWorldTransform(to_view, True)
+            layers = sorted((view.layer_view(n) for n in view.layer_names()), key=lambda v: v.z)
+            for layer in layers:
+                if layer.painted and layer.shown(scale):
+                    if check is not None:
+                        check()
+                    with saved(painter):
+                        layer.paint(painter, area, scale)
+            if check is not None:
+                check()
+            view.scene().render(painter, area, area, Qt.IgnoreAspectRatio)
         painter.save()
         painter.translate(rect.topLeft())
         painter.setRenderHint(QPainter.Antialiasing)

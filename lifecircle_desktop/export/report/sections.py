@@ -109,7 +109,7 @@ def compliance(table_df: pd.DataFrame, counts: dict, zh: bool) -> str:
     out = [f"<h2>{pick(('合规审查表', 'Compliance table'), zh)}</h2>",
            f"<p>{pick(('汇总（每项指标按其采用的读法计一次；不适用项不计）：', 'Summary (each indicator counted once, by the reading applied; n/a not counted):'), zh)}</p>",
            summary(counts, zh),
-           f"<p class='small'>{pick(('同一指标有多种读法（冲突组）时，采用的读法计入汇总，其余读法列于其下（↳），仅供参考。“步行”类指标的距离定义见页脚注。', 'Where several rules read one indicator (a conflict group), the reading applied is counted and the others are listed under it (↳), for reference. Walking distances are defined in the footnote.'), zh)}</p>"]
+           f"<p class='small'>{pick(('同一指标有多种读法（冲突组）时，采用的读法计入汇总，其余读法列于其下（└），仅供参考。“步行”类指标的距离定义见页脚注。', 'Where several rules read one indicator (a conflict group), the reading applied is counted and the others are listed under it (└), for reference. Walking distances are defined in the footnote.'), zh)}</p>"]
     headers = [pick(h, zh) for h in (("规则", "Rule"), ("依据条款", "Clause"), ("要求", "Required"),
                                       ("实测", "Measured"), ("结论", "Verdict"), ("可信度", "Confidence"))]
     if table_df.empty:
@@ -126,7 +126,7 @@ def compliance(table_df: pd.DataFrame, counts: dict, zh: bool) -> str:
         for _, group_rows in _by_group(rows):
             for _, r in group_rows.iterrows():
                 alt = not bool(r["applied"])
-                name = ("↳ " if alt else "") + _e(r["name"])
+                name = ("└ " if alt else "") + _e(r["name"])
                 if alt:
                     name = f"<span style='color:#666666'>{name}</span>"
                 clause = f"{_e(r['document'])}<br/>{_e(r['clause'])}" if r["document"] and r["document"] != main \
@@ -135,7 +135,7 @@ def compliance(table_df: pd.DataFrame, counts: dict, zh: bool) -> str:
                               _e(r["measured"]) if r["measured"] else "—", _e(r["verdict"]),
                               _e(pick(CONFIDENCE_WORDS.get(r["confidence"], (r["confidence"],) * 2), zh))])
                 classes.append(["", "", "", "", STATUS_CLASS.get(r["status"], "") if not alt else "na", ""])
-        out.append(table(headers, cells, [26, 30, 12, 12, 10, 10], classes))
+        out.append(table(headers, cells, [33, 23, 14, 10, 10, 10], classes))
     return "".join(out)
 
 
