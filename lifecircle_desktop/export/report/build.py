@@ -38,17 +38,25 @@ def build_report(ctx, path: str, progress) -> int:
                        page_words=pick(("第 {n} 页 / 共 {total} 页", "Page {n} of {total}"), zh))
 
     report.add_text(sections.cover(ctx, zh, crs_label), footnote=True)
-    progress.step(0.05, "报告：准备地图", "report: preparing the map")
+    progress.step(0.02, "报告：准备地图", "report: preparing the map")
     pmap = PrintMap(ctx.session, ctx.scenario, lang, credits)
     try:
         report.add_drawing(_map_page(report, pmap, ctx, zh, crs_label, progress))
+        progress.step(0.05, "报告：合规审查表", "report: the compliance table")
         report.add_text(sections.compliance(compliance, counts, zh), footnote=True)
-        report.add_text(sections.facilities(facilities, zh), footnote=True)
+        progress.step(0.06, "报告：设施表", "report: the facilities")
+        intro, head, rows = sections.facilities(facilities, zh)
+        if rows:
+            report.add_long_table(intro, sections.TABLE_OPEN, head, rows, footnote=True, check=progress.check)
+        else:
+            report.add_text(intro, footnote=True)
+        progress.step(0.08, "报告：步行可达性", "report: walking access")
         walking = [f for f in ctx.results.findings
                    if f.kind == "walk_coverage" and f.applied and f.status != "n/a"]
         for i in range(0, len(walking), WALK_PER_PAGE):
             report.add_drawing(_walk_page(report, pmap, ctx, walking[i:i + WALK_PER_PAGE], zh, progress,
                                           first=i == 0), footnote=True)
+        progress.step(0.09, "报告：核查清单", "report: the checklist")
         answers = plan.manual_answers(ctx.scenario)
         report.add_text(sections.checklist(words.checklist(ctx.results, answers, ctx.session.enabled_packs(), zh),
                                            words.overrides(ctx.results, zh), zh))
@@ -76,7 +84,7 @@ def _title(painter: QPainter, report: PdfReport, rect: QRectF, text: str, points
 
 
 def _map_page(report: PdfReport, pmap: PrintMap, ctx, zh: bool, crs_label: str, progress):
-    entries = legend_entries(ctx.session, ctx.scenario, zh)
+    entries = legend_entries(ctx.session, ctx.scenario, zh, pmap.heavy)
 
     def draw(painter: QPainter, body: QRectF) -> None:
         top = _title(painter, report, body, pick(("规划总图", "The plan"), zh))
@@ -120,11 +128,11 @@ def _walk_page(report: PdfReport, pmap: PrintMap, ctx, findings, zh: bool, progr
             reach = rule.params.get("reach", "any") if rule is not None else "any"
             rows = homes_beyond(ctx.results, finding, reach=reach, names=names)
             _walk_block(painter, report, pmap, ctx, finding, rows,
-                        QRectF(body.left(), top + k * block_h, body.width(), block_h - mm(4)), zh)
+                        QRectF(body.left(), top + k * block_h, body.width(), block_h - mm(4)), zh, progress.check)
     return draw
 
 
-def _walk_block(painter, report, pmap, ctx, finding, rows, rect: QRectF, zh: bool) -> None:
+def _walk_block(painter, report, pmap, ctx, finding, rows, rect: QRectF, zh: bool, check) -> None:
     """One walking rule: its name, verdict and clause; the chart left, the map of the homes
     beyond the limit right; how many homes and households are beyond it."""
     font = report.font(8)
@@ -145,13 +153,16 @@ def _walk_block(painter, report, pmap, ctx, finding, rows, rect: QRectF, zh: boo
     foot_h = line * 1.6
     side = min((rect.width() - mm(6)) / 2, rect.bottom() - top - foot_h)
     chart = QRectF(rect.left(), top, side, side)
+    check()
     charts.paint_coverage(painter, chart, ctx.results, finding, ctx.session.catalogue, font, zh)
     homes = [r.fid for r in rows]
     types = set(finding.facility_types)
     facilities = [(layer, f.fid) for layer in (FACILITIES, STOPS) for f in ctx.features(layer)
                   if f.attributes.get("type") in types]
+    check()
     pmap.show(QSize(int(side), int(side)), walk_homes=homes, highlight=facilities)
-    pmap.paint(painter, QRectF(rect.right() - side, top, side, side))
+    check()
+    pmap.paint(painter, QRectF(rect.right() - side, top, side, side), check, raster=pmap.heavy)
     households = households_beyond(rows)
     limit = f"{finding.limit_m:,.0f}" if finding.limit_m is not None else "—"
     text = (f"地图：步行 {limit} 米以外的住宅 {len(rows)} 处（约 {households:,.0f} 户，红色斜线）；"

@@ -51,7 +51,7 @@ def paint_coverage(painter: QPainter, rect: QRectF, results: Results, finding: F
         p = xy(0, share)
         painter.drawText(QRectF(rect.left(), p.y() - line / 2, plot.left() - rect.left() - 4, line),
                          Qt.AlignRight | Qt.AlignVCenter, f"{share}%")
-    for d in ticks:
+    for d in ticks[1:]:  # "0" would sit on the share axis's "0%"
         p = xy(d, 0)
         painter.drawText(QRectF(p.x() - 30, p.y() + 2, 60, line), Qt.AlignHCenter | Qt.AlignTop, f"{d:,.0f}")
     axis_words = "步行距离（米）" if zh else "walking distance (m)"

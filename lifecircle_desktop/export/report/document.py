@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen, QTextDocument, QTextOption
+from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen, QTextDocument, QTextOption, QTextTable
 
 # Device pixels per inch of the PDF. The map is painted in canvas pixels (its pens are cosmetic,
 # its labels sized in pixels): at 120 dpi a canvas pixel is 0.21 mm, so map lines and labels read
@@ -48,6 +48,7 @@ class PdfReport:
         self.writer.setTitle(title)
         self.writer.setCreator(creator)
         self.family = font_family
+        self._footnote_doc: QTextDocument | None = None
         self.header, self.footnote, self.page_words = header, footnote, page_words
         size = self.writer.pageLayout().fullRectPixels(DPI)
         self.page = QRectF(0, 0, size.width(), size.height())
@@ -64,7 +65,9 @@ class PdfReport:
         font.setBold(bold)
         return font
 
-    def text_document(self, html: str, width: float, points: float = 8.5) -> QTextDocument:
+    def text_document(self, html: str, width: float, points: float = 8.5, height: float | None = None) -> QTextDocument:
+        """``html`` laid out ``width`` wide; with ``height``, paginated into pages that high (set
+        before the text: one layout, not two — it halved the time of a long table)."""
         doc = QTextDocument()
         doc.documentLayout().setPaintDevice(self.writer)  # fonts measured at the PDF's resolution
         doc.setDefaultFont(self.font(points))
@@ -73,9 +76,17 @@ class PdfReport:
         option.setWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)  # long rule ids and URLs wrap too
         doc.setDefaultTextOption(option)
         doc.setDefaultStyleSheet(STYLE)
+        if height is not None:
+            doc.setPageSize(QSizeF(width, height))
+        else:
+            doc.setTextWidth(width)
         doc.setHtml(html)
-        doc.setTextWidth(width)
         return doc
+
+    def _footnote_document(self, width: float) -> QTextDocument:
+        if self._footnote_doc is None:
+            self._footnote_doc = self.text_document(f"<p class='note'>{self.footnote}</p>", width, 7)
+        return self._footnote_doc
 
     def _measure(self, text: str, width: float, points: float) -> float:
         doc = self.text_document(f"<p class='note'>{text}</p>", width, points)
@@ -89,12 +100,39 @@ class PdfReport:
     def add_text(self, html: str, *, footnote: bool = False, points: float = 8.5) -> int:
         """Flow ``html`` over as many pages as it needs (new pages from here); returns how many."""
         body = self.body_for(footnote)
-        doc = self.text_document(html, body.width(), points)
-        doc.setPageSize(QSizeF(body.width(), body.height()))  # paginates: tables break between rows
+        doc = self.text_document(html, body.width(), points, body.height())  # tables break between rows
         count = doc.pageCount()
         for i in range(count):
             self.pages.append(Page(self._text_page(doc, i, body.height()), footnote))
         return count
+
+    def add_long_table(self, intro: str, table_open: str, head: str, rows: list[str], *, footnote: bool = False,
+                       points: float = 8.5, check: Callable[[], None] | None = None, chunk: int = 100) -> int:
+        """A table of any length (one row per facility of a city: 3000 rows): laid out ``chunk``
+        rows at a time — a QTextDocument's layout grows faster than its rows, and a cancel is
+        polled between chunks. The rows of a chunk's last page start the next chunk, so pages
+        stay full. ``intro`` goes before the first part; the header row repeats on every page."""
+        body = self.body_for(footnote)
+        start, count, size = 0, 0, chunk
+        while True:
+            if check is not None:
+                check()
+            part = rows[start:start + size]
+            html = (intro if start == 0 else "") + table_open + head + "<tbody>" + "".join(part) + "</tbody></table>"
+            doc = self.text_document(html, body.width(), points, body.height())
+            pages = doc.pageCount()
+            split = _split(doc, pages, body.height()) if start + size < len(rows) else (pages, 0)
+            if split is None:  # rows too few to fill a page: more of them
+                size *= 2
+                continue
+            size = chunk
+            keep, carried = split
+            for i in range(keep):
+                self.pages.append(Page(self._text_page(doc, i, body.height()), footnote))
+            count += keep
+            start += len(part) - carried
+            if start >= len(rows):
+                return count
 
     @staticmethod
     def _text_page(doc: QTextDocument, index: int, height: float) -> Draw:
@@ -150,7 +188,7 @@ class PdfReport:
             note_top = self.body.bottom() - self._footnote_h
             painter.drawLine(QRectF(left, note_top - mm(1.5), width / 3, 1).topLeft(),
                              QRectF(left, note_top - mm(1.5), width / 3, 1).topRight())
-            doc = self.text_document(f"<p class='note'>{self.footnote}</p>", width, 7)
+            doc = self._footnote_document(width)
             painter.translate(left, note_top)
             doc.drawContents(painter)
             painter.translate(-left, -note_top)
@@ -159,6 +197,42 @@ class PdfReport:
         words = self.page_words.replace("{n}", str(n)).replace("{total}", str(total))
         painter.drawText(QRectF(left, foot_y, width, mm(FOOTER_MM) - mm(2)), Qt.AlignHCenter | Qt.AlignVCenter, words)
         painter.restore()
+
+
+def _split(doc: QTextDocument, pages: int, height: float) -> tuple[int, int] | None:
+    """(pages to keep, body rows to carry into the next chunk) of a chunk of a long table: the
+    rows that reach onto the last page are carried, and a row Qt broke across two pages is
+    carried whole (with the page it began on), so no row is cut or printed twice. None: the
+    chunk does not fill a page before its last (lay out more rows)."""
+    tables = [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
+    if not tables or pages < 2:
+        return None
+    table, layout = tables[-1], doc.documentLayout()
+    n, cols = table.rows(), table.columns()
+
+    def top(row: int) -> float:
+        return layout.blockBoundingRect(table.cellAt(row, 0).firstCursorPosition().block()).top()
+
+    def bottom(row: int) -> float:
+        return max(layout.blockBoundingRect(table.cellAt(row, c).lastCursorPosition().block()).bottom()
+                   for c in range(cols))
+
+    keep = pages - 1
+    while keep > 0:
+        limit = keep * height
+        first = n
+        for row in range(n - 1, 0, -1):  # row 0 is the header
+            if bottom(row) <= limit:
+                break
+            first = row
+        if first == n:
+            return pages, 0
+        if first <= 1:
+            return None  # the table starts beyond the pages kept
+        if top(first) >= limit - 1.0:
+            return keep, n - first
+        keep -= 1  # a row broken across pages keep-1 and keep: carry it from its first page
+    return None
 
 
 STYLE = """

@@ -12,13 +12,19 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
 
-from ...model.schema import FACILITIES, PLANNING_UNITS, RESIDENTIAL, WALK_NETWORK
+from ...model.schema import BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, FACILITIES, PLANNING_UNITS, RESIDENTIAL, WALK_NETWORK
 from ...ui.map import styles
 from ...ui.map.overlays import CreditLine, NorthArrow, ScaleBar
 from ...ui.map.view import MapView
 from ...ui.tools import text as map_text
+
+
+# Above this many base-map shapes and paths the small maps are images: Malta's 10^5 shapes drawn
+# as vectors in each of 30 maps made a 240 MB PDF that took two minutes to write.
+HEAVY_SHAPES = 20000
+RASTER_DPR = 2.5  # 300 dpi at the report's 120 dpi
 
 
 @contextmanager
@@ -30,17 +36,27 @@ def saved(painter: QPainter):
         painter.restore()
 
 
+def _noop() -> None:
+    pass
+
+
 class PrintMap:
     """An off-screen map of one scenario, painted into rects of the report."""
 
     def __init__(self, session, scenario: str, lang: str, credits: list[str]):
         self._language = map_text.language()
+        self._shapes = sum(session.plan.count(layer, None) for layer in
+                           (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, WALK_NETWORK))
         self.view = MapView(session.catalogue)
         self.view.setAttribute(Qt.WA_DontShowOnScreen)
         self.view.resize(800, 800)
         self.view.show()
         self.view.set_language(lang)  # labels: facility type names in the report's language
         self.view.set_plan(session.plan, scenario)
+        if self.heavy:
+            # A city's walking network (10^5 paths, OSM's roads again) is a grey mass at this
+            # scale and most of the PDF's weight: the base map's roads show the streets.
+            self.view.set_layer_visible(WALK_NETWORK, False)
         self.view.set_credits(credits)
         self.credit = CreditLine()
         self.credit.lines = list(credits)
@@ -66,28 +82,29 @@ class PrintMap:
             self.view.highlight(list(highlight), highlight_label)
         self.view.render_now()
 
-    def paint(self, painter: QPainter, rect: QRectF, check=None) -> None:
-        """Paint the map as the view shows it into ``rect`` (page pixels, same size as the view)."""
+    def paint(self, painter: QPainter, rect: QRectF, check=None, raster: bool = False) -> None:
+        """Paint the map as the view shows it into ``rect`` (page pixels, same size as the view).
+        ``raster``: the layers as an image at RASTER_DPR × the view's pixels (the canvas's look on
+        a high-density screen) — for the small maps of a city-scale plan, whose vectors would be
+        10^5 shapes a map — with the scale bar, north arrow and credit still vectors."""
         view = self.view
         w, h = view.viewport().width(), view.viewport().height()
         scale = view.scale_factor()
-        to_view = view.viewportTransform()
-        area = to_view.inverted()[0].mapRect(QRectF(0, 0, w, h))  # plan metres shown
-        with saved(painter):  # a cancel (``check`` raises) leaves the painter as it found it
-            painter.translate(rect.topLeft())
-            painter.setClipRect(QRectF(0, 0, w, h))
-            painter.fillRect(QRectF(0, 0, w, h), QColor(styles.BACKGROUND))
-            painter.setWorldTransform(to_view, True)
-            layers = sorted((view.layer_view(n) for n in view.layer_names()), key=lambda v: v.z)
-            for layer in layers:
-                if layer.painted and layer.shown(scale):
-                    if check is not None:
-                        check()
-                    with saved(painter):
-                        layer.paint(painter, area, scale)
-            if check is not None:
-                check()
-            view.scene().render(painter, area, area, Qt.IgnoreAspectRatio)
+        if raster:
+            image = QImage(round(w * RASTER_DPR), round(h * RASTER_DPR), QImage.Format_RGB32)
+            image.setDevicePixelRatio(RASTER_DPR)
+            into = QPainter(image)
+            try:
+                into.setRenderHint(QPainter.Antialiasing)
+                into.setRenderHint(QPainter.TextAntialiasing)
+                self._paint_layers(into, w, h, check)
+            finally:
+                into.end()
+            painter.drawImage(QRectF(rect.left(), rect.top(), w, h), image)
+        else:
+            with saved(painter):
+                painter.translate(rect.topLeft())
+                self._paint_layers(painter, w, h, check)
         painter.save()
         painter.translate(rect.topLeft())
         painter.setRenderHint(QPainter.Antialiasing)
@@ -99,8 +116,32 @@ class PrintMap:
         painter.drawRect(QRectF(0, 0, w, h))
         painter.restore()
 
+    def _paint_layers(self, painter: QPainter, w: int, h: int, check) -> None:
+        """The painted base-map layers, then the scene's items, in view pixels from (0, 0)."""
+        check = check or _noop
+        view = self.view
+        scale = view.scale_factor()
+        to_view = view.viewportTransform()
+        area = to_view.inverted()[0].mapRect(QRectF(0, 0, w, h))  # plan metres shown
+        with saved(painter):  # a cancel (``check`` raises) leaves the painter as it found it
+            painter.setClipRect(QRectF(0, 0, w, h))
+            painter.fillRect(QRectF(0, 0, w, h), QColor(styles.BACKGROUND))
+            painter.setWorldTransform(to_view, True)
+            for layer in sorted((view.layer_view(n) for n in view.layer_names()), key=lambda v: v.z):
+                if layer.painted and layer.shown(scale):
+                    check()
+                    with saved(painter):
+                        layer.paint(painter, area, scale)
+            check()
+            view.scene().render(painter, area, area, Qt.IgnoreAspectRatio)
 
-def legend_entries(session, scenario: str, zh: bool) -> list[tuple[str, object]]:
+    @property
+    def heavy(self) -> bool:
+        """A city-scale plan: its small maps are painted as images (see ``paint``)."""
+        return self._shapes > HEAVY_SHAPES
+
+
+def legend_entries(session, scenario: str, zh: bool, heavy: bool = False) -> list[tuple[str, object]]:
     """What the main map's legend lists: planning units, homes, walking paths, then each facility
     category present in the scenario (in the catalogue's order), existing and planned."""
     plan, catalogue = session.plan, session.catalogue
@@ -109,7 +150,7 @@ def legend_entries(session, scenario: str, zh: bool) -> list[tuple[str, object]]
         out.append(("规划单元" if zh else "Planning unit", styles.area_style(PLANNING_UNITS)))
     if plan.features(RESIDENTIAL, scenario):
         out.append(("住宅（小区）" if zh else "Homes (residential compound)", styles.area_style(RESIDENTIAL)))
-    if plan.features(WALK_NETWORK, scenario):
+    if plan.features(WALK_NETWORK, scenario) and not heavy:
         out.append(("步行路径" if zh else "Walking path", ("line", styles.walk_pen(False, False))))
     present = {catalogue.types[f.attributes.get("type")].category for f in plan.features(FACILITIES, scenario)
                if f.attributes.get("type") in catalogue.types}

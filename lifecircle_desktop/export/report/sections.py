@@ -26,9 +26,12 @@ def _e(value) -> str:
     return escape(str(value))
 
 
-def table(headers: list[str], rows: list[list[str]], widths: list[int] | None = None,
-          classes: list[list[str]] | None = None) -> str:
-    """An HTML table; cells of ``rows`` are HTML already (escape first)."""
+TABLE_OPEN = "<table width='100%' border='0.5' cellspacing='0' cellpadding='3' style='border-color:#9aa5b1'>"
+
+
+def table_parts(headers: list[str], rows: list[list[str]], widths: list[int] | None = None,
+                classes: list[list[str]] | None = None) -> tuple[str, list[str]]:
+    """(the header row, the body rows) of an HTML table; cells of ``rows`` are HTML already."""
     cols = "".join(f"<th width='{w}%'>{h}</th>" if widths else f"<th>{h}</th>"
                    for h, w in zip(headers, widths or [0] * len(headers)))
     body = []
@@ -36,8 +39,14 @@ def table(headers: list[str], rows: list[list[str]], widths: list[int] | None = 
         cls = classes[i] if classes else [""] * len(row)
         body.append("<tr>" + "".join(f"<td class='{c}'>{v}</td>" if c else f"<td>{v}</td>"
                                      for v, c in zip(row, cls)) + "</tr>")
-    return ("<table width='100%' border='0.5' cellspacing='0' cellpadding='3' style='border-color:#9aa5b1'>"
-            f"<thead><tr>{cols}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    return f"<thead><tr>{cols}</tr></thead>", body
+
+
+def table(headers: list[str], rows: list[list[str]], widths: list[int] | None = None,
+          classes: list[list[str]] | None = None) -> str:
+    """An HTML table; cells of ``rows`` are HTML already (escape first)."""
+    head, body = table_parts(headers, rows, widths, classes)
+    return f"{TABLE_OPEN}{head}<tbody>{''.join(body)}</tbody></table>"
 
 
 def _area(value) -> str:
@@ -155,29 +164,29 @@ def _by_group(rows: pd.DataFrame):
 
 
 # --- facilities ---------------------------------------------------------------------------------------
-def facilities(df: pd.DataFrame, zh: bool) -> str:
-    out = [f"<h2>{pick(('设施一览', 'Facilities'), zh)}</h2>",
-           f"<p class='small'>{pick(('服务户数：步行可达范围内以该设施为最近同类设施的住户数（步行距离定义见页脚注）；面积单位：平方米。', 'Households served: the households whose nearest facility of the type, within its walking limit, is this one (walking distance: see the footnote); areas in m².'), zh)}</p>"]
+def facilities(df: pd.DataFrame, zh: bool) -> tuple[str, str, list[str]]:
+    """(the heading and note, the table's header row, its body rows): one row per facility, laid
+    out by ``PdfReport.add_long_table`` (a city has thousands)."""
+    intro = (f"<h2>{pick(('设施一览', 'Facilities'), zh)}</h2>"
+             f"<p class='small'>{pick(('服务户数：步行可达范围内以该设施为最近同类设施的住户数（步行距离定义见页脚注）；面积单位：平方米。', 'Households served: the households whose nearest facility of the type, within its walking limit, is this one (walking distance: see the footnote); areas in m².'), zh)}</p>")
     if df.empty:
-        out.append(f"<p>{pick(('本方案没有设施。', 'The scenario has no facilities.'), zh)}</p>")
-        return "".join(out)
+        return intro + f"<p>{pick(('本方案没有设施。', 'The scenario has no facilities.'), zh)}</p>", "", []
     headers = [pick(h, zh) for h in (("设施类型", "Type"), ("名称", "Name"), ("现状/规划", "Existing/planned"),
                                       ("建筑面积", "Floor area"), ("用地面积", "Land area"),
                                       ("最低要求", "Required min."), ("面积结论", "Area verdict"),
                                       ("步行服务户数", "Households served"))]
     rows, classes = [], []
-    for _, r in df.iterrows():
-        served = r.get("households_served")
-        limit = r.get("limit_m")
-        served_words = "—" if served is None or (isinstance(served, float) and math.isnan(served)) else f"{served:,.0f}"
-        if served_words != "—" and limit is not None and not (isinstance(limit, float) and math.isnan(limit)):
+    for r in df.itertuples(index=False):
+        served, limit = r.households_served, r.limit_m
+        served_words = "—" if served is None or math.isnan(served) else f"{served:,.0f}"
+        if served_words != "—" and limit is not None and not math.isnan(limit):
             served_words += f"<br/><span style='color:#666666'>≤ {limit:,.0f} m</span>"
-        rows.append([_e(r["type_name"]), _e(r["name"]) if r["name"] else "—", _e(r["status_word"]),
-                     _area(r["floor_area"]), _area(r["land_area"]), _area(r["required_min"]),
-                     _e(r["verdict"]) if r["verdict"] else "—", served_words])
+        rows.append([_e(r.type_name), _e(r.name) if r.name else "—", _e(r.status_word),
+                     _area(r.floor_area), _area(r.land_area), _area(r.required_min),
+                     _e(r.verdict) if r.verdict else "—", served_words])
         classes.append(["", "", "", "num", "num", "num", "", "num"])
-    out.append(table(headers, rows, [17, 20, 9, 10, 10, 10, 11, 13], classes))
-    return "".join(out)
+    head, body = table_parts(headers, rows, [17, 20, 9, 10, 10, 10, 11, 13], classes)
+    return intro, head, body
 
 
 # --- checklist, overrides, comparison ----------------------------------------------------------------
