@@ -37,7 +37,7 @@ def build_report(ctx, path: str, progress) -> int:
                        header=header, footnote=pick(words.WALK_FOOTNOTE, zh),
                        page_words=pick(("第 {n} 页 / 共 {total} 页", "Page {n} of {total}"), zh))
 
-    report.add_text(sections.cover(ctx, zh, crs_label), footnote=True)
+    report.add_text(sections.cover(ctx, zh, crs_label, counts), footnote=True)
     progress.step(0.02, "报告：准备地图", "report: preparing the map")
     pmap = PrintMap(ctx.session, ctx.scenario, lang, credits)
     try:

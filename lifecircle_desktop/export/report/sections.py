@@ -56,7 +56,7 @@ def _area(value) -> str:
 
 
 # --- cover ------------------------------------------------------------------------------------------
-def cover(ctx, zh: bool, crs_label: str) -> str:
+def cover(ctx, zh: bool, crs_label: str, counts: dict | None = None) -> str:
     plan = ctx.session.plan
     meta = plan.meta
     kind = pick(words.KIND_WORDS.get(plan.community_kind, (plan.community_kind,) * 2), zh)
@@ -83,6 +83,13 @@ def cover(ctx, zh: bool, crs_label: str) -> str:
     for label, value in facts:
         out.append(f"<tr><td width='24%'><b>{pick(label, zh)}</b></td><td>{value}</td></tr>")
     out.append("</table>")
+    if counts is not None:
+        out.append(f"<h2>{pick(('审查结论概要', 'Verdicts at a glance'), zh)}</h2>")
+        out.append(summary(counts, zh))
+        failed = counts.get("required_failed")
+        if failed is not None:
+            out.append(f"<p class='small'>{pick(('其中未达标的约束性条款（“应”）：', 'Required clauses (shall) not met: '), zh)}"
+                       f"<b>{int(failed)}</b>{pick(('项；明细见合规审查表。', '; see the compliance table.'), zh)}</p>")
 
     out.append(f"<h2>{pick(('采用的规则包', 'Rule packs used'), zh)}</h2>")
     rows = [[_e(p.name_zh if zh else p.name_en), _e(p.document), _e(words.pack_version(p)),
@@ -95,7 +102,7 @@ def cover(ctx, zh: bool, crs_label: str) -> str:
     rows = [[_e(r.name), _e(r.value), _e(r.source)] for r in words.setting_rows(settings, zh)]
     out.append(table([pick(h, zh) for h in (("设置", "Setting"), ("取值", "Value"), ("依据", "Source"))],
                      rows, [26, 18, 56]))
-    out.append(f"<p class='small'>{pick(('“默认值，无公开依据”：没有公开文件给出该数值，为本工具默认的规划设置，可在规划中修改。', 'A value “default, no published figure” has no published source: it is this tool’s default plan setting and may be changed in the plan.'), zh)}</p>")
+    out.append(f"<p class='small'>{pick(('“默认值，无公开依据”：没有公开文件给出该数值，为本工具默认的规划设置，可在规划中修改。', 'A value marked default, no published figure, has no published source: it is a default plan setting of this tool, and the plan may change it.'), zh)}</p>")
     return "".join(out)
 
 
@@ -207,7 +214,7 @@ def checklist(rows: list[tuple[str, str, str, str]], overrides: list[words.Overr
                          [[_e(o.name), _e(pick(key_words.get(o.key, (o.key, o.key)), zh)), _e(f"{o.value:g}"),
                            _e(o.standard)] for o in overrides], [46, 16, 19, 19]))
     else:
-        out.append(f"<p>{pick(('无：全部规则按规则包的标准取值判定。', 'None: every rule was judged with its pack’s own threshold.'), zh)}</p>")
+        out.append(f"<p>{pick(('无：全部规则按规则包的标准取值判定。', 'None: every rule was judged with the threshold of its own pack.'), zh)}</p>")
     return "".join(out)
 
 
