@@ -9,6 +9,7 @@ from shapely.geometry import box
 
 from lifecircle_desktop.export import BundleContext, ExportCancelled, ExportOptions, Progress
 from lifecircle_desktop.export.report import write_report
+from lifecircle_desktop.model.edits import SetManualAnswer, SetOverride
 from lifecircle_desktop.model.resources import DEMO_PLAN
 from lifecircle_desktop.model.schema import LAYERS
 from lifecircle_desktop.model.session import PlanSession
@@ -154,6 +155,11 @@ def test_with_a_compared_scenario_every_changed_finding_is_listed(demo_copy, tmp
         x, y = homes[len(homes) // 2].centroid.coords[0]
         session.add("facilities", box(x + 60, y + 60, x + 110, y + 110), type="kindergarten", name=ADDED,
                     status="planned")
+        # A district's own threshold and a checklist answer with the planner's note.
+        session.apply(SetOverride.of(session.plan, "cc_kindergarten_building_area", "min", 1234.0,
+                                     note="区里另定（测试）"))
+        manual = next(f for f in session.validate().findings if f.kind == "manual" and f.status == "manual")
+        session.apply(SetManualAnswer.of(session.plan, "加幼儿园", manual.rule, "yes", note="已核实（测试）"))
     finally:
         session.close()
     out = tmp_path / "report.pdf"
@@ -168,6 +174,11 @@ def test_with_a_compared_scenario_every_changed_finding_is_listed(demo_copy, tmp
     names = {f.rule: f.name_zh for f in after.findings}
     assert [r for r in changed if squeeze(names[r]) not in section] == []
     assert "基础方案" in section and "加幼儿园" in section
+    overrides = squeeze(text[text.index("区级阈值调整"):text.index("方案对比")])
+    assert squeeze(names["cc_kindergarten_building_area"]) in overrides
+    assert "1,234" in overrides and "区里另定（测试）" in overrides
+    checklist = squeeze(text[text.index("人工核查清单"):text.index("区级阈值调整")])
+    assert "是（已核实（测试））" in checklist
 
 
 def test_a_cancelled_report_leaves_no_file(demo_copy, tmp_path):
@@ -215,3 +226,16 @@ def test_a_long_table_keeps_every_row_once_in_order_on_full_pages(tmp_path):
         found = re.findall(rf"{mark}\d{{4}}", text)
         assert found == [f"{mark}{i:04d}" for i in range(260)]
     assert chunked <= whole + 1
+
+
+def test_the_report_package_imports_qt_only_when_it_writes():
+    """export/ stays Qt-free to import (the command line lists formats without Qt); the report
+    imports Qt when it runs."""
+    import subprocess
+    import sys
+    from tests.helpers import ROOT
+    code = ("import sys, lifecircle_desktop.export.report, lifecircle_desktop.export.report.words\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6'))\n"
+            "assert not bad, bad\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

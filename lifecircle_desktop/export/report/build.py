@@ -57,9 +57,9 @@ def build_report(ctx, path: str, progress) -> int:
             report.add_drawing(_walk_page(report, pmap, ctx, walking[i:i + WALK_PER_PAGE], zh, progress,
                                           first=i == 0), footnote=True)
         progress.step(0.09, "报告：核查清单", "report: the checklist")
-        answers = plan.manual_answers(ctx.scenario)
-        report.add_text(sections.checklist(words.checklist(ctx.results, answers, ctx.session.enabled_packs(), zh),
-                                           words.overrides(ctx.results, zh), zh))
+        report.add_text(sections.checklist(
+            words.checklist(ctx.results, plan, ctx.scenario, ctx.session.enabled_packs(), zh),
+            words.overrides(ctx.results, plan, ctx.session.standard_threshold, zh), zh))
         if ctx.compare_results is not None:
             before = words.scenario_words(ctx.options.compare, zh)
             after = words.scenario_words(ctx.scenario, zh)

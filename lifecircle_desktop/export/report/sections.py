@@ -210,9 +210,9 @@ def checklist(rows: list[tuple[str, str, str, str]], overrides: list[words.Overr
     if overrides:
         key_words = {"min": ("下限", "minimum"), "max": ("上限", "maximum")}
         out.append(table([pick(h, zh) for h in (("规则", "Rule"), ("调整项", "Threshold"), ("区级取值", "District value"),
-                                                 ("标准取值", "Standard's value"))],
-                         [[_e(o.name), _e(pick(key_words.get(o.key, (o.key, o.key)), zh)), _e(f"{o.value:g}"),
-                           _e(o.standard)] for o in overrides], [46, 16, 19, 19]))
+                                                 ("规则包取值", "Pack's value"), ("说明", "Note"))],
+                         [[_e(o.name), _e(pick(key_words.get(o.key, (o.key, o.key)), zh)), _e(o.value),
+                           _e(o.standard), _e(o.note) if o.note else "—"] for o in overrides], [34, 10, 16, 16, 24]))
     else:
         out.append(f"<p>{pick(('无：全部规则按规则包的标准取值判定。', 'None: every rule was judged with the threshold of its own pack.'), zh)}</p>")
     return "".join(out)

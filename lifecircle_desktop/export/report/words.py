@@ -92,26 +92,34 @@ class Override:
     rule: str
     name: str
     key: str
-    value: float
+    value: str
     standard: str
+    note: str
 
 
-def overrides(results: Results, zh: bool) -> list[Override]:
-    """The district's own thresholds (区级调整) the findings were judged with."""
+def overrides(results: Results, plan, standard_of, zh: bool) -> list[Override]:
+    """The district's own thresholds (区级调整) the findings were judged with, beside the pack's
+    own value (``standard_of(rule)``: (key, value) or None — PlanSession.standard_threshold)
+    and the note the district gave."""
     out = []
     for f in results.findings:
         for key, value in f.overrides:
-            out.append(Override(f.rule, f.name_zh if zh else f.name_en, key, value,
-                                number_words(f.threshold if key == "min" else f.threshold_max, f.unit, zh)))
+            _value, note = plan.override(f.rule, plan.community_kind, key)
+            standard = standard_of(f.rule)
+            out.append(Override(f.rule, f.name_zh if zh else f.name_en, key, number_words(value, f.unit, zh),
+                                number_words(standard[1], f.unit, zh) if standard and standard[0] == key else "—",
+                                note or ""))
     return out
 
 
 ANSWER_WORDS = {"yes": ("是", "yes"), "no": ("否", "no"), "n/a": ("不适用", "n/a"), None: ("未作答", "not answered")}
 
 
-def checklist(results: Results, answers: dict[str, str | None], packs: list[Pack], zh: bool) -> list[tuple[str, str, str, str]]:
+def checklist(results: Results, plan, scenario: str, packs: list[Pack], zh: bool) -> list[tuple[str, str, str, str]]:
     """(pack, question, answer, verdict) of each checklist item (manual finding) that applies, in the
-    validator's order — the questions in the pack's words, as the checklist panel asks them."""
+    validator's order — the questions in the pack's words, as the checklist panel asks them; the
+    answer with the planner's note."""
+    answers = plan.manual_answers(scenario)
     rules = {r.id: r for p in packs for r in p.rules}
     titles = {p.id: p.name_zh if zh else p.name_en for p in packs}
     rows = []
@@ -122,6 +130,9 @@ def checklist(results: Results, answers: dict[str, str | None], packs: list[Pack
         params = rule.params if rule is not None else {}
         question = params.get("question_zh", f.name_zh) if zh else params.get("question_en", f.name_en)
         answer = pick(ANSWER_WORDS.get(answers.get(f.rule), ANSWER_WORDS[None]), zh)
+        _answer, note = plan.manual_answer(scenario, f.rule) if f.rule in answers else (None, None)
+        if note:
+            answer = f"{answer}（{note}）" if zh else f"{answer} ({note})"
         rows.append((titles.get(f.pack, f.pack), question, answer, status_word(f.status, "zh" if zh else "en")))
     return rows
 
