@@ -32,6 +32,12 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def app(qapp):
+    """pytest-qt's application (the report would otherwise make its own, off-screen)."""
+    return qapp
+
+
 @pytest.fixture(scope="module")
 def demo_copy(tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / DEMO_PLAN.name
@@ -202,10 +208,8 @@ def test_a_cancelled_report_leaves_no_file(demo_copy, tmp_path):
 def test_a_long_table_keeps_every_row_once_in_order_on_full_pages(tmp_path):
     """A city's facility table (thousands of rows) is laid out in chunks: no row lost, cut or
     repeated where chunks meet, and the pages as full as one layout of the whole table."""
-    from lifecircle_desktop.export.report import _ensure_app
     from lifecircle_desktop.export.report.document import PdfReport
     from lifecircle_desktop.export.report.sections import TABLE_OPEN, table_parts
-    _ensure_app()
     # Rows of one, two and three lines, so that Qt breaks some rows across pages.
     rows = [[f"R{i:04d}", "<br/>".join(["x"] * (1 + i % 3)), f"E{i:04d}"] for i in range(260)]
     head, body = table_parts(["a", "b", "c"], rows)
@@ -239,3 +243,20 @@ def test_the_report_package_imports_qt_only_when_it_writes():
             "assert not bad, bad\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_report_in_another_language_leaves_the_map_words_of_the_desktop(demo_copy):
+    """The report's map labels are in its language; the canvas's words follow the application's
+    language again afterwards (the desktop may be in Chinese while the report is in English)."""
+    from lifecircle_desktop.export.report.map import PrintMap
+    from lifecircle_desktop.ui.tools import text
+    before = text.language()
+    other = "en" if before == "zh" else "zh"
+    session = PlanSession.open(demo_copy)
+    try:
+        pmap = PrintMap(session, "base", other, [])
+        assert text.language() == other
+        pmap.close()
+    finally:
+        session.close()
+    assert text.language() == before

@@ -44,7 +44,6 @@ class PrintMap:
     """An off-screen map of one scenario, painted into rects of the report."""
 
     def __init__(self, session, scenario: str, lang: str, credits: list[str]):
-        self._language = map_text.language()
         self._shapes = sum(session.plan.count(layer, None) for layer in
                            (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, WALK_NETWORK))
         self.view = MapView(session.catalogue)
@@ -62,7 +61,9 @@ class PrintMap:
         self.credit.lines = list(credits)
 
     def close(self) -> None:
-        map_text.set_language(self._language)  # the canvas's words stay the desktop's
+        # The map's words follow the application's language again: what the desktop pins them to
+        # (MainWindow sets them to i18n.language() on every switch) and what a test expects.
+        map_text.set_language(None)
         self.view.close()
         self.view.deleteLater()
 
