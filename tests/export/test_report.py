@@ -260,3 +260,17 @@ def test_a_report_in_another_language_leaves_the_map_words_of_the_desktop(demo_c
     finally:
         session.close()
     assert text.language() == before
+
+
+def test_a_folder_that_cannot_be_written_is_one_sentence_and_no_file(demo_copy, tmp_path):
+    from lifecircle_desktop.model.errors import PlanError
+    session = PlanSession.open(demo_copy)
+    try:
+        ctx = BundleContext.build(session, ExportOptions(lang="en"))
+        with pytest.raises(PlanError) as caught:
+            write_report(ctx, tmp_path / "missing" / "report.pdf", Progress())
+    finally:
+        session.close()
+    assert "cannot write the report" in caught.value.message("en")
+    assert "无法" in caught.value.message("zh")
+    assert list(tmp_path.iterdir()) == []

@@ -24,9 +24,13 @@ from pathlib import Path
 def write_report(ctx, path, progress) -> Path:
     """Write the report of ``ctx`` (a BundleContext) to ``path``; ``progress`` a Progress (cancel
     raises ExportCancelled and leaves no file)."""
+    path = Path(path)
+    if not path.parent.is_dir() or not os.access(path.parent, os.W_OK):
+        from ...model.errors import PlanError
+        raise PlanError(f"无法在 {path.parent} 中写入报告（文件夹不存在或没有写权限）",
+                        f"cannot write the report in {path.parent} (no such folder, or no permission to write)")
     _ensure_app()
     from .build import build_report
-    path = Path(path)
     part = path.with_name(path.name + ".part")
     try:
         build_report(ctx, str(part), progress)

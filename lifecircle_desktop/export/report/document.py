@@ -10,8 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from pathlib import Path
+
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen, QTextDocument, QTextOption, QTextTable
+from PySide6.QtGui import (QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen, QTextDocument, QTextOption,
+                           QTextTable)
+
+from ...model.errors import PlanError
 
 # Device pixels per inch of the PDF. The map is painted in canvas pixels (its pens are cosmetic,
 # its labels sized in pixels): at 120 dpi a canvas pixel is 0.21 mm, so map lines and labels read
@@ -42,6 +47,7 @@ class PdfReport:
 
     def __init__(self, path: str, *, font_family: str, title: str, header: str, footnote: str,
                  page_words: str, creator: str = "lifecircle_desktop"):
+        self.path = path
         self.writer = QPdfWriter(path)
         self.writer.setResolution(DPI)
         self.writer.setPageLayout(QPageLayout(QPageSize(QPageSize.A4), QPageLayout.Portrait, QMarginsF(0, 0, 0, 0)))
@@ -151,7 +157,9 @@ class PdfReport:
         """Paint every page (header, body, footnote, page number); returns the page count."""
         painter = QPainter()
         if not painter.begin(self.writer):
-            raise OSError("cannot write the PDF")
+            folder = Path(self.path).parent
+            raise PlanError(f"无法在 {folder} 中写入报告（文件夹不存在或没有写权限）",
+                            f"cannot write the report in {folder} (no such folder, or no permission to write)")
         try:
             total = len(self.pages)
             for n, page in enumerate(self.pages, 1):
