@@ -91,8 +91,8 @@ def _map_page(report: PdfReport, pmap: PrintMap, ctx, zh: bool, crs_label: str, 
         font = report.font(8)
         line = QFontMetricsF(font, painter.device()).height()
         legend_h = legend_height(entries, line) + line * 2.2
-        side = min(body.width(), body.height() - top - legend_h - line)
-        size = QSize(int(body.width()), int(side))
+        # The map takes the page's width and whatever height the legend leaves.
+        size = QSize(int(body.width()), int(body.height() - top - legend_h - line * 2.5))
         pmap.show(size)
         pmap.paint(painter, QRectF(body.left(), body.top() + top, size.width(), size.height()), progress.check)
         y = body.top() + top + size.height() + line * 0.6

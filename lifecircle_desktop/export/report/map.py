@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
 
-from ...model.schema import BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, FACILITIES, PLANNING_UNITS, RESIDENTIAL, WALK_NETWORK
+from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, ENTRANCES, FACILITIES,
+                             PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK)
 from ...ui.map import styles
 from ...ui.map.overlays import CreditLine, NorthArrow, ScaleBar
 from ...ui.map.view import MapView
@@ -152,13 +153,24 @@ def legend_entries(session, scenario: str, zh: bool, heavy: bool = False) -> lis
     if plan.features(RESIDENTIAL, scenario):
         out.append(("住宅（小区）" if zh else "Homes (residential compound)", styles.area_style(RESIDENTIAL)))
     if plan.features(WALK_NETWORK, scenario) and not heavy:
-        out.append(("步行路径" if zh else "Walking path", ("line", styles.walk_pen(False, False))))
+        pen = QPen(styles.walk_pen(False, False))
+        pen.setWidthF(1.5)  # the canvas's hairline, visible as a swatch
+        out.append(("步行路径" if zh else "Walking path", ("line", pen)))
     present = {catalogue.types[f.attributes.get("type")].category for f in plan.features(FACILITIES, scenario)
                if f.attributes.get("type") in catalogue.types}
     for code, category in catalogue.categories.items():
         if code in present:
             out.append((category.name_zh if zh else category.name_en,
                         styles.area_style(FACILITIES, None, category.colour, False)))
+    # Point symbols as the canvas draws them (styles.icon), one entry per kind present.
+    icon_words = {"bus_stop": ("公交站点", "Bus stop"), "metro_station": ("轨道交通站点", "Metro station"),
+                  "stop": ("站点", "Stop"), "gate_open": ("小区大门（开放）", "Gate (open)"),
+                  "gate_closed": ("小区大门（关闭）", "Gate (closed)"), "door_open": ("出入口（开放）", "Entrance (open)"),
+                  "door_closed": ("出入口（关闭）", "Entrance (closed)")}
+    kinds = {styles.icon_kind(f) for layer in (STOPS, ENTRANCES) for f in plan.features(layer, scenario)}
+    for kind, words in icon_words.items():
+        if kind in kinds:
+            out.append((words[0] if zh else words[1], ("icon", styles.icon(kind))))
     planned = any(f.attributes.get("status") != "existing" for f in plan.features(FACILITIES, scenario))
     if planned:
         out.append(("规划设施（虚线轮廓）" if zh else "Planned facility (dashed outline)",
@@ -180,6 +192,11 @@ def paint_legend(painter: QPainter, rect: QRectF, entries, font, columns: int = 
         if isinstance(look, tuple) and look and look[0] == "line":
             painter.setPen(look[1])
             painter.drawLine(QPointF(box.left(), box.center().y()), QPointF(box.right(), box.center().y()))
+        elif isinstance(look, tuple) and look and look[0] == "icon":
+            pix = look[1]
+            side = min(row_h * 0.9, sw)
+            painter.drawPixmap(QRectF(box.center().x() - side / 2, y + (row_h - side) / 2, side, side), pix,
+                               QRectF(pix.rect()))
         else:
             pen, brush = look
             painter.setPen(pen)
