@@ -26,7 +26,12 @@ def build_report(ctx, path: str, progress) -> int:
     plan = ctx.session.plan
     progress.step(0.0, "报告：汇总审查结果", "report: collecting the findings")
     compliance = tables.compliance_table(ctx)
+    # By type in the catalogue's order (as the palette lists them), planned before existing.
+    order = {code: i for i, code in enumerate(ctx.session.catalogue.types)}
     facilities = tables.facility_table(ctx)
+    facilities = facilities.assign(_order=facilities["type"].map(order).fillna(len(order)),
+                                   _existing=facilities["status"] == "existing") \
+        .sort_values(["_order", "_existing", "fid"], kind="stable")
     counts = tables.summary_counts(ctx.results)
     credits = words.credit_lines(ctx.credits, zh)
     crs_label = ctx.crs.label(lang)

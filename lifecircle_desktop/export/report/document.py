@@ -258,4 +258,5 @@ td.warn { color: #b26a00; }
 td.manual { color: #1f5fa8; }
 td.na { color: #777777; }
 td.num { text-align: right; }
+td.mid { text-align: center; }
 """

@@ -175,24 +175,23 @@ def facilities(df: pd.DataFrame, zh: bool) -> tuple[str, str, list[str]]:
     """(the heading and note, the table's header row, its body rows): one row per facility, laid
     out by ``PdfReport.add_long_table`` (a city has thousands)."""
     intro = (f"<h2>{pick(('设施一览', 'Facilities'), zh)}</h2>"
-             f"<p class='small'>{pick(('服务户数：步行可达范围内以该设施为最近同类设施的住户数（步行距离定义见页脚注）；面积单位：平方米。', 'Households served: the households whose nearest facility of the type, within its walking limit, is this one (walking distance: see the footnote); areas in m².'), zh)}</p>")
+             f"<p class='small'>{pick(('步行服务户数：在步行距离上限内、以该设施为最近同类设施的住户数（步行距离定义见页脚注）；面积单位：平方米。按设施类型排列，规划设施在前。', 'Households served: the households whose nearest facility of the type, within its walking limit, is this one (walking distance: see the footnote); areas in m². Listed by type, planned facilities first.'), zh)}</p>")
     if df.empty:
         return intro + f"<p>{pick(('本方案没有设施。', 'The scenario has no facilities.'), zh)}</p>", "", []
     headers = [pick(h, zh) for h in (("设施类型", "Type"), ("名称", "Name"), ("现状/规划", "Existing/planned"),
                                       ("建筑面积", "Floor area"), ("用地面积", "Land area"),
                                       ("最低要求", "Required min."), ("面积结论", "Area verdict"),
-                                      ("步行服务户数", "Households served"))]
+                                      ("步行服务户数", "Households served"), ("步行距离上限", "Walking limit"))]
     rows, classes = [], []
     for r in df.itertuples(index=False):
         served, limit = r.households_served, r.limit_m
-        served_words = "—" if served is None or math.isnan(served) else f"{served:,.0f}"
-        if served_words != "—" and limit is not None and not math.isnan(limit):
-            served_words += f"<br/><span style='color:#666666'>≤ {limit:,.0f} m</span>"
         rows.append([_e(r.type_name), _e(r.name) if r.name else "—", _e(r.status_word),
                      _area(r.floor_area), _area(r.land_area), _area(r.required_min),
-                     _e(r.verdict) if r.verdict else "—", served_words])
-        classes.append(["", "", "", "num", "num", "num", "", "num"])
-    head, body = table_parts(headers, rows, [17, 20, 9, 10, 10, 10, 11, 13], classes)
+                     _e(r.verdict) if r.verdict else "—",
+                     "—" if served is None or math.isnan(served) else f"{served:,.0f}",
+                     "—" if limit is None or math.isnan(limit) else f"{limit:,.0f} m"])
+        classes.append(["", "", "", "num", "num", "num", "mid", "num", "num"])
+    head, body = table_parts(headers, rows, [15, 19, 8, 9, 9, 9, 9, 11, 11], classes)
     return intro, head, body
 
 
