@@ -19,6 +19,39 @@ STATUS_CLASS = {"pass": "pass", "fail": "fail", "warn": "warn", "manual": "manua
 COUNTED = ("pass", "fail", "warn", "manual")
 CONFIDENCE_WORDS = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
 
+# Sentences of the report, (Chinese, English).
+REQUIRED_FAILED = (
+    "其中未达标的约束性条款（“应”）：",
+    "Required clauses (shall) not met: ")
+NO_SOURCE_NOTE = (
+    "“默认值，无公开依据”：没有公开文件给出该数值，为本工具默认的规划设置，可在规划中修改。",
+    "A value \"default, no published figure\" has no published source: it is a default plan setting of "
+    "this tool, and the plan may change it.")
+SUMMARY_NOTE = (
+    "汇总（每项指标按其采用的读法计一次；不适用项不计）：",
+    "Summary (each indicator counted once, by the reading applied; n/a not counted):")
+GROUP_NOTE = (
+    "同一指标有多种读法（冲突组）时，采用的读法计入汇总，其余读法列于其下（└），仅供参考。“步行”类指标的距离定义见页脚注。",
+    "Where several rules read one indicator (a conflict group), the reading applied is counted and the "
+    "others are listed under it (└), for reference. Walking distances are defined in the footnote.")
+FACILITY_NOTE = (
+    "步行服务户数：在步行距离上限内、以该设施为最近同类设施的住户数（步行距离定义见页脚注）；面积单位：平方米。按设施类型排列，规划设施在前。",
+    "Households served: the households whose nearest facility of the type, within its walking limit, is "
+    "this one (walking distance: see the footnote); areas in m². Listed by type, planned facilities "
+    "first.")
+CHECKLIST_NOTE = (
+    "无法从图上量测的条款，由规划师逐项作答。",
+    "Clauses a map cannot measure, answered by the planner one by one.")
+NO_OVERRIDES = (
+    "无：全部规则按规则包的标准取值判定。",
+    "None: every rule was judged with the threshold of its own pack.")
+CHANGED_NOTE = (
+    "下表列出结论或实测值不同的每一项（",
+    "Every finding whose verdict or measured value differs is listed (")
+NO_CHANGES = (
+    "两个方案的审查结果相同。",
+    "The two scenarios have the same findings.")
+
 
 def _e(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -88,7 +121,7 @@ def cover(ctx, zh: bool, crs_label: str, counts: dict | None = None) -> str:
         out.append(summary(counts, zh))
         failed = counts.get("required_failed")
         if failed is not None:
-            out.append(f"<p class='small'>{pick(('其中未达标的约束性条款（“应”）：', 'Required clauses (shall) not met: '), zh)}"
+            out.append(f"<p class='small'>{pick(REQUIRED_FAILED, zh)}"
                        f"<b>{int(failed)}</b>{pick(('项；明细见合规审查表。', '; see the compliance table.'), zh)}</p>")
 
     out.append(f"<h2>{pick(('采用的规则包', 'Rule packs used'), zh)}</h2>")
@@ -102,7 +135,7 @@ def cover(ctx, zh: bool, crs_label: str, counts: dict | None = None) -> str:
     rows = [[_e(r.name), _e(r.value), _e(r.source)] for r in words.setting_rows(settings, zh)]
     out.append(table([pick(h, zh) for h in (("设置", "Setting"), ("取值", "Value"), ("依据", "Source"))],
                      rows, [26, 18, 56]))
-    out.append(f"<p class='small'>{pick(('“默认值，无公开依据”：没有公开文件给出该数值，为本工具默认的规划设置，可在规划中修改。', 'A value marked default, no published figure, has no published source: it is a default plan setting of this tool, and the plan may change it.'), zh)}</p>")
+    out.append(f"<p class='small'>{pick(NO_SOURCE_NOTE, zh)}</p>")
     return "".join(out)
 
 
@@ -123,9 +156,9 @@ def summary(counts: dict, zh: bool) -> str:
 
 def compliance(table_df: pd.DataFrame, counts: dict, zh: bool) -> str:
     out = [f"<h2>{pick(('合规审查表', 'Compliance table'), zh)}</h2>",
-           f"<p>{pick(('汇总（每项指标按其采用的读法计一次；不适用项不计）：', 'Summary (each indicator counted once, by the reading applied; n/a not counted):'), zh)}</p>",
+           f"<p>{pick(SUMMARY_NOTE, zh)}</p>",
            summary(counts, zh),
-           f"<p class='small'>{pick(('同一指标有多种读法（冲突组）时，采用的读法计入汇总，其余读法列于其下（└），仅供参考。“步行”类指标的距离定义见页脚注。', 'Where several rules read one indicator (a conflict group), the reading applied is counted and the others are listed under it (└), for reference. Walking distances are defined in the footnote.'), zh)}</p>"]
+           f"<p class='small'>{pick(GROUP_NOTE, zh)}</p>"]
     headers = [pick(h, zh) for h in (("规则", "Rule"), ("依据条款", "Clause"), ("要求", "Required"),
                                       ("实测", "Measured"), ("结论", "Verdict"), ("可信度", "Confidence"))]
     if table_df.empty:
@@ -175,7 +208,7 @@ def facilities(df: pd.DataFrame, zh: bool) -> tuple[str, str, list[str]]:
     """(the heading and note, the table's header row, its body rows): one row per facility, laid
     out by ``PdfReport.add_long_table`` (a city has thousands)."""
     intro = (f"<h2>{pick(('设施一览', 'Facilities'), zh)}</h2>"
-             f"<p class='small'>{pick(('步行服务户数：在步行距离上限内、以该设施为最近同类设施的住户数（步行距离定义见页脚注）；面积单位：平方米。按设施类型排列，规划设施在前。', 'Households served: the households whose nearest facility of the type, within its walking limit, is this one (walking distance: see the footnote); areas in m². Listed by type, planned facilities first.'), zh)}</p>")
+             f"<p class='small'>{pick(FACILITY_NOTE, zh)}</p>")
     if df.empty:
         return intro + f"<p>{pick(('本方案没有设施。', 'The scenario has no facilities.'), zh)}</p>", "", []
     headers = [pick(h, zh) for h in (("设施类型", "Type"), ("名称", "Name"), ("现状/规划", "Existing/planned"),
@@ -198,7 +231,7 @@ def facilities(df: pd.DataFrame, zh: bool) -> tuple[str, str, list[str]]:
 # --- checklist, overrides, comparison ----------------------------------------------------------------
 def checklist(rows: list[tuple[str, str, str, str]], overrides: list[words.Override], zh: bool) -> str:
     out = [f"<h2>{pick(('人工核查清单', 'Manual checklist'), zh)}</h2>",
-           f"<p class='small'>{pick(('无法从图上量测的条款，由规划师逐项作答。', 'Clauses a map cannot measure, answered by the planner one by one.'), zh)}</p>"]
+           f"<p class='small'>{pick(CHECKLIST_NOTE, zh)}</p>"]
     for pack in dict.fromkeys(p for p, *_ in rows):
         out.append(f"<h3>{_e(pack)}</h3>")
         out.append(table([pick(h, zh) for h in (("核查问题", "Question"), ("规划师回答", "Answer"), ("结论", "Verdict"))],
@@ -213,17 +246,17 @@ def checklist(rows: list[tuple[str, str, str, str]], overrides: list[words.Overr
                          [[_e(o.name), _e(pick(key_words.get(o.key, (o.key, o.key)), zh)), _e(o.value),
                            _e(o.standard), _e(o.note) if o.note else "—"] for o in overrides], [34, 10, 16, 16, 24]))
     else:
-        out.append(f"<p>{pick(('无：全部规则按规则包的标准取值判定。', 'None: every rule was judged with the threshold of its own pack.'), zh)}</p>")
+        out.append(f"<p>{pick(NO_OVERRIDES, zh)}</p>")
     return "".join(out)
 
 
 def comparison(differences, before: str, after: str, zh: bool) -> str:
     out = [f"<h2>{pick(('方案对比：变化的指标', 'Scenario comparison: findings that changed'), zh)}</h2>",
            f"<p>{pick(('对比方案', 'Compared'), zh)}：<b>{_e(before)}</b> → <b>{_e(after)}</b>。"
-           f"{pick(('下表列出结论或实测值不同的每一项（', 'Every finding whose verdict or measured value differs is listed ('), zh)}"
+           f"{pick(CHANGED_NOTE, zh)}"
            f"{len(differences)}{pick(('项）。', ').'), zh)}</p>"]
     if not differences:
-        out.append(f"<p>{pick(('两个方案的审查结果相同。', 'The two scenarios have the same findings.'), zh)}</p>")
+        out.append(f"<p>{pick(NO_CHANGES, zh)}</p>")
         return "".join(out)
     rows = []
     for d in differences:
