@@ -170,6 +170,15 @@ def test_with_a_compared_scenario_every_changed_finding_is_listed(demo_copy, tmp
         session.close()
     out = tmp_path / "report.pdf"
     after, before, _, _ = export(plan_path, out, lang="zh", scenario="加幼儿园", compare="base")
+    english = tmp_path / "report_en.pdf"
+    export(plan_path, english, lang="en", scenario="加幼儿园", compare="base")
+    en_text = pdf_text(english)
+    en_section = squeeze(en_text[en_text.index("Scenario comparison"):])
+    # In English only the names are Chinese: the scenario, the added facility, the quoted clauses.
+    clauses = [squeeze(f.citation.get("clause", "")) for f in after.findings]
+    leftover = [run for run in CJK.findall(en_section)
+                if run not in "加幼儿园" and not any(run in c for c in clauses)]
+    assert leftover == []
     # The oracle: rules whose status or measured value differ, compared here finding by finding.
     a = {f.rule: (f.status, f.measured) for f in before.findings}
     b = {f.rule: (f.status, f.measured) for f in after.findings}

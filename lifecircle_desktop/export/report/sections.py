@@ -252,7 +252,7 @@ def checklist(rows: list[tuple[str, str, str, str]], overrides: list[words.Overr
 
 def comparison(differences, before: str, after: str, zh: bool) -> str:
     out = [f"<h2>{pick(('方案对比：变化的指标', 'Scenario comparison: findings that changed'), zh)}</h2>",
-           f"<p>{pick(('对比方案', 'Compared'), zh)}：<b>{_e(before)}</b> → <b>{_e(after)}</b>。"
+           f"<p>{pick(('对比方案：', 'Compared: '), zh)}<b>{_e(before)}</b> → <b>{_e(after)}</b>{pick(('。', '. '), zh)}"
            f"{pick(CHANGED_NOTE, zh)}"
            f"{len(differences)}{pick(('项）。', ').'), zh)}</p>"]
     if not differences:
