@@ -258,9 +258,10 @@ def test_a_report_in_another_language_leaves_the_map_words_of_the_desktop(demo_c
     """The report's map labels are in its language; the canvas's words follow the application's
     language again afterwards (the desktop may be in Chinese while the report is in English)."""
     from lifecircle_desktop.export.report.map import PrintMap
+    from lifecircle_desktop.ui import i18n
     from lifecircle_desktop.ui.tools import text
-    before = text.language()
-    other = "en" if before == "zh" else "zh"
+    app_language = i18n.language()
+    other = "en" if app_language.startswith("zh") else "zh"
     session = PlanSession.open(demo_copy)
     try:
         pmap = PrintMap(session, "base", other, [])
@@ -268,7 +269,7 @@ def test_a_report_in_another_language_leaves_the_map_words_of_the_desktop(demo_c
         pmap.close()
     finally:
         session.close()
-    assert text.language() == before
+    assert text.language() == ("zh" if app_language.startswith("zh") else "en")
 
 
 def test_a_folder_that_cannot_be_written_is_one_sentence_and_no_file(demo_copy, tmp_path):
@@ -283,3 +284,35 @@ def test_a_folder_that_cannot_be_written_is_one_sentence_and_no_file(demo_copy, 
     assert "cannot write the report" in caught.value.message("en")
     assert "无法" in caught.value.message("zh")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_report_is_written_on_a_worker_thread_as_the_desktop_exports(demo_copy, tmp_path, qtbot):
+    """File → Export Bundle… writes on a worker thread with its own session (ui/export_dialog.py):
+    the report makes no widget, and Qt warns of nothing (a warning fails the test)."""
+    from PySide6.QtCore import QObject, QThread, Slot
+
+    results = []
+
+    class Worker(QObject):
+        @Slot()
+        def run(self):
+            try:
+                with PlanSession.open(demo_copy) as session:
+                    ctx = BundleContext.build(session, ExportOptions(lang="zh"))
+                    write_report(ctx, tmp_path / "report.pdf", Progress())
+            except Exception as e:  # reported to the test, which fails on it
+                results.append(repr(e))
+            else:
+                results.append(None)
+
+    thread, worker = QThread(), Worker()
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    thread.start()
+    # Polled, not waitSignal: a signal from the worker would stop qtbot's timer from that thread.
+    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
+    thread.quit()
+    thread.wait()
+    assert results == [None]
+    text = squeeze(pdf_text(tmp_path / "report.pdf"))
+    assert "规划总图" in text and "第1页/共" in text

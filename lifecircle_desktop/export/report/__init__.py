@@ -10,9 +10,8 @@ overrides; with a compared scenario, every finding that changed. Page numbers on
 walking-distance definition in a footnote where walking figures are shown.
 
 Qt is imported when the report is written (a QApplication is made, off-screen, if none exists):
-the rest of export/ stays Qt-free. The map is drawn by the canvas's own view, a widget, so the
-report is written on the GUI thread (the desktop keeps its window alive through the progress
-callback, which polls cancel between pages and inside long maps and tables).
+the rest of export/ stays Qt-free. No widget is made: the desktop writes the bundle on a worker
+thread.
 """
 from __future__ import annotations
 
@@ -54,12 +53,6 @@ def _ensure_app():
         from ...model.errors import PlanError
         raise PlanError("报告需要 QApplication（当前为 QGuiApplication）",
                         "the report needs a QApplication (a QGuiApplication is running)")
-    from PySide6.QtCore import QThread
-    if QThread.currentThread() is not app.thread():
-        # The map is drawn by the canvas's own view, a widget: widgets live on the GUI thread only.
-        from ...model.errors import PlanError
-        raise PlanError("报告须在界面线程中生成（地图由画布的视图绘制）",
-                        "the report must be written on the GUI thread (the map is drawn by the canvas's view)")
     return app
 
 

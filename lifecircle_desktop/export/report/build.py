@@ -44,7 +44,7 @@ def build_report(ctx, path: str, progress) -> int:
 
     report.add_text(sections.cover(ctx, zh, crs_label, counts), footnote=True)
     progress.step(0.02, "报告：准备地图", "report: preparing the map")
-    pmap = PrintMap(ctx.session, ctx.scenario, lang, credits)
+    pmap = PrintMap(ctx.session, ctx.scenario, lang, credits, progress.check)
     try:
         report.add_drawing(_map_page(report, pmap, ctx, zh, crs_label, progress))
         progress.step(0.05, "报告：合规审查表", "report: the compliance table")

@@ -179,7 +179,12 @@ class PdfReport:
                     painter.restore()
         finally:
             painter.end()
-        return len(self.pages)
+            count = len(self.pages)
+            # The pages' closures hold their documents and this report: dropped now, in this
+            # thread, rather than by a garbage collection on another (the desktop's GUI thread).
+            self.pages.clear()
+            self._footnote_doc = None
+        return count
 
     def _frame(self, painter: QPainter, n: int, total: int, footnote: bool) -> None:
         left, top, right, bottom = (mm(v) for v in MARGIN_MM)

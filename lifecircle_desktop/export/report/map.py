@@ -1,31 +1,37 @@
-"""The report's maps, drawn by the canvas's own code: an off-screen ``MapView`` (ui/map/view.py)
-holds the plan's layer views (registry.py: the same items, styles and labels the planner sees),
-and each map is painted as vectors into the PDF — the painted base-map layers through their
-``paint`` (what the canvas caches as an image), the scene's items through
+"""The report's maps, drawn by the canvas's own code: the plan's layer views (ui/map/registry.py:
+the same items, styles, symbols and labels the planner sees) feed a QGraphicsScene as they feed
+the canvas's, and each map is painted as vectors into the PDF — the painted base-map layers
+through their ``paint`` (what the canvas caches as an image), the scene's items through
 ``QGraphicsScene.render``, then the canvas's scale bar, north arrow and credit line.
 
-The view is sized in canvas pixels to the rect it is printed in (document.DPI), so pens, labels
-and symbols keep their on-screen size on paper.
+No widget is made (the canvas's ``MapView`` is one): the desktop writes the bundle on a worker
+thread, where widgets cannot live. ``PrintCanvas`` is what a layer view asks of its map view.
+A map is sized in canvas pixels to the rect it is printed in (document.DPI), so pens, labels and
+symbols keep their on-screen size on paper.
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
 
+import shapely
+import shiboken6
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsScene
 
 from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, ENTRANCES, FACILITIES,
-                             PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK)
+                             LAYERS, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK)
 from ...ui.map import styles
-from ...ui.map.overlays import CreditLine, NorthArrow, ScaleBar
-from ...ui.map.view import MapView
+from ...ui.map.layers import LabelView
+from ...ui.map.overlays import CreditLine, NorthArrow, ScaleBar, feature_outline
+from ...ui.map.registry import LAYER_VIEWS
 from ...ui.tools import text as map_text
-
 
 # Above this many base-map shapes and paths the small maps are images: Malta's 10^5 shapes drawn
 # as vectors in each of 30 maps made a 240 MB PDF that took two minutes to write.
 HEAVY_SHAPES = 20000
 RASTER_DPR = 2.5  # 300 dpi at the report's 120 dpi
+FIT = 0.92        # the canvas's fit (MapView._fit): a margin round the plan
 
 
 @contextmanager
@@ -41,57 +47,117 @@ def _noop() -> None:
     pass
 
 
-class PrintMap:
-    """An off-screen map of one scenario, painted into rects of the report."""
+class PrintCanvas:
+    """What a layer view asks of the map view it draws for: the scene its items go in, the
+    catalogue (facility colours, type names), and ``map_changed`` (the canvas re-renders its
+    cached base map; a print has no cache)."""
 
-    def __init__(self, session, scenario: str, lang: str, credits: list[str]):
-        self._shapes = sum(session.plan.count(layer, None) for layer in
+    def __init__(self, catalogue):
+        self.catalogue = catalogue
+        self._scene = QGraphicsScene()
+        self._scene.setItemIndexMethod(QGraphicsScene.BspTreeIndex)  # a small map finds its items fast
+
+    def scene(self) -> QGraphicsScene:
+        return self._scene
+
+    def map_changed(self) -> None:
+        pass
+
+
+class PrintMap:
+    """The maps of one scenario, painted into rects of the report."""
+
+    def __init__(self, session, scenario: str, lang: str, credits: list[str], check=None):
+        plan = session.plan
+        self.plan, self.scenario = plan, scenario
+        self._shapes = sum(plan.count(layer, None) for layer in
                            (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, WALK_NETWORK))
-        self.view = MapView(session.catalogue)
-        self.view.setAttribute(Qt.WA_DontShowOnScreen)
-        self.view.resize(800, 800)
-        self.view.show()
-        self.view.set_language(lang)  # labels: facility type names in the report's language
-        self.view.set_plan(session.plan, scenario)
+        map_text.set_language(lang)  # labels: facility type and unit kind names in the report's language
+        self.canvas = PrintCanvas(session.catalogue)
+        self.layers = {name: view(self.canvas, name) for name, view in LAYER_VIEWS.items()}
+        self.labels = LabelView(self.canvas)
+        check = check or _noop
+        for layer, view in self.layers.items():  # as MapView.set_plan feeds them
+            check()  # a city's layers take a second or two to load: a cancel is heard between them
+            if layer not in LAYERS:
+                view.load([])
+                continue
+            features = plan.features(layer, scenario if LAYERS[layer].editable else None)
+            view.load(features)
+            self.labels.load(layer, features)
         if self.heavy:
             # A city's walking network (10^5 paths, OSM's roads again) is a grey mass at this
             # scale and most of the PDF's weight: the base map's roads show the streets.
-            self.view.set_layer_visible(WALK_NETWORK, False)
-        self.view.set_credits(credits)
+            self.layers[WALK_NETWORK].set_visible(False)
         self.credit = CreditLine()
         self.credit.lines = list(credits)
+        self._overlay: list = []
+        self.transform, self.size, self.scale = QTransform(), QSize(1, 1), 1.0
 
     def close(self) -> None:
         # The map's words follow the application's language again: what the desktop pins them to
         # (MainWindow sets them to i18n.language() on every switch) and what a test expects.
         map_text.set_language(None)
-        self.view.close()
-        self.view.deleteLater()
+        # Deleted here, in the thread that made them: the desktop's cyclic garbage collection
+        # runs on the GUI thread, and a scene's timers cannot be stopped from another thread.
+        self.layers, self.labels, self._overlay = {}, None, []
+        shiboken6.delete(self.canvas.scene())
 
-    def show(self, size: QSize, extent=None, walk_homes=(), highlight=(), homes_label="", highlight_label="") -> None:
-        """Set the view up for one map: its size in pixels, what it shows (default the plan's
-        extent, as the canvas opens it), and a walking finding's overlay."""
-        self.view.resize(size)
-        self.view.clear_walk_overlay()
-        self.view.clear_highlight()
-        if extent is None:
-            self.view.fit_plan()
-        else:
-            self.view.show_extent(extent)
-        if walk_homes:
-            self.view.show_walk_overlay(list(walk_homes), [], (homes_label, ""))
-        if highlight:
-            self.view.highlight(list(highlight), highlight_label)
-        self.view.render_now()
+    @property
+    def heavy(self) -> bool:
+        """A city-scale plan: its small maps are painted as images (see ``paint``)."""
+        return self._shapes > HEAVY_SHAPES
+
+    def extent(self) -> tuple[float, float, float, float] | None:
+        """What the planner works on, as the canvas opens it (MapView.plan_extent): the planning
+        units, else the homes and facilities, else everything."""
+        for layers in ((PLANNING_UNITS,), (RESIDENTIAL, FACILITIES, STOPS)):
+            geoms = [f.geometry for layer in layers for f in self.plan.features(layer, self.scenario)]
+            if geoms:
+                xmin, ymin, xmax, ymax = (float(v) for v in shapely.total_bounds(geoms))
+                pad = max(20.0, 0.04 * max(xmax - xmin, ymax - ymin))
+                return xmin - pad, ymin - pad, xmax + pad, ymax + pad
+        return self.plan.bounds()
+
+    def show(self, size: QSize, extent=None, walk_homes=(), highlight=()) -> None:
+        """Set up one map: its size in pixels, what it shows (default the plan's extent, fitted
+        as the canvas fits it, north up), a walking finding's homes beyond the limit (shaded and
+        hatched as on the canvas) and the features outlined as a finding's."""
+        bounds = extent or self.extent() or (-500.0, -500.0, 500.0, 500.0)
+        xmin, ymin, xmax, ymax = bounds
+        w, h = max(size.width(), 10), max(size.height(), 10)
+        scale = FIT * min(w / max(xmax - xmin, 1.0), h / max(ymax - ymin, 1.0))
+        cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+        self.transform = QTransform(scale, 0, 0, -scale, w / 2 - scale * cx, h / 2 + scale * cy)
+        self.size, self.scale = QSize(w, h), scale
+        # Symbols and labels due at this view (MapView._update_marks), with the canvas's margin.
+        view = self.transform.inverted()[0].mapRect(QRectF(0, 0, w, h))
+        pad_x, pad_y = view.width() * 0.25, view.height() * 0.25
+        area = (view.left() - pad_x, view.top() - pad_y, view.right() + pad_x, view.bottom() + pad_y)
+        for layer, layer_view in self.layers.items():
+            layer_view.on_view(scale, area, {})
+            self.labels.on_view(layer, layer_view.visible, scale, area, {})
+        self.labels.place()
+        scene = self.canvas.scene()
+        for item in self._overlay:
+            scene.removeItem(item)
+        self._overlay = []
+        looks = [(RESIDENTIAL, fid, styles.WALK_OUTSIDE_PEN, brush, styles.WALK_OVERLAY_Z)
+                 for fid in walk_homes for brush in (styles.WALK_OUTSIDE_FILL, styles.WALK_OUTSIDE_BRUSH)]
+        looks += [(layer, fid, styles.HIGHLIGHT_PEN, styles.HIGHLIGHT_BRUSH, styles.HIGHLIGHT_Z)
+                  for layer, fid in highlight]
+        for layer, fid, pen, brush, z in looks:
+            if self.plan.has_feature(layer, fid):
+                item = feature_outline(self.plan.feature(layer, fid), pen, brush, z)
+                scene.addItem(item)
+                self._overlay.append(item)
 
     def paint(self, painter: QPainter, rect: QRectF, check=None, raster: bool = False) -> None:
-        """Paint the map as the view shows it into ``rect`` (page pixels, same size as the view).
-        ``raster``: the layers as an image at RASTER_DPR × the view's pixels (the canvas's look on
+        """Paint the map set up by ``show`` into ``rect`` (page pixels, the size shown).
+        ``raster``: the layers as an image at RASTER_DPR × the map's pixels (the canvas's look on
         a high-density screen) — for the small maps of a city-scale plan, whose vectors would be
         10^5 shapes a map — with the scale bar, north arrow and credit still vectors."""
-        view = self.view
-        w, h = view.viewport().width(), view.viewport().height()
-        scale = view.scale_factor()
+        w, h = self.size.width(), self.size.height()
         if raster:
             image = QImage(round(w * RASTER_DPR), round(h * RASTER_DPR), QImage.Format_RGB32)
             image.setDevicePixelRatio(RASTER_DPR)
@@ -107,40 +173,31 @@ class PrintMap:
             with saved(painter):
                 painter.translate(rect.topLeft())
                 self._paint_layers(painter, w, h, check)
-        painter.save()
-        painter.translate(rect.topLeft())
-        painter.setRenderHint(QPainter.Antialiasing)
-        viewport = QRect(0, 0, w, h)
-        for overlay in (ScaleBar(), NorthArrow(), self.credit):
-            overlay.paint(painter, viewport, scale)
-        painter.setPen(QPen(QColor("#9e9e9e"), 0))
-        painter.setBrush(Qt.NoBrush)
-        painter.drawRect(QRectF(0, 0, w, h))
-        painter.restore()
+        with saved(painter):
+            painter.translate(rect.topLeft())
+            painter.setRenderHint(QPainter.Antialiasing)
+            viewport = QRect(0, 0, w, h)
+            for overlay in (ScaleBar(), NorthArrow(), self.credit):
+                overlay.paint(painter, viewport, self.scale)
+            painter.setPen(QPen(QColor("#9e9e9e"), 0))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawRect(QRectF(0, 0, w, h))
 
     def _paint_layers(self, painter: QPainter, w: int, h: int, check) -> None:
-        """The painted base-map layers, then the scene's items, in view pixels from (0, 0)."""
+        """The painted base-map layers, then the scene's items, in map pixels from (0, 0)."""
         check = check or _noop
-        view = self.view
-        scale = view.scale_factor()
-        to_view = view.viewportTransform()
-        area = to_view.inverted()[0].mapRect(QRectF(0, 0, w, h))  # plan metres shown
+        area = self.transform.inverted()[0].mapRect(QRectF(0, 0, w, h))  # plan metres shown
         with saved(painter):  # a cancel (``check`` raises) leaves the painter as it found it
             painter.setClipRect(QRectF(0, 0, w, h))
             painter.fillRect(QRectF(0, 0, w, h), QColor(styles.BACKGROUND))
-            painter.setWorldTransform(to_view, True)
-            for layer in sorted((view.layer_view(n) for n in view.layer_names()), key=lambda v: v.z):
-                if layer.painted and layer.shown(scale):
+            painter.setWorldTransform(self.transform, True)
+            for layer in sorted(self.layers.values(), key=lambda v: v.z):
+                if layer.painted and layer.shown(self.scale):
                     check()
                     with saved(painter):
-                        layer.paint(painter, area, scale)
+                        layer.paint(painter, area, self.scale)
             check()
-            view.scene().render(painter, area, area, Qt.IgnoreAspectRatio)
-
-    @property
-    def heavy(self) -> bool:
-        """A city-scale plan: its small maps are painted as images (see ``paint``)."""
-        return self._shapes > HEAVY_SHAPES
+            self.canvas.scene().render(painter, area, area, Qt.IgnoreAspectRatio)
 
 
 def legend_entries(session, scenario: str, zh: bool, heavy: bool = False) -> list[tuple[str, object]]:
