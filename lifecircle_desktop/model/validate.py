@@ -16,8 +16,9 @@ from typing import Sequence
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
-from . import network
+from . import capacity, network
 from .catalogue import Catalogue, load_catalogue
+from .catchments import limit_of
 from .findings import Finding, Results
 from .plan import ChangeSet, Feature
 from .rules import EVALUATORS, Context, Pack, Rule, load_packs, plan_file
@@ -39,6 +40,9 @@ class _WalkState:
     # facility type -> (distance per home (inf = none within the limit), nearest fid per home, layer)
     by_type: dict[str, tuple[np.ndarray, np.ndarray, str]] = field(default_factory=dict)
     connectors: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # (facility type, fid) -> (limit, home positions within it, their distances): the 2SFCA pairs
+    # of model/capacity.py, kept per facility so that moving one searches from that one only.
+    reach: dict[tuple[str, int], tuple[float, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def _connectors(homes: network.AccessPoints) -> np.ndarray:
@@ -97,9 +101,13 @@ class Validator:
             # Access points of homes (and maybe facilities) moved: recompute every type's distances.
             self._build_homes(snapshot)
             self._walk.by_type.clear()
+            self._walk.reach.clear()
         else:
             for t in self._touched_types(self._last, snapshot, changes):
                 self._walk.by_type.pop(t, None)
+            touched = changes.touched(FACILITIES) | changes.touched(STOPS)
+            for key in [k for k in self._walk.reach if k[1] in touched]:
+                del self._walk.reach[key]
         wanted = self._walk_types(snapshot)
         for t in wanted - set(self._walk.by_type):
             self._distances_for(snapshot, t)
@@ -200,18 +208,48 @@ class Validator:
                           approximate=self._walk.graph is None, connectors=self._walk.connectors)
         by_id = {p.id: p for p in self.packs}
         # In the plan's order of packs (as the CLI loads them), whatever packs the validator knows.
-        findings = [_judge(rule, pack, context)
-                    for pack in (by_id[i] for i in dict.fromkeys(snapshot.rule_packs) if i in by_id)
-                    for rule in pack.rules]
+        rules = [(pack, rule) for pack in (by_id[i] for i in dict.fromkeys(snapshot.rule_packs) if i in by_id)
+                 for rule in pack.rules]
         # A reading for another community kind, class or area is never the one a group applies.
         in_scope = {rule.id for pack in self.packs if pack.id in snapshot.rule_packs for rule in pack.rules
                     if context.terms(rule) is not None and _out_of_scope(rule, context) is None}
+        # Capacity rules come second: their 2SFCA runs at the walking limit the applied walking
+        # findings judge the type by (catchments.walk_limit), so those are judged first.
+        first = {i: _judge(rule, pack, context) for i, (pack, rule) in enumerate(rules)
+                 if rule.kind != "capacity_coverage"}
+        context.access = self._capacity(snapshot, apply_groups(list(first.values()), in_scope), context)
+        findings = [first[i] if i in first else _judge(rule, pack, context) for i, (pack, rule) in enumerate(rules)]
         findings = apply_groups(findings, in_scope)
         findings += plan_file.findings(snapshot, self.catalogue)  # rows to fix, named (design.md §2)
         return Results(snapshot.scenario, findings, self._walk.home_ids.copy(), dict(self._walk.by_type),
                        context.households, approximate=self._walk.graph is None,
                        search_limit_m=self.search_limit_m, version=snapshot.version,
-                       connectors=self._walk.connectors.copy())
+                       connectors=self._walk.connectors.copy(), access=context.access)
+
+    def _capacity(self, snapshot: Snapshot, findings: list[Finding], context: Context) -> dict[str, capacity.Access]:
+        """The 2SFCA of every type with a capacity whose walking limit a finding sets (issue 15):
+        pairs within the limit are searched only for facilities not already cached (after one
+        facility moved: that one), the ratios are sums over them."""
+        out: dict[str, capacity.Access] = {}
+        if self._walk.homes is None:
+            return out
+        for t in capacity.CAPACITY_KINDS:
+            got = self._walk.by_type.get(t)
+            limit = limit_of(findings, t) if got is not None else None
+            if limit is None:
+                continue
+            layer = got[2]
+            features = [f for f in snapshot.features(layer) if f.get("type") == t]
+            stale = {f.fid: f.geometry for f in features
+                     if self._walk.reach.get((t, f.fid), (None,))[0] != limit}
+            if stale:
+                sources = self._access(stale, self._entrances_of(snapshot, layer))
+                for fid, (homes, dist) in capacity.reach(self._walk.graph, sources, self._walk.homes, limit).items():
+                    self._walk.reach[(t, fid)] = (limit, homes, dist)
+            pairs = {f.fid: self._walk.reach[(t, f.fid)][1:] for f in features}
+            out[t] = capacity.access_for(t, layer, limit, features, pairs, context.household_weights,
+                                         self.catalogue, snapshot.settings)
+        return out
 
 
 def _judge(rule: Rule, pack: Pack, context: Context) -> Finding:
