@@ -124,12 +124,15 @@ class Access:
 
 
 def reach(graph: network.WalkGraph | None, sources: network.AccessPoints, homes: network.AccessPoints,
-          limit_m: float) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+          limit_m: float, only: set[int] | None = None) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """fid -> (home positions within ``limit_m``, their walking distances), one limited search per
     facility on the validator's engine (``WalkGraph.nearest`` from that facility alone, or the
-    straight-line fallback): the pairs d_ij ≤ d0 of the 2SFCA. Positions index ``homes.owners``."""
+    straight-line fallback): the pairs d_ij ≤ d0 of the 2SFCA. Positions index ``homes.owners``.
+    ``only``: the facilities to search (the others of ``sources`` are skipped)."""
     out = {}
     for i, fid in enumerate(sources.owners.tolist()):
+        if only is not None and fid not in only:
+            continue
         rows = np.flatnonzero(sources.index == i)
         one = network.AccessPoints(sources.owners[i:i + 1], np.zeros(len(rows), dtype=np.int64), sources.xy[rows],
                                    network.Snaps(sources.snaps.edge[rows], sources.snaps.along[rows],

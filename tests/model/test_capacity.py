@@ -195,9 +195,10 @@ def test_only_the_moved_facility_is_searched_again(two_kindergartens, monkeypatc
     searched = []
     real = module.reach
 
-    def spy(graph, sources, homes_, limit):
-        searched.extend(sources.owners.tolist())
-        return real(graph, sources, homes_, limit)
+    def spy(*args, **kwargs):
+        got = real(*args, **kwargs)
+        searched.extend(got)  # the facilities a limited search ran from
+        return got
 
     monkeypatch.setattr(module, "reach", spy)
     moved = plan.apply(ChangeGeometry.of(plan, "facilities", a,
