@@ -198,7 +198,7 @@
 <context>
     <name>AttributePanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+29"/>
+        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+30"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
@@ -393,12 +393,12 @@
         <translation>项目（年度项目实施清单）</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+85"/>
         <source>Nothing selected. Click a feature on the map, or choose a facility type in the palette and draw it.</source>
         <translation>未选择要素。请在地图上单击要素，或在设施选板中选择类型后绘制。</translation>
     </message>
     <message numerus="yes">
-        <location line="+16"/>
+        <location line="+17"/>
         <source>%n features selected on several layers.</source>
         <translation>
             <numerusform>已选择 %n 个要素（分属多个图层）。</numerusform>
@@ -417,7 +417,7 @@
         <translation>属性</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+33"/>
         <source>Footprint %1 m²</source>
         <translation>占地 %1 m²</translation>
     </message>
@@ -564,7 +564,7 @@
         <translation>d 以内的住户比例（%）</translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location line="+145"/>
         <source>Coverage curves appear after the first validation.</source>
         <translation>首次校验完成后显示覆盖率曲线。</translation>
     </message>
@@ -615,7 +615,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+35"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+37"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -743,7 +743,7 @@
         <translation>%1 处住宅距路网超过 %2 米</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+116"/>
         <source>M</source>
         <comment>badge: medium source confidence</comment>
         <translation>中</translation>
@@ -756,12 +756,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+319"/>
+        <location line="+324"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-313"/>
+        <location line="-318"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -797,24 +797,24 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+324"/>
+        <location line="+329"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location line="-324"/>
-        <location line="+324"/>
+        <location line="-329"/>
+        <location line="+329"/>
         <source>Threshold</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location line="-316"/>
-        <location line="+211"/>
+        <location line="-321"/>
+        <location line="+216"/>
         <source>other reading</source>
         <translation>其他口径</translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-203"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -834,7 +834,7 @@
         <translation>来源可信度低（征求意见稿或二手摘要）的规则仅作参考；勾选后，本区按其原文的要求执行</translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+220"/>
         <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
         <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
     </message>
@@ -978,18 +978,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+715"/>
+        <location line="+716"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-709"/>
-        <location line="+710"/>
+        <location line="-710"/>
+        <location line="+711"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-709"/>
+        <location line="-710"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1424,7 +1424,7 @@
         <translation>&lt;h3&gt;lifecircle_desktop 社区生活圈规划&lt;/h3&gt;&lt;p&gt;规划 15 分钟社区生活圈与完整居住社区，并依据标准实时检查。&lt;/p&gt;&lt;p&gt;地图数据 © OpenStreetMap 贡献者，ODbL 1.0。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
@@ -1515,7 +1515,7 @@
     </message>
     <message>
         <location line="+33"/>
-        <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+47"/>
+        <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+46"/>
         <source>Area {area} m²</source>
         <translation>面积 {area} m²</translation>
     </message>
@@ -2132,6 +2132,85 @@
         <location line="+2"/>
         <source>The standards this plan is checked against:</source>
         <translation>本规划据以校验的标准：</translation>
+    </message>
+</context>
+<context>
+    <name>ServicePopulation</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/service_population.py" line="+18"/>
+        <source>Service population</source>
+        <translation>服务人口与容量</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <location line="+3"/>
+        <source>Served</source>
+        <translation>服务人口</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>not measured: no walking rule judges this type</source>
+        <translation>未测算：没有按步行距离判定此类设施的指标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>waiting for validation</source>
+        <translation>等待校验结果</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Capacity</source>
+        <translation>容量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not entered (classes or beds)</source>
+        <translation>未填写（班数或床位数）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Needed by them</source>
+        <translation>服务人口所需</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>over capacity</source>
+        <translation>超出容量</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>has room</source>
+        <translation>容量充足</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 (capacity ÷ need %2)</source>
+        <translation>%1（容量 ÷ 需求 %2）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Capacity check</source>
+        <translation>容量核算</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Within its walk (2SFCA)</source>
+        <translation>步行范围内供需比（两步移动搜索法）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 per person in need</source>
+        <translation>每名需求者 %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 households (homes: %2) whose nearest it is</source>
+        <translation>%1 户（住宅 %2 处），以其为最近设施</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 households (homes: %2) reaching it first within %3 m</source>
+        <translation>%1 户（住宅 %2 处），步行 %3 米内首先到达</translation>
     </message>
 </context>
 <context>
