@@ -51,6 +51,10 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     outside = tuple(zip(repeat(RESIDENTIAL), ids[~inside].tolist()))
     over = _over_capacity(got, context)
     notes_zh, notes_en = [], []
+    estimated = context.estimated_in(rule.unit_kind)
+    if estimated:  # the demand is households × …: an estimate when the households are
+        notes_zh.append(f"{estimated[0]}/{estimated[1]} 处住宅的户数为估算")
+        notes_en.append(f"{estimated[0]} of {estimated[1]} homes have estimated households")
     if got.unknown:
         notes_zh.append(f"{got.unknown} 处{name_zh}未填写容量，按 0 计")
         notes_en.append(f"{got.unknown} {name_en} without a capacity entered count 0")
@@ -68,7 +72,7 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
                    f"households with a {name_en} {_what(got, False)} within {figure(got.limit_m)} m "
                    f"(two-step floating catchment: at least one each){approx_en}: ",
                    note_zh, note_en, approximate=context.approximate, limit_m=got.limit_m,
-                   estimated=context.estimated_in(rule.unit_kind))
+                   estimated=estimated)
 
 
 def _what(got, zh: bool) -> str:
