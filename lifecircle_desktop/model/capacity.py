@@ -33,6 +33,7 @@ import numpy as np
 
 from . import network
 from .catalogue import Catalogue
+from .catchments import service_population, walk_limit
 from .measures import floor_area
 from .plan import Feature
 
@@ -198,7 +199,6 @@ def facility_capacity(results, facility_type: str | None = None) -> list[Facilit
     measured — its service population (catchments.service_population, at the type's walking
     limit) and, for a type with a capacity, its capacity, the demand of the homes it serves, their
     ratio, whether it is over capacity and its 2SFCA ratio. Sorted by type, then id."""
-    from .catchments import service_population, walk_limit  # catchments imports findings only
     out = []
     types = [facility_type] if facility_type else sorted(results.distances)
     for t in types:

@@ -195,6 +195,7 @@ class Validator:
         n = len(self._walk.home_ids)
         if not features or n == 0:
             self._walk.by_type[facility_type] = (np.full(n, np.inf), np.full(n, -1, dtype=np.int64), layer)
+            self._walk.sources.pop(facility_type, None)
             return
         sources = self._access({f.fid: f.geometry for f in features}, self._entrances_of(snapshot, layer))
         self._walk.sources[facility_type] = sources
@@ -245,8 +246,9 @@ class Validator:
             stale = {f.fid for f in features if self._walk.reach.get((t, f.fid), (None,))[0] != limit}
             if stale:
                 # The access points the nearest search just used (snapping them again cost 4 ms a move).
-                sources = self._walk.sources.get(t) or self._access({f.fid: f.geometry for f in features},
-                                                                      self._entrances_of(snapshot, layer))
+                sources = self._walk.sources.get(t)
+                if sources is None or not stale <= set(sources.owners.tolist()):
+                    sources = self._access({f.fid: f.geometry for f in features}, self._entrances_of(snapshot, layer))
                 for fid, (homes, dist) in capacity.reach(self._walk.graph, sources, self._walk.homes, limit,
                                                          only=stale).items():
                     self._walk.reach[(t, fid)] = (limit, homes, dist)
