@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..capacity import CAPACITY_KINDS
 from ..findings import Finding
 from ..schema import RESIDENTIAL
 from .common import figure, finding
@@ -77,7 +78,6 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
 
 def _what(got, zh: bool) -> str:
     """学位 / 床位 / 面积: what a home is within reach of."""
-    from ..capacity import CAPACITY_KINDS
     measure = CAPACITY_KINDS[got.facility_type].measure
     return {"classes": ("学位", "place"), "beds": ("床位", "bed"),
             "floor_area": ("面积", "floor area")}[measure][0 if zh else 1]
