@@ -646,6 +646,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Capacity coverage</source>
+        <translation>按容量覆盖</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Plan file</source>
         <translation>规划文件</translation>
     </message>
@@ -1225,7 +1230,7 @@
     </message>
     <message>
         <location line="+69"/>
-        <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+56"/>
+        <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+57"/>
         <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
     </message>
