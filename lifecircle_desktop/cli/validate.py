@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 
+from ..model.capacity import facility_capacity
 from ..model.findings import status_word
 from ..model.measures import estimated
 from ..model.rules.common import citation_words
@@ -27,7 +28,9 @@ def to_json(snapshot, packs, results, detail: bool) -> dict:
            "settings": settings_json(snapshot.settings),
            "packs": [p.id for p in packs], "summary": results.summary(),
            "approximate": results.approximate, "search_limit_m": results.search_limit_m,
-           "findings": [f.to_json() for f in results.findings], "groups": results.groups()}
+           "findings": [f.to_json() for f in results.findings], "groups": results.groups(),
+           "facilities": [{**row.to_json(), "name": snapshot.feature(row.layer, row.fid).get("name")}
+                          for row in facility_capacity(results)]}
     if detail:
         homes = []
         limit = snapshot.settings["connector_limit_m"]
@@ -40,6 +43,9 @@ def to_json(snapshot, packs, results, detail: bool) -> dict:
                           "long_connector": connector is not None and connector > limit,
                           "nearest": {t: {"facility": n.facility, "layer": n.layer, "distance_m": n.distance_m}
                                       for t, n in sorted(nearest.items())}})
+        position = {int(h): i for i, h in enumerate(results.home_ids.tolist())}
+        for home in homes:  # the 2SFCA ratio of each type with a capacity (model/capacity.py)
+            home["access"] = {t: round(float(a.access[position[home["id"]]]), 4) for t, a in sorted(results.access.items())}
         out["homes"] = homes
     return out
 

@@ -33,7 +33,13 @@ def walk_limit(results: Results, facility_type: str) -> float | None:
     """The walking limit (m) the plan's findings judge ``facility_type`` by: the tightest limit among
     the applied walking findings that name the type (a kindergarten judged at 300 m and at 500 m
     serves, first of all, the homes within 300 m). None when no walking finding names it."""
-    limits = [float(f.limit_m) for f in results.findings
+    return limit_of(results.findings, facility_type)
+
+
+def limit_of(findings, facility_type: str) -> float | None:
+    """:func:`walk_limit` of a list of findings (the Validator asks before its Results exist: the
+    2SFCA of model/capacity.py runs at the same limit)."""
+    limits = [float(f.limit_m) for f in findings
               if f.kind == "walk_coverage" and f.applied and f.limit_m is not None
               and facility_type in f.facility_types and f.status != "n/a"]
     return min(limits) if limits else None

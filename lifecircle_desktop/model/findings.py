@@ -101,6 +101,9 @@ class Results:
     # Per home (aligned with ``home_ids``): its walk onto the network in metres (inf: none within
     # reach; NaN: no network). Homes beyond the plan's connector limit are flagged (issue 11).
     connectors: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # facility type -> capacity.Access: the 2SFCA of each type with a capacity that a walking
+    # finding judges (issue 15), at that finding's limit.
+    access: dict = field(default_factory=dict)
 
     def summary(self) -> dict:
         """Counts by status of the findings that are counted: an indicator read by several rules

@@ -59,6 +59,25 @@ _SETTINGS = (
     Setting("usable_share", "使用面积占建筑面积比例", "Usable share of floor area", 0.7, "", minimum=0.3, maximum=1.0),
     Setting("connector_limit_m", "住宅接入路网距离上限", "Longest home-to-network connector", 100.0, "m",
             minimum=1.0, maximum=2000.0),
+    # Capacity and demand (issue 15, model/capacity.py). The reference found neither 建标175-2016's
+    # 班额 nor any age share or 千人指标 (standards.md §11 "sought but not found"): defaults, said so.
+    Setting("kindergarten_places_per_class", "幼儿园每班学位数", "Kindergarten places per class", 30.0,
+            "places/class", minimum=1.0, maximum=60.0),
+    Setting("kindergarten_age_share", "3—6岁儿童占人口比例", "Share of residents aged 3–6", 0.03, "",
+            minimum=0.001, maximum=0.5),
+    Setting("nursery_places_per_class", "托儿所每班托位数", "Nursery places per class", 20.0, "places/class",
+            minimum=1.0, maximum=60.0),
+    Setting("nursery_age_share", "0—3岁婴幼儿占人口比例", "Share of residents aged 0–3", 0.025, "",
+            minimum=0.001, maximum=0.5),
+    Setting("elderly_age_share", "60岁及以上老年人占人口比例", "Share of residents aged 60 and over", 0.2, "",
+            minimum=0.001, maximum=1.0),
+    Setting("care_bed_share", "需机构照护床位的老年人比例", "Share of the elderly needing a care bed", 0.03, "",
+            minimum=0.001, maximum=1.0),
+    Setting("service_area_per_100_households_m2", "每百户社区综合服务设施面积", "Service floor area per 100 households",
+            30.0, "m2/100 households", minimum=1.0, maximum=500.0,
+            source=("《上海市完整社区建设实施方案》：每百户居民拥有社区综合服务设施面积原则上不低于30平方米",
+                    "Shanghai complete community implementation plan: in principle at least 30 m² of community "
+                    "service floor area per 100 households")),
 )
 SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in _SETTINGS})
 DEFAULTS: Mapping[str, Any] = MappingProxyType({s.key: s.default for s in _SETTINGS})
@@ -92,7 +111,7 @@ def is_default(key: str, value: Any) -> bool:
 
 # --- words, checks and storage (the settings lane of issue 11) ----------------------------------
 # Units a setting has that model/rules/units.py does not list (a rule never measures a speed).
-_EXTRA_UNITS = {"km/h": ("千米/小时", "km/h")}
+_EXTRA_UNITS = {"km/h": ("千米/小时", "km/h"), "places/class": ("个/班", "places per class")}
 # The plan_meta keys: "settings" holds the settings set (a JSON object, defaults not stored);
 # "speed_profiles_kmh" ({adult, elderly, child}) is where plans before issue 11 kept the walking
 # speeds — read when "settings" lacks a speed, and kept equal to the speeds in use, so that an

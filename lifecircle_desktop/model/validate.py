@@ -16,8 +16,9 @@ from typing import Sequence
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
-from . import network
+from . import capacity, network
 from .catalogue import Catalogue, load_catalogue
+from .catchments import limit_of
 from .findings import Finding, Results
 from .plan import ChangeSet, Feature
 from .rules import EVALUATORS, Context, Pack, Rule, load_packs, plan_file
@@ -39,6 +40,10 @@ class _WalkState:
     # facility type -> (distance per home (inf = none within the limit), nearest fid per home, layer)
     by_type: dict[str, tuple[np.ndarray, np.ndarray, str]] = field(default_factory=dict)
     connectors: np.ndarray = field(default_factory=lambda: np.empty(0))
+    # (facility type, fid) -> (limit, home positions within it, their distances): the 2SFCA pairs
+    # of model/capacity.py, kept per facility so that moving one searches from that one only.
+    reach: dict[tuple[str, int], tuple[float, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    sources: dict[str, object] = field(default_factory=dict)  # facility type -> its AccessPoints, as last searched
 
 
 def _connectors(homes: network.AccessPoints) -> np.ndarray:
@@ -97,9 +102,13 @@ class Validator:
             # Access points of homes (and maybe facilities) moved: recompute every type's distances.
             self._build_homes(snapshot)
             self._walk.by_type.clear()
+            self._walk.reach.clear()
         else:
             for t in self._touched_types(self._last, snapshot, changes):
                 self._walk.by_type.pop(t, None)
+            touched = changes.touched(FACILITIES) | changes.touched(STOPS)
+            for key in [k for k in self._walk.reach if k[1] in touched]:
+                del self._walk.reach[key]
         wanted = self._walk_types(snapshot)
         for t in wanted - set(self._walk.by_type):
             self._distances_for(snapshot, t)
@@ -186,8 +195,10 @@ class Validator:
         n = len(self._walk.home_ids)
         if not features or n == 0:
             self._walk.by_type[facility_type] = (np.full(n, np.inf), np.full(n, -1, dtype=np.int64), layer)
+            self._walk.sources.pop(facility_type, None)
             return
         sources = self._access({f.fid: f.geometry for f in features}, self._entrances_of(snapshot, layer))
+        self._walk.sources[facility_type] = sources
         if self._walk.graph is None:
             dist, nearest = network.straight_line_nearest(sources, self._walk.homes, self.search_limit_m)
         else:
@@ -200,18 +211,55 @@ class Validator:
                           approximate=self._walk.graph is None, connectors=self._walk.connectors)
         by_id = {p.id: p for p in self.packs}
         # In the plan's order of packs (as the CLI loads them), whatever packs the validator knows.
-        findings = [_judge(rule, pack, context)
-                    for pack in (by_id[i] for i in dict.fromkeys(snapshot.rule_packs) if i in by_id)
-                    for rule in pack.rules]
+        rules = [(pack, rule) for pack in (by_id[i] for i in dict.fromkeys(snapshot.rule_packs) if i in by_id)
+                 for rule in pack.rules]
         # A reading for another community kind, class or area is never the one a group applies.
         in_scope = {rule.id for pack in self.packs if pack.id in snapshot.rule_packs for rule in pack.rules
                     if context.terms(rule) is not None and _out_of_scope(rule, context) is None}
+        # Capacity rules come second: their 2SFCA runs at the walking limit the applied walking
+        # findings judge the type by (catchments.walk_limit), so those are judged first.
+        first = {i: _judge(rule, pack, context) for i, (pack, rule) in enumerate(rules)
+                 if rule.kind != "capacity_coverage"}
+        context.access = self._capacity(snapshot, _walk_readings(list(first.values()), in_scope), context)
+        findings = [first[i] if i in first else _judge(rule, pack, context) for i, (pack, rule) in enumerate(rules)]
         findings = apply_groups(findings, in_scope)
         findings += plan_file.findings(snapshot, self.catalogue)  # rows to fix, named (design.md §2)
         return Results(snapshot.scenario, findings, self._walk.home_ids.copy(), dict(self._walk.by_type),
                        context.households, approximate=self._walk.graph is None,
                        search_limit_m=self.search_limit_m, version=snapshot.version,
-                       connectors=self._walk.connectors.copy())
+                       connectors=self._walk.connectors.copy(), access=context.access)
+
+    def _capacity(self, snapshot: Snapshot, findings: list[Finding], context: Context) -> dict[str, capacity.Access]:
+        """The 2SFCA of every type with a capacity whose walking limit a finding sets (issue 15):
+        pairs within the limit are searched only for facilities not already cached (after one
+        facility moved: that one), the ratios are sums over them."""
+        out: dict[str, capacity.Access] = {}
+        if self._walk.homes is None:
+            return out
+        by_type: dict[str, list[Feature]] = {}
+        for f in snapshot.features(FACILITIES):
+            if f.get("type") in _CAPACITY_TYPES:
+                by_type.setdefault(f.get("type"), []).append(f)
+        for t in capacity.CAPACITY_KINDS:
+            got = self._walk.by_type.get(t)
+            limit = limit_of(findings, t) if got is not None else None
+            if limit is None:
+                continue
+            layer = got[2]
+            features = by_type.get(t, [])
+            stale = {f.fid for f in features if self._walk.reach.get((t, f.fid), (None,))[0] != limit}
+            if stale:
+                # The access points the nearest search just used (snapping them again cost 4 ms a move).
+                sources = self._walk.sources.get(t)
+                if sources is None or not stale <= set(sources.owners.tolist()):
+                    sources = self._access({f.fid: f.geometry for f in features}, self._entrances_of(snapshot, layer))
+                for fid, (homes, dist) in capacity.reach(self._walk.graph, sources, self._walk.homes, limit,
+                                                         only=stale).items():
+                    self._walk.reach[(t, fid)] = (limit, homes, dist)
+            pairs = {f.fid: self._walk.reach[(t, f.fid)][1:] for f in features}
+            out[t] = capacity.access_for(t, layer, limit, features, pairs, context.household_weights,
+                                         self.catalogue, snapshot.settings)
+        return out
 
 
 def _judge(rule: Rule, pack: Pack, context: Context) -> Finding:
@@ -338,6 +386,18 @@ def apply_groups(findings: list[Finding], in_scope: set[str] | None = None) -> l
         for i in members:
             out[i] = replace(findings[i], applied=i == chosen, alternatives=others if i == chosen else ())
     return out
+
+
+def _walk_readings(findings: list[Finding], in_scope: set[str]) -> list[Finding]:
+    """The walking findings naming a type with a capacity, with ``applied`` set as :func:`apply_groups`
+    sets it — worked out over their groups only (all findings twice cost 9 ms a re-validation)."""
+    walking = [f for f in findings if f.kind == "walk_coverage" and not _CAPACITY_TYPES.isdisjoint(f.facility_types)]
+    groups = {f.group for f in walking if f.group}
+    alone = {id(f) for f in walking if not f.group}  # by identity: comparing Findings field by field cost 5 ms
+    return apply_groups([f for f in findings if (f.group in groups if f.group else id(f) in alone)], in_scope)
+
+
+_CAPACITY_TYPES = frozenset(capacity.CAPACITY_KINDS)
 
 
 def validate(snapshot: Snapshot, packs: Sequence[Pack] | None = None, catalogue: Catalogue | None = None) -> Results:

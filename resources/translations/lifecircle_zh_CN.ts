@@ -248,7 +248,7 @@
 <context>
     <name>AttributePanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+29"/>
+        <location filename="../../lifecircle_desktop/ui/panels/attributes.py" line="+30"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
@@ -463,12 +463,12 @@
         <translation>项目（年度项目实施清单）</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+86"/>
         <source>Nothing selected. Click a feature on the map, or choose a facility type in the palette and draw it.</source>
         <translation>未选择要素。请在地图上单击要素，或在设施选板中选择类型后绘制。</translation>
     </message>
     <message numerus="yes">
-        <location line="+16"/>
+        <location line="+17"/>
         <source>%n features selected on several layers.</source>
         <translation>
             <numerusform>已选择 %n 个要素（分属多个图层）。</numerusform>
@@ -487,7 +487,7 @@
         <translation>属性</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+33"/>
         <source>Footprint %1 m²</source>
         <translation>占地 %1 m²</translation>
     </message>
@@ -867,6 +867,11 @@
         <location line="+1"/>
         <source>Manual checklist</source>
         <translation>人工核查</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Capacity coverage</source>
+        <translation>按容量覆盖</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1469,7 +1474,7 @@
     </message>
     <message>
         <location line="+69"/>
-        <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+56"/>
+        <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+57"/>
         <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
     </message>
@@ -2376,6 +2381,85 @@
         <location line="+2"/>
         <source>The standards this plan is checked against:</source>
         <translation>本规划据以校验的标准：</translation>
+    </message>
+</context>
+<context>
+    <name>ServicePopulation</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/service_population.py" line="+18"/>
+        <source>Service population</source>
+        <translation>服务人口与容量</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <location line="+3"/>
+        <source>Served</source>
+        <translation>服务人口</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>not measured: no walking rule judges this type</source>
+        <translation>未测算：没有按步行距离判定此类设施的指标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>waiting for validation</source>
+        <translation>等待校验结果</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Capacity</source>
+        <translation>容量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not entered (classes or beds)</source>
+        <translation>未填写（班数或床位数）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Needed by them</source>
+        <translation>服务人口所需</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>over capacity</source>
+        <translation>超出容量</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>has room</source>
+        <translation>容量充足</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 (capacity ÷ need %2)</source>
+        <translation>%1（容量 ÷ 需求 %2）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Capacity check</source>
+        <translation>容量核算</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Within its walk (2SFCA)</source>
+        <translation>步行范围内供需比（两步移动搜索法）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 per person in need</source>
+        <translation>每名需求者 %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 households (homes: %2) whose nearest it is</source>
+        <translation>%1 户（住宅 %2 处），以其为最近设施</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 households (homes: %2) reaching it first within %3 m</source>
+        <translation>%1 户（住宅 %2 处），步行 %3 米内首先到达</translation>
     </message>
 </context>
 <context>

@@ -32,7 +32,8 @@ MODAL_BASES = {"建设标准表": "required",  # the 建设要求 of the nationa
                "控制指标": "required",  # a control indicator of a national standard table (GB 50180-2018 表4.0.4)
                "目标": "required",  # a community class's quantitative target: only with applies_to
                "全市目标": "informative",  # a city-wide programme rate: one plan is shown against it
-               "定义": "informative"}  # a definitional scale or background figure
+               "定义": "informative",  # a definitional scale or background figure
+               "供需测算": "informative"}  # a reading no source gives a threshold (issue 15's 2SFCA place coverage)
 # Words that contain a modal character without being a modal word: 适宜步行 is "suitable", 相应服务
 # "corresponding", 应急避难 "emergency", 可达/可以到达 "can reach", 安全可靠 "reliable", 建设原则 a
 # heading. 应该 occurs in the sources only as residents' opinion in a survey (《完整居住社区建设指南》

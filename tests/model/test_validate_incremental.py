@@ -35,7 +35,8 @@ def _edit(plan, kind, seed, dx, dy):
     fac = _pick(plan, "facilities", seed)
     if kind == "add_fac" or fac is None:
         x, y = (seed % 400), (seed // 400 % 400)
-        return AddFeature("facilities", box(x, y, x + 20, y + 15), {"type": TYPES[seed % len(TYPES)], "floors": 2})
+        return AddFeature("facilities", box(x, y, x + 20, y + 15), {"type": TYPES[seed % len(TYPES)], "floors": 2,
+                                                                          "classes": seed % 4 or None})  # capacity (issue 15)
     if kind == "move_fac":
         return ChangeGeometry.of(plan, "facilities", fac, affinity.translate(plan.feature("facilities", fac).geometry, dx, dy))
     if kind == "retype":
@@ -63,7 +64,7 @@ def test_incremental_equals_full(steps):
         home(plan, 0, 0, 300, gates=[(0, 0), (100, 0)])
         home(plan, 300, 200, 120)
         home(plan, 100, 300, 80, gates=[(100, 300)])
-        facility(plan, "kindergarten", 200, 100)
+        facility(plan, "kindergarten", 200, 100, classes=2)
         facility(plan, "supermarket", 400, 400)
         live = Validator(PACKS)
         live.full(take_snapshot(plan, version=0))

@@ -58,7 +58,8 @@ def grid(tmp_path):
 
 
 def test_every_kind_has_an_evaluator_named_after_its_module():
-    assert set(EVALUATORS) == {"presence", "facility_area", "ratio", "walk_coverage", "scale", "manual"}
+    assert set(EVALUATORS) == {"presence", "facility_area", "ratio", "walk_coverage", "scale", "manual",
+                               "capacity_coverage"}
     for kind, evaluate in EVALUATORS.items():
         assert evaluate.__module__.endswith(f".rules.{kind}")
 

@@ -88,6 +88,9 @@ class Context:
         self._facilities_in: dict[str | None, dict[str | None, list[Feature]]] = {}
         self._totals: dict[tuple, float] = {}
         self._nearest: dict[tuple[str, ...], np.ndarray] = {}
+        # facility type -> capacity.Access (model/capacity.py), set by the Validator before the
+        # capacity rules are judged.
+        self.access: dict = {}
 
     # --- the rule's terms -----------------------------------------------------------------------
     def terms(self, rule: Rule) -> Terms | None:

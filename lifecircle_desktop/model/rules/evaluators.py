@@ -6,7 +6,7 @@ rules.Context. It is called only for a rule that applies to the plan's community
 Validator (model/validate.py) answers n/a for the others itself and adds a district's overrides
 to the message.
 """
-from . import facility_area, manual, presence, ratio, scale, walk_coverage
+from . import capacity_coverage, facility_area, manual, presence, ratio, scale, walk_coverage
 
 EVALUATORS = {
     "presence": presence.evaluate,
@@ -15,5 +15,6 @@ EVALUATORS = {
     "walk_coverage": walk_coverage.evaluate,
     "scale": scale.evaluate,
     "manual": manual.evaluate,
+    "capacity_coverage": capacity_coverage.evaluate,
 }
 KINDS = tuple(EVALUATORS)

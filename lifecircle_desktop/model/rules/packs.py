@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from ..capacity import CAPACITY_KINDS
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import PlanError
 from ..resources import STANDARDS
@@ -35,7 +36,10 @@ MODAL_BASES = {"建设标准表": "required",  # the 20 建设要求 of 完整�
                "控制指标": "required",  # a control indicator of a national standard's table (GB 50180-2018 表4.0.4)
                "目标": "required",  # a community class's quantitative target (特色类 "100%完成")
                "全市目标": "informative",  # a city-wide programme rate (十四五 "覆盖率达到85%"): one plan is shown against it
-               "定义": "informative"}  # a definitional scale ("步行距离：300—500米")
+               "定义": "informative",  # a definitional scale ("步行距离：300—500米")
+               # A reading no source gives a threshold (issue 15: households within reach of a kindergarten
+               # place by the 2SFCA, beside the walking rule whose threshold it shows): informative.
+               "供需测算": "informative"}
 MODALITY.update(MODAL_BASES)
 # What a citation must never print: the catalogue's source keys and our own words for them.
 INTERNAL_CODE = re.compile(r"\[S\d+\]|(?<![A-Za-z])(?:S0\d\d|P_[A-Z]+|C_[A-Z0-9]+)|(?<![A-Za-z])(?:items?|seeds?)(?![A-Za-z])|standards\.md", re.I)
@@ -192,6 +196,8 @@ def _check_rule(rule: dict, catalogue: Catalogue) -> str | None:
             return "walk_coverage needs params.facility_types"
         if params.get("reach", "any") not in ("any", "each"):
             return "walk_coverage reach must be 'any' or 'each'"
+    if kind == "capacity_coverage" and params.get("facility_type") not in CAPACITY_KINDS:
+        return f"capacity_coverage facility_type must be one of {', '.join(CAPACITY_KINDS)}"
     if kind == "scale" and params.get("measure") not in SCALE_MEASURES:
         return f"scale measure must be one of {', '.join(SCALE_MEASURES)}"
     if kind == "manual":

@@ -16,6 +16,7 @@ from ...model.schema import FACILITIES, LAYERS, RESIDENTIAL
 from .. import i18n
 from .common import number
 from . import codes
+from .service_population import ServicePopulation
 from .walk_homes import NearestFacilities
 
 
@@ -102,6 +103,7 @@ class AttributePanel(QWidget):
         self.editors: dict[str, QWidget] = {}
         self.results = None  # the document's latest validation results (a home's nearest facilities)
         self.nearest: NearestFacilities | None = None
+        self.served: ServicePopulation | None = None  # a facility's service population (issue 15)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(2, 2, 2, 2)
         self.header = QLabel()
@@ -138,6 +140,7 @@ class AttributePanel(QWidget):
         self.results = results
         if self.nearest is not None and self.selection:
             self.nearest.show_home(results, self.selection[0][1], self.plan)
+        self._show_served()
 
     def set_selection(self, selection) -> None:
         self.selection = [tuple(s) for s in selection
@@ -175,6 +178,7 @@ class AttributePanel(QWidget):
     def _rebuild(self) -> None:
         self.editors = {}
         self.nearest = None
+        self.served = None
         if not self.selection:
             self._show_nothing()
             return
@@ -212,11 +216,21 @@ class AttributePanel(QWidget):
             self.nearest = NearestFacilities(self.catalogue)
             self.nearest.show_home(self.results, first.fid, self.plan)
             box.addWidget(self.nearest)
+        if layer == FACILITIES and len(self.selection) == 1:
+            self.served = ServicePopulation()
+            self._show_served()
+            box.addWidget(self.served)
         footprint = QLabel(self._geometry_text(first))
         footprint.setObjectName("geometryInfo")
         box.addWidget(footprint)
         box.addStretch(1)
         self._set_body(body)
+
+    def _show_served(self) -> None:
+        """The selected facility's service population and capacity, from the latest results."""
+        if self.served is not None and self.selection and self.plan.has_feature(*self.selection[0]):
+            facility = self.plan.feature(*self.selection[0])
+            self.served.show_facility(self.results, facility.get("type"), facility.fid)
 
     def _geometry_text(self, feature) -> str:
         geometry = feature.geometry

@@ -41,6 +41,7 @@ KIND_LABELS = {
     "walk_coverage": QT_TRANSLATE_NOOP("FindingsPanel", "Walking coverage"),
     "scale": QT_TRANSLATE_NOOP("FindingsPanel", "Scale"),
     "manual": QT_TRANSLATE_NOOP("FindingsPanel", "Manual checklist"),
+    "capacity_coverage": QT_TRANSLATE_NOOP("FindingsPanel", "Capacity coverage"),
     plan_file.KIND: QT_TRANSLATE_NOOP("FindingsPanel", "Plan file"),
 }
 SEVERITY_LABELS = {

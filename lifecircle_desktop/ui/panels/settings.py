@@ -22,10 +22,11 @@ NO_SOURCE_COLOUR = "#9a5b00"  # amber: the planner should know the number is the
 
 
 def decimals(setting: Setting) -> int:
-    """Digits a number setting is edited with: hundredths for a share, tenths for speeds and
-    persons per household, whole numbers for areas and distances."""
+    """Digits a number setting is edited with: hundredths for a share (thousandths for an age
+    share, 0.025, issue 15), tenths for speeds and persons per household, whole numbers for areas
+    and distances."""
     if setting.maximum is not None and setting.maximum <= 1:
-        return 2
+        return 3 if setting.minimum is not None and setting.minimum < 0.01 else 2
     return 1 if setting.maximum is not None and setting.maximum <= 10 else 0
 
 
