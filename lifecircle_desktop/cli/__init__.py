@@ -18,7 +18,8 @@ from ..model.errors import PlanError
 from ..model.store import ForeignCode
 from .common import language
 
-SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "settings", "remove_code")
+SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "settings", "remove_code",
+               "import_dxf")
 
 
 def build_parser() -> argparse.ArgumentParser:
