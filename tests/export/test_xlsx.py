@@ -154,3 +154,10 @@ def test_progress_reaches_the_end_and_a_cancel_stops_the_writer(demo, tmp_path):
     assert seen[-1] == 1.0 and seen == sorted(seen)
     with pytest.raises(ExportCancelled):
         write_project_list(ctx, tmp_path / "b.xlsx", Progress(cancelled=lambda: True))
+
+
+def test_an_unwritable_path_is_one_sentence(demo, tmp_path):
+    from lifecircle_desktop.model.errors import PlanError
+    with pytest.raises(PlanError) as caught:
+        write_project_list(BundleContext.build(demo), tmp_path / "no such folder" / "project_list.xlsx")
+    assert "\n" not in caught.value.message_zh and "project_list.xlsx" in caught.value.message_en
