@@ -318,3 +318,23 @@ def test_bulge_points_lie_on_the_true_arc(tmp_path, bulge):
     assert np.allclose(np.hypot(pts[:, 0] - 5, pts[:, 1] - cy), radius, atol=1e-9)
     assert pts[:, 1].min() == pytest.approx(min(0, -sagitta), abs=0.02)
     assert pts[:, 1].max() == pytest.approx(max(0, -sagitta), abs=0.02)
+
+
+def test_a_v4_plan_gains_an_empty_cad_layer_with_its_first_edit(tmp_path):
+    import sqlite3
+    path = tmp_path / "v4.gpkg"
+    Plan.create(path, "旧规划", 32651).close()
+    conn = sqlite3.connect(path, isolation_level=None)  # as version 4 of the app wrote it
+    conn.execute("DROP TABLE basemap_cad")
+    conn.execute("DELETE FROM gpkg_contents WHERE table_name = 'basemap_cad'")
+    conn.execute("DELETE FROM gpkg_geometry_columns WHERE table_name = 'basemap_cad'")
+    conn.execute("UPDATE plan_meta SET value = '4' WHERE key = 'schema_version'")
+    conn.close()
+    with PlanSession.open(path) as session:
+        assert session.upgrade()
+    frame = pyogrio.read_dataframe(path, layer="basemap_cad")  # GDAL sees the new, empty layer
+    assert len(frame) == 0 and {"cad_layer", "entity", "text", "source"} <= set(frame.columns)
+    assert pyogrio.read_info(path, layer="basemap_cad")["crs"] == "EPSG:32651"
+    with PlanSession.open(path) as session:
+        session.import_dxf(build(tmp_path / "a.dxf"), control=CONTROL, mapping=MAPPING)
+    assert len(pyogrio.read_dataframe(path, layer="basemap_cad")) == 14
