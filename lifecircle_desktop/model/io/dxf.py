@@ -177,6 +177,8 @@ class _Reader:
         self.doc = doc
         self.sagitta = sagitta
         self.scratch = doc.modelspace()  # where a streamed block reference is re-created to explode it
+        self.blocks: dict[str, list] = {}  # block name → its rows in block coordinates
+        self._reading: set[str] = set()
 
     def _row(self, layer: str, entity: str, kind: str, geometry, text=None) -> None:
         if len(self.d.geometries) >= MAX_SHAPES:
@@ -228,7 +230,7 @@ class _Reader:
             p = dxfpath.make_path(e)
             xy = np.array([(v.x, v.y) for v in p.flattening(self.sagitta, segments=4)], dtype=float).reshape(-1, 2)
         xy = _dedupe(xy)
-        if len(xy) >= 2 and np.allclose(xy[0], xy[-1]):
+        if len(xy) >= 2 and xy[0, 0] == xy[-1, 0] and xy[0, 1] == xy[-1, 1]:
             closed = closed or len(xy) >= 4
         if closed and len(xy) >= 3:
             ring = xy if np.array_equal(xy[0], xy[-1]) else np.vstack([xy, xy[:1]])
@@ -273,11 +275,53 @@ class _Reader:
             self.d.skipped["INSERT"] += 1
             return
         name = insert.dxf.get("name")
-        if name is None or self.doc.blocks.get(name) is None:
+        block = self.doc.blocks.get(name) if name is not None else None
+        if block is None:
             self.d.skipped["INSERT"] += 1
             return
         for attrib in getattr(insert, "attribs", ()):
             self.add(attrib, layer, depth + 1)
+        affine = _insert_affine(insert, block)
+        if affine is None:
+            self._explode_by_ezdxf(insert, name, layer, depth)
+            return
+        # The block's shapes are read once (in block coordinates) and placed by each reference's
+        # matrix: a drawing of 10^4 trees or parking bays explodes at array speed.
+        content = self._block_content(name, depth)
+        if not content:
+            return
+        a, t = affine
+        geoms = np.array([c[3] for c in content], dtype=object)
+        placed = shapely.transform(geoms, lambda xy: xy @ a.T + t)
+        for (lay, entity, kind, _g, text), g in zip(content, placed):
+            self._row(layer if lay == "0" else lay, entity, kind, g, text)
+
+    def _block_content(self, name: str, depth: int) -> list:
+        """The rows of block ``name`` in its own coordinates (layer "0" kept, for each reference to
+        replace with its own layer); read once per drawing."""
+        if name in self.blocks:
+            return self.blocks[name]
+        if name in self._reading:  # a block that contains itself
+            self.d.skipped["INSERT"] += 1
+            return []
+        self._reading.add(name)
+        outer = self.d
+        self.d = CadDrawing(outer.path)
+        try:
+            for e in self.doc.blocks.get(name):
+                self.add(e, None, depth + 1)
+            inner = self.d
+        finally:
+            self.d = outer
+            self._reading.discard(name)
+        self.d.skipped.update(inner.skipped)
+        content = list(zip(inner.layers, inner.entities, inner.kinds, inner.geometries, inner.texts))
+        self.blocks[name] = content
+        return content
+
+    def _explode_by_ezdxf(self, insert, name: str, layer: str, depth: int) -> None:
+        """A reference the 2-D matrix cannot place (an arrayed MINSERT, a tilted extrusion): ezdxf's
+        own explosion."""
         ref, temporary = insert, False
         if insert.doc is None:  # streamed: re-create the reference in the frame document to explode it
             attribs = {k: v for k, v in insert.dxfattribs().items() if k not in ("handle", "owner", "name", "insert")}
@@ -291,6 +335,23 @@ class _Reader:
         finally:
             if temporary:
                 self.scratch.delete_entity(ref)
+
+
+def _insert_affine(insert, block) -> tuple[np.ndarray, np.ndarray] | None:
+    """(A, t) with world = A·block + t for a block reference in the XY plane (DXF: translate by
+    −base point, scale, rotate, move to the insertion point); None for an arrayed or tilted one."""
+    if insert.mcount > 1 or tuple(insert.dxf.get("extrusion", (0, 0, 1))) != (0, 0, 1):
+        return None
+    sx, sy = insert.dxf.get("xscale", 1.0), insert.dxf.get("yscale", 1.0)
+    if sx == 0 or sy == 0:
+        return None
+    r = math.radians(insert.dxf.get("rotation", 0.0))
+    c, s = math.cos(r), math.sin(r)
+    a = np.array([[c * sx, -s * sy], [s * sx, c * sy]])
+    base = block.block.dxf.get("base_point", (0, 0, 0))
+    at = insert.dxf.insert
+    t = np.array([at[0], at[1]]) - a @ np.array([base[0], base[1]])
+    return a, t
 
 
 sys_intern = __import__("sys").intern
