@@ -316,5 +316,5 @@ def icon(kind: str) -> QPixmap:
 CAD_PEN = cosmetic("#7a7f87", 1.0)
 CAD_TEXT_COLOUR = "#5f6670"
 CAD_TEXT_FONT = (10, False, False)   # pixel size, bold, italic
-CAD_TEXT_MIN_SCALE = 1.5             # px per metre: a building's "18#楼" is legible from about 1:1000
+CAD_TEXT_MIN_SCALE = 1.0             # px per metre: a building's "18#楼" is legible from about 1:2000
 CAD_TEXT_MAX = 2000                  # texts painted per render at most (a dense drawing stays fast)
