@@ -31,7 +31,8 @@ def run(args) -> int:
     mapping = parse_mapping(args.as_)
     with PlanSession.open(args.plan, scenario=args.scenario) as session:
         changes = session.import_dxf(args.file, crs=args.crs, control=args.control or None, mapping=mapping,
-                                     units=args.units, kind=args.transform, progress=progress_reporter(args.progress))
+                                     units=args.units, kind=args.transform, progress=progress_reporter(args.progress),
+                                     layers=args.layer)
         record = changes.edit.edits[0].record
     placement = Georef.from_json(record["placement"])
     print(f"imported {Path(args.file).name} into {args.plan} (scenario {args.scenario}, "
@@ -65,6 +66,8 @@ def register(subparsers) -> None:
                        "≥ 2 for a similarity, ≥ 3 for an affine transform)")
     parser.add_argument("--as", dest="as_", action="append", metavar="CADLAYER=TARGET",
                         help="map a CAD layer: residential, facilities:TYPE, walk_network or basemap (repeatable)")
+    parser.add_argument("--layer", action="append", metavar="CADLAYER",
+                        help="read only this CAD layer (repeatable; for a drawing too big to import whole)")
     parser.add_argument("--transform", choices=["auto", "similarity", "affine"], default="auto",
                         help="the transform through the control points (auto: affine from 3 points spread in "
                         "both directions, else similarity)")

@@ -338,3 +338,14 @@ def test_a_v4_plan_gains_an_empty_cad_layer_with_its_first_edit(tmp_path):
     with PlanSession.open(path) as session:
         session.import_dxf(build(tmp_path / "a.dxf"), control=CONTROL, mapping=MAPPING)
     assert len(pyogrio.read_dataframe(path, layer="basemap_cad")) == 14
+
+
+def test_a_drawing_beyond_the_shape_limit_is_refused_while_read_and_layers_can_be_chosen(session, tmp_path, monkeypatch):
+    from lifecircle_desktop.model.io import dxf
+    monkeypatch.setattr(dxf, "MAX_SHAPES", 10)  # the drawing has 14 shapes
+    path = build(tmp_path / "a.dxf")
+    e = refused(session, path, control=CONTROL)
+    assert "10" in e.message_en and "only the layers you need" in e.message_en
+    session.import_dxf(path, control=CONTROL, mapping={"住宅": "residential"}, layers=["住宅", "文字"])
+    assert {f["cad_layer"] for f in session.plan.features("basemap_cad")} == {"住宅", "文字"}
+    assert homes_by_name(session)["18#楼"]["floors"] == 6  # the texts read with the outlines

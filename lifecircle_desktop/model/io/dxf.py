@@ -39,9 +39,11 @@ from .osm_reader import check_progress
 # Arcs and bulges become chords no farther than this from the true curve (in metres on the ground):
 # well below what a 1:500 总图 draws (0.1 mm on paper = 5 cm).
 SAGITTA_M = 0.02
-# A drawing exploding to more shapes than this is refused before memory runs out: 2·10^6 base-map
-# features are ten times the 200k-polygon base map the canvas is budgeted for (design.md §8).
-MAX_SHAPES = 2_000_000
+# A drawing exploding to more shapes than this is refused while it is read, before memory runs out:
+# the canvas is budgeted for a 200k-polygon base map (design.md §8), and an imported shape costs about
+# 4 KB in the open plan and its undo history (bench/bench_dxf.py: 567 MB peak for 115k shapes), so
+# 200k keeps an import near the 1 GB a plan may take. ``layers`` reads only the CAD layers needed.
+MAX_SHAPES = 200_000
 # Blocks nested deeper than this are not exploded further (a block that contains itself recurses).
 MAX_BLOCK_DEPTH = 16
 # $INSUNITS → metres per drawing unit (AutoCAD's unit codes); 0 = unitless.
@@ -69,6 +71,7 @@ class CadDrawing:
     geometries: list = field(default_factory=list)  # shapely, drawing units: Polygon, LineString, Point
     texts: list = field(default_factory=list)      # the plain text of a TEXT shape, else None
     skipped: Counter = field(default_factory=Counter)  # DXF types not drawn (DIMENSION, 3DSOLID …)
+    only: frozenset | None = None                  # the CAD layers read (None: all)
 
     @property
     def unit_metres(self) -> float | None:
@@ -87,10 +90,12 @@ class CadDrawing:
 
 
 # --- reading ------------------------------------------------------------------------------------
-def read_dxf(path: str | os.PathLike, *, progress=None, sagitta: float | None = None) -> CadDrawing:
+def read_dxf(path: str | os.PathLike, *, progress=None, sagitta: float | None = None,
+             layers=None) -> CadDrawing:
     """Read a DXF file's model space. Refused in one sentence: a DWG, a truncated or damaged file,
     a drawing beyond MAX_SHAPES, a cancelled read. ``sagitta``: the chord tolerance in drawing
-    units (default SAGITTA_M converted by $INSUNITS; metres for a unitless drawing)."""
+    units (default SAGITTA_M converted by $INSUNITS; metres for a unitless drawing). ``layers``: read
+    only the shapes on these CAD layers (after a block's layer-0 shapes take their reference's layer)."""
     import ezdxf
     from ezdxf.lldxf.const import DXFError
 
@@ -106,7 +111,7 @@ def read_dxf(path: str | os.PathLike, *, progress=None, sagitta: float | None = 
     if not _ends_with_eof(path, binary):
         raise PlanError.about_file(path, "DXF 文件不完整（没有结尾，可能被截断），请重新导出",
                                    "the DXF file is incomplete (it has no end; it may be truncated) — export it again")
-    drawing = CadDrawing(path)
+    drawing = CadDrawing(path, only=frozenset(layers) if layers else None)
     try:
         if binary:
             doc = ezdxf.readfile(path)
@@ -181,10 +186,12 @@ class _Reader:
         self._reading: set[str] = set()
 
     def _row(self, layer: str, entity: str, kind: str, geometry, text=None) -> None:
+        if self.d.only is not None and layer not in self.d.only:
+            return
         if len(self.d.geometries) >= MAX_SHAPES:
-            raise PlanError.about_file(self.d.path, f"图纸展开后超过 {MAX_SHAPES:,} 个图形，超出一个规划底图所需；请在 CAD 中只保留所需范围和图层",
+            raise PlanError.about_file(self.d.path, f"图纸展开后超过 {MAX_SHAPES:,} 个图形，超出一个规划底图所需；请只导入所需图层，或在 CAD 中只保留所需范围",
                                        f"the drawing expands to more than {MAX_SHAPES:,} shapes, beyond what a plan's base map "
-                                       f"needs; keep only the area and layers you need in your CAD program")
+                                       f"needs; import only the layers you need, or keep only the area you need in your CAD program")
         self.d.layers.append(layer)
         self.d.entities.append(entity)
         self.d.kinds.append(kind)
