@@ -349,3 +349,33 @@ def test_a_drawing_beyond_the_shape_limit_is_refused_while_read_and_layers_can_b
     session.import_dxf(path, control=CONTROL, mapping={"住宅": "residential"}, layers=["住宅", "文字"])
     assert {f["cad_layer"] for f in session.plan.features("basemap_cad")} == {"住宅", "文字"}
     assert homes_by_name(session)["18#楼"]["floors"] == 6  # the texts read with the outlines
+
+
+def test_damaged_drawings_are_one_sentence_or_read(session, tmp_path):
+    """Seeded mutations of a good drawing (values replaced by text, infinities, huge numbers; tags
+    dropped or doubled): each read or import ends in a drawing or a PlanError, never another error,
+    and a refused import leaves the plan as it was."""
+    import random
+    lines = build(tmp_path / "good.dxf").read_bytes().split(b"\n")
+    rng = random.Random(14)
+    before = snapshot(session.plan)
+    for i in range(120):
+        mutated = list(lines)
+        for _ in range(rng.randint(1, 4)):
+            j = rng.randrange(len(mutated) - 4)
+            op = rng.random()
+            if op < 0.4:
+                mutated[j] = rng.choice([b"abc", b"-1e999", b"nan", b"99999999999999999999", b"", b"0", b"1e308", b"\xff\xfe"])
+            elif op < 0.7:
+                del mutated[j]
+            else:
+                mutated.insert(j, rng.choice([b"10", b"0", b"LINE", b"INSERT", b"2", b"BLD"]))
+        path = tmp_path / f"m{i}.dxf"
+        path.write_bytes(b"\n".join(mutated))
+        try:
+            session.import_dxf(path, control=CONTROL)
+        except PlanError:
+            assert snapshot(session.plan) == before
+            continue
+        session.undo()
+        assert snapshot(session.plan) == before

@@ -120,7 +120,8 @@ def read_dxf(path: str | os.PathLike, *, progress=None, sagitta: float | None = 
             _read_streamed(drawing, path, progress, sagitta)
     except PlanError:
         raise
-    except (DXFError, UnicodeError, ValueError, KeyError, IndexError, TypeError, AttributeError, EOFError) as e:
+    except (DXFError, UnicodeError, ValueError, LookupError, TypeError, AttributeError, EOFError, ArithmeticError,
+            AssertionError, RecursionError) as e:
         # ezdxf reports damage in many ways; the planner needs one sentence, not which one.
         raise PlanError.about_file(path, f"DXF 文件已损坏，无法读取（{type(e).__name__}）",
                                    f"the DXF file is damaged and cannot be read ({type(e).__name__})") from None
