@@ -6,6 +6,7 @@ import math
 
 import ezdxf
 import numpy as np
+from ezdxf.enums import TextEntityAlignment
 import pyogrio
 import pytest
 import shapely
@@ -55,7 +56,8 @@ def build(path, version="R2000", codepage="ANSI_936", fmt="asc", insunits=4):
     msp.add_blockref("BLD", (100_000, 0), dxfattribs={"layer": "住宅", "xscale": 1.5, "yscale": 1.5, "rotation": 30})
     msp.add_blockref("PAIR", (150_000, 50_000), dxfattribs={"layer": "住宅"})
     msp.add_text("18#楼", dxfattribs={"layer": "文字", "height": 2500}).set_placement((5_000, 3_000))
-    msp.add_text("6F", dxfattribs={"layer": "文字", "height": 2500}).set_placement((40_000, 3_000))
+    msp.add_text("6F", dxfattribs={"layer": "文字", "height": 2500}).set_placement(
+        (40_000, 6_000), align=TextEntityAlignment.MIDDLE_CENTER)  # placed by its alignment point
     msp.add_mtext("幸福小区\\P12层", dxfattribs={"layer": "文字", "char_height": 2500, "insert": (10_000, 40_000)})
     msp.add_lwpolyline([(0, 60_000), (80_000, 60_000), (80_000, 100_000), (0, 100_000)], close=True,
                        dxfattribs={"layer": "公建"})
@@ -213,6 +215,11 @@ def test_binary_dxf_reads_like_ascii(tmp_path):
     binary = read_dxf(build(tmp_path / "b.dxf", fmt="bin"))
     assert binary.layer_counts() == ascii_.layer_counts()
     assert sorted(binary.texts, key=str) == sorted(ascii_.texts, key=str)
+    # The same shapes, whether ezdxf built every entity (binary) or the common ones were parsed
+    # from their tags while streaming (ASCII).
+    def shapes(d):
+        return sorted(shapely.to_wkt(shapely.normalize(g), rounding_precision=6) for g in d.geometries)
+    assert shapes(binary) == shapes(ascii_)
 
 
 def test_layer_counts_for_the_dialog(tmp_path):

@@ -156,9 +156,117 @@ def _read_streamed(drawing: CadDrawing, path: Path, progress, sagitta) -> None:
             doc = ezdxf.readfile(frame)
         size = max(path.stat().st_size, 1)
         position = lambda: source.file.tell() / size  # noqa: E731 — the read's progress
-        _read_document(drawing, doc, source.modelspace(), position, progress, sagitta)
+        _read_document(drawing, doc, _stream(source), position, progress, sagitta)
     finally:
         source.close()
+
+
+_FAST_TYPES = frozenset(("LINE", "LWPOLYLINE", "TEXT"))
+_PAPER = ("paper",)
+
+
+def _stream(source):
+    """The model-space entities of an iterdxf source, as iterdxf's own ``modelspace()`` yields them —
+    except LINE, LWPOLYLINE and TEXT in the XY plane, most of a 总图, which are parsed from their
+    tags here into plain tuples (ezdxf's entity objects cost ~80 µs each to build)."""
+    from ezdxf.addons.iterdxf import SUPPORTED_TYPES
+    from ezdxf.entities import factory
+    from ezdxf.entities.subentity import entity_linker
+    from ezdxf.lldxf.extendedtags import ExtendedTags
+
+    index, f = source.structure.index, source.file
+    encoding, errors = source.encoding, source.errors
+    i = source.sections["ENTITIES"] + 1
+    entry = index[i]
+    f.seek(entry.location)
+    linked = entity_linker()
+    queued = None
+    while entry.value != "ENDSEC":
+        i += 1
+        following = index[i]
+        data = f.read(following.location - entry.location)
+        kind, entry = entry.value, following
+        if kind not in SUPPORTED_TYPES:
+            continue
+        text = data.decode(encoding, errors=errors).replace("\r\n", "\n")
+        if kind in _FAST_TYPES:
+            fast = _parse_fast(kind, text)
+            if fast is _PAPER:
+                continue
+            if fast is not None:
+                if queued is not None:  # a LINE/LWPOLYLINE/TEXT ends a queued entity's linked ones
+                    yield queued
+                    queued = None
+                yield fast
+                continue
+        e = factory.load(ExtendedTags.from_text(text))
+        if not linked(e) and e.dxf.paperspace == 0:
+            if queued is not None:
+                yield queued
+            queued = e
+    if queued is not None:
+        yield queued
+
+
+def _parse_fast(kind: str, text: str):
+    """(kind, layer, data) from an entity's DXF tags; None to leave it to ezdxf (an OCS other than
+    the world's, a DXF unicode escape); _PAPER for a paper-space entity."""
+    from ezdxf.tools.text import plain_text
+    lines = text.split("\n")
+    layer, paper, extrusion = "0", False, [0.0, 0.0, 1.0]
+    xs, ys, bulges = [], [], []
+    point = [0.0, 0.0, 0.0, 0.0]      # 10, 20, 11, 21
+    flags = halign = valign = 0
+    words, has_align = "", False
+    for j in range(2, len(lines) - 1, 2):
+        try:
+            code = int(lines[j])
+        except ValueError:
+            return None
+        value = lines[j + 1]
+        if code >= 1000:
+            break  # extended data: nothing of the shape
+        if code == 8:
+            layer = value.strip()
+        elif code == 67:
+            paper = int(value) == 1
+        elif code in (210, 220, 230):
+            extrusion[(code - 210) // 10] = float(value)
+        elif kind == "LWPOLYLINE":
+            if code == 10:
+                xs.append(float(value))
+                bulges.append(0.0)
+            elif code == 20:
+                ys.append(float(value))
+            elif code == 42 and bulges:
+                bulges[-1] = float(value)
+            elif code == 70:
+                flags = int(value)
+        elif code in (10, 20, 11, 21):
+            point[{10: 0, 20: 1, 11: 2, 21: 3}[code]] = float(value)
+            has_align = has_align or code == 11
+        elif kind == "TEXT":
+            if code == 1:
+                words = value.rstrip("\r")
+            elif code == 72:
+                halign = int(value)
+            elif code == 73:
+                valign = int(value)
+    if paper:
+        return _PAPER
+    if extrusion != [0.0, 0.0, 1.0]:
+        return None
+    if kind == "LINE":
+        return kind, layer, tuple(point)
+    if kind == "LWPOLYLINE":
+        if len(xs) != len(ys):
+            return None
+        xyb = np.column_stack([xs, ys, bulges]) if xs else np.zeros((0, 3))
+        return kind, layer, (xyb, bool(flags & 1))
+    if "\\U+" in words or "\\u+" in words:
+        return None
+    at = (point[2], point[3]) if (halign or valign) and has_align else (point[0], point[1])
+    return kind, layer, (at, plain_text(words))
 
 
 def _read_document(drawing: CadDrawing, doc, entities, position, progress, sagitta) -> None:
@@ -199,7 +307,27 @@ class _Reader:
         self.d.geometries.append(geometry)
         self.d.texts.append(text)
 
+    def add_fast(self, fast: tuple) -> None:
+        """A model-space LINE, LWPOLYLINE or TEXT parsed by ``_stream`` without an ezdxf entity."""
+        kind, layer, data = fast
+        layer = sys_intern(layer)
+        if kind == "LINE":
+            x0, y0, x1, y1 = data
+            if (x0, y0) != (x1, y1):
+                self._row(layer, kind, LINE, shapely.linestrings([(x0, y0), (x1, y1)]))
+        elif kind == "LWPOLYLINE":
+            xyb, closed = data
+            self._shape(layer, kind, _bulge_polyline(xyb, closed, self.sagitta), closed)
+        else:
+            at, text = data
+            text = " ".join(text.split())
+            if text:
+                self._row(layer, kind, TEXT, shapely.points(at), text)
+
     def add(self, e, parent_layer: str | None, depth: int) -> None:
+        if isinstance(e, tuple):
+            self.add_fast(e)
+            return
         kind = e.dxftype()
         layer = e.dxf.get("layer", "0") or "0"
         if parent_layer is not None and layer == "0":
@@ -237,6 +365,10 @@ class _Reader:
         else:
             p = dxfpath.make_path(e)
             xy = np.array([(v.x, v.y) for v in p.flattening(self.sagitta, segments=4)], dtype=float).reshape(-1, 2)
+        self._shape(layer, kind, xy, closed)
+
+    def _shape(self, layer: str, kind: str, xy: np.ndarray, closed: bool) -> None:
+        """A flattened curve: an outline when closed around an area, else a line."""
         xy = _dedupe(xy)
         if len(xy) >= 2 and xy[0, 0] == xy[-1, 0] and xy[0, 1] == xy[-1, 1]:
             closed = closed or len(xy) >= 4
