@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_engine.py", "bench_canvas.py", "bench_ui.py"]
+SCRIPTS = ["bench_engine.py", "bench_canvas.py", "bench_ui.py", "bench_dxf.py"]
 
 if __name__ == "__main__":
     for name in SCRIPTS:

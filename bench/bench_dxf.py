@@ -3,6 +3,7 @@
 in the same run: GDAL's ogr2ogr reading the same DXF into a GeoPackage.
 
     python bench/bench_dxf.py [--entities 100000] [--repeat 3]
+    python bench/bench_dxf.py --entities 1000000 --repeat 1   # past MAX_SHAPES: time and memory until refused
 
 Each measurement runs in its own process, so its peak resident memory (ru_maxrss) is its own. Prints
 medians and the data size. Not a test: nothing here asserts.
@@ -68,19 +69,25 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from lifecircle_desktop.model import Plan
 from lifecircle_desktop.model.io.dxf import read_dxf
+from lifecircle_desktop.model.errors import PlanError
 from lifecircle_desktop.model.session import PlanSession
 mode, dxf, plan = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
 t0 = time.perf_counter()
-if mode == "read":
-    shapes = len(read_dxf(dxf))
-else:
-    Plan.create(plan, "bench", 32651).close()
-    with PlanSession.open(plan) as s:
-        control = [((0.0, 0.0), (355000.0, 3464000.0)), ((1e6, 0.0), (356000.0, 3464000.0))]
-        changes = s.import_dxf(dxf, control=control, mapping={"建筑": "residential", "道路": "walk_network"})
-        shapes = changes.edit.edits[0].record["counts"]["basemap_cad"]
+refused = None
+try:
+    if mode == "read":
+        shapes = len(read_dxf(dxf))
+    else:
+        Plan.create(plan, "bench", 32651).close()
+        with PlanSession.open(plan) as s:
+            control = [((0.0, 0.0), (355000.0, 3464000.0)), ((1e6, 0.0), (356000.0, 3464000.0))]
+            changes = s.import_dxf(dxf, control=control, mapping={"建筑": "residential", "道路": "walk_network"})
+            shapes = changes.edit.edits[0].record["counts"]["basemap_cad"]
+except PlanError as e:  # a drawing past MAX_SHAPES: how long and how much memory until refused
+    shapes, refused = 0, e.message_en
 t = time.perf_counter() - t0
-print(json.dumps({"s": t, "shapes": shapes, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"s": t, "shapes": shapes, "refused": refused,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 PEER = r"""
@@ -121,10 +128,11 @@ def main() -> None:
         for k in range(args.repeat):
             imports.append(run(OURS, ROOT, "import", dxf, tmp / f"plan{k}.gpkg"))
         s, mb = summary(reads)
-        print(f"  read_dxf (shapes {reads[0]['shapes']:,}, blocks exploded)   median {s:6.2f} s   peak {mb:7.0f} MB")
+        what = f"refused: {reads[0]['refused']}" if reads[0]["refused"] else f"{reads[0]['shapes']:,} shapes, blocks exploded"
+        print(f"  read_dxf                                         median {s:6.2f} s   peak {mb:7.0f} MB   ({what})")
         s, mb = summary(imports)
-        print(f"  import-dxf into a plan (placed, mapped, one edit) median {s:6.2f} s   peak {mb:7.0f} MB   "
-              f"({imports[0]['shapes']:,} base-map rows)")
+        what = f"refused: {imports[0]['refused']}" if imports[0]["refused"] else f"{imports[0]['shapes']:,} base-map rows"
+        print(f"  import-dxf into a plan (placed, mapped, one edit) median {s:6.2f} s   peak {mb:7.0f} MB   ({what})")
         ogr = shutil.which("ogr2ogr")
         if ogr is None:
             print("  peer ogr2ogr: not installed")
