@@ -63,7 +63,7 @@ def register(subparsers) -> None:
                        "CM 120°E; eastings with the zone number before them are recognised)")
     where.add_argument("--control", type=control_point, action="append", metavar="x,y=E,N",
                        help="a control point: drawing coordinates = plan coordinates (repeatable; "
-                       "≥ 2 for a similarity, ≥ 3 for an affine transform)")
+                       "≥ 2 for a similarity, ≥ 3 for an affine transform; write --control=-5,3=E,N when x is negative)")
     parser.add_argument("--as", dest="as_", action="append", metavar="CADLAYER=TARGET",
                         help="map a CAD layer: residential, facilities:TYPE, walk_network or basemap (repeatable)")
     parser.add_argument("--layer", action="append", metavar="CADLAYER",
