@@ -8,9 +8,10 @@ block attributes as plain text — into a ``CadDrawing`` in drawing units. Text 
 reads the header: ``$DWGCODEPAGE`` (ANSI_936 = GBK) before R2007, UTF-8 from R2007 on. Units come
 from ``$INSUNITS``.
 
-The model space is streamed entity by entity (ezdxf's iterdxf add-on) so a drawing of 10^6 entities
-never exists as an ezdxf document; the header, layers and block definitions are read from a copy of
-the file without its model-space entities. Binary DXF is read whole by ezdxf.
+The model space is walked entity by entity in a memory map (LINE, LWPOLYLINE and TEXT parsed from
+their tags, the rest built by ezdxf), so a drawing of 10^6 entities never exists as an ezdxf document;
+the header, layers and block definitions are read by ezdxf from a copy of the file without its
+model-space entities. Binary DXF is read whole by ezdxf.
 
 ``dxf_import_edit`` places the drawing (a ``georef.Georef``: control points, a known CRS, or drawing
 coordinates = plan coordinates) and builds ONE undoable edit: every entity into ``basemap_cad``
