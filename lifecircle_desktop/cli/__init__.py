@@ -19,7 +19,7 @@ from ..model.store import ForeignCode
 from .common import language
 
 SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "settings", "remove_code",
-               "export", "suggest")
+               "export", "suggest", "import_dxf")
 
 
 def build_parser() -> argparse.ArgumentParser:

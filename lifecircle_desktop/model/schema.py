@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-SCHEMA_VERSION = 4  # v3: INTEGER keys on the attribute tables (GeoPackage requirement 119); v4: project fields
+SCHEMA_VERSION = 5  # v3: INTEGER keys on the attribute tables (GeoPackage requirement 119); v4: project fields; v5: basemap_cad
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ BASEMAP_BUILDINGS = "basemap_buildings"
 BASEMAP_LANDUSE = "basemap_landuse"
 BASEMAP_WATER = "basemap_water"
 BASEMAP_ROADS = "basemap_roads"
+BASEMAP_CAD = "basemap_cad"            # CAD 底图: every shape of an imported DXF, its CAD layer kept
 
 F = Field
 _PROJECT = (  # project fields of the annual project list (项目实施清单, seed 002)
@@ -113,6 +114,9 @@ LAYERS: dict[str, Layer] = {
         Layer(BASEMAP_ROADS, "LINESTRING", (
             F("kind", str), F("name", str), F("osm_id", str)),
             editable=False, title_zh="道路", title_en="Roads"),
+        Layer(BASEMAP_CAD, "GEOMETRY", (
+            F("cad_layer", str), F("entity", str), F("text", str), F("source", str)),
+            editable=False, title_zh="CAD 底图", title_en="CAD base map"),
     )
 }
 

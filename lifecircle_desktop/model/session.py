@@ -350,6 +350,29 @@ class PlanSession:
         check_progress(progress, 1.0, "done")
         return changes
 
+    def import_dxf(self, path: str | os.PathLike, *, crs=None, control=None, mapping: dict | None = None,
+                   progress=None, units: str | None = None, kind: str = "auto", drawing=None,
+                   layers=None) -> ChangeSet:
+        """Import a CAD drawing (DXF) into the current scenario as ONE undoable edit: every shape into
+        the read-only ``basemap_cad`` layer (its CAD layer kept), mapped layers' closed outlines as
+        homes or facilities, lines as walking paths (docs/import.md). Placed by ``control`` points
+        ``[((x, y), (E, N)), …]`` (drawing units → plan metres; ``kind`` similarity/affine/auto), a
+        known ``crs`` of the drawing, or neither (drawing coordinates are plan coordinates, scaled
+        by $INSUNITS or ``units``). ``drawing``: a ``CadDrawing`` already read (the desktop reads
+        once to list the layers); ``layers``: read only these CAD layers (a drawing too big whole). ``changes.edit.edits[0].record`` holds the placement (JSON),
+        the RMSE and the counts."""
+        from .io import dxf
+        from .io.osm_reader import check_progress
+        part = (lambda lo, hi: None if progress is None else
+                (lambda f, m: progress(lo + (hi - lo) * f, m)))
+        if drawing is None:
+            drawing = dxf.read_dxf(path, progress=part(0.0, 0.6), layers=layers)
+        placement = dxf.placement_for(self.plan, drawing, crs=crs, control=control, units=units, kind=kind)
+        edit = dxf.dxf_import_edit(self.plan, drawing, placement, mapping, self._scenario, progress=part(0.6, 0.8))
+        changes = self.apply(edit)
+        check_progress(progress, 1.0, "done")
+        return changes
+
     def import_osm(self, source: str | os.PathLike, *, progress=None) -> dict:
         """Import an OpenStreetMap extract into the current scenario (docs/import.md); returns the
         importer's summary. One transaction, but not (yet) an entry of the history."""

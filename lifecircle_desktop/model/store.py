@@ -23,7 +23,7 @@ import sqlite_utils
 from . import crs as crs_mod
 from .errors import NotAPlan, PlanError, PlanFileError, read_user_file
 from .gpkg_sql import envelope, foreign_code, register_functions
-from .schema import EDITABLE_LAYERS, FACILITIES, LAYERS, PROJECT_FIELDS_V4, SCHEMA_VERSION
+from .schema import BASEMAP_CAD, EDITABLE_LAYERS, FACILITIES, LAYERS, PROJECT_FIELDS_V4, SCHEMA_VERSION
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3.0
@@ -459,17 +459,21 @@ class Store:
             c.execute("INSERT INTO scenarios(name, parent) VALUES ('base', NULL)")
 
     def _create_layer(self, layer, epsg: int) -> None:
+        self._create_layer_table(self.conn, layer, epsg)
+
+    @staticmethod
+    def _create_layer_table(conn, layer, epsg: int) -> None:
         cols = ", ".join(f'"{f.name}" {f.sql}' for f in layer.fields)
         scenario = "" if not layer.editable else ", scenario TEXT NOT NULL DEFAULT 'base'"
-        self.conn.execute(f'CREATE TABLE "{layer.name}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, '
-                          f'geom {layer.geometry}{scenario}, {cols})')
+        conn.execute(f'CREATE TABLE "{layer.name}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, '
+                     f'geom {layer.geometry}{scenario}, {cols})')
         if layer.editable:
-            self.conn.execute(f'CREATE INDEX "{layer.name}_scenario" ON "{layer.name}"(scenario)')
-        self.conn.execute(
+            conn.execute(f'CREATE INDEX "{layer.name}_scenario" ON "{layer.name}"(scenario)')
+        conn.execute(
             "INSERT INTO gpkg_contents(table_name, data_type, identifier, description, srs_id) VALUES (?,?,?,?,?)",
             (layer.name, "features", layer.name, layer.title_en, epsg))
-        self.conn.execute("INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)",
-                          (layer.name, "geom", layer.geometry, epsg))
+        conn.execute("INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)",
+                     (layer.name, "geom", layer.geometry, epsg))
 
     # Forward migrations: MIGRATIONS[n] upgrades a schema-version-n file to n+1, in one transaction.
     @staticmethod
@@ -504,7 +508,17 @@ class Store:
             if name not in present:
                 c.execute(f'ALTER TABLE "{FACILITIES}" ADD COLUMN "{name}" {LAYERS[FACILITIES].field(name).sql}')
 
-    MIGRATIONS = {1: _migration_2_overrides, 2: _migration_3_integer_keys, 3: _migration_4_project_fields}
+    @staticmethod
+    def _migration_5_cad_base_map(c) -> None:
+        """v5: an empty ``basemap_cad`` layer for CAD drawings (issue 14), in the plan's CRS. A copy
+        that already has the table (an app of this version wrote it) keeps it."""
+        if c.execute(f"SELECT 1 FROM sqlite_master WHERE name = '{BASEMAP_CAD}'").fetchone():
+            return
+        srs = c.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", [FACILITIES]).fetchone()
+        Store._create_layer_table(c, LAYERS[BASEMAP_CAD], srs[0])
+
+    MIGRATIONS = {1: _migration_2_overrides, 2: _migration_3_integer_keys, 3: _migration_4_project_fields,
+                  4: _migration_5_cad_base_map}
 
     def _prepare(self) -> None:
         """Migrate an old plan and restore the keys a copy through GDAL drops (ogr2ogr keeps no

@@ -275,6 +275,14 @@ class PlanDocument(QObject):
             return None
         return self.push(edit)
 
+    def import_dxf(self, path, **options) -> ChangeSet | None:
+        """Import a CAD drawing (PlanSession.import_dxf's options) as one undoable step; None when
+        refused (``refused`` says why, the plan unchanged)."""
+        from PySide6.QtCore import QCoreApplication
+        from .i18n import fill
+        text = fill(QCoreApplication.translate("PlanHistory", "Import CAD drawing %1"), Path(path).name)
+        return self._record(lambda: self.session.import_dxf(path, **options), text)
+
     def attached_entrances(self, keys) -> list[Key]:
         return self.session.attached_entrances(keys) if self.session is not None else []
 

@@ -35,6 +35,7 @@ from .panels.coverage import CoverageChart
 from .dock_share import KeepDockShare
 from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
+from .panels.import_dxf import CadImportDialog, DxfRead
 from .panels.new_plan import NewPlanDialog, OsmImport, default_plan_path
 from .panels.palette import FacilityPalette
 from .panels.walk_homes import metres, type_names
@@ -268,6 +269,11 @@ class MainWindow(QMainWindow):
         file.addAction(a["new"])
         file.addAction(a["new_osm"])
         file.addAction(a["open"])
+        self.import_menu = file.addMenu(self.tr("&Import"))  # base maps and data from other programs
+        self.import_menu.addAction(self._action(self.tr("&CAD Drawing (DXF)…"), self.import_cad_dialog,
+                                                tip=self.tr("A CAD drawing as a base map; its layers as homes, "
+                                                            "facilities or walking paths")))
+        self._ui.append(self.import_menu)
         self.recent_menu = file.addMenu(self.tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
@@ -692,6 +698,40 @@ class MainWindow(QMainWindow):
         self.canvas.zoom_to([tuple(key)])
 
     # ==== files ================================================================================
+    # --- CAD drawings (issue 14) ----------------------------------------------------------------
+    def import_cad_dialog(self) -> None:
+        """File → Import → CAD drawing…: choose a DXF, read it (worker, cancellable), map its layers."""
+        if self.document.session is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("CAD drawing"), "",
+                                              self.tr("CAD drawings (*.dxf *.dwg);;All files (*)"))
+        if path:
+            self.read_cad(path)
+
+    def read_cad(self, path) -> DxfRead:
+        task = DxfRead(path, self)
+        task.done.connect(self.map_cad_layers)
+        task.failed.connect(lambda e: self.show_error(e.message(i18n.language()) if isinstance(e, PlanError)
+                                                      else self.tr("The import failed:") + "\n" + str(e)))
+        task.cancelled.connect(lambda: self.statusBar().showMessage(self.tr("Import cancelled."), 5000))
+        self._cad_task = task
+        task.start()
+        return task
+
+    def map_cad_layers(self, drawing) -> None:
+        """The dialog of the drawing's layers and placement; the import as one undoable step."""
+        dialog = CadImportDialog(drawing, self, catalogue=self.document.session.catalogue)
+        self.cad_dialog = dialog  # tests answer it
+        if dialog.exec() != CadImportDialog.DialogCode.Accepted:
+            return
+        changes = self.document.import_dxf(drawing.path, drawing=drawing, mapping=dialog.mapping(),
+                                           **dialog.placement())
+        if changes is not None:
+            record = changes.edit.edits[0].record
+            counts = ", ".join(f"{layer} {n:,}" for layer, n in record["counts"].items())
+            rmse = i18n.fill(self.tr("; RMSE %1 m"), f"{record['rmse_m']:.3f}") if record.get("rmse_m") is not None else ""
+            self.statusBar().showMessage(i18n.fill(self.tr("Imported %1: %2%3"), drawing.path.name, counts, rmse), 10000)
+
     def show_error(self, text: str) -> None:
         QMessageBox.warning(self, "lifecircle", text)
 

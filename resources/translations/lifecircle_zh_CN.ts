@@ -533,6 +533,189 @@
     </message>
 </context>
 <context>
+    <name>CadImportDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="+125"/>
+        <source>Import CAD drawing %1</source>
+        <translation>导入 CAD 图纸 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 shapes; DXF %2, text %3, units: %4.</source>
+        <translation>共 %1 个图形；DXF %2，文字编码 %3，单位：%4。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>CAD layer</source>
+        <translation>CAD 图层</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Outlines</source>
+        <translation>闭合轮廓</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lines</source>
+        <translation>线</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Texts</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Use as</source>
+        <translation>用作</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Every shape is kept as a read-only base map. Closed outlines can become homes or facilities (a text inside names them: “18#楼”, “6F”), lines walking paths.</source>
+        <translation>所有图形都作为只读底图保留。闭合轮廓可转为住宅或设施（轮廓内的文字填入名称和层数，如“18#楼”“6F”），线可转为步行路径。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Base map only</source>
+        <translation>仅作底图</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Homes (residential)</source>
+        <translation>住宅（居住用地）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Facilities: %1</source>
+        <translation>设施：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Walking paths</source>
+        <translation>步行路径</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>millimetres</source>
+        <translation>毫米</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>centimetres</source>
+        <translation>厘米</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>decimetres</source>
+        <translation>分米</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>metres</source>
+        <translation>米</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>kilometres</source>
+        <translation>千米</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>inches</source>
+        <translation>英寸</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>feet</source>
+        <translation>英尺</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not stated ($INSUNITS 0): taken as metres</source>
+        <translation>未注明（$INSUNITS 为 0）：按米处理</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Placement</source>
+        <translation>放置方式</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Drawing coordinates are plan coordinates</source>
+        <translation>图纸坐标即规划坐标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The drawing is in a known CRS:</source>
+        <translation>图纸采用已知坐标系：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Control points (drawing x, y → plan E, N; ≥ 2 points)</source>
+        <translation>控制点（图上 x, y → 规划坐标 E, N；至少 2 个）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>units from the drawing (%1)</source>
+        <translation>按图纸单位（%1）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>e.g. EPSG:4549 (CGCS2000 3° Gauss–Krüger, CM 120°E); eastings with the zone number in front are recognised</source>
+        <translation>如 EPSG:4549（CGCS2000 3° 高斯–克吕格，中央经线 120°E）；东坐标前带带号的可自动识别</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Residual (m)</source>
+        <translation>残差（米）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Add point</source>
+        <translation>添加控制点</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove point</source>
+        <translation>删除控制点</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>similarity (shift, turn, one scale)</source>
+        <translation>相似变换（平移、旋转、统一缩放）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>affine (≥ 3 points)</source>
+        <translation>仿射变换（至少 3 点）</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>%1 transform, RMSE %2 m</source>
+        <translation>%1，中误差 RMSE %2 米</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>similarity</source>
+        <translation>相似变换</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>affine</source>
+        <translation>仿射变换</translation>
+    </message>
+</context>
+<context>
     <name>ChecklistPanel</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/checklist.py" line="+40"/>
@@ -652,6 +835,29 @@
         <location line="+4"/>
         <source>(approximate)</source>
         <translation>（估算）</translation>
+    </message>
+</context>
+<context>
+    <name>DxfRead</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="-240"/>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CAD drawing</source>
+        <translation>CAD 图纸</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
     </message>
 </context>
 <context>
@@ -1186,7 +1392,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+198"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+199"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -1227,18 +1433,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+718"/>
+        <location line="+757"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-712"/>
-        <location line="+713"/>
+        <location line="-751"/>
+        <location line="+752"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-712"/>
+        <location line="-751"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1354,6 +1560,21 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;CAD Drawing (DXF)…</source>
+        <translation>CAD 图纸（DXF）(&amp;C)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A CAD drawing as a base map; its layers as homes, facilities or walking paths</source>
+        <translation>导入 CAD 图纸作为底图；可将其图层转为住宅、设施或步行路径</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
@@ -1534,7 +1755,27 @@
         <translation>%2步行 %1内可达的路网</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+20"/>
+        <source>CAD drawing</source>
+        <translation>CAD 图纸</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CAD drawings (*.dxf *.dwg);;All files (*)</source>
+        <translation>CAD 图纸 (*.dxf *.dwg);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>; RMSE %1 m</source>
+        <translation>；中误差 RMSE %1 米</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Imported %1: %2%3</source>
+        <translation>已导入 %1：%2%3</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Open plan</source>
         <translation>打开规划</translation>
     </message>
@@ -1583,7 +1824,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-716"/>
+        <location line="-755"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1593,12 +1834,14 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+724"/>
+        <location line="+637"/>
+        <location line="+126"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-125"/>
+        <location line="+126"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
     </message>
@@ -2244,6 +2487,11 @@
         <location line="+1"/>
         <source>Switched to scenario “%1” to redo: %2</source>
         <translation>已切换到方案“%1”以重做：%2</translation>
+    </message>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/document.py" line="+283"/>
+        <source>Import CAD drawing %1</source>
+        <translation>导入 CAD 图纸 %1</translation>
     </message>
 </context>
 <context>

@@ -161,6 +161,61 @@ class BaseMapRoads(PaintedLayer):
                 (path if is_path else polyline)(shape(i))
 
 
+class BaseMapCad(PaintedLayer):
+    """A CAD drawing (basemap_cad): its lines and outlines in a drafting grey, unfilled, as the
+    drawing shows them; its texts once they can be read (CAD text is the drawing's own labels:
+    building numbers, floors, names)."""
+
+    fill_lines = False
+
+    def load(self, features: list[Feature]) -> None:
+        self._texts = None
+        super().load(features)
+
+    def update(self, fid: int, feature: Feature | None) -> None:
+        self._texts = None
+        super().update(fid, feature)
+
+    def style_key(self, feature: Feature):
+        return None
+
+    def paint(self, painter: QPainter, area: QRectF, scale: float) -> None:
+        d = self._ensure()
+        idx = d.in_area(area, 2.0 / scale)
+        painter.setPen(styles.CAD_PEN)
+        painter.setBrush(Qt.NoBrush)
+        polygon, polyline, path, shape = painter.drawPolygon, painter.drawPolyline, painter.drawPath, d.shape
+        for i, is_path in zip(idx.tolist(), d.is_path[idx].tolist()):
+            s = shape(i)
+            if is_path:
+                path(s)
+            elif s.isClosed():
+                polygon(s)
+            else:
+                polyline(s)
+        if scale >= styles.CAD_TEXT_MIN_SCALE:
+            self._paint_texts(painter, area)
+
+    def _paint_texts(self, painter: QPainter, area: QRectF) -> None:
+        if getattr(self, "_texts", None) is None:
+            points = [(f.geometry.x, f.geometry.y, f.attributes.get("text") or "") for f in self._features.values()
+                      if f.geometry is not None and f.geometry.geom_type == "Point"]
+            xy = np.array([(x, y) for x, y, _ in points], dtype=float).reshape(-1, 2)
+            self._texts = (xy, [t for *_, t in points])
+        xy, words = self._texts
+        inside = np.flatnonzero((xy[:, 0] >= area.left()) & (xy[:, 0] <= area.right())
+                                & (xy[:, 1] >= area.top()) & (xy[:, 1] <= area.bottom()))
+        if not len(inside):
+            return
+        to_device = painter.transform()
+        painter.resetTransform()  # text upright in pixels, whatever the map's y axis
+        painter.setFont(styles.font(*styles.CAD_TEXT_FONT))
+        painter.setPen(QColor(styles.CAD_TEXT_COLOUR))
+        for i in inside[:styles.CAD_TEXT_MAX].tolist():
+            painter.drawText(to_device.map(QPointF(*xy[i])), words[i])
+        painter.setTransform(to_device)
+
+
 class MapImage:
     """The painted layers rendered for one view transform, over the viewport and a margin (so a
     short pan needs no new render). QGIS's map renderer cache."""
@@ -228,4 +283,4 @@ class MapImage:
         painter.restore()
 
 
-__all__ = ["PaintedLayer", "BaseMapAreas", "BaseMapRoads", "MapImage"]
+__all__ = ["PaintedLayer", "BaseMapAreas", "BaseMapRoads", "BaseMapCad", "MapImage"]

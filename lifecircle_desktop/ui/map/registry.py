@@ -12,6 +12,8 @@ from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, 
                              ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK)
 from .basemap import BaseMapAreas, BaseMapRoads
 from .layers import LayerView, LineLayer, PointLayer, PolygonLayer
+from ...model.schema import BASEMAP_CAD  # CAD drawings (issue 14)
+from .basemap import BaseMapCad
 
 LAYER_VIEWS: dict[str, type[LayerView]] = {
     BASEMAP_LANDUSE: BaseMapAreas,
@@ -25,4 +27,5 @@ LAYER_VIEWS: dict[str, type[LayerView]] = {
     STOPS: PointLayer,
     ENTRANCES: PointLayer,
     COMMENTS: PointLayer,
+    BASEMAP_CAD: BaseMapCad,
 }

@@ -14,7 +14,7 @@ from functools import lru_cache
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
-from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, COMMENTS,
+from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_CAD, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, COMMENTS,
                              ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK)
 
 BACKGROUND = "#f2efe9"
@@ -24,6 +24,7 @@ LAYER_Z = {
     BASEMAP_LANDUSE: 0, BASEMAP_WATER: 1, BASEMAP_BUILDINGS: 2, BASEMAP_ROADS: 3,
     PLANNING_UNITS: 4, RESIDENTIAL: 5, WALK_NETWORK: 6, FACILITIES: 7,
     STOPS: 30, ENTRANCES: 31, COMMENTS: 32,
+    BASEMAP_CAD: 3.5,  # a CAD drawing over the OSM base map, under the plan's own layers
 }
 WALK_OVERLAY_Z = 10
 HIGHLIGHT_Z = 20
@@ -33,7 +34,7 @@ TOOL_Z = 50
 
 # Top first, as a layers panel lists them.
 LAYER_ORDER = (COMMENTS, ENTRANCES, STOPS, FACILITIES, WALK_NETWORK, RESIDENTIAL,
-               PLANNING_UNITS, BASEMAP_ROADS, BASEMAP_BUILDINGS, BASEMAP_WATER, BASEMAP_LANDUSE)
+               PLANNING_UNITS, BASEMAP_CAD, BASEMAP_ROADS, BASEMAP_BUILDINGS, BASEMAP_WATER, BASEMAP_LANDUSE)
 
 # Below this zoom (pixels per metre) a layer's shapes are not drawn: a 20 m building is < 2 px.
 LAYER_MIN_SCALE = {BASEMAP_BUILDINGS: 0.1}
@@ -308,3 +309,12 @@ def icon(kind: str) -> QPixmap:
     p.drawPath(path)
     p.end()
     return pix
+
+
+# --- CAD drawings (basemap_cad) -------------------------------------------------------------------
+# A drafting grey, thin: the drawing is a reference under the plan, not part of it.
+CAD_PEN = cosmetic("#7a7f87", 1.0)
+CAD_TEXT_COLOUR = "#5f6670"
+CAD_TEXT_FONT = (10, False, False)   # pixel size, bold, italic
+CAD_TEXT_MIN_SCALE = 1.0             # px per metre: a building's "18#楼" is legible from about 1:2000
+CAD_TEXT_MAX = 2000                  # texts painted per render at most (a dense drawing stays fast)
