@@ -19,6 +19,7 @@ from ..model.store import ForeignCode
 from .common import language
 
 SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "settings", "remove_code")
+SUBCOMMANDS += ("import_tiles", "import_image")  # issue 14: scanned plans, offline tiles
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, 
                              ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK)
 from .basemap import BaseMapAreas, BaseMapRoads
 from .layers import LayerView, LineLayer, PointLayer, PolygonLayer
+from .raster import OfflineTiles, ScannedPlans
 
 LAYER_VIEWS: dict[str, type[LayerView]] = {
     BASEMAP_LANDUSE: BaseMapAreas,
@@ -25,4 +26,5 @@ LAYER_VIEWS: dict[str, type[LayerView]] = {
     STOPS: PointLayer,
     ENTRANCES: PointLayer,
     COMMENTS: PointLayer,
+    "basemap_tiles": OfflineTiles, "basemap_images": ScannedPlans,  # model/rasters.TILES, IMAGES
 }

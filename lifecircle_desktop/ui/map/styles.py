@@ -25,6 +25,9 @@ LAYER_Z = {
     PLANNING_UNITS: 4, RESIDENTIAL: 5, WALK_NETWORK: 6, FACILITIES: 7,
     STOPS: 30, ENTRANCES: 31, COMMENTS: 32,
 }
+# Raster base maps (ui/map/raster.py) over the OSM base map, under the plan: a package of tiles,
+# then a scanned plan (usually the most specific of the two).
+LAYER_Z.update({"basemap_tiles": 3.4, "basemap_images": 3.6})
 WALK_OVERLAY_Z = 10
 HIGHLIGHT_Z = 20
 SELECTION_Z = 21
