@@ -33,6 +33,7 @@ class FacilityType:
     default_floors: int = 1
     source: str = ""
     osm: tuple[str, ...] = ()
+    land_use: str = ""  # 用地代码: its class in the national land-use classification (2023), "" when none
 
     def name(self, language: str = "zh") -> str:
         return self.name_zh if language.startswith("zh") else self.name_en
@@ -42,6 +43,7 @@ class FacilityType:
 class Catalogue:
     types: dict[str, FacilityType]
     categories: dict[str, Category] = field(default_factory=dict)
+    land_uses: dict[str, str] = field(default_factory=dict)  # land-use code -> its class name (用地类别)
 
     def __getitem__(self, code: str) -> FacilityType:
         try:
@@ -81,5 +83,10 @@ def load_catalogue(path: Path | str = STANDARDS / "catalogue.toml") -> Catalogue
             raise PlanError(f"{path.name} 设施代码 {t['code']} 重复", f"{path.name}: duplicate facility code {t['code']}")
         types[t["code"]] = FacilityType(
             t["code"], t["name_zh"], t["name_en"], t["category"], t["colour"], t.get("geometry", "polygon"),
-            int(t.get("default_floors", 1)), t.get("source", ""), tuple(t.get("osm", ())))
-    return Catalogue(types, cats)
+            int(t.get("default_floors", 1)), t.get("source", ""), tuple(t.get("osm", ())), str(t.get("land_use", "")))
+    land_uses = {str(code): str(name) for code, name in data.get("land_use", {}).items()}
+    unnamed = sorted({t.land_use for t in types.values() if t.land_use and t.land_use not in land_uses})
+    if unnamed:
+        raise PlanError(f"{path.name} 用地代码 {', '.join(unnamed)} 不在 [land_use] 中",
+                        f"{path.name}: land-use codes {', '.join(unnamed)} are not in [land_use]")
+    return Catalogue(types, cats, land_uses)

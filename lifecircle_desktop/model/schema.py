@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-SCHEMA_VERSION = 3  # v3: INTEGER keys on the attribute tables (GeoPackage requirement 119)
+SCHEMA_VERSION = 4  # v3: INTEGER keys on the attribute tables (GeoPackage requirement 119); v4: project fields
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,13 @@ F = Field
 _PROJECT = (  # project fields of the annual project list (项目实施清单, seed 002)
     F("project_content", str), F("implementing_body", str), F("funding", str),
     F("schedule", str), F("design_team", str),
+    # v4 (issue 12): 新建/改建/扩建 as a code word (new | rebuild | extend); 实施路径 in the planner's
+    # words; 投资估算 in 万元; 年度, the year of the annual list the project belongs to.
+    F("construction", str), F("implementation_path", str), F("investment", float), F("year", int),
 )
+# The columns v4 added to the facilities table (Store.MIGRATIONS[3]).
+PROJECT_FIELDS_V4 = ("construction", "implementation_path", "investment", "year")
+CONSTRUCTION_KINDS = ("new", "rebuild", "extend")  # 新建 / 改建 / 扩建
 
 LAYERS: dict[str, Layer] = {
     layer.name: layer

@@ -23,7 +23,7 @@ import sqlite_utils
 from . import crs as crs_mod
 from .errors import NotAPlan, PlanError, PlanFileError, read_user_file
 from .gpkg_sql import envelope, foreign_code, register_functions
-from .schema import EDITABLE_LAYERS, LAYERS, SCHEMA_VERSION
+from .schema import EDITABLE_LAYERS, FACILITIES, LAYERS, PROJECT_FIELDS_V4, SCHEMA_VERSION
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3.0
@@ -495,7 +495,16 @@ class Store:
             c.executemany("UPDATE gpkg_ogr_contents SET feature_count = NULL WHERE table_name = ?",
                           [(t,) for t in ATTRIBUTE_TABLES])
 
-    MIGRATIONS = {1: _migration_2_overrides, 2: _migration_3_integer_keys}
+    @staticmethod
+    def _migration_4_project_fields(c) -> None:
+        """v4: the project list's fields the plan lacked (新建/改建, 实施路径, 投资估算, 年度; issue 12),
+        empty on every existing facility. A column a copy already has (QGIS may add one) is kept."""
+        present = {r[1] for r in c.execute(f'PRAGMA table_info("{FACILITIES}")')}
+        for name in PROJECT_FIELDS_V4:
+            if name not in present:
+                c.execute(f'ALTER TABLE "{FACILITIES}" ADD COLUMN "{name}" {LAYERS[FACILITIES].field(name).sql}')
+
+    MIGRATIONS = {1: _migration_2_overrides, 2: _migration_3_integer_keys, 3: _migration_4_project_fields}
 
     def _prepare(self) -> None:
         """Migrate an old plan and restore the keys a copy through GDAL drops (ogr2ogr keeps no

@@ -194,6 +194,56 @@
         <source>kerb</source>
         <translation>路缘石</translation>
     </message>
+    <message>
+        <location line="+6"/>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>new build</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rebuild</source>
+        <translation>改建</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>extension</source>
+        <translation>扩建</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>new build under the plan</source>
+        <translation>规划新建</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>refitting space found inside</source>
+        <translation>挖潜改造</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sharing nearby resources</source>
+        <translation>周边资源共享</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>using existing stock</source>
+        <translation>利用存量资源</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mixed use of facilities</source>
+        <translation>复合利用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>micro-renewal</source>
+        <translation>微更新</translation>
+    </message>
 </context>
 <context>
     <name>AttributePanel</name>
@@ -280,7 +330,7 @@
     <message>
         <location line="+1"/>
         <source>Project content</source>
-        <translation>项目内容</translation>
+        <translation>建设内容</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -295,12 +345,32 @@
     <message>
         <location line="+1"/>
         <source>Schedule</source>
-        <translation>实施时序</translation>
+        <translation>时间安排</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Design team</source>
         <translation>设计团队</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New build / rebuild</source>
+        <translation>新建/改建</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Implementation path</source>
+        <translation>实施路径</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Investment (10k yuan)</source>
+        <translation>投资估算（万元）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Year</source>
+        <translation>年度</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -393,7 +463,7 @@
         <translation>项目（年度项目实施清单）</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+84"/>
         <source>Nothing selected. Click a feature on the map, or choose a facility type in the palette and draw it.</source>
         <translation>未选择要素。请在地图上单击要素，或在设施选板中选择类型后绘制。</translation>
     </message>
@@ -442,7 +512,7 @@
         <translation>规划</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+64"/>
         <source>%1 m² × %2 floors = %3 m²</source>
         <translation>%1 m² × %2 层 = %3 m²</translation>
     </message>
@@ -564,7 +634,7 @@
         <translation>d 以内的住户比例（%）</translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location line="+145"/>
         <source>Coverage curves appear after the first validation.</source>
         <translation>首次校验完成后显示覆盖率曲线。</translation>
     </message>
@@ -615,7 +685,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+35"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+37"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -743,7 +813,7 @@
         <translation>%1 处住宅距路网超过 %2 米</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+116"/>
         <source>M</source>
         <comment>badge: medium source confidence</comment>
         <translation>中</translation>
@@ -756,12 +826,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+319"/>
+        <location line="+324"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-313"/>
+        <location line="-318"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -797,24 +867,24 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+324"/>
+        <location line="+329"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location line="-324"/>
-        <location line="+324"/>
+        <location line="-329"/>
+        <location line="+329"/>
         <source>Threshold</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location line="-316"/>
-        <location line="+211"/>
+        <location line="-321"/>
+        <location line="+216"/>
         <source>other reading</source>
         <translation>其他口径</translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-203"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -834,7 +904,7 @@
         <translation>来源可信度低（征求意见稿或二手摘要）的规则仅作参考；勾选后，本区按其原文的要求执行</translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+220"/>
         <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
         <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
     </message>
@@ -978,18 +1048,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+715"/>
+        <location line="+716"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-709"/>
-        <location line="+710"/>
+        <location line="-710"/>
+        <location line="+711"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-709"/>
+        <location line="-710"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1424,7 +1494,7 @@
         <translation>&lt;h3&gt;lifecircle_desktop 社区生活圈规划&lt;/h3&gt;&lt;p&gt;规划 15 分钟社区生活圈与完整居住社区，并依据标准实时检查。&lt;/p&gt;&lt;p&gt;地图数据 © OpenStreetMap 贡献者，ODbL 1.0。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
@@ -1515,7 +1585,7 @@
     </message>
     <message>
         <location line="+33"/>
-        <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+47"/>
+        <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+46"/>
         <source>Area {area} m²</source>
         <translation>面积 {area} m²</translation>
     </message>

@@ -203,3 +203,38 @@ def test_tab_out_of_an_edited_field_saves_it_and_keeps_the_form(qtbot, window):
         qtbot.keyClick(floors, Qt.Key.Key_Tab)
     assert stored(window, "facilities", kg, "floors") == 4
     assert window.attributes.editors["floors"] is floors and floors.text() == "4"  # the same form, refreshed
+
+
+def test_the_project_fields_of_the_project_list_are_edited_through_the_undo_stack(qtbot, window):
+    """Issue 12: 新建/改建, 实施路径, 投资估算, 年度 in the attribute panel, each an undoable edit."""
+    kg = window.ids["kg"]
+    select(window, ("facilities", kg))
+    editors = window.attributes.editors
+    assert {"construction", "implementation_path", "investment", "year"} <= set(editors)
+    assert editors["year"].text() == "" and editors["construction"].currentData() == ""
+    type_into(qtbot, editors["year"], "2026")
+    assert window.attributes.editors["year"].text() == "2026"
+    assert stored(window, "facilities", kg, "year") == 2026 and window.document.stack.count() == 1
+    window.document.undo()
+    assert stored(window, "facilities", kg, "year") is None and window.attributes.editors["year"].text() == ""
+    window.document.redo()
+    assert stored(window, "facilities", kg, "year") == 2026
+
+    construction: QComboBox = window.attributes.editors["construction"]
+    construction.setCurrentIndex(construction.findData("extend"))
+    construction.activated.emit(construction.currentIndex())
+    assert stored(window, "facilities", kg, "construction") == "extend"
+    path: QComboBox = window.attributes.editors["implementation_path"]
+    assert path.count() >= 6 and path.isEditable()
+    path.setCurrentIndex(1)
+    path.activated.emit(1)
+    assert stored(window, "facilities", kg, "implementation_path") == path.itemText(1)
+    type_into(qtbot, window.attributes.editors["implementation_path"].lineEdit(), "结合菜场改造")
+    assert stored(window, "facilities", kg, "implementation_path") == "结合菜场改造"
+    type_into(qtbot, window.attributes.editors["investment"], "1,250.5")
+    assert stored(window, "facilities", kg, "investment") == 1250.5
+    assert window.document.stack.count() == 5
+    while window.document.stack.canUndo():
+        window.document.undo()
+    assert all(stored(window, "facilities", kg, n) is None
+               for n in ("construction", "implementation_path", "investment", "year"))

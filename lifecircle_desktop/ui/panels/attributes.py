@@ -47,6 +47,10 @@ FIELD_LABELS = {
     "funding": QT_TRANSLATE_NOOP("AttributePanel", "Funding"),
     "schedule": QT_TRANSLATE_NOOP("AttributePanel", "Schedule"),
     "design_team": QT_TRANSLATE_NOOP("AttributePanel", "Design team"),
+    "construction": QT_TRANSLATE_NOOP("AttributePanel", "New build / rebuild"),
+    "implementation_path": QT_TRANSLATE_NOOP("AttributePanel", "Implementation path"),
+    "investment": QT_TRANSLATE_NOOP("AttributePanel", "Investment (10k yuan)"),
+    "year": QT_TRANSLATE_NOOP("AttributePanel", "Year"),
     "households": QT_TRANSLATE_NOOP("AttributePanel", "Households"),
     "population": QT_TRANSLATE_NOOP("AttributePanel", "Population"),
     "estimated": QT_TRANSLATE_NOOP("AttributePanel", "Estimated"),
@@ -77,7 +81,8 @@ FACILITY_GROUPS = (
     (QT_TRANSLATE_NOOP("AttributePanel", "Capacity"),
      ("classes", "beds", "parking_spaces", "accessible_spaces", "charging_spaces", "lockers")),
     (QT_TRANSLATE_NOOP("AttributePanel", "Project (annual project list)"),
-     ("project_content", "implementing_body", "funding", "schedule", "design_team")),
+     ("project_content", "construction", "implementation_path", "implementing_body", "funding", "investment",
+      "year", "schedule", "design_team")),
 )
 READ_ONLY = {"source", "osm_id", "node_ids", "layer", "feature", "created"}
 STATUSES = ("existing", "planned")
@@ -246,11 +251,21 @@ class AttributePanel(QWidget):
                 combo.addItem(QCoreApplication.translate("AttributePanel", "planned"), "planned")
             combo.activated.connect(lambda _i, n=name, c=combo: self.commit(n, c.currentData()))
             editor = combo
+        elif (offered := codes.suggestions(layer, name)) is not None:
+            combo = QComboBox()  # words to pick, or to type over: the text is stored as shown
+            combo.setEditable(True)
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            combo.addItems(offered)
+            combo.activated.connect(lambda _i, n=name, c=combo: self._commit_text(n, c.currentText()))
+            combo.lineEdit().editingFinished.connect(
+                lambda n=name, c=combo: c.currentText() != c.property("shown") and self._commit_text(n, c.currentText()))
+            editor = combo
         elif (known := codes.choices(layer, name, self.catalogue)) is not None:
             combo = QComboBox()  # a code field: words to choose from, the code stored
             for code, words in known:
                 combo.addItem(words, code)
-            combo.activated.connect(lambda _i, n=name, c=combo: self.commit(n, c.currentData()))
+            # The blank choice ("" — not answered yet) stores nothing.
+            combo.activated.connect(lambda _i, n=name, c=combo: self.commit(n, c.currentData() if c.currentData() != "" else None))
             editor = combo
         elif spec.type is bool:
             editor = QCheckBox()
@@ -279,7 +294,12 @@ class AttributePanel(QWidget):
         value = feature.attributes.get(name)
         blocked = editor.blockSignals(True)
         try:
-            if isinstance(editor, QComboBox):
+            if isinstance(editor, QComboBox) and editor.isEditable():
+                editor.setEditText("" if value is None else str(value))
+                editor.setProperty("shown", editor.currentText())
+            elif isinstance(editor, QComboBox):
+                if value is None and editor.findData("") >= 0:
+                    value = ""  # not answered yet: the blank choice
                 index = editor.findData(value)
                 if index < 0:  # a code this catalogue does not know: shown, not lost
                     editor.insertItem(0, str(value or "—"), value)

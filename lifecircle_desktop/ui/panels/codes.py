@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
 
-from ...model.schema import ENTRANCES, LAYERS, PLANNING_UNITS, STOPS, WALK_NETWORK
+from ...model.schema import ENTRANCES, FACILITIES, LAYERS, PLANNING_UNITS, STOPS, WALK_NETWORK
 from .. import i18n
 
 CONTEXT = "AttributeCodes"
@@ -62,7 +62,28 @@ BARRIERS = {
     "kerb": QT_TRANSLATE_NOOP("AttributeCodes", "kerb"),
 }
 
+# 新建/改建/扩建 of a project (facilities.construction): seed 001 §三(三)1 "通过新建、改扩建等举措".
+# "" is no answer yet: the list leaves the cell blank.
+CONSTRUCTION = {
+    "": QT_TRANSLATE_NOOP("AttributeCodes", "—"),
+    "new": QT_TRANSLATE_NOOP("AttributeCodes", "new build"),
+    "rebuild": QT_TRANSLATE_NOOP("AttributeCodes", "rebuild"),
+    "extend": QT_TRANSLATE_NOOP("AttributeCodes", "extension"),
+}
+# Paths (实施路径) the Shanghai documents name, offered as words to pick or to type over (stored as
+# typed): seed 001 三.3 "通过外部规划新建、内部挖潜改造、周边资源共享等多种路径", seed 001 §三(三)1
+# "充分利用存量资源", seed 000 "推进服务设施复合利用" and "零星更新、微更新、微改造".
+IMPLEMENTATION_PATHS = (
+    QT_TRANSLATE_NOOP("AttributeCodes", "new build under the plan"),
+    QT_TRANSLATE_NOOP("AttributeCodes", "refitting space found inside"),
+    QT_TRANSLATE_NOOP("AttributeCodes", "sharing nearby resources"),
+    QT_TRANSLATE_NOOP("AttributeCodes", "using existing stock"),
+    QT_TRANSLATE_NOOP("AttributeCodes", "mixed use of facilities"),
+    QT_TRANSLATE_NOOP("AttributeCodes", "micro-renewal"),
+)
+
 _CODES = {
+    (FACILITIES, "construction"): CONSTRUCTION,
     (STOPS, "type"): None,  # the catalogue's point types
     (ENTRANCES, "kind"): ENTRANCE_KINDS,
     (PLANNING_UNITS, "kind"): UNIT_KINDS,
@@ -84,6 +105,13 @@ def choices(layer: str, name: str, catalogue) -> list[tuple[str, str]] | None:
         zh = i18n.is_chinese()
         return [(t.code, t.name_zh if zh else t.name_en) for t in catalogue.types.values() if t.geometry == "point"]
     return [(code, _tr(text)) for code, text in words.items()]
+
+
+def suggestions(layer: str, name: str) -> list[str] | None:
+    """Words offered for a free-text field, in the interface language; None: no suggestions."""
+    if (layer, name) == (FACILITIES, "implementation_path"):
+        return [_tr(text) for text in IMPLEMENTATION_PATHS]
+    return None
 
 
 def read_only_words(layer: str, name: str, value) -> str | None:
