@@ -571,7 +571,7 @@ class PlanSession:
         from .io.image import read_image
         from .rasters import ImportImage, _opacity
         control = list(control)
-        georef = fit(control, kind).to_json() if control else None  # refused before the file is read
+        georef = fit(control, kind, y_down=True).to_json() if control else None  # refused before the file is read
         scanned, tiles = read_image(path)
         scanned = replace_dataclass(scanned, georef=georef, opacity=_opacity(opacity))
         return self.apply(ImportImage(scanned, tiles))

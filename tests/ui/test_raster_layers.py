@@ -101,3 +101,76 @@ def test_undoing_the_import_clears_the_tiles_from_the_canvas(tmp_path, session, 
     canvas.refresh(changes)
     assert canvas.layer_view("basemap_tiles").fids() == []
     assert math.isfinite(canvas.scale_factor()) and np.isfinite(canvas.view_extent()).all()
+
+
+# --- scanned plans --------------------------------------------------------------------------------
+# A known affine placement of the test scan: E = E0 + a·px + b·py, N = N0 + c·px + d·py (y down: d < 0),
+# half a metre per pixel, turned by 20°, a little sheared — what three control points will give.
+ANGLE = math.radians(20)
+A, B = 0.5 * math.cos(ANGLE), 0.5 * math.sin(ANGLE) + 0.03
+C, D = 0.5 * math.sin(ANGLE), -0.5 * math.cos(ANGLE)
+
+
+def place(e0, n0, px, py):
+    return e0 + A * px + B * py, n0 + C * px + D * py
+
+
+def scan_png(path, mark=(250, 120)):
+    """A 400 × 300 paper-coloured scan with a 6 × 6 magenta block centred on pixel corner ``mark``."""
+    from PySide6.QtGui import QColor, QImage
+    image = QImage(400, 300, QImage.Format_RGB32)
+    image.fill(QColor(245, 240, 225))
+    for yy in range(mark[1] - 3, mark[1] + 3):
+        for xx in range(mark[0] - 3, mark[0] + 3):
+            image.setPixelColor(xx, yy, QColor(255, 0, 255))
+    assert image.save(str(path), "PNG")
+    return path
+
+
+def test_scan_placed_by_three_points_shows_its_pixel_at_its_map_coordinate(tmp_path, session, canvas):
+    e0, n0 = TO_UTM.transform(LON, LAT)
+    corners = [(0, 0), (400, 0), (0, 300)]
+    control = [((px, py), place(e0, n0, px, py)) for px, py in corners]
+    session.import_image(scan_png(tmp_path / "scan.png"), control, kind="affine")
+    canvas.set_plan(session.plan)
+    target = place(e0, n0, 250, 120)
+    canvas.show_extent((target[0] - 60, target[1] - 45, target[0] + 60, target[1] + 45))
+    image = frame(canvas)
+    image = image.convertToFormat(image.Format.Format_RGB888)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    pixels = pixels[:, :image.width() * 3].reshape(image.height(), image.width(), 3)
+    magenta = np.argwhere((pixels[:, :, 0] > 200) & (pixels[:, :, 1] < 80) & (pixels[:, :, 2] > 200))
+    assert len(magenta) > 20
+    found = magenta.mean(axis=0)[::-1] + 0.5  # (x, y) of the block's centre in viewport pixels
+    expected = canvas.mapFromScene(QPointF(*target))
+    one_scan_pixel = 0.5 * canvas.scale_factor()  # screen pixels per scan pixel
+    assert math.hypot(found[0] - expected.x(), found[1] - expected.y()) <= one_scan_pixel
+
+
+def test_unplaced_scan_shows_beside_the_plan_with_a_hint(tmp_path, session, canvas):
+    session.import_image(scan_png(tmp_path / "scan.png"))
+    canvas.set_plan(session.plan)
+    view = canvas.layer_view("basemap_images")
+    (fid,) = view.fids()
+    transform, placed = view.transform(fid)
+    assert not placed
+    x0, y0, x1, y1 = canvas.plan_extent()
+    corner = transform.map(QPointF(0, 0))
+    assert corner.x() > x1 and abs(corner.y() - y1) < 1e-6  # right of the plan, tops aligned
+
+
+def test_opacity_is_an_undoable_edit_seen_on_the_canvas(tmp_path, session, canvas):
+    e0, n0 = TO_UTM.transform(LON, LAT)
+    control = [((px, py), place(e0, n0, px, py)) for px, py in [(0, 0), (400, 0), (0, 300)]]
+    session.import_image(scan_png(tmp_path / "scan.png"), control)
+    canvas.set_plan(session.plan)
+    target = place(e0, n0, 250, 120)
+    canvas.show_extent((target[0] - 60, target[1] - 45, target[0] + 60, target[1] + 45))
+    at = QPointF(canvas.mapFromScene(QPointF(*target)))
+    opaque = rgb(frame(canvas), at)
+    canvas.refresh(session.set_image_opacity(1, 0.5))
+    half = rgb(frame(canvas), at)
+    assert near(opaque, (255, 0, 255)) and not near(half, (255, 0, 255))
+    assert half[1] > 60  # the paper-coloured base map shows through
+    canvas.refresh(session.undo())
+    assert near(rgb(frame(canvas), at), (255, 0, 255))
