@@ -35,6 +35,7 @@ from .panels.coverage import CoverageChart
 from .dock_share import KeepDockShare
 from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
+from .raster_layers import RasterLayers
 from .panels.new_plan import NewPlanDialog, OsmImport, default_plan_path
 from .panels.palette import FacilityPalette
 from .panels.walk_homes import metres, type_names
@@ -270,6 +271,9 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
         file.addAction(a["save_as"])
         file.addSeparator()
+        file.addAction(self.tr("Import Scanned Plan…"), lambda: self.raster_layers.import_scan())
+        file.addAction(self.tr("Import Offline Tiles (MBTiles)…"), lambda: self.raster_layers.import_tiles())
+        file.addSeparator()
         file.addAction(a["quit"])
         edit = mb.addMenu(self.tr("&Edit"))
         edit.addAction(a["undo"])
@@ -378,6 +382,8 @@ class MainWindow(QMainWindow):
         self.layers_panel = LayersPanel()
         self.layers_panel.visibilityChanged.connect(self.canvas.set_layer_visible)
         self.layers_panel.bind(doc)
+        # Scans and offline tiles listed under the layers, with their context menu (issue 14).
+        self.raster_layers = RasterLayers(self.layers_panel, doc, self.canvas, self.catalogue, self)
         self.attributes = AttributePanel(self.catalogue)
         self.attributes.message.connect(self._show_status_error)
         self.attributes.bind(doc)
