@@ -59,10 +59,11 @@ def test_tiles_show_under_the_plan_where_their_corners_are(tmp_path, session, ca
     x, y = xyz_tile(z, LON, LAT)
     tiles = {(z, x + i, y + j): png(c) for (i, j), c in COLOURS.items()}
     session.import_tiles(mbtiles(tmp_path / "t.mbtiles", tiles, scheme=scheme))
-    canvas.set_plan(session.plan)
-    canvas.set_credits(session.credits())
     # The corner the four tiles share, by the slippy-map formula and pyproj (not the layer's code).
     e, n = TO_UTM.transform(*tile_lonlat(z, x + 1, y + 1))
+    session.add("residential", box(e - 120, n + 80, e - 80, n + 120), name="乙")  # a home on the red tile
+    canvas.set_plan(session.plan)
+    canvas.set_credits(session.credits())
     canvas.show_extent((e - 200, n - 150, e + 200, n + 150))
     image = frame(canvas)
     centre = canvas.mapFromScene(QPointF(e, n))
@@ -73,6 +74,8 @@ def test_tiles_show_under_the_plan_where_their_corners_are(tmp_path, session, ca
         # Two pixels from the shared corner into each tile: a misplaced tile would show its neighbour.
         at = canvas.mapFromScene(QPointF(e + (2 * px if i else -2 * px), n + (-2 * px if j else 2 * px)))
         assert near(rgb(image, QPointF(at)), colour), (i, j, rgb(image, QPointF(at)))
+    home = rgb(image, QPointF(canvas.mapFromScene(QPointF(e - 110, n + 90))))
+    assert not near(home, COLOURS[(0, 0)], 6)  # the plan's home is drawn over the tiles
     assert "© Test Maps" in canvas.credits()
 
 
