@@ -120,6 +120,8 @@ def image_scene(image: QImage, scale: float = 1.0) -> QGraphicsScene:
 class GeorefDialog(QDialog):
     """Control points between a source (left) and the plan's map (right). ``georef()`` after accept."""
 
+    fitted = Signal(object)  # the Georef fitted to the pairs now (None: none can be): a live preview
+
     COLUMNS = 5  # source x, y; easting, northing; residual (the row number is the marker's)
 
     def __init__(self, source: QGraphicsScene, canvas, *, y_down: bool = True, pairs=(), kind: str = "auto",
@@ -267,6 +269,7 @@ class GeorefDialog(QDialog):
         self.message.setText(problem)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(self._fitted is not None)
         self._show_marks()
+        self.fitted.emit(self._fitted)
 
     def _show_marks(self) -> None:
         for ring in self._marks:

@@ -155,6 +155,10 @@ class RasterLayers(QObject):
                               kind=placed.kind if placed is not None else "auto",
                               title=i18n.fill(self.tr("Georeference %1"), scan.name), parent=self.parent_widget)
         dialog.source_view.fit()
+        # The map pane shows the scan where the points put it now (half transparent), or not at all.
+        layer = canvas.layer_view(rasters.IMAGES)
+        dialog.fitted.connect(lambda g: layer.preview(fid, None if g is None else g.matrix))
+        layer.preview(fid, None if dialog.georef() is None else dialog.georef().matrix)
 
         def place():
             georef = dialog.georef()

@@ -11,7 +11,7 @@ from lifecircle_desktop.model.rasters import images
 from lifecircle_desktop.ui.georef_dialog import GeorefDialog, image_scene
 from lifecircle_desktop.ui.map.view import MapView
 from tests.ui.test_canvas import catalogue  # noqa: F401 (fixture)
-from tests.ui.test_raster_layers import place, scan_png, session  # noqa: F401 (fixture)
+from tests.ui.test_raster_layers import frame, near, place, rgb, scan_png, session  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # offscreen dialogs
 
@@ -96,9 +96,15 @@ def test_window_imports_a_scan_places_it_and_undoes(qtbot, window, tmp_path):
     assert window.document.stack.undoText().endswith("Import scan 总图扫描")  # a step of the whole plan
     d = layers.georeference(scan.fid)
     qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
     for pixel in [(0, 0), (400, 0), (0, 300)]:
         d.add_source_point(*pixel)
         d.add_map_point(*place(0, 0, *pixel))
+    # The map pane previews the scan where the points put it: its magenta mark at its map position.
+    mark = place(0, 0, 250, 120)
+    d.canvas.show_extent((mark[0] - 30, mark[1] - 20, mark[0] + 30, mark[1] + 20))
+    assert near(rgb(frame(d.canvas), QPointF(d.canvas.mapFromScene(QPointF(*mark)))), (255, 128, 255), 70)
     d.accept()
     placed = images(window.document.plan)[0].placement
     assert np.allclose(placed.apply((250, 120)), place(0, 0, 250, 120), atol=1e-6)

@@ -157,9 +157,10 @@ def test_unplaced_scan_shows_beside_the_plan_with_a_hint(tmp_path, session, canv
     (fid,) = view.fids()
     transform, placed = view.transform(fid)
     assert not placed
-    x0, y0, x1, y1 = canvas.plan_extent()
+    x1 = max(f.geometry.bounds[2] for f in session.plan.features("residential"))
+    y1 = max(f.geometry.bounds[3] for f in session.plan.features("residential"))
     corner = transform.map(QPointF(0, 0))
-    assert corner.x() > x1 and abs(corner.y() - y1) < 1e-6  # right of the plan, tops aligned
+    assert corner.x() > x1 and abs(corner.y() - y1) < 1e-6  # right of the plan's features, tops aligned
 
 
 def test_opacity_is_an_undoable_edit_seen_on_the_canvas(tmp_path, session, canvas):

@@ -17,10 +17,13 @@ from collections import OrderedDict
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QTransform
 
+import shapely
+
 from ...model import crs as crs_mod
 from ...model import rasters
 from ...model.errors import PlanError
 from ...model.io.mbtiles import tile_corners, tile_range, zoom_for_scale
+from ...model.schema import EDITABLE_LAYERS
 from .. import i18n
 from .basemap import PaintedLayer
 
@@ -71,6 +74,7 @@ class ScannedPlans(PaintedLayer):
         super().__init__(view, layer)
         self._images: list[rasters.ScannedImage] = []
         self._transforms: dict[int, tuple[QTransform, bool]] = {}
+        self._previews: dict[int, tuple[QTransform | None, float]] = {}
         self._cache = _Decoded(IMAGE_CACHE_TILES)
 
     def load(self, features) -> None:
@@ -90,6 +94,12 @@ class ScannedPlans(PaintedLayer):
     def update(self, fid: int, feature) -> None:
         self.load([])
 
+    def preview(self, fid: int, matrix, opacity: float = 0.5) -> None:
+        """Show scan ``fid`` placed by ``matrix`` (a Georef matrix; None: not shown) instead of its
+        stored placement — the georeferencing dialog's live preview, nothing stored."""
+        self._previews[fid] = (None if matrix is None else placement_transform(matrix), opacity)
+        self.view.map_changed()
+
     def fids(self) -> list[int]:
         return [scan.fid for scan in self._images]
 
@@ -101,8 +111,11 @@ class ScannedPlans(PaintedLayer):
         return self._transforms[fid]
 
     def _beside_plan(self, scan: rasters.ScannedImage) -> QTransform:
-        bounds = self.view.plan_extent() or (0.0, 0.0, 1000.0, 1000.0)
-        x0, y0, x1, y1 = bounds
+        """Right of the plan's own features (the base map may run for kilometres), as tall as they are."""
+        plan = self.view.plan
+        geoms = [f.geometry for layer in EDITABLE_LAYERS for f in plan.features(layer, self.view.scenario)]
+        bounds = tuple(float(v) for v in shapely.total_bounds(geoms)) if geoms else self.view.plan_extent()
+        x0, y0, x1, y1 = bounds or (0.0, 0.0, 1000.0, 1000.0)
         s = max(y1 - y0, x1 - x0, 1.0) / max(scan.height, scan.width, 1)
         return QTransform(s, 0, 0, -s, x1 + UNPLACED_GAP * (x1 - x0), y1)
 
@@ -112,6 +125,12 @@ class ScannedPlans(PaintedLayer):
         base = painter.transform()
         for scan in self._images:
             transform, placed = self._transforms[scan.fid]
+            opacity = scan.opacity
+            if scan.fid in self._previews:
+                transform, opacity = self._previews[scan.fid]
+                if transform is None:
+                    continue
+                placed = True
             inverse, invertible = transform.inverted()
             if not invertible:
                 continue
@@ -124,7 +143,7 @@ class ScannedPlans(PaintedLayer):
             if pixels.isEmpty():
                 continue
             painter.setTransform(transform * base)
-            painter.setOpacity(scan.opacity)
+            painter.setOpacity(opacity)
             step = ts * f
             for row in range(int(pixels.top() // step), int(math.ceil(pixels.bottom() / step))):
                 for col in range(int(pixels.left() // step), int(math.ceil(pixels.right() / step))):
