@@ -202,7 +202,7 @@ class SetImageLook:
                    now.opacity, now.opacity if opacity is ... else opacity)
 
     def apply(self, plan: Plan) -> ChangeSet:
-        opacity = _opacity(self.new_opacity)
+        opacity = checked_opacity(self.new_opacity)
         if self.new_georef is not None:
             from .georef import Georef
             Georef.from_json(self.new_georef)
@@ -221,7 +221,7 @@ class SetImageLook:
                        old_opacity=self.new_opacity, new_opacity=self.old_opacity)
 
 
-def _opacity(value) -> float:
+def checked_opacity(value) -> float:
     try:
         value = float(value)
     except (TypeError, ValueError):
@@ -361,7 +361,7 @@ class SetTilesOpacity:
         return cls(tile_set, old, opacity)
 
     def apply(self, plan: Plan) -> ChangeSet:
-        opacity = _opacity(self.new)
+        opacity = checked_opacity(self.new)
         with plan.store.transaction() as db:
             db.conn.execute("UPDATE basemap_tile_sets SET opacity = ? WHERE fid = ?", (opacity, self.tile_set))
         return ChangeSet(changed={TILES: {self.tile_set}}, edit=replace(self, new=opacity))

@@ -569,11 +569,11 @@ class PlanSession:
         metres; ≥ 2 for a similarity, ≥ 3 for an affine) or un-placed when there are none."""
         from .georef import fit
         from .io.image import read_image
-        from .rasters import ImportImage, _opacity
+        from .rasters import ImportImage, checked_opacity
         control = list(control)
         georef = fit(control, kind, y_down=True).to_json() if control else None  # refused before the file is read
         scanned, tiles = read_image(path)
-        scanned = replace_dataclass(scanned, georef=georef, opacity=_opacity(opacity))
+        scanned = replace_dataclass(scanned, georef=georef, opacity=checked_opacity(opacity))
         return self.apply(ImportImage(scanned, tiles))
 
     def place_image(self, fid: int, georef) -> ChangeSet:

@@ -153,6 +153,13 @@ def test_bad_images_and_control_points_are_refused_in_one_sentence(tmp_path, ses
     _refused(session, "at least 2 control points", "至少需要 2 个控制点", path, CONTROL[:1])
 
 
+def test_an_oversized_scan_is_refused_before_it_is_decoded(tmp_path, session, monkeypatch):
+    from lifecircle_desktop.model.io import image as image_module
+    monkeypatch.setattr(image_module, "MAX_PIXELS", 1_000_000)
+    path, _ = scan(tmp_path / "big.png", (1200, 900))
+    _refused(session, "the image is too large (1200×900 pixels", "图像过大", path)
+
+
 @needs_gdal
 def test_plan_with_a_scan_passes_gdals_validator(tmp_path, session):
     path, _ = scan(tmp_path / "scan.png")

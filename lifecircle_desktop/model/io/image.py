@@ -21,9 +21,9 @@ from ..rasters import ScannedImage
 
 TILE_SIZE = 512
 JPEG_QUALITY = 88
-# A scan above this many pixels (≈ A0 at 600 dpi is 19 868 × 14 043 ≈ 280 Mpx) is refused rather than
-# decoded: Pillow would need gigabytes. Plan scans at 300 dpi are a fraction of it.
-MAX_PIXELS = 300_000_000
+# A scan above this many pixels is refused rather than decoded: decoding holds it whole (3 bytes a
+# pixel), and an open plan stays within 1 GB (design.md §8). A0 at 400 dpi is 13 244 × 9 362 ≈ 124 Mpx.
+MAX_PIXELS = 150_000_000
 _MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"II*\x00": "tiff", b"MM\x00*": "tiff"}
 _NOT_AN_IMAGE = ("不是 PNG、JPEG 或 TIFF 图像", "is not a PNG, JPEG or TIFF image")
 
@@ -44,6 +44,9 @@ def read_image(path: str | Path, tile_size: int = TILE_SIZE) -> tuple[ScannedIma
 
     kind = image_kind(path)
     damaged = PlanError.about_file(path, "图像文件已损坏或不完整，无法读取", "the image file is damaged or incomplete")
+    # Pillow's own bomb guard off for the call: MAX_PIXELS, checked on the header before decoding,
+    # refuses in words instead of a warning or an exception of its own.
+    saved, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
     try:
         with Image.open(path) as opened:
             if opened.width * opened.height > MAX_PIXELS:
@@ -57,6 +60,8 @@ def read_image(path: str | Path, tile_size: int = TILE_SIZE) -> tuple[ScannedIma
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise damaged from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
     alpha = picture.mode == "RGBA"
     fmt = "png" if kind == "png" or alpha else "jpeg"
     tiles = []
