@@ -30,7 +30,7 @@ def tile_lonlat(zoom, x, y):
 
 
 def mbtiles(path, tiles: dict, *, scheme="tms", fmt="png", attribution="© Test Maps", name="test tiles",
-            metadata=True, tiles_table=True):
+            metadata=True, tiles_table=True, deduplicated=False):
     """An MBTiles file: ``tiles`` {(z, x, y) XYZ: bytes}; rows stored TMS-flipped unless scheme is "xyz"."""
     conn = sqlite3.connect(path)
     if metadata:
@@ -39,7 +39,16 @@ def mbtiles(path, tiles: dict, *, scheme="tms", fmt="png", attribution="© Test 
         if scheme == "xyz":
             rows.append(("scheme", "xyz"))
         conn.executemany("INSERT INTO metadata VALUES (?, ?)", rows)
-    if tiles_table:
+    if deduplicated:  # the layout mb-util and TileMill write: tiles is a view over map and images
+        conn.execute("CREATE TABLE map (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_id TEXT)")
+        conn.execute("CREATE TABLE images (tile_id TEXT, tile_data BLOB)")
+        for k, ((z, x, y), data) in enumerate(tiles.items()):
+            conn.execute("INSERT INTO map VALUES (?, ?, ?, ?)", (z, x, (2 ** z - 1 - y) if scheme == "tms" else y, f"t{k}"))
+            conn.execute("INSERT INTO images VALUES (?, ?)", (f"t{k}", data))
+        conn.execute("CREATE VIEW tiles AS SELECT map.zoom_level AS zoom_level, map.tile_column AS tile_column, "
+                     "map.tile_row AS tile_row, images.tile_data AS tile_data FROM map JOIN images "
+                     "ON images.tile_id = map.tile_id")
+    elif tiles_table:
         conn.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
         conn.executemany("INSERT INTO tiles VALUES (?, ?, ?, ?)",
                          [(z, x, (2 ** z - 1 - y) if scheme == "tms" else y, data) for (z, x, y), data in tiles.items()])

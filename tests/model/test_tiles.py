@@ -59,6 +59,13 @@ def test_tiles_around_the_plan_are_copied_with_xyz_numbers(tmp_path, session, sc
     assert "© Test Maps" in session.credits()
 
 
+def test_a_package_whose_tiles_are_a_view_is_read(tmp_path, session):
+    x, y = xyz_tile(Z, LON, LAT)
+    tiles = {(Z, x, y): png((10, 20, 30)), (Z, x + 1, y): png((10, 20, 30))}  # the same image twice
+    session.import_tiles(mbtiles(tmp_path / "dedup.mbtiles", tiles, deduplicated=True))
+    assert stored(session.plan.path) == tiles
+
+
 def test_attribution_html_becomes_one_plain_credit_line(tmp_path, session):
     path, _ = package(tmp_path, attribution='<a href="https://example.org">&copy; 某某地图 &amp; Co</a>')
     session.import_tiles(path)
