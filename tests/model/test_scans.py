@@ -178,6 +178,7 @@ def test_cli_import_image_with_control_points(tmp_path, session):
     with Plan.open(session.plan.path) as plan:
         (found,) = images(plan)
         assert found.opacity == 0.5 and Georef.from_json(found.georef).kind == "affine"
+    assert "scan scan (1200×900 px, placed, RMSE 0.00 m)" in cli("info", session.plan.path).stdout
     bad = cli("import-image", session.plan.path, path, "--control=0,0=1,1", "--control=5,5=2,2", "--control=9,9=3,3",
               "--kind", "affine")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1

@@ -132,3 +132,5 @@ def test_cli_imports_and_reports_one_line_errors(tmp_path, session):
     bad = cli("import-tiles", session.plan.path, vector)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
     assert len(stored(session.plan.path)) == 5
+    info = cli("info", session.plan.path)
+    assert "tile package test tiles (5 tiles, zoom 16–17)" in info.stdout
