@@ -16,6 +16,7 @@ from ..model import rasters
 from ..model.errors import PlanError
 from . import i18n
 from .georef_dialog import GeorefDialog, image_scene
+from .map.raster import set_hidden
 
 RASTER_ROLE = Qt.ItemDataRole.UserRole + 7   # ("image" | "tiles", fid) on the panel's rows
 SOURCE_MAX_PX = 4096  # the georeferencing pane shows the finest pyramid level at most this wide
@@ -37,12 +38,20 @@ class RasterLayers(QObject):
         self.top.setExpanded(True)
         tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         tree.customContextMenuRequested.connect(self._menu)
+        tree.itemChanged.connect(self._ticked)
         for signal in (document.sessionChanged, document.changed):
             signal.connect(self.refresh)
         self.refresh()
 
     # --- the list ----------------------------------------------------------------------------
     def refresh(self, *_) -> None:
+        blocked = self.panel.tree.blockSignals(True)  # rows remade are not ticks
+        try:
+            self._fill()
+        finally:
+            self.panel.tree.blockSignals(blocked)
+
+    def _fill(self) -> None:
         self.top.takeChildren()
         plan = self.document.plan
         if plan is None:
@@ -51,13 +60,34 @@ class RasterLayers(QObject):
             state = "" if scan.georef else self.tr(" — not placed")
             item = QTreeWidgetItem([i18n.fill(self.tr("Scan: %1%2 (%3 %)"), scan.name, state, round(scan.opacity * 100))])
             item.setData(0, RASTER_ROLE, ("image", scan.fid))
+            self._checkable(item, rasters.IMAGES, scan.fid)
             item.setToolTip(0, f"{scan.source} · {scan.width}×{scan.height} px")
             self.top.addChild(item)
         for tiles in rasters.tile_sets(plan):
             item = QTreeWidgetItem([i18n.fill(self.tr("Tiles: %1 (%2 %)"), tiles.name, round(tiles.opacity * 100))])
             item.setData(0, RASTER_ROLE, ("tiles", tiles.fid))
+            self._checkable(item, rasters.TILES, tiles.fid)
             item.setToolTip(0, f"{tiles.source} · {tiles.attribution}")
             self.top.addChild(item)
+
+    def _checkable(self, item, layer: str, fid: int) -> None:
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        shown = fid not in self.canvas.layer_view(layer).hidden
+        item.setCheckState(0, Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
+
+    def _ticked(self, item, column: int) -> None:
+        key = item.data(0, RASTER_ROLE)
+        if key:
+            kind, fid = key
+            layer = self.canvas.layer_view(rasters.IMAGES if kind == "image" else rasters.TILES)
+            set_hidden(layer, fid, item.checkState(0) != Qt.CheckState.Checked)
+
+    def set_shown(self, kind: str, fid: int, shown: bool) -> None:
+        """Tick or untick the row of a scan ("image") or tile package ("tiles"): shown on the map or not."""
+        for i in range(self.top.childCount()):
+            item = self.top.child(i)
+            if item.data(0, RASTER_ROLE) == (kind, fid):
+                item.setCheckState(0, Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
 
     def rows(self) -> list[str]:
         return [self.top.child(i).text(0) for i in range(self.top.childCount())]

@@ -1004,7 +1004,7 @@
 <context>
     <name>GeorefDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/georef_dialog.py" line="+128"/>
+        <location filename="../../lifecircle_desktop/ui/georef_dialog.py" line="+130"/>
         <source>Georeference</source>
         <translation>配准</translation>
     </message>
@@ -2302,12 +2302,12 @@
 <context>
     <name>RasterLayers</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/raster_layers.py" line="+34"/>
+        <location filename="../../lifecircle_desktop/ui/raster_layers.py" line="+35"/>
         <source>Scans and offline tiles</source>
         <translation>扫描图与离线瓦片</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+25"/>
         <source> — not placed</source>
         <translation>（未配准）</translation>
     </message>
@@ -2317,12 +2317,12 @@
         <translation>扫描图：%1%2（%3 %）</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Tiles: %1 (%2 %)</source>
         <translation>瓦片：%1（%2 %）</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+40"/>
         <source>Import Scanned Plan…</source>
         <translation>导入扫描图…</translation>
     </message>
@@ -2388,7 +2388,7 @@
     </message>
     <message>
         <location line="+21"/>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>Georeference %1</source>
         <translation>配准 %1</translation>
     </message>

@@ -109,6 +109,15 @@ def test_window_imports_a_scan_places_it_and_undoes(qtbot, window, tmp_path):
     placed = images(window.document.plan)[0].placement
     assert np.allclose(placed.apply((250, 120)), place(0, 0, 250, 120), atol=1e-6)
     assert not any("not placed" in row for row in layers.rows())
+    window.show()
+    qtbot.waitExposed(window)
+    mark = place(0, 0, 250, 120)
+    window.canvas.show_extent((mark[0] - 15, mark[1] - 15, mark[0] + 15, mark[1] + 15))
+    at = QPointF(window.canvas.mapFromScene(QPointF(*mark)))
+    assert near(rgb(frame(window.canvas), at), (255, 0, 255))
+    layers.set_shown("image", scan.fid, False)  # unticked in the layers panel: off the map
+    assert not near(rgb(frame(window.canvas), at), (255, 0, 255), 60)
+    layers.set_shown("image", scan.fid, True)
     window.document.undo()
     assert images(window.document.plan)[0].georef is None
     layers.set_opacity("image", scan.fid, 0.5)

@@ -60,6 +60,12 @@ class _Decoded:
         self.items.clear()
 
 
+def set_hidden(layer_view, fid: int, hidden: bool) -> None:
+    """Hide or show one scan or tile package of a raster layer view (a view setting, like a layer's tick)."""
+    (layer_view.hidden.add if hidden else layer_view.hidden.discard)(fid)
+    layer_view.view.map_changed()
+
+
 def placement_transform(matrix) -> QTransform:
     """Georef matrix ((a, b, c), (d, e, f)): E = a·x + b·y + c, N = d·x + e·y + f, as a QTransform
     (Qt: x' = m11·x + m21·y + dx, y' = m12·x + m22·y + dy)."""
@@ -75,6 +81,7 @@ class ScannedPlans(PaintedLayer):
         self._images: list[rasters.ScannedImage] = []
         self._transforms: dict[int, tuple[QTransform, bool]] = {}
         self._previews: dict[int, tuple[QTransform | None, float]] = {}
+        self.hidden: set[int] = set()  # scans the planner unticked in the layers panel (not stored)
         self._cache = _Decoded(IMAGE_CACHE_TILES)
 
     def load(self, features) -> None:
@@ -124,6 +131,8 @@ class ScannedPlans(PaintedLayer):
         painter.setRenderHint(QPainter.SmoothPixmapTransform, True)
         base = painter.transform()
         for scan in self._images:
+            if scan.fid in self.hidden:
+                continue
             transform, placed = self._transforms[scan.fid]
             opacity = scan.opacity
             if scan.fid in self._previews:
@@ -182,6 +191,7 @@ class OfflineTiles(PaintedLayer):
     def __init__(self, view, layer: str):
         super().__init__(view, layer)
         self._sets: list[rasters.TileSet] = []
+        self.hidden: set[int] = set()  # packages the planner unticked in the layers panel (not stored)
         self._cache = _Decoded(MAP_CACHE_TILES)
         self._corners: dict[tuple, QTransform] = {}
 
@@ -214,6 +224,8 @@ class OfflineTiles(PaintedLayer):
         painter.setRenderHint(QPainter.SmoothPixmapTransform, True)
         base = painter.transform()
         for tiles in self._sets:
+            if tiles.fid in self.hidden:
+                continue
             zoom = zoom_for_scale(scale, lat[4], tiles.zooms)
             x0, y0, x1, y1 = tile_range(zoom, *box)
             if (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_TILES_IN_VIEW:
@@ -242,4 +254,4 @@ class OfflineTiles(PaintedLayer):
         return found
 
 
-__all__ = ["ScannedPlans", "OfflineTiles", "placement_transform"]
+__all__ = ["ScannedPlans", "OfflineTiles", "placement_transform", "set_hidden"]
