@@ -50,6 +50,9 @@ _DESCRIPTIONS = {IMAGES: "Scanned plans (lifecircle)", IMAGE_TILES: "Scanned pla
 # Around the plan's area, tiles of an imported package are kept this far out (a package of a
 # whole city would otherwise swell the plan by gigabytes).
 TILE_MARGIN_M = 1000.0
+# A plan with no features yet has no area to keep tiles around: a whole package comes in, up to this
+# many tiles (≈ a district from zoom 12 to 18; some 2 GB of a city's package is refused instead).
+MAX_UNCLIPPED_TILES = 100_000
 UNPLACED_HINT = ("未配准：请添加至少 2 个控制点", "Not placed: add at least 2 control points")
 
 
@@ -295,6 +298,11 @@ class ImportTiles:
         try:
             package = read_package(self.source, conn)
             box = plan_lonlat_box(plan)
+            if box is None and conn.execute("SELECT COUNT(*) FROM tiles").fetchone()[0] > MAX_UNCLIPPED_TILES:
+                raise PlanError.about_file(
+                    self.source, f"瓦片包超过 {MAX_UNCLIPPED_TILES:,} 张瓦片，而规划中还没有要素可确定范围；请先绘制或导入规划范围再导入瓦片",
+                    f"the package holds more than {MAX_UNCLIPPED_TILES:,} tiles and the plan has no features yet to "
+                    f"keep only the tiles around it; draw or import the plan's area first")
             with plan.store.transaction() as db:
                 _ensure_tables(db.conn, TILE_SETS, TILES)
                 cursor = db.conn.execute(
@@ -375,7 +383,10 @@ def describe(georef_json: str | None) -> dict:
     if not georef_json:
         return {"placed": False}
     from .georef import Georef
-    g = Georef.from_json(georef_json)
+    try:
+        g = Georef.from_json(georef_json)
+    except PlanError:
+        return {"placed": False, "damaged": True}  # shown un-placed, to be placed again
     return {"placed": True, "kind": g.kind, "rmse_m": g.rmse, "residuals_m": list(g.residuals),
             "points": len(g.pairs)}
 

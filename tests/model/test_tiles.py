@@ -66,6 +66,18 @@ def test_a_package_whose_tiles_are_a_view_is_read(tmp_path, session):
     assert stored(session.plan.path) == tiles
 
 
+def test_an_empty_plan_takes_a_small_package_whole_and_refuses_a_big_one(tmp_path, monkeypatch):
+    from lifecircle_desktop.model import rasters
+    with PlanSession(Plan.create(tmp_path / "empty.gpkg", "空", 32651)) as empty:
+        path, tiles = package(tmp_path)
+        assert empty.import_tiles(path).edit.count == len(tiles)  # nothing to clip to: all of it
+        empty.undo()
+        monkeypatch.setattr(rasters, "MAX_UNCLIPPED_TILES", 3)
+        with pytest.raises(PlanError) as err:
+            empty.import_tiles(path)
+        assert "has no features yet" in err.value.message_en and stored(empty.plan.path) == {}
+
+
 def test_attribution_html_becomes_one_plain_credit_line(tmp_path, session):
     path, _ = package(tmp_path, attribution='<a href="https://example.org">&copy; 某某地图 &amp; Co</a>')
     session.import_tiles(path)
