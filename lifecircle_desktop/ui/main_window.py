@@ -271,8 +271,10 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
         file.addAction(a["save_as"])
         file.addSeparator()
-        file.addAction(self.tr("Import Scanned Plan…"), lambda: self.raster_layers.import_scan())
-        file.addAction(self.tr("Import Offline Tiles (MBTiles)…"), lambda: self.raster_layers.import_tiles())
+        # Into File ▸ Import where the window has one (the CAD import's submenu), else the File menu.
+        imports = getattr(self, "import_menu", None) or file
+        imports.addAction(self.tr("Import Scanned Plan…"), lambda: self.raster_layers.import_scan())
+        imports.addAction(self.tr("Import Offline Tiles (MBTiles)…"), lambda: self.raster_layers.import_tiles())
         file.addSeparator()
         file.addAction(a["quit"])
         edit = mb.addMenu(self.tr("&Edit"))

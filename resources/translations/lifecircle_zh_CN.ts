@@ -1146,18 +1146,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+721"/>
+        <location line="+723"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-715"/>
-        <location line="+716"/>
+        <location line="-717"/>
+        <location line="+718"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-715"/>
+        <location line="-717"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1277,7 +1277,7 @@
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Import Scanned Plan…</source>
         <translation>导入扫描图…</translation>
     </message>
@@ -1512,7 +1512,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-717"/>
+        <location line="-719"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1522,7 +1522,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+725"/>
+        <location line="+727"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>

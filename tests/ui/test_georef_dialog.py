@@ -131,3 +131,6 @@ def test_window_refuses_a_bad_image_in_the_status_bar(qtbot, window, tmp_path):
     assert "is not a PNG, JPEG or TIFF image" in window.statusBar().currentMessage()
     assert images(window.document.plan) == []
     assert window.raster_layers.menu_for(window.raster_layers.top) is not None
+    from PySide6.QtGui import QAction
+    texts = {a.text() for a in window.menuBar().findChildren(QAction)}
+    assert {"Import Scanned Plan…", "Import Offline Tiles (MBTiles)…"} <= texts
