@@ -16,6 +16,11 @@ Budgets: a mouse move ≤ 1 ms (20k and 200k); a zoom or pan repaint ≤ 16 ms (
   zoom repaint) and pyqtgraph's ``ViewBox`` holding them (moves).
 Every view sits at the same zoom (a 5 km square fitted in 1280×800, ~0.15 px/m: buildings
 shown); the 200k base map extends 16 km, beyond the view on every side.
+With a scanned plan (issue 14; ``--scan-px``, default 8000 × 6000 px, turned 7° over the 5 km
+square, at 50 % opacity, on the 20k base map): its import (decode + pyramid + write) and the plan
+file's growth; zoom and pan frames and the render once the gesture pauses, at the whole-square
+view and zoomed in to ~4 px/m (full-size tiles); the peer is the same scan drawn whole as one
+QImage through its transform (what a view without the pyramid would do), measured in the same run.
 
 Run: ``QT_QPA_PLATFORM=offscreen python bench/bench_canvas.py [--sizes 20000 200000] [--repeats 5]``.
 Prints medians and p95 in milliseconds. Not a test: nothing asserts on time.
@@ -36,7 +41,7 @@ import numpy as np  # noqa: E402
 import pyqtgraph  # noqa: E402
 import PySide6  # noqa: E402
 import shapely  # noqa: E402
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt  # noqa: E402
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt  # noqa: E402
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QTransform, QWheelEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView  # noqa: E402
 
@@ -212,6 +217,121 @@ def bench_map_view(app, n: int, args, tmp: Path) -> dict[str, float]:
     return out
 
 
+def scan_image(path: Path, width: int, height: int) -> None:
+    """A plan-like scan: paper, a grid of dark lines every 100 px, blocks; JPEG as scanners write."""
+    from PIL import Image, ImageDraw
+    image = Image.new("RGB", (width, height), (236, 228, 206))
+    draw = ImageDraw.Draw(image)
+    rng = np.random.default_rng(7)
+    for x in range(0, width, 100):
+        draw.line([(x, 0), (x, height)], fill=(90, 80, 70), width=3)
+    for y in range(0, height, 100):
+        draw.line([(0, y), (width, y)], fill=(90, 80, 70), width=3)
+    for x, y, w, h in zip(rng.uniform(0, width, 3000), rng.uniform(0, height, 3000), rng.uniform(10, 80, 3000),
+                          rng.uniform(10, 60, 3000)):
+        draw.rectangle([x, y, x + w, y + h], outline=(60, 50, 40), fill=(200, 190, 170))
+    image.save(path, "JPEG", quality=85)
+
+
+def bench_scan(app, args, tmp: Path) -> dict[str, float]:
+    import math
+    from lifecircle_desktop.model.georef import fit
+    from lifecircle_desktop.model.plan import Plan
+    from lifecircle_desktop.model.session import PlanSession
+    from lifecircle_desktop.ui.map.raster import placement_transform
+    from lifecircle_desktop.ui.map.view import MapView
+    from PySide6.QtGui import QImage
+
+    width, height = args.scan_px
+    source = tmp / "scan.jpg"
+    scan_image(source, width, height)
+    path = tmp / "bench_scan.gpkg"
+    plan = Plan.create(path, "bench", 32651)
+    plan.bulk_insert("basemap_buildings", [(g, {"kind": "building"}) for g in buildings(20_000)])
+    plan.close()
+    before = path.stat().st_size + sum(p.stat().st_size for p in path.parent.glob(path.name + "-*"))
+    # The scan covers the 5 km square, turned 7°: three corners placed where that puts them.
+    a, m_per_px = math.radians(7), DENSITY_SIDE / width
+    def to_map(px, py):
+        return (X0 + m_per_px * (px * math.cos(a) - py * math.sin(a)),
+                Y0 + DENSITY_SIDE - m_per_px * (px * math.sin(a) + py * math.cos(a)))
+    control = [((px, py), to_map(px, py)) for px, py in ((0, 0), (width, 0), (0, height))]
+    print(f"\nscanned plan {width:,} × {height:,} px ({source.stat().st_size / 1e6:.1f} MB JPEG) over the 5 km square, "
+          f"turned 7°, 50 % opacity, on the 20,000 polygons")
+    out: dict[str, float] = {}
+    session = PlanSession.open(path)
+    t = time.perf_counter()
+    session.import_image(source, control, kind="affine", opacity=0.5)
+    out["import"] = line("import (decode, pyramid, write)", [time.perf_counter() - t])
+    session.close()
+    after = path.stat().st_size + sum(p.stat().st_size for p in path.parent.glob(path.name + "-*"))
+    print(f"  plan file {before / 1e6:.1f} MB → {after / 1e6:.1f} MB")
+    plan = Plan.open(path)
+    view = MapView(session.catalogue)
+    view.resize(*VIEW)
+    view.show()
+    app.processEvents()
+    view.set_plan(plan)
+    vp = view.viewport()
+    square = (X0, Y0, X0 + DENSITY_SIDE, Y0 + DENSITY_SIDE)
+    centre = (X0 + DENSITY_SIDE / 2, Y0 + DENSITY_SIDE / 2)
+    near = (centre[0] - 160, centre[1] - 100, centre[0] + 160, centre[1] + 100)
+    for name, extent in (("whole square", square), ("zoomed in", near)):
+        view.show_extent(extent)
+        view.render_now()
+        print(f"  {name}: {view.scale_factor():.2f} px/m")
+        zooms = [s for _ in range(args.repeats) for s in time_zoom_frames(vp, 20)]
+        out[f"zoom frame {name}"] = line("zoom frame (wheel notch + repaint, preview)", zooms)
+        deferred = []
+        for k in range(2 * args.repeats):
+            wheel(vp, 1 if k % 2 == 0 else -1, vp.rect().center())
+            vp.repaint()
+            t = time.perf_counter()
+            view.render_now()
+            vp.repaint()
+            deferred.append(time.perf_counter() - t)
+        out[f"deferred {name}"] = line("  … the render once the gesture pauses", deferred)
+        view.show_extent(extent)
+        view.render_now()
+        out[f"pan frame {name}"] = line("pan frame (drag move + repaint, preview)",
+                                        [s for _ in range(args.repeats) for s in time_pan_frames(vp, 20)])
+    # The peer: the whole scan as one image through the same transform, at both scales.
+    from lifecircle_desktop.model.rasters import images
+    whole = QImage(str(source)).convertToFormat(QImage.Format_ARGB32_Premultiplied)
+    transform = placement_transform(images(plan)[0].placement.matrix)
+    for name, extent in (("whole square", square), ("zoomed in", near)):
+        view.show_extent(extent)
+        target = QImage(vp.width(), vp.height(), QImage.Format_ARGB32_Premultiplied)
+        samples = []
+        for _ in range(2 * args.repeats):
+            target.fill(0)
+            painter = QPainter(target)
+            painter.setRenderHint(QPainter.SmoothPixmapTransform)
+            painter.setOpacity(0.5)
+            t = time.perf_counter()
+            painter.setTransform(transform * view.viewportTransform())
+            painter.drawImage(QPointF(0, 0), whole)
+            painter.end()
+            samples.append(time.perf_counter() - t)
+        out[f"peer {name}"] = line(f"peer: whole scan as one image, {name}", samples)
+        layer, ours_alone = view.layer_view("basemap_images"), []
+        area = view.mapToScene(vp.rect()).boundingRect()
+        for _ in range(2 * args.repeats):
+            target.fill(0)
+            painter = QPainter(target)
+            painter.setTransform(view.viewportTransform())
+            t = time.perf_counter()
+            layer.paint(painter, area, view.scale_factor())
+            painter.end()
+            ours_alone.append(time.perf_counter() - t)
+        out[f"layer {name}"] = line(f"ours: the scan layer alone, {name}", ours_alone)
+    print(f"  (the peer keeps the whole decoded scan in memory: {whole.sizeInBytes() / 1e6:.0f} MB; the layer at most "
+          f"64 decoded 512-px tiles, ≤ 67 MB)")
+    plan.close()
+    view.close()
+    return out
+
+
 def bench_peers(app, args) -> dict[str, float]:
     from lifecircle_desktop.ui.map.items import shape_items
     geoms = buildings(20_000)
@@ -284,6 +404,8 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--moves", type=int, default=1000)
+    parser.add_argument("--scan-px", type=int, nargs=2, default=[8000, 6000], metavar=("W", "H"),
+                        help="size of the scanned plan of the scan case (0 0: no scan case)")
     args = parser.parse_args()
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -291,6 +413,7 @@ def main() -> int:
           f"pyqtgraph {pyqtgraph.__version__}, {os.cpu_count()} CPUs")
     tmp = Path(tempfile.mkdtemp(prefix="bench_canvas_"))
     ours = {n: bench_map_view(app, n, args, tmp) for n in args.sizes}
+    scan = bench_scan(app, args, tmp) if min(args.scan_px) > 0 else {}
     peers = bench_peers(app, args)
 
     print("\nbudgets (design.md §8), medians:")
@@ -306,6 +429,13 @@ def main() -> int:
                            3000.0))
         for label, value, budget in checks:
             print(f"  {n:>7,}: {label:<40} {value:9.3f} ms  {'met' if value <= budget else 'NOT met'}")
+    for name in ("whole square", "zoomed in") if scan else ():
+        for label, key in (("zoom frame ≤ 16 ms", "zoom frame"), ("pan frame ≤ 16 ms", "pan frame")):
+            value = scan[f"{key} {name}"]
+            print(f"  scan, {name + ':':<14}{label:<30} {value:9.3f} ms  {'met' if value <= 16.0 else 'NOT met'}")
+        print(f"  scan, {name + ':':<14}render once the gesture pauses {scan[f'deferred {name}']:9.3f} ms "
+              f"(the scan layer alone {scan[f'layer {name}']:.1f} ms; peer, the whole scan drawn as one image: "
+              f"{scan[f'peer {name}']:.1f} ms)")
     if 20_000 in ours:
         f = ours[20_000]
         print(f"  zoom frame vs the plain QGraphicsView's: {f['zoom frame']:.2f} ms vs {peers['plain zoom']:.2f} ms; "

@@ -19,7 +19,7 @@ from ..model.store import ForeignCode
 from .common import language
 
 SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "settings", "remove_code",
-               "export", "suggest", "import_dxf")
+               "export", "suggest", "import_dxf", "import_tiles", "import_image")
 
 
 def build_parser() -> argparse.ArgumentParser:

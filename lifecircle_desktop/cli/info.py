@@ -17,7 +17,17 @@ def plan_info(session) -> dict:
         "layers": {name: ({s: len(plan.features(name, s)) for s in scenarios} if spec.editable
                           else {"*": len(plan.features(name))}) for name, spec in LAYERS.items()},
         "credits": plan.meta.get("credits", []),
+        "rasters": raster_info(plan),
     }
+
+
+def raster_info(plan) -> dict:
+    """Scans (name, size, placed) and tile packages (name, tiles) stored in the plan (issue 14)."""
+    from ..model import rasters
+    return {"scans": [{"name": i.name, "source": i.source, "width": i.width, "height": i.height,
+                       **rasters.describe(i.georef)} for i in rasters.images(plan)],
+            "tile_packages": [{"name": t.name, "source": t.source, "tiles": len(t.tiles), "zooms": list(t.zooms)}
+                              for t in rasters.tile_sets(plan)]}
 
 
 def run(args) -> int:
@@ -40,6 +50,11 @@ def run(args) -> int:
             print(f"    {name:<{width}}" + f"{counts['*']:>8}  (base map, all scenarios)")
         else:
             print(f"    {name:<{width}}" + "  ".join(f"{counts[s]:>8}" for s in scenarios))
+    for scan in info["rasters"]["scans"]:
+        placed = f"placed, RMSE {scan['rmse_m']:.2f} m" if scan["placed"] else "not placed"
+        print(f"  scan {scan['name']} ({scan['width']}×{scan['height']} px, {placed})")
+    for tiles in info["rasters"]["tile_packages"]:
+        print(f"  tile package {tiles['name']} ({tiles['tiles']:,} tiles, zoom {min(tiles['zooms'])}–{max(tiles['zooms'])})")
     for credit in info["credits"]:
         print(f"  {credit}")
     return 0

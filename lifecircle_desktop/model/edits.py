@@ -379,7 +379,8 @@ def plan_wide(edit) -> bool:
     it needs no particular scenario on screen."""
     if isinstance(edit, Batch):
         return bool(edit.edits) and all(plan_wide(e) for e in edit.edits)
-    return isinstance(edit, PLAN_WIDE)
+    # An edit of another module may say so itself (model/rasters.py: a scan, a tile package).
+    return isinstance(edit, PLAN_WIDE) or getattr(edit, "whole_plan", False)
 
 
 # --- the non-spatial part of a plan: checklist answers, rule packs, a district's own thresholds ----

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
+from dataclasses import replace as replace_dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -604,6 +605,44 @@ class PlanSession:
     def use_site(self, site, language: str = "zh") -> ChangeSet:
         """Draw a facility on a suggested site (model/siting.Site): one undoable edit."""
         return self.apply(site.edit(self._scenario, language))
+
+    # --- raster base maps: scanned plans and offline tiles (model/rasters.py) --------------------
+    def import_image(self, path: str | os.PathLike, control: Iterable = (), kind: str = "auto",
+                     opacity: float = 1.0) -> ChangeSet:
+        """Store a scanned plan (PNG, JPEG, TIFF) inside the plan as one undoable edit, placed by
+        ``control`` points ``[((px, py), (E, N)), …]`` (pixels from the top-left corner, plan
+        metres; ≥ 2 for a similarity, ≥ 3 for an affine) or un-placed when there are none."""
+        from .georef import fit
+        from .io.image import read_image
+        from .rasters import ImportImage, checked_opacity
+        control = list(control)
+        georef = fit(control, kind, y_down=True).to_json() if control else None  # refused before the file is read
+        scanned, tiles = read_image(path)
+        scanned = replace_dataclass(scanned, georef=georef, opacity=checked_opacity(opacity))
+        return self.apply(ImportImage(scanned, tiles))
+
+    def place_image(self, fid: int, georef) -> ChangeSet:
+        """Place scanned plan ``fid`` by a ``georef.Georef`` (None: un-place it); undoable."""
+        from .rasters import SetImageLook
+        return self.apply(SetImageLook.of(self.plan, fid, georef=georef))
+
+    def set_image_opacity(self, fid: int, opacity: float) -> ChangeSet:
+        from .rasters import SetImageLook
+        return self.apply(SetImageLook.of(self.plan, fid, opacity=opacity))
+
+    def remove_image(self, fid: int) -> ChangeSet:
+        from .rasters import RemoveImage
+        return self.apply(RemoveImage.of(self.plan, fid))
+
+    def import_tiles(self, path: str | os.PathLike) -> ChangeSet:
+        """Copy an MBTiles package's raster tiles around the plan into it (one undoable edit); its
+        attribution joins the plan's credits. ``changes.edit.count``: the tiles copied."""
+        from .rasters import ImportTiles
+        return self.apply(ImportTiles(str(path)))
+
+    def set_tiles_opacity(self, tile_set: int, opacity: float) -> ChangeSet:
+        from .rasters import SetTilesOpacity
+        return self.apply(SetTilesOpacity.of(self.plan, tile_set, opacity))
 
     # --- validation -----------------------------------------------------------------------------
     def snapshot(self, version: int = 0) -> Snapshot:

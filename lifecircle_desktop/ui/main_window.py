@@ -36,6 +36,7 @@ from .dock_share import KeepDockShare
 from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
 from .panels.import_dxf import CadImportDialog, DxfRead
+from .raster_layers import RasterLayers
 from .panels.new_plan import NewPlanDialog, OsmImport, default_plan_path
 from .panels.palette import FacilityPalette
 from .panels.walk_homes import metres, type_names
@@ -280,6 +281,11 @@ class MainWindow(QMainWindow):
         file.addAction(a["save_as"])
         file.addAction(a["export_bundle"])
         file.addSeparator()
+        # Into File ▸ Import where the window has one (the CAD import's submenu), else the File menu.
+        imports = getattr(self, "import_menu", None) or file
+        imports.addAction(self.tr("Import Scanned Plan…"), lambda: self.raster_layers.import_scan())
+        imports.addAction(self.tr("Import Offline Tiles (MBTiles)…"), lambda: self.raster_layers.import_tiles())
+        file.addSeparator()
         file.addAction(a["quit"])
         edit = mb.addMenu(self.tr("&Edit"))
         edit.addAction(a["undo"])
@@ -388,6 +394,8 @@ class MainWindow(QMainWindow):
         self.layers_panel = LayersPanel()
         self.layers_panel.visibilityChanged.connect(self.canvas.set_layer_visible)
         self.layers_panel.bind(doc)
+        # Scans and offline tiles listed under the layers, with their context menu (issue 14).
+        self.raster_layers = RasterLayers(self.layers_panel, doc, self.canvas, self.catalogue, self)
         self.attributes = AttributePanel(self.catalogue)
         self.attributes.message.connect(self._show_status_error)
         self.attributes.bind(doc)

@@ -1377,6 +1377,104 @@
     </message>
 </context>
 <context>
+    <name>GeorefDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/georef_dialog.py" line="+130"/>
+        <source>Georeference</source>
+        <translation>配准</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Click a point on the drawing (left), then the same point on the map (right). 2 points: similarity; 3 or more: affine.</source>
+        <translation>先在图纸上（左）单击一点，再在地图上（右）单击同一点。2 个点：相似变换；3 个及以上：仿射变换。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Drawing or scan</source>
+        <translation>图纸或扫描图</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Plan map</source>
+        <translation>规划地图</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Source x</source>
+        <translation>图上 x</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Source y</source>
+        <translation>图上 y</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Easting (m)</source>
+        <translation>东坐标（米）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Northing (m)</source>
+        <translation>北坐标（米）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Residual (m)</source>
+        <translation>残差（米）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Automatic (affine from 3 points)</source>
+        <translation>自动（3 个点起用仿射变换）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Similarity (shift, rotation, scale)</source>
+        <translation>相似变换（平移、旋转、缩放）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Affine (also shear and two scales)</source>
+        <translation>仿射变换（另含错切与两向缩放）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove Point</source>
+        <translation>删除控制点</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Transform:</source>
+        <translation>变换：</translation>
+    </message>
+    <message>
+        <location line="+80"/>
+        <source>At least 2 complete point pairs are needed.</source>
+        <translation>至少需要 2 对完整的控制点。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>similarity</source>
+        <translation>相似变换</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>affine</source>
+        <translation>仿射变换</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>RMSE %1 m (%2, %3 points)</source>
+        <translation>中误差 %1 米（%2，%3 个点）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>RMSE —</source>
+        <translation>中误差 —</translation>
+    </message>
+</context>
+<context>
     <name>LayersPanel</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/layers.py" line="+30"/>
@@ -1392,7 +1490,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+199"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+200"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -1433,18 +1531,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+757"/>
+        <location line="+764"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-751"/>
-        <location line="+752"/>
+        <location line="-758"/>
+        <location line="+759"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-751"/>
+        <location line="-758"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1579,7 +1677,17 @@
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
+        <source>Import Scanned Plan…</source>
+        <translation>导入扫描图…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import Offline Tiles (MBTiles)…</source>
+        <translation>导入离线瓦片（MBTiles）…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
@@ -1654,7 +1762,7 @@
         <translation>工具</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+68"/>
         <source>&lt;plan opened&gt;</source>
         <translation>&lt;打开规划&gt;</translation>
     </message>
@@ -1824,7 +1932,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-755"/>
+        <location line="-762"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1834,7 +1942,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+637"/>
+        <location line="+644"/>
         <location line="+126"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
@@ -2616,6 +2724,100 @@
         <location line="+1"/>
         <source>Files of &amp;type:</source>
         <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>RasterLayers</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/raster_layers.py" line="+35"/>
+        <source>Scans and offline tiles</source>
+        <translation>扫描图与离线瓦片</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source> — not placed</source>
+        <translation>（未配准）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan: %1%2 (%3 %)</source>
+        <translation>扫描图：%1%2（%3 %）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Tiles: %1 (%2 %)</source>
+        <translation>瓦片：%1（%2 %）</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Import Scanned Plan…</source>
+        <translation>导入扫描图…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import Offline Tiles (MBTiles)…</source>
+        <translation>导入离线瓦片（MBTiles）…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Georeference…</source>
+        <translation>配准…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove Scan</source>
+        <translation>删除扫描图</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Import Scanned Plan</source>
+        <translation>导入扫描图</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Images (*.png *.jpg *.jpeg *.tif *.tiff)</source>
+        <translation>图像 (*.png *.jpg *.jpeg *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Import scan %1</source>
+        <translation>导入扫描图 %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Import Offline Tiles</source>
+        <translation>导入离线瓦片</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>MBTiles (*.mbtiles);;All files (*)</source>
+        <translation>MBTiles 瓦片包 (*.mbtiles);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Import tiles %1</source>
+        <translation>导入瓦片 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Opacity %1 %</source>
+        <translation>不透明度 %1 %</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Remove scan %1</source>
+        <translation>删除扫描图 %1</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <location line="+11"/>
+        <source>Georeference %1</source>
+        <translation>配准 %1</translation>
     </message>
 </context>
 <context>

@@ -14,6 +14,7 @@ from .basemap import BaseMapAreas, BaseMapRoads
 from .layers import LayerView, LineLayer, PointLayer, PolygonLayer
 from ...model.schema import BASEMAP_CAD  # CAD drawings (issue 14)
 from .basemap import BaseMapCad
+from .raster import OfflineTiles, ScannedPlans
 
 LAYER_VIEWS: dict[str, type[LayerView]] = {
     BASEMAP_LANDUSE: BaseMapAreas,
@@ -28,4 +29,5 @@ LAYER_VIEWS: dict[str, type[LayerView]] = {
     ENTRANCES: PointLayer,
     COMMENTS: PointLayer,
     BASEMAP_CAD: BaseMapCad,
+    "basemap_tiles": OfflineTiles, "basemap_images": ScannedPlans,  # model/rasters.TILES, IMAGES
 }

@@ -26,6 +26,9 @@ LAYER_Z = {
     STOPS: 30, ENTRANCES: 31, COMMENTS: 32,
     BASEMAP_CAD: 3.5,  # a CAD drawing over the OSM base map, under the plan's own layers
 }
+# Raster base maps (ui/map/raster.py) over the OSM base map, under the plan: a package of tiles,
+# then a scanned plan (usually the most specific of the two).
+LAYER_Z.update({"basemap_tiles": 3.4, "basemap_images": 3.6})
 WALK_OVERLAY_Z = 10
 HIGHLIGHT_Z = 20
 SELECTION_Z = 21
