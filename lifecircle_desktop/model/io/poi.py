@@ -238,9 +238,12 @@ def _check_range(table: PoiTable, path: Path) -> None:
                         f"{path.name}: a coordinate is out of range ({en}: longitude {lon[i]}, latitude {lat[i]})")
 
 
-def words_list(counts: dict[str, int]) -> str:
-    """"幼教（3 个）、银行（1 个）" — the categories a planner is told were not imported."""
-    return "、".join(f"{c or '（空）'}（{n} 个）" for c, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+def words_list(counts: dict[str, int], english: bool = False) -> str:
+    """"银行（3 个）、网吧（1 个）" — the categories a planner is told were not imported (most first)."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if english:
+        return ", ".join(f"{c or '(empty)'} ({n})" for c, n in ordered)
+    return "、".join(f"{c or '（空）'}（{n} 个）" for c, n in ordered)
 
 
 def poi_import_edit(plan, layer: str, path: str | os.PathLike, coords: str = "wgs84", *,
@@ -287,12 +290,12 @@ def poi_import_edit(plan, layer: str, path: str | os.PathLike, coords: str = "wg
         codes.append(code)
     keep = np.array([c is not None for c in codes], dtype=bool)
     if not keep.any():
-        listed = words_list(unrecognised + other_layer)
+        listed, listed_en = words_list(unrecognised + other_layer), words_list(unrecognised + other_layer, True)
         if "type" not in table.columns and facility_type is None:
             raise PlanError(f"{path.name}：没有类别列；请指定类型列或设施类型",
                             f"{path.name}: there is no category column; name the type column or give a facility type")
         raise PlanError(f"{path.name}：没有一行的类别能对应到设施目录（未识别的类别：{listed}）",
-                        f"{path.name}: no row's category matches the catalogue (unrecognised: {listed})")
+                        f"{path.name}: no row's category matches the catalogue (unrecognised: {listed_en})")
 
     # Coordinates: the service's system -> WGS-84 -> the plan's CRS, then the far-from-plan check.
     with np.errstate(all="ignore"):
@@ -331,10 +334,10 @@ def poi_summary(edit: AddFeatures) -> dict:
     skipped = {}
     unrecognised, other = record.get("unrecognised") or {}, record.get("other_layer") or {}
     if unrecognised:
-        skipped[f"未识别的类别 / unrecognised categories: {words_list(unrecognised)}"] = sum(unrecognised.values())
+        skipped[f"unrecognised categories: {words_list(unrecognised, True)}"] = sum(unrecognised.values())
     if other:
         target = "facilities" if edit.layer == STOPS else "stops"
-        skipped[f"属于 {target} 图层 / belong in {target}: {words_list(other)}"] = sum(other.values())
+        skipped[f"categories of the {target} layer: {words_list(other, True)}"] = sum(other.values())
     return {"layers": {edit.layer: len(edit.fids or ())}, "fids": list(edit.fids or ()),
             "crs": record.get("source_crs", ""), "coords": record.get("coords", ""),
             "encoding": record.get("encoding", ""), "mapping": dict(record.get("mapping") or {}),
@@ -348,6 +351,5 @@ def unrecognised_message(edit: AddFeatures) -> tuple[str, str] | None:
     if not counts:
         return None
     n = sum(counts.values())
-    listed = words_list(dict(counts))
-    return (f"未识别的类别：{listed}（共 {n} 个，未导入）",
-            f"Unrecognised categories: {listed} ({n} rows, not imported)")
+    return (f"未识别的类别：{words_list(dict(counts))}（共 {n} 个，未导入）",
+            f"Unrecognised categories: {words_list(dict(counts), True)} ({n} rows, not imported)")
