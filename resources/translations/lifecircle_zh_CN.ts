@@ -564,7 +564,7 @@
         <translation>d 以内的住户比例（%）</translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location line="+145"/>
         <source>Coverage curves appear after the first validation.</source>
         <translation>首次校验完成后显示覆盖率曲线。</translation>
     </message>
@@ -615,7 +615,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+35"/>
+        <location filename="../../lifecircle_desktop/ui/panels/findings.py" line="+37"/>
         <source>Presence</source>
         <translation>设置情况</translation>
     </message>
@@ -743,7 +743,7 @@
         <translation>%1 处住宅距路网超过 %2 米</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+116"/>
         <source>M</source>
         <comment>badge: medium source confidence</comment>
         <translation>中</translation>
@@ -756,12 +756,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+319"/>
+        <location line="+324"/>
         <source>Not validated yet.</source>
         <translation>尚未校验。</translation>
     </message>
     <message>
-        <location line="-313"/>
+        <location line="-318"/>
         <source>By rule pack</source>
         <translation>按标准分组</translation>
     </message>
@@ -797,24 +797,24 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+324"/>
+        <location line="+329"/>
         <source>Measured</source>
         <translation>实测</translation>
     </message>
     <message>
-        <location line="-324"/>
-        <location line="+324"/>
+        <location line="-329"/>
+        <location line="+329"/>
         <source>Threshold</source>
         <translation>要求</translation>
     </message>
     <message>
-        <location line="-316"/>
-        <location line="+211"/>
+        <location line="-321"/>
+        <location line="+216"/>
         <source>other reading</source>
         <translation>其他口径</translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-203"/>
         <source>District Threshold…</source>
         <translation>区级阈值…</translation>
     </message>
@@ -834,7 +834,7 @@
         <translation>来源可信度低（征求意见稿或二手摘要）的规则仅作参考；勾选后，本区按其原文的要求执行</translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+220"/>
         <source>Other reading of this indicator (%1), not counted: the plan is held to “%2”.</source>
         <translation>本指标的其他口径（%1），不计入统计：本规划按“%2”判定。</translation>
     </message>
@@ -978,18 +978,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+715"/>
+        <location line="+766"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-709"/>
-        <location line="+710"/>
+        <location line="-760"/>
+        <location line="+761"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-709"/>
+        <location line="-760"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1110,6 +1110,16 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>Import &amp;Points of Interest (CSV, GeoJSON)…</source>
+        <translation>导入兴趣点（CSV、GeoJSON）(&amp;P)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Facilities or stops from an Amap, Tencent or Baidu export (GCJ-02, BD-09) or a WGS-84 list</source>
+        <translation>从高德、腾讯或百度导出的点（GCJ-02、BD-09）或 WGS-84 点表导入设施或站点</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
@@ -1334,7 +1344,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-712"/>
+        <location line="-718"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1344,7 +1354,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+720"/>
+        <location line="+726"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
@@ -1352,6 +1362,30 @@
         <location line="+1"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+31"/>
+        <source>Points of interest</source>
+        <translation>兴趣点</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>Point lists (*.csv *.txt *.geojson *.json);;All files (*)</source>
+        <translation>点表 (*.csv *.txt *.geojson *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Import points of interest</source>
+        <translation>导入兴趣点</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <location line="+4"/>
+        <source>Imported %n point(s) of interest.</source>
+        <translation>
+            <numerusform>已导入 %n 个兴趣点。</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+13"/>
@@ -1424,7 +1458,7 @@
         <translation>&lt;h3&gt;lifecircle_desktop 社区生活圈规划&lt;/h3&gt;&lt;p&gt;规划 15 分钟社区生活圈与完整居住社区，并依据标准实时检查。&lt;/p&gt;&lt;p&gt;地图数据 © OpenStreetMap 贡献者，ODbL 1.0。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
@@ -1515,7 +1549,7 @@
     </message>
     <message>
         <location line="+33"/>
-        <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+47"/>
+        <location filename="../../lifecircle_desktop/ui/tools/unit.py" line="+46"/>
         <source>Area {area} m²</source>
         <translation>面积 {area} m²</translation>
     </message>
@@ -2048,6 +2082,94 @@
         <location line="+25"/>
         <source>From %1 to %2; the default is %3</source>
         <translation>取值 %1 至 %2；默认值为 %3</translation>
+    </message>
+</context>
+<context>
+    <name>PoiImportDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/import_poi.py" line="+25"/>
+        <source>Import points of interest</source>
+        <translation>导入兴趣点</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>WGS-84 (GPS, OpenStreetMap)</source>
+        <translation>WGS-84（GPS、OpenStreetMap）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GCJ-02 (Amap, Tencent)</source>
+        <translation>GCJ-02（高德、腾讯）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>BD-09 (Baidu)</source>
+        <translation>BD-09（百度）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Coordinate system</source>
+        <translation>坐标系</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Facilities (a footprint of the type&apos;s minimum area)</source>
+        <translation>设施（按该类型的最小面积生成占位轮廓）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bus stops and metro stations</source>
+        <translation>公交站与地铁站</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import into</source>
+        <translation>导入到</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>From each row&apos;s category</source>
+        <translation>按每行的类别</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Longitude column</source>
+        <translation>经度列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Latitude column</source>
+        <translation>纬度列</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name column</source>
+        <translation>名称列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Category column</source>
+        <translation>类别列</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Choose the longitude and latitude columns: their headers are not ones the importer knows.</source>
+        <translation>请选择经度列和纬度列：表头不是导入程序认识的名称。</translation>
     </message>
 </context>
 <context>

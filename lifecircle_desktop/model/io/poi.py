@@ -110,11 +110,33 @@ def _number(text, path: Path, where: tuple[str, str], what: tuple[str, str]) -> 
 
 
 def headers_of(path: str | os.PathLike) -> tuple[list[str], str]:
-    """A CSV's headers and encoding (the desktop asks for the columns it could not find)."""
+    """A CSV's headers (a GeoJSON's property names) and its encoding: the desktop shows them for
+    the planner to map the columns it could not find."""
     path = Path(path)
-    text, encoding = _decode(path, read_user_file(path, " CSV 文件", "a CSV file", size=1 << 20))
+    if path.suffix.lower() in (".geojson", ".json"):
+        from .geojson import _features, _load_json
+        raw = read_user_file(path, " GeoJSON 文件", "a GeoJSON file")
+        if not raw.strip():
+            raise PlanError(f"{path.name}：文件是空的", f"{path.name}: the file is empty")
+        feats = _features(_load_json(path, raw))
+        keys = sorted({k for f in feats if isinstance(f, dict) and isinstance(f.get("properties"), dict)
+                       for k in f["properties"]})
+        return keys, "UTF-8"
+    raw = read_user_file(path, " CSV 文件", "a CSV file", size=1 << 20)
+    if not raw.strip():
+        raise PlanError(f"{path.name}：文件是空的", f"{path.name}: the file is empty")
+    try:
+        text, encoding = _decode(path, raw)
+    except PlanError:  # the first MiB may end inside a character: judge by whole lines
+        text, encoding = _decode(path, raw[:raw.rfind(b"\n") + 1] or raw)
     reader = csv.reader(io.StringIO(text.split("\n", 1)[0]), _dialect(text))
-    return next(reader, []), encoding
+    return [h.strip() for h in next(reader, [])], encoding
+
+
+def guess_columns(headers: list[str]) -> dict[str, str]:
+    """role (lon, lat, location, name, type) -> the header the usual names find."""
+    found = {role: _find_column(headers, role, None, Path("")) for role in COLUMN_ALIASES}
+    return {role: h for role, h in found.items() if h is not None}
 
 
 def _dialect(text: str):
@@ -122,19 +144,6 @@ def _dialect(text: str):
         return csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
         return csv.excel
-
-
-def missing_columns(path: str | os.PathLike, columns: dict | None = None) -> list[str]:
-    """The roles ("lon", "lat") a CSV's headers do not name and ``columns`` does not map."""
-    headers, _ = headers_of(path)
-    columns = columns or {}
-    missing = []
-    if columns.get("location") or _find_column(headers, "location", None, Path(path)):
-        return missing
-    for role in ("lon", "lat"):
-        if not columns.get(role) and _find_column(headers, role, None, Path(path)) is None:
-            missing.append(role)
-    return missing
 
 
 def read_csv(path: Path, columns: dict) -> PoiTable:
