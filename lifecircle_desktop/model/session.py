@@ -339,13 +339,19 @@ class PlanSession:
         return self.apply(DeleteScenario(name or self._scenario))
 
     def import_features(self, layer: str, path: str | os.PathLike, *, facility_type: str | None = None, crs=None,
-                        mapping: dict | None = None, progress=None) -> ChangeSet:
+                        mapping: dict | None = None, progress=None, coords: str | None = None,
+                        columns: dict | None = None) -> ChangeSet:
         """Import a GeoJSON file into ``layer`` of the current scenario as one undoable edit
-        (docs/import.md). ``changes.edit.record`` says what came in (counts, source CRS, mapping)."""
+        (docs/import.md). ``changes.edit.record`` says what came in (counts, source CRS, mapping).
+        A CSV, or any file with ``coords`` ("wgs84", "gcj02", "bd09"), is a list of points of
+        interest (poi_import_edit; ``columns`` maps lon/lat/location/name/type to headers)."""
         from .io.geojson import geojson_import_edit
         from .io.osm_reader import check_progress
         check_progress(progress, 0.0, "reading GeoJSON")
-        edit = geojson_import_edit(self.plan, layer, path, facility_type, crs, mapping, self._scenario)
+        if coords is not None or Path(path).suffix.lower() in (".csv", ".txt"):
+            edit = self.poi_import_edit(layer, path, coords or "wgs84", facility_type=facility_type, columns=columns)
+        else:
+            edit = geojson_import_edit(self.plan, layer, path, facility_type, crs, mapping, self._scenario)
         check_progress(progress, 0.5, "writing the plan")
         changes = self.apply(edit)
         check_progress(progress, 1.0, "done")
@@ -373,6 +379,25 @@ class PlanSession:
         changes = self.apply(edit)
         check_progress(progress, 1.0, "done")
         return changes
+
+    def poi_import_edit(self, layer: str, path: str | os.PathLike, coords: str = "wgs84", *,
+                        facility_type: str | None = None, columns: dict | None = None):
+        """Points of interest from a Chinese map service's export (CSV or GeoJSON, WGS-84, GCJ-02
+        or BD-09) as one edit, not yet applied (model/io/poi.py): the desktop pushes it on its stack."""
+        from .io.poi import poi_import_edit
+        return poi_import_edit(self.plan, layer, path, coords, facility_type=facility_type, columns=columns,
+                               footprint_area=self.poi_footprint_area, scenario=self._scenario)
+
+    def poi_footprint_area(self, facility_type: str) -> float | None:
+        """The footprint (m²) a facility known only as a point gets: the type's minimum land area,
+        or its minimum floor area over its default floors, in the enabled packs; None when no
+        pack sets one."""
+        from .measures import default_floors
+        from .schema import FACILITIES
+        floor_min, land_min = self.area_minimum(facility_type)
+        floors = max(default_floors(FACILITIES, facility_type, self.catalogue), 1)
+        candidates = [v for v in (land_min, floor_min / floors if floor_min else None) if v]
+        return max(candidates) if candidates else None
 
     def import_osm(self, source: str | os.PathLike, *, progress=None) -> dict:
         """Import an OpenStreetMap extract into the current scenario (docs/import.md); returns the

@@ -286,6 +286,12 @@ class MainWindow(QMainWindow):
         imports.addAction(self.tr("Import Scanned Plan…"), lambda: self.raster_layers.import_scan())
         imports.addAction(self.tr("Import Offline Tiles (MBTiles)…"), lambda: self.raster_layers.import_tiles())
         file.addSeparator()
+        # Points of interest from Chinese map services (issue 14 item 5): panels/import_poi.py.
+        a["import_poi"] = self._action(self.tr("Import &Points of Interest (CSV, GeoJSON)…"), self.import_poi_dialog,
+                                       tip=self.tr("Facilities or stops from an Amap, Tencent or Baidu export "
+                                                   "(GCJ-02, BD-09) or a WGS-84 list"))
+        file.addAction(a["import_poi"])
+        file.addSeparator()
         file.addAction(a["quit"])
         edit = mb.addMenu(self.tr("&Edit"))
         edit.addAction(a["undo"])
@@ -855,6 +861,50 @@ class MainWindow(QMainWindow):
             self.show_error(e.message(i18n.language()))
             return None
         return task
+
+    def import_poi_dialog(self) -> None:
+        if self.document.session is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Points of interest"), "",
+                                              self.tr("Point lists (*.csv *.txt *.geojson *.json);;All files (*)"))
+        if not path:
+            return
+        from .panels.import_poi import PoiImportDialog
+        try:
+            dialog = PoiImportDialog(path, self.document.session.catalogue, self)
+        except PlanError as e:
+            self.show_error(e.message(i18n.language()))
+            return
+        if dialog.exec() == PoiImportDialog.DialogCode.Accepted:
+            self.import_poi(path, dialog.values())
+
+    def import_poi(self, path, values: dict):
+        """Import a POI file with the dialog's ``values`` as one undoable step; the categories that
+        did not come in are listed in ``poi_report`` (not modal). None when refused."""
+        from ..model.io.poi import poi_summary, unrecognised_message
+        try:
+            edit = self.document.session.poi_import_edit(values["layer"], path, values["coords"],
+                                                         facility_type=values.get("facility_type"),
+                                                         columns=values.get("columns"))
+        except PlanError as e:
+            self.show_error(e.message(i18n.language()))
+            return None
+        changes = self.document.push(edit, self.tr("Import points of interest"))
+        if changes is None:
+            return None
+        n = len(poi_summary(changes.edit)["fids"])
+        self.statusBar().showMessage(self.tr("Imported %n point(s) of interest.", "", n), 10000)
+        message = unrecognised_message(changes.edit)
+        if message is not None:
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Points of interest"),
+                              self.tr("Imported %n point(s) of interest.", "", n) + "\n"
+                              + i18n.pick(*message), QMessageBox.StandardButton.Ok, self)
+            box.setWindowModality(Qt.WindowModality.NonModal)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.finished.connect(lambda _r: setattr(self, "poi_report", None))
+            self.poi_report = box
+            box.show()
+        return changes
 
     def offer_boundary(self) -> QMessageBox:
         """After a new plan: ask for the community's boundary — draw it (the planning-unit tool) or

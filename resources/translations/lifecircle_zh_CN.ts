@@ -1531,18 +1531,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+764"/>
+        <location line="+814"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-758"/>
-        <location line="+759"/>
+        <location line="-808"/>
+        <location line="+809"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-758"/>
+        <location line="-808"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1688,6 +1688,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Import &amp;Points of Interest (CSV, GeoJSON)…</source>
+        <translation>导入兴趣点（CSV、GeoJSON）(&amp;P)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Facilities or stops from an Amap, Tencent or Baidu export (GCJ-02, BD-09) or a WGS-84 list</source>
+        <translation>从高德、腾讯或百度导出的点（GCJ-02、BD-09）或 WGS-84 点表导入设施或站点</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
@@ -1932,7 +1942,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-762"/>
+        <location line="-768"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1942,7 +1952,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+644"/>
+        <location line="+650"/>
         <location line="+126"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
@@ -1952,6 +1962,30 @@
         <location line="+126"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+31"/>
+        <source>Points of interest</source>
+        <translation>兴趣点</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>Point lists (*.csv *.txt *.geojson *.json);;All files (*)</source>
+        <translation>点表 (*.csv *.txt *.geojson *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Import points of interest</source>
+        <translation>导入兴趣点</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <location line="+4"/>
+        <source>Imported %n point(s) of interest.</source>
+        <translation>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <location line="+13"/>
@@ -2653,6 +2687,94 @@
         <location line="+25"/>
         <source>From %1 to %2; the default is %3</source>
         <translation>取值 %1 至 %2；默认值为 %3</translation>
+    </message>
+</context>
+<context>
+    <name>PoiImportDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/import_poi.py" line="+25"/>
+        <source>Import points of interest</source>
+        <translation>导入兴趣点</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>WGS-84 (GPS, OpenStreetMap)</source>
+        <translation>WGS-84（GPS、OpenStreetMap）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GCJ-02 (Amap, Tencent)</source>
+        <translation>GCJ-02（高德、腾讯）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>BD-09 (Baidu)</source>
+        <translation>BD-09（百度）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Coordinate system</source>
+        <translation>坐标系</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Facilities (a footprint of the type&apos;s minimum area)</source>
+        <translation>设施（按该类型的最小面积生成占位轮廓）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bus stops and metro stations</source>
+        <translation>公交站与地铁站</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import into</source>
+        <translation>导入到</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>From each row&apos;s category</source>
+        <translation>按每行的类别</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Longitude column</source>
+        <translation>经度列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Latitude column</source>
+        <translation>纬度列</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name column</source>
+        <translation>名称列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Category column</source>
+        <translation>类别列</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Choose the longitude and latitude columns: their headers are not ones the importer knows.</source>
+        <translation>请选择经度列和纬度列：表头不是导入程序认识的名称。</translation>
     </message>
 </context>
 <context>
