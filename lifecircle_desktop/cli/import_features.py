@@ -58,7 +58,7 @@ def register(subparsers) -> None:
     parser.add_argument("--scenario", default="base")
     parser.add_argument("--map", type=property_mapping, action="append", metavar="SRC=FIELD",
                         help="map a property to a plan field, e.g. --map 户数=households (repeatable)")
-    # Points of interest from Chinese map services (docs/import.md §9): CSV or GeoJSON points.
+    # Points of interest from Chinese map services (docs/import.md §10): CSV or GeoJSON points.
     parser.add_argument("--coords", choices=["wgs84", "gcj02", "bd09"],
                         help="the points' coordinate system: wgs84, gcj02 (Amap, Tencent) or bd09 (Baidu); "
                              "a CSV is read as points of interest (wgs84 unless given)")

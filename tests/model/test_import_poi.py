@@ -1,4 +1,4 @@
-"""Points of interest from Chinese map services (docs/import.md §9): real places of the demo sent
+"""Points of interest from Chinese map services (docs/import.md §10): real places of the demo sent
 through GCJ-02 / BD-09 by a forward formula written here, independently, and read back in place."""
 import csv
 import json
