@@ -1,6 +1,6 @@
 """`lifecircle import PLAN FILE.geojson --layer L`: GeoJSON features into one layer of a plan
 (docs/import.md); a CSV or a GeoJSON of points of interest, in WGS-84, GCJ-02 or BD-09, into
-facilities or stops (``--coords``, docs/import.md §9)."""
+facilities or stops (``--coords``, docs/import.md §10)."""
 from __future__ import annotations
 
 import argparse
