@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from ..model.catchments import service_populations, walk_limit
+from ..model.capacity import facility_capacity
 from ..model.findings import STATUSES, Finding, Results, status_word
 from ..model.gaps import is_gap
 from ..model.measures import floor_area, land_area
@@ -27,7 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
 COMPLIANCE_COLUMNS = ("pack", "pack_title", "group", "applied", "rule", "name", "document", "clause",
                       "required", "measured", "status", "verdict", "severity", "confidence", "message")
 FACILITY_COLUMNS = ("fid", "type", "type_name", "name", "status", "status_word", "floor_area", "land_area",
-                    "required_min", "verdict", "households_served", "homes_served", "limit_m")
+                    "required_min", "verdict", "households_served", "homes_served", "limit_m",
+                    "capacity", "demand", "capacity_unit", "over_capacity")
 # The project list (项目实施清单): the fields seed 002 task 13 names for a street's annual list —
 # "明确项目建设内容、实施路径、实施主体、资金来源、时间安排和设计团队" — after what the project is and
 # where it lies, with the rules it answers and the investment estimate.
@@ -66,7 +68,11 @@ TITLES: dict[str, tuple[str, str]] = {
     "required_min": ("面积下限（平方米）", "Required minimum (m²)"),
     "households_served": ("步行服务户数", "Households served"),
     "homes_served": ("步行服务住宅数", "Homes served"),
-    "limit_m": ("步行服务半径（米）", "Walking limit (m)"),
+    "limit_m": ("步行距离限值（米）", "Walking limit (m)"),
+    "capacity": ("容量", "Capacity"),
+    "demand": ("服务人群需求", "Demand served"),
+    "capacity_unit": ("容量单位", "Capacity unit"),
+    "over_capacity": ("是否超容", "Over capacity"),
     # project list
     "project": ("项目名称", "Project"),
     "unit": ("所属生活圈/社区", "Life circle / community"),
@@ -225,6 +231,9 @@ def facility_table(ctx: "BundleContext") -> pd.DataFrame:
     results = ctx.results
     catalogue = ctx.session.catalogue
     served = service_populations(results)
+    # Capacity (issue 15): places, beds or floor area against what the households it serves need
+    # (model/capacity, the plan's demand settings); None where the plan does not say.
+    room = {(c.layer, c.fid): c for c in facility_capacity(results)}
     verdicts = area_verdicts(results)
     judged_short = _failing_area_types(results)
     minimum_of: dict[str, float] = {}
@@ -254,13 +263,25 @@ def facility_table(ctx: "BundleContext") -> pd.DataFrame:
             "households_served": (catchment.households if catchment is not None else 0.0) if measured_type else math.nan,
             "homes_served": (len(catchment.homes) if catchment is not None else 0) if measured_type else pd.NA,
             "limit_m": limit if limit is not None else math.nan,
+            **_capacity_columns(room.get((f.layer, f.fid)), zh),
         })
     frame = pd.DataFrame(rows, columns=list(FACILITY_COLUMNS))
     frame["homes_served"] = frame["homes_served"].astype("Int64")
-    for column in ("floor_area", "land_area", "required_min", "households_served", "limit_m"):
+    for column in ("floor_area", "land_area", "required_min", "households_served", "limit_m", "capacity", "demand"):
         frame[column] = frame[column].astype(float)
     frame["fid"] = frame["fid"].astype("int64")
     return frame
+
+
+def _capacity_columns(c, zh: bool) -> dict:
+    """A facility's capacity, the demand of the households it serves and whether it is over capacity
+    (in words: 超容/未超容; "—" where the capacity is not entered or the type has none)."""
+    if c is None or c.capacity is None:
+        return {"capacity": math.nan, "demand": c.demand if c is not None and c.demand is not None else math.nan,
+                "capacity_unit": (c.unit_zh if zh else c.unit_en) if c is not None else "", "over_capacity": "—"}
+    return {"capacity": c.capacity, "demand": c.demand if c.demand is not None else math.nan,
+            "capacity_unit": c.unit_zh if zh else c.unit_en,
+            "over_capacity": ("超容" if zh else "over capacity") if c.over_capacity else ("未超容" if zh else "within capacity")}
 
 
 # --- the project list -----------------------------------------------------------------------

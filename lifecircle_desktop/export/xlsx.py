@@ -28,13 +28,14 @@ HEADER_FILL = "DDEBF7"
 NUMBER_FORMATS = {      # column -> Excel number format
     "scale_m2": "#,##0", "investment": "#,##0.00", "year": "0", "fid": "0",
     "floor_area": "#,##0", "land_area": "#,##0", "required_min": "#,##0", "households_served": "#,##0",
-    "homes_served": "#,##0", "limit_m": "#,##0",
+    "homes_served": "#,##0", "limit_m": "#,##0", "capacity": "#,##0", "demand": "#,##0.0",
 }
 # The compliance sheet: what a reviewer reads first, the codes (for filtering) last.
 COMPLIANCE_ORDER = ("pack_title", "name", "document", "clause", "required", "measured", "verdict", "severity",
                     "confidence", "message", "applied", "group", "rule", "pack", "status")
 FACILITY_ORDER = ("fid", "type_name", "name", "status_word", "floor_area", "land_area", "required_min", "verdict",
-                  "households_served", "homes_served", "limit_m", "type", "status")
+                  "households_served", "homes_served", "limit_m", "capacity", "demand", "capacity_unit",
+                  "over_capacity", "type", "status")
 SHEETS = {"project": ("项目实施清单", "Project list"), "compliance": ("达标核查", "Compliance"),
           "facility": ("设施一览", "Facilities"), "about": ("说明", "About")}
 

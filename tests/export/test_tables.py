@@ -139,3 +139,36 @@ def test_a_planned_kindergarten_short_of_the_minimum_is_said_so(demo):
     assert (row["status"], row["status_word"], row["type_name"]) == ("planned", "规划", "幼儿园")
     assert row["verdict"] == "未达标"
     assert row["floor_area"] == 1000.0 and row["land_area"] == 1500.0
+
+
+def test_the_facility_table_says_which_kindergartens_are_over_capacity(tmp_path):
+    """Issue 15 point 2: capacity against the demand of the households a facility serves, worked out
+    here from the plan's own settings and the service population (not from model/capacity)."""
+    import shutil
+    from lifecircle_desktop.export import BundleContext, ExportOptions
+    from lifecircle_desktop.model.catchments import service_population
+    from lifecircle_desktop.model.resources import DEMO_PLAN
+    from lifecircle_desktop.model.session import PlanSession
+    from shapely.geometry import box
+    path = tmp_path / "demo.gpkg"
+    shutil.copyfile(DEMO_PLAN, path)
+    session = PlanSession.open(path)
+    try:
+        site = session.suggest("kindergarten", count=1).sites[0]  # where a kindergarten serves the most
+        session.add("facilities", site.footprint, type="kindergarten", name="小班幼儿园", classes=1)
+        ctx = BundleContext.build(session, ExportOptions())
+        table = facility_table(ctx)
+        kids = table[table["type"] == "kindergarten"]
+        assert len(kids) >= 1
+        settings = session.settings
+        per_household = (settings["persons_per_household"] * settings["kindergarten_age_share"])
+        served = service_population(ctx.results, "kindergarten")
+        row = kids[kids["name"] == "小班幼儿园"].iloc[0]
+        households = served[int(row["fid"])].households if int(row["fid"]) in served else 0.0
+        assert row["capacity"] == settings["kindergarten_places_per_class"] * 1
+        assert row["demand"] == pytest.approx(households * per_household)
+        over = households * per_household > row["capacity"]
+        assert row["over_capacity"] == ("超容" if over else "未超容")
+        assert households > 0 and over  # one class cannot take the whole demo
+    finally:
+        session.close()

@@ -52,8 +52,10 @@ class PrintCanvas:
     catalogue (facility colours, type names), and ``map_changed`` (the canvas re-renders its
     cached base map; a print has no cache)."""
 
-    def __init__(self, catalogue):
+    def __init__(self, catalogue, plan=None, scenario: str = "base"):
         self.catalogue = catalogue
+        # The raster base maps (scanned plans, offline tiles) read their images from the plan.
+        self.plan, self.scenario = plan, scenario
         self._scene = QGraphicsScene()
         self._scene.setItemIndexMethod(QGraphicsScene.BspTreeIndex)  # a small map finds its items fast
 
@@ -62,6 +64,9 @@ class PrintCanvas:
 
     def map_changed(self) -> None:
         pass
+
+    def plan_extent(self):
+        return self.plan.bounds() if self.plan is not None else None
 
 
 class PrintMap:
@@ -73,7 +78,7 @@ class PrintMap:
         self._shapes = sum(plan.count(layer, None) for layer in
                            (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, WALK_NETWORK))
         map_text.set_language(lang)  # labels: facility type and unit kind names in the report's language
-        self.canvas = PrintCanvas(session.catalogue)
+        self.canvas = PrintCanvas(session.catalogue, plan, scenario)
         self.layers = {name: view(self.canvas, name) for name, view in LAYER_VIEWS.items()}
         self.labels = LabelView(self.canvas)
         check = check or _noop

@@ -35,9 +35,11 @@ GROUP_NOTE = (
     "Where several rules read one indicator (a conflict group), the reading applied is counted and the "
     "others are listed under it (└), for reference. Walking distances are defined in the footnote.")
 FACILITY_NOTE = (
-    "步行服务户数：在步行距离上限内、以该设施为最近同类设施的住户数（步行距离定义见页脚注）；面积单位：平方米。按设施类型排列，规划设施在前。",
+    "步行服务户数：在步行距离上限内、以该设施为最近同类设施的住户数（步行距离定义见页脚注）；面积单位：平方米。容量 / 需求：规划填写的学位、床位或建筑面积，对比其服务住户按规划设置（每户人数、年龄比例等）折算的需求，超过即“超容”。按设施类型排列，规划设施在前。",
     "Households served: the households whose nearest facility of the type, within its walking limit, is "
-    "this one (walking distance: see the footnote); areas in m². Listed by type, planned facilities "
+    "this one (walking distance: see the footnote); areas in m². Capacity / demand: the places, beds or "
+    "floor area entered, against what the households it serves need by the plan's settings (persons per "
+    "household, age shares); more need than capacity is over capacity. Listed by type, planned facilities "
     "first.")
 CHECKLIST_NOTE = (
     "无法从图上量测的条款，由规划师逐项作答。",
@@ -214,7 +216,8 @@ def facilities(df: pd.DataFrame, zh: bool) -> tuple[str, str, list[str]]:
     headers = [pick(h, zh) for h in (("设施类型", "Type"), ("名称", "Name"), ("现状/规划", "Existing/planned"),
                                       ("建筑面积", "Floor area"), ("用地面积", "Land area"),
                                       ("最低要求", "Required min."), ("面积结论", "Area verdict"),
-                                      ("步行服务户数", "Households served"), ("步行距离上限", "Walking limit"))]
+                                      ("步行服务户数", "Households served"), ("步行距离上限", "Walking limit"),
+                                      ("容量 / 需求", "Capacity / demand"))]
     rows, classes = [], []
     for r in df.itertuples(index=False):
         served, limit = r.households_served, r.limit_m
@@ -222,10 +225,22 @@ def facilities(df: pd.DataFrame, zh: bool) -> tuple[str, str, list[str]]:
                      _area(r.floor_area), _area(r.land_area), _area(r.required_min),
                      _e(r.verdict) if r.verdict else "—",
                      "—" if served is None or math.isnan(served) else f"{served:,.0f}",
-                     "—" if limit is None or math.isnan(limit) else f"{limit:,.0f} m"])
-        classes.append(["", "", "", "num", "num", "num", "mid", "num", "num"])
-    head, body = table_parts(headers, rows, [15, 19, 8, 9, 9, 9, 9, 11, 11], classes)
+                     "—" if limit is None or math.isnan(limit) else f"{limit:,.0f} m",
+                     _room(r, zh)])
+        classes.append(["", "", "", "num", "num", "num", "mid", "num", "num", "mid"])
+    head, body = table_parts(headers, rows, [13, 17, 7, 8, 8, 8, 8, 10, 9, 12], classes)
     return intro, head, body
+
+
+def _room(r, zh: bool) -> str:
+    """"90 / 153 个学位（超容）": the capacity entered against the demand of the households the facility
+    serves (issue 15); "—" where the type has no capacity or the plan does not give it."""
+    if r.capacity is None or math.isnan(r.capacity):
+        return "—"
+    demand = "—" if r.demand is None or math.isnan(r.demand) else f"{r.demand:,.0f}"
+    unit = f" {_e(r.capacity_unit)}" if r.capacity_unit else ""
+    flag = f"（{_e(r.over_capacity)}）" if zh else f" ({_e(r.over_capacity)})"
+    return f"{r.capacity:,.0f} / {demand}{unit}{flag}"
 
 
 # --- checklist, overrides, comparison ----------------------------------------------------------------
