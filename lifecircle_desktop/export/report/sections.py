@@ -135,8 +135,9 @@ def cover(ctx, zh: bool, crs_label: str, counts: dict | None = None) -> str:
 
     out.append(f"<h2>{pick(('规划设置及其依据', 'Plan settings and their sources'), zh)}</h2>")
     rows = [[_e(r.name), _e(r.value), _e(r.source)] for r in words.setting_rows(settings, zh)]
+    # Set tighter than the other tables: the cover holds the settings (issue 12) on one page.
     out.append(table([pick(h, zh) for h in (("设置", "Setting"), ("取值", "Value"), ("依据", "Source"))],
-                     rows, [26, 18, 56]))
+                     rows, [26, 18, 56]).replace("cellpadding='3'", "cellpadding='1'", 1))
     out.append(f"<p class='small'>{pick(NO_SOURCE_NOTE, zh)}</p>")
     return "".join(out)
 
