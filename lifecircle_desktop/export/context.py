@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
+import shapely
 from pyproj import CRS
 from shapely import transform as _transform
 from shapely.geometry.base import BaseGeometry
@@ -98,6 +99,21 @@ def target_crs(plan_epsg: int, choice: str, *, lon: float | None = None, zone_pr
     return TargetCRS(epsg, _crs.name(epsg), plan_epsg)
 
 
+def _plan_centre(plan, scenario: str) -> tuple[float, float] | None:
+    """The centre of what is planned — the planning units, else the homes, facilities and stops,
+    else everything: the Gauss–Krüger zone is the community's, not that of a base-map river or road
+    running for kilometres (the Siping demo's units lie west of 121.5°E, in zone 40, while its
+    base map's centre lies east of it)."""
+    from ..model.schema import FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS
+    for layers in ((PLANNING_UNITS,), (RESIDENTIAL, FACILITIES, STOPS)):
+        geoms = [f.geometry for layer in layers for f in plan.features(layer, scenario)]
+        if geoms:
+            x0, y0, x1, y1 = (float(v) for v in shapely.total_bounds(geoms))
+            return (x0 + x1) / 2, (y0 + y1) / 2
+    bounds = plan.bounds()
+    return None if bounds is None else ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
+
+
 class Progress:
     """Progress of one export: ``report(fraction, message_zh, message_en)`` is called as work goes on;
     ``cancelled()`` is polled at every step (and by writers inside long loops, at least every ~0.2 s),
@@ -149,10 +165,9 @@ class BundleContext:
         if options.compare is not None:
             session.plan.require_scenario(options.compare)
         lon = None
-        bounds = session.plan.bounds()
-        if bounds is not None:
-            x, y = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
-            lon, _ = _crs.transformer(session.plan.epsg, _crs.WGS84).transform(x, y)
+        centre = _plan_centre(session.plan, scenario)
+        if centre is not None:
+            lon, _ = _crs.transformer(session.plan.epsg, _crs.WGS84).transform(*centre)
         crs = target_crs(session.plan.epsg, options.crs, lon=lon, zone_prefix=options.gk_zone_prefix)
         results = session.validate(scenario=scenario)
         compare = session.validate(scenario=options.compare) if options.compare is not None else None
