@@ -1,7 +1,9 @@
 """Errors the user sees: one sentence, Chinese and English (the UI picks per its language)."""
 from __future__ import annotations
 
+import os
 import sqlite3
+from pathlib import Path
 
 
 class PlanError(Exception):
@@ -76,3 +78,27 @@ def read_user_file(path, what_zh: str, what_en: str, size: int = -1, error: type
     except OSError as e:
         reason = e.strerror or str(e)
         raise error.about_file(p, f"无法读取（{reason}）", f"cannot be read ({reason})") from None
+
+
+def as_plan_error(error: Exception) -> PlanError:
+    """Any error as the one sentence the planner reads. The model turns what it foresees into a
+    PlanError; what still reaches here is the machine's side — the disk, the database, memory —
+    and is said as such (issue 10: never "unexpected error")."""
+    if isinstance(error, PlanError):
+        return error
+    detail = " ".join(str(error).split())[:200] or type(error).__name__
+    if isinstance(error, sqlite3.Error):  # locked, disk full, read-only, a trigger's error
+        return PlanError(f"无法读写规划文件（{detail}）", f"the plan file could not be read or written ({detail})")
+    if isinstance(error, OSError):
+        where = f"{Path(os.fsdecode(error.filename)).name}: " if isinstance(error.filename, (str, bytes)) else ""
+        reason = error.strerror or detail
+        return PlanError(f"{where}无法读写文件（{reason}）", f"{where}the file could not be read or written ({reason})")
+    if isinstance(error, MemoryError):
+        return PlanError("内存不足，无法完成", "there is not enough memory to finish")
+    if isinstance(error, UnicodeDecodeError):  # text in a damaged plan file read back from SQLite
+        return PlanError("文件中有不是 UTF-8 的文字（文件已损坏？）", "the file holds text that is not valid UTF-8 (is it damaged?)")
+    if isinstance(error, RecursionError):
+        return PlanError("数据嵌套过深，无法读取", "the data is nested too deeply to be read")
+    # A fault of ours that no check foresaw: still one sentence, saying so, for a bug report.
+    return PlanError(f"程序内部错误（{type(error).__name__}：{detail}），请报告此问题",
+                     f"an internal error ({type(error).__name__}: {detail}); please report it")

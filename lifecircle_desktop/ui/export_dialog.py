@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from ..export import ExportCancelled, ExportOptions, Progress
 from ..export.context import FORMATS
-from ..model.errors import PlanError
+from ..model.errors import PlanError, as_plan_error
 from ..model.session import PlanSession
 from . import i18n
 from .undo import scenario_title
@@ -52,8 +52,9 @@ class _ExportWorker(QObject):
             self.finished.emit(None, None)
         except PlanError as e:
             self.finished.emit(None, e)
-        except Exception:
-            self.finished.emit(None, traceback.format_exc(limit=5))
+        except Exception as e:  # a fault no check foresaw: one sentence for the planner, the trace on stderr
+            traceback.print_exc(limit=5)
+            self.finished.emit(None, as_plan_error(e))
         else:
             self.finished.emit(folder, None)
 
@@ -250,8 +251,7 @@ class ExportDialog(QDialog):
             self.status.setText(self.tr("Export cancelled; nothing was left behind."))
         else:
             self.progress_bar.setValue(0)
-            text = error.message(i18n.language()) if isinstance(error, PlanError) else \
-                self.tr("The export failed:") + "\n" + str(error)
+            text = error.message(i18n.language()) if isinstance(error, PlanError) else str(error)
             self.status.setText(text)
         self.exportFinished.emit(self.folder_written)
 

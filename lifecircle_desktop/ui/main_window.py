@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog
 
 from ..model import crs
 from ..model.catalogue import Catalogue, load_catalogue
-from ..model.errors import PlanError
+from ..model.errors import PlanError, as_plan_error
 from ..model.findings import Finding, Results
 from ..model.plan import Plan
 from ..model.session import PlanSession, create_plan, create_plan_from_osm
@@ -725,8 +725,9 @@ class MainWindow(QMainWindow):
     def read_cad(self, path) -> DxfRead:
         task = DxfRead(path, self)
         task.done.connect(self.map_cad_layers)
-        task.failed.connect(lambda e: self.show_error(e.message(i18n.language()) if isinstance(e, PlanError)
-                                                      else self.tr("The import failed:") + "\n" + str(e)))
+        task.failed.connect(lambda e: self.show_error(
+            (e if isinstance(e, PlanError) else as_plan_error(e)).message(i18n.language())
+            if isinstance(e, Exception) else str(e)))
         task.cancelled.connect(lambda: self.statusBar().showMessage(self.tr("Import cancelled."), 5000))
         self._cad_task = task
         task.start()
@@ -851,8 +852,9 @@ class MainWindow(QMainWindow):
                                district=values.get("district", ""), subdistrict=values.get("subdistrict", ""))
         task = OsmImport(source, target, self, importer=importer, replace=True)
         task.done.connect(self.open_plan_path)
-        task.failed.connect(lambda e: self.show_error(e.message(i18n.language()) if isinstance(e, PlanError)
-                                                      else self.tr("The import failed:") + "\n" + str(e)))
+        task.failed.connect(lambda e: self.show_error(
+            (e if isinstance(e, PlanError) else as_plan_error(e)).message(i18n.language())
+            if isinstance(e, Exception) else str(e)))
         task.cancelled.connect(lambda: self.statusBar().showMessage(self.tr("Import cancelled."), 5000))
         self._import_task = task
         try:

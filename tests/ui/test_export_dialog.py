@@ -36,7 +36,7 @@ def test_the_file_menu_exports_the_bundle_on_a_worker(qtbot, demo_window, tmp_pa
     assert folder is not None and folder.parent == out
     assert sorted(p.name for p in folder.iterdir()) == ["geojson", "plan.gpkg"]
     crs = pyogrio.read_info(folder / "plan.gpkg", layer="facilities")["crs"]
-    assert crs == "EPSG:4550"  # the demo lies east of 121.5°E: CGCS2000 3° Gauss–Krüger CM 123E
+    assert crs == "EPSG:4549"  # the demo community lies west of 121.5°E: CGCS2000 3° Gauss–Krüger CM 120E
     assert pyogrio.read_info(folder / "geojson" / "facilities.geojson")["features"] == \
         demo_window.document.plan.count("facilities", "base")
     assert values and values == sorted(values) and values[-1] == 1000

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDial
 
 from ...model import georef
 from ...model.catalogue import load_catalogue
-from ...model.errors import PlanError
+from ...model.errors import PlanError, as_plan_error
 from ...model.io.dxf import LINE, OUTLINE, TEXT, UNIT_METRES, UNIT_NAMES, CadDrawing, read_dxf
 from .. import i18n
 from ..i18n import fill
@@ -49,8 +49,9 @@ class _ReadWorker(QObject):
         except PlanError as e:
             self.finished.emit(None, None if self.cancel_event.is_set() else e)
             return
-        except Exception:
-            self.finished.emit(None, traceback.format_exc(limit=5))
+        except Exception as e:  # a fault no check foresaw: one sentence for the planner, the trace on stderr
+            traceback.print_exc(limit=5)
+            self.finished.emit(None, as_plan_error(e))
             return
         self.finished.emit(drawing, None)
 

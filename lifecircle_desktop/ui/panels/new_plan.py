@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QGroupBox, QLabel, QLineEdit, QProgressDialog, QVBoxLayout, QWidget)
 
 from ..validation import collect_garbage_in_gui_thread
-from ...model.errors import PlanError
+from ...model.errors import PlanError, as_plan_error
 from ...model.io.osm_reader import header_centre
 from ...model.places import in_shanghai, ordered, packs_for_location
 from ...model.rules import load_packs
@@ -205,8 +205,9 @@ class _ImportWorker(QObject):
         except PlanError as e:
             self.finished.emit(None, None if self.cancel_event.is_set() else e)
             return
-        except Exception:
-            self.finished.emit(None, traceback.format_exc(limit=5))
+        except Exception as e:  # a fault no check foresaw: one sentence for the planner, the trace on stderr
+            traceback.print_exc(limit=5)
+            self.finished.emit(None, as_plan_error(e))
             return
         if self.cancel_event.is_set() and not self.target.exists():
             self.finished.emit(None, None)
