@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsScene, QLabel, QMenu
+from PySide6.QtGui import QColor, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QLabel, QMenu
 
 from ..model import cad_placement
 from ..model.errors import PlanError
@@ -20,6 +20,9 @@ from .georef_dialog import GeorefDialog
 
 DRAWING_COLOUR = QColor("#3b4048")
 TEXT_MARK_COLOUR = QColor("#9aa0a8")
+PREVIEW_COLOUR = QColor(214, 39, 40, 170)  # the drawing where the points put it: the markers' red
+LINES = "lines"  # the data of the scene's path of lines and outlines (the preview copies it)
+PREVIEW_Z = 900.0  # over the map's layers, under the numbered markers
 
 
 def drawing_scene(geometries) -> QGraphicsScene:
@@ -50,14 +53,35 @@ def drawing_scene(geometries) -> QGraphicsScene:
         marks.lineTo(x + arm, y)
         marks.moveTo(x, y - arm)
         marks.lineTo(x, y + arm)
-    for path, colour in ((lines, DRAWING_COLOUR), (marks, TEXT_MARK_COLOUR)):
+    for path, colour, role in ((lines, DRAWING_COLOUR, LINES), (marks, TEXT_MARK_COLOUR, "texts")):
         pen = QPen(colour, 0)
         pen.setCosmetic(True)
-        scene.addPath(path, pen)
+        scene.addPath(path, pen).setData(0, role)
     margin = size * 0.05
     scene.setSceneRect(QRectF(extent[0] - margin, extent[1] - margin, extent[2] - extent[0] + 2 * margin,
                               extent[3] - extent[1] + 2 * margin))
     return scene
+
+
+def preview_on_map(dialog: GeorefDialog) -> QGraphicsPathItem:
+    """The drawing's lines on the dialog's map pane where the fitted points put it, moved at each
+    fit (hidden while none can be fitted), so a mis-clicked point shows before OK."""
+    lines = next((i for i in dialog.source_view.scene().items() if i.data(0) == LINES), None)
+    item = QGraphicsPathItem(lines.path() if lines is not None else QPainterPath())
+    pen = QPen(PREVIEW_COLOUR, 1.0)
+    pen.setCosmetic(True)
+    item.setPen(pen)
+    item.setZValue(PREVIEW_Z)
+    dialog.canvas.scene().addItem(item)
+
+    def follow(georef):
+        item.setVisible(georef is not None)
+        if georef is not None:
+            (a, b, e), (c, d, n) = georef.matrix
+            item.setTransform(QTransform(a, c, b, d, e, n))  # x' = a·x + b·y + e, y' = c·x + d·y + n
+    dialog.fitted.connect(follow)
+    follow(dialog.georef())
+    return item
 
 
 def map_canvas(plan, catalogue, scenario=None):
@@ -129,6 +153,7 @@ class CadLayers(QObject):
         note.setWordWrap(True)
         dialog.layout().insertWidget(1, note)
         dialog.note = note
+        dialog.preview = preview_on_map(dialog)
         dialog.source_view.fit()
 
         def place():
@@ -146,4 +171,4 @@ class CadLayers(QObject):
         return dialog
 
 
-__all__ = ["CadLayers", "drawing_scene", "map_canvas"]
+__all__ = ["CadLayers", "drawing_scene", "map_canvas", "preview_on_map"]

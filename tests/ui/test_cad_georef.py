@@ -47,6 +47,7 @@ def test_pick_on_map_opens_the_drawing_and_three_clicked_pairs_fill_the_table(qt
     assert rect.left() == pytest.approx(-10_000, abs=50) and rect.right() == pytest.approx(200_000, abs=50)
     assert rect.top() == pytest.approx(-10_000, abs=50) and rect.bottom() == pytest.approx(120_000, abs=50)
     assert source.transform().m22() < 0
+    assert not georef.preview.isVisible()  # no points yet: nothing to preview on the map
     georef.resize(1400, 900)
     qtbot.waitExposed(georef)
     source.fit()
@@ -59,6 +60,11 @@ def test_pick_on_map_opens_the_drawing_and_three_clicked_pairs_fill_the_table(qt
     for ((x, y), (e, n)), corner in zip(georef.pairs(), CORNERS):
         assert np.hypot(x - corner[0], y - corner[1]) <= 1.5 * src_px
         assert np.hypot(e - to_grid(*corner)[0], n - to_grid(*corner)[1]) <= 1.5 * map_px
+    # The map pane previews the drawing where the points put it: drawing (100 m, 50 m) on its map point.
+    preview = georef.preview
+    assert preview.isVisible()
+    at = preview.mapToScene(QPointF(100_000, 50_000))
+    assert np.hypot(at.x() - to_grid(100_000, 50_000)[0], at.y() - to_grid(100_000, 50_000)[1]) < 4 * map_px
     georef.accept()
     # The picked pairs are the table's rows now, with residuals and the RMSE as for typed points.
     assert dialog.by_control.isChecked() and dialog.control.rowCount() == 3

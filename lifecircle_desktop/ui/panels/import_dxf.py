@@ -279,7 +279,7 @@ class CadImportDialog(QDialog):
         """The georeferencing dialog: this drawing on the left (drawing coordinates), the plan's map on
         the right, the complete rows of the table as its first pairs. Its pairs replace the table's
         when it is accepted. Returned opened (window-modal)."""
-        from ..cad_layers import drawing_scene, map_canvas
+        from ..cad_layers import drawing_scene, map_canvas, preview_on_map
         from ..georef_dialog import GeorefDialog
         try:
             pairs = self.control_points()
@@ -288,6 +288,7 @@ class CadImportDialog(QDialog):
         dialog = GeorefDialog(drawing_scene(self.drawing.geometries), map_canvas(self.plan, self.catalogue, self.scenario),
                               y_down=False, pairs=pairs, kind=self.kind.currentData(),
                               title=fill(self.tr("Control points for %1"), self.drawing.path.name), parent=self)
+        dialog.preview = preview_on_map(dialog)
         dialog.source_view.fit()
         dialog.canvas.fit_plan()
         dialog.accepted.connect(lambda: self.set_control_points(dialog.pairs(), dialog.kind.currentData()))
