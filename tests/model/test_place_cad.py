@@ -5,6 +5,7 @@ made stay where they are; the file read back by GDAL holds the new coordinates."
 import json
 import math
 
+import ezdxf
 import numpy as np
 import pyogrio
 import pytest
@@ -107,3 +108,30 @@ def test_an_unknown_drawing_is_refused_and_nothing_changes(imported):
     assert "其他.dxf" in e.value.message("en")
     _, after = cad_coordinates(session)
     assert all(np.array_equal(a, b) for a, b in zip(before, after))
+
+
+
+def test_a_drawing_in_plan_coordinates_is_placed_again_by_control_points(session, tmp_path):
+    # A drawing in plan metres (no control points at import: a "crs" placement, the identity).
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 6
+    e0, n0 = ORIGIN
+    doc.modelspace().add_lwpolyline([(e0, n0), (e0 + 50, n0), (e0 + 50, n0 + 30), (e0, n0 + 30)], close=True)
+    doc.modelspace().add_line((e0 - 10, n0 - 10), (e0 + 80, n0 - 10))
+    doc.saveas(tmp_path / "plan_coords.dxf")
+    session.import_dxf(tmp_path / "plan_coords.dxf")
+    assert json.loads(dxf_record(session)["placement"])["kind"] == "crs"
+    _, before = cad_coordinates(session)
+
+    def corrected(x, y):  # the planner's correction: 2 m west, 1.5 m north, turned 1° about the origin point
+        a, dx, dy = math.radians(1), x - e0, y - n0
+        return (e0 - 2 + math.cos(a) * dx - math.sin(a) * dy, n0 + 1.5 + math.sin(a) * dx + math.cos(a) * dy)
+    control = [((x, y), corrected(x, y)) for x, y in [(e0, n0), (e0 + 50, n0), (e0, n0 + 30)]]
+    session.place_cad("plan_coords.dxf", fit(control, "similarity"))
+    _, after = cad_coordinates(session)
+    for old_xy, new_xy in zip(before, after):
+        assert np.abs(new_xy - np.array([corrected(*xy) for xy in old_xy])).max() < 0.01
+    session.undo()
+    assert json.loads(dxf_record(session)["placement"])["kind"] == "crs"
+    _, restored = cad_coordinates(session)
+    assert all(np.array_equal(a, b) for a, b in zip(before, restored))
