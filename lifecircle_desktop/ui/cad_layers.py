@@ -84,6 +84,20 @@ def preview_on_map(dialog: GeorefDialog) -> QGraphicsPathItem:
     return item
 
 
+def show_points(dialog: GeorefDialog) -> None:
+    """Fit the map pane to the plan and the control points already on the map (a drawing's frame
+    corners often lie beyond what the planner works on)."""
+    canvas = dialog.canvas
+    extent = canvas.plan_extent()
+    points = [m for _, m in dialog.pairs()]
+    if extent is None and not points:
+        return
+    xy = np.array([*(points or []), *([extent[:2], extent[2:]] if extent is not None else [])], dtype=float)
+    (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+    margin = 0.05 * max(x1 - x0, y1 - y0, 50.0)
+    canvas.show_extent((x0 - margin, y0 - margin, x1 + margin, y1 + margin))
+
+
 def map_canvas(plan, catalogue, scenario=None):
     """The plan's map for the dialog's right pane."""
     from .map.view import MapView
@@ -155,6 +169,7 @@ class CadLayers(QObject):
         dialog.note = note
         dialog.preview = preview_on_map(dialog)
         dialog.source_view.fit()
+        show_points(dialog)
 
         def place():
             georef = dialog.georef()
@@ -171,4 +186,4 @@ class CadLayers(QObject):
         return dialog
 
 
-__all__ = ["CadLayers", "drawing_scene", "map_canvas", "preview_on_map"]
+__all__ = ["CadLayers", "drawing_scene", "map_canvas", "preview_on_map", "show_points"]

@@ -279,7 +279,7 @@ class CadImportDialog(QDialog):
         """The georeferencing dialog: this drawing on the left (drawing coordinates), the plan's map on
         the right, the complete rows of the table as its first pairs. Its pairs replace the table's
         when it is accepted. Returned opened (window-modal)."""
-        from ..cad_layers import drawing_scene, map_canvas, preview_on_map
+        from ..cad_layers import drawing_scene, map_canvas, preview_on_map, show_points
         from ..georef_dialog import GeorefDialog
         try:
             pairs = self.control_points()
@@ -290,7 +290,7 @@ class CadImportDialog(QDialog):
                               title=fill(self.tr("Control points for %1"), self.drawing.path.name), parent=self)
         dialog.preview = preview_on_map(dialog)
         dialog.source_view.fit()
-        dialog.canvas.fit_plan()
+        show_points(dialog)
         dialog.accepted.connect(lambda: self.set_control_points(dialog.pairs(), dialog.kind.currentData()))
         self.georef_dialog = dialog
         dialog.open()
