@@ -474,6 +474,29 @@ class Plan:
                                                                    dtype=object)))
         return fids
 
+    def replace_base_geometries(self, layer: str, fids, geometries) -> ChangeSet:
+        """New geometries for features of a read-only base-map layer (a CAD drawing placed again,
+        model/cad_placement.py): one executemany, inside the caller's transaction if any. Only
+        the geometry changes; ids and attributes stay."""
+        fids = [int(fid) for fid in fids]
+        geoms = np.empty(len(fids), dtype=object)
+        geoms[:] = list(geometries)
+        if len(geoms) != len(fids):
+            raise PlanError("要素编号与要素数量不一致", f"{len(fids)} feature ids for {len(geoms)} geometries")
+        features = self._features[layer]
+        for fid in fids:
+            self.feature(layer, fid)  # raises if absent
+        blobs = to_gpkg_many(geoms, self.epsg)
+        placed = {fid: Feature(layer, fid, g, features[fid].attributes, features[fid].scenario)
+                  for fid, g in zip(fids, geoms)}
+        everything = np.array([placed.get(fid, f).geometry for fid, f in features.items()], dtype=object)
+        with self.store.transaction() as db:
+            db.conn.executemany(f'UPDATE "{layer}" SET geom = ? WHERE fid = ?', list(zip(blobs, fids)))
+            if len(everything):
+                self.store.set_extent(layer, shapely.total_bounds(everything))
+        features.update(placed)  # memory follows the file once the write has gone through
+        return ChangeSet(changed={layer: set(fids)} if fids else {})
+
     def _next_fid(self, layer: str) -> int:
         row = self.store.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [layer]).fetchone()
         return max(row[0] if row else 0, max(self._features[layer], default=0)) + 1

@@ -380,6 +380,14 @@ class PlanSession:
         check_progress(progress, 1.0, "done")
         return changes
 
+    def place_cad(self, import_id_or_source, georef) -> ChangeSet:
+        """Place an imported CAD drawing again (model/cad_placement.py) as ONE undoable edit: its
+        ``basemap_cad`` shapes move by new ∘ old⁻¹ and the import record keeps the new placement.
+        ``import_id_or_source``: the import's position in the plan's import log, or the DXF's file
+        name; ``georef``: a ``Georef`` or its JSON. Homes, facilities and paths the import made stay."""
+        from .cad_placement import PlaceCadDrawing
+        return self.apply(PlaceCadDrawing.of(self.plan, import_id_or_source, georef))
+
     def poi_import_edit(self, layer: str, path: str | os.PathLike, coords: str = "wgs84", *,
                         facility_type: str | None = None, columns: dict | None = None):
         """Points of interest from a Chinese map service's export (CSV or GeoJSON, WGS-84, GCJ-02

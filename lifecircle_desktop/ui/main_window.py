@@ -36,6 +36,7 @@ from .dock_share import KeepDockShare
 from .panels.findings import FindingsPanel
 from .panels.layers import LayersPanel
 from .panels.import_dxf import CadImportDialog, DxfRead
+from .cad_layers import CadLayers
 from .raster_layers import RasterLayers
 from .panels.new_plan import NewPlanDialog, OsmImport, default_plan_path
 from .panels.palette import FacilityPalette
@@ -402,6 +403,7 @@ class MainWindow(QMainWindow):
         self.layers_panel.bind(doc)
         # Scans and offline tiles listed under the layers, with their context menu (issue 14).
         self.raster_layers = RasterLayers(self.layers_panel, doc, self.canvas, self.catalogue, self)
+        self.cad_layers = CadLayers(self.layers_panel, doc, self.catalogue, self)
         self.attributes = AttributePanel(self.catalogue)
         self.attributes.message.connect(self._show_status_error)
         self.attributes.bind(doc)
@@ -735,7 +737,8 @@ class MainWindow(QMainWindow):
 
     def map_cad_layers(self, drawing) -> None:
         """The dialog of the drawing's layers and placement; the import as one undoable step."""
-        dialog = CadImportDialog(drawing, self, catalogue=self.document.session.catalogue)
+        dialog = CadImportDialog(drawing, self, catalogue=self.document.session.catalogue, plan=self.document.plan,
+                                 scenario=self.document.scenario)
         self.cad_dialog = dialog  # tests answer it
         if dialog.exec() != CadImportDialog.DialogCode.Accepted:
             return

@@ -535,7 +535,7 @@
 <context>
     <name>CadImportDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="+125"/>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="+129"/>
         <source>Import CAD drawing %1</source>
         <translation>导入 CAD 图纸 %1</translation>
     </message>
@@ -700,7 +700,22 @@
         <translation>仿射变换（至少 3 点）</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+3"/>
+        <source>Pick control points on the map…</source>
+        <translation>在地图上选取控制点…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Open a plan first: its map is where the points are picked.</source>
+        <translation>请先打开规划：控制点在规划地图上选取。</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Control points for %1</source>
+        <translation>%1 的控制点</translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>%1 transform, RMSE %2 m</source>
         <translation>%1，中误差 RMSE %2 米</translation>
     </message>
@@ -713,6 +728,30 @@
         <location line="+0"/>
         <source>affine</source>
         <translation>仿射变换</translation>
+    </message>
+</context>
+<context>
+    <name>CadLayers</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/cad_layers.py" line="+98"/>
+        <source>Georeference…</source>
+        <translation>配准…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Georeference %1…</source>
+        <translation>配准 %1…</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <location line="+17"/>
+        <source>Georeference %1</source>
+        <translation>配准 %1</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>Shapes already turned into homes, facilities or walking paths do not move with the base map.</source>
+        <translation>已转为住宅/设施/步行路径的要素不随底图移动。</translation>
     </message>
 </context>
 <context>
@@ -840,7 +879,7 @@
 <context>
     <name>DxfRead</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="-240"/>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="-280"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
@@ -1490,7 +1529,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+200"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+201"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -1531,18 +1570,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+814"/>
+        <location line="+816"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-808"/>
-        <location line="+809"/>
+        <location line="-810"/>
+        <location line="+811"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-808"/>
+        <location line="-810"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1772,7 +1811,7 @@
         <translation>工具</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>&lt;plan opened&gt;</source>
         <translation>&lt;打开规划&gt;</translation>
     </message>
@@ -1883,7 +1922,7 @@
         <translation>CAD 图纸 (*.dxf *.dwg);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>; RMSE %1 m</source>
         <translation>；中误差 RMSE %1 米</translation>
     </message>
@@ -1942,7 +1981,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-768"/>
+        <location line="-770"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1952,14 +1991,14 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+650"/>
-        <location line="+126"/>
+        <location line="+651"/>
+        <location line="+127"/>
         <source>The import failed:</source>
         <translation>导入失败：</translation>
     </message>
     <message>
-        <location line="-125"/>
-        <location line="+126"/>
+        <location line="-126"/>
+        <location line="+127"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
     </message>

@@ -3,8 +3,9 @@ lists its CAD layers with their counts, maps each to a plan layer and places the
 
 The model does the work (model/io/dxf.py, model/georef.py, PlanSession.import_dxf); this module only
 collects the planner's choices: ``CadImportDialog.mapping()`` and ``.placement()`` are what
-``PlanDocument.import_dxf`` takes. Control points are typed as numbers here; the raster lane's
-click-on-both-maps georeferencing dialog is wired to the same ``placement()`` later.
+``PlanDocument.import_dxf`` takes. Control points are typed as numbers, or picked by clicking the
+drawing and the plan's map in the georeferencing dialog (ui/georef_dialog.py, "Pick control points on
+the map…"): the pairs picked come back into the same table.
 """
 from __future__ import annotations
 
@@ -119,9 +120,12 @@ class CadImportDialog(QDialog):
 
     COLUMNS = 5  # layer, outlines, lines, texts, use as
 
-    def __init__(self, drawing: CadDrawing, parent: QWidget | None = None, catalogue=None):
+    def __init__(self, drawing: CadDrawing, parent: QWidget | None = None, catalogue=None, plan=None,
+                 scenario: str | None = None):
         super().__init__(parent)
         self.drawing = drawing
+        self.plan, self.scenario = plan, scenario  # the map to pick control points on (None: typed only)
+        self.georef_dialog = None
         self.catalogue = catalogue or load_catalogue()
         self.setWindowTitle(fill(self.tr("Import CAD drawing %1"), drawing.path.name))
         layout = QVBoxLayout(self)
@@ -237,7 +241,12 @@ class CadImportDialog(QDialog):
         self.kind.addItem(self.tr("affine (≥ 3 points)"), "affine")
         self.kind.currentIndexChanged.connect(self._update_residuals)
         self.rmse = QLabel()
-        for w in (add, remove, self.kind):
+        self.pick = QPushButton(self.tr("Pick control points on the map…"))
+        self.pick.setEnabled(self.plan is not None)
+        if self.plan is None:
+            self.pick.setToolTip(self.tr("Open a plan first: its map is where the points are picked."))
+        self.pick.clicked.connect(lambda: self.pick_on_map())
+        for w in (add, remove, self.pick, self.kind):
             row.addWidget(w)
         row.addWidget(self.rmse, 1)
         grid.addLayout(row, 4, 0, 1, 2)
@@ -265,6 +274,39 @@ class CadImportDialog(QDialog):
         residual.setFlags(residual.flags() & ~Qt.ItemFlag.ItemIsEditable)
         self.control.setItem(row, 4, residual)
         self.control.blockSignals(blocked)
+        self._update_residuals()
+
+    def pick_on_map(self):
+        """The georeferencing dialog: this drawing on the left (drawing coordinates), the plan's map on
+        the right, the complete rows of the table as its first pairs. Its pairs replace the table's
+        when it is accepted. Returned opened (window-modal)."""
+        from ..cad_layers import drawing_scene, map_canvas, preview_on_map, show_points
+        from ..georef_dialog import GeorefDialog
+        try:
+            pairs = self.control_points()
+        except PlanError:
+            pairs = []  # a row that is not numbers yet: start from the points that are
+        dialog = GeorefDialog(drawing_scene(self.drawing.geometries), map_canvas(self.plan, self.catalogue, self.scenario),
+                              y_down=False, pairs=pairs, kind=self.kind.currentData(),
+                              title=fill(self.tr("Control points for %1"), self.drawing.path.name), parent=self)
+        dialog.preview = preview_on_map(dialog)
+        dialog.source_view.fit()
+        show_points(dialog)
+        dialog.accepted.connect(lambda: self.set_control_points(dialog.pairs(), dialog.kind.currentData()))
+        self.georef_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def set_control_points(self, pairs, kind: str | None = None) -> None:
+        """Replace the table's rows by ``pairs`` [((x, y), (E, N)), …]; placement by control points."""
+        self.by_control.setChecked(True)
+        blocked = self.control.blockSignals(True)
+        self.control.setRowCount(0)
+        self.control.blockSignals(blocked)
+        for xy, en in pairs:
+            self.add_control_point(xy, en)
+        if kind is not None and self.kind.findData(kind) >= 0:
+            self.kind.setCurrentIndex(self.kind.findData(kind))
         self._update_residuals()
 
     def _remove_point(self) -> None:
