@@ -231,3 +231,22 @@ def test_a_hundred_thousand_rows(demo, tmp_path):
         banks = int((kinds == "金融保险服务;银行").sum())
         assert len(changes.edit.fids) == n - banks
         assert changes.edit.record["unrecognised"] == {"金融保险服务;银行": banks}
+
+
+def test_rows_without_coordinates_are_left_out_and_listed_not_the_whole_file(demo, tmp_path):
+    # Map services' exports often hold a few rows with a blank or unreadable location: the others
+    # come in, and the planner is told which lines did not.
+    (_, _, lon1, lat1), (_, _, lon2, lat2) = places(demo, n=2)
+    path = write_csv(tmp_path / "gaps.csv", ["名称", "经度", "纬度", "类型"],
+                     [("甲幼儿园", lon1, lat1, "幼儿园"), ("乙幼儿园", "", "", "幼儿园"),
+                      ("丙幼儿园", "未知", lat2, "幼儿园"), ("丁幼儿园", lon2, lat2, "幼儿园")])
+    before = PlanSession.open(demo)
+    n = before.plan.count("facilities", "base")
+    before.close()
+    r = cli("import", demo, "--layer", "facilities", path, "--coords", "wgs84")
+    assert r.returncode == 0, r.stderr
+    assert "skipped: 2 rows without usable coordinates (lines 3, 4)" in r.stdout
+    with PlanSession.open(demo) as s:
+        names = {f.get("name") for f in s.plan.features("facilities", "base")}
+        assert s.plan.count("facilities", "base") == n + 2
+        assert {"甲幼儿园", "丁幼儿园"} <= names and not {"乙幼儿园", "丙幼儿园"} & names

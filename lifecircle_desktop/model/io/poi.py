@@ -54,6 +54,9 @@ class PoiTable:
         self.names, self.categories = names, categories
         self.lon, self.lat, self.rows = lon, lat, rows  # rows: the file's line (CSV) or feature index
         self.columns, self.encoding, self.format_name = columns, encoding, format_name
+        # Lines left out for want of coordinates (a blank or unreadable cell): map services' exports
+        # often hold a few such rows, which must not refuse the rest (listed to the planner instead).
+        self.without_coordinates: list[int] = []
 
     def where(self, i: int) -> tuple[str, str]:
         if self.format_name == "CSV":
@@ -162,31 +165,42 @@ def read_csv(path: Path, columns: dict) -> PoiTable:
                             "name the longitude and latitude columns")
     index = {h: i for i, h in enumerate(headers)}
     names, categories, lon, lat, rows = [], [], [], [], []
+    skipped: list[int] = []
+    first_error: PlanError | None = None
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
         line = reader.line_num
         cell = (lambda role: row[index[found[role]]] if found[role] is not None and index[found[role]] < len(row) else "")
         where = f"第 {line} 行", f"line {line}"
-        if found["lon"] is not None and found["lat"] is not None:
-            x = _number(cell("lon"), path, where, ("经度", "longitude"))
-            y = _number(cell("lat"), path, where, ("纬度", "latitude"))
-        else:  # Amap's "location": "116.42703,39.90245"
-            parts = cell("location").replace("，", ",").split(",")
-            if len(parts) != 2:
-                raise PlanError(f"{path.name}：{where[0]}的坐标 {cell('location')!r} 不是“经度,纬度”",
-                                f"{path.name}: {where[1]}: the location {cell('location')!r} is not 'lon,lat'")
-            x = _number(parts[0], path, where, ("经度", "longitude"))
-            y = _number(parts[1], path, where, ("纬度", "latitude"))
+        try:
+            if found["lon"] is not None and found["lat"] is not None:
+                x = _number(cell("lon"), path, where, ("经度", "longitude"))
+                y = _number(cell("lat"), path, where, ("纬度", "latitude"))
+            else:  # Amap's "location": "116.42703,39.90245"
+                parts = cell("location").replace("，", ",").split(",")
+                if len(parts) != 2:
+                    raise PlanError(f"{path.name}：{where[0]}的坐标 {cell('location')!r} 不是“经度,纬度”",
+                                    f"{path.name}: {where[1]}: the location {cell('location')!r} is not 'lon,lat'")
+                x = _number(parts[0], path, where, ("经度", "longitude"))
+                y = _number(parts[1], path, where, ("纬度", "latitude"))
+        except PlanError as e:  # this row has no usable coordinates: left out and listed
+            skipped.append(line)
+            first_error = first_error or e
+            continue
         names.append(cell("name").strip())
         categories.append(cell("type").strip())
         lon.append(x)
         lat.append(y)
         rows.append(line)
     if not rows:
+        if first_error is not None:  # not one row with coordinates: the first one's reason
+            raise first_error
         raise PlanError(f"{path.name}：只有表头，没有数据行", f"{path.name}: it has a header but no rows")
     used = {role: h for role, h in found.items() if h is not None}
-    return PoiTable(names, categories, np.array(lon), np.array(lat), rows, used, encoding, "CSV")
+    table = PoiTable(names, categories, np.array(lon), np.array(lat), rows, used, encoding, "CSV")
+    table.without_coordinates = skipped
+    return table
 
 
 def read_geojson_points(path: Path, columns: dict) -> PoiTable:
@@ -333,7 +347,8 @@ def poi_import_edit(plan, layer: str, path: str | os.PathLike, coords: str = "wg
     record = _common.import_record(
         path, table.format_name, {layer: len(rows)}, source_crs="EPSG:4326", coords=coords,
         encoding=table.encoding, layer=layer, scenario=scenario, mapping=dict(table.columns),
-        unrecognised=dict(unrecognised), other_layer=dict(other_layer))
+        unrecognised=dict(unrecognised), other_layer=dict(other_layer),
+        without_coordinates=list(table.without_coordinates))
     return AddFeatures(layer, tuple(rows), scenario, record=record)
 
 
@@ -347,6 +362,9 @@ def poi_summary(edit: AddFeatures) -> dict:
     if other:
         target = "facilities" if edit.layer == STOPS else "stops"
         skipped[f"categories of the {target} layer: {words_list(other, True)}"] = sum(other.values())
+    lines = list(record.get("without_coordinates") or [])
+    if lines:
+        skipped[f"rows without usable coordinates (lines {', '.join(map(str, lines[:10]))})"] = len(lines)
     return {"layers": {edit.layer: len(edit.fids or ())}, "fids": list(edit.fids or ()),
             "crs": record.get("source_crs", ""), "coords": record.get("coords", ""),
             "encoding": record.get("encoding", ""), "mapping": dict(record.get("mapping") or {}),
@@ -357,8 +375,17 @@ def unrecognised_message(edit: AddFeatures) -> tuple[str, str] | None:
     """"未识别的类别：银行（12 个）、…" in Chinese and English, or None when every row came in."""
     record = edit.record or {}
     counts = Counter(record.get("unrecognised") or {}) + Counter(record.get("other_layer") or {})
-    if not counts:
+    lines = list(record.get("without_coordinates") or [])
+    zh, en = [], []
+    if counts:
+        n = sum(counts.values())
+        zh.append(f"未识别的类别：{words_list(dict(counts))}（共 {n} 个，未导入）")
+        en.append(f"Unrecognised categories: {words_list(dict(counts), True)} ({n} rows, not imported)")
+    if lines:
+        shown = "、".join(str(i) for i in lines[:10]) + ("…" if len(lines) > 10 else "")
+        shown_en = ", ".join(str(i) for i in lines[:10]) + ("…" if len(lines) > 10 else "")
+        zh.append(f"{len(lines)} 行没有可用的坐标，未导入（第 {shown} 行）")
+        en.append(f"{len(lines)} rows have no usable coordinates and were not imported (lines {shown_en})")
+    if not zh:
         return None
-    n = sum(counts.values())
-    return (f"未识别的类别：{words_list(dict(counts))}（共 {n} 个，未导入）",
-            f"Unrecognised categories: {words_list(dict(counts), True)} ({n} rows, not imported)")
+    return "；".join(zh), "; ".join(en)
