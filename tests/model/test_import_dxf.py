@@ -258,6 +258,80 @@ def test_not_a_dxf_refused_in_one_sentence(session, tmp_path, content):
     assert e.message_en.startswith("x.dxf: ")
 
 
+def sqlite_bytes(tmp_path):
+    import sqlite3
+    db = sqlite3.connect(tmp_path / "db.sqlite")
+    db.execute("CREATE TABLE t (a)")
+    db.execute("INSERT INTO t VALUES (?)", ("  0\nSECTION\n  0\nEOF\n",))  # DXF-looking text inside
+    db.commit()
+    db.close()
+    return (tmp_path / "db.sqlite").read_bytes()
+
+
+@pytest.mark.parametrize("make", [
+    lambda tmp: b"",
+    lambda tmp: b" \n\t\n",
+    sqlite_bytes,
+    lambda tmp: bytes(__import__("random").Random(7).randrange(256) for _ in range(4096)) + b"\n  0\nEOF\n",
+    lambda tmp: b"AutoCAD Binary DXF\r\n\x1a\x00",                       # the sentinel and nothing more
+    lambda tmp: b"AutoCAD Binary DXF\r\n\x1a\x00" + bytes(range(64)) + b"EOF\x00",
+    lambda tmp: b"999\nmade by hand\n  0\nLINE\n  0\nEOF\n",               # a first tag that is no SECTION
+], ids=["empty", "blank", "sqlite", "random", "binary-header-only", "binary-garbage", "no-section"])
+def test_a_file_named_dxf_that_is_no_dxf_says_so(session, tmp_path, make):
+    (tmp_path / "总图.dxf").write_bytes(make(tmp_path))
+    e = refused(session, tmp_path / "总图.dxf")
+    assert e.message_zh.startswith("总图.dxf：这不是 DXF 文件") and e.message_en.startswith("总图.dxf: this is not a DXF file")
+    assert "截断" not in e.message_zh and "truncated" not in e.message_en
+
+
+def test_comments_before_the_first_section_are_a_dxf(tmp_path):
+    data = build(tmp_path / "a.dxf").read_bytes()
+    (tmp_path / "b.dxf").write_bytes(b"999\nexported by hand\n999\nsecond comment\n" + data)
+    assert read_dxf(tmp_path / "b.dxf").layer_counts() == read_dxf(tmp_path / "a.dxf").layer_counts()
+
+
+@pytest.mark.parametrize("fmt", ["asc", "bin"])
+def test_unicode_escapes_of_an_r2000_cp1252_drawing_are_decoded(session, tmp_path, fmt):
+    """ezdxf's R2000 writer (like AutoCAD on a non-Chinese code page) stores Chinese as \\U+XXXX."""
+    doc = ezdxf.new("R2000")
+    for name in ("住宅", "文字"):
+        doc.layers.add(name)
+    doc.blocks.new("楼").add_lwpolyline(BLOCK, close=True, dxfattribs={"layer": "0"})
+    msp = doc.modelspace()
+    msp.add_lwpolyline(HOME_A, close=True, dxfattribs={"layer": "住宅"})
+    msp.add_blockref("楼", (100_000, 0), dxfattribs={"layer": "住宅"})
+    msp.add_text("1#楼", dxfattribs={"layer": "文字", "height": 2500}).set_placement((5_000, 3_000))
+    msp.add_text("6层", dxfattribs={"layer": "文字", "height": 2500}).set_placement(
+        (40_000, 6_000), align=TextEntityAlignment.MIDDLE_CENTER)
+    msp.add_mtext("幼儿园 3层", dxfattribs={"layer": "文字", "char_height": 2500, "insert": (105_000, 6_000)})
+    path = tmp_path / "cp1252.dxf"
+    doc.saveas(path, fmt=fmt)
+    data = path.read_bytes()
+    assert b"\\U+4F4F\\U+5B85" in data.upper() and "住宅".encode("utf-8") not in data  # really escaped
+    session.import_dxf(path, control=CONTROL, mapping={"住宅": "residential"})
+    homes = {f["name"]: f for f in session.plan.features("residential", "base")}
+    assert set(homes) == {"1#楼", "幼儿园"}
+    assert homes["1#楼"]["floors"] == 6 and homes["幼儿园"]["floors"] == 3
+    assert homes["1#楼"].geometry.area == pytest.approx(720.0, abs=0.01)
+    frame = pyogrio.read_dataframe(session.plan.path, layer="basemap_cad")
+    assert set(frame["cad_layer"]) == {"住宅", "文字"}
+    assert set(frame["text"].dropna()) == {"1#楼", "6层", "幼儿园 3层"}
+
+
+def test_cli_maps_a_layer_named_by_unicode_escapes(tmp_path):
+    plan = tmp_path / "plan.gpkg"
+    Plan.create(plan, "CLI", 32651).close()
+    doc = ezdxf.new("R2000")
+    doc.layers.add("住宅")
+    doc.modelspace().add_lwpolyline(HOME_A, close=True, dxfattribs={"layer": "住宅"})
+    doc.modelspace().add_text("1#楼 6层", dxfattribs={"height": 2500}).set_placement((5_000, 3_000))
+    doc.saveas(tmp_path / "a.dxf")
+    args = [f"--control={x},{y}={e},{n}" for (x, y), (e, n) in CONTROL]
+    cli("import-dxf", plan, tmp_path / "a.dxf", *args, "--as", "住宅=residential")
+    homes = pyogrio.read_dataframe(plan, layer="residential")
+    assert list(homes["name"]) == ["1#楼"] and list(homes["floors"]) == [6]
+
+
 def test_drawing_far_from_the_plan_asks_for_placement(session, tmp_path):
     e = refused(session, build(tmp_path / "a.dxf"))  # local millimetres taken as UTM metres
     assert "控制点" in e.message_zh and "control points" in e.message_en
@@ -356,6 +430,30 @@ def test_a_drawing_beyond_the_shape_limit_is_refused_while_read_and_layers_can_b
     session.import_dxf(path, control=CONTROL, mapping={"住宅": "residential"}, layers=["住宅", "文字"])
     assert {f["cad_layer"] for f in session.plan.features("basemap_cad")} == {"住宅", "文字"}
     assert homes_by_name(session)["18#楼"]["floors"] == 6  # the texts read with the outlines
+
+
+@pytest.mark.parametrize("fmt", ["asc", "bin"])
+def test_the_refusal_names_the_biggest_layers_counted_to_the_end(session, tmp_path, monkeypatch, fmt):
+    from lifecircle_desktop.model.io import dxf
+    monkeypatch.setattr(dxf, "MAX_SHAPES", 50)
+    doc = ezdxf.new("R2010")
+    msp = doc.modelspace()
+    # 建筑 mostly after the limit is reached: its count is known only if reading goes on counting.
+    for layer, n in (("道路", 40), ("绿化", 7), ("建筑", 120), ("水系", 3), ("文字", 2), ("围墙", 1)):
+        for i in range(n):
+            msp.add_line((i * 1000, 0), (i * 1000, 5000), dxfattribs={"layer": layer})
+    tree = doc.blocks.new("TREE")
+    tree.add_circle((0, 0), 500, dxfattribs={"layer": "0"})
+    for i in range(30):  # block references count as the shapes they explode to, on their own layer
+        msp.add_blockref("TREE", (i * 1000, 9000), dxfattribs={"layer": "绿化"})
+    doc.saveas(tmp_path / "big.dxf", fmt=fmt)
+    e = refused(session, tmp_path / "big.dxf", control=CONTROL)
+    assert e.message_zh.startswith("big.dxf：图纸超过 50 个图形（已读 203 个）")
+    assert e.message_zh.endswith("可用 --layer 只导入部分图层，例如：建筑 (120)、道路 (40)、绿化 (37)、水系 (3)、文字 (2)…")
+    assert "--layer" in e.message_en and "建筑 (120), 道路 (40), 绿化 (37)" in e.message_en
+    # Under the limit with the layers the refusal suggested.
+    session.import_dxf(tmp_path / "big.dxf", control=CONTROL, layers=["道路"])
+    assert len(session.plan.features("basemap_cad")) == 40
 
 
 def test_damaged_drawings_are_one_sentence_or_read(session, tmp_path):

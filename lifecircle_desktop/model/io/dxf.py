@@ -5,8 +5,9 @@ reads its model space with ezdxf — lines, polylines with bulges (arcs flattene
 tolerance), arcs, circles, ellipses, splines, hatch boundaries, blocks exploded (nested, scaled,
 rotated; entities on layer 0 take the block reference's layer, as CAD draws them), TEXT, MTEXT and
 block attributes as plain text — into a ``CadDrawing`` in drawing units. Text is decoded as ezdxf
-reads the header: ``$DWGCODEPAGE`` (ANSI_936 = GBK) before R2007, UTF-8 from R2007 on. Units come
-from ``$INSUNITS``.
+reads the header: ``$DWGCODEPAGE`` (ANSI_936 = GBK) before R2007, UTF-8 from R2007 on; ``\\U+XXXX``
+escapes (a code page without the character) are decoded in layer names and texts. Units come
+from ``$INSUNITS``. A file that does not open like a DXF is called so, not a truncated drawing.
 
 The model space is walked entity by entity in a memory map (LINE, LWPOLYLINE and TEXT parsed from
 their tags, the rest built by ezdxf), so a drawing of 10^6 entities never exists as an ezdxf document;
@@ -44,7 +45,11 @@ SAGITTA_M = 0.02
 # the canvas is budgeted for a 200k-polygon base map (design.md §8), and an imported shape costs about
 # 4 KB in the open plan and its undo history (bench/bench_dxf_import.py: 567 MB peak for 115k shapes), so
 # 200k keeps an import near the 1 GB a plan may take. ``layers`` reads only the CAD layers needed.
+# Past the limit the shapes read are dropped and the rest of the file only counted per layer, so the
+# refusal can name the layers to choose (memory: one count per layer).
 MAX_SHAPES = 200_000
+# The refusal of a drawing beyond MAX_SHAPES names this many of its biggest layers.
+SHOWN_LAYERS = 5
 # Blocks nested deeper than this are not exploded further (a block that contains itself recurses).
 MAX_BLOCK_DEPTH = 16
 # $INSUNITS → metres per drawing unit (AutoCAD's unit codes); 0 = unitless.
@@ -56,7 +61,24 @@ MAPPING_TARGETS = ("basemap", RESIDENTIAL, FACILITIES, WALK_NETWORK)
 PROGRESS_EVERY = 2000  # entities between progress reports (and cancel checks)
 
 _BINARY_SENTINEL = b"AutoCAD Binary DXF"
+_BINARY_START = b"AutoCAD Binary DXF\r\n\x1a\x00"
 _DWG_MAGIC = re.compile(rb"^AC1\d{3}")
+# AutoCAD on a code page without the character, and ezdxf's own R2000 writer (cp1252), store each
+# such character as \U+XXXX in layer names, block names and texts (DXF reference, "Unicode
+# characters"); ezdxf's readfile keeps the escape as written.
+_UNICODE_ESCAPE = re.compile(r"\\[Uu]\+([0-9A-Fa-f]{4})")
+
+
+def _unescaped(value: str) -> str:
+    """A DXF string with its \\U+XXXX escapes decoded (a lone surrogate, which SQLite cannot store,
+    becomes U+FFFD)."""
+    if "\\" not in value:
+        return value
+    return _UNICODE_ESCAPE.sub(lambda m: _character(int(m.group(1), 16)), value)
+
+
+def _character(code: int) -> str:
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 @dataclass
@@ -101,14 +123,16 @@ def read_dxf(path: str | os.PathLike, *, progress=None, sagitta: float | None = 
     from ezdxf.lldxf.const import DXFError
 
     path = Path(path)
-    head = read_user_file(path, " DXF 文件", "a DXF file", size=64)
+    head = read_user_file(path, " DXF 文件", "a DXF file", size=_HEAD_BYTES)
     check_progress(progress, 0.0, "reading the drawing")
     if not head.strip():
-        raise PlanError.about_file(path, "文件是空的", "the file is empty")
+        raise PlanError.about_file(path, "这不是 DXF 文件（文件是空的）", "this is not a DXF file (the file is empty)")
     if _DWG_MAGIC.match(head):
         raise PlanError.about_file(path, "这是 DWG 文件，请先在 CAD 中另存为 DXF",
                                    "this is a DWG file; save it as DXF in your CAD program first")
     binary = head.startswith(_BINARY_SENTINEL)
+    if not _starts_like_dxf(head):
+        raise PlanError.about_file(path, "这不是 DXF 文件", "this is not a DXF file")
     if not _ends_with_eof(path, binary):
         raise PlanError.about_file(path, "DXF 文件不完整（没有结尾，可能被截断），请重新导出",
                                    "the DXF file is incomplete (it has no end; it may be truncated) — export it again")
@@ -131,6 +155,30 @@ def read_dxf(path: str | os.PathLike, *, progress=None, sagitta: float | None = 
         raise PlanError.about_file(path, f"无法读取（{reason}）", f"cannot be read ({reason})") from None
     check_progress(progress, 1.0, "drawing read")
     return drawing
+
+
+_HEAD_BYTES = 64 * 1024
+# A DXF opens with its first section: ASCII "  0\nSECTION" after optional 999 comments; binary, the
+# sentinel then group code 0 (1 byte before R13, 2 bytes after) and "SECTION\0".
+_BINARY_SECTION = (b"\x00SECTION\x00", b"\x00\x00SECTION\x00")
+
+
+def _starts_like_dxf(head: bytes) -> bool:
+    """Whether the first bytes of a file begin a DXF (so an SQLite file or a photo named .dxf is
+    called what it is, not a truncated drawing)."""
+    if head.startswith(_BINARY_SENTINEL):
+        return head.startswith(_BINARY_START) and head[len(_BINARY_START):].startswith(_BINARY_SECTION)
+    lines = head.removeprefix(b"\xef\xbb\xbf").lstrip().split(b"\n")
+    complete = len(lines) - 1  # the last piece may be cut by the head's end
+    j = 0
+    while j + 1 < complete:
+        code, value = lines[j].strip(), lines[j + 1].strip()
+        if code == b"999":
+            j += 2
+            continue
+        return code == b"0" and value == b"SECTION"
+    # Comments longer than the head: too long to tell here; the later checks judge the rest.
+    return complete >= 1 and lines[0].strip() == b"999"
 
 
 def _ends_with_eof(path: Path, binary: bool) -> bool:
@@ -238,7 +286,7 @@ def _stream(mm, start: int, stop: int, encoding: str, state: dict):
 
 def _parse_fast(kind: str, text: str):
     """(kind, layer, data) from an entity's DXF tags; None to leave it to ezdxf (an OCS other than
-    the world's, a DXF unicode escape); _PAPER for a paper-space entity."""
+    the world's); _PAPER for a paper-space entity. \\U+XXXX escapes are decoded by ``_Reader._row``."""
     from ezdxf.tools.text import plain_text
     lines = text.split("\n")
     layer, paper, extrusion = "0", False, [0.0, 0.0, 1.0]
@@ -291,8 +339,6 @@ def _parse_fast(kind: str, text: str):
             return None
         xyb = np.column_stack([xs, ys, bulges]) if xs else np.zeros((0, 3))
         return kind, layer, (xyb, bool(flags & 1))
-    if "\\U+" in words or "\\u+" in words:
-        return None
     at = (point[2], point[3]) if (halign or valign) and has_align else (point[0], point[1])
     return kind, layer, (at, plain_text(words))
 
@@ -309,6 +355,8 @@ def _read_document(drawing: CadDrawing, doc, entities, position, progress, sagit
         if n % PROGRESS_EVERY == 0:
             done = position() if position else 0.5
             check_progress(progress, 0.95 * done, f"reading the drawing ({n:,} entities)")
+    if reader.over:
+        raise reader.too_many()
 
 
 class _Reader:
@@ -321,14 +369,46 @@ class _Reader:
         self.scratch = doc.modelspace()  # where a streamed block reference is re-created to explode it
         self.blocks: dict[str, list] = {}  # block name → its rows in block coordinates
         self._reading: set[str] = set()
+        self.top = drawing                  # the drawing read (self.d is a block's rows meanwhile)
+        self.per_layer: Counter = Counter()  # shapes per CAD layer, kept or not
+        self.over = False                    # beyond MAX_SHAPES: the rest is only counted
+
+    def too_many(self) -> PlanError:
+        """The refusal of a drawing beyond MAX_SHAPES, naming its biggest layers for ``--layer``."""
+        biggest = self.per_layer.most_common(SHOWN_LAYERS)
+        more = "…" if len(self.per_layer) > SHOWN_LAYERS else ""
+        total = sum(self.per_layer.values())
+        zh = "、".join(f"{layer} ({n:,})" for layer, n in biggest) + more
+        en = ", ".join(f"{layer} ({n:,})" for layer, n in biggest) + more
+        return PlanError.about_file(
+            self.top.path,
+            f"图纸超过 {MAX_SHAPES:,} 个图形（已读 {total:,} 个），超出一个规划底图所需；"
+            f"可用 --layer 只导入部分图层，例如：{zh}",
+            f"the drawing has more than {MAX_SHAPES:,} shapes ({total:,} read), beyond what a plan's base map "
+            f"needs; import only the layers you need with --layer, the biggest being: {en}")
 
     def _row(self, layer: str, entity: str, kind: str, geometry, text=None) -> None:
+        # Every shape of both reading paths (streamed tags, ezdxf entities, block contents) passes
+        # here: the one place \\U+XXXX escapes are decoded, before the layer is compared.
+        layer = sys_intern(_unescaped(layer))
+        if text is not None:
+            text = _unescaped(text)
         if self.d.only is not None and layer not in self.d.only:
             return
+        if self.d is self.top:
+            self.per_layer[layer] += 1
+            if self.over:
+                return  # beyond the limit only the count per layer goes on (for the refusal)
         if len(self.d.geometries) >= MAX_SHAPES:
-            raise PlanError.about_file(self.d.path, f"图纸展开后超过 {MAX_SHAPES:,} 个图形，超出一个规划底图所需；请只导入所需图层，或在 CAD 中只保留所需范围",
-                                       f"the drawing expands to more than {MAX_SHAPES:,} shapes, beyond what a plan's base map "
-                                       f"needs; import only the layers you need, or keep only the area you need in your CAD program")
+            if self.d is not self.top:  # one block holding more than the limit: refused at once
+                self.per_layer = Counter(self.d.layers)
+                raise self.too_many()
+            # The shapes read so far are dropped (the import is refused); reading goes on counting
+            # shapes per layer so the refusal can name the layers that make the drawing big.
+            self.over = True
+            for rows in (self.d.layers, self.d.entities, self.d.kinds, self.d.geometries, self.d.texts):
+                rows.clear()
+            return
         self.d.layers.append(layer)
         self.d.entities.append(entity)
         self.d.kinds.append(kind)
