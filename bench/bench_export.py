@@ -46,10 +46,15 @@ def timed_export(plan: Path, out: Path, options) -> tuple[float, Path]:
 def ogr2ogr_peer(plan: Path, out: Path) -> float:
     """GDAL writing the same layers: the base scenario of each plan layer and the base map, as a
     GeoPackage in the plan's CRS and as RFC 7946 GeoJSON (7 decimals), one file per layer."""
+    import sqlite3
     from lifecircle_desktop.model.schema import LAYERS
     out.mkdir()
+    with sqlite3.connect(f"file:{plan}?mode=ro", uri=True) as db:  # an older plan lacks the newer layers
+        present = {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")}
     t = time.perf_counter()
     for layer, spec in LAYERS.items():
+        if layer not in present:
+            continue
         where = ["-where", "scenario = 'base'"] if spec.editable else []
         subprocess.run(["ogr2ogr", "-f", "GPKG", "-append", str(out / "plan.gpkg"), str(plan), layer, *where],
                        check=True, capture_output=True)
@@ -62,10 +67,15 @@ def pyogrio_peer(plan: Path, out: Path) -> float:
     """GDAL in this process (pyogrio): the same layers read from the plan and written as a GeoPackage
     in the plan's CRS and as RFC 7946 GeoJSON (GDAL reprojects to WGS 84 itself), one file per layer."""
     import pyogrio.raw
+    import sqlite3
     from lifecircle_desktop.model.schema import LAYERS
     out.mkdir()
+    with sqlite3.connect(f"file:{plan}?mode=ro", uri=True) as db:  # an older plan lacks the newer layers
+        present = {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")}
     t = time.perf_counter()
     for layer, spec in LAYERS.items():
+        if layer not in present:
+            continue
         where = "scenario = 'base'" if spec.editable else None
         meta, _fids, geometry, values = pyogrio.raw.read(plan, layer=layer, where=where)
         common = dict(geometry=geometry, field_data=values, fields=meta["fields"], crs=meta["crs"],
