@@ -12,7 +12,7 @@ import os
 import sys
 import unicodedata
 
-from ..model.errors import PlanError, as_plan_error
+from ..model.errors import as_plan_error
 from ..model.store import ForeignCode
 from .common import language
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
-import shapely
 from pyproj import CRS
 from shapely import transform as _transform
 from shapely.geometry.base import BaseGeometry
@@ -100,18 +99,11 @@ def target_crs(plan_epsg: int, choice: str, *, lon: float | None = None, zone_pr
 
 
 def _plan_centre(plan, scenario: str) -> tuple[float, float] | None:
-    """The centre of what is planned — the planning units, else the homes, facilities and stops,
-    else everything: the Gauss–Krüger zone is the community's, not that of a base-map river or road
-    running for kilometres (the Siping demo's units lie west of 121.5°E, in zone 40, while its
-    base map's centre lies east of it)."""
-    from ..model.schema import FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS
-    for layers in ((PLANNING_UNITS,), (RESIDENTIAL, FACILITIES, STOPS)):
-        geoms = [f.geometry for layer in layers for f in plan.features(layer, scenario)]
-        if geoms:
-            x0, y0, x1, y1 = (float(v) for v in shapely.total_bounds(geoms))
-            return (x0 + x1) / 2, (y0 + y1) / 2
-    bounds = plan.bounds()
-    return None if bounds is None else ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
+    """The centre of what is planned (Plan.planned_extent): the Gauss–Krüger zone is the community's,
+    not that of a base-map river running for kilometres (the Siping demo's units lie west of
+    121.5°E, in zone 40, while its base map's centre lies east of it)."""
+    extent = plan.planned_extent(scenario, pad=False)
+    return None if extent is None else ((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)
 
 
 class Progress:

@@ -513,6 +513,20 @@ class Plan:
         self._reloaded = self._reloaded.merge(changes)
         return changes
 
+    def planned_extent(self, scenario: str | None = "base", *, pad: bool = True) -> tuple[float, float, float, float] | None:
+        """What the planner works on: the planning units, else the homes, facilities and stops, else
+        everything. A base-map river or road can run for kilometres beyond the community (the Siping
+        demo's did): the canvas opens on this, the report's map shows it, and the export's
+        Gauss–Krüger zone is taken from its centre. ``pad``: a margin of 4 % (at least 20 m)."""
+        from .schema import FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS
+        for layers in ((PLANNING_UNITS,), (RESIDENTIAL, FACILITIES, STOPS)):
+            geoms = [f.geometry for layer in layers for f in self.features(layer, scenario)]
+            if geoms:
+                xmin, ymin, xmax, ymax = (float(v) for v in shapely.total_bounds(geoms))
+                margin = max(20.0, 0.04 * max(xmax - xmin, ymax - ymin)) if pad else 0.0
+                return xmin - margin, ymin - margin, xmax + margin, ymax + margin
+        return self.bounds()
+
     def bounds(self) -> tuple[float, float, float, float] | None:
         geoms = [f.geometry for feats in self._features.values() for f in feats.values()]
         if not geoms:

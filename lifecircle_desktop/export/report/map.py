@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-import shapely
 import shiboken6
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QTransform
@@ -114,15 +113,8 @@ class PrintMap:
         return self._shapes > HEAVY_SHAPES
 
     def extent(self) -> tuple[float, float, float, float] | None:
-        """What the planner works on, as the canvas opens it (MapView.plan_extent): the planning
-        units, else the homes and facilities, else everything."""
-        for layers in ((PLANNING_UNITS,), (RESIDENTIAL, FACILITIES, STOPS)):
-            geoms = [f.geometry for layer in layers for f in self.plan.features(layer, self.scenario)]
-            if geoms:
-                xmin, ymin, xmax, ymax = (float(v) for v in shapely.total_bounds(geoms))
-                pad = max(20.0, 0.04 * max(xmax - xmin, ymax - ymin))
-                return xmin - pad, ymin - pad, xmax + pad, ymax + pad
-        return self.plan.bounds()
+        """What the planner works on, as the canvas opens it (Plan.planned_extent)."""
+        return self.plan.planned_extent(self.scenario)
 
     def show(self, size: QSize, extent=None, walk_homes=(), highlight=()) -> None:
         """Set up one map: its size in pixels, what it shows (default the plan's extent, fitted

@@ -388,18 +388,9 @@ class MapView(QGraphicsView):
 
     # --- navigation -----------------------------------------------------------------------------
     def plan_extent(self) -> tuple[float, float, float, float] | None:
-        """What the planner works on: the planning units, else the homes and facilities, else
-        everything. A base-map river or road can run for kilometres beyond the community (the
-        Siping demo's did), which made the opening view a thumbnail."""
-        if self.plan is None:
-            return None
-        for layers in ((PLANNING_UNITS,), (RESIDENTIAL, FACILITIES, STOPS)):
-            geoms = [f.geometry for layer in layers for f in self.plan.features(layer, self.scenario)]
-            if geoms:
-                xmin, ymin, xmax, ymax = (float(v) for v in shapely.total_bounds(geoms))
-                pad = max(20.0, 0.04 * max(xmax - xmin, ymax - ymin))
-                return xmin - pad, ymin - pad, xmax + pad, ymax + pad
-        return self.plan.bounds()
+        """What the planner works on (Plan.planned_extent): the planning units, else the homes and
+        facilities, else everything — not the thumbnail a long base-map river would make."""
+        return None if self.plan is None else self.plan.planned_extent(self.scenario)
 
     def view_extent(self) -> tuple[float, float, float, float]:
         """(xmin, ymin, xmax, ymax) in plan metres of what the view shows."""
