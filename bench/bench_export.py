@@ -43,14 +43,19 @@ def timed_export(plan: Path, out: Path, options) -> tuple[float, Path]:
         return time.perf_counter() - t, folder
 
 
+def tables_in(plan: Path) -> set[str]:
+    """The layers the plan file holds (an older plan lacks the newer ones: the peers skip them)."""
+    import sqlite3
+    with sqlite3.connect(f"file:{plan}?mode=ro", uri=True) as db:
+        return {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")}
+
+
 def ogr2ogr_peer(plan: Path, out: Path) -> float:
     """GDAL writing the same layers: the base scenario of each plan layer and the base map, as a
     GeoPackage in the plan's CRS and as RFC 7946 GeoJSON (7 decimals), one file per layer."""
-    import sqlite3
     from lifecircle_desktop.model.schema import LAYERS
     out.mkdir()
-    with sqlite3.connect(f"file:{plan}?mode=ro", uri=True) as db:  # an older plan lacks the newer layers
-        present = {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")}
+    present = tables_in(plan)
     t = time.perf_counter()
     for layer, spec in LAYERS.items():
         if layer not in present:
@@ -67,11 +72,9 @@ def pyogrio_peer(plan: Path, out: Path) -> float:
     """GDAL in this process (pyogrio): the same layers read from the plan and written as a GeoPackage
     in the plan's CRS and as RFC 7946 GeoJSON (GDAL reprojects to WGS 84 itself), one file per layer."""
     import pyogrio.raw
-    import sqlite3
     from lifecircle_desktop.model.schema import LAYERS
     out.mkdir()
-    with sqlite3.connect(f"file:{plan}?mode=ro", uri=True) as db:  # an older plan lacks the newer layers
-        present = {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")}
+    present = tables_in(plan)
     t = time.perf_counter()
     for layer, spec in LAYERS.items():
         if layer not in present:

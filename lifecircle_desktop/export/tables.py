@@ -14,7 +14,7 @@ import pandas as pd
 
 import shapely
 
-from ..model.catchments import service_populations, walk_limit
+from ..model.catchments import walk_limit
 from ..model.capacity import facility_capacity
 from ..model.findings import STATUSES, Finding, Results, status_word
 from ..model.gaps import is_gap
@@ -230,9 +230,8 @@ def facility_table(ctx: "BundleContext") -> pd.DataFrame:
     zh = ctx.zh
     results = ctx.results
     catalogue = ctx.session.catalogue
-    served = service_populations(results)
-    # Capacity (issue 15): places, beds or floor area against what the households it serves need
-    # (model/capacity, the plan's demand settings); None where the plan does not say.
+    # Who each facility serves (model/catchments, through model/capacity) and, for a type with a
+    # capacity (issue 15), its places, beds or floor area against what those households need.
     room = {(c.layer, c.fid): c for c in facility_capacity(results)}
     verdicts = area_verdicts(results)
     judged_short = _failing_area_types(results)
@@ -246,7 +245,7 @@ def facility_table(ctx: "BundleContext") -> pd.DataFrame:
         status = verdicts.get((f.layer, f.fid))
         if status is None and code in judged_short:
             status = "pass"  # not among the facilities a failing rule of its type names
-        catchment = served.get((f.layer, f.fid))
+        catchment = room.get((f.layer, f.fid))
         measured_type = code in results.distances
         limit = walk_limit(results, code) if measured_type else None
         rows.append({
@@ -260,10 +259,10 @@ def facility_table(ctx: "BundleContext") -> pd.DataFrame:
             "land_area": land_area(f),
             "required_min": minimum_of[code],
             "verdict": status_word(status, "zh" if zh else "en") if status is not None else "—",
-            "households_served": (catchment.households if catchment is not None else 0.0) if measured_type else math.nan,
-            "homes_served": (len(catchment.homes) if catchment is not None else 0) if measured_type else pd.NA,
+            "households_served": (catchment.households_served if catchment is not None else 0.0) if measured_type else math.nan,
+            "homes_served": (catchment.homes_served if catchment is not None else 0) if measured_type else pd.NA,
             "limit_m": limit if limit is not None else math.nan,
-            **_capacity_columns(room.get((f.layer, f.fid)), zh),
+            **_capacity_columns(catchment, zh),
         })
     frame = pd.DataFrame(rows, columns=list(FACILITY_COLUMNS))
     frame["homes_served"] = frame["homes_served"].astype("Int64")
