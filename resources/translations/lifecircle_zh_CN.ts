@@ -535,7 +535,7 @@
 <context>
     <name>CadImportDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="+129"/>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="+130"/>
         <source>Import CAD drawing %1</source>
         <translation>导入 CAD 图纸 %1</translation>
     </message>
@@ -715,7 +715,7 @@
         <translation>%1 的控制点</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>%1 transform, RMSE %2 m</source>
         <translation>%1，中误差 RMSE %2 米</translation>
     </message>
@@ -733,7 +733,7 @@
 <context>
     <name>CadLayers</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/cad_layers.py" line="+98"/>
+        <location filename="../../lifecircle_desktop/ui/cad_layers.py" line="+136"/>
         <source>Georeference…</source>
         <translation>配准…</translation>
     </message>
@@ -744,12 +744,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Georeference %1</source>
         <translation>配准 %1</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-18"/>
         <source>Shapes already turned into homes, facilities or walking paths do not move with the base map.</source>
         <translation>已转为住宅/设施/步行路径的要素不随底图移动。</translation>
     </message>
@@ -879,7 +879,7 @@
 <context>
     <name>DxfRead</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="-280"/>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="-281"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
@@ -902,7 +902,7 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/export_dialog.py" line="+74"/>
+        <location filename="../../lifecircle_desktop/ui/export_dialog.py" line="+75"/>
         <source>Export Bundle</source>
         <translation>导出成果包</translation>
     </message>
@@ -1043,12 +1043,7 @@
         <translation>导出已取消，未留下任何文件。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The export failed:</source>
-        <translation>导出失败：</translation>
-    </message>
-    <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>Open a plan first.</source>
         <translation>请先打开一个规划。</translation>
     </message>
@@ -1564,24 +1559,34 @@
         <translation>报告、项目实施清单、CAD 图、GeoPackage 和 GeoJSON，报送区规划资源局</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Print &amp;Poster (A3)…</source>
+        <translation>打印海报（A3）(&amp;P)…</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>One A3 page for the notice board: the map, what residents can walk to, a legend</source>
+        <translation>一页 A3，贴在居民公告栏：规划图、步行可达、图例</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+816"/>
+        <location line="+836"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-810"/>
-        <location line="+811"/>
+        <location line="-830"/>
+        <location line="+831"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-810"/>
+        <location line="-830"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1716,7 +1721,7 @@
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Import Scanned Plan…</source>
         <translation>导入扫描图…</translation>
     </message>
@@ -1922,7 +1927,7 @@
         <translation>CAD 图纸 (*.dxf *.dwg);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>; RMSE %1 m</source>
         <translation>；中误差 RMSE %1 米</translation>
     </message>
@@ -1953,13 +1958,28 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+11"/>
+        <location line="+28"/>
         <location line="+31"/>
         <source>Plans (*.gpkg)</source>
         <translation>规划文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-51"/>
+        <source>Open a plan first.</source>
+        <translation>请先打开一个规划。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save the poster as</source>
+        <translation>海报保存为</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <location line="+33"/>
         <source>New plan file</source>
         <translation>新规划文件</translation>
@@ -1981,7 +2001,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-770"/>
+        <location line="-793"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1991,14 +2011,8 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+651"/>
-        <location line="+127"/>
-        <source>The import failed:</source>
-        <translation>导入失败：</translation>
-    </message>
-    <message>
-        <location line="-126"/>
-        <location line="+127"/>
+        <location line="+658"/>
+        <location line="+145"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
     </message>
@@ -2401,7 +2415,7 @@
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+507"/>
+        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+498"/>
         <source>Homes beyond the walking limit</source>
         <translation>超出步行距离的住宅</translation>
     </message>
@@ -2517,7 +2531,7 @@
 <context>
     <name>OsmImport</name>
     <message>
-        <location line="+168"/>
+        <location line="+169"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
@@ -2819,7 +2833,7 @@
 <context>
     <name>ProgressWords</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="-117"/>
+        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="-118"/>
         <source>Reading the OSM file…</source>
         <translation>正在读取 OSM 文件…</translation>
     </message>
