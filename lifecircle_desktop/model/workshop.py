@@ -255,7 +255,8 @@ def catchment(results: Results, snapshot: Snapshot, key: Key, *,
     """The walking catchment of facility (or stop) ``key`` at the limit its type is judged by
     (catchments.walk_limit: the tightest applied walking finding naming the type). None when the
     key is not a facility or stop of the snapshot, or no walking finding judges its type.
-    ``graph``: the scenario's network.WalkGraph, if the caller has it built."""
+    ``graph``: the scenario's network.WalkGraph, if the caller has it built (None: built here; a
+    plan with no walking network is measured as the validator measures it, in straight lines)."""
     layer, fid = key
     if layer not in DESTINATION_LAYERS or fid not in snapshot.layers[layer]:
         return None

@@ -250,3 +250,24 @@ def test_the_demo_plan_scenario_adds_facilities_on_real_sites_and_fixes_required
             assert set(got.homes_first) <= set(got.homes_within)
     finally:
         session.close()
+
+
+
+def test_the_session_builds_the_walking_graph_again_when_a_path_is_added(grid):
+    from shapely.geometry import LineString
+
+    from lifecircle_desktop.model.edits import SetRulePacks
+    pack = load_pack("test.toml", text=pack_text(WALK, CANTEEN))
+    session = PlanSession(grid, packs=[pack])
+    session.apply(SetRulePacks.of(grid, ["test"]))
+    home = add_home(grid, 300, 200, 40)  # its gate behind the missing link (200, 200)–(300, 200)
+    kg = add_facility(grid, "kindergarten", 0, 200)
+    g = oracle_graph()
+    assert nx.shortest_path_length(g, (0.0, 200.0), (300.0, 200.0), weight="weight") == 500  # round the block
+    before = session.catchment(("facilities", kg))
+    assert home not in before.homes_within and home not in before.homes_first
+    assert session.catchment(("facilities", kg)).homes_within == before.homes_within  # the cached graph
+    session.add("walk_network", LineString([(200, 200), (300, 200)]), **{"class": "footway"})
+    after = session.catchment(("facilities", kg))
+    assert home in after.homes_within and home in after.homes_first  # 300 m now: the new path is walked
+    assert after.households == 40
