@@ -21,10 +21,15 @@ MARGIN_MM = 12.0
 MAP_SHARE = 0.6  # of the page's width inside the margins: the map left, the words right
 MAP_ZOOM = 2.0  # canvas pixels → poster: labels of 11–12 px become ~5 mm, legible at 1.5 m
 NEW_PEN = ("#e000a8", 6.0)  # new facilities (compare): the canvas's highlight colour, a thick outline
-SUMMARY_POINTS = (22.0, 10.0)
+SUMMARY_POINTS = (22.0, 10.0)  # the summary's type size, largest first; shrunk until the lines fit
 # A notice board is read standing: at most this many needs, those the scenario changes first, then
 # those about one kind of facility (an indicator of eight kinds is the planner's, not a resident's).
-MAX_LINES = 9  # the summary's type size, largest first; shrunk until the lines fit
+MAX_LINES = 9  # compared: "幼儿园 10 分钟可达：0% → 58%" is short
+MAX_LINES_ALONE = 6  # one scenario: each line is a sentence
+MAX_MISSING = 6  # kinds of facility named in "还缺：…"; the rest counted
+# Gates and entrances are not drawn: residents look for where things are, not which gate is open.
+GATE_WORDS = {"小区大门（开放）", "小区大门（关闭）", "出入口（开放）", "出入口（关闭）",
+              "Gate (open)", "Gate (closed)", "Entrance (open)", "Entrance (closed)"}
 MET, UNMET, MISSING = "#1b7f3b", "#b26a00", "#c62828"
 
 
@@ -79,6 +84,7 @@ def _draw(session, scenario: str, path: str, summary, new, compare, zh: bool, ta
     from PySide6.QtCore import QMarginsF, QRectF, QSize, Qt
     from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
+    from ..model.schema import ENTRANCES
     from ..ui import i18n
     from .report.document import DPI, mm
     from .report.map import PrintMap, legend_entries, paint_legend
@@ -104,6 +110,7 @@ def _draw(session, scenario: str, path: str, summary, new, compare, zh: bool, ta
     body = QRectF(mm(MARGIN_MM), mm(MARGIN_MM), page.width() - 2 * mm(MARGIN_MM), page.height() - 2 * mm(MARGIN_MM))
     credits = credit_lines(session.credits(), zh)
     pmap = PrintMap(session, scenario, "zh" if zh else "en", credits)
+    pmap.layers[ENTRANCES].set_visible(False)
     painter = QPainter()
     if not painter.begin(writer):  # a folder that says it is writable and is not (/proc, a full disk)
         pmap.close()
@@ -166,24 +173,28 @@ def _draw(session, scenario: str, path: str, summary, new, compare, zh: bool, ta
         heading = "步行可到的家庭比例" if zh else "Households within a walk"
         painter.drawText(QRectF(right.left(), right.top(), right.width(), head_h), Qt.AlignLeft | Qt.AlignVCenter,
                          heading)
-        entries = legend_entries(session, scenario, zh, pmap.heavy)
+        entries = [e for e in legend_entries(session, scenario, zh, pmap.heavy) if e[0] not in GATE_WORDS]
         if new:
             entries.append(("本方案新增设施（粗框）" if zh else "New in this scenario (thick outline)",
                             (QPen(QColor(NEW_PEN[0]), 3.0), None)))
         legend_font = font(13)
         painter.setFont(legend_font)
-        row = painter.fontMetrics().height() * 1.5
-        legend_h = -(-len(entries) // 2) * row
+        fm = painter.fontMetrics()
+        row = fm.height() * 1.5
+        # Two columns when every entry fits half the width (paint_legend: a swatch 2.1 rows wide, 16 px).
+        widest = max((fm.horizontalAdvance(text) for text, _ in entries), default=0) + row * 2.1 + 16
+        columns = 2 if widest <= right.width() / 2 else 1
+        legend_h = -(-len(entries) // columns) * row
         legend_top = right.bottom() - legend_h
         painter.setPen(QColor("#1d3557"))
         painter.setFont(font(13, True))
         legend_head = painter.fontMetrics().height() * 1.3
         painter.drawText(QRectF(right.left(), legend_top - legend_head, right.width(), legend_head),
                          Qt.AlignLeft | Qt.AlignVCenter, "图例" if zh else "Legend")
-        paint_legend(painter, QRectF(right.left(), legend_top, right.width(), legend_h), entries, legend_font, columns=2)
+        paint_legend(painter, QRectF(right.left(), legend_top, right.width(), legend_h), entries, legend_font, columns)
         text_rect = QRectF(right.left(), right.top() + head_h, right.width(),
                            legend_top - legend_head - mm(4) - right.top() - head_h)
-        doc = _summary_document(summary, zh, family, text_rect, writer)
+        doc = _summary_document(summary, session.catalogue, zh, family, text_rect, writer)
         painter.save()
         painter.translate(text_rect.topLeft())
         doc.drawContents(painter, QRectF(0, 0, text_rect.width(), text_rect.height()))
@@ -205,16 +216,29 @@ def _outline(painter, geometry) -> None:
 
 
 def poster_lines(summary) -> list:
-    """The summary's lines the poster shows (MAX_LINES at most), in the summary's order."""
+    """The summary's lines the poster shows (MAX_LINES at most, MAX_LINES_ALONE without a
+    comparison), in the summary's order."""
     def rank(item):
         i, line = item
         changed = line.share_before is not None and round(line.share * 100) != round(line.share_before * 100)
         return (not (changed or line.is_new), line.facility_type is None, i)
-    chosen = sorted(enumerate(summary.lines), key=rank)[:MAX_LINES]
+    chosen = sorted(enumerate(summary.lines), key=rank)[:MAX_LINES if summary.before else MAX_LINES_ALONE]
     return [line for _, line in sorted(chosen, key=lambda item: item[0])]
 
 
-def _summary_document(summary, zh: bool, family: str, rect, writer):
+def missing_line(summary, catalogue, zh: bool) -> str:
+    """"还缺：…" as the poster says it: the summary's line, or its first MAX_MISSING kinds and a count."""
+    if len(summary.missing) <= MAX_MISSING:
+        return summary.missing_zh if zh else summary.missing_en
+    names = [catalogue[t].name("zh" if zh else "en") if t in catalogue else t for t in summary.missing[:MAX_MISSING]]
+    if not zh:  # mid-sentence, as the summary's own names: "kindergarten", while "ATM" stays
+        names = [n[:1].lower() + n[1:] if len(n) > 1 and n[1].islower() else n for n in names]
+    n = len(summary.missing)
+    return (f"还缺：{'、'.join(names)}等 {n} 类设施" if zh else
+            f"Still missing: {'; '.join(names)} and {n - MAX_MISSING} more kinds of facility")
+
+
+def _summary_document(summary, catalogue, zh: bool, family: str, rect, writer):
     """The summary as one QTextDocument at the largest type (SUMMARY_POINTS) that fits ``rect``."""
     from PySide6.QtGui import QFont, QTextDocument, QTextOption
 
@@ -231,7 +255,7 @@ def _summary_document(summary, zh: bool, family: str, rect, writer):
     if left_out:
         more = f"另有 {left_out} 项步行指标见规划公示文件" if zh else f"{left_out} more walking needs in the plan's notice"
         items.append(f"<p style='color:#555555; font-size:0.8em'>{escape(more)}</p>")
-    missing = summary.missing_zh if zh else summary.missing_en
+    missing = missing_line(summary, catalogue, zh)
     if missing:
         items.append(f"<p style='margin-top:0.6em; color:{MISSING}'><b>{escape(missing)}</b></p>")
     dot = "<span style='color:{}'>●</span>"

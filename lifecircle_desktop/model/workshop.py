@@ -32,7 +32,7 @@ SEVERITY_ORDER = {"required": 0, "recommended": 1, "informative": 2}
 
 # Whose pace a rule's minutes are walked at (rules/walk_coverage.py ``profile``), as a resident says it.
 PACE_ZH = {"adult": "", "elderly": "老人", "child": "孩子"}
-PACE_EN = {"adult": "", "elderly": " at an older person's pace", "child": " at a child's pace"}
+PACE_EN = {"adult": "", "elderly": ", at an older person's pace", "child": ", at a child's pace"}
 
 # The catchment drawn as an area: the reached paths widened by this much on each side. Homes stand
 # back from the paths they are reached by (the validator lets a home step up to the plan's connector
@@ -169,7 +169,7 @@ def _need_words(f: Finding, types: tuple[str, ...], pace: str, minutes: float | 
     short_en = _names(types, catalogue, False, joiner_en)
     if minutes is not None:
         how_zh, short_how_zh = f"步行 {figure(minutes)} 分钟内可到", f"{figure(minutes)} 分钟可达"
-        how_en = f"within a {figure(minutes)}-minute walk{PACE_EN.get(pace, '')} of"
+        how_en = f"within a {figure(minutes)}-minute walk of"
         short_how_en = f"within {figure(minutes)} minutes' walk"
     else:
         how_zh, short_how_zh = f"步行 {figure(f.limit_m)} 米内可到", f"{figure(f.limit_m)} 米内可达"
@@ -177,7 +177,7 @@ def _need_words(f: Finding, types: tuple[str, ...], pace: str, minutes: float | 
         short_how_en = f"within {figure(f.limit_m)} m walk"
     who = PACE_ZH.get(pace, "")
     return {"zh": f"，{who}{how_zh}{names_zh}" if who else f"{how_zh}{names_zh}",
-            "en": f"are {how_en} {names_en}",
+            "en": f"are {how_en} {names_en}{PACE_EN.get(pace, '')}",
             # "幼儿园 10 分钟可达", "菜市场（老人）10 分钟可达": no space after a closing bracket
             "short_zh": f"{names_zh}（{who}）{short_how_zh}" if who else f"{names_zh} {short_how_zh}",
             "short_en": f"{short_en[:1].upper()}{short_en[1:]} {short_how_en}"
@@ -208,17 +208,14 @@ def _names(types, catalogue: Catalogue, zh: bool, joiner: str, article: bool = F
 
 def _percent(f: Finding) -> str:
     """The share in whole percent, rounded toward the verdict like the findings (rules/common
-    ``toward_verdict``): 99.96 % short of 100 % is "99%", never "100%"; a share met is never
-    printed below its threshold."""
+    ``toward_verdict``): a share short of its threshold is rounded down (99.96 % short of 100 % is
+    "99%", never "100%"), and a share below 100 % is never printed as everyone."""
     value = float(f.measured)
-    threshold = (f.threshold if f.threshold is not None else 100.0)
+    threshold = f.threshold if f.threshold is not None else 100.0
     if f.status != "pass" and value < threshold:
         shown = math.floor(value)
     else:
-        shown = round(value)
-        if shown > value and shown >= 100 > value:  # 99.6 % met by a lower threshold: still not everyone
-            shown = 99
-        shown = max(shown, math.ceil(threshold)) if value >= threshold else shown
+        shown = min(round(value), 99) if value < 100 else round(value)
     return f"{int(shown)}%"
 
 

@@ -62,8 +62,8 @@ def add_facility(plan, facility_type, x, y, scenario="base"):
     return fid
 
 
-def run(plan, scenario="base"):
-    pack = load_pack("test.toml", text=pack_text(WALK, CANTEEN))
+def run(plan, scenario="base", rules=(WALK, CANTEEN)):
+    pack = load_pack("test.toml", text=pack_text(*rules))
     snapshot = take_snapshot(plan, scenario)
     snapshot = replace(snapshot, rule_packs=("test",), settings=resolved(dict(snapshot.settings)))
     return validate(snapshot, [pack]), snapshot, {r.id: r for r in pack.rules}
@@ -117,6 +117,10 @@ def test_a_share_just_short_of_everyone_is_never_printed_as_everyone(grid):
     (line,) = resident_summary(results, snapshot, CATALOGUE, rules=rules).lines
     assert line.share == pytest.approx(0.9996)
     assert line.text_zh.startswith("99% ")  # 99.96 %: not "100%" beside a need not met
+    # Met (a district's 80 %) but not everyone: still not "100%".
+    met, snapshot, rules = run(grid, rules=(dict(WALK, threshold={"existing": {"min": 80}}),))
+    (line,) = resident_summary(met, snapshot, CATALOGUE, rules=rules).lines
+    assert line.met and line.text_zh.startswith("99% ")
 
 
 def test_before_and_after_give_both_shares_the_change_and_what_is_no_longer_missing(grid):
