@@ -72,9 +72,11 @@ YEAR = 2027  # the annual project list (项目实施清单) the proposals belong
 # residential compound for the small things that stand inside one), and why there. The sites west of
 # the campus, along 密云路 and 伊敏河路, are the ordinary (unnamed, not university) buildings between
 # the 密云路 and 巴林 compounds and the campus dormitories: one facility there reaches 65–72 % of the
-# community's households within a 10-minute walk (667 m), the most any site reaches — the east of
-# the unit is campus, and 18 % of its households reach no site at all. Types and figures: the
-# required rules the base scenario fails (lifecircle validate), each facility sized to its area rule.
+# community's households within a 10-minute walk (667 m), the most any site reaches: the east of
+# the unit is campus, and 18 % of its households (原林小区 and 巴林小区 north of 中山北二路, two
+# dormitories) live on paths the extract does not join to the rest, which no site reaches. Types and
+# figures: the required rules the base scenario fails (lifecircle validate), each facility sized to
+# its area rule.
 # (site, type, name, attributes)
 PLANNED = (
     # 社区综合服务站 ≥ 800 m² (完整居住社区建设指南 2.3 第1项): a 1,100 m² unnamed building between the

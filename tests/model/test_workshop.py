@@ -275,3 +275,18 @@ def test_the_session_builds_the_walking_graph_again_when_a_path_is_added(grid):
     after = session.catchment(("facilities", kg))
     assert home in after.homes_within and home in after.homes_first  # 300 m now: the new path is walked
     assert after.households == 40
+
+
+@pytest.mark.skipif(not DEMO_PLAN.exists(), reason="the demo plan is not built")
+def test_the_command_line_validates_the_demo_plan_scenario(tmp_path):
+    import json
+
+    from tests.helpers import cli
+    path = tmp_path / DEMO_PLAN.name
+    shutil.copyfile(DEMO_PLAN, path)
+    base = json.loads(cli("validate", path, "--format", "json").stdout)
+    planned = cli("validate", path, "--scenario", "规划方案", "--format", "json")
+    assert planned.returncode in (0, 1), planned.stderr  # 1: a required rule still fails
+    planned = json.loads(planned.stdout)
+    assert planned["scenario"] == "规划方案"
+    assert planned["summary"]["required_failed"] < base["summary"]["required_failed"]
