@@ -81,7 +81,7 @@ def write_poster(session, path, *, compare: str | None = None, language: str = "
 
 
 def _draw(session, scenario: str, path: str, summary, new, compare, zh: bool, target: Path) -> None:
-    from PySide6.QtCore import QMarginsF, QRectF, QSize, Qt
+    from PySide6.QtCore import QMarginsF, QRectF, Qt
     from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
     from ..model.schema import ENTRANCES
@@ -149,21 +149,7 @@ def _draw(session, scenario: str, path: str, summary, new, compare, zh: bool, ta
         painter.drawText(foot, Qt.AlignRight | Qt.AlignVCenter, ("地图数据 " if zh else "Map data ") + " · ".join(credits))
         # --- the map --------------------------------------------------------------------------------
         map_rect = QRectF(body.left(), top, body.width() * MAP_SHARE, foot.top() - top - mm(3))
-        size = QSize(int(map_rect.width() / MAP_ZOOM), int(map_rect.height() / MAP_ZOOM))
-        pmap.show(size, highlight=new)
-        painter.save()
-        painter.translate(map_rect.topLeft())
-        painter.scale(MAP_ZOOM, MAP_ZOOM)
-        pmap.paint(painter, QRectF(0, 0, size.width(), size.height()))
-        if new:  # thick outlines, readable from the back of the room (the canvas's are hairlines)
-            painter.setWorldTransform(pmap.transform, True)
-            pen = QPen(QColor(NEW_PEN[0]), NEW_PEN[1])
-            pen.setCosmetic(True)  # its width in the PDF's pixels, whatever the map's scale
-            painter.setPen(pen)
-            painter.setBrush(Qt.NoBrush)
-            for layer, fid in new:
-                _outline(painter, plan.feature(layer, fid).geometry)
-        painter.restore()
+        _paint_map(painter, pmap, map_rect, [plan.feature(layer, fid).geometry for layer, fid in new], new)
         # --- the words -------------------------------------------------------------------------------
         gap = mm(8)
         right = QRectF(map_rect.right() + gap, top, body.right() - map_rect.right() - gap, foot.top() - top - mm(3))
@@ -202,6 +188,28 @@ def _draw(session, scenario: str, path: str, summary, new, compare, zh: bool, ta
     finally:
         painter.end()
         pmap.close()
+
+
+def _paint_map(painter, pmap, rect, new_shapes, new_keys) -> None:
+    """The plan's map in ``rect``, MAP_ZOOM times the canvas's size, the new facilities outlined."""
+    from PySide6.QtCore import QRectF, QSize, Qt
+    from PySide6.QtGui import QColor, QPen
+
+    size = QSize(int(rect.width() / MAP_ZOOM), int(rect.height() / MAP_ZOOM))
+    pmap.show(size, highlight=new_keys)
+    painter.save()
+    painter.translate(rect.topLeft())
+    painter.scale(MAP_ZOOM, MAP_ZOOM)
+    pmap.paint(painter, QRectF(0, 0, size.width(), size.height()))
+    if new_shapes:  # thick outlines, readable from the back of the room (the canvas's are hairlines)
+        painter.setWorldTransform(pmap.transform, True)
+        pen = QPen(QColor(NEW_PEN[0]), NEW_PEN[1])
+        pen.setCosmetic(True)  # its width in the PDF's pixels, whatever the map's scale
+        painter.setPen(pen)
+        painter.setBrush(Qt.NoBrush)
+        for shape in new_shapes:
+            _outline(painter, shape)
+    painter.restore()
 
 
 def _outline(painter, geometry) -> None:
