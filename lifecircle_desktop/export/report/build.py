@@ -70,6 +70,15 @@ def build_report(ctx, path: str, progress) -> int:
             after = words.scenario_words(ctx.scenario, zh)
             report.add_text(sections.comparison(words.changed_findings(ctx.compare_results, ctx.results),
                                                 before, after, zh))
+        # 居民意见 (issue 13 item 5): the counts, then every pin with its reply.
+        from ..comments import comment_counts, comments_table
+        intro = sections.comments_intro(comment_counts(ctx.session, ctx.scenario, lang), zh,
+                                        words.scenario_words(ctx.scenario, zh))
+        head, rows = sections.comments_rows(comments_table(ctx.session, ctx.scenario, lang), zh)
+        if rows:
+            report.add_long_table(intro, sections.TABLE_OPEN, head, rows, check=progress.check)
+        else:
+            report.add_text(intro)
         progress.step(0.1, "报告：绘制页面", "report: drawing the pages")
         return report.finish(lambda f: progress.step(0.1 + 0.9 * f, "报告：绘制页面", "report: drawing the pages"))
     finally:
