@@ -65,12 +65,8 @@ def build_report(ctx, path: str, progress) -> int:
         report.add_text(sections.checklist(
             words.checklist(ctx.results, plan, ctx.scenario, ctx.session.enabled_packs(), zh),
             words.overrides(ctx.results, plan, ctx.session.standard_threshold, zh), zh))
-        if ctx.compare_results is not None:
-            before = words.scenario_words(ctx.options.compare, zh)
-            after = words.scenario_words(ctx.scenario, zh)
-            report.add_text(sections.comparison(words.changed_findings(ctx.compare_results, ctx.results),
-                                                before, after, zh))
-        # 居民意见 (issue 13 item 5): the counts, then every pin with its reply.
+        # 居民意见 (issue 13 item 5): the counts, then every pin with its reply; before the comparison,
+        # which stays the report's last section.
         from ..comments import comment_counts, comments_table
         intro = sections.comments_intro(comment_counts(ctx.session, ctx.scenario, lang), zh,
                                         words.scenario_words(ctx.scenario, zh))
@@ -79,6 +75,11 @@ def build_report(ctx, path: str, progress) -> int:
             report.add_long_table(intro, sections.TABLE_OPEN, head, rows, check=progress.check)
         else:
             report.add_text(intro)
+        if ctx.compare_results is not None:
+            before = words.scenario_words(ctx.options.compare, zh)
+            after = words.scenario_words(ctx.scenario, zh)
+            report.add_text(sections.comparison(words.changed_findings(ctx.compare_results, ctx.results),
+                                                before, after, zh))
         progress.step(0.1, "报告：绘制页面", "report: drawing the pages")
         return report.finish(lambda f: progress.step(0.1 + 0.9 * f, "报告：绘制页面", "report: drawing the pages"))
     finally:
