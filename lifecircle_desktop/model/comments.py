@@ -12,6 +12,8 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from shapely.geometry import Point
+
 from .errors import PlanError
 from .plan import Feature
 from .schema import COMMENTS
@@ -148,10 +150,21 @@ def checked_values(values: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
+def pin_edit(plan, scenario: str, xy, values: Mapping[str, object]):
+    """The edit placing a pin at ``xy`` (plan metres) in ``scenario``, numbered next there, placed
+    now; ``values``: fields of ``FIELDS`` (status "new" unless given)."""
+    from .edits import AddFeature
+    fields = checked_values(values)
+    fields["status"] = fields.get("status") or "new"
+    number = next_number(plan.features(COMMENTS, scenario))
+    return AddFeature(COMMENTS, Point(float(xy[0]), float(xy[1])),
+                      {**fields, "number": number, "created": now_iso()}, scenario)
+
+
 def now_iso() -> str:
     """When a pin was placed: ISO 8601 UTC, like the plan's other time stamps."""
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 __all__ = ["AUTHOR_ROLES", "CATEGORIES", "CODES", "COMMENTS", "Comment", "FIELDS", "MEETINGS", "STATUSES",
-           "checked_values", "code_words", "comments_of", "field_words", "next_number", "now_iso"]
+           "checked_values", "code_words", "comments_of", "field_words", "next_number", "now_iso", "pin_edit"]

@@ -20,7 +20,7 @@ import shapely
 
 from .capture import translate as moved
 from .catalogue import Catalogue, load_catalogue
-from .comments import Comment, checked_values, comments_of, next_number, now_iso
+from .comments import Comment, checked_values, comments_of, pin_edit
 from .edits import (AddFeature, Batch, ChangeAttributes, ChangeGeometry, CreateScenario, DeleteFeature, DeleteScenario,
                     RenameScenario, SetOverride, SetSetting, plan_wide)
 from .errors import PlanError
@@ -333,12 +333,7 @@ class PlanSession:
     def add_comment_edit(self, xy, **values) -> AddFeature:
         """One edit placing a pin at ``xy`` (plan metres) in the scenario worked on, numbered next;
         ``values``: the fields of ``comments.FIELDS`` (unknown codes refused in one sentence)."""
-        fields = {"status": "new", **checked_values(values)}
-        if fields["status"] is None:
-            fields["status"] = "new"
-        number = next_number(self.plan.features(COMMENTS, self._scenario))
-        return AddFeature(COMMENTS, shapely.Point(float(xy[0]), float(xy[1])),
-                          {**fields, "number": number, "created": now_iso()}, self._scenario)
+        return pin_edit(self.plan, self._scenario, xy, values)
 
     def add_comment(self, xy, **values) -> ChangeSet:
         return self.apply(self.add_comment_edit(xy, **values))
