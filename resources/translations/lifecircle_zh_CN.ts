@@ -4,7 +4,7 @@
 <context>
     <name>AttributeCodes</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/codes.py" line="+15"/>
+        <location filename="../../lifecircle_desktop/ui/panels/codes.py" line="+16"/>
         <source>OpenStreetMap</source>
         <translation>OpenStreetMap 导入</translation>
     </message>
@@ -448,6 +448,36 @@
         <translation>创建时间</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Said by</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Meeting date</source>
+        <translation>会议日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pin number</source>
+        <translation>意见编号</translation>
+    </message>
+    <message>
         <location line="+11"/>
         <source>Facility</source>
         <translation>设施</translation>
@@ -535,7 +565,7 @@
 <context>
     <name>CadImportDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="+129"/>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="+130"/>
         <source>Import CAD drawing %1</source>
         <translation>导入 CAD 图纸 %1</translation>
     </message>
@@ -715,7 +745,7 @@
         <translation>%1 的控制点</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>%1 transform, RMSE %2 m</source>
         <translation>%1，中误差 RMSE %2 米</translation>
     </message>
@@ -733,7 +763,7 @@
 <context>
     <name>CadLayers</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/cad_layers.py" line="+98"/>
+        <location filename="../../lifecircle_desktop/ui/cad_layers.py" line="+136"/>
         <source>Georeference…</source>
         <translation>配准…</translation>
     </message>
@@ -744,12 +774,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Georeference %1</source>
         <translation>配准 %1</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-18"/>
         <source>Shapes already turned into homes, facilities or walking paths do not move with the base map.</source>
         <translation>已转为住宅/设施/步行路径的要素不随底图移动。</translation>
     </message>
@@ -801,6 +831,157 @@
         <location line="+30"/>
         <source>%1 checklist item(s), %2 not answered yet</source>
         <translation>共 %1 项人工核查，%2 项尚未回答</translation>
+    </message>
+</context>
+<context>
+    <name>CommentDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/comments.py" line="+62"/>
+        <source>Comment %1</source>
+        <translation>第 %1 条意见</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New Comment</source>
+        <translation>新的居民意见</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What was said, in the speaker&apos;s words</source>
+        <translation>意见内容（尽量用提出人的原话）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Name (optional)</source>
+        <translation>姓名（可不填）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The planner&apos;s reply (optional)</source>
+        <translation>规划师的答复（可不填）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Comment</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Who</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply</source>
+        <translation>答复</translation>
+    </message>
+</context>
+<context>
+    <name>CommentsPanel</name>
+    <message>
+        <location line="+52"/>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All meetings</source>
+        <translation>全部会议</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Who</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Comment</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Reply</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>%1 of %2 comments</source>
+        <translation>显示 %1 条，共 %2 条意见</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Edit comment %1</source>
+        <translation>修改第 %1 条意见</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Comments</source>
+        <translation>居民意见</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export Comments</source>
+        <translation>导出居民意见</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Comments exported to %1</source>
+        <translation>居民意见已导出到 %1</translation>
     </message>
 </context>
 <context>
@@ -879,7 +1060,7 @@
 <context>
     <name>DxfRead</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="-280"/>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="-281"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
@@ -902,7 +1083,7 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/export_dialog.py" line="+74"/>
+        <location filename="../../lifecircle_desktop/ui/export_dialog.py" line="+75"/>
         <source>Export Bundle</source>
         <translation>导出成果包</translation>
     </message>
@@ -1043,12 +1224,7 @@
         <translation>导出已取消，未留下任何文件。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The export failed:</source>
-        <translation>导出失败：</translation>
-    </message>
-    <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>Open a plan first.</source>
         <translation>请先打开一个规划。</translation>
     </message>
@@ -1529,7 +1705,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+201"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+203"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -1570,18 +1746,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+816"/>
+        <location line="+832"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-810"/>
-        <location line="+811"/>
+        <location line="-826"/>
+        <location line="+827"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-810"/>
+        <location line="-826"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1691,6 +1867,11 @@
         <translation>复制要素</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Pin a Comment</source>
+        <translation>标注居民意见</translation>
+    </message>
+    <message>
         <location line="+5"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
@@ -1716,7 +1897,17 @@
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
+        <source>Export &amp;Comments…</source>
+        <translation>导出居民意见(&amp;C)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The comment pins of the scenario as a workbook (XLSX)</source>
+        <translation>将本方案的居民意见标注导出为工作簿（XLSX）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Import Scanned Plan…</source>
         <translation>导入扫描图…</translation>
     </message>
@@ -1851,7 +2042,12 @@
         <translation>人工核查清单</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+5"/>
+        <source>Residents&apos; Comments</source>
+        <translation>居民意见</translation>
+    </message>
+    <message>
+        <location line="+73"/>
         <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+57"/>
         <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
@@ -1922,7 +2118,7 @@
         <translation>CAD 图纸 (*.dxf *.dwg);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>; RMSE %1 m</source>
         <translation>；中误差 RMSE %1 米</translation>
     </message>
@@ -1981,7 +2177,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-770"/>
+        <location line="-785"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1991,14 +2187,8 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+651"/>
-        <location line="+127"/>
-        <source>The import failed:</source>
-        <translation>导入失败：</translation>
-    </message>
-    <message>
-        <location line="-126"/>
-        <location line="+127"/>
+        <location line="+667"/>
+        <location line="+128"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
     </message>
@@ -2392,6 +2582,16 @@
         <source>No residential compound or residential area there.</source>
         <translation>此处没有居住小区或居住用地。</translation>
     </message>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/tools/pin.py" line="+25"/>
+        <source>Comment pin: click where the comment is about, then fill in what was said.</source>
+        <translation>居民意见：在意见所指的位置单击，然后填写意见内容。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Pin a comment here</source>
+        <translation>在此标注意见</translation>
+    </message>
 </context>
 <context>
     <name>MapLegend</name>
@@ -2401,7 +2601,7 @@
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+507"/>
+        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+498"/>
         <source>Homes beyond the walking limit</source>
         <translation>超出步行距离的住宅</translation>
     </message>
@@ -2517,7 +2717,7 @@
 <context>
     <name>OsmImport</name>
     <message>
-        <location line="+168"/>
+        <location line="+169"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
@@ -2819,7 +3019,7 @@
 <context>
     <name>ProgressWords</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="-117"/>
+        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="-118"/>
         <source>Reading the OSM file…</source>
         <translation>正在读取 OSM 文件…</translation>
     </message>

@@ -306,8 +306,8 @@ def export_comments_dialog(window) -> Path | None:
     if document.session is None:
         return None
     session = document.session
-    suggested = Path(session.plan.path).with_name(
-        safe_name(f"{session.plan.name}_{translate('CommentsPanel', 'Comments')}", fallback="comments") + ".xlsx")
+    word = translate("CommentsPanel", "Comments")
+    suggested = Path(session.plan.path).with_name(safe_name(f"{session.plan.name}_{word}", fallback="comments") + ".xlsx")
     path, _ = QFileDialog.getSaveFileName(window, translate("CommentsPanel", "Export Comments"), str(suggested),
                                           translate("CommentsPanel", "Excel workbooks (*.xlsx)"))
     if not path:
