@@ -179,7 +179,7 @@ class PointLayer(LayerView):
             return
         geom = feature.geometry
         pt = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
-        pix, z = self.symbol(feature), self.z
+        pix, z = styles.icon(styles.icon_kind(feature)), self.z
 
         def make_icon():
             item = QGraphicsPixmapItem(pix)
@@ -190,10 +190,6 @@ class PointLayer(LayerView):
             item.setAcceptedMouseButtons(Qt.NoButton)
             return item
         self._marks.set(fid, [Mark(pt.x, pt.y, styles.ICON_MIN_SCALE.get(self.layer, 0.0), make_icon)])
-
-    def symbol(self, feature: Feature) -> QPixmap:
-        """The feature's symbol, centred on its point."""
-        return styles.icon(styles.icon_kind(feature))
 
     def on_view(self, scale: float, area: Area, offsets: Offsets) -> None:
         self._marks.update(self.visible, scale, area, offsets)
@@ -239,11 +235,25 @@ def pin_symbol(number: int | None, status: str | None, size: int = PIN_SIZE) -> 
 
 
 class CommentLayer(PointLayer):
-    """Comment pins: numbered circles coloured by status (new, answered, adopted, declined)."""
+    """Comment pins: numbered circles coloured by status (new, answered, adopted, declined), the same
+    in the editing window and in workshop mode (already as large and plain as a projector needs)."""
 
-    def symbol(self, feature: Feature) -> QPixmap:
-        a = feature.attributes
-        return pin_symbol(a.get("number"), a.get("status"))
+    def update(self, fid: int, feature: Feature | None) -> None:
+        if feature is None or feature.geometry is None or feature.geometry.is_empty:
+            self._marks.remove(fid)
+            return
+        pt, z = feature.geometry, self.z
+        pix = pin_symbol(feature.attributes.get("number"), feature.attributes.get("status"))
+
+        def make_pin():
+            item = QGraphicsPixmapItem(pix)
+            item.setFlag(QGraphicsItem.ItemIgnoresTransformations)
+            dpr = pix.devicePixelRatio()
+            item.setOffset(-pix.width() / dpr / 2, -pix.height() / dpr / 2)
+            item.setZValue(z)
+            item.setAcceptedMouseButtons(Qt.NoButton)
+            return item
+        self._marks.set(fid, [Mark(pt.x, pt.y, styles.ICON_MIN_SCALE.get(self.layer, 0.0), make_pin)])
 
 
 __all__ = ["LayerView", "ShapeLayer", "PolygonLayer", "LineLayer", "PointLayer", "CommentLayer", "LabelView",
