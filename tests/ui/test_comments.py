@@ -8,6 +8,7 @@ from PySide6.QtCore import QDate, QPointF, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from lifecircle_desktop.model.session import PlanSession
+from lifecircle_desktop.ui.map.layers import PIN_COLOURS
 from lifecircle_desktop.ui.panels.comments import CommentDialog
 from tests.ui.conftest import grid_plan, shown_window
 
@@ -24,6 +25,12 @@ def stored(path) -> list[dict]:
         return [dict(r) for r in conn.execute(f"SELECT fid, scenario, {', '.join(FIELDS)} FROM comments ORDER BY fid")]
     finally:
         conn.close()
+
+
+def pin_colour(canvas, fid) -> str:
+    """The fill of pin ``fid`` on the map: a pixel inside its circle, left of its number."""
+    image = canvas.layer_view("comments").item(fid).pixmap().toImage()
+    return image.pixelColor(round(image.width() * 0.22), image.height() // 2).name()
 
 
 def open_form() -> CommentDialog:
@@ -84,6 +91,7 @@ def test_a_pin_is_placed_edited_undone_and_redone_in_the_file_with_every_field(q
     assert canvas.layer_view("comments").fids() == [pin["fid"]]
     assert window.document.selection == [("comments", pin["fid"])]  # the new pin is selected
     assert panel.table.rowCount() == 1 and panel.table.item(0, 5).text() == "这里缺一个社区食堂"
+    assert pin_colour(canvas, pin["fid"]) == PIN_COLOURS["new"]
 
     # Edited in the panel (its tab brought to the front): a double-click on its row opens its form.
     window.docks["comments"].raise_()
@@ -101,6 +109,7 @@ def test_a_pin_is_placed_edited_undone_and_redone_in_the_file_with_every_field(q
     edited = dict(pin, status="answered", reply="已在规划方案中选址")
     assert stored(path) == [edited]
     assert panel.table.item(0, 4).text() == "answered" and panel.table.item(0, 6).text() == "已在规划方案中选址"
+    assert pin_colour(canvas, pin["fid"]) == PIN_COLOURS["answered"] != PIN_COLOURS["new"]  # the map follows
 
     # Undo as the planner presses it, then redo, each step in the file.
     window.activateWindow()

@@ -238,6 +238,11 @@ class CommentLayer(PointLayer):
     """Comment pins: numbered circles coloured by status (new, answered, adopted, declined), the same
     in the editing window and in workshop mode (already as large and plain as a projector needs)."""
 
+    def __init__(self, view, layer: str):
+        super().__init__(view, layer)
+        # Above the labels: a street name drawn across a pin hid its number on the demo.
+        self.z = styles.LABEL_Z + 1
+
     def update(self, fid: int, feature: Feature | None) -> None:
         if feature is None or feature.geometry is None or feature.geometry.is_empty:
             self._marks.remove(fid)

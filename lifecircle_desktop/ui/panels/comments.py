@@ -177,6 +177,10 @@ class CommentsPanel(QWidget):
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(self.delete_current)
         self.count_label = QLabel()
+        # What the pins' colours on the map mean (the numbers' cells above use the same colours).
+        self.colour_key = QLabel("  ".join(f"<span style='color:{PIN_COLOURS[code]}; font-size:18px'>●</span> "
+                                          f"{words('status', code)}" for code in STATUSES))
+        self.colour_key.setObjectName("pinColourKey")
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
         buttons.addWidget(self.edit_button)
@@ -185,6 +189,7 @@ class CommentsPanel(QWidget):
         column.setContentsMargins(4, 4, 4, 4)
         column.addLayout(filters)
         column.addWidget(self.table, 1)
+        column.addWidget(self.colour_key)
         column.addLayout(buttons)
         self._update_buttons()
 
