@@ -192,14 +192,21 @@ class CommentsPanel(QWidget):
         column.addWidget(self.colour_key)
         column.addLayout(buttons)
         self._update_buttons()
+        # Touch-sized rows and buttons, but a dock that yields like the others when the docks are
+        # stacked (View ▸ Restore Default Layout stacks them all before it tabs them).
+        self.setMinimumSize(200, 80)
 
     # --- binding ------------------------------------------------------------------------------
     def bind(self, document) -> None:
         self.document = document
-        document.sessionChanged.connect(lambda _s: self.refill())
-        document.scenarioChanged.connect(lambda _s: self.refill())
+        # Bound methods, not lambdas: a language switch deletes this panel and Qt drops its connections.
+        document.sessionChanged.connect(self._on_session_or_scenario)
+        document.scenarioChanged.connect(self._on_session_or_scenario)
         document.changed.connect(self._on_changed)
         document.selectionChanged.connect(self._follow_selection)
+        self.refill()
+
+    def _on_session_or_scenario(self, _which) -> None:
         self.refill()
 
     def _on_changed(self, changes) -> None:
