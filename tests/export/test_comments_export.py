@@ -115,13 +115,17 @@ def test_a_bad_scenario_or_file_name_is_one_sentence_and_no_file(plan_with_pins,
     assert list(tmp_path.glob("*.xlsx")) == [] and list(tmp_path.glob(".*partial*")) == []
 
 
-def test_the_bundle_workbook_has_a_comments_sheet(plan_with_pins, tmp_path):
+def test_the_bundle_workbook_has_a_comments_sheet_and_the_cad_numbers_the_pins(plan_with_pins, tmp_path):
+    import ezdxf
     path, _ = plan_with_pins
     with PlanSession.open(path) as session:
-        folder = session.export(tmp_path / "out", ExportOptions(only=("xlsx",), lang="zh"))
+        folder = session.export(tmp_path / "out", ExportOptions(only=("xlsx", "dxf"), lang="zh"))
     (book,) = folder.glob("*.xlsx")
     sheets = pd.read_excel(book, sheet_name=None)
     assert sheets["居民意见"]["意见内容"].tolist() == [values["text"] for _xy, values in PINS]
+    (drawing,) = folder.glob("*.dxf")
+    texts = [e.plain_text() for e in ezdxf.readfile(drawing).modelspace().query("MTEXT") if e.dxf.layer == "居民意见"]
+    assert sorted(texts) == sorted(f"{i}. {values['text']}" for i, (_xy, values) in enumerate(PINS, start=1))
 
 
 @needs_poppler
