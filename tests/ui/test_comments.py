@@ -172,3 +172,20 @@ def test_the_comments_action_shows_and_hides_the_panel_and_the_pin_tool_is_in_th
     assert window.actions_["export_comments"] in next(
         m.menu() for m in window.menuBar().actions() if m.menu() and window.actions_["export_bundle"] in m.menu().actions()
     ).actions()
+
+
+def test_file_export_comments_writes_the_scenarios_pins(qtbot, window, tmp_path, monkeypatch):
+    import pandas as pd
+    from PySide6.QtWidgets import QFileDialog
+    session = window.document.session
+    window.document.push(session.add_comment_edit((100.0, 100.0), text="路口需要红绿灯", category="traffic",
+                                                  status="answered", reply="已报交警部门"))
+    chosen = tmp_path / "意见"  # typed without the extension: the dialog adds it
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen), ""))
+    window.actions_["export_comments"].trigger()
+    frame = pd.read_excel(tmp_path / "意见.xlsx", sheet_name=0)
+    # The desktop's language (English here): its headers and words.
+    assert frame["No."].tolist() == [1] and frame["Comment"].tolist() == ["路口需要红绿灯"]
+    assert frame["Category"].tolist() == ["traffic"] and frame["Status"].tolist() == ["answered"]
+    assert frame["Reply"].tolist() == ["已报交警部门"]
+    assert "意见.xlsx" in window.statusBar().currentMessage()
