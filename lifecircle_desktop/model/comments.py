@@ -90,7 +90,9 @@ class Comment:
     @classmethod
     def of(cls, feature: Feature) -> "Comment":
         a = feature.attributes
-        return cls(feature.fid, a.get("number"), feature.geometry.x, feature.geometry.y, a.get("text") or "",
+        g = feature.geometry  # a point; another program may have written a multipoint
+        x, y = (g.x, g.y) if g.geom_type == "Point" else g.representative_point().coords[0]
+        return cls(feature.fid, a.get("number"), x, y, a.get("text") or "",
                    a.get("category"), a.get("author_role"), a.get("author"), a.get("meeting"),
                    a.get("meeting_date"), a.get("status") or "new", a.get("reply"), a.get("created"),
                    feature.scenario)

@@ -247,7 +247,8 @@ class CommentLayer(PointLayer):
         if feature is None or feature.geometry is None or feature.geometry.is_empty:
             self._marks.remove(fid)
             return
-        pt, z = feature.geometry, self.z
+        geom, z = feature.geometry, self.z
+        pt = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
         pix = pin_symbol(feature.attributes.get("number"), feature.attributes.get("status"))
 
         def make_pin():

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ...model.comments import AUTHOR_ROLES, CATEGORIES, CODES, MEETINGS, STATUSES, Comment
+from ...model.comments import CODES, STATUSES, Comment
 from ...model.errors import PlanError
 from ...model.schema import COMMENTS
 from .. import i18n
