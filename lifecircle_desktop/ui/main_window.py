@@ -441,8 +441,12 @@ class MainWindow(QMainWindow):
         self.comments_panel = CommentsPanel()
         self.comments_panel.bind(doc)
         self.comments_panel.zoomRequested.connect(lambda key: self.canvas.zoom_to([key]))
+        new_dock = "comments" not in self._dock_widgets
         self.docks["comments"] = self._dock("comments", self.tr("Residents' Comments"), self.comments_panel, R)
         self.actions_["comments"] = self.docks["comments"].toggleViewAction()
+        if new_dock:  # shown means in front: the dock is a tab behind the findings (the workshop's button)
+            dock = self.docks["comments"]
+            self.actions_["comments"].triggered.connect(lambda on: on and dock.raise_())
         self.actions_["comments"].setShortcut(QKeySequence("Ctrl+Shift+C"))
         if first:
             self._arrange_docks()

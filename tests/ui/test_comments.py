@@ -161,11 +161,11 @@ def test_filters_list_only_the_pins_asked_for(qtbot, window):
 def test_the_comments_action_shows_and_hides_the_panel_and_the_pin_tool_is_in_the_tools_menu(qtbot, window):
     dock = window.docks["comments"]
     action = window.actions_["comments"]
-    shown = dock.isVisible()
+    assert dock.isVisible() and dock.visibleRegion().isEmpty()  # a tab behind the findings at first
     action.trigger()
-    assert dock.isVisible() is not shown
-    action.trigger()
-    assert dock.isVisible() is shown
+    assert not dock.isVisible()
+    action.trigger()  # shown again: in front, where the planner sees it
+    qtbot.waitUntil(lambda: dock.isVisible() and not dock.visibleRegion().isEmpty())
     tools_menu = next(m.menu() for m in window.menuBar().actions() if m.menu() and window.tool_actions["pin"] in
                       m.menu().actions())
     assert tools_menu is not None and not window.tool_actions["pin"].icon().isNull()
