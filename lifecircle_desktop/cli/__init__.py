@@ -17,7 +17,8 @@ from ..model.store import ForeignCode
 from .common import language
 
 SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "settings", "remove_code",
-               "export", "suggest", "import_dxf", "import_tiles", "import_image", "poster")
+               "export", "suggest", "import_dxf", "import_tiles", "import_image", "poster",
+               "export_comments")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -393,8 +393,9 @@ def _facility_layer(feature, catalogue, add_layer) -> str:
 def _label(feature, catalogue, lang: str) -> str:
     a = feature.attributes
     zh = lang.startswith("zh")
-    if feature.layer == COMMENTS:
-        return plain_text(a.get("text") or "")
+    if feature.layer == COMMENTS:  # the pin's number first, as on the map and in the comments workbook
+        number = f"{a['number']}. " if a.get("number") is not None else ""
+        return plain_text(number + (a.get("text") or ""))
     name = plain_text(a.get("name") or "")
     if name:
         return name

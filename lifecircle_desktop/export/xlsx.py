@@ -90,6 +90,9 @@ def write_project_list(ctx: "BundleContext", path: str | os.PathLike, progress: 
                 _sheet(ctx, frame, key).to_excel(writer, sheet_name=SHEETS[key][i], index=False)
                 _style(writer.sheets[SHEETS[key][i]], list(frame.columns))
                 progress.check()
+            if ctx.session.comments(ctx.scenario):  # 居民意见 (issue 13 item 5), when the scenario has pins
+                from .comments import write_comment_sheets
+                write_comment_sheets(writer, ctx.session, ctx.scenario, ctx.lang, counts=False)
             about = pd.DataFrame(_about_rows(ctx, len(projects)), columns=["项目" if zh else "Item",
                                                                            "内容" if zh else "Value"])
             _clean(about).to_excel(writer, sheet_name=SHEETS["about"][i], index=False)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-SCHEMA_VERSION = 5  # v3: INTEGER keys on the attribute tables (GeoPackage requirement 119); v4: project fields; v5: basemap_cad
+SCHEMA_VERSION = 6  # v3: INTEGER keys on the attribute tables (GeoPackage requirement 119); v4: project fields; v5: basemap_cad;
+# v6: the comment pins' fields (issue 13)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,12 @@ _PROJECT = (  # project fields of the annual project list (项目实施清单, s
 # The columns v4 added to the facilities table (Store.MIGRATIONS[3]).
 PROJECT_FIELDS_V4 = ("construction", "implementation_path", "investment", "year")
 CONSTRUCTION_KINDS = ("new", "rebuild", "extend")  # 新建 / 改建 / 扩建
+# v6 (issue 13): a comment pin's category, who said it, at which meeting and when, the planner's
+# reply and its number on the map (codes and words: model/comments.py). Status "open" became "new".
+_COMMENT_V6 = (F("category", str), F("author", str), F("meeting", str), F("meeting_date", str),
+               F("reply", str), F("number", int))
+# The columns v6 added to the comments table (Store.MIGRATIONS[5]).
+COMMENT_FIELDS_V6 = tuple(f.name for f in _COMMENT_V6)
 
 LAYERS: dict[str, Layer] = {
     layer.name: layer
@@ -100,7 +107,7 @@ LAYERS: dict[str, Layer] = {
             F("osm_id", str), F("node_ids", str)), title_zh="步行网络", title_en="Walking network"),
         Layer(COMMENTS, "POINT", (
             F("text", str, ""), F("author_role", str, ""), F("created", str),
-            F("status", str, "open")), title_zh="居民意见", title_en="Comments"),
+            F("status", str, "new"), *_COMMENT_V6), title_zh="居民意见", title_en="Comments"),
         # Read-only reference layers from imports (not per scenario).
         Layer(BASEMAP_BUILDINGS, "POLYGON", (
             F("kind", str), F("name", str), F("levels", float), F("osm_id", str)),

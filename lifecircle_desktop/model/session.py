@@ -20,16 +20,17 @@ import shapely
 
 from .capture import translate as moved
 from .catalogue import Catalogue, load_catalogue
-from .edits import (AddFeature, Batch, ChangeGeometry, CreateScenario, DeleteFeature, DeleteScenario,
+from .comments import Comment, checked_values, comments_of, pin_edit
+from .edits import (AddFeature, Batch, ChangeAttributes, ChangeGeometry, CreateScenario, DeleteFeature, DeleteScenario,
                     RenameScenario, SetOverride, SetSetting, plan_wide)
 from .errors import PlanError
 from .findings import Finding, Results
 from .measures import floor_area
 from . import settings as settings_module
 from .places import packs_for_location
-from .plan import ChangeSet, Feature, Plan, Scenario
+from .plan import ChangeSet, Feature, Plan, Scenario, same_value
 from .rules import Pack, Rule, RulePackError, load_packs
-from .schema import LAYERS
+from .schema import COMMENTS, LAYERS
 from .snapshot import Snapshot, take_snapshot
 from . import store as store_module
 from .store import remove_plan_file, remove_side_files
@@ -321,6 +322,37 @@ class PlanSession:
 
     def delete(self, keys: Iterable) -> ChangeSet:
         return self.apply(self.delete_edit(keys))
+
+    # --- comment pins (居民意见, issue 13 item 4) ---------------------------------------------------
+    def comments(self, scenario: str | None = None) -> list[Comment]:
+        """The pins of ``scenario`` (default: the one worked on), by number."""
+        return comments_of(self.plan.features(COMMENTS, scenario or self._scenario))
+
+    def comment(self, fid: int) -> Comment:
+        return Comment.of(self.plan.feature(COMMENTS, fid))
+
+    def add_comment_edit(self, xy, **values) -> AddFeature:
+        """One edit placing a pin at ``xy`` (plan metres) in the scenario worked on, numbered next;
+        ``values``: the fields of ``comments.FIELDS`` (unknown codes refused in one sentence)."""
+        return pin_edit(self.plan, self._scenario, xy, values)
+
+    def add_comment(self, xy, **values) -> ChangeSet:
+        return self.apply(self.add_comment_edit(xy, **values))
+
+    def comment_edit(self, fid: int, **values) -> ChangeAttributes | None:
+        """One edit of a pin's fields (None when nothing changes); its number and place stay."""
+        if not self.exists((COMMENTS, fid)):
+            raise PlanError(f"本方案中没有第 {fid} 条居民意见", f"this scenario has no comment {fid}")
+        current = self.plan.feature(COMMENTS, fid).attributes
+        changed = {k: v for k, v in checked_values(values).items() if not same_value(current.get(k), v)}
+        return ChangeAttributes.of(self.plan, COMMENTS, fid, **changed) if changed else None
+
+    def edit_comment(self, fid: int, **values) -> ChangeSet | None:
+        edit = self.comment_edit(fid, **values)
+        return None if edit is None else self.apply(edit)
+
+    def delete_comment(self, fid: int) -> ChangeSet:
+        return self.delete([(COMMENTS, fid)])
 
     def create_scenario(self, name: str, copy_from: str | None = None, *, empty: bool = False) -> ChangeSet:
         """A new scenario (undoable): a copy of ``copy_from`` (default: the scenario worked on), or

@@ -23,7 +23,8 @@ import sqlite_utils
 from . import crs as crs_mod
 from .errors import NotAPlan, PlanError, PlanFileError, read_user_file
 from .gpkg_sql import envelope, foreign_code, register_functions
-from .schema import BASEMAP_CAD, EDITABLE_LAYERS, FACILITIES, LAYERS, PROJECT_FIELDS_V4, SCHEMA_VERSION
+from .schema import (BASEMAP_CAD, COMMENT_FIELDS_V6, COMMENTS, EDITABLE_LAYERS, FACILITIES, LAYERS, PROJECT_FIELDS_V4,
+                     SCHEMA_VERSION)
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3.0
@@ -517,8 +518,26 @@ class Store:
         srs = c.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", [FACILITIES]).fetchone()
         Store._create_layer_table(c, LAYERS[BASEMAP_CAD], srs[0])
 
+    @staticmethod
+    def _migration_6_comment_fields(c) -> None:
+        """v6: comment pins get a category, who said it, the meeting and its date, a reply and their
+        number on the map (issue 13 item 4). Status "open" (and none) reads "new"; a role written
+        in words (居民, resident…) becomes its code; the pins of each scenario are numbered in the
+        order they were placed. A column a copy already has (QGIS may add one) is kept."""
+        from .comments import AUTHOR_ROLES  # the codes live with the pins
+        present = {r[1] for r in c.execute(f'PRAGMA table_info("{COMMENTS}")')}
+        for name in COMMENT_FIELDS_V6:
+            if name not in present:
+                c.execute(f'ALTER TABLE "{COMMENTS}" ADD COLUMN "{name}" {LAYERS[COMMENTS].field(name).sql}')
+        c.execute(f"UPDATE \"{COMMENTS}\" SET status = 'new' WHERE status IS NULL OR status IN ('', 'open')")
+        c.executemany(f'UPDATE "{COMMENTS}" SET author_role = ? WHERE author_role IN (?, ?)',
+                      [(code, zh, en) for code, (zh, en) in AUTHOR_ROLES.items()])
+        c.execute(f'UPDATE "{COMMENTS}" SET number = (SELECT count(*) FROM "{COMMENTS}" AS earlier '
+                  f'WHERE earlier.scenario = "{COMMENTS}".scenario AND earlier.fid <= "{COMMENTS}".fid) '
+                  "WHERE number IS NULL")
+
     MIGRATIONS = {1: _migration_2_overrides, 2: _migration_3_integer_keys, 3: _migration_4_project_fields,
-                  4: _migration_5_cad_base_map}
+                  4: _migration_5_cad_base_map, 5: _migration_6_comment_fields}
 
     def _prepare(self) -> None:
         """Migrate an old plan and restore the keys a copy through GDAL drops (ogr2ogr keeps no

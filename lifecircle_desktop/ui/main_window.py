@@ -47,6 +47,7 @@ from .scenarios import NoteBanner, scenario_button
 from .undo import scenario_title
 from .validation import DEBOUNCE_MS
 from .export_dialog import open_export_dialog  # issue 12: File → Export Bundle…
+from .panels.comments import CommentsPanel, export_comments_dialog  # issue 13: 居民意见
 
 RECENT_KEY = "plans/recent"
 LAST_KEY = "plans/last"
@@ -54,9 +55,10 @@ MAX_RECENT = 8
 
 # The map tools (ui/tools, MapView.set_tool names) with their tool bar icons and shortcuts.
 TOOLS = ("select", "pan", "polygon", "rectangle", "vertex", "path", "gate", "entrance", "stop", "unit", "measure",
-         "delete", "duplicate")
+         "delete", "duplicate", "pin")
 TOOL_SHORTCUTS = {"select": "S", "pan": "H", "polygon": "P", "rectangle": "R", "vertex": "V", "path": "W",
-                  "gate": "G", "entrance": "E", "stop": "T", "unit": "U", "measure": "M", "duplicate": "D"}
+                  "gate": "G", "entrance": "E", "stop": "T", "unit": "U", "measure": "M", "duplicate": "D",
+                  "pin": "C"}
 
 
 def recent_plans() -> list[str]:
@@ -266,7 +268,8 @@ class MainWindow(QMainWindow):
                 "entrance": self.tr("Place Entrance"), "stop": self.tr("Place Bus Stop / Metro Station"),
                 "unit": self.tr("Draw Planning Unit (community, 5-, 10-, 15-minute circle)"),
                 "measure": self.tr("Measure"),
-                "delete": self.tr("Delete Feature"), "duplicate": self.tr("Duplicate Feature")}
+                "delete": self.tr("Delete Feature"), "duplicate": self.tr("Duplicate Feature"),
+                "pin": self.tr("Pin a Comment")}
 
     def _build_menus(self) -> None:
         a = self.actions_
@@ -286,6 +289,10 @@ class MainWindow(QMainWindow):
         file.addAction(a["save_as"])
         file.addAction(a["export_bundle"])
         file.addAction(a["export_poster"])
+        # 居民意见 of the scenario shown, one row per pin (issue 13 item 5): ui/panels/comments.py.
+        a["export_comments"] = self._action(self.tr("Export &Comments…"), lambda: export_comments_dialog(self),
+                                            tip=self.tr("The comment pins of the scenario as a workbook (XLSX)"))
+        file.addAction(a["export_comments"])
         file.addSeparator()
         # Into File ▸ Import where the window has one (the CAD import's submenu), else the File menu.
         imports = getattr(self, "import_menu", None) or file
@@ -435,6 +442,17 @@ class MainWindow(QMainWindow):
         self.checklist.bind(doc)
         first = "checklist" not in self._dock_widgets
         self.docks["checklist"] = self._dock("checklist", self.tr("Checklist"), self.checklist, R)
+        # 居民意见 (issue 13): the pins of the scenario; a row zooms the map to its pin.
+        self.comments_panel = CommentsPanel()
+        self.comments_panel.bind(doc)
+        self.comments_panel.zoomRequested.connect(lambda key: self.canvas.zoom_to([key]))
+        new_dock = "comments" not in self._dock_widgets
+        self.docks["comments"] = self._dock("comments", self.tr("Residents' Comments"), self.comments_panel, R)
+        self.actions_["comments"] = self.docks["comments"].toggleViewAction()
+        if new_dock:  # shown means in front: the dock is a tab behind the findings (the workshop's button)
+            dock = self.docks["comments"]
+            self.actions_["comments"].triggered.connect(lambda on: on and dock.raise_())
+        self.actions_["comments"].setShortcut(QKeySequence("Ctrl+Shift+C"))
         if first:
             self._arrange_docks()
         for layer in self.layers_panel.hidden_layers():
@@ -446,7 +464,8 @@ class MainWindow(QMainWindow):
                   ("findings", Qt.DockWidgetArea.RightDockWidgetArea),
                   ("coverage", Qt.DockWidgetArea.BottomDockWidgetArea),
                   ("history", Qt.DockWidgetArea.BottomDockWidgetArea),
-                  ("checklist", Qt.DockWidgetArea.RightDockWidgetArea))
+                  ("checklist", Qt.DockWidgetArea.RightDockWidgetArea),
+                  ("comments", Qt.DockWidgetArea.RightDockWidgetArea))
 
     def _arrange_docks(self) -> None:
         """The default arrangement of the docks (added already): splits, tabs and corners."""
@@ -456,6 +475,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.splitDockWidget(self.docks["attributes"], self.docks["findings"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["findings"], self.docks["checklist"])  # after the split, which re-places findings
+        self.tabifyDockWidget(self.docks["checklist"], self.docks["comments"])
         self.docks["findings"].raise_()
         KeepDockShare(self, self.docks["findings"])  # the findings grow with the window (issue 16)
         self.tabifyDockWidget(self.docks["coverage"], self.docks["history"])

@@ -4,7 +4,7 @@
 <context>
     <name>AttributeCodes</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/codes.py" line="+15"/>
+        <location filename="../../lifecircle_desktop/ui/panels/codes.py" line="+16"/>
         <source>OpenStreetMap</source>
         <translation>OpenStreetMap 导入</translation>
     </message>
@@ -448,6 +448,36 @@
         <translation>创建时间</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Said by</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Meeting date</source>
+        <translation>会议日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pin number</source>
+        <translation>意见编号</translation>
+    </message>
+    <message>
         <location line="+11"/>
         <source>Facility</source>
         <translation>设施</translation>
@@ -801,6 +831,157 @@
         <location line="+30"/>
         <source>%1 checklist item(s), %2 not answered yet</source>
         <translation>共 %1 项人工核查，%2 项尚未回答</translation>
+    </message>
+</context>
+<context>
+    <name>CommentDialog</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/panels/comments.py" line="+62"/>
+        <source>Comment %1</source>
+        <translation>第 %1 条意见</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New Comment</source>
+        <translation>新的居民意见</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What was said, in the speaker&apos;s words</source>
+        <translation>意见内容（尽量用提出人的原话）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Name (optional)</source>
+        <translation>姓名（可不填）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The planner&apos;s reply (optional)</source>
+        <translation>规划师的答复（可不填）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Comment</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Who</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply</source>
+        <translation>答复</translation>
+    </message>
+</context>
+<context>
+    <name>CommentsPanel</name>
+    <message>
+        <location line="+52"/>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All meetings</source>
+        <translation>全部会议</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Who</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Comment</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Reply</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="+80"/>
+        <source>%1 of %2 comments</source>
+        <translation>显示 %1 条，共 %2 条意见</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Edit comment %1</source>
+        <translation>修改第 %1 条意见</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Comments</source>
+        <translation>居民意见</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export Comments</source>
+        <translation>导出居民意见</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Comments exported to %1</source>
+        <translation>居民意见已导出到 %1</translation>
     </message>
 </context>
 <context>
@@ -1524,7 +1705,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+201"/>
+        <location filename="../../lifecircle_desktop/ui/main_window.py" line="+203"/>
         <source>&amp;New Plan…</source>
         <translation>新建规划(&amp;N)…</translation>
     </message>
@@ -1575,18 +1756,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+836"/>
+        <location line="+854"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-830"/>
-        <location line="+831"/>
+        <location line="-848"/>
+        <location line="+849"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-830"/>
+        <location line="-848"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1696,6 +1877,11 @@
         <translation>复制要素</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Pin a Comment</source>
+        <translation>标注居民意见</translation>
+    </message>
+    <message>
         <location line="+5"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
@@ -1721,7 +1907,17 @@
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
+        <source>Export &amp;Comments…</source>
+        <translation>导出居民意见(&amp;C)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The comment pins of the scenario as a workbook (XLSX)</source>
+        <translation>将本方案的居民意见标注导出为工作簿（XLSX）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Import Scanned Plan…</source>
         <translation>导入扫描图…</translation>
     </message>
@@ -1856,7 +2052,12 @@
         <translation>人工核查清单</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+6"/>
+        <source>Residents&apos; Comments</source>
+        <translation>居民意见</translation>
+    </message>
+    <message>
+        <location line="+76"/>
         <location filename="../../lifecircle_desktop/ui/panels/settings.py" line="+57"/>
         <source>This plan file is read-only: you can look at it and validate it, but not change it. Save a copy (File ▸ Save As) to edit it.</source>
         <translation>这个规划文件是只读的：可以查看和校验，但不能修改。要编辑，请另存一份副本（文件 ▸ 另存为）。</translation>
@@ -2001,7 +2202,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-793"/>
+        <location line="-811"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -2011,7 +2212,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+658"/>
+        <location line="+676"/>
         <location line="+145"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
@@ -2160,7 +2361,7 @@
         <translation>继续绘制</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="+247"/>
+        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="+249"/>
         <source>N</source>
         <translation>北</translation>
     </message>
@@ -2405,6 +2606,16 @@
         <location line="+19"/>
         <source>No residential compound or residential area there.</source>
         <translation>此处没有居住小区或居住用地。</translation>
+    </message>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/tools/pin.py" line="+25"/>
+        <source>Comment pin: click where the comment is about, then fill in what was said.</source>
+        <translation>居民意见：在意见所指的位置单击，然后填写意见内容。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Pin a comment here</source>
+        <translation>在此标注意见</translation>
     </message>
 </context>
 <context>

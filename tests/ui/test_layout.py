@@ -42,7 +42,7 @@ def test_switching_language_twice_keeps_the_layout_and_the_grouping(qtbot, shown
     assert w.findings.grouping.currentData() == "status"
     w.language_actions["en"].trigger()
     # The same docks, refilled: no second set waiting to be deleted while the layout is restored.
-    assert len(w.findChildren(QDockWidget)) == len(w.docks) == 7
+    assert len(w.findChildren(QDockWidget)) == len(w.docks) == 8  # 8: the comments dock (issue 13)
     qtbot.waitUntil(lambda: layout(w) == before)
     assert w.findings.grouping.currentData() == "status"
 

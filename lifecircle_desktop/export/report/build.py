@@ -65,6 +65,16 @@ def build_report(ctx, path: str, progress) -> int:
         report.add_text(sections.checklist(
             words.checklist(ctx.results, plan, ctx.scenario, ctx.session.enabled_packs(), zh),
             words.overrides(ctx.results, plan, ctx.session.standard_threshold, zh), zh))
+        # 居民意见 (issue 13 item 5): the counts, then every pin with its reply; before the comparison,
+        # which stays the report's last section.
+        from ..comments import comment_counts, comments_table
+        intro = sections.comments_intro(comment_counts(ctx.session, ctx.scenario, lang), zh,
+                                        words.scenario_words(ctx.scenario, zh))
+        head, rows = sections.comments_rows(comments_table(ctx.session, ctx.scenario, lang), zh)
+        if rows:
+            report.add_long_table(intro, sections.TABLE_OPEN, head, rows, check=progress.check)
+        else:
+            report.add_text(intro)
         if ctx.compare_results is not None:
             before = words.scenario_words(ctx.options.compare, zh)
             after = words.scenario_words(ctx.scenario, zh)

@@ -283,3 +283,43 @@ def comparison(differences, before: str, after: str, zh: bool) -> str:
     out.append(table([pick(("规则", "Rule"), zh), pick(("依据条款", "Clause"), zh), _e(before), _e(after)],
                      rows, [34, 26, 20, 20]))
     return "".join(out)
+
+
+# --- residents' comments (居民意见, issue 13 item 5) ---------------------------------------------------
+COMMENTS_NOTE = (
+    "规划图上标注的居民意见（一图三会：听证会、协调会、评议会），按编号排列；编号与图上的标注一致。",
+    "The comments pinned on the plan at the meetings (hearing, coordination, evaluation), by number; the "
+    "numbers are those on the map.")
+NO_COMMENTS = ("本方案没有居民意见。", "No comment is pinned in this scenario.")
+
+
+def comments_intro(counts: pd.DataFrame, zh: bool, scenario: str) -> str:
+    """The section's title, its note and the counts by category and status (export/comments.comment_counts)."""
+    out = [f"<h2>{pick(('居民意见', 'Residents’ comments'), zh)}</h2>",
+           f"<p>{pick(('方案：', 'Scenario: '), zh)}<b>{_e(scenario)}</b>{pick(('。', '. '), zh)}"
+           f"{pick(COMMENTS_NOTE, zh)}</p>"]
+    if counts.empty:
+        out.append(f"<p>{pick(NO_COMMENTS, zh)}</p>")
+        return "".join(out)
+    out.append(f"<h3>{pick(('按类别与状态统计', 'By category and status'), zh)}</h3>")
+    rows = [[_e(category), *(_e(int(v)) for v in values)] for category, values in zip(counts.index, counts.values)]
+    out.append(table([_e(counts.index.name), *(_e(c) for c in counts.columns)], rows))
+    out.append(f"<h3>{pick(('意见与答复', 'Comments and replies'), zh)}</h3>")
+    return "".join(out)
+
+
+def comments_rows(frame: pd.DataFrame, zh: bool) -> tuple[str, list[str]]:
+    """(the header, one row per pin) of the list with replies (export/comments.comments_table)."""
+    def who(r) -> str:
+        return " ".join(x for x in (r.author_role, r.author) if x) or "—"
+
+    def meeting(r) -> str:
+        return " ".join(x for x in (r.meeting, r.meeting_date) if x) or "—"
+
+    head, body = table_parts(
+        [pick(h, zh) for h in (("编号", "No."), ("类别", "Category"), ("提出人", "Who"), ("会议", "Meeting"),
+                               ("意见", "Comment"), ("状态", "Status"), ("答复", "Reply"))],
+        [[_e(r.number), _e(r.category or None), _e(who(r)), _e(meeting(r)), _e(r.text or None), _e(r.status),
+          _e(r.reply or None)] for r in frame.itertuples()],
+        [6, 10, 14, 14, 28, 8, 20])
+    return head, body

@@ -31,7 +31,9 @@ def feature_outline(feature: Feature, pen: QPen, brush, z: float) -> QGraphicsIt
     """An item drawing ``feature`` with ``pen`` and ``brush`` (a point: a ring of fixed size)."""
     geom = feature.geometry
     if geom.geom_type == "Point":
-        item = QGraphicsEllipseItem(-9, -9, 18, 18)
+        # A comment pin (28 px, above the labels) is ringed outside its edge, or the ring hides under it.
+        r = 19 if feature.layer == "comments" else 9
+        item = QGraphicsEllipseItem(-r, -r, 2 * r, 2 * r)
         item.setFlag(QGraphicsItem.ItemIgnoresTransformations)
         item.setPos(geom.x, geom.y)
         item.setData(0, (geom.x, geom.y))  # where it belongs, for showing it dragged

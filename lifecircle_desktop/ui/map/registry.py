@@ -11,7 +11,7 @@ from __future__ import annotations
 from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, COMMENTS,
                              ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, WALK_NETWORK)
 from .basemap import BaseMapAreas, BaseMapRoads
-from .layers import LayerView, LineLayer, PointLayer, PolygonLayer
+from .layers import CommentLayer, LayerView, LineLayer, PointLayer, PolygonLayer
 from ...model.schema import BASEMAP_CAD  # CAD drawings (issue 14)
 from .basemap import BaseMapCad
 from .raster import OfflineTiles, ScannedPlans
@@ -27,7 +27,7 @@ LAYER_VIEWS: dict[str, type[LayerView]] = {
     FACILITIES: PolygonLayer,
     STOPS: PointLayer,
     ENTRANCES: PointLayer,
-    COMMENTS: PointLayer,
+    COMMENTS: CommentLayer,  # numbered pins coloured by status (issue 13)
     BASEMAP_CAD: BaseMapCad,
     "basemap_tiles": OfflineTiles, "basemap_images": ScannedPlans,  # model/rasters.TILES, IMAGES
 }

@@ -67,6 +67,13 @@ FIELD_LABELS = {
     "text": QT_TRANSLATE_NOOP("AttributePanel", "Text"),
     "author_role": QT_TRANSLATE_NOOP("AttributePanel", "Author role"),
     "created": QT_TRANSLATE_NOOP("AttributePanel", "Created"),
+    # comment pins (schema v6, issue 13)
+    "category": QT_TRANSLATE_NOOP("AttributePanel", "Category"),
+    "author": QT_TRANSLATE_NOOP("AttributePanel", "Said by"),
+    "meeting": QT_TRANSLATE_NOOP("AttributePanel", "Meeting"),
+    "meeting_date": QT_TRANSLATE_NOOP("AttributePanel", "Meeting date"),
+    "reply": QT_TRANSLATE_NOOP("AttributePanel", "Reply"),
+    "number": QT_TRANSLATE_NOOP("AttributePanel", "Pin number"),
 }
 
 
@@ -85,7 +92,7 @@ FACILITY_GROUPS = (
      ("project_content", "construction", "implementation_path", "implementing_body", "funding", "investment",
       "year", "schedule", "design_team")),
 )
-READ_ONLY = {"source", "osm_id", "node_ids", "layer", "feature", "created"}
+READ_ONLY = {"source", "osm_id", "node_ids", "layer", "feature", "created", "number"}  # a pin keeps its number
 STATUSES = ("existing", "planned")
 
 

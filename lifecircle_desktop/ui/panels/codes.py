@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
 
-from ...model.schema import ENTRANCES, FACILITIES, LAYERS, PLANNING_UNITS, STOPS, WALK_NETWORK
+from ...model.comments import CODES as COMMENT_CODES
+from ...model.schema import COMMENTS, ENTRANCES, FACILITIES, LAYERS, PLANNING_UNITS, STOPS, WALK_NETWORK
 from .. import i18n
 
 CONTEXT = "AttributeCodes"
@@ -98,6 +99,9 @@ def _tr(text: str) -> str:
 
 def choices(layer: str, name: str, catalogue) -> list[tuple[str, str]] | None:
     """(code, words) of an editable code field, in the interface language; None: not a code field."""
+    if layer == COMMENTS and name in COMMENT_CODES:  # a pin's codes: the model's words (model/comments.py)
+        blank = [] if name == "status" else [("", "—")]  # a pin always has a status
+        return blank + [(code, i18n.pick(*pair)) for code, pair in COMMENT_CODES[name].items()]
     if (layer, name) not in _CODES:
         return None
     words = _CODES[(layer, name)]

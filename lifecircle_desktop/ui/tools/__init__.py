@@ -9,12 +9,13 @@ from .base import MapEvent, MapTool, RubberBand
 from .draw import MeasureTool, PathTool, PolygonTool, RectangleTool
 from .feature_ops import DeleteTool, DuplicateTool
 from .points import EntranceTool, GateTool, StopTool
+from .pin import PinTool  # comment pins (issue 13)
 from .select import PanTool, SelectTool
 from .unit import UNIT_KINDS, PickUnitTool, UnitTool, unit_word
 from .vertex import VertexTool
 
 TOOLS: dict[str, type[MapTool]] = {t.name: t for t in (
     SelectTool, PanTool, PolygonTool, RectangleTool, VertexTool, PathTool, GateTool, EntranceTool,
-    StopTool, MeasureTool, DeleteTool, DuplicateTool, UnitTool, PickUnitTool)}
+    StopTool, MeasureTool, DeleteTool, DuplicateTool, UnitTool, PickUnitTool, PinTool)}
 
 __all__ = ["TOOLS", "UNIT_KINDS", "MapEvent", "MapTool", "RubberBand", "unit_word"]
