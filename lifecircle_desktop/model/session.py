@@ -693,6 +693,43 @@ class PlanSession:
         self.plan.require_scenario(scenario)
         return validator.full(take_snapshot(self.plan, scenario, 0))
 
+    # --- workshop mode (一图三会, issue 13; model/workshop.py) ------------------------------------------
+    def resident_summary(self, compare: str | None = None, *, results: Results | None = None,
+                         before_results: Results | None = None):
+        """The plan's walking needs in residents' words (workshop.ResidentSummary) for the current
+        scenario; ``compare``: the "before" scenario, whose shares stand beside each line.
+        ``results``/``before_results``: validation runs the caller already has."""
+        from . import workshop
+        if results is None or results.scenario != self._scenario:
+            results = self.validate()
+        before_snapshot = None
+        if compare is not None:
+            self.plan.require_scenario(compare)
+            before_snapshot = take_snapshot(self.plan, compare, 0)
+            if before_results is None or before_results.scenario != compare:
+                before_results = self.validate(scenario=compare)
+        else:
+            before_results = None
+        return workshop.resident_summary(results, self.snapshot(), self.catalogue, before=before_results,
+                                         before_snapshot=before_snapshot, rules=self._rules_by_id())
+
+    def catchment(self, key: Key, *, results: Results | None = None):
+        """Who facility (or stop) ``key`` serves on foot (workshop.Catchment), or None when it is not
+        one, or no walking rule judges its type."""
+        from . import workshop
+        if results is None or results.scenario != self._scenario:
+            results = self.validate()
+        return workshop.catchment(results, self.snapshot(), tuple(key), rules=self._rules_by_id())
+
+    def new_facilities(self, compare: str) -> list[Key]:
+        """Facilities and stops of the current scenario that ``compare`` lacks (new, moved, retyped)."""
+        from . import workshop
+        self.plan.require_scenario(compare)
+        return workshop.new_facilities(take_snapshot(self.plan, compare, 0), self.snapshot())
+
+    def _rules_by_id(self) -> dict[str, Rule]:
+        return {r.id: r for p in self.packs for r in p.rules}
+
 
 def create_plan(path: str | os.PathLike, name: str, epsg: int | None = None, *,
                 lonlat: tuple[float, float] | None = None, kind: str = "existing", district: str = "",
