@@ -170,15 +170,19 @@ class CatchmentOverlay:
         self._items, self.catchment, self.text = [], None, ""
 
 
-class _Clicks(QObject):
-    """Tells a click on the map (press and release in one place, the pan tool active) from a pan."""
+class _MapInput(QObject):
+    """On the map's viewport: tells a click (press and release in one place, the pan tool active)
+    from a pan. On the map itself: Esc leaves (the map would take it to go back to its select tool)."""
 
-    def __init__(self, view, clicked):
+    def __init__(self, view, clicked, escaped):
         super().__init__(view)
-        self.view, self.clicked, self._down = view, clicked, None
+        self.view, self.clicked, self.escaped, self._down = view, clicked, escaped, None
 
     def eventFilter(self, obj, event) -> bool:
         kind = event.type()
+        if kind == QEvent.KeyPress and event.key() == Qt.Key_Escape and obj is self.view:
+            self.escaped()
+            return True
         if kind == QEvent.MouseButtonPress and event.button() == Qt.LeftButton:
             self._down = event.position()
         elif kind == QEvent.MouseButtonRelease and event.button() == Qt.LeftButton and self._down is not None:
@@ -263,7 +267,7 @@ class WorkshopMode(QWidget):
         doc.changed.connect(self._on_changed)
         doc.scenarioChanged.connect(self._on_scenario)
         self.canvas.toolChanged.connect(self._on_tool)
-        self._clicks = _Clicks(self.canvas, self.click_at)
+        self._input = _MapInput(self.canvas, self.click_at, self.leaveRequested.emit)
 
     # --- the touch bar --------------------------------------------------------------------------
     def _button(self, name: str, text: str, slot, checkable: bool = False) -> QPushButton:
@@ -372,10 +376,17 @@ class WorkshopMode(QWidget):
             self.panel.show_catchment(e.message(i18n.language()))
             return
         self.panel.show_summary(self.summary, session.plan.name)
-        facilities = session.plan.features(FACILITIES, self.document.scenario)
-        self.panel.show_legend(legend_entries(session.catalogue, facilities, i18n.language())
-                               + [(swatch("#4a90d9", CATCHMENT_INK), self.tr("Reached on foot"))])
+        self._show_legend()
         self.panel.show_credit(session.credits())
+
+    def _show_legend(self) -> None:
+        session = self.document.session
+        facilities = session.plan.features(FACILITIES, self.document.scenario)
+        entries = legend_entries(session.catalogue, facilities, i18n.language())
+        if self.overlay.catchment is not None:  # what the catchment's colours mean, while it is shown
+            entries += [(swatch("#c9dcf2", CATCHMENT_INK), self.tr("Reached on foot")),
+                        (swatch("#1f6fd1", CATCHMENT_INK), self.tr("Homes it is nearest to"))]
+        self.panel.show_legend(entries)
 
     def _on_changed(self, _changes) -> None:
         self._before_results = None  # the "before" scenario may have changed too
@@ -413,6 +424,7 @@ class WorkshopMode(QWidget):
             return False
         self.overlay.show(catchment, title)
         self.panel.show_catchment(f"{title}\n{self.overlay.text}")
+        self._show_legend()
         self.catchmentShown.emit(key)
         return True
 
@@ -430,6 +442,7 @@ class WorkshopMode(QWidget):
         self.overlay.clear()
         self.panel.show_catchment(None)
         if had:
+            self._show_legend()
             self.catchmentShown.emit(None)
 
     def catchment_text(self) -> str:
@@ -454,7 +467,8 @@ class WorkshopMode(QWidget):
         doc.changed.disconnect(self._on_changed)
         doc.scenarioChanged.disconnect(self._on_scenario)
         self.canvas.toolChanged.disconnect(self._on_tool)
-        self.canvas.viewport().removeEventFilter(self._clicks)
+        self.canvas.viewport().removeEventFilter(self._input)
+        self.canvas.removeEventFilter(self._input)
         self.clear_catchment()
 
 
@@ -490,12 +504,14 @@ def enter(window, full_screen: bool = True) -> WorkshopMode:
     window.menuBar().hide()
     window.statusBar().hide()
     window.setCentralWidget(workshop)
+    workshop.show()  # now, not when the layout's queued show comes: F5 must find it visible at once
     workshop.addAction(window.actions_["workshop"])  # F5 with the menus hidden
     workshop.leaveRequested.connect(window.leave_workshop)
     workshop.panel.setFixedWidth(max(480, round(window.width() * SUMMARY_SHARE)))
     apply_workshop_style(canvas)
     canvas.set_tool("pan")
-    canvas.viewport().installEventFilter(workshop._clicks)
+    canvas.viewport().installEventFilter(workshop._input)
+    canvas.installEventFilter(workshop._input)
     if full_screen:
         show_full_screen(window, workshop_screen(window))
     workshop.refresh_summary()
