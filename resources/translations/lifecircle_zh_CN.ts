@@ -535,7 +535,7 @@
 <context>
     <name>CadImportDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="+129"/>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="+130"/>
         <source>Import CAD drawing %1</source>
         <translation>导入 CAD 图纸 %1</translation>
     </message>
@@ -715,7 +715,7 @@
         <translation>%1 的控制点</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>%1 transform, RMSE %2 m</source>
         <translation>%1，中误差 RMSE %2 米</translation>
     </message>
@@ -733,7 +733,7 @@
 <context>
     <name>CadLayers</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/cad_layers.py" line="+98"/>
+        <location filename="../../lifecircle_desktop/ui/cad_layers.py" line="+136"/>
         <source>Georeference…</source>
         <translation>配准…</translation>
     </message>
@@ -744,12 +744,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Georeference %1</source>
         <translation>配准 %1</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-18"/>
         <source>Shapes already turned into homes, facilities or walking paths do not move with the base map.</source>
         <translation>已转为住宅/设施/步行路径的要素不随底图移动。</translation>
     </message>
@@ -879,7 +879,7 @@
 <context>
     <name>DxfRead</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="-280"/>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="-281"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
@@ -902,7 +902,7 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/export_dialog.py" line="+74"/>
+        <location filename="../../lifecircle_desktop/ui/export_dialog.py" line="+75"/>
         <source>Export Bundle</source>
         <translation>导出成果包</translation>
     </message>
@@ -1043,12 +1043,7 @@
         <translation>导出已取消，未留下任何文件。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The export failed:</source>
-        <translation>导出失败：</translation>
-    </message>
-    <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>Open a plan first.</source>
         <translation>请先打开一个规划。</translation>
     </message>
@@ -1527,6 +1522,14 @@
     </message>
 </context>
 <context>
+    <name>LegendBox</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+164"/>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/main_window.py" line="+201"/>
@@ -1570,18 +1573,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+816"/>
+        <location line="+823"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-810"/>
-        <location line="+811"/>
+        <location line="-817"/>
+        <location line="+818"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-810"/>
+        <location line="-817"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1624,6 +1627,16 @@
         <location line="+4"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Workshop Mode</source>
+        <translation>工作坊模式(&amp;W)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The plan full screen for residents: large map, plain summary</source>
+        <translation>全屏向居民展示规划：大地图、通俗摘要</translation>
     </message>
     <message>
         <location line="+28"/>
@@ -1761,7 +1774,7 @@
         <translation>把所有面板放回首次启动时的位置</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
@@ -1922,7 +1935,7 @@
         <translation>CAD 图纸 (*.dxf *.dwg);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>; RMSE %1 m</source>
         <translation>；中误差 RMSE %1 米</translation>
     </message>
@@ -1981,7 +1994,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-770"/>
+        <location line="-776"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1991,14 +2004,8 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+651"/>
-        <location line="+127"/>
-        <source>The import failed:</source>
-        <translation>导入失败：</translation>
-    </message>
-    <message>
-        <location line="-126"/>
-        <location line="+127"/>
+        <location line="+658"/>
+        <location line="+128"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
     </message>
@@ -2401,7 +2408,7 @@
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+507"/>
+        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+498"/>
         <source>Homes beyond the walking limit</source>
         <translation>超出步行距离的住宅</translation>
     </message>
@@ -2517,7 +2524,7 @@
 <context>
     <name>OsmImport</name>
     <message>
-        <location line="+168"/>
+        <location line="+169"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
@@ -2819,7 +2826,7 @@
 <context>
     <name>ProgressWords</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="-117"/>
+        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="-118"/>
         <source>Reading the OSM file…</source>
         <translation>正在读取 OSM 文件…</translation>
     </message>
@@ -2979,6 +2986,34 @@
         <location line="+11"/>
         <source>Georeference %1</source>
         <translation>配准 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ResidentSummaryPanel</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-91"/>
+        <source>On foot from home</source>
+        <translation>从家步行出发</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>%1 compared with %2</source>
+        <translation>%1 与 %2 对比</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scenario: %1</source>
+        <translation>方案：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>(new)</source>
+        <translation>（新增）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No walking need is judged in this plan.</source>
+        <translation>本规划没有需要评判的步行需求。</translation>
     </message>
 </context>
 <context>
@@ -3262,6 +3297,72 @@
         <location line="+7"/>
         <source>Nearest: %1</source>
         <translation>最近：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Workshop</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+81"/>
+        <source>Homes</source>
+        <translation>住宅</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Planned (dashed)</source>
+        <translation>规划（虚线）</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopMode</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+286"/>
+        <source>Leave</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Whole Plan</source>
+        <translation>全图</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>One Map</source>
+        <translation>单图</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Before | After Swipe</source>
+        <translation>前后卷帘对比</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Side by Side</source>
+        <translation>并排对比</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Pin</source>
+        <translation>图钉</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Other Screen</source>
+        <translation>换屏幕</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>Reached on foot</source>
+        <translation>步行可达范围</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Homes it is nearest to</source>
+        <translation>就近到这里的住宅</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>%1: no walking distance is set for this kind of place</source>
+        <translation>%1：这类设施没有步行距离要求</translation>
     </message>
 </context>
 </TS>

@@ -121,6 +121,12 @@ def test_summary_lines_are_the_sessions(qtbot, demo):
     assert panel.marks() == [line.met for line in expected.lines]
     assert panel.missing() == expected.missing_en
     assert w.session.plan.name in panel.title.text()
+    # The legend in plain words: the categories of the facilities on the map, and homes.
+    catalogue = w.session.catalogue
+    categories = {catalogue.types[f.attributes["type"]].category
+                  for f in w.session.plan.features("facilities", w.document.scenario)}
+    legend = w.workshop.legend.texts()
+    assert {catalogue.categories[c].name_en for c in categories} <= set(legend) and "Homes" in legend
 
 
 def font_height(points: float) -> float:

@@ -28,7 +28,7 @@ from .. import i18n
 from ..map import styles
 from ..map.items import painter_path, shape_items
 from .style import apply_workshop_style, points_to_pixels, restore_style
-from .summary import ResidentSummaryPanel, legend_entries, swatch
+from .summary import LegendBox, ResidentSummaryPanel, legend_entries, swatch
 
 LAYOUTS = ("single", "swipe", "side")
 TOUCH_BUTTON_PX = 64  # the height of a touch bar button (a fingertip, issue 13 item 4)
@@ -112,7 +112,6 @@ class CatchmentOverlay:
     """Who one facility serves, drawn on a map view: the area walked, the network reached, the
     homes that reach it first, the facility outlined and the callout."""
 
-    AREA_PEN = styles.cosmetic(CATCHMENT_INK, 3.0)
     AREA_BRUSH = QBrush(styles.with_alpha("#4a90d9", 70))
     EDGE_PEN = styles.cosmetic(styles.with_alpha(CATCHMENT_INK, 210), 4.0)
     HOME_PEN = styles.cosmetic(CATCHMENT_INK, 3.0)
@@ -130,7 +129,7 @@ class CatchmentOverlay:
         self.catchment, self.text = catchment, catchment_words(catchment)
         scene = self.view.scene()
         area = QGraphicsPathItem(painter_path(catchment.area))
-        area.setPen(self.AREA_PEN)
+        area.setPen(QPen(Qt.NoPen))  # the fill's edge is enough; outlines of every street piece were noise
         area.setBrush(self.AREA_BRUSH)
         area.setZValue(CATCHMENT_Z)
         self._add(area, scene)
@@ -233,6 +232,8 @@ class WorkshopMode(QWidget):
         self._map_stack = QStackedLayout(self.map_area)
         self._map_stack.setContentsMargins(0, 0, 0, 0)
         self.panel = ResidentSummaryPanel(self)
+        self.legend = LegendBox(self.map_area)  # floats over the map, outside the stack
+        self.map_area.installEventFilter(self)  # kept in the lower left corner as the map resizes
         self.touch_bar = QWidget(self)
         self.touch_bar.setObjectName("workshopTouchBar")
         self.touch_bar.setStyleSheet(
@@ -386,7 +387,19 @@ class WorkshopMode(QWidget):
         if self.overlay.catchment is not None:  # what the catchment's colours mean, while it is shown
             entries += [(swatch("#c9dcf2", CATCHMENT_INK), self.tr("Reached on foot")),
                         (swatch("#1f6fd1", CATCHMENT_INK), self.tr("Homes it is nearest to"))]
-        self.panel.show_legend(entries)
+        self.legend.show_entries(entries)
+        self._place_legend()
+
+    def _place_legend(self) -> None:
+        # Above the map's scale bar (ui/map/overlays.ScaleBar: the bottom 48 px).
+        self.legend.adjustSize()
+        self.legend.move(12, max(0, self.map_area.height() - self.legend.height() - 56))
+        self.legend.raise_()
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.map_area and event.type() == QEvent.Resize:
+            self._place_legend()
+        return False
 
     def _on_changed(self, _changes) -> None:
         self._before_results = None  # the "before" scenario may have changed too

@@ -78,31 +78,26 @@ class ResidentSummaryPanel(QFrame):
         self._lines_box.setHorizontalSpacing(10)
         self._lines_box.setVerticalSpacing(8)
         self._lines_box.setColumnStretch(1, 1)
-        self.missing_label = _label("", 20, bold=True, colour=NOT_MET_COLOUR)
+        # What the plan lacks stays in sight above the needs (they scroll when a plan has many).
+        self.missing_label = _label("", 18, bold=True, colour=NOT_MET_COLOUR)
+        self.missing_label.hide()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(self._needs)
         scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: #ffffff; }")
-        QScroller.grabGesture(scroll.viewport(), QScroller.LeftMouseButtonGesture)
+        QScroller.grabGesture(scroll.viewport(), QScroller.LeftMouseButtonGesture)  # a finger drags the list
         self.scroll = scroll
         self.catchment_label = _label("", 22, bold=True, colour="#0b4f9c")
         self.catchment_label.hide()
-        self.legend_title = _label(self.tr("Legend"), 18, bold=True, colour="#333333")
-        self._legend = QGridLayout()
-        self._legend.setHorizontalSpacing(10)
-        self._legend.setVerticalSpacing(6)
         self.credit_label = _label("", 14, colour="#333333")
         column = QVBoxLayout(self)
         column.setContentsMargins(28, 24, 28, 20)
         column.setSpacing(14)
-        for w in (self.title, self.subtitle, self.heading):
+        for w in (self.title, self.subtitle, self.catchment_label, self.missing_label, self.heading):
             column.addWidget(w)
-        column.addWidget(self.catchment_label)
         column.addWidget(scroll, 1)
-        column.addWidget(self.legend_title)
-        column.addLayout(self._legend)
         column.addWidget(self.credit_label)
         self._line_texts: list[tuple[bool, str]] = []
 
@@ -116,7 +111,7 @@ class ResidentSummaryPanel(QFrame):
             self.subtitle.setText(i18n.fill(self.tr("%1 compared with %2"), after, scenario_title(summary.before)))
         else:
             self.subtitle.setText(i18n.fill(self.tr("Scenario: %1"), after))
-        _empty(self._lines_box, keep=self.missing_label)
+        _empty(self._lines_box)
         self._line_texts = []
         for row, line in enumerate(summary.lines):
             text = line.text_zh if zh else line.text_en
@@ -134,22 +129,8 @@ class ResidentSummaryPanel(QFrame):
         missing = summary.missing_zh if zh else summary.missing_en
         self.missing_label.setText(missing)
         self.missing_label.setVisible(bool(missing))
-        n = max(1, len(summary.lines))
-        self._lines_box.addWidget(self.missing_label, n, 0, 1, 2)
-        self._lines_box.setRowStretch(n + 1, 1)
+        self._lines_box.setRowStretch(max(1, len(summary.lines)), 1)
         self.scroll.verticalScrollBar().setValue(0)
-
-    def show_legend(self, entries: list[tuple[QPixmap, str]]) -> None:
-        """The legend: (swatch, plain words) pairs, two columns."""
-        _empty(self._legend)
-        for i, (pix, text) in enumerate(entries):
-            icon = QLabel()
-            icon.setPixmap(pix)
-            r, c = divmod(i, 2)
-            self._legend.addWidget(icon, r, 2 * c)
-            self._legend.addWidget(_label(text, 16), r, 2 * c + 1)
-        self._legend.setColumnStretch(1, 1)
-        self._legend.setColumnStretch(3, 1)
 
     def show_credit(self, lines: list[str]) -> None:
         self.credit_label.setText(" · ".join(lines))
@@ -172,6 +153,46 @@ class ResidentSummaryPanel(QFrame):
         return self.missing_label.text() if self.missing_label.isVisibleTo(self) else ""
 
 
+class LegendBox(QFrame):
+    """The legend in plain words, in a box over the map's lower left corner (where maps keep it)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("workshopLegend")
+        self.setStyleSheet("QFrame#workshopLegend { background: #ffffff; border: 2px solid #555555;"
+                           " border-radius: 8px; }")
+        self.title = _label(self.tr("Legend"), 16, bold=True, colour="#222222", wrap=False)
+        self._grid = QGridLayout()
+        self._grid.setHorizontalSpacing(8)
+        self._grid.setVerticalSpacing(4)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(12, 8, 12, 10)
+        column.setSpacing(6)
+        column.addWidget(self.title)
+        column.addLayout(self._grid)
+        self._texts: list[str] = []
+
+    def show_entries(self, entries: list[tuple[QPixmap, str]]) -> None:
+        """(swatch, plain words) pairs, in two columns."""
+        _empty(self._grid)
+        self._texts = [text for _pix, text in entries]
+        rows = (len(entries) + 1) // 2
+        for i, (pix, text) in enumerate(entries):
+            icon = QLabel()
+            icon.setPixmap(pix)
+            c, r = divmod(i, rows)
+            words = _label(text, 14, wrap=False)
+            self._grid.addWidget(icon, r, 2 * c)
+            self._grid.addWidget(words, r, 2 * c + 1)
+            icon.show()  # now: the box takes its size from them below (a layout shows them only later)
+            words.show()
+        self.layout().activate()
+        self.adjustSize()
+
+    def texts(self) -> list[str]:
+        return list(self._texts)
+
+
 def legend_entries(catalogue, features, language: str) -> list[tuple[QPixmap, str]]:
     """The legend of a workshop map in plain words: the badge of each facility category on it
     (the type names are on the map), then homes and planned facilities."""
@@ -190,4 +211,4 @@ def legend_entries(catalogue, features, language: str) -> list[tuple[QPixmap, st
     return entries
 
 
-__all__ = ["ResidentSummaryPanel", "legend_entries", "swatch"]
+__all__ = ["ResidentSummaryPanel", "LegendBox", "legend_entries", "swatch"]
