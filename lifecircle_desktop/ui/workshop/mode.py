@@ -343,6 +343,8 @@ class WorkshopMode(QWidget):
             raise ValueError(f"layout is one of {LAYOUTS}, not {layout!r}")
         if scenario is not None and self.document.session is not None:
             self.document.session.plan.require_scenario(scenario)  # PlanError: one clear sentence
+        if scenario == self.document.scenario:
+            scenario = None  # "before" and "after" are one scenario: nothing to compare
         factory = compare_views()
         if layout != "single" and (scenario is None or factory is None):
             layout = "single"  # nothing to compare with, or no compare views in this build
@@ -401,8 +403,11 @@ class WorkshopMode(QWidget):
             self._place_legend()
         return False
 
-    def _on_changed(self, _changes) -> None:
+    def _on_changed(self, changes) -> None:
         self._before_results = None  # the "before" scenario may have changed too
+        badges = getattr(self.canvas, "workshop_badges", None)
+        if badges is not None and FACILITIES in changes.layers():
+            badges.sync(force=True)
         if self.overlay.catchment is not None:
             self.show_catchment(self.overlay.catchment.key)  # again, as the plan is now
 
