@@ -343,11 +343,12 @@ class WorkshopMode(QWidget):
             raise ValueError(f"layout is one of {LAYOUTS}, not {layout!r}")
         if scenario is not None and self.document.session is not None:
             self.document.session.plan.require_scenario(scenario)  # PlanError: one clear sentence
-        if scenario == self.document.scenario:
-            scenario = None  # "before" and "after" are one scenario: nothing to compare
         factory = compare_views()
         if layout != "single" and (scenario is None or factory is None):
             layout = "single"  # nothing to compare with, or no compare views in this build
+
+        if scenario == self.document.scenario:  # "before" and "after" one scenario: nothing to compare
+            scenario, layout = None, "single"
         self.compare, self.layout_name, self._before_results = scenario, layout, None
         if self.compare_view is not None:
             self._map_stack.removeWidget(self.compare_view)
