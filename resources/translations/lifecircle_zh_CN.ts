@@ -1524,7 +1524,7 @@
 <context>
     <name>LegendBox</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+164"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+171"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -3016,7 +3016,7 @@
 <context>
     <name>ResidentSummaryPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-91"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-95"/>
         <source>On foot from home</source>
         <translation>从家步行出发</translation>
     </message>
@@ -3031,12 +3031,12 @@
         <translation>方案：%1</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>(new)</source>
-        <translation>（新增）</translation>
+        <location line="+12"/>
+        <source>new</source>
+        <translation>新增</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
         <source>No walking need is judged in this plan.</source>
         <translation>本规划没有需要评判的步行需求。</translation>
     </message>
@@ -3340,7 +3340,7 @@
 <context>
     <name>WorkshopMode</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+286"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+292"/>
         <source>Leave</source>
         <translation>退出</translation>
     </message>

@@ -13,6 +13,7 @@ before/after view made by ``compare_views`` (ui/workshop/compare.py, the swipe l
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,11 @@ def compare_views():
     except ImportError:
         return None
     return make_compare_view
+
+
+def button_words(action_text: str) -> str:
+    """A menu action's text as a button's: no mnemonic ("&P", "(&P)"), no "…"."""
+    return re.sub(r"\s*\(&\w\)", "", action_text).replace("&", "").rstrip("…. ")
 
 
 def workshop_screen(window, chosen=None):
@@ -294,11 +300,11 @@ class WorkshopMode(QWidget):
         # The other lanes' actions, when the window has them (a missing action: no button).
         pin = getattr(window, "tool_actions", {}).get("pin")
         if pin is not None:
-            self._button("pin", pin.text().replace("&", "") or self.tr("Pin"), self._toggle_pin, checkable=True)
+            self._button("pin", button_words(pin.text()) or self.tr("Pin"), self._toggle_pin, checkable=True)
         for name in ("comments", "export_poster"):
             act = window.actions_.get(name)
             if act is not None:
-                self._button(name, act.text().replace("&", "").rstrip("…."), act.trigger)
+                self._button(name, button_words(act.text()), act.trigger)
         self._bar.addStretch(1)
         if len(QGuiApplication.screens()) > 1:
             self._button("screen", self.tr("Other Screen"), self.next_screen)
