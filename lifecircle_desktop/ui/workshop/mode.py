@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import shapely
@@ -294,8 +295,7 @@ class WorkshopMode(QWidget):
         self._bar.addSpacing(24)
         for layout, text in (("single", self.tr("One Map")), ("swipe", self.tr("Before | After Swipe")),
                              ("side", self.tr("Side by Side"))):
-            self._button(layout, text, lambda l=layout: self.set_compare(self.compare or self.default_before(), l),
-                         checkable=True)
+            self._button(layout, text, partial(self._layout_chosen, layout), checkable=True)
         self._bar.addSpacing(24)
         # The other lanes' actions, when the window has them (a missing action: no button).
         pin = getattr(window, "tool_actions", {}).get("pin")
@@ -309,6 +309,10 @@ class WorkshopMode(QWidget):
         if len(QGuiApplication.screens()) > 1:
             self._button("screen", self.tr("Other Screen"), self.next_screen)
         self._sync_buttons()
+
+    def _layout_chosen(self, layout: str) -> None:
+        # One map keeps the summary's comparison as it is; a swipe or two maps need a "before".
+        self.set_compare(self.compare if layout == "single" else self.compare or self.default_before(), layout)
 
     def _sync_buttons(self) -> None:
         can_compare = compare_views() is not None and self.default_before() is not None
@@ -474,6 +478,10 @@ class WorkshopMode(QWidget):
         """The catchment's words on the map now ("步行 10 分钟 · 服务 120 户"), "" when none."""
         return self.overlay.text
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.panel.setFixedWidth(max(480, round(self.width() * SUMMARY_SHARE)))
+
     # --- navigation and screens -----------------------------------------------------------------
     def fit(self) -> None:
         self.canvas.fit_plan()
@@ -532,15 +540,13 @@ def enter(window, full_screen: bool = True) -> WorkshopMode:
     workshop.show()  # now, not when the layout's queued show comes: F5 must find it visible at once
     workshop.addAction(window.actions_["workshop"])  # F5 with the menus hidden
     workshop.leaveRequested.connect(window.leave_workshop)
-    workshop.panel.setFixedWidth(max(480, round(window.width() * SUMMARY_SHARE)))
     apply_workshop_style(canvas)
     canvas.set_tool("pan")
     canvas.viewport().installEventFilter(workshop._input)
     canvas.installEventFilter(workshop._input)
     if full_screen:
         show_full_screen(window, workshop_screen(window))
-    workshop.refresh_summary()
-    canvas.setFocus()
+    canvas.setFocus()  # the summary follows from set_compare (MainWindow.enter_workshop calls it at once)
     return workshop
 
 
