@@ -19,7 +19,7 @@ from functools import partial
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QByteArray, QEvent, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QGuiApplication, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (QDockWidget, QGraphicsItem, QGraphicsPathItem, QHBoxLayout, QPushButton,
                                QStackedLayout, QToolBar, QVBoxLayout, QWidget)
@@ -111,8 +111,8 @@ class CalloutItem(QGraphicsItem):
         painter.drawText(QRectF(top.left(), top.top(), top.width(), t.height()), Qt.AlignCenter, self.title)
         painter.setPen(QColor(CATCHMENT_INK))
         painter.setFont(self._font)
-        painter.drawText(QRectF(top.left(), top.top() + t.height() + 4, top.width(), QFontMetricsF(self._font).height()),
-                         Qt.AlignCenter, self.text)
+        line = QRectF(top.left(), top.top() + t.height() + 4, top.width(), QFontMetricsF(self._font).height())
+        painter.drawText(line, Qt.AlignCenter, self.text)
 
 
 class CatchmentOverlay:

@@ -40,12 +40,6 @@ def points_to_pixels(points: float) -> int:
     return round(points * dpi / 72.0)
 
 
-def pixels_to_points(pixels: float) -> float:
-    screen = QGuiApplication.primaryScreen()
-    dpi = screen.logicalDotsPerInch() if screen is not None else 96.0
-    return pixels * 72.0 / dpi
-
-
 def _pen(colour, width: float, style=Qt.SolidLine) -> QPen:
     return styles.cosmetic(colour, max(MIN_PEN_PX, width), style)
 
@@ -284,12 +278,5 @@ def _redraw(view) -> None:
     view.map_changed()
 
 
-def label_font_points(view, layer: str = FACILITIES) -> float:
-    """The size in points of ``layer``'s labels in ``view``'s look (what the back row reads)."""
-    look = styles.look(view)
-    size = look.LABEL_STYLES.get(layer, look.DEFAULT_LABEL_STYLE)[0]
-    return pixels_to_points(size)
-
-
 __all__ = ["apply_workshop_style", "restore_style", "is_workshop_style", "WorkshopLook", "FacilityBadges",
-           "label_font_points", "LABEL_POINTS"]
+           "LABEL_POINTS"]

@@ -1,9 +1,10 @@
 """The resident-facing summary beside the workshop map (issue 13 item 1): big plain text.
 
-One line per walking need from ``PlanSession.resident_summary`` with a ✓ or ✗, the "还缺：…" line,
-the plan and scenario as the title, a legend in plain words (the facility types on the map, homes,
-the catchment when one is shown) and the data credit. Nothing here is computed: the words and
-numbers are the session's, so what residents read is what the findings say.
+One line per walking need from ``PlanSession.resident_summary`` with a ✓ or ✗ (and a 新增 tag when a
+new facility meets it), the "还缺：…" line, the plan and scenario as the title, the data credit; and
+the legend in plain words that floats over the map (``LegendBox``: the facility categories on the
+map, homes, planned, the catchment's colours while one is shown). Nothing here is computed: the
+words and numbers are the session's, so what residents read is what the findings say.
 """
 from __future__ import annotations
 
@@ -33,19 +34,20 @@ def _label(text: str, points: float, bold: bool = False, colour: str = INK, wrap
     return label
 
 
-def _empty(layout, keep: QWidget | None = None) -> None:
+def _empty(layout) -> None:
     """Take every widget out of ``layout`` (hidden at once: a screenshot taken before the event loop
-    deletes them must not show them), except ``keep``."""
+    deletes them must not show them)."""
     while layout.count():
         item = layout.takeAt(0)
         w = item.widget()
-        if w is not None and w is not keep:
+        if w is not None:
             w.hide()
             w.setParent(None)
             w.deleteLater()
 
 
 def swatch(fill: str, outline: str, size: int = 28, dashed: bool = False) -> QPixmap:
+    """A legend swatch: a rounded square filled and outlined (dashed: planned)."""
     pix = QPixmap(size, size)
     pix.fill(Qt.transparent)
     p = QPainter(pix)
@@ -64,7 +66,7 @@ def swatch(fill: str, outline: str, size: int = 28, dashed: bool = False) -> QPi
 
 class ResidentSummaryPanel(QFrame):
     """The summary for residents. ``show_summary(summary, plan_name)`` fills it; ``lines()`` and
-    ``missing()`` say what it shows (for tests and the poster)."""
+    ``missing()`` say what it shows."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -74,7 +76,7 @@ class ResidentSummaryPanel(QFrame):
         self.title = _label("", 26, bold=True)
         self.subtitle = _label("", 18, colour="#333333")
         self.heading = _label(self.tr("On foot from home"), 20, bold=True, colour="#333333")
-        # The needs and what is missing scroll (a touch drags them) when a plan has more than fit.
+        # The needs scroll (a finger drags them) when a plan has more than fit.
         self._needs = QWidget()
         self._lines_box = QGridLayout(self._needs)
         self._lines_box.setContentsMargins(0, 0, 8, 0)
