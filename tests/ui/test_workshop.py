@@ -215,6 +215,11 @@ def test_clicking_a_facility_shows_whom_it_serves_with_the_validators_count(qtbo
     with qtbot.waitSignal(w.workshop.catchmentShown) as cleared:
         qtbot.mouseClick(w.canvas.viewport(), Qt.LeftButton, pos=empty)
     assert cleared.args == [None] and w.workshop.catchment_text() == ""
+    # An edit of the plan clears it too: the count shown would be the last run's.
+    w.workshop.show_catchment(("facilities", school.fid))
+    with qtbot.waitSignal(w.workshop.catchmentShown) as after_edit:
+        w.document.move([("facilities", school.fid)], 5.0, 0.0)
+    assert after_edit.args == [None] and w.workshop.catchment_text() == ""
 
 
 @needs_demo

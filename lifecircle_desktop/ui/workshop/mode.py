@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QDockWidget, QGraphicsItem, QGraphicsPathItem, QH
                                QStackedLayout, QToolBar, QVBoxLayout, QWidget)
 
 from ...model.errors import PlanError
-from ...model.schema import FACILITIES, RESIDENTIAL, STOPS
+from ...model.schema import COMMENTS, FACILITIES, RESIDENTIAL, STOPS
 from .. import i18n
 from ..map import styles
 from ..map.items import painter_path, shape_items
@@ -419,8 +419,10 @@ class WorkshopMode(QWidget):
         badges = getattr(self.canvas, "workshop_badges", None)
         if badges is not None and FACILITIES in changes.layers():
             badges.sync(force=True)
-        if self.overlay.catchment is not None:
-            self.show_catchment(self.overlay.catchment.key)  # again, as the plan is now
+        if self.overlay.catchment is not None and set(changes.layers()) - {COMMENTS}:
+            # What it serves changed and the validation that counts it is still running: cleared, not
+            # shown with the last run's count (a pin, in the comments layer, changes nothing of it).
+            self.clear_catchment()
 
     def _on_scenario(self, _name: str) -> None:
         self.overlay.forget()  # the view's new scene dropped the items
