@@ -1703,6 +1703,14 @@
     </message>
 </context>
 <context>
+    <name>LegendBox</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+173"/>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/main_window.py" line="+203"/>
@@ -1756,18 +1764,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+854"/>
+        <location line="+859"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-848"/>
-        <location line="+849"/>
+        <location line="-853"/>
+        <location line="+854"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-848"/>
+        <location line="-853"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1810,6 +1818,16 @@
         <location line="+4"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Workshop Mode</source>
+        <translation>工作坊模式(&amp;W)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The plan full screen for residents: large map, plain summary</source>
+        <translation>全屏向居民展示规划：大地图、通俗摘要</translation>
     </message>
     <message>
         <location line="+28"/>
@@ -1962,7 +1980,7 @@
         <translation>把所有面板放回首次启动时的位置</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
@@ -2202,7 +2220,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-811"/>
+        <location line="-816"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -2212,7 +2230,7 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+676"/>
+        <location line="+681"/>
         <location line="+145"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
@@ -3207,6 +3225,34 @@
     </message>
 </context>
 <context>
+    <name>ResidentSummaryPanel</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-95"/>
+        <source>On foot from home</source>
+        <translation>从家步行出发</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>%1 compared with %2</source>
+        <translation>%1 与 %2 对比</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scenario: %1</source>
+        <translation>方案：%1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>new</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No walking need is judged in this plan.</source>
+        <translation>本规划没有需要评判的步行需求。</translation>
+    </message>
+</context>
+<context>
     <name>RulePacksDialog</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/checklist.py" line="+8"/>
@@ -3487,6 +3533,72 @@
         <location line="+7"/>
         <source>Nearest: %1</source>
         <translation>最近：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Workshop</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+81"/>
+        <source>Homes</source>
+        <translation>住宅</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Planned (dashed)</source>
+        <translation>规划（虚线）</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopMode</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+293"/>
+        <source>Leave</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Whole Plan</source>
+        <translation>全图</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>One Map</source>
+        <translation>单图</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Before | After Swipe</source>
+        <translation>前后卷帘对比</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Side by Side</source>
+        <translation>并排对比</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Pin</source>
+        <translation>图钉</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Other Screen</source>
+        <translation>换屏幕</translation>
+    </message>
+    <message>
+        <location line="+91"/>
+        <source>Reached on foot</source>
+        <translation>步行可达范围</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Homes it is nearest to</source>
+        <translation>就近到这里的住宅</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>%1: no walking distance is set for this kind of place</source>
+        <translation>%1：这类设施没有步行距离要求</translation>
     </message>
 </context>
 </TS>
