@@ -229,6 +229,9 @@ class MainWindow(QMainWindow):
         a["snap"].toggled.connect(self._set_snapping)
         self.canvas.set_snapping(a["snap"].isChecked(), 10)
         a["about"] = self._action(self.tr("&About"), self._about)
+        # Workshop mode (一图三会, issue 13): the plan full screen for residents; F5 again or Esc leaves.
+        a["workshop"] = self._action(self.tr("&Workshop Mode"), self.toggle_workshop, QKeySequence("F5"),
+                                     tip=self.tr("The plan full screen for residents: large map, plain summary"))
 
         self._update_undo_texts()
 
@@ -312,6 +315,8 @@ class MainWindow(QMainWindow):
         a["restore_layout"] = self._action(self.tr("&Restore Default Layout"), self.restore_default_layout,
                                            tip=self.tr("Put every panel back where it was at the first start"))
         self.view_menu.addAction(a["restore_layout"])
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(a["workshop"])
         self.view_menu.addSeparator()
         tools = mb.addMenu(self.tr("&Tools"))
         for act in self.tool_actions.values():
@@ -1044,8 +1049,35 @@ class MainWindow(QMainWindow):
             self._needs_default_layout = False
             self.default_layout()
 
+    # ==== workshop mode (issue 13) =============================================================
+    @property
+    def workshop(self):
+        """The workshop view while the window shows it (ui/workshop/mode.py), else None."""
+        return getattr(self, "_workshop", None)
+
+    def enter_workshop(self, compare: str | None = None, layout: str = "single") -> None:
+        """Show the plan full screen for residents: editing docks, tool bars, menus hidden."""
+        from .workshop.mode import enter
+        if self.workshop is None:
+            self._workshop = enter(self)
+        self._workshop.set_compare(compare, layout)
+
+    def leave_workshop(self) -> None:
+        """Back to the editing desktop, every dock and tool bar where it was."""
+        from .workshop.mode import leave
+        if self.workshop is not None:
+            workshop, self._workshop = self._workshop, None
+            leave(self, workshop)
+
+    def toggle_workshop(self) -> None:
+        if self.workshop is None:
+            self.enter_workshop()
+        else:
+            self.leave_workshop()
+
     # ==== closing ==============================================================================
     def closeEvent(self, event):
+        self.leave_workshop()  # the editing layout is what is saved for the next start
         s = QSettings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
