@@ -191,3 +191,20 @@ def test_the_scenario_a_plan_was_made_from_comes_first(qtbot, document):
     assert [label.text() for label in side.labels] == ["Existing", AFTER]
     with pytest.raises(ValueError):
         make_compare_view(document, AFTER, "diagonal")
+
+
+def test_workshop_mode_shows_the_chosen_layout(qtbot, window):
+    document = window.document
+    document.create_scenario(AFTER)  # a copy of base, worked on from now
+    document.push(AddFeature("facilities", box(*CANTEEN), {"type": "community_canteen"}, scenario=AFTER))
+    document.switch_scenario("base")
+    window.enter_workshop(AFTER, "swipe")
+    mode = window.workshop
+    assert isinstance(mode.compare_view, SwipeView)
+    assert mode.compare_view.scenarios == ("base", AFTER)
+    assert len(mode.compare_view.new_keys) == 1
+    mode.set_compare(AFTER, "side")
+    assert isinstance(mode.compare_view, SideBySideView)
+    mode.set_compare(None, "single")
+    assert mode.compare_view is None
+    window.leave_workshop()

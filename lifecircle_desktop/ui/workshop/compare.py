@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QWidget
 from ...model.schema import FACILITIES
 from ..map import styles
 from ..map.view import MapView
+from .style import apply_workshop_style
 
 Key = tuple[str, int]
 
@@ -72,14 +73,6 @@ def new_facility_keys(plan, before: str, after: str) -> list[Key]:
     return [tuple(k) for k in new_facilities(take_snapshot(plan, before), take_snapshot(plan, after))]
 
 
-def _styled(view: MapView) -> None:
-    try:
-        from .style import apply_workshop_style
-    except ImportError:  # the workshop lane's module is not there yet: the editing look
-        return
-    apply_workshop_style(view)
-
-
 def compare_map(document, scenario: str, parent: QWidget | None = None) -> MapView:
     """A map view of ``scenario`` of the document's plan in the workshop look, panned with a left
     drag (the pan tool: nothing here edits), with the plan's data credits."""
@@ -87,7 +80,7 @@ def compare_map(document, scenario: str, parent: QWidget | None = None) -> MapVi
     view.set_plan(document.plan, scenario)
     view.set_credits(document.session.credits())
     view.set_tool("pan")
-    _styled(view)
+    apply_workshop_style(view)
     return view
 
 

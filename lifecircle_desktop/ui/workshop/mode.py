@@ -51,6 +51,22 @@ class WorkshopMode(QWidget):
         if layout not in LAYOUTS:
             raise ValueError(f"layout is one of {LAYOUTS}, not {layout!r}")
         self.compare, self.layout_name = scenario, layout
+        self._show_compare()
+
+    def _show_compare(self) -> None:
+        """The before/after view of ``compare_views`` in the map area (swipe lane), or none."""
+        old = getattr(self, "compare_view", None)
+        if old is not None:
+            old.hide()
+            old.deleteLater()
+        self.compare_view = None
+        make = compare_views()
+        if make is None or self.compare is None or self.layout_name == "single":
+            return
+        if self.map_area.layout() is None:
+            QVBoxLayout(self.map_area).setContentsMargins(0, 0, 0, 0)
+        self.compare_view = make(self.document, self.compare, self.layout_name, self.map_area)
+        self.map_area.layout().addWidget(self.compare_view)
 
 
 def enter(window) -> WorkshopMode:
