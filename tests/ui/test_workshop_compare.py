@@ -208,3 +208,27 @@ def test_workshop_mode_shows_the_chosen_layout(qtbot, window):
     mode.set_compare(None, "single")
     assert mode.compare_view is None
     window.leave_workshop()
+
+
+def test_a_pan_is_previewed_by_moving_the_last_frames(qtbot, document):
+    swipe = shown(qtbot, make_compare_view(document, AFTER, "swipe"))
+    before, after = swipe.views()
+    key = ("facilities", document.ids["canteen"])
+    after.zoom_to([key])
+    swipe.set_divider(0.1)  # the canteen on the after side
+    swipe.render_now()
+    qtbot.waitUntil(swipe.preview.frames_ready)  # captured once the maps are at rest
+    viewport, start = after.viewport(), QPoint(3 * SIZE[0] // 4, SIZE[1] // 2)
+    qtbot.mousePress(viewport, Qt.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, start + QPoint(-60, 30))
+    assert swipe.preview.isVisible()  # the gesture is shown by the moved frames, not painted again
+    x0, y0, x1, y1 = CANTEEN
+    # 15 px inside the canteen's west side where it is now (past its ring): before the drag this
+    # pixel was 45 px west of it, so a frame not moved shows ground there.
+    p = after.to_view((x0, (y0 + y1) / 2)) + QPointF(15, 0)
+    assert p.x() > swipe.divider_x()
+    oracle = pixel(alone(qtbot, document, AFTER, after), p)
+    assert same(pixel(swipe.grab().toImage(), p), oracle)
+    qtbot.waitUntil(lambda: not swipe.preview.isVisible())  # the gesture paused: the maps' own frames
+    qtbot.mouseRelease(viewport, Qt.LeftButton, pos=start + QPoint(-60, 30))
+    assert same(pixel(swipe.grab().toImage(), p), oracle)

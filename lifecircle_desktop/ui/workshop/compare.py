@@ -8,6 +8,12 @@ by side. In both, the views share one place and zoom (``ViewLink``: pan or zoom 
 follows) and a large label names each scenario. Facilities new in "after" get a thick ring and a
 "新" tag.
 
+Panning and zooming: a whole frame of a map at 1920×1080 on the demo takes 40–60 ms to paint (its
+items and label halos; a scroll repaints all of it), two maps twice that — too slow for 30 frames/s
+on a laptop projector. So, as QGIS's map canvas does, a gesture is shown by ``GesturePreview``: the
+maps' last frames (captured at rest) moved or scaled, ~2 ms a frame; the maps paint their real
+frames once the gesture pauses.
+
 The views show the plan as it was when the comparison was made: a workshop is a presentation, the
 window makes a new comparison when the planner enters it again. Both views read the document's
 open plan (``MapView.set_plan(plan, scenario)`` needs no session of its own) and pan with a left
@@ -17,13 +23,13 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QRegion
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QRegion, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QWidget
 
 from ...model.schema import FACILITIES
 from ..map import styles
-from ..map.view import MapView
+from ..map.view import GESTURE_PAUSE_MS, MapView
 from .style import apply_workshop_style
 
 Key = tuple[str, int]
@@ -169,6 +175,8 @@ class SwipeHandle(QWidget):
     Tells its owner where the planner put it (``dragged(x)``, x in the owner's pixels)."""
 
     dragged = Signal(float)
+    pressed = Signal()
+    released = Signal()
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
@@ -201,6 +209,12 @@ class SwipeHandle(QWidget):
 
     def _start(self, x: float) -> None:
         self._grab = x - self.width() / 2
+        self.pressed.emit()
+
+    def _end(self) -> None:
+        if self._grab is not None:
+            self._grab = None
+            self.released.emit()
 
     def _move(self, x: float) -> None:
         if self._grab is not None:
@@ -214,7 +228,7 @@ class SwipeHandle(QWidget):
         self._move(event.position().x())
 
     def mouseReleaseEvent(self, event) -> None:
-        self._grab = None
+        self._end()
 
     def event(self, event) -> bool:
         kind = event.type()
@@ -227,10 +241,98 @@ class SwipeHandle(QWidget):
                 elif kind == QEvent.TouchUpdate:
                     self._move(x)
                 else:
-                    self._grab = None
+                    self._end()
             event.accept()
             return True
         return super().event(event)
+
+
+class GesturePreview(QWidget):
+    """Over the maps while they pan or zoom: each map's last frame at rest, moved or scaled to where
+    the map is now and clipped to its part of the screen (``clip(view)``, owner pixels). Opaque, so
+    the maps under it are not painted meanwhile; transparent to the mouse, so the gesture goes on
+    in the map that has it. Gone when the gesture pauses: the maps render and paint their frames,
+    which are captured again for the next gesture."""
+
+    def __init__(self, owner: QWidget, views: list[MapView], clip):
+        super().__init__(owner)
+        self.views, self.clip = list(views), clip
+        self.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WA_OpaquePaintEvent)
+        self._frames: dict[MapView, tuple] = {}  # view -> (its frame, its transform then)
+        self._held = False
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(GESTURE_PAUSE_MS + 30)  # after the maps' own render when it pauses
+        self._pause.timeout.connect(self.finish)
+        self._capture = QTimer(self)
+        self._capture.setSingleShot(True)
+        self._capture.setInterval(0)
+        self._capture.timeout.connect(self.capture)
+        for view in self.views:
+            view.viewChanged.connect(self._changed)
+        self.hide()
+
+    def frames_ready(self) -> bool:
+        return len(self._frames) == len(self.views) and all(
+            frame.deviceIndependentSize().toSize() == view.viewport().size()
+            for view, (frame, _) in self._frames.items())
+
+    def capture_later(self) -> None:
+        """Capture the maps' frames when the event loop is next idle (they are at rest)."""
+        self._capture.start()
+
+    def capture(self) -> None:
+        if self.isVisible() or not self.parentWidget().isVisible():
+            return
+        self._frames = {v: (v.viewport().grab(), QTransform(v.viewportTransform())) for v in self.views}
+
+    def hold(self) -> None:
+        """Show the frames until ``release`` (the divider is being dragged: only its strip repaints)."""
+        if self.frames_ready():
+            self._held = True
+            self.setGeometry(self.parentWidget().rect())
+            self.show()
+
+    def release(self) -> None:
+        self._held = False
+        self.finish()
+
+    def _changed(self, gesture: bool) -> None:
+        if not gesture:  # a fit or a jump: the maps paint it; the frames are of another place now
+            if not self.isVisible():
+                self.capture_later()
+            return
+        if not self.isVisible():
+            if not self.frames_ready():
+                return  # nothing to move yet: the maps paint the gesture themselves
+            self.setGeometry(self.parentWidget().rect())
+            self.show()
+        self._pause.start()
+        self.update()
+
+    def finish(self) -> None:
+        """The gesture paused: the maps' real frames instead of the preview."""
+        self._pause.stop()
+        if self.isVisible() and not self._held:
+            self.hide()
+            for view in self.views:
+                view.render_now()
+            self.capture_later()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(styles.BACKGROUND))
+        painter.setRenderHint(QPainter.SmoothPixmapTransform)
+        for view, (frame, then) in self._frames.items():
+            origin = view.viewport().mapTo(self.parentWidget(), QPoint(0, 0))
+            painter.save()
+            painter.setClipRect(self.clip(view))
+            # A pixel of the frame → the plan point it showed → where that point is on screen now.
+            moved = then.inverted()[0] * view.viewportTransform() * QTransform.fromTranslate(origin.x(), origin.y())
+            painter.setTransform(moved)
+            painter.drawPixmap(0, 0, frame)
+            painter.restore()
 
 
 class SwipeView(QWidget):
@@ -245,11 +347,15 @@ class SwipeView(QWidget):
         self.after_view = compare_map(document, after, self)  # on top, clipped at the divider
         self.link = ViewLink([self.before_view, self.after_view], self)
         self.new_keys = mark_new(self.after_view, new_facility_keys(document.plan, before, after))
+        self.preview = GesturePreview(self, [self.before_view, self.after_view], self._clip)
         self.handle = SwipeHandle(self)
         self.handle.dragged.connect(self._dragged)
+        self.handle.pressed.connect(self.preview.hold)
+        self.handle.released.connect(self.preview.release)
         self.labels = (ScenarioLabel(scenario_label(before), SCENARIO_SWATCH[0], self),
                        ScenarioLabel(scenario_label(after), SCENARIO_SWATCH[1], self))
         self._divider = 0.5
+        self._shown_x = 0
         self._place()
 
     # --- the divider ----------------------------------------------------------------------------
@@ -272,6 +378,10 @@ class SwipeView(QWidget):
     def _dragged(self, x: float) -> None:
         self.set_divider(x / max(self.width(), 1))
 
+    def _clip(self, view: MapView) -> QRect:
+        x = self.divider_x()
+        return QRect(0, 0, x, self.height()) if view is self.before_view else QRect(x, 0, self.width() - x, self.height())
+
     def _place(self) -> None:
         """The clip of the "after" view, the grip and the labels where the divider is now."""
         w, h, x = self.width(), self.height(), self.divider_x()
@@ -285,18 +395,29 @@ class SwipeView(QWidget):
         self.handle.raise_()
         for label in self.labels:
             label.raise_()
+        if self.preview.isVisible():  # the strip the divider crossed changes sides, nothing else
+            self.preview.update(QRect(min(x, self._shown_x) - 1, 0, abs(x - self._shown_x) + 2, h))
+        self._shown_x = x
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         for view in (self.before_view, self.after_view):
             view.setGeometry(self.rect())
+        self.preview.setGeometry(self.rect())
         self._place()
+        self.preview.capture_later()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.preview.capture_later()
 
     # --- for the window and tests ---------------------------------------------------------------
     def views(self) -> tuple[MapView, MapView]:
         return self.before_view, self.after_view
 
     def render_now(self) -> None:
+        """The maps' real frames now (no preview of a gesture)."""
+        self.preview.finish()
         for view in self.views():
             view.render_now()
 
@@ -321,20 +442,29 @@ class SideBySideView(QWidget):
         row.addWidget(self.after_view, 1)
         self.setStyleSheet("SideBySideView { background: #202020; }")
         self.setAttribute(Qt.WA_StyledBackground)
+        self.preview = GesturePreview(self, [self.before_view, self.after_view], lambda view: view.geometry())
         self.labels = (ScenarioLabel(scenario_label(before), SCENARIO_SWATCH[0], self),
                        ScenarioLabel(scenario_label(after), SCENARIO_SWATCH[1], self))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.layout().activate()
+        self.preview.setGeometry(self.rect())
         for view, label in zip(self.views(), self.labels):
             label.move(view.x() + MARGIN_PX, MARGIN_PX)
             label.raise_()
+        self.preview.capture_later()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.preview.capture_later()
 
     def views(self) -> tuple[MapView, MapView]:
         return self.before_view, self.after_view
 
     def render_now(self) -> None:
+        """The maps' real frames now (no preview of a gesture)."""
+        self.preview.finish()
         for view in self.views():
             view.render_now()
 
@@ -360,5 +490,5 @@ def make_compare_view(document, scenario_b: str, layout: str, parent: QWidget | 
     return cls(document, before, after, parent)
 
 
-__all__ = ["SwipeView", "SideBySideView", "ViewLink", "make_compare_view", "before_after", "scenario_label",
+__all__ = ["SwipeView", "SideBySideView", "ViewLink", "GesturePreview", "make_compare_view", "before_after", "scenario_label",
            "new_facility_keys", "mark_new", "LAYOUTS"]
