@@ -535,7 +535,7 @@
 <context>
     <name>CadImportDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="+129"/>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="+130"/>
         <source>Import CAD drawing %1</source>
         <translation>导入 CAD 图纸 %1</translation>
     </message>
@@ -715,7 +715,7 @@
         <translation>%1 的控制点</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>%1 transform, RMSE %2 m</source>
         <translation>%1，中误差 RMSE %2 米</translation>
     </message>
@@ -733,7 +733,7 @@
 <context>
     <name>CadLayers</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/cad_layers.py" line="+98"/>
+        <location filename="../../lifecircle_desktop/ui/cad_layers.py" line="+136"/>
         <source>Georeference…</source>
         <translation>配准…</translation>
     </message>
@@ -744,12 +744,12 @@
     </message>
     <message>
         <location line="+27"/>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Georeference %1</source>
         <translation>配准 %1</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-18"/>
         <source>Shapes already turned into homes, facilities or walking paths do not move with the base map.</source>
         <translation>已转为住宅/设施/步行路径的要素不随底图移动。</translation>
     </message>
@@ -844,6 +844,19 @@
     </message>
 </context>
 <context>
+    <name>CompareView</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/compare.py" line="+49"/>
+        <source>Existing</source>
+        <translation>现状</translation>
+    </message>
+    <message>
+        <location line="+107"/>
+        <source>New</source>
+        <translation>新</translation>
+    </message>
+</context>
+<context>
     <name>CoverageChart</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/coverage.py" line="+63"/>
@@ -879,7 +892,7 @@
 <context>
     <name>DxfRead</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="-280"/>
+        <location filename="../../lifecircle_desktop/ui/panels/import_dxf.py" line="-281"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
@@ -902,7 +915,7 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/export_dialog.py" line="+74"/>
+        <location filename="../../lifecircle_desktop/ui/export_dialog.py" line="+75"/>
         <source>Export Bundle</source>
         <translation>导出成果包</translation>
     </message>
@@ -1043,12 +1056,7 @@
         <translation>导出已取消，未留下任何文件。</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The export failed:</source>
-        <translation>导出失败：</translation>
-    </message>
-    <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>Open a plan first.</source>
         <translation>请先打开一个规划。</translation>
     </message>
@@ -1570,18 +1578,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+816"/>
+        <location line="+823"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-810"/>
-        <location line="+811"/>
+        <location line="-817"/>
+        <location line="+818"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-810"/>
+        <location line="-817"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1624,6 +1632,16 @@
         <location line="+4"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Workshop Mode</source>
+        <translation>工作坊模式(&amp;W)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The plan full screen for residents: large map, plain summary</source>
+        <translation>全屏向居民展示规划：大地图、通俗摘要</translation>
     </message>
     <message>
         <location line="+28"/>
@@ -1761,7 +1779,7 @@
         <translation>把所有面板放回首次启动时的位置</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
@@ -1922,7 +1940,7 @@
         <translation>CAD 图纸 (*.dxf *.dwg);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>; RMSE %1 m</source>
         <translation>；中误差 RMSE %1 米</translation>
     </message>
@@ -1981,7 +1999,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-770"/>
+        <location line="-776"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -1991,14 +2009,8 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+651"/>
-        <location line="+127"/>
-        <source>The import failed:</source>
-        <translation>导入失败：</translation>
-    </message>
-    <message>
-        <location line="-126"/>
-        <location line="+127"/>
+        <location line="+658"/>
+        <location line="+128"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
     </message>
@@ -2401,7 +2413,7 @@
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+507"/>
+        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+521"/>
         <source>Homes beyond the walking limit</source>
         <translation>超出步行距离的住宅</translation>
     </message>
@@ -2517,7 +2529,7 @@
 <context>
     <name>OsmImport</name>
     <message>
-        <location line="+168"/>
+        <location line="+169"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
@@ -2819,7 +2831,7 @@
 <context>
     <name>ProgressWords</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="-117"/>
+        <location filename="../../lifecircle_desktop/ui/panels/new_plan.py" line="-118"/>
         <source>Reading the OSM file…</source>
         <translation>正在读取 OSM 文件…</translation>
     </message>
