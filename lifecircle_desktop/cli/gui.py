@@ -1,4 +1,5 @@
-"""`lifecircle gui [PLAN] [--screenshot PNG] [--size WxH]`: the desktop window (the default subcommand)."""
+"""`lifecircle gui [PLAN] [--screenshot PNG] [--size WxH] [--workshop [--compare SCENARIO] [--layout L]
+[--catchment FID]]`: the desktop window (the default subcommand)."""
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,12 @@ def window_size(text: str) -> tuple[int, int]:
 
 def run(args) -> int:
     from ..ui.app import run as run_app
-    return run_app(args.plan, screenshot=args.screenshot, size=args.size)
+    workshop = None
+    if args.workshop or args.compare or args.layout or args.catchment is not None:
+        # Workshop mode (issue 13): the plan for residents, optionally against a "before" scenario.
+        workshop = {"compare": args.compare, "layout": args.layout or ("swipe" if args.compare else "single"),
+                    "catchment": args.catchment}
+    return run_app(args.plan, screenshot=args.screenshot, size=args.size, workshop=workshop)
 
 
 def register(subparsers) -> None:
@@ -25,4 +31,11 @@ def register(subparsers) -> None:
     parser.add_argument("plan", nargs="?")
     parser.add_argument("--screenshot", metavar="PNG", help="render the window after the first validation, save, exit")
     parser.add_argument("--size", type=window_size, metavar="WxH", help="the window size of the screenshot (default 1280x800)")
+    parser.add_argument("--workshop", action="store_true",
+                        help="open in workshop mode: the plan full screen for residents (F5 leaves)")
+    parser.add_argument("--compare", metavar="SCENARIO", help="workshop mode: the 'before' scenario beside the current one")
+    parser.add_argument("--layout", choices=("single", "swipe", "side"),
+                        help="workshop mode: one map, a swipe, or two maps side by side (default: swipe with --compare)")
+    parser.add_argument("--catchment", type=int, metavar="FID",
+                        help="workshop mode: show who facility FID serves (for a screenshot)")
     parser.set_defaults(run=run)

@@ -72,7 +72,9 @@ def make_app() -> QApplication:
 
 
 def run(plan_path: str | None = None, screenshot: str | None = None,
-        size: tuple[int, int] | None = None) -> int:
+        size: tuple[int, int] | None = None, workshop: dict | None = None) -> int:
+    """``workshop``: open in workshop mode (issue 13) — {"compare": scenario or None, "layout":
+    "single"|"swipe"|"side", "catchment": a facility fid to show who it serves, or None}."""
     app = make_app()
     from .main_window import MainWindow
 
@@ -104,6 +106,9 @@ def run(plan_path: str | None = None, screenshot: str | None = None,
             # Rendered after the first validation results are on screen — not after a timer.
             window.canvas.fit_plan()
             QApplication.processEvents()
+            if workshop and workshop.get("catchment") is not None and window.workshop is not None:
+                window.workshop.show_catchment(("facilities", workshop["catchment"]))
+                QApplication.processEvents()
             window.canvas.render_now()  # the final map, not the preview of a pending render
             if not window.grab().save(screenshot):
                 print(f"lifecircle: cannot write {screenshot}", file=sys.stderr)
@@ -122,6 +127,14 @@ def run(plan_path: str | None = None, screenshot: str | None = None,
         window.resultsShown.connect(lambda _results: QTimer.singleShot(0, grab), once)
         window.document.validationFailed.connect(failed, once)
     window.set_plan(session)
+    if workshop is not None:
+        try:
+            window.enter_workshop(workshop.get("compare"), workshop.get("layout") or "single",
+                                  full_screen=not screenshot)  # a screenshot keeps its --size
+        except PlanError as e:  # a --compare scenario the plan lacks
+            print(f"lifecircle: {e.message_en}", file=sys.stderr)
+            window.close_plan()
+            return 2
     window.show()
     code = app.exec()
     window.close_plan()

@@ -1055,11 +1055,12 @@ class MainWindow(QMainWindow):
         """The workshop view while the window shows it (ui/workshop/mode.py), else None."""
         return getattr(self, "_workshop", None)
 
-    def enter_workshop(self, compare: str | None = None, layout: str = "single") -> None:
-        """Show the plan full screen for residents: editing docks, tool bars, menus hidden."""
+    def enter_workshop(self, compare: str | None = None, layout: str = "single", full_screen: bool = True) -> None:
+        """Show the plan full screen for residents: editing docks, tool bars, menus hidden;
+        ``compare``: the "before" scenario beside the current one, in ``layout`` (single, swipe, side)."""
         from .workshop.mode import enter
         if self.workshop is None:
-            self._workshop = enter(self)
+            self._workshop = enter(self, full_screen=full_screen)
         self._workshop.set_compare(compare, layout)
 
     def leave_workshop(self) -> None:

@@ -1535,6 +1535,14 @@
     </message>
 </context>
 <context>
+    <name>LegendBox</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+164"/>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/main_window.py" line="+201"/>
@@ -2994,6 +3002,34 @@
     </message>
 </context>
 <context>
+    <name>ResidentSummaryPanel</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-91"/>
+        <source>On foot from home</source>
+        <translation>从家步行出发</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>%1 compared with %2</source>
+        <translation>%1 与 %2 对比</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scenario: %1</source>
+        <translation>方案：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>(new)</source>
+        <translation>（新增）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No walking need is judged in this plan.</source>
+        <translation>本规划没有需要评判的步行需求。</translation>
+    </message>
+</context>
+<context>
     <name>RulePacksDialog</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/checklist.py" line="+8"/>
@@ -3274,6 +3310,72 @@
         <location line="+7"/>
         <source>Nearest: %1</source>
         <translation>最近：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Workshop</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+81"/>
+        <source>Homes</source>
+        <translation>住宅</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Planned (dashed)</source>
+        <translation>规划（虚线）</translation>
+    </message>
+</context>
+<context>
+    <name>WorkshopMode</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+286"/>
+        <source>Leave</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Whole Plan</source>
+        <translation>全图</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>One Map</source>
+        <translation>单图</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Before | After Swipe</source>
+        <translation>前后卷帘对比</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Side by Side</source>
+        <translation>并排对比</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Pin</source>
+        <translation>图钉</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Other Screen</source>
+        <translation>换屏幕</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>Reached on foot</source>
+        <translation>步行可达范围</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Homes it is nearest to</source>
+        <translation>就近到这里的住宅</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>%1: no walking distance is set for this kind of place</source>
+        <translation>%1：这类设施没有步行距离要求</translation>
     </message>
 </context>
 </TS>

@@ -121,7 +121,7 @@ class BaseMapAreas(PaintedLayer):
 
     def paint(self, painter: QPainter, area: QRectF, scale: float) -> None:
         d = self._ensure()
-        looks = [styles.area_style(self.layer, key) for key in d.styles]
+        looks = [styles.look(self.view).area_style(self.layer, key) for key in d.styles]
         drawn = [pen.style() != Qt.NoPen or brush.style() != Qt.NoBrush for pen, brush in looks]
         idx = d.in_area(area, 2.0 / scale)  # antialiased edges reach two pixels out
         polygon, path, shape = painter.drawPolygon, painter.drawPath, d.shape
@@ -143,9 +143,9 @@ class BaseMapRoads(PaintedLayer):
 
     def paint(self, painter: QPainter, area: QRectF, scale: float) -> None:
         d = self._ensure()
-        band = styles.road_band(scale)
-        pens = [styles.road_pens(key, band) for key in d.styles]
-        idx = d.in_area(area, (styles.widest_road_px(band) / 2 + 2.0) / scale)
+        band, look = styles.road_band(scale), styles.look(self.view)
+        pens = [look.road_pens(key, band) for key in d.styles]
+        idx = d.in_area(area, (look.widest_road_px(band) / 2 + 2.0) / scale)
         rows = list(zip(idx.tolist(), d.style[idx].tolist(), d.is_path[idx].tolist()))
         painter.setBrush(Qt.NoBrush)
         for layer in (1, 0):  # casings, then the roads over them

@@ -142,7 +142,8 @@ class LabelView:
         text = self.text(feature) if geom is not None and not geom.is_empty else ""
         if not text:
             return None
-        size, bold, italic, colour = styles.LABEL_STYLES.get(layer, styles.DEFAULT_LABEL_STYLE)
+        look = styles.look(self.view)
+        size, bold, italic, colour = look.LABEL_STYLES.get(layer, look.DEFAULT_LABEL_STYLE)
         font = styles.font(size, bold, italic)
         fm = QFontMetricsF(font)
         width, height = fm.horizontalAdvance(text) + 8, fm.height() + 6
@@ -168,7 +169,7 @@ class LabelView:
             pt = shapely.point_on_surface(geom)
             xmin, _ymin, xmax, _ymax = geom.bounds
             x, y, room = pt.x, pt.y, max(xmax - xmin, 1e-6)
-            fit = styles.FACILITY_LABEL_FIT if layer == FACILITIES else 1.0
+            fit = look.FACILITY_LABEL_FIT if layer == FACILITIES else 1.0
         dy = styles.STOP_LABEL_OFFSET_PX if layer == STOPS else 0.0
         return _Label(layer, feature.fid, x, y, text, font, colour, angle, width, height, room, fit, dy)
 

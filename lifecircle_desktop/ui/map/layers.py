@@ -145,7 +145,7 @@ class PolygonLayer(ShapeLayer):
     """Planning units, residential compounds, facilities (by their type's catalogue colour)."""
 
     def style(self, feature: Feature):
-        return styles.polygon_style(feature, self.view.catalogue)
+        return styles.look(self.view).polygon_style(feature, self.view.catalogue)
 
 
 class LineLayer(ShapeLayer):
@@ -154,7 +154,7 @@ class LineLayer(ShapeLayer):
     fill = False
 
     def style(self, feature: Feature):
-        return styles.path_pen(feature), None
+        return styles.look(self.view).path_pen(feature), None
 
 
 class PointLayer(LayerView):
@@ -177,7 +177,7 @@ class PointLayer(LayerView):
             return
         geom = feature.geometry
         pt = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
-        pix, z = styles.icon(styles.icon_kind(feature)), self.z
+        pix, z = styles.look(self.view).icon(styles.icon_kind(feature)), self.z
 
         def make_icon():
             item = QGraphicsPixmapItem(pix)

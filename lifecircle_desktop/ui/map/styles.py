@@ -9,6 +9,7 @@ Every pen is cosmetic: widths are screen pixels at any zoom.
 from __future__ import annotations
 
 import math
+import sys
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -321,3 +322,13 @@ CAD_TEXT_COLOUR = "#5f6670"
 CAD_TEXT_FONT = (10, False, False)   # pixel size, bold, italic
 CAD_TEXT_MIN_SCALE = 1.0             # px per metre: a building's "18#楼" is legible from about 1:2000
 CAD_TEXT_MAX = 2000                  # texts painted per render at most (a dense drawing stays fast)
+
+
+# --- looks --------------------------------------------------------------------------------------
+def look(view):
+    """How ``view`` (a MapView, or the report's PrintCanvas) draws: its ``map_look`` when it has
+    one — an object with this module's style names (``area_style``, ``road_pens``,
+    ``widest_road_px``, ``polygon_style``, ``path_pen``, ``icon``, ``LABEL_STYLES``,
+    ``DEFAULT_LABEL_STYLE``, ``FACILITY_LABEL_FIT``), such as the workshop's high-contrast look
+    (ui/workshop/style.py) — else this module's own, the editing look."""
+    return getattr(view, "map_look", None) or sys.modules[__name__]

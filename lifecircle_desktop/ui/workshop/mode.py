@@ -1,17 +1,43 @@
 """The workshop view (工作坊模式): map, resident summary and a touch bar, full screen (issue 13).
 
-``WorkshopMode`` is what ``MainWindow.enter_workshop`` shows in place of the editing desktop: the
-window's map in the workshop style, the summary for residents beside it, and a bar of large
-buttons (a planner often runs it on a touch screen). ``set_compare`` swaps the map for a
+``enter(window)`` shows a MainWindow in workshop mode: its editing docks, tool bars, menus and
+status bar hidden, its map moved into a ``WorkshopMode`` beside the summary for residents and above
+a bar of large buttons (a planner often runs it on a touch screen), full screen on the projector
+(the screen that is not the window's, when there are two). ``leave(window, workshop)`` puts the
+editing desktop back exactly (``QMainWindow.saveState``/``restoreState``).
+
+In workshop mode the map pans on a drag and shows who a facility serves on a click
+(``PlanSession.catchment``): the area walked within the rule's limit, the network reached, the
+homes that reach it first, and "步行 10 分钟 · 服务 N 户". ``set_compare`` swaps the map for a
 before/after view made by ``compare_views`` (ui/workshop/compare.py, the swipe lane) when present.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QGuiApplication, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtWidgets import (QDockWidget, QGraphicsItem, QGraphicsPathItem, QHBoxLayout, QPushButton,
+                               QStackedLayout, QToolBar, QVBoxLayout, QWidget)
+
+from ...model.errors import PlanError
+from ...model.schema import FACILITIES, RESIDENTIAL, STOPS
+from .. import i18n
+from ..map import styles
+from ..map.items import painter_path, shape_items
+from .style import apply_workshop_style, points_to_pixels, restore_style
+from .summary import LegendBox, ResidentSummaryPanel, legend_entries, swatch
 
 LAYOUTS = ("single", "swipe", "side")
 TOUCH_BUTTON_PX = 64  # the height of a touch bar button (a fingertip, issue 13 item 4)
+CLICK_PX = 8          # a press and release closer than this is a click, not a pan
+SUMMARY_SHARE = 0.3   # of the window's width: the summary beside the map
+
+CATCHMENT_INK = "#0b4f9c"
+CATCHMENT_Z = styles.LAYER_Z[RESIDENTIAL] - 0.5  # the area under the homes, over the base map
+Key = tuple[str, int]
 
 
 def compare_views():
@@ -24,58 +50,508 @@ def compare_views():
     return make_compare_view
 
 
+def workshop_screen(window, chosen=None):
+    """The screen workshop mode shows on: ``chosen`` when it is still connected, else a screen that
+    is not the window's (the projector beside the laptop), else the window's."""
+    screens = QGuiApplication.screens()
+    if chosen is not None and chosen in screens:
+        return chosen
+    current = window.screen()
+    others = [s for s in screens if s is not current]
+    return others[0] if others else current
+
+
+def catchment_words(catchment) -> str:
+    """"步行 10 分钟 · 服务 120 户" (a limit stated in metres: "步行 500 米 · …")."""
+    zh = i18n.language() == "zh"
+    households = round(catchment.households)
+    if catchment.minutes is not None:
+        walk = f"步行 {catchment.minutes:g} 分钟" if zh else f"{catchment.minutes:g} minutes' walk"
+    else:
+        walk = f"步行 {catchment.limit_m:g} 米" if zh else f"{catchment.limit_m:g} m walk"
+    serves = f"服务 {households} 户" if zh else f"serves {households} households"
+    return f"{walk} · {serves}"
+
+
+# --- the catchment on the map ---------------------------------------------------------------------
+class CalloutItem(QGraphicsItem):
+    """A large two-line label in a white box, the same size at every zoom, above its anchor."""
+
+    def __init__(self, title: str, text: str):
+        super().__init__()
+        self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
+        self.setAcceptedMouseButtons(Qt.NoButton)
+        self.title, self.text = title, text
+        self._title_font = styles.font(points_to_pixels(20), bold=True)
+        self._font = styles.font(points_to_pixels(24), bold=True)
+        t, m = QFontMetricsF(self._title_font), QFontMetricsF(self._font)
+        w = max(t.horizontalAdvance(title), m.horizontalAdvance(text)) + 32
+        h = t.height() + m.height() + 22
+        self._rect = QRectF(-w / 2, -h - 70, w, h)  # above the facility's badge
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-3, -3, 3, 3)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(QPen(QColor(CATCHMENT_INK), 3))
+        painter.setBrush(QColor(255, 255, 255, 240))
+        painter.drawRoundedRect(self._rect, 8, 8)
+        t = QFontMetricsF(self._title_font)
+        painter.setPen(QColor("#222222"))
+        painter.setFont(self._title_font)
+        top = self._rect.adjusted(0, 8, 0, 0)
+        painter.drawText(QRectF(top.left(), top.top(), top.width(), t.height()), Qt.AlignCenter, self.title)
+        painter.setPen(QColor(CATCHMENT_INK))
+        painter.setFont(self._font)
+        painter.drawText(QRectF(top.left(), top.top() + t.height() + 4, top.width(), QFontMetricsF(self._font).height()),
+                         Qt.AlignCenter, self.text)
+
+
+class CatchmentOverlay:
+    """Who one facility serves, drawn on a map view: the area walked, the network reached, the
+    homes that reach it first, the facility outlined and the callout."""
+
+    AREA_BRUSH = QBrush(styles.with_alpha("#4a90d9", 70))
+    EDGE_PEN = styles.cosmetic(styles.with_alpha(CATCHMENT_INK, 210), 4.0)
+    HOME_PEN = styles.cosmetic(CATCHMENT_INK, 3.0)
+    HOME_BRUSH = QBrush(styles.with_alpha("#1f6fd1", 150))
+    FACILITY_PEN = styles.cosmetic("#e000a8", 5.0)
+
+    def __init__(self, view):
+        self.view = view
+        self.catchment = None
+        self.text = ""
+        self._items: list[QGraphicsItem] = []
+
+    def show(self, catchment, title: str) -> None:
+        self.clear()
+        self.catchment, self.text = catchment, catchment_words(catchment)
+        scene = self.view.scene()
+        area = QGraphicsPathItem(painter_path(catchment.area))
+        area.setPen(QPen(Qt.NoPen))  # the fill's edge is enough; outlines of every street piece were noise
+        area.setBrush(self.AREA_BRUSH)
+        area.setZValue(CATCHMENT_Z)
+        self._add(area, scene)
+        for item in shape_items(np.array(list(catchment.edges), dtype=object)):
+            if item is not None:
+                item.setPen(self.EDGE_PEN)
+                item.setZValue(styles.WALK_OVERLAY_Z + 1)
+                self._add(item, scene)
+        for fid in catchment.homes_first:
+            item = self.view.overlay_item((RESIDENTIAL, fid), self.HOME_PEN, self.HOME_BRUSH, styles.WALK_OVERLAY_Z)
+            if item is not None:
+                self._items.append(item)
+        outline = self.view.overlay_item(catchment.key, self.FACILITY_PEN, QBrush(Qt.NoBrush), styles.HIGHLIGHT_Z)
+        if outline is not None:
+            self._items.append(outline)
+        feature = self.view.feature(catchment.key)
+        if feature is not None:
+            pt = shapely.point_on_surface(feature.geometry)
+            callout = CalloutItem(title, self.text)
+            callout.setPos(pt.x, pt.y)
+            callout.setZValue(styles.TOOL_Z - 1)
+            self._add(callout, scene)
+
+    def _add(self, item: QGraphicsItem, scene) -> None:
+        item.setAcceptedMouseButtons(Qt.NoButton)
+        scene.addItem(item)
+        self._items.append(item)
+
+    def clear(self) -> None:
+        for item in self._items:
+            if item.scene() is not None:
+                item.scene().removeItem(item)
+        self._items, self.catchment, self.text = [], None, ""
+
+    def forget(self) -> None:
+        """The view replaced its scene: the items went with it."""
+        self._items, self.catchment, self.text = [], None, ""
+
+
+class _MapInput(QObject):
+    """On the map's viewport: tells a click (press and release in one place, the pan tool active)
+    from a pan. On the map itself: Esc leaves (the map would take it to go back to its select tool)."""
+
+    def __init__(self, view, clicked, escaped):
+        super().__init__(view)
+        self.view, self.clicked, self.escaped, self._down = view, clicked, escaped, None
+
+    def eventFilter(self, obj, event) -> bool:
+        kind = event.type()
+        if kind == QEvent.KeyPress and event.key() == Qt.Key_Escape and obj is self.view:
+            self.escaped()
+            return True
+        if kind == QEvent.MouseButtonPress and event.button() == Qt.LeftButton:
+            self._down = event.position()
+        elif kind == QEvent.MouseButtonRelease and event.button() == Qt.LeftButton and self._down is not None:
+            moved = (event.position() - self._down).manhattanLength()
+            self._down = None
+            if moved <= CLICK_PX and self.view.tool() == "pan":
+                p = self.view.mapToScene(event.position().toPoint())
+                self.clicked((p.x(), p.y()))
+        return False  # the map still pans
+
+
+# --- the workshop view ----------------------------------------------------------------------------
+@dataclass
+class _Saved:
+    """What ``enter`` changed of the window, to put back on ``leave``."""
+    state: QByteArray
+    geometry: QByteArray
+    window_state: Qt.WindowState
+    menu_bar: bool
+    status_bar: bool
+    tool: str
+    central: QWidget
+    canvas_index: int
+
+
 class WorkshopMode(QWidget):
-    """The workshop view over ``window`` (a MainWindow). ``leaveRequested`` when the planner leaves."""
+    """The workshop view over ``window`` (a MainWindow). ``leaveRequested`` when the planner leaves;
+    ``catchmentShown(key or None)`` when a facility's catchment is shown or cleared."""
 
     leaveRequested = Signal()
+    catchmentShown = Signal(object)
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
+        self.setObjectName("workshopMode")
         self.window_ = window
         self.document = window.document
+        self.canvas = window.canvas
         self.compare: str | None = None
         self.layout_name = "single"
+        self.compare_view: QWidget | None = None
+        self.screen_choice = None
+        self.saved: _Saved | None = None
+        self.summary = None  # the ResidentSummary shown
+        self._before_results = None
+
         self.map_area = QWidget(self)
+        self._map_stack = QStackedLayout(self.map_area)
+        self._map_stack.setContentsMargins(0, 0, 0, 0)
+        self.panel = ResidentSummaryPanel(self)
+        self.legend = LegendBox(self.map_area)  # floats over the map, outside the stack
+        self.map_area.installEventFilter(self)  # kept in the lower left corner as the map resizes
         self.touch_bar = QWidget(self)
+        self.touch_bar.setObjectName("workshopTouchBar")
+        self.touch_bar.setStyleSheet(
+            "QWidget#workshopTouchBar { background: #1f2328; }"
+            f"QPushButton {{ min-height: {TOUCH_BUTTON_PX}px; font-size: {points_to_pixels(16)}px; font-weight: bold;"
+            " color: #111111; background: #f4f4f4; border: 2px solid #888888; border-radius: 8px; padding: 0 18px; }"
+            "QPushButton:checked { background: #ffd54f; border-color: #111111; }"
+            "QPushButton:disabled { color: #888888; background: #cfcfcf; }")
+        self._bar = QHBoxLayout(self.touch_bar)
+        self._bar.setContentsMargins(12, 8, 12, 8)
+        self._bar.setSpacing(12)
         self.buttons: dict[str, QPushButton] = {}
+        self.overlay = CatchmentOverlay(self.canvas)
+
         row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
         row.addWidget(self.map_area, 1)
+        row.addWidget(self.panel)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
         column.addLayout(row, 1)
         column.addWidget(self.touch_bar)
+        self._build_bar()
+
+        # Esc leaves (F5 is the window's action, added to this widget so it works with the menus hidden).
+        self._esc = QShortcut(QKeySequence(Qt.Key_Escape), self, self.leaveRequested.emit,
+                              context=Qt.WidgetWithChildrenShortcut)
+        doc = self.document
+        doc.resultsReady.connect(self.refresh_summary)
+        doc.changed.connect(self._on_changed)
+        doc.scenarioChanged.connect(self._on_scenario)
+        self.canvas.toolChanged.connect(self._on_tool)
+        self._input = _MapInput(self.canvas, self.click_at, self.leaveRequested.emit)
+
+    # --- the touch bar --------------------------------------------------------------------------
+    def _button(self, name: str, text: str, slot, checkable: bool = False) -> QPushButton:
+        button = QPushButton(text, self.touch_bar)
+        button.setObjectName(f"workshop_{name}")
+        button.setCheckable(checkable)
+        button.setFocusPolicy(Qt.NoFocus)  # the map keeps the keys (Esc, F5)
+        button.clicked.connect(lambda _checked=False: slot())
+        self._bar.addWidget(button)
+        self.buttons[name] = button
+        return button
+
+    def _build_bar(self) -> None:
+        window = self.window_
+        self._button("leave", self.tr("Leave"), self.leaveRequested.emit)
+        self._button("fit", self.tr("Whole Plan"), self.fit)
+        self._bar.addSpacing(24)
+        for layout, text in (("single", self.tr("One Map")), ("swipe", self.tr("Before | After Swipe")),
+                             ("side", self.tr("Side by Side"))):
+            self._button(layout, text, lambda l=layout: self.set_compare(self.compare or self.default_before(), l),
+                         checkable=True)
+        self._bar.addSpacing(24)
+        # The other lanes' actions, when the window has them (a missing action: no button).
+        pin = getattr(window, "tool_actions", {}).get("pin")
+        if pin is not None:
+            self._button("pin", pin.text().replace("&", "") or self.tr("Pin"), self._toggle_pin, checkable=True)
+        for name in ("comments", "export_poster"):
+            act = window.actions_.get(name)
+            if act is not None:
+                self._button(name, act.text().replace("&", "").rstrip("…."), act.trigger)
+        self._bar.addStretch(1)
+        if len(QGuiApplication.screens()) > 1:
+            self._button("screen", self.tr("Other Screen"), self.next_screen)
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        can_compare = compare_views() is not None and self.default_before() is not None
+        for layout in LAYOUTS:
+            button = self.buttons[layout]
+            button.setChecked(layout == self.layout_name)
+            button.setEnabled(layout == "single" or can_compare)
+        if "pin" in self.buttons:
+            self.buttons["pin"].setChecked(self.canvas.tool() == "pin")
+
+    def _toggle_pin(self) -> None:
+        if self.canvas.tool() == "pin":
+            self.canvas.set_tool("pan")
+        else:
+            self.window_.tool_actions["pin"].trigger()
+
+    def _on_tool(self, _name: str) -> None:
+        self._sync_buttons()
+
+    # --- what it shows ----------------------------------------------------------------------------
+    def default_before(self) -> str | None:
+        """The scenario to compare with: the current one's parent, else the first other one."""
+        session = self.document.session
+        if session is None:
+            return None
+        scenarios = {s.name: s for s in session.scenarios()}
+        current = scenarios.get(self.document.scenario)
+        if current is not None and current.parent in scenarios and current.parent != current.name:
+            return current.parent
+        others = [name for name in scenarios if name != self.document.scenario]
+        return others[0] if others else None
 
     def set_compare(self, scenario: str | None, layout: str = "single") -> None:
         """Show ``scenario`` as "before" beside the current one ("after") in ``layout``
-        ("single", "swipe", "side"); ``None`` or "single": the current scenario alone."""
+        ("single", "swipe", "side"); ``None`` or "single": the current scenario alone (the
+        summary still compares with ``scenario`` when one is given)."""
         if layout not in LAYOUTS:
             raise ValueError(f"layout is one of {LAYOUTS}, not {layout!r}")
-        self.compare, self.layout_name = scenario, layout
-        self._show_compare()
+        if scenario is not None and self.document.session is not None:
+            self.document.session.plan.require_scenario(scenario)  # PlanError: one clear sentence
+        factory = compare_views()
+        if layout != "single" and (scenario is None or factory is None):
+            layout = "single"  # nothing to compare with, or no compare views in this build
+        self.compare, self.layout_name, self._before_results = scenario, layout, None
+        if self.compare_view is not None:
+            self._map_stack.removeWidget(self.compare_view)
+            self.compare_view.deleteLater()
+            self.compare_view = None
+        if layout == "single":
+            self._map_stack.setCurrentWidget(self.canvas)
+        else:
+            self.clear_catchment()
+            self.compare_view = factory(self.document, scenario, layout, self.map_area)
+            self._map_stack.addWidget(self.compare_view)
+            self._map_stack.setCurrentWidget(self.compare_view)
+        self._sync_buttons()
+        self.refresh_summary()
 
-    def _show_compare(self) -> None:
-        """The before/after view of ``compare_views`` in the map area (swipe lane), or none."""
-        old = getattr(self, "compare_view", None)
-        if old is not None:
-            old.hide()
-            old.deleteLater()
-        self.compare_view = None
-        make = compare_views()
-        if make is None or self.compare is None or self.layout_name == "single":
+    def refresh_summary(self, results=None) -> None:
+        """The summary, legend and credit for the plan as validated now."""
+        session = self.document.session
+        results = results if results is not None else self.document.results
+        if session is None or results is None or results.scenario != self.document.scenario:
+            return  # a run of another scenario: the next one follows
+        try:
+            if self.compare is not None and (self._before_results is None
+                                             or self._before_results.scenario != self.compare):
+                self._before_results = session.validate(scenario=self.compare)
+            self.summary = session.resident_summary(self.compare, results=results,
+                                                    before_results=self._before_results)
+        except PlanError as e:  # a plan the validator cannot judge: say so, keep the map
+            self.panel.show_catchment(e.message(i18n.language()))
             return
-        if self.map_area.layout() is None:
-            QVBoxLayout(self.map_area).setContentsMargins(0, 0, 0, 0)
-        self.compare_view = make(self.document, self.compare, self.layout_name, self.map_area)
-        self.map_area.layout().addWidget(self.compare_view)
+        self.panel.show_summary(self.summary, session.plan.name)
+        self._show_legend()
+        self.panel.show_credit(session.credits())
+
+    def _show_legend(self) -> None:
+        session = self.document.session
+        facilities = session.plan.features(FACILITIES, self.document.scenario)
+        entries = legend_entries(session.catalogue, facilities, i18n.language())
+        if self.overlay.catchment is not None:  # what the catchment's colours mean, while it is shown
+            entries += [(swatch("#c9dcf2", CATCHMENT_INK), self.tr("Reached on foot")),
+                        (swatch("#1f6fd1", CATCHMENT_INK), self.tr("Homes it is nearest to"))]
+        self.legend.show_entries(entries)
+        self._place_legend()
+
+    def _place_legend(self) -> None:
+        # Above the map's scale bar (ui/map/overlays.ScaleBar: the bottom 48 px).
+        self.legend.adjustSize()
+        self.legend.move(12, max(0, self.map_area.height() - self.legend.height() - 56))
+        self.legend.raise_()
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.map_area and event.type() == QEvent.Resize:
+            self._place_legend()
+        return False
+
+    def _on_changed(self, _changes) -> None:
+        self._before_results = None  # the "before" scenario may have changed too
+        if self.overlay.catchment is not None:
+            self.show_catchment(self.overlay.catchment.key)  # again, as the plan is now
+
+    def _on_scenario(self, _name: str) -> None:
+        self.overlay.forget()  # the view's new scene dropped the items
+        self.panel.show_catchment(None)
+
+    # --- who a facility serves ----------------------------------------------------------------------
+    def click_at(self, xy) -> None:
+        """A click on the map: the catchment of the facility (or stop) there, else none."""
+        keys = [k for k in self.canvas.features_at(xy, [FACILITIES, STOPS])]
+        if keys:
+            self.show_catchment(keys[0])
+        else:
+            self.clear_catchment()
+
+    def show_catchment(self, key: Key) -> bool:
+        """Draw who facility ``key`` serves; False (and nothing drawn) when no walking rule judges it."""
+        session = self.document.session
+        results = self.document.results
+        if session is None:
+            return False
+        key = (key[0], int(key[1]))
+        catchment = session.catchment(key, results=results if results is not None
+                                      and results.scenario == self.document.scenario else None)
+        feature = self.canvas.feature(key)
+        title = self._facility_title(feature)
+        if catchment is None:
+            self.clear_catchment()
+            self.panel.show_catchment(i18n.fill(self.tr("%1: no walking distance is set for this kind of place"),
+                                                title))
+            return False
+        self.overlay.show(catchment, title)
+        self.panel.show_catchment(f"{title}\n{self.overlay.text}")
+        self._show_legend()
+        self.catchmentShown.emit(key)
+        return True
+
+    def _facility_title(self, feature) -> str:
+        if feature is None:
+            return ""
+        name = feature.attributes.get("name") or ""
+        code = feature.attributes.get("type")
+        catalogue = self.document.session.catalogue
+        kind = catalogue.types[code].name(i18n.language()) if code in catalogue.types else (code or "")
+        return f"{kind} · {name}" if name and name != kind else kind
+
+    def clear_catchment(self) -> None:
+        had = self.overlay.catchment is not None
+        self.overlay.clear()
+        self.panel.show_catchment(None)
+        if had:
+            self._show_legend()
+            self.catchmentShown.emit(None)
+
+    def catchment_text(self) -> str:
+        """The catchment's words on the map now ("步行 10 分钟 · 服务 120 户"), "" when none."""
+        return self.overlay.text
+
+    # --- navigation and screens -----------------------------------------------------------------
+    def fit(self) -> None:
+        self.canvas.fit_plan()
+
+    def next_screen(self) -> None:
+        """Full screen on the next screen (a projector that was not chosen first)."""
+        screens = QGuiApplication.screens()
+        current = self.window_.screen()
+        self.screen_choice = screens[(screens.index(current) + 1) % len(screens)] if current in screens else None
+        show_full_screen(self.window_, workshop_screen(self.window_, self.screen_choice))
+
+    def closing(self) -> None:
+        """Disconnect from the document and the map before the view goes."""
+        doc = self.document
+        doc.resultsReady.disconnect(self.refresh_summary)
+        doc.changed.disconnect(self._on_changed)
+        doc.scenarioChanged.disconnect(self._on_scenario)
+        self.canvas.toolChanged.disconnect(self._on_tool)
+        self.canvas.viewport().removeEventFilter(self._input)
+        self.canvas.removeEventFilter(self._input)
+        self.clear_catchment()
 
 
-def enter(window) -> WorkshopMode:
-    """Show ``window`` (a MainWindow) in workshop mode; ``leave`` puts its editing desktop back."""
+def show_full_screen(window, screen) -> None:
+    """``window`` full screen on ``screen``."""
+    if window.isFullScreen():
+        window.showNormal()
+    handle = window.windowHandle()
+    if handle is not None and screen is not None:
+        handle.setScreen(screen)
+    if screen is not None:
+        window.move(screen.availableGeometry().topLeft())
+    window.showFullScreen()
+
+
+def enter(window, full_screen: bool = True) -> WorkshopMode:
+    """Show ``window`` (a MainWindow) in workshop mode; ``leave`` puts its editing desktop back.
+    ``full_screen``: False keeps the window's size (screenshots, tests)."""
+    canvas = window.canvas
+    saved_state, saved_geometry = window.saveState(), window.saveGeometry()
     workshop = WorkshopMode(window)
+    central = window.centralWidget()
+    index = central.layout().indexOf(canvas)
+    workshop._map_stack.addWidget(canvas)  # reparented from the editing column into the workshop
+    workshop.saved = _Saved(saved_state, saved_geometry, window.windowState(), window.menuBar().isVisible(),
+                            window.statusBar().isVisible(), canvas.tool(), window.takeCentralWidget(), index)
+    for dock in window.findChildren(QDockWidget):
+        if dock.parent() is window:
+            dock.hide()
+    for bar in window.findChildren(QToolBar):
+        if bar.parent() is window:
+            bar.hide()
+    window.menuBar().hide()
+    window.statusBar().hide()
+    window.setCentralWidget(workshop)
+    workshop.show()  # now, not when the layout's queued show comes: F5 must find it visible at once
+    workshop.addAction(window.actions_["workshop"])  # F5 with the menus hidden
     workshop.leaveRequested.connect(window.leave_workshop)
+    workshop.panel.setFixedWidth(max(480, round(window.width() * SUMMARY_SHARE)))
+    apply_workshop_style(canvas)
+    canvas.set_tool("pan")
+    canvas.viewport().installEventFilter(workshop._input)
+    canvas.installEventFilter(workshop._input)
+    if full_screen:
+        show_full_screen(window, workshop_screen(window))
+    workshop.refresh_summary()
+    canvas.setFocus()
     return workshop
 
 
 def leave(window, workshop: WorkshopMode) -> None:
-    """Undo ``enter``: the editing desktop as it was."""
+    """Undo ``enter``: the editing desktop as it was — docks, tool bars, menus, the map's tool."""
+    saved, canvas = workshop.saved, window.canvas
+    workshop.closing()
+    if workshop.compare_view is not None:
+        workshop.compare_view.deleteLater()
+    restore_style(canvas)
+    window.takeCentralWidget()  # the workshop view, deleted below
+    saved.central.layout().insertWidget(saved.canvas_index, canvas)
+    window.setCentralWidget(saved.central)
+    saved.central.show()  # a widget taken out of a window, or moved to another parent, is hidden
+    canvas.show()
+    window.menuBar().setVisible(saved.menu_bar)
+    window.statusBar().setVisible(saved.status_bar)
+    if window.isFullScreen() and not saved.window_state & Qt.WindowFullScreen:
+        window.showNormal()
+    window.setWindowState(saved.window_state)
+    window.restoreGeometry(saved.geometry)
+    window.restoreState(saved.state)
+    canvas.set_tool(saved.tool)
+    workshop.removeAction(window.actions_["workshop"])
+    workshop.setParent(None)
     workshop.deleteLater()

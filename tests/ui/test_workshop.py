@@ -1,0 +1,217 @@
+"""Workshop mode (issue 13): F5 and Esc, the editing desktop hidden and restored, the resident
+summary as the session words it, the high-contrast map, who a facility serves — counted against
+the validator's own nearest-facility assignment — and `main.py --workshop` on the demo."""
+import shutil
+import struct
+
+import pytest
+import shapely
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QImage
+from PySide6.QtWidgets import QAbstractGraphicsShapeItem, QDockWidget, QToolBar
+
+from lifecircle_desktop.model.plan import Plan
+from lifecircle_desktop.model.resources import DEMO_PLAN
+from lifecircle_desktop.ui.map import styles
+from lifecircle_desktop.ui.map.items import LabelItem
+from lifecircle_desktop.ui.workshop.mode import TOUCH_BUTTON_PX, WorkshopMode
+from tests.ui.conftest import shown_window
+from tests.ui.test_screenshot import run_main
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+needs_demo = pytest.mark.skipif(not DEMO_PLAN.exists(), reason="the demo plan is not built")
+
+
+def editing_layout(w):
+    """What the editing desktop shows: the docks and tool bars shown, each tool bar's actions, the
+    tool checked, the menu and status bars."""
+    docks = {d.objectName() for d in w.findChildren(QDockWidget) if d.parent() is w and not d.isHidden()}
+    bars = {b.objectName(): [a.text() for a in b.actions()] for b in w.findChildren(QToolBar)
+            if b.parent() is w and not b.isHidden()}
+    checked = [name for name, act in w.tool_actions.items() if act.isChecked()]
+    return docks, bars, checked, w.menuBar().isHidden(), w.statusBar().isHidden()
+
+
+@pytest.fixture
+def shown(qtbot, window):
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.canvas.setFocus()
+    return window
+
+
+def test_f5_enters_and_esc_or_f5_leaves(qtbot, shown):
+    w = shown
+    qtbot.keyClick(w.canvas, Qt.Key_F5)
+    assert isinstance(w.workshop, WorkshopMode) and w.centralWidget() is w.workshop
+    qtbot.keyClick(w.canvas, Qt.Key_Escape)
+    assert w.workshop is None and w.centralWidget() is not None and w.canvas.isVisible()
+    qtbot.keyClick(w.canvas, Qt.Key_F5)
+    assert w.workshop is not None
+    qtbot.keyClick(w.canvas, Qt.Key_F5)
+    assert w.workshop is None
+    assert w.actions_["workshop"].shortcut().toString() == "F5"
+
+
+def test_docks_tools_and_menus_hidden_then_restored(qtbot, shown):
+    w = shown
+    w.set_tool("polygon")  # a tool other than the default: it must come back too
+    before = editing_layout(w)
+    assert before[0] and before[1] and before[2] == ["polygon"]
+    w.enter_workshop(full_screen=False)
+    assert not [d for d in w.findChildren(QDockWidget) if d.parent() is w and not d.isHidden()]
+    assert not [b for b in w.findChildren(QToolBar) if b.parent() is w and not b.isHidden()]
+    assert w.menuBar().isHidden() and w.statusBar().isHidden()
+    assert w.workshop.map_area.isAncestorOf(w.canvas) and w.canvas.tool() == "pan"
+    w.leave_workshop()
+    assert editing_layout(w) == before
+    assert w.canvas.tool() == "polygon" and w.centralWidget().isAncestorOf(w.canvas)
+
+
+def test_touch_bar_buttons_are_large_and_only_for_actions_that_exist(qtbot, shown):
+    w = shown
+    w.enter_workshop(full_screen=False)
+    buttons = w.workshop.buttons
+    assert {"leave", "fit", "single", "swipe", "side"} <= set(buttons)
+    for button in buttons.values():
+        assert button.sizeHint().height() >= TOUCH_BUTTON_PX or button.minimumHeight() >= TOUCH_BUTTON_PX
+        assert button.height() >= TOUCH_BUTTON_PX
+    # A lane's action the window lacks has no button; one it has does.
+    assert ("pin" in buttons) == (w.tool_actions.get("pin") is not None)
+    assert ("comments" in buttons) == (w.actions_.get("comments") is not None)
+    assert ("export_poster" in buttons) == (w.actions_.get("export_poster") is not None)
+    buttons["leave"].click()
+    assert w.workshop is None
+
+
+def test_the_map_goes_back_to_its_editing_look(qtbot, shown):
+    w = shown
+    edit_pens = {id(i): i.pen().widthF() for i in w.canvas.scene().items() if isinstance(i, QAbstractGraphicsShapeItem)}
+    assert edit_pens
+    w.enter_workshop(full_screen=False)
+    assert styles.look(w.canvas) is not styles
+    w.leave_workshop()
+    assert styles.look(w.canvas) is styles
+    # The editing look has its thin lines again (the walking network's 1-px pen).
+    widths = [i.pen().widthF() for i in w.canvas.scene().items() if isinstance(i, QAbstractGraphicsShapeItem)]
+    assert min(widths) < 2.0 and w.canvas.is_layer_visible("walk_network")
+
+
+# --- on the demo -------------------------------------------------------------------------------------
+@pytest.fixture
+def demo(qtbot, tmp_path):
+    path = tmp_path / DEMO_PLAN.name
+    shutil.copyfile(DEMO_PLAN, path)
+    w = shown_window(qtbot, Plan.open(path))
+    w.resize(1920, 1080)
+    yield w
+    w.close()
+
+
+@needs_demo
+def test_summary_lines_are_the_sessions(qtbot, demo):
+    w = demo
+    w.enter_workshop(full_screen=False)
+    expected = w.session.resident_summary(results=w.document.results)
+    panel = w.workshop.panel
+    assert expected.lines
+    assert panel.lines() == [line.text_en for line in expected.lines]
+    assert panel.marks() == [line.met for line in expected.lines]
+    assert panel.missing() == expected.missing_en
+    assert w.session.plan.name in panel.title.text()
+    # The legend in plain words: the categories of the facilities on the map, and homes.
+    catalogue = w.session.catalogue
+    categories = {catalogue.types[f.attributes["type"]].category
+                  for f in w.session.plan.features("facilities", w.document.scenario)}
+    legend = w.workshop.legend.texts()
+    assert {catalogue.categories[c].name_en for c in categories} <= set(legend) and "Homes" in legend
+
+
+def font_height(points: float) -> float:
+    font = QFont()
+    font.setFamilies(styles.FONT_FAMILIES)
+    font.setPointSizeF(points)
+    return QFontMetricsF(font).height()
+
+
+@needs_demo
+def test_labels_are_at_least_18_pt_and_no_hairlines_at_1920x1080(qtbot, demo):
+    w = demo
+    w.enter_workshop(full_screen=False)
+    qtbot.waitUntil(lambda: w.canvas.width() > 1000)
+    w.canvas.fit_plan()
+    w.canvas.render_now()
+    labels = [i for i in w.canvas.scene().items() if isinstance(i, LabelItem)]
+    assert len(labels) > 10
+    # A label's box is its text's line height plus a 3-px margin each side (items.LabelItem).
+    smallest = min(i.boundingRect().height() - 6 for i in labels)
+    assert smallest >= font_height(18) - 0.5
+    shapes = [i for i in w.canvas.scene().items() if isinstance(i, QAbstractGraphicsShapeItem) and i.isVisible()]
+    assert shapes
+    thin = [i for i in shapes if i.pen().style() != Qt.NoPen and i.pen().widthF() < 2.0]
+    assert not thin
+
+
+def nearest_households(results, facility_type: str, fid: int, limit_m: float) -> float:
+    """The validator's nearest-facility assignment (Results.nearest): households whose nearest
+    facility of the type is ``fid``, within the limit."""
+    total = 0.0
+    for home, by_type in results.nearest.items():
+        near = by_type.get(facility_type)
+        if near is not None and near.facility == fid and near.distance_m is not None and near.distance_m <= limit_m:
+            total += results.households.get(home, 0.0)
+    return total
+
+
+@needs_demo
+def test_clicking_a_facility_shows_whom_it_serves_with_the_validators_count(qtbot, demo):
+    w = demo
+    w.enter_workshop(full_screen=False)
+    qtbot.waitUntil(lambda: w.canvas.width() > 1000)
+    w.canvas.fit_plan()
+    results = w.document.results
+    facilities = w.session.plan.features("facilities", w.document.scenario)
+    schools = [f for f in facilities if f.attributes.get("type") == "primary_school"]
+    assert schools
+    school = schools[0]
+    # The limit the primary school is judged by: the tightest applied walking finding naming it.
+    limit = min(f.limit_m for f in results.findings
+                if f.kind == "walk_coverage" and f.applied and "primary_school" in f.facility_types)
+    expected = nearest_households(results, "primary_school", school.fid, limit)
+    assert expected > 0
+    inside = shapely.point_on_surface(school.geometry)
+    at = w.canvas.mapFromScene(QPointF(inside.x, inside.y))
+    assert w.canvas.viewport().rect().contains(at)
+    with qtbot.waitSignal(w.workshop.catchmentShown) as shown_key:
+        qtbot.mouseClick(w.canvas.viewport(), Qt.LeftButton, pos=at)
+    assert shown_key.args == [("facilities", school.fid)]
+    text = w.workshop.catchment_text()
+    assert f"serves {round(expected)} households" in text
+    assert text in w.workshop.panel.catchment_label.text()
+    # A click where there is no facility clears it.
+    x0, y0, x1, y1 = w.canvas.view_extent()
+    empty = w.canvas.mapFromScene(QPointF(x0 + (x1 - x0) * 0.01, y0 + (y1 - y0) * 0.01))
+    assert not w.canvas.features_at(w.canvas.mapToScene(empty).toTuple(), ["facilities", "stops"])
+    with qtbot.waitSignal(w.workshop.catchmentShown) as cleared:
+        qtbot.mouseClick(w.canvas.viewport(), Qt.LeftButton, pos=empty)
+    assert cleared.args == [None] and w.workshop.catchment_text() == ""
+
+
+@needs_demo
+def test_main_opens_the_demo_in_workshop_mode(tmp_path):
+    path = tmp_path / DEMO_PLAN.name
+    shutil.copyfile(DEMO_PLAN, path)
+    out = tmp_path / "workshop.png"
+    result = run_main(path, "--workshop", "--screenshot", out, "--size", "1920x1080", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert struct.unpack(">II", out.read_bytes()[16:24]) == (1920, 1080)
+    image = QImage(str(out))
+    # The summary panel (white) on the right, the touch bar (dark) along the bottom, no menu bar.
+    panel = [image.pixelColor(x, y).lightness() for x in range(1500, 1900, 20) for y in range(300, 700, 20)]
+    assert sum(v > 240 for v in panel) > 0.6 * len(panel)
+    bar = [image.pixelColor(x, 1075).lightness() for x in range(1400, 1900, 10)]
+    assert max(bar) < 80
+    bad = run_main(path, "--workshop", "--compare", "no such scenario", "--screenshot", out, tmp_path=tmp_path)
+    assert bad.returncode == 2 and "no such scenario" in bad.stderr and "Traceback" not in bad.stderr
