@@ -17,7 +17,7 @@ from ..model.store import ForeignCode
 from .common import language
 
 SUBCOMMANDS = ("gui", "new", "info", "import_osm", "import_features", "validate", "settings", "remove_code",
-               "export", "suggest", "import_dxf", "import_tiles", "import_image")
+               "export", "suggest", "import_dxf", "import_tiles", "import_image", "poster")
 
 
 def build_parser() -> argparse.ArgumentParser:

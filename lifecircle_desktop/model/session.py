@@ -74,6 +74,7 @@ class PlanSession:
         self._history: list[HistoryEntry] = []
         self._applied = 0  # history[:_applied] are applied; the rest can be redone
         self._osm_data: bool | None = None  # found lazily (credits), then kept up to date by edits
+        self._paths_graph: tuple | None = None  # (the walking paths, their WalkGraph): catchment's cache
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, remove_foreign_code: bool = False, **kw) -> "PlanSession":
@@ -719,7 +720,21 @@ class PlanSession:
         from . import workshop
         if results is None or results.scenario != self._scenario:
             results = self.validate()
-        return workshop.catchment(results, self.snapshot(), tuple(key), rules=self._rules_by_id())
+        snapshot = self.snapshot()
+        return workshop.catchment(results, snapshot, tuple(key), rules=self._rules_by_id(),
+                                  graph=self._walk_graph(snapshot))
+
+    def _walk_graph(self, snapshot: Snapshot):
+        """The scenario's walking graph, built again only when its paths changed: workshop mode asks
+        for a catchment at every click, and a district's graph takes a second or more to build. An
+        edit replaces the Feature objects it changes, so the same objects are the same paths."""
+        from .network import WalkGraph
+        paths = tuple(snapshot.layers["walk_network"].values())
+        cached = self._paths_graph
+        if cached is None or len(cached[0]) != len(paths) or any(a is not b for a, b in zip(cached[0], paths)):
+            graph = WalkGraph.from_features(paths) if paths else None
+            self._paths_graph = (paths, graph if graph is not None and graph.n_edges > 0 else None)
+        return self._paths_graph[1]
 
     def new_facilities(self, compare: str) -> list[Key]:
         """Facilities and stops of the current scenario that ``compare`` lacks (new, moved, retyped)."""

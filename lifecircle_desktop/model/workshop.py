@@ -178,7 +178,8 @@ def _need_words(f: Finding, types: tuple[str, ...], pace: str, minutes: float | 
     who = PACE_ZH.get(pace, "")
     return {"zh": f"，{who}{how_zh}{names_zh}" if who else f"{how_zh}{names_zh}",
             "en": f"are {how_en} {names_en}",
-            "short_zh": f"{names_zh}{'（' + who + '）' if who else ''} {short_how_zh}",
+            # "幼儿园 10 分钟可达", "菜市场（老人）10 分钟可达": no space after a closing bracket
+            "short_zh": f"{names_zh}（{who}）{short_how_zh}" if who else f"{names_zh} {short_how_zh}",
             "short_en": f"{short_en[:1].upper()}{short_en[1:]} {short_how_en}"
                         f"{PACE_EN.get(pace, '')}"}
 
@@ -254,7 +255,8 @@ def catchment(results: Results, snapshot: Snapshot, key: Key, *,
     """The walking catchment of facility (or stop) ``key`` at the limit its type is judged by
     (catchments.walk_limit: the tightest applied walking finding naming the type). None when the
     key is not a facility or stop of the snapshot, or no walking finding judges its type.
-    ``graph``: the scenario's network.WalkGraph, if the caller has it built."""
+    ``graph``: the scenario's network.WalkGraph, if the caller has it built (None: built here; a
+    plan with no walking network is measured as the validator measures it, in straight lines)."""
     layer, fid = key
     if layer not in DESTINATION_LAYERS or fid not in snapshot.layers[layer]:
         return None

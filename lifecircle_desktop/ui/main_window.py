@@ -205,6 +205,10 @@ class MainWindow(QMainWindow):
                                     tip=self.tr("Copy the plan to a new file and continue there"))
         a["export_bundle"] = self._action(self.tr("&Export Bundle…"), lambda: open_export_dialog(self),
                                           tip=self.tr("Report, project list, CAD, GeoPackage and GeoJSON for the district"))
+        # Issue 13: the A3 poster of the workshop view for the notice board (export/poster.py).
+        a["export_poster"] = self._action(self.tr("Print &Poster (A3)…"), self.export_poster_dialog,
+                                          tip=self.tr("One A3 page for the notice board: the map, what residents "
+                                                      "can walk to, a legend"))
         a["quit"] = self._action(self.tr("&Quit"), self.close, SK.Quit)
 
         a["undo"] = self._action(self.tr("&Undo"), self.document.undo, SK.Undo, "undo")
@@ -284,6 +288,7 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
         file.addAction(a["save_as"])
         file.addAction(a["export_bundle"])
+        file.addAction(a["export_poster"])
         file.addSeparator()
         # Into File ▸ Import where the window has one (the CAD import's submenu), else the File menu.
         imports = getattr(self, "import_menu", None) or file
@@ -803,6 +808,23 @@ class MainWindow(QMainWindow):
                                               self.tr("Plans (*.gpkg)"))
         if path:
             self.save_as_path(path)
+
+    def export_poster_dialog(self) -> None:
+        """File → Print Poster (A3)…: the scenario shown, compared with the one it was copied from."""
+        session = self.document.session
+        if session is None:
+            self.show_error(self.tr("Open a plan first."))
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the poster as"),
+                                              str(session.plan.path.with_suffix(".poster.pdf")), self.tr("PDF (*.pdf)"))
+        if not path:
+            return
+        from ..export.poster import write_poster
+        parent = next((s.parent for s in session.scenarios() if s.name == session.scenario), None)
+        try:
+            write_poster(session, path, compare=parent, language=i18n.language())
+        except Exception as e:  # one sentence (a folder that cannot be written), never a traceback
+            self.show_error((e if isinstance(e, PlanError) else as_plan_error(e)).message(i18n.language()))
 
     def new_plan_dialog(self) -> None:
         dialog = NewPlanDialog(self)

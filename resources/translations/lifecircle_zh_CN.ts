@@ -1580,24 +1580,34 @@
         <translation>报告、项目实施清单、CAD 图、GeoPackage 和 GeoJSON，报送区规划资源局</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Print &amp;Poster (A3)…</source>
+        <translation>打印海报（A3）(&amp;P)…</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>One A3 page for the notice board: the map, what residents can walk to, a legend</source>
+        <translation>一页 A3，贴在居民公告栏：规划图、步行可达、图例</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+823"/>
+        <location line="+841"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="-817"/>
-        <location line="+818"/>
+        <location line="-835"/>
+        <location line="+836"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location line="-817"/>
+        <location line="-835"/>
         <source>&amp;Delete Selected</source>
         <translation>删除所选(&amp;D)</translation>
     </message>
@@ -1742,7 +1752,7 @@
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Import Scanned Plan…</source>
         <translation>导入扫描图…</translation>
     </message>
@@ -1979,13 +1989,28 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+11"/>
+        <location line="+28"/>
         <location line="+31"/>
         <source>Plans (*.gpkg)</source>
         <translation>规划文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-51"/>
+        <source>Open a plan first.</source>
+        <translation>请先打开一个规划。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save the poster as</source>
+        <translation>海报保存为</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <location line="+33"/>
         <source>New plan file</source>
         <translation>新规划文件</translation>
@@ -2007,7 +2032,7 @@
         <translation>该文件是当前打开的规划，请选择其他文件。</translation>
     </message>
     <message>
-        <location line="-776"/>
+        <location line="-798"/>
         <source>Code stored in the plan</source>
         <translation>规划文件中存有代码</translation>
     </message>
@@ -2017,8 +2042,8 @@
         <translation>删除这些代码并打开规划吗？</translation>
     </message>
     <message>
-        <location line="+658"/>
-        <location line="+128"/>
+        <location line="+663"/>
+        <location line="+145"/>
         <source>Import cancelled.</source>
         <translation>导入已取消。</translation>
     </message>
