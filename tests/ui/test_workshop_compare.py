@@ -194,18 +194,22 @@ def test_the_scenario_a_plan_was_made_from_comes_first(qtbot, document):
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # the mode's window, offscreen
-def test_workshop_mode_shows_the_chosen_layout(qtbot, window):
+def test_workshop_mode_shows_the_chosen_layout_and_compares_in_the_same_order(qtbot, window):
     document = window.document
     document.create_scenario(AFTER)  # a copy of base, worked on from now
     document.push(AddFeature("facilities", box(*CANTEEN), {"type": "community_canteen"}, scenario=AFTER))
     document.switch_scenario("base")
-    window.enter_workshop(AFTER, "swipe")
+    window.enter_workshop(AFTER, "swipe")  # as `--compare 规划方案` on a plan opened at base
     mode = window.workshop
     assert isinstance(mode.compare_view, SwipeView)
     assert mode.compare_view.scenarios == ("base", AFTER)
     assert len(mode.compare_view.new_keys) == 1
-    mode.set_compare(AFTER, "side")
+    # The summary beside the map reads the same way: base before, the plan after.
+    qtbot.waitUntil(lambda: mode.summary is not None and mode.summary.scenario == AFTER, timeout=30000)
+    assert mode.summary.before == "base"
+    mode.set_compare("base", "side")
     assert isinstance(mode.compare_view, SideBySideView)
+    assert mode.compare_view.scenarios == ("base", AFTER)
     mode.set_compare(None, "single")
     assert mode.compare_view is None
     window.leave_workshop()
