@@ -2,11 +2,11 @@
 
 ``SwipeView``: two map views of the same plan stacked, the "after" scenario on top, clipped (a
 widget mask) right of a divider the planner drags with the mouse or a finger; left of it the
-"before" scenario shows. Dragging moves the mask: each view repaints the strip it gains from its
-own cached map image and items, nothing is rendered again. ``SideBySideView``: the two views side
-by side. In both, the views share one place and zoom (``ViewLink``: pan or zoom either, the other
+"before" scenario shows. While the divider is dragged, the strip it crosses is drawn from the two
+maps' last frames (``GesturePreview``); nothing is rendered again. ``SideBySideView``: the two
+views side by side. In both, the views share one place and zoom (``ViewLink``: pan or zoom either, the other
 follows) and a large label names each scenario. Facilities new in "after" get a thick ring and a
-"新" tag.
+"新" tag in magenta on white.
 
 Panning and zooming: a whole frame of a map at 1920×1080 on the demo takes 40–60 ms to paint (its
 items and label halos; a scroll repaints all of it), two maps twice that — too slow for 30 frames/s
@@ -39,8 +39,9 @@ HANDLE_PX = 56          # the divider's grip: a fingertip wide (issue 13: run on
 LINE_PX = 4             # the divider line drawn in the middle of the grip
 LABEL_PX = 40           # the scenario names, read from the back of a room (≥ 18 pt at 1920×1080)
 MARGIN_PX = 24
-NEW_RING_PX = 10        # the ring round a new facility
-NEW_COLOUR = "#e8590c"  # orange: apart from every facility category colour and the base map
+NEW_RING_PX = 8         # the ring round a new facility, on a white ring this much wider
+NEW_HALO_PX = 6
+NEW_COLOUR = "#d1007f"  # magenta: apart from the categories' colours (catalogue.toml: Tableau 10) and the base map
 SCENARIO_SWATCH = ("#1c3d5a", "#0b6e4f")  # the labels' boxes: before (blue-grey), after (green)
 
 
@@ -115,7 +116,7 @@ class ViewLink(QObject):
 
 
 class NewTag(QGraphicsItem):
-    """The "新" tag over a new facility: a filled round box of fixed size on screen."""
+    """The "新" tag by a new facility's upper right corner: a filled round box of fixed size on screen."""
 
     def __init__(self, text: str, xy: tuple[float, float]):
         super().__init__()
@@ -127,7 +128,7 @@ class NewTag(QGraphicsItem):
         self._font = styles.font(26, True)
         fm = QFontMetricsF(self._font)
         w, h = fm.horizontalAdvance(text) + 18, fm.height() + 6
-        self._box = QRectF(-w / 2, -h - 8, w, h)  # above the point, a little gap
+        self._box = QRectF(6, -h - 6, w, h)  # up and right of the corner: off the facility's own badge
 
     def boundingRect(self) -> QRectF:
         return self._box.adjusted(-2, -2, 2, 2)
@@ -144,16 +145,19 @@ class NewTag(QGraphicsItem):
 
 def mark_new(view: MapView, keys: list[Key]) -> list[Key]:
     """Ring the facilities ``keys`` in ``view`` and tag each "新"; the keys marked."""
-    pen = QPen(QColor(NEW_COLOUR), NEW_RING_PX)
-    pen.setCosmetic(True)
-    pen.setJoinStyle(Qt.RoundJoin)
+    def pen(colour: str, width: float) -> QPen:
+        p = QPen(QColor(colour), width)
+        p.setCosmetic(True)
+        p.setJoinStyle(Qt.RoundJoin)
+        return p
+    halo, ring = pen("white", NEW_RING_PX + NEW_HALO_PX), pen(NEW_COLOUR, NEW_RING_PX)
     marked = []
     for key in keys:
-        ring = view.overlay_item(key, pen, Qt.NoBrush, styles.HIGHLIGHT_Z)
-        if ring is None:
+        if view.overlay_item(key, halo, Qt.NoBrush, styles.HIGHLIGHT_Z) is None:
             continue
+        view.overlay_item(key, ring, Qt.NoBrush, styles.HIGHLIGHT_Z + 0.1)
         b = view.feature(key).geometry.bounds
-        view.scene().addItem(NewTag(QCoreApplication.translate("CompareView", "New"), ((b[0] + b[2]) / 2, b[3])))
+        view.scene().addItem(NewTag(QCoreApplication.translate("CompareView", "New"), (b[2], b[3])))
         marked.append(key)
     return marked
 
