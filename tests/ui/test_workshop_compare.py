@@ -237,3 +237,21 @@ def test_a_pan_is_previewed_by_moving_the_last_frames(qtbot, document):
     qtbot.waitUntil(lambda: not swipe.preview.isVisible())  # the gesture paused: the maps' own frames
     qtbot.mouseRelease(viewport, Qt.LeftButton, pos=start + QPoint(-60, 30))
     assert same(pixel(swipe.grab().toImage(), p), oracle)
+
+
+def test_tags_of_new_facilities_close_together_do_not_cover_each_other(qtbot, document):
+    # A second new facility whose upper right corner (where a tag sits) is 60 m east of the canteen's.
+    x0, y0, x1, y1 = CANTEEN
+    second = document.session.apply(AddFeature("facilities", box(x1 + 30, y0, x1 + 60, y1),
+                                               {"type": "community_canteen"}, scenario=AFTER)).edit.fid
+    swipe = shown(qtbot, make_compare_view(document, AFTER, "swipe"))
+    before, after = swipe.views()
+    assert sorted(swipe.new_keys) == sorted([("facilities", document.ids["canteen"]), ("facilities", second)])
+    tags = [item for item in after.scene().items() if isinstance(item, NewTag)]
+    width = tags[0].boundingRect().width()
+    centre = (x1 + 30, (y0 + y1) / 2)
+    after.show_view(0.5 * width / 60, centre)  # the corners half a tag apart on screen: one tag
+    assert after.scale_factor() * 60 < width
+    assert sum(t.isVisible() for t in tags) == 1
+    after.show_view(4 * width / 60, centre)  # four tags apart: both
+    assert all(t.isVisible() for t in tags)

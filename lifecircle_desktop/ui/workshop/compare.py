@@ -144,22 +144,48 @@ class NewTag(QGraphicsItem):
 
 
 def mark_new(view: MapView, keys: list[Key]) -> list[Key]:
-    """Ring the facilities ``keys`` in ``view`` and tag each "新"; the keys marked."""
+    """Ring the facilities ``keys`` in ``view`` and tag each "新" (``TagSpacing``); the keys marked."""
     def pen(colour: str, width: float) -> QPen:
         p = QPen(QColor(colour), width)
         p.setCosmetic(True)
         p.setJoinStyle(Qt.RoundJoin)
         return p
     halo, ring = pen("white", NEW_RING_PX + NEW_HALO_PX), pen(NEW_COLOUR, NEW_RING_PX)
-    marked = []
+    marked, tags = [], []
     for key in keys:
         if view.overlay_item(key, halo, Qt.NoBrush, styles.HIGHLIGHT_Z) is None:
             continue
         view.overlay_item(key, ring, Qt.NoBrush, styles.HIGHLIGHT_Z + 0.1)
         b = view.feature(key).geometry.bounds
-        view.scene().addItem(NewTag(QCoreApplication.translate("CompareView", "New"), (b[2], b[3])))
+        tags.append(NewTag(QCoreApplication.translate("CompareView", "New"), (b[2], b[3])))
+        view.scene().addItem(tags[-1])
         marked.append(key)
+    TagSpacing(view, tags)
     return marked
+
+
+class TagSpacing(QObject):
+    """Hides a "新" tag that would cover one shown before it at this zoom: a cluster of new
+    facilities reads as one tag and a ring round each, not a heap of tags over their names."""
+
+    def __init__(self, view: MapView, tags: list[NewTag]):
+        super().__init__(view)
+        self.view, self.tags = view, tags
+        self._scale: float | None = None
+        view.viewChanged.connect(self.space)
+        self.space()
+
+    def space(self, _gesture: bool = False) -> None:
+        scale = self.view.scale_factor()
+        if scale == self._scale:  # a pan moves them all alike
+            return
+        self._scale = scale
+        shown: list[QRectF] = []
+        for tag in self.tags:
+            rect = tag.boundingRect().translated(self.view.to_view((tag.pos().x(), tag.pos().y())))
+            tag.setVisible(not any(rect.intersects(r) for r in shown))
+            if tag.isVisible():
+                shown.append(rect)
 
 
 class ScenarioLabel(QLabel):
@@ -495,4 +521,4 @@ def make_compare_view(document, scenario_b: str, layout: str, parent: QWidget | 
 
 
 __all__ = ["SwipeView", "SideBySideView", "ViewLink", "GesturePreview", "make_compare_view", "before_after", "scenario_label",
-           "new_facility_keys", "mark_new", "LAYOUTS"]
+           "new_facility_keys", "mark_new", "NewTag", "TagSpacing", "LAYOUTS"]
