@@ -3,18 +3,21 @@ the workshop view (≤ 2 s), and frames per second while dragging the swipe divi
 the before/after swipe on the demo with its base map (≥ 30 frames/s).
 
 Measured in one run, on the real widgets offscreen at the projector's 1920×1080:
-- open: a copy of the demo → ``Plan.open`` → the main window shown → its first validation shown →
-  ``enter_workshop(规划方案, "swipe")`` → the frame painted; the compare view's construction
-  (``make_compare_view``) is printed apart. When the demo has no "规划方案" yet, the copy gets one
+- open: a copy of the demo → ``Plan.open`` → the main window → ``enter_workshop(规划方案, "swipe")``
+  → shown → its first validation shown (the summary needs it) → the frame painted, as
+  ``main.py PLAN --workshop --compare 规划方案`` does; the compare view's construction and first
+  paint (``make_compare_view``, both maps) is printed apart. When the demo has no "规划方案" yet, the copy gets one
   (base copied, one kindergarten added) and the output says so;
 - a divider frame: one mouse move of a left-button drag on the divider's grip, then the paint it
-  causes — as Qt paints it (the event loop's update of the strips that changed: ``processEvents``)
-  and with the whole swipe marked dirty first (every widget in it painted: the worst case). The paint events of the two maps are counted, and their map-image renders (there must be
-  none: a drag moves the clip, it renders nothing);
+  causes — as Qt paints it (the event loop's update of what changed: ``processEvents``) and with
+  the whole swipe marked dirty first (every widget in it painted: the worst case). The paint
+  events of the two maps are counted, and their map-image renders (there must be none: a drag
+  shows the maps' frames at rest, it renders nothing);
 - a pan frame: one move of a left-button drag on the after map (the other follows), then its
-  paint, both ways; and the render both maps make once the gesture pauses (``render_now``);
-- the peer, measured the same way in the same run: the editing window's own map (one view, the
-  editing look) panned at the same size.
+  paint, both ways; the render both maps make once the gesture pauses (``render_now`` and the
+  paint), and the capture of their frames for the next gesture that follows when idle;
+- the peer, measured the same way in the same run: one map view as the editing canvas is (its class
+  and editing look, every frame painted) of the same plan, panned at the same size.
 
 Run: ``QT_QPA_PLATFORM=offscreen python bench/bench_workshop.py [--frames 60] [--repeat 3]``.
 Prints medians and p95 in milliseconds and the frames per second of the median. Not a test.
@@ -45,15 +48,15 @@ BUDGET_OPEN_S = 2.0   # issue 13 item 6
 BUDGET_FPS = 30.0     # design.md §8: workshop swipe and pan, demo
 
 
-def stats(samples: list[float]) -> str:
+def stats(samples: list[float], fps: bool) -> str:
     ms = np.asarray(samples) * 1000
     med = float(np.median(ms))
-    return (f"median {med:7.2f} ms  p95 {np.percentile(ms, 95):7.2f} ms  → {1000 / max(med, 1e-9):6.0f} frames/s"
-            f"  (n={len(ms)})")
+    rate = f"  → {1000 / max(med, 1e-9):5.0f} frames/s" if fps else ""
+    return f"median {med:8.2f} ms  p95 {np.percentile(ms, 95):8.2f} ms{rate}  (n={len(ms)})"
 
 
-def line(label: str, samples: list[float]) -> None:
-    print(f"  {label:<46}{stats(samples)}")
+def line(label: str, samples: list[float], fps: bool = False) -> None:
+    print(f"  {label:<58}{stats(samples, fps)}")
 
 
 def wait_for(signal, timeout_s: float = 60.0) -> None:
@@ -123,12 +126,12 @@ def bench_open(app, workdir: Path, repeat: int) -> None:
     opened, built, made = [], [], False
     for i in range(repeat + 1):  # the first run pays the imports and caches; reported apart
         path, made = demo_copy(workdir, i)
-        t0 = time.perf_counter()
+        t0 = time.perf_counter()  # as `main.py PLAN --workshop --compare 规划方案 --layout swipe` does
         window = MainWindow(Plan.open(path), restore_state=False)
         window.resize(*SIZE)
+        window.enter_workshop(AFTER, "swipe", full_screen=False)
         window.show()
-        wait_for(window.resultsShown)
-        window.enter_workshop(AFTER, "swipe")
+        wait_for(window.resultsShown)  # the summary beside the map needs the first validation
         paint_all(app, window)
         opened.append(time.perf_counter() - t0)
         t = time.perf_counter()
@@ -151,6 +154,15 @@ def paint_all(app, widget) -> None:
     for w in [widget, *widget.findChildren(QWidget)]:
         w.update()
     app.processEvents()
+
+
+def settle(app, view) -> None:
+    """Run the event loop until ``view``'s maps are at rest and their frames captured."""
+    from PySide6.QtTest import QTest
+    for _ in range(500):
+        if view.preview.settled():
+            return
+        QTest.qWait(10)
 
 
 def frames(app, widget, views, move, n: int, whole: bool) -> tuple[list[float], int, int]:
@@ -204,8 +216,9 @@ def sway(px: int):
 
 def report(label, result, n_views) -> None:
     samples, paints, renders = result
-    line(label, samples)
-    print(f"      {paints / len(samples):.1f} map paint events a frame ({n_views} maps), map renders during it: {renders}")
+    line(label, samples, fps=True)
+    print(f"      {paints / len(samples):.1f} map paint events a frame ({n_views} maps), "
+          f"map renders during it: {renders}")
 
 
 def bench_frames(app, workdir: Path, n: int) -> None:
@@ -236,6 +249,7 @@ def bench_frames(app, workdir: Path, n: int) -> None:
 
     grip = QPointF(swipe.divider_x(), SIZE[1] / 2)
     for whole in (False, True):
+        settle(app, swipe)
         how = "the whole swipe painted" if whole else "as Qt paints it (changed strips)"
         report(f"divider drag, 24 px a frame, {how}",
                drag(app, swipe, (before, after), swipe.handle, grip, sway(24), n, whole, moves_with_drag=True), 2)
@@ -244,10 +258,11 @@ def bench_frames(app, workdir: Path, n: int) -> None:
     app.processEvents()
     centre = QPointF(SIZE[0] * 0.75, SIZE[1] / 2)  # on the after side: its drag pans both
     for whole in (False, True):
+        settle(app, swipe)
         how = "the whole swipe painted" if whole else "as Qt paints it"
         report(f"pan, 40 px a frame, {how}", drag(app, swipe, (before, after), after.viewport(), centre,
                                                   sway(40), n, whole), 2)
-    renders = []
+    renders, captures = [], []
     for k in range(5):
         after.show_view(after.scale_factor(), (after.view_centre()[0] + 60 / after.scale_factor(),
                                                after.view_centre()[1]), gesture=True)
@@ -255,22 +270,33 @@ def bench_frames(app, workdir: Path, n: int) -> None:
         swipe.render_now()
         paint_all(app, swipe)
         renders.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        swipe.preview.capture()
+        captures.append(time.perf_counter() - t)
     line("the render once a pan pauses (both maps)", renders)
+    line("then, when idle, the frames kept for the next one", captures)
 
-    # The peer: the editing window's own map, panned the same way at the same size.
+    # The peer: one map view as the editing canvas is (MapView, its editing look, no preview) on
+    # the same plan at the same size, panned the same way.
+    from lifecircle_desktop.ui.map.view import MapView
     swipe.close()
-    canvas = window.canvas
-    window.resize(*SIZE)
-    canvas.resize(*SIZE)
+    canvas = MapView(window.document.session.catalogue)
+    canvas.set_plan(plan, AFTER)
+    canvas.set_credits(window.document.session.credits())
     canvas.set_tool("pan")
+    canvas.resize(*SIZE)
+    canvas.show()
     canvas.render_now()
     app.processEvents()
-    print(f"peer: the editing canvas alone ({canvas.width()}×{canvas.height()}), the editing look")
-    middle = QPointF(canvas.viewport().width() / 2, canvas.viewport().height() / 2)
+    size = canvas.viewport().size()
+    print(f"peer: one editing map view (the canvas's class and look) of {AFTER} alone, "
+          f"{size.width()}×{size.height()}, every frame painted")
+    middle = QPointF(size.width() / 2, size.height() / 2)
     for whole in (False, True):
-        how = "the whole canvas painted" if whole else "as Qt paints it"
-        report(f"pan, 40 px a frame, {how}", drag(app, canvas.viewport(), (canvas,), canvas.viewport(), middle,
+        how = "the whole view painted" if whole else "as Qt paints it"
+        report(f"pan, 40 px a frame, {how}", drag(app, canvas, (canvas,), canvas.viewport(), middle,
                                                   sway(40), n, whole), 1)
+    canvas.close()
     close(app, window)
 
 

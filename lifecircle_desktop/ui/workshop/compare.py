@@ -27,7 +27,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QPointF, Q
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QRegion, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QWidget
 
-from ...model.schema import FACILITIES
 from ..map import styles
 from ..map.view import GESTURE_PAUSE_MS, MapView
 from .style import apply_workshop_style
@@ -297,7 +296,7 @@ class GesturePreview(QWidget):
         self._pause.timeout.connect(self.finish)
         self._capture = QTimer(self)
         self._capture.setSingleShot(True)
-        self._capture.setInterval(0)
+        self._capture.setInterval(2 * GESTURE_PAUSE_MS)  # at rest, after the maps' own paint
         self._capture.timeout.connect(self.capture)
         for view in self.views:
             view.viewChanged.connect(self._changed)
@@ -307,6 +306,10 @@ class GesturePreview(QWidget):
         return len(self._frames) == len(self.views) and all(
             frame.deviceIndependentSize().toSize() == view.viewport().size()
             for view, (frame, _) in self._frames.items())
+
+    def settled(self) -> bool:
+        """At rest with frames of the maps as they are: the next gesture is previewed whole."""
+        return self.frames_ready() and not self._capture.isActive() and not self.isVisible()
 
     def capture_later(self) -> None:
         """Capture the maps' frames when the event loop is next idle (they are at rest)."""
@@ -410,7 +413,9 @@ class SwipeView(QWidget):
 
     def _clip(self, view: MapView) -> QRect:
         x = self.divider_x()
-        return QRect(0, 0, x, self.height()) if view is self.before_view else QRect(x, 0, self.width() - x, self.height())
+        if view is self.before_view:
+            return QRect(0, 0, x, self.height())
+        return QRect(x, 0, self.width() - x, self.height())
 
     def _place(self) -> None:
         """The clip of the "after" view, the grip and the labels where the divider is now."""
@@ -520,5 +525,5 @@ def make_compare_view(document, scenario_b: str, layout: str, parent: QWidget | 
     return cls(document, before, after, parent)
 
 
-__all__ = ["SwipeView", "SideBySideView", "ViewLink", "GesturePreview", "make_compare_view", "before_after", "scenario_label",
-           "new_facility_keys", "mark_new", "NewTag", "TagSpacing", "LAYOUTS"]
+__all__ = ["SwipeView", "SideBySideView", "ViewLink", "GesturePreview", "make_compare_view", "before_after",
+           "scenario_label", "new_facility_keys", "mark_new", "NewTag", "TagSpacing", "LAYOUTS"]
