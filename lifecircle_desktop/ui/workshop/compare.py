@@ -41,6 +41,7 @@ MARGIN_PX = 24
 NEW_RING_PX = 8         # the ring round a new facility, on a white ring this much wider
 NEW_HALO_PX = 6
 NEW_COLOUR = "#d1007f"  # magenta: apart from the categories' colours (catalogue.toml: Tableau 10) and the base map
+FIRST_CAPTURE_MS = 1000  # maps just shown: their frames for a gesture preview are captured this much later
 SCENARIO_SWATCH = ("#1c3d5a", "#0b6e4f")  # the labels' boxes: before (blue-grey), after (green)
 
 
@@ -311,9 +312,11 @@ class GesturePreview(QWidget):
         """At rest with frames of the maps as they are: the next gesture is previewed whole."""
         return self.frames_ready() and not self._capture.isActive() and not self.isVisible()
 
-    def capture_later(self) -> None:
-        """Capture the maps' frames when the event loop is next idle (they are at rest)."""
-        self._capture.start()
+    def capture_later(self, delay_ms: int | None = None) -> None:
+        """Capture the maps' frames a little later, at rest (``delay_ms``; default twice the gesture
+        pause). Newly shown maps wait ``FIRST_CAPTURE_MS``: the first frame and the first validation
+        come before a capture that holds the GUI thread for two whole-map paints."""
+        self._capture.start(2 * GESTURE_PAUSE_MS if delay_ms is None else delay_ms)
 
     def capture(self) -> None:
         if self.isVisible() or not self.parentWidget().isVisible():
@@ -440,11 +443,11 @@ class SwipeView(QWidget):
             view.setGeometry(self.rect())
         self.preview.setGeometry(self.rect())
         self._place()
-        self.preview.capture_later()
+        self.preview.capture_later(FIRST_CAPTURE_MS)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.preview.capture_later()
+        self.preview.capture_later(FIRST_CAPTURE_MS)
 
     # --- for the window and tests ---------------------------------------------------------------
     def views(self) -> tuple[MapView, MapView]:
@@ -488,11 +491,11 @@ class SideBySideView(QWidget):
         for view, label in zip(self.views(), self.labels):
             label.move(view.x() + MARGIN_PX, MARGIN_PX)
             label.raise_()
-        self.preview.capture_later()
+        self.preview.capture_later(FIRST_CAPTURE_MS)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.preview.capture_later()
+        self.preview.capture_later(FIRST_CAPTURE_MS)
 
     def views(self) -> tuple[MapView, MapView]:
         return self.before_view, self.after_view
