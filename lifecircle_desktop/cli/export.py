@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from ..export.context import CRS_CHOICES, FORMATS
+from ..export.context import CRS_CHOICES, FORMATS, OPTIONAL_PARTS
 from .common import language
 
 
@@ -53,7 +53,8 @@ def register(subparsers) -> None:
     parser.add_argument("--scenario", help="the scenario to export (default: base)")
     parser.add_argument("--compare", metavar="S2", help="a second scenario: the report adds a before/after table")
     parser.add_argument("--only", type=parts, metavar="PARTS",
-                        help=f"comma-separated parts to write (default: all of {','.join(FORMATS)})")
+                        help=f"comma-separated parts to write (default: all of {','.join(FORMATS)}; "
+                             f"also {','.join(OPTIONAL_PARTS)}: the residents' A3 poster)")
     parser.add_argument("--crs", choices=CRS_CHOICES, default="plan",
                         help="coordinates of the GeoPackage, the DXF and the report's CRS line: the plan's own, "
                              "CGCS2000 3° Gauss–Krüger (the zone from the plan's location) or WGS 84; "

@@ -1,4 +1,4 @@
-"""`lifecircle gui [PLAN] [--screenshot PNG] [--size WxH] [--workshop [--compare SCENARIO] [--layout L]
+"""`lifecircle gui [PLAN] [--screenshot PNG] [--size WxH] [--workshop [--scenario S] [--compare S] [--layout L]
 [--catchment FID]]`: the desktop window (the default subcommand)."""
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ def run(args) -> int:
     workshop = None
     if args.workshop or args.compare or args.layout or args.catchment is not None:
         # Workshop mode (issue 13): the plan for residents, optionally against a "before" scenario.
-        workshop = {"compare": args.compare, "layout": args.layout or ("swipe" if args.compare else "single"),
-                    "catchment": args.catchment}
+        workshop = {"scenario": args.scenario, "compare": args.compare,
+                    "layout": args.layout or ("swipe" if args.compare else "single"), "catchment": args.catchment}
     return run_app(args.plan, screenshot=args.screenshot, size=args.size, workshop=workshop)
 
 
@@ -33,7 +33,9 @@ def register(subparsers) -> None:
     parser.add_argument("--size", type=window_size, metavar="WxH", help="the window size of the screenshot (default 1280x800)")
     parser.add_argument("--workshop", action="store_true",
                         help="open in workshop mode: the plan full screen for residents (F5 leaves)")
-    parser.add_argument("--compare", metavar="SCENARIO", help="workshop mode: the 'before' scenario beside the current one")
+    parser.add_argument("--scenario", metavar="SCENARIO",
+                        help="workshop mode: the scenario shown (the 'after' of a comparison; default base)")
+    parser.add_argument("--compare", metavar="SCENARIO", help="workshop mode: the 'before' scenario beside the one shown")
     parser.add_argument("--layout", choices=("single", "swipe", "side"),
                         help="workshop mode: one map, a swipe, or two maps side by side (default: swipe with --compare)")
     parser.add_argument("--catchment", type=int, metavar="FID",

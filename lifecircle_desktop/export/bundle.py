@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..model.edits import BASE_WORDS
 from ..model.errors import PlanError
-from .context import CRS_CHOICES, FORMATS, BundleContext, ExportOptions, Progress
+from .context import CRS_CHOICES, FORMATS, OPTIONAL_PARTS, BundleContext, ExportOptions, Progress
 from .names import bundle_folder_name, unique_path
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,9 +31,10 @@ PARTS = {
     "dxf": ("dxf", "write_dxf", "plan.dxf", ("CAD 图（DXF）", "CAD drawing (DXF)")),
     "xlsx": ("xlsx", "write_project_list", "project_list.xlsx", ("项目实施清单（XLSX）", "project list (XLSX)")),
     "report": ("report", "write_report", "report.pdf", ("报告（PDF）", "report (PDF)")),
+    "poster": ("poster", "write_bundle_poster", "poster.pdf", ("居民海报（A3 PDF）", "residents' poster (A3 PDF)")),
 }
 # Shares of the progress bar: roughly each part's time on the demo (the report draws maps and charts).
-WEIGHTS = {"gpkg": 2.0, "geojson": 2.0, "dxf": 2.0, "xlsx": 1.0, "report": 6.0}
+WEIGHTS = {"gpkg": 2.0, "geojson": 2.0, "dxf": 2.0, "xlsx": 1.0, "report": 6.0, "poster": 2.0}
 VALIDATED = 0.1  # the share of validating the scenario (and the compared one)
 
 
@@ -41,10 +42,11 @@ def checked_options(options: ExportOptions) -> ExportOptions:
     """``options`` with ``only`` in the bundle's order, once each; a part, CRS or language that
     does not exist refused in one sentence."""
     only = tuple(options.only)
-    unknown = [p for p in only if p not in FORMATS]
+    known = FORMATS + OPTIONAL_PARTS
+    unknown = [p for p in only if p not in known]
     if unknown:
-        raise PlanError(f"没有导出部分 {unknown[0]}（可选：{', '.join(FORMATS)}）",
-                        f"there is no export part {unknown[0]} (choose from {', '.join(FORMATS)})")
+        raise PlanError(f"没有导出部分 {unknown[0]}（可选：{', '.join(known)}）",
+                        f"there is no export part {unknown[0]} (choose from {', '.join(known)})")
     if not only:
         raise PlanError("没有选择要导出的部分", "no part of the bundle was chosen")
     if options.crs not in CRS_CHOICES:
@@ -52,7 +54,7 @@ def checked_options(options: ExportOptions) -> ExportOptions:
                         f"unknown CRS choice {options.crs} (choose from {', '.join(CRS_CHOICES)})")
     if options.lang not in LANGUAGES:
         raise PlanError(f"未知的语言 {options.lang}（可选：zh、en）", f"unknown language {options.lang} (choose zh or en)")
-    return replace(options, only=tuple(p for p in FORMATS if p in only))
+    return replace(options, only=tuple(p for p in known if p in only))
 
 
 def writer(part: str) -> Callable:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # The five parts of the bundle, in the order they are written (the report last: it is the slowest).
 FORMATS = ("gpkg", "geojson", "dxf", "xlsx", "report")
+# Parts written only when asked for (--only): the residents' A3 poster (issue 13), not a reviewer's document.
+OPTIONAL_PARTS = ("poster",)
 CRS_CHOICES = ("plan", "cgcs2000-gk", "wgs84")
 
 

@@ -28,21 +28,37 @@ MAX_LINES = 9  # the summary's type size, largest first; shrunk until the lines 
 MET, UNMET, MISSING = "#1b7f3b", "#b26a00", "#c62828"
 
 
-def write_poster(session, path, *, compare: str | None = None, language: str = "zh") -> Path:
-    """Write the poster of the session's scenario to ``path`` (a PDF, A3 landscape); ``compare``:
-    the "before" scenario (its shares beside each line, the facilities it lacks highlighted).
-    Written to a temporary name in the same folder and renamed when complete."""
+def write_poster(session, path, *, compare: str | None = None, language: str = "zh", scenario: str | None = None,
+                 results=None, before_results=None) -> Path:
+    """Write the poster of ``scenario`` (default: the session's) to ``path`` (a PDF, A3 landscape);
+    ``compare``: the "before" scenario (its shares beside each line, the facilities it lacks
+    outlined). ``results``/``before_results``: validation runs of the two the caller already has
+    (the bundle's). Written to a temporary name in the same folder and renamed when complete."""
+    from ..model import workshop
+    from ..model.snapshot import take_snapshot
+
     path = Path(path)
     zh = language.startswith("zh")
     if not path.parent.is_dir() or not os.access(path.parent, os.W_OK):
         raise PlanError(f"无法在 {path.parent} 中写入海报（文件夹不存在或没有写权限）",
                         f"cannot write the poster in {path.parent} (no such folder, or no permission to write)")
+    plan = session.plan
+    scenario = scenario or session.scenario
+    plan.require_scenario(scenario)
     if compare is not None:
-        session.plan.require_scenario(compare)
-    results = session.validate()
-    before = session.validate(scenario=compare) if compare is not None else None
-    summary = session.resident_summary(compare, results=results, before_results=before)
-    new = session.new_facilities(compare) if compare is not None else []
+        plan.require_scenario(compare)
+    if results is None or results.scenario != scenario:
+        results = session.validate(scenario=scenario)
+    snapshot = take_snapshot(plan, scenario)
+    before = before_snapshot = None
+    if compare is not None:
+        before = before_results if before_results is not None and before_results.scenario == compare \
+            else session.validate(scenario=compare)
+        before_snapshot = take_snapshot(plan, compare)
+    rules = {r.id: r for p in session.packs for r in p.rules}
+    summary = workshop.resident_summary(results, snapshot, session.catalogue, before=before,
+                                        before_snapshot=before_snapshot, rules=rules)
+    new = workshop.new_facilities(before_snapshot, snapshot) if compare is not None else []
     from .report import _ensure_app
     _ensure_app()
     part = path.with_name(f".{path.name}.part-{os.getpid()}")
@@ -51,7 +67,7 @@ def write_poster(session, path, *, compare: str | None = None, language: str = "
     except OSError:
         raise PlanError(f"无法写入海报 {path}", f"cannot write the poster {path}") from None
     try:
-        _draw(session, str(part), summary, new, compare, zh, path)
+        _draw(session, scenario, str(part), summary, new, compare, zh, path)
         os.replace(part, path)
     finally:
         if part.exists():
@@ -59,7 +75,7 @@ def write_poster(session, path, *, compare: str | None = None, language: str = "
     return path
 
 
-def _draw(session, path: str, summary, new, compare, zh: bool, target: Path) -> None:
+def _draw(session, scenario: str, path: str, summary, new, compare, zh: bool, target: Path) -> None:
     from PySide6.QtCore import QMarginsF, QRectF, QSize, Qt
     from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 
@@ -69,7 +85,6 @@ def _draw(session, path: str, summary, new, compare, zh: bool, target: Path) -> 
     from .report.words import credit_lines, scenario_words
 
     plan = session.plan
-    scenario = session.scenario
     family = i18n.cjk_family() or "sans-serif"
     writer = QPdfWriter(path)
     writer.setResolution(DPI)
@@ -240,3 +255,13 @@ def _summary_document(summary, zh: bool, family: str, rect, writer):
         if doc.size().height() <= rect.height() or points <= smallest:
             return doc
         points -= 1.0
+
+
+def write_bundle_poster(ctx, path, progress) -> Path:
+    """The poster as a part of the district bundle (``lifecircle export --only poster``): the
+    bundle's scenario, compared with its ``--compare`` scenario, in its language."""
+    progress.step(0.0, "海报：绘制", "poster: drawing")
+    out = write_poster(ctx.session, path, compare=ctx.options.compare, language=ctx.lang, scenario=ctx.scenario,
+                       results=ctx.results, before_results=ctx.compare_results)
+    progress.step(1.0, "海报：完成", "poster: done")
+    return out

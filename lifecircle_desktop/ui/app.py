@@ -73,8 +73,9 @@ def make_app() -> QApplication:
 
 def run(plan_path: str | None = None, screenshot: str | None = None,
         size: tuple[int, int] | None = None, workshop: dict | None = None) -> int:
-    """``workshop``: open in workshop mode (issue 13) — {"compare": scenario or None, "layout":
-    "single"|"swipe"|"side", "catchment": a facility fid to show who it serves, or None}."""
+    """``workshop``: open in workshop mode (issue 13) — {"scenario": the one shown or None (base),
+    "compare": the "before" scenario or None, "layout": "single"|"swipe"|"side", "catchment": a
+    facility fid to show who it serves, or None}."""
     app = make_app()
     from .main_window import MainWindow
 
@@ -129,9 +130,12 @@ def run(plan_path: str | None = None, screenshot: str | None = None,
     window.set_plan(session)
     if workshop is not None:
         try:
+            if workshop.get("scenario"):
+                session.plan.require_scenario(workshop["scenario"])  # PlanError: one sentence
+                window.document.switch_scenario(workshop["scenario"])
             window.enter_workshop(workshop.get("compare"), workshop.get("layout") or "single",
                                   full_screen=not screenshot)  # a screenshot keeps its --size
-        except PlanError as e:  # a --compare scenario the plan lacks
+        except PlanError as e:  # a --scenario or --compare the plan lacks
             print(f"lifecircle: {e.message_en}", file=sys.stderr)
             window.close_plan()
             return 2

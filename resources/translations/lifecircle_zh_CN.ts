@@ -846,12 +846,12 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/compare.py" line="+49"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/compare.py" line="+50"/>
         <source>Existing</source>
         <translation>现状</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+110"/>
         <source>New</source>
         <translation>新</translation>
     </message>
@@ -1537,7 +1537,7 @@
 <context>
     <name>LegendBox</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+164"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+171"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -3029,7 +3029,7 @@
 <context>
     <name>ResidentSummaryPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-91"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-95"/>
         <source>On foot from home</source>
         <translation>从家步行出发</translation>
     </message>
@@ -3044,12 +3044,12 @@
         <translation>方案：%1</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>(new)</source>
-        <translation>（新增）</translation>
+        <location line="+12"/>
+        <source>new</source>
+        <translation>新增</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
         <source>No walking need is judged in this plan.</source>
         <translation>本规划没有需要评判的步行需求。</translation>
     </message>
@@ -3353,7 +3353,7 @@
 <context>
     <name>WorkshopMode</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+286"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+294"/>
         <source>Leave</source>
         <translation>退出</translation>
     </message>
@@ -3378,7 +3378,7 @@
         <translation>并排对比</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Pin</source>
         <translation>图钉</translation>
     </message>
@@ -3388,7 +3388,7 @@
         <translation>换屏幕</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+98"/>
         <source>Reached on foot</source>
         <translation>步行可达范围</translation>
     </message>
@@ -3398,7 +3398,7 @@
         <translation>就近到这里的住宅</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+49"/>
         <source>%1: no walking distance is set for this kind of place</source>
         <translation>%1：这类设施没有步行距离要求</translation>
     </message>

@@ -143,3 +143,18 @@ def test_file_menu_prints_the_poster(qtbot, demo, tmp_path, monkeypatch):
     w.actions_["export_poster"].trigger()
     assert len(errors) == 1 and "\n" not in errors[0] and not (tmp_path / "no").exists()
     w.close()
+
+
+def test_the_bundle_writes_the_poster_only_when_asked(demo, tmp_path):
+    from lifecircle_desktop.export.bundle import checked_options
+    from lifecircle_desktop.export.context import ExportOptions
+
+    assert "poster" not in checked_options(ExportOptions()).only  # not a reviewer's document: never by default
+    done = cli("export", demo, "--to", tmp_path, "--scenario", "规划方案", "--compare", "base", "--only", "poster",
+               "--lang", "zh")
+    assert done.returncode == 0, done.stderr
+    folder = next(tmp_path.iterdir())
+    assert [p.name for p in folder.iterdir()] == ["poster.pdf"]
+    text = words(subprocess.run(["pdftotext", str(folder / "poster.pdf"), "-"], capture_output=True, text=True,
+                                check=True).stdout)
+    assert "→" in text and words("规划方案（与基础方案对比）") in text

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QImage
 from PySide6.QtWidgets import QAbstractGraphicsShapeItem, QDockWidget, QToolBar
 
+from lifecircle_desktop.model.errors import PlanError
 from lifecircle_desktop.model.plan import Plan
 from lifecircle_desktop.model.resources import DEMO_PLAN
 from lifecircle_desktop.ui.map import styles
@@ -84,6 +85,23 @@ def test_touch_bar_buttons_are_large_and_only_for_actions_that_exist(qtbot, show
     assert ("export_poster" in buttons) == (w.actions_.get("export_poster") is not None)
     buttons["leave"].click()
     assert w.workshop is None
+
+
+def test_summary_compares_with_the_before_scenario(qtbot, shown):
+    w = shown
+    w.document.create_scenario("Plan B")  # a copy of base, worked on from now: base is "before"
+    qtbot.waitUntil(lambda: w.document.results is not None and w.document.results.scenario == "Plan B",
+                    timeout=30000)
+    w.enter_workshop(compare="base", full_screen=False)
+    expected = w.session.resident_summary("base", results=w.document.results)
+    assert expected.before == "base" and expected.lines
+    assert w.workshop.panel.lines() == [line.text_en for line in expected.lines]
+    assert "Plan B" in w.workshop.panel.subtitle.text() and "Base scenario" in w.workshop.panel.subtitle.text()
+    # A facility badge per facility of the scenario shown, one category glyph each.
+    facilities = w.session.plan.features("facilities", "Plan B")
+    assert set(w.canvas.workshop_badges.items) == {f.fid for f in facilities}
+    with pytest.raises(PlanError, match="no scenario"):
+        w.workshop.set_compare("no such scenario", "single")
 
 
 def test_the_map_goes_back_to_its_editing_look(qtbot, shown):
@@ -215,3 +233,60 @@ def test_main_opens_the_demo_in_workshop_mode(tmp_path):
     assert max(bar) < 80
     bad = run_main(path, "--workshop", "--compare", "no such scenario", "--screenshot", out, tmp_path=tmp_path)
     assert bad.returncode == 2 and "no such scenario" in bad.stderr and "Traceback" not in bad.stderr
+
+
+TWO_SCREENS = """{"screens": [
+ {"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 800, "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+ {"name": "projector", "x": 1280, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96, "logicalBaseDpi": 96,
+  "dpr": 1}]}"""
+
+ON_TWO_SCREENS = """
+import json, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from lifecircle_desktop.model.session import PlanSession
+from lifecircle_desktop.ui.main_window import MainWindow
+w = MainWindow(PlanSession.open(sys.argv[1]), restore_state=False)
+w.resize(1000, 700)
+w.show()
+app.processEvents()
+seen = {"editing": w.screen().name()}
+w.enter_workshop()
+app.processEvents()
+seen["workshop"] = [w.screen().name(), w.isFullScreen(), w.width(), w.height()]
+w.workshop.buttons["screen"].click()
+app.processEvents()
+seen["other"] = [w.screen().name(), w.isFullScreen()]
+w.workshop.buttons["screen"].click()
+app.processEvents()
+w.leave_workshop()
+app.processEvents()
+seen["left"] = [w.screen().name(), w.isFullScreen()]
+print(json.dumps(seen))
+w.close()
+"""
+
+
+def test_full_screen_on_the_projector_when_there_are_two_screens(grid, tmp_path):
+    """The offscreen platform with two screens (its configfile): workshop mode goes full screen on the
+    screen that is not the window's, the bar's Other Screen button moves it, leaving brings it back."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from tests.helpers import ROOT
+    plan, _ = grid
+    path = plan.path
+    plan.close()
+    config = tmp_path / "screens.json"
+    config.write_text(TWO_SCREENS)
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}", "PYTHONPATH": str(ROOT),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    result = subprocess.run([sys.executable, "-c", ON_TWO_SCREENS, str(path)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["editing"] == "laptop"
+    assert seen["workshop"] == ["projector", True, 1920, 1080]
+    assert seen["other"] == ["laptop", True]
+    assert seen["left"] == ["laptop", False]

@@ -13,7 +13,9 @@ before/after view made by ``compare_views`` (ui/workshop/compare.py, the swipe l
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import shapely
@@ -49,6 +51,11 @@ def compare_views():
     except ImportError:
         return None
     return make_compare_view
+
+
+def button_words(action_text: str) -> str:
+    """A menu action's text as a button's: no mnemonic ("&P", "(&P)"), no "…"."""
+    return re.sub(r"\s*\(&\w\)", "", action_text).replace("&", "").rstrip("…. ")
 
 
 def workshop_screen(window, chosen=None):
@@ -289,21 +296,24 @@ class WorkshopMode(QWidget):
         self._bar.addSpacing(24)
         for layout, text in (("single", self.tr("One Map")), ("swipe", self.tr("Before | After Swipe")),
                              ("side", self.tr("Side by Side"))):
-            self._button(layout, text, lambda l=layout: self.set_compare(self.compare or self.default_before(), l),
-                         checkable=True)
+            self._button(layout, text, partial(self._layout_chosen, layout), checkable=True)
         self._bar.addSpacing(24)
         # The other lanes' actions, when the window has them (a missing action: no button).
         pin = getattr(window, "tool_actions", {}).get("pin")
         if pin is not None:
-            self._button("pin", pin.text().replace("&", "") or self.tr("Pin"), self._toggle_pin, checkable=True)
+            self._button("pin", button_words(pin.text()) or self.tr("Pin"), self._toggle_pin, checkable=True)
         for name in ("comments", "export_poster"):
             act = window.actions_.get(name)
             if act is not None:
-                self._button(name, act.text().replace("&", "").rstrip("…."), act.trigger)
+                self._button(name, button_words(act.text()), act.trigger)
         self._bar.addStretch(1)
         if len(QGuiApplication.screens()) > 1:
             self._button("screen", self.tr("Other Screen"), self.next_screen)
         self._sync_buttons()
+
+    def _layout_chosen(self, layout: str) -> None:
+        # One map keeps the summary's comparison as it is; a swipe or two maps need a "before".
+        self.set_compare(self.compare if layout == "single" else self.compare or self.default_before(), layout)
 
     def _sync_buttons(self) -> None:
         can_compare = compare_views() is not None and self.default_before() is not None
@@ -354,6 +364,9 @@ class WorkshopMode(QWidget):
         factory = compare_views()
         if layout != "single" and (scenario is None or factory is None):
             layout = "single"  # nothing to compare with, or no compare views in this build
+
+        if scenario == self.document.scenario:  # "before" and "after" one scenario: nothing to compare
+            scenario, layout = None, "single"
         self.compare, self.layout_name, self._before_results = scenario, layout, None
         if self.compare_view is not None:
             self._map_stack.removeWidget(self.compare_view)
@@ -409,8 +422,11 @@ class WorkshopMode(QWidget):
             self._place_legend()
         return False
 
-    def _on_changed(self, _changes) -> None:
+    def _on_changed(self, changes) -> None:
         self._before_results = None  # the "before" scenario may have changed too
+        badges = getattr(self.canvas, "workshop_badges", None)
+        if badges is not None and FACILITIES in changes.layers():
+            badges.sync(force=True)
         if self.overlay.catchment is not None:
             self.show_catchment(self.overlay.catchment.key)  # again, as the plan is now
 
@@ -470,6 +486,10 @@ class WorkshopMode(QWidget):
         """The catchment's words on the map now ("步行 10 分钟 · 服务 120 户"), "" when none."""
         return self.overlay.text
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.panel.setFixedWidth(max(480, round(self.width() * SUMMARY_SHARE)))
+
     # --- navigation and screens -----------------------------------------------------------------
     def fit(self) -> None:
         self.canvas.fit_plan()
@@ -528,15 +548,13 @@ def enter(window, full_screen: bool = True) -> WorkshopMode:
     workshop.show()  # now, not when the layout's queued show comes: F5 must find it visible at once
     workshop.addAction(window.actions_["workshop"])  # F5 with the menus hidden
     workshop.leaveRequested.connect(window.leave_workshop)
-    workshop.panel.setFixedWidth(max(480, round(window.width() * SUMMARY_SHARE)))
     apply_workshop_style(canvas)
     canvas.set_tool("pan")
     canvas.viewport().installEventFilter(workshop._input)
     canvas.installEventFilter(workshop._input)
     if full_screen:
         show_full_screen(window, workshop_screen(window))
-    workshop.refresh_summary()
-    canvas.setFocus()
+    canvas.setFocus()  # the summary follows from set_compare (MainWindow.enter_workshop calls it at once)
     return workshop
 
 

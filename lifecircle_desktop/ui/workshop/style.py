@@ -208,10 +208,16 @@ class FacilityBadges:
     def __init__(self, view):
         self.view = view
         self.items: dict[int, BadgeItem] = {}
+        self._scene = None
 
-    def sync(self) -> None:
-        self.clear()
+    def sync(self, force: bool = False) -> None:
+        """Badges for the view's facilities; only when the view has a new scene, unless ``force``
+        (the facilities changed: WorkshopMode asks after an edit)."""
         scene = self.view.scene()
+        if not force and self._scene is scene:
+            return
+        self.clear()
+        self._scene = scene
         catalogue = self.view.catalogue
         for fid in self.view.layer_view(FACILITIES).fids():
             feature = self.view.feature((FACILITIES, fid))
@@ -232,7 +238,7 @@ class FacilityBadges:
         for item in self.items.values():
             if item.scene() is not None:
                 item.scene().removeItem(item)
-        self.items = {}
+        self.items, self._scene = {}, None
 
 
 # --- applying and restoring ------------------------------------------------------------------------
@@ -249,7 +255,8 @@ def apply_workshop_style(view) -> None:
     for layer in HIDDEN_LAYERS:
         view.set_layer_visible(layer, False)
     view.workshop_badges = FacilityBadges(view)
-    view.drawingChanged.connect(view.workshop_badges.sync)  # set_plan: a new scene, badges again
+    # set_plan ends with drawingChanged: a new scene, badges again (sync skips an unchanged scene).
+    view.drawingChanged.connect(view.workshop_badges.sync)
     _redraw(view)
 
 

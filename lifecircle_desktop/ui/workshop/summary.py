@@ -7,6 +7,8 @@ numbers are the session's, so what residents read is what the findings say.
 """
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QScrollArea, QScroller, QSizePolicy, QVBoxLayout,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QScrollArea, QScroll
 
 from .. import i18n
 from ..undo import scenario_title
+from .compare import NEW_COLOUR  # new facilities in one colour, map and summary alike
 from .style import points_to_pixels
 
 MET_COLOUR = "#1b7f3b"
@@ -115,14 +118,18 @@ class ResidentSummaryPanel(QFrame):
         self._line_texts = []
         for row, line in enumerate(summary.lines):
             text = line.text_zh if zh else line.text_en
-            if line.is_new:
-                text += " " + self.tr("(new)")
             # A mark that reads without colour too (✓/✗), for colour-blind residents and grey projectors.
             mark = _label("✓" if line.met else "✗", 22, bold=True,
                           colour=MET_COLOUR if line.met else NOT_MET_COLOUR, wrap=False)
             mark.setAlignment(Qt.AlignTop | Qt.AlignHCenter)
             self._lines_box.addWidget(mark, row, 0)
-            self._lines_box.addWidget(_label(text, 20), row, 1)
+            words = _label(text, 20)
+            if line.is_new:  # a need the plan meets with a new facility: tagged as the new facilities are
+                tag = html.escape(self.tr("new"))
+                words.setTextFormat(Qt.RichText)
+                words.setText(f'<span style="color: #ffffff; background: {NEW_COLOUR};">&nbsp;{tag}&nbsp;</span>'
+                              f'&nbsp;{html.escape(text)}')
+            self._lines_box.addWidget(words, row, 1)
             self._line_texts.append((line.met, text))
         if not summary.lines:
             self._lines_box.addWidget(_label(self.tr("No walking need is judged in this plan."), 20), 0, 0, 1, 2)
@@ -142,7 +149,7 @@ class ResidentSummaryPanel(QFrame):
 
     # --- what it shows ----------------------------------------------------------------------------
     def lines(self) -> list[str]:
-        """The need lines shown, in order (without their ✓/✗)."""
+        """The need lines shown, in order (without their ✓/✗ and "new" tag)."""
         return [text for _met, text in self._line_texts]
 
     def marks(self) -> list[bool]:
