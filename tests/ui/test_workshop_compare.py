@@ -255,3 +255,25 @@ def test_tags_of_new_facilities_close_together_do_not_cover_each_other(qtbot, do
     assert sum(t.isVisible() for t in tags) == 1
     after.show_view(4 * width / 60, centre)  # four tags apart: both
     assert all(t.isVisible() for t in tags)
+
+
+def test_a_divider_drag_shows_each_side_from_the_frames_at_rest(qtbot, document):
+    swipe = shown(qtbot, make_compare_view(document, AFTER, "swipe"))
+    before, after = swipe.views()
+    after.zoom_to([("facilities", document.ids["canteen"])])
+    x0, y0, x1, y1 = CANTEEN
+    p = after.to_view((x0 + 0.25 * (x1 - x0), y0 + 0.25 * (y1 - y0)))
+    swipe.set_divider((p.x() + 60) / swipe.width())  # the canteen's side is "before": no canteen
+    swipe.render_now()
+    qtbot.waitUntil(swipe.preview.settled)
+    canteen, ground = alone(qtbot, document, AFTER, after), alone(qtbot, document, "base", before)
+    handle, mid = swipe.handle, QPoint(swipe.handle.width() // 2, swipe.handle.height() // 2)
+    qtbot.mousePress(handle, Qt.LeftButton, pos=mid)
+    qtbot.mouseMove(handle, QPoint(round(p.x()) - 60 - handle.x(), mid.y()))
+    assert swipe.preview.isVisible()  # drawn from the frames, the maps not painted
+    assert swipe.divider_x() < p.x()
+    assert same(pixel(swipe.grab().toImage(), p), pixel(canteen, p))
+    qtbot.mouseRelease(handle, Qt.LeftButton, pos=QPoint(round(p.x()) - 60 - handle.x(), mid.y()))
+    assert not swipe.preview.isVisible()  # the maps themselves again, clipped at the new place
+    assert same(pixel(swipe.grab().toImage(), p), pixel(canteen, p))
+    assert not same(pixel(canteen, p), pixel(ground, p))

@@ -4,15 +4,15 @@
 widget mask) right of a divider the planner drags with the mouse or a finger; left of it the
 "before" scenario shows. While the divider is dragged, the strip it crosses is drawn from the two
 maps' last frames (``GesturePreview``); nothing is rendered again. ``SideBySideView``: the two
-views side by side. In both, the views share one place and zoom (``ViewLink``: pan or zoom either, the other
-follows) and a large label names each scenario. Facilities new in "after" get a thick ring and a
-"新" tag in magenta on white.
+views side by side. In both, the views share one place and zoom (``ViewLink``: pan or zoom
+either, the other follows) and a large label names each scenario. Facilities new in "after" get
+a thick ring and a "新" tag, magenta on white.
 
 Panning and zooming: a whole frame of a map at 1920×1080 on the demo takes 40–60 ms to paint (its
 items and label halos; a scroll repaints all of it), two maps twice that — too slow for 30 frames/s
 on a laptop projector. So, as QGIS's map canvas does, a gesture is shown by ``GesturePreview``: the
-maps' last frames (captured at rest) moved or scaled, ~2 ms a frame; the maps paint their real
-frames once the gesture pauses.
+maps' last frames (captured at rest) moved or scaled, a few ms a frame; the maps paint their real
+frames once the gesture pauses (bench/bench_workshop.py).
 
 The views show the plan as it was when the comparison was made: a workshop is a presentation, the
 window makes a new comparison when the planner enters it again. Both views read the document's
@@ -27,6 +27,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QPointF, Q
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QRegion, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QWidget
 
+from ...model.snapshot import take_snapshot
+from ...model.workshop import new_facilities
 from ..map import styles
 from ..map.view import GESTURE_PAUSE_MS, MapView
 from .style import apply_workshop_style
@@ -40,7 +42,7 @@ LABEL_PX = 40           # the scenario names, read from the back of a room (≥ 
 MARGIN_PX = 24
 NEW_RING_PX = 8         # the ring round a new facility, on a white ring this much wider
 NEW_HALO_PX = 6
-NEW_COLOUR = "#d1007f"  # magenta: apart from the categories' colours (catalogue.toml: Tableau 10) and the base map
+NEW_COLOUR = "#d1007f"  # magenta: apart from the categories' colours (catalogue.toml) and the base map
 FIRST_CAPTURE_MS = 1000  # maps just shown: their frames for a gesture preview are captured this much later
 SCENARIO_SWATCH = ("#1c3d5a", "#0b6e4f")  # the labels' boxes: before (blue-grey), after (green)
 
@@ -73,8 +75,6 @@ def before_after(plan, current: str, other: str) -> tuple[str, str]:
 
 def new_facility_keys(plan, before: str, after: str) -> list[Key]:
     """Facilities of ``after`` that are new, moved or retyped against ``before`` (model/workshop)."""
-    from ...model.snapshot import take_snapshot
-    from ...model.workshop import new_facilities
     if before == after:
         return []
     return [tuple(k) for k in new_facilities(take_snapshot(plan, before), take_snapshot(plan, after))]
@@ -304,6 +304,7 @@ class GesturePreview(QWidget):
         self.hide()
 
     def frames_ready(self) -> bool:
+        """There is a frame of each map, of its size now."""
         return len(self._frames) == len(self.views) and all(
             frame.deviceIndependentSize().toSize() == view.viewport().size()
             for view, (frame, _) in self._frames.items())
@@ -331,8 +332,10 @@ class GesturePreview(QWidget):
             self.show()
 
     def release(self) -> None:
+        """The divider let go: the maps show themselves again (at rest, their frames still hold)."""
         self._held = False
-        self.finish()
+        if self.isVisible() and not self._pause.isActive():
+            self.hide()
 
     def _changed(self, gesture: bool) -> None:
         if not gesture:  # a fit or a jump: the maps paint it; the frames are of another place now
