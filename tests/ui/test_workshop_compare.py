@@ -212,7 +212,11 @@ def test_workshop_mode_shows_the_chosen_layout_and_compares_in_the_same_order(qt
     assert mode.compare_view.scenarios == ("base", AFTER)
     mode.set_compare(None, "single")
     assert mode.compare_view is None
-    window.leave_workshop()
+    mode.set_compare("base", "swipe")
+    after = mode.compare_view.views()[1]
+    after.setFocus()
+    qtbot.keyClick(after, Qt.Key_Escape)  # Esc leaves from the before/after maps too
+    assert window.workshop is None
 
 
 def test_a_pan_is_previewed_by_moving_the_last_frames(qtbot, document):
