@@ -1025,6 +1025,19 @@
     </message>
 </context>
 <context>
+    <name>CompareView</name>
+    <message>
+        <location filename="../../lifecircle_desktop/ui/workshop/compare.py" line="+52"/>
+        <source>Existing</source>
+        <translation>现状</translation>
+    </message>
+    <message>
+        <location line="+108"/>
+        <source>New</source>
+        <translation>新</translation>
+    </message>
+</context>
+<context>
     <name>CoverageChart</name>
     <message>
         <location filename="../../lifecircle_desktop/ui/panels/coverage.py" line="+63"/>
@@ -2644,7 +2657,7 @@
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+498"/>
+        <location filename="../../lifecircle_desktop/ui/map/view.py" line="+521"/>
         <source>Homes beyond the walking limit</source>
         <translation>超出步行距离的住宅</translation>
     </message>
@@ -3551,7 +3564,7 @@
 <context>
     <name>WorkshopMode</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+293"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+294"/>
         <source>Leave</source>
         <translation>退出</translation>
     </message>
@@ -3586,7 +3599,7 @@
         <translation>换屏幕</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+98"/>
         <source>Reached on foot</source>
         <translation>步行可达范围</translation>
     </message>

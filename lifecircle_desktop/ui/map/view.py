@@ -84,6 +84,7 @@ class MapView(QGraphicsView):
     drawingChanged = Signal()           # a drawing started, changed or ended
     toolChanged = Signal(str)           # the active tool (Esc returns to "select")
     rendered = Signal()                 # the map image was rendered: what shows next is final, not a preview
+    viewChanged = Signal(bool)          # the place or zoom shown changed; True: during a pan or zoom gesture
 
     def __init__(self, catalogue: Catalogue, parent=None):
         super().__init__(parent)
@@ -135,6 +136,7 @@ class MapView(QGraphicsView):
         self._snap_px = 10
         self._pan_from: QPointF | None = None
         self._space_down = False
+        self._setting_view = False
         self._tool: MapTool = TOOLS["select"](self)
         self.setScene(self._new_scene())  # last: setting a scene already scrolls the view
         self.scene().setSceneRect(-1000, -1000, 2000, 2000)
@@ -428,6 +430,27 @@ class MapView(QGraphicsView):
     def scale_factor(self) -> float:
         """Current zoom in screen pixels per plan metre."""
         return self._scale
+
+    def view_centre(self) -> tuple[float, float]:
+        """The plan point (metres) at the viewport's centre."""
+        p = self._inverse.map(QPointF(self.viewport().rect().center()))
+        return p.x(), p.y()
+
+    def show_view(self, scale: float, centre: tuple[float, float], gesture: bool = False) -> None:
+        """Show plan point ``centre`` at the viewport's centre at ``scale`` px/m: another view's
+        place (views kept in step, ``viewChanged``). ``gesture``: part of the other's pan or zoom,
+        so this view previews its map image too and renders when the gesture pauses."""
+        if gesture:
+            self._gesture.start()
+        else:
+            self._gesture.stop()
+        at = QPointF(self.viewport().rect().center())
+        if scale == self._scale:  # a pan: scrolled as pixels, labels follow (as a pan of this view)
+            self.horizontalScrollBar().setValue(round(scale * centre[0] - at.x()))
+            self.verticalScrollBar().setValue(round(-scale * centre[1] - at.y()))
+        else:
+            self._set_view(scale, centre, at)
+        self._auto_fit = False
 
     def render_now(self) -> None:
         """Finish what is pending — the labels and symbols due at this view, and the map image
@@ -749,6 +772,8 @@ class MapView(QGraphicsView):
                 region = region.united(rect).united(rect.translated(dx, dy))
         self.viewport().update(region)
         self._schedule_marks()
+        if not self._setting_view:  # _set_view says so once, when both scroll bars are set
+            self.viewChanged.emit(self._gesture.isActive())
 
     # ================================================================================ painting
     @_guarded
@@ -806,15 +831,20 @@ class MapView(QGraphicsView):
         old = self._scale
         scale = min(max(scale, self._min_scale()), MAX_SCALE)
         self._scale = scale
-        self.setTransform(QTransform(scale, 0, 0, -scale, 0, 0))
         h = scale * scene_xy[0] - at.x()
         v = -scale * scene_xy[1] - at.y()
-        self.horizontalScrollBar().setValue(round(h))
-        self.verticalScrollBar().setValue(round(v))
+        self._setting_view = True
+        try:
+            self.setTransform(QTransform(scale, 0, 0, -scale, 0, 0))
+            self.horizontalScrollBar().setValue(round(h))
+            self.verticalScrollBar().setValue(round(v))
+        finally:
+            self._setting_view = False
         if scale != old:
             self._tool.on_view_changed()
         self._update_marks()
         self.viewport().update()
+        self.viewChanged.emit(self._gesture.isActive())
 
     def _pan_pixels(self, dx: float, dy: float) -> None:
         hbar, vbar = self.horizontalScrollBar(), self.verticalScrollBar()

@@ -29,6 +29,7 @@ from ...model.schema import COMMENTS, FACILITIES, RESIDENTIAL, STOPS
 from .. import i18n
 from ..map import styles
 from ..map.items import painter_path, shape_items
+from .compare import before_after
 from .style import apply_workshop_style, points_to_pixels, restore_style
 from .summary import LegendBox, ResidentSummaryPanel, legend_entries, swatch
 
@@ -353,6 +354,13 @@ class WorkshopMode(QWidget):
             raise ValueError(f"layout is one of {LAYOUTS}, not {layout!r}")
         if scenario is not None and self.document.session is not None:
             self.document.session.plan.require_scenario(scenario)  # PlanError: one clear sentence
+            # "Before" is the scenario the other was made from, whichever one was named (the swipe
+            # orders its maps so): `--compare 规划方案` on a plan opened at base reads base → 规划方案.
+            # The summary's "after" is the document's scenario, so the document shows the later one.
+            before, after = before_after(self.document.plan, self.document.scenario, scenario)
+            if before != after:
+                self.document.switch_scenario(after)
+                scenario = before
         factory = compare_views()
         if layout != "single" and (scenario is None or factory is None):
             layout = "single"  # nothing to compare with, or no compare views in this build

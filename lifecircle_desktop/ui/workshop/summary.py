@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QScrollArea, QScroll
 
 from .. import i18n
 from ..undo import scenario_title
+from .compare import NEW_COLOUR  # new facilities in one colour, map and summary alike
 from .style import points_to_pixels
 
 MET_COLOUR = "#1b7f3b"
 NOT_MET_COLOUR = "#c62828"
 INK = "#111111"
-NEW_COLOUR = "#e8590c"  # the swipe's colour for new facilities (ui/workshop/compare.py)
 
 
 def _label(text: str, points: float, bold: bool = False, colour: str = INK, wrap: bool = True) -> QLabel:
