@@ -117,19 +117,21 @@ def worst_exit(lines) -> int:
 
 
 def validate_plans(plans: Sequence[str | os.PathLike], *, jobs: int = 1, cluster: str | None = None,
-                   send_bytes: bool = False, scenario: str | None = None, detail: bool = False) -> Iterator[dict]:
+                   send_bytes: bool = False, scenario: str | None = None, detail: bool = False,
+                   task=validate_plan) -> Iterator[dict]:
     """Each plan's line as its validation completes: in this process (one job, in the order
     given), in a pool of ``jobs`` processes, or on the Dask cluster at ``cluster``. A plan is
-    read for ``send_bytes`` only when a worker is about to take it (6,000 plans are gigabytes)."""
+    read for ``send_bytes`` only when a worker is about to take it (6,000 plans are gigabytes).
+    ``task``: the per-plan function, a module-level one with validate_plan's signature."""
     options = {"scenario": scenario, "detail": detail}
     if cluster:
-        yield from _on_cluster(plans, cluster, send_bytes, options)
+        yield from _on_cluster(plans, cluster, send_bytes, options, task)
     elif jobs <= 1 or len(plans) <= 1:
         for path in plans:
             item = _payload(path, send_bytes)
-            yield item if isinstance(item, dict) else validate_plan(item, **options)
+            yield item if isinstance(item, dict) else task(item, **options)
     else:
-        yield from _in_pool(plans, min(jobs, len(plans)), send_bytes, options)
+        yield from _in_pool(plans, min(jobs, len(plans)), send_bytes, options, task)
 
 
 def _payload(path, send_bytes: bool):
@@ -169,7 +171,7 @@ def pool_context():
     return context
 
 
-def _in_pool(plans, jobs: int, send_bytes: bool, options: dict) -> Iterator[dict]:
+def _in_pool(plans, jobs: int, send_bytes: bool, options: dict, task) -> Iterator[dict]:
     queue = list(plans)[::-1]
     stranded = []  # in flight when a worker died: the pool is broken, and they go again alone
     with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
@@ -182,7 +184,7 @@ def _in_pool(plans, jobs: int, send_bytes: bool, options: dict) -> Iterator[dict
                         yield item
                         continue
                     try:
-                        running[pool.submit(validate_plan, item, **options)] = item
+                        running[pool.submit(task, item, **options)] = item
                     except BrokenProcessPool:
                         stranded.append(item)
                 done, _ = wait(running, return_when=FIRST_COMPLETED) if running else ((), ())
@@ -199,14 +201,14 @@ def _in_pool(plans, jobs: int, send_bytes: bool, options: dict) -> Iterator[dict
     for item in stranded:
         with ProcessPoolExecutor(max_workers=1, mp_context=pool_context()) as alone:
             try:
-                yield alone.submit(validate_plan, item, **options).result()
+                yield alone.submit(task, item, **options).result()
             except BrokenProcessPool:
                 yield failed_line(_label(item), PlanError(*_WORKER_GONE), options["scenario"])
     if queue:
-        yield from validate_plans(queue[::-1], jobs=jobs, send_bytes=send_bytes, **options)
+        yield from validate_plans(queue[::-1], jobs=jobs, send_bytes=send_bytes, task=task, **options)
 
 
-def _on_cluster(plans, address: str, send_bytes: bool, options: dict) -> Iterator[dict]:
+def _on_cluster(plans, address: str, send_bytes: bool, options: dict, task) -> Iterator[dict]:
     try:
         from dask.distributed import Client, as_completed
     except ImportError:
@@ -230,7 +232,7 @@ def _on_cluster(plans, address: str, send_bytes: bool, options: dict) -> Iterato
                 item = _payload(queue.pop(), send_bytes)
                 if isinstance(item, dict):
                     return item
-                future = client.submit(validate_plan, item, **options, pure=False)
+                future = client.submit(task, item, **options, pure=False)
                 items[future.key] = item
                 running.add(future)
             return None

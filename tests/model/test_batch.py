@@ -1,6 +1,7 @@
 """Many plans in one batch (issue 17 item 5): `validate --format jsonl` over a folder of ten plans,
 one of them damaged, in one process, in a pool of two and on a Dask cluster of two workers."""
 import json
+import os
 import shutil
 import tempfile
 
@@ -157,6 +158,26 @@ def test_bytes_that_are_not_a_plan_are_named_by_their_label(tmp_path, monkeypatc
     assert line["exit"] == 2 and line["plan"] == "../../etc/区 计划.gpkg"
     assert line["error"]["en"].startswith("区_计划.gpkg: not a plan file")
     assert list(tmp_path.iterdir()) == []
+
+
+def dies_on_crash_plans(plan, **options):
+    """The per-plan task, except that a plan named crash*.gpkg kills its worker process (as the
+    kernel's OOM killer would): no line, no exception, the process is gone."""
+    if "crash" in str(plan):
+        os._exit(9)
+    return validate_plan(plan, **options)
+
+
+def test_a_worker_that_dies_costs_only_its_plan(district, tmp_path):
+    plans = [district / "grid_1.gpkg", district / "grid_2.gpkg", tmp_path / "crash.gpkg",
+             district / "grid_3.gpkg", district / "no_packs.gpkg", district / "siping_1.gpkg"]
+    shutil.copy(district / "grid_1.gpkg", plans[2])
+    lines = {line["plan"]: line for line in validate_plans([str(p) for p in plans], jobs=2, task=dies_on_crash_plans)}
+    assert set(lines) == {str(p) for p in plans}
+    crashed = lines.pop(str(plans[2]))
+    assert crashed["exit"] == 2 and "stopped unexpectedly" in crashed["error"]["en"]
+    for path, line in lines.items():
+        assert line["ok"], (path, line.get("error"))
 
 
 def test_cluster_without_dask_is_one_sentence(monkeypatch):
