@@ -36,9 +36,25 @@ class PlanBytes:
 
     @classmethod
     def read(cls, path: str | os.PathLike) -> "PlanBytes":
-        content = read_user_file(path, "规划文件", "a plan file")
-        wal = Path(str(path) + "-wal")
-        return cls(str(path), content, wal.read_bytes() if wal.is_file() and wal.stat().st_size else None)
+        """The file and its log as one consistent pair, though a desktop may be editing the plan:
+        edits go to the log (a checkpoint copies them into the file, and they stay in the log until
+        the next edit starts it afresh), so a log read the same before and after the file was read
+        makes a pair SQLite reads as one state; else read again."""
+        for _attempt in range(5):
+            before = _log_of(path)
+            content = read_user_file(path, "规划文件", "a plan file")
+            wal = _log_of(path)
+            if wal == before:
+                break
+        return cls(str(path), content, wal)
+
+
+def _log_of(path) -> bytes | None:
+    wal = Path(str(path) + "-wal")
+    try:
+        return wal.read_bytes() or None
+    except FileNotFoundError:
+        return None
 
 
 def validate_plan(plan: str | os.PathLike | PlanBytes | bytes, *, scenario: str | None = None,
