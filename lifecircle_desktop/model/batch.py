@@ -9,6 +9,7 @@ bytes (``PlanBytes``), written by the worker to a temporary folder and removed a
 """
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
@@ -89,6 +90,7 @@ def _validated(path, scenario: str, detail: bool) -> dict:
     out = {"name": name, "ok": True, "exit": 1 if summary["required_failed"] else 0, "summary": summary}
     if detail:  # the findings exactly as `validate --format json` gives them
         out["findings"] = [f.to_json() for f in results.findings]
+    json.dumps(out, allow_nan=False)  # a value JSON cannot hold fails this plan's line, not the batch
     return out
 
 
@@ -125,11 +127,6 @@ def plans_in(folder: str | os.PathLike, recursive: bool = False) -> list[Path]:
         raise PlanError.about_file(root, "文件夹不存在", "the folder does not exist")
     found = root.rglob("*") if recursive else root.iterdir()
     return sorted(p for p in found if p.suffix.lower() in PLAN_SUFFIXES and p.is_file())
-
-
-def worst_exit(lines) -> int:
-    """The batch's exit code: 2 if any plan had an error, else 1 if any failed a required rule."""
-    return max((line["exit"] for line in lines), default=0)
 
 
 def validate_plans(plans: Sequence[str | os.PathLike], *, jobs: int = 1, cluster: str | None = None,
