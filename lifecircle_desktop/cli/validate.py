@@ -149,6 +149,7 @@ def run_batch(args) -> int:
 
     from ..model.batch import plans_in, validate_plans
     from ..model.errors import PlanError
+    from . import one_line
     if args.format != "jsonl":
         raise PlanError("检查多个规划时请用 --format jsonl（每个规划一行 JSON）",
                         "several plans are checked with --format jsonl (one line of JSON per plan)")
@@ -165,7 +166,7 @@ def run_batch(args) -> int:
                                scenario=args.scenario, detail=args.detail):
         exits.append(line["exit"])
         print(json.dumps(line, ensure_ascii=False, allow_nan=False), flush=True)
-        print(f"{len(exits)}/{len(plans)}  exit {line['exit']}  {line['seconds']:.2f} s  {line['plan']}",
+        print(f"{len(exits)}/{len(plans)}  exit {line['exit']}  {line['seconds']:.2f} s  {one_line(line['plan'])}",
               file=sys.stderr, flush=True)
     return max(exits)
 

@@ -123,8 +123,10 @@ def safe_file_name(label: str) -> str:
 def plans_in(folder: str | os.PathLike, recursive: bool = False) -> list[Path]:
     """The plan files (*.gpkg) in a folder, sorted; its sub-folders too with ``recursive``."""
     root = Path(folder)
-    if not root.is_dir():
+    if not root.exists():
         raise PlanError.about_file(root, "文件夹不存在", "the folder does not exist")
+    if not root.is_dir():
+        raise PlanError.about_file(root, "这不是文件夹（--dir 要一个文件夹）", "this is not a folder (--dir takes a folder)")
     found = root.rglob("*") if recursive else root.iterdir()
     return sorted(p for p in found if p.suffix.lower() in PLAN_SUFFIXES and p.is_file())
 
