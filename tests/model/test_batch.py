@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -75,7 +76,7 @@ def test_ten_plans_one_damaged_nine_validated(district, local_run):
     for line in lines:
         validator.validate(line)
     assert sorted(line["plan"] for line in lines) == sorted(str(p) for p in district.glob("*.gpkg"))
-    by_name = {line["plan"].rsplit("/", 1)[-1]: line for line in lines}
+    by_name = {Path(line["plan"]).name: line for line in lines}
     damaged = by_name.pop("damaged.gpkg")
     assert not damaged["ok"] and damaged["exit"] == 2 and damaged["summary"] is None
     assert damaged["error"]["en"].startswith("damaged.gpkg: the file is damaged")
