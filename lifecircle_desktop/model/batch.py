@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -186,10 +187,16 @@ def pool_context():
     return context
 
 
+def _leave_interrupt_to_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the command stops the batch (its
+    workers finish the plan in hand and exit), not each worker with a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _in_pool(plans, jobs: int, send_bytes: bool, options: dict, task) -> Iterator[dict]:
     queue = list(plans)[::-1]
     stranded = []  # in flight when a worker died: the pool is broken, and they go again alone
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context(), initializer=_leave_interrupt_to_parent) as pool:
         running: dict = {}
         workers_up = False
         try:
@@ -223,7 +230,7 @@ def _in_pool(plans, jobs: int, send_bytes: bool, options: dict, task) -> Iterato
     # One at a time, each in a fresh worker: the plan that kills its worker is the one named;
     # the plans not yet started go on in a fresh pool.
     for item in stranded:
-        with ProcessPoolExecutor(max_workers=1, mp_context=pool_context()) as alone:
+        with ProcessPoolExecutor(max_workers=1, mp_context=pool_context(), initializer=_leave_interrupt_to_parent) as alone:
             try:
                 yield alone.submit(task, item, **options).result()
             except BrokenProcessPool:
