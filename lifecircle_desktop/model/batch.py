@@ -177,9 +177,9 @@ _WORKER_GONE = ("验证这个规划的进程意外退出（内存不足？），
 
 
 def pool_context():
-    """Workers start from a fork server that has already imported the validator (a worker then
-    starts in milliseconds, not the second an import of shapely, pandas and the rules takes);
-    spawn where there is no fork server (Windows). Never plain fork: the parent may hold threads."""
+    """Workers forked from a server that imports the validator once (shapely, pandas, the rules:
+    seconds), not each worker again; spawn where there is no fork server (Windows). Never plain
+    fork: the parent may hold threads."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
