@@ -1,4 +1,5 @@
-"""`lifecircle validate PLAN [--scenario S] [--format text|json] [--detail]` (design.md §7).
+"""`lifecircle validate PLAN [--scenario S] [--format text|json] [--detail]` (design.md §7), and
+`lifecircle validate PLAN... | --dir DIR [--jobs N] [--cluster ADDRESS] --format jsonl` for many.
 
 Exit 0 when every required rule passes, 1 when one fails, 2 on error. The JSON is documented in
 the README and in docs/validate-output.schema.json: district offices script it.
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 from ..model.capacity import facility_capacity
 from ..model.findings import status_word
@@ -119,9 +121,14 @@ def to_text(snapshot, packs, results, credits, language: str, detail: bool) -> s
 
 
 def run(args) -> int:
+    if args.format == "jsonl" or args.dir or len(args.plan) > 1:
+        return run_batch(args)
+    if not args.plan:
+        from ..model.errors import PlanError
+        raise PlanError("请给出要检查的规划文件", "give the plan file to check")
     from ..model.session import PlanSession
     from .common import language
-    with PlanSession.open(args.plan, scenario=args.scenario) as session:
+    with PlanSession.open(args.plan[0], scenario=args.scenario) as session:
         snapshot = session.snapshot()
         packs = session.enabled_packs()
         results = session.validate(detail=args.detail)
@@ -134,10 +141,51 @@ def run(args) -> int:
     return 1 if results.summary()["required_failed"] else 0
 
 
+def run_batch(args) -> int:
+    """Many plans (issue 17 item 5): one JSON line per plan on stdout, in the order they finish,
+    flushed as each comes (docs/validate-batch.schema.json); "done/total" on stderr; exit code
+    the worst of the plans'."""
+    import sys
+
+    from ..model.batch import plans_in, validate_plans
+    from ..model.errors import PlanError
+    from . import one_line
+    if args.format != "jsonl":
+        raise PlanError("检查多个规划时请用 --format jsonl（每个规划一行 JSON）",
+                        "several plans are checked with --format jsonl (one line of JSON per plan)")
+    if args.jobs < 1:
+        raise PlanError("--jobs 至少为 1", "--jobs must be at least 1")
+    plans = list(args.plan)
+    for folder in args.dir:
+        plans += plans_in(folder, args.recursive)
+    plans = list(dict.fromkeys(str(p) for p in plans))  # a plan named twice is validated once
+    if not plans:
+        raise PlanError("没有找到要检查的规划（*.gpkg）", "no plan (*.gpkg) to check was found")
+    exits = []  # only the codes are kept: 6,000 plans' findings would not fit in memory
+    for line in validate_plans(plans, jobs=args.jobs, cluster=args.cluster, send_bytes=args.send_bytes,
+                               scenario=args.scenario, detail=args.detail):
+        exits.append(line["exit"])
+        print(json.dumps(line, ensure_ascii=False, allow_nan=False), flush=True)
+        print(f"{len(exits)}/{len(plans)}  exit {line['exit']}  {line['seconds']:.2f} s  {one_line(line['plan'])}",
+              file=sys.stderr, flush=True)
+    return max(exits)
+
+
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("validate", help="check a plan against its rule packs")
-    parser.add_argument("plan")
+    parser = subparsers.add_parser("validate", help="check a plan (or many: --format jsonl) against its rule packs")
+    parser.add_argument("plan", nargs="*", help="plan files (.gpkg); several with --format jsonl")
     parser.add_argument("--scenario", default="base")
-    parser.add_argument("--format", choices=["text", "json"], default="text")
-    parser.add_argument("--detail", action="store_true", help="also list n/a and manual items and per-home distances")
+    parser.add_argument("--format", choices=["text", "json", "jsonl"], default="text",
+                        help="jsonl: one line of JSON per plan (docs/validate-batch.schema.json)")
+    parser.add_argument("--detail", action="store_true", help="also list n/a and manual items and per-home distances "
+                        "(jsonl: each plan's findings)")
+    parser.add_argument("--dir", action="append", default=[], metavar="DIR",
+                        help="validate every plan (*.gpkg) in DIR (repeatable)")
+    parser.add_argument("--recursive", action="store_true", help="with --dir: also the plans in its sub-folders")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="plans validated at once, each in its own process (default: the CPUs)")
+    parser.add_argument("--cluster", metavar="ADDRESS",
+                        help="validate on this Dask distributed scheduler (tcp://host:8786); needs the [cluster] extra")
+    parser.add_argument("--send-bytes", action="store_true",
+                        help="send each plan's content to the workers (no shared storage) instead of its path")
     parser.set_defaults(run=run)
