@@ -766,6 +766,7 @@ def _join_rings(ways: list[list[int]]) -> list[list[int]] | None:
 
 
 # --- writing --------------------------------------------------------------------------------
+WRITE_CHUNK = 100_000  # rows per insert
 WRITE_ORDER = ("residential", "facilities", "stops", "entrances", "walk_network",
                "basemap_buildings", "basemap_landuse", "basemap_water", "basemap_roads")
 
@@ -826,7 +827,10 @@ def _import_osm(plan, source, scenario, progress, catalogue, estimates, source_p
                 layer_rows = [(g, {**a, "feature": fid_of[owner_layer][idx]})
                               for (g, a), (owner_layer, idx) in zip(layer_rows, build._entrance_owner)]
             new_rows = [r for r, k in zip(layer_rows, keep[layer]) if k]
-            new_fids = iter(plan.bulk_insert(layer, new_rows, scenario, db=db) if new_rows else [])
+            # In chunks: what one insert builds beside the rows (typed attributes, WKB, value
+            # tuples) stays bounded for a district's 10^5-10^6 rows.
+            new_fids = iter([fid for start in range(0, len(new_rows), WRITE_CHUNK)
+                             for fid in plan.bulk_insert(layer, new_rows[start:start + WRITE_CHUNK], scenario, db=db)])
             fid_of[layer] = [next(new_fids) if k else existing[layer][a.get("osm_id")]
                              for (_g, a), k in zip(layer_rows, keep[layer])]
             # The plan holds the rows now: their attribute dicts (10^5 of them for a district's
