@@ -2,6 +2,7 @@
 walking edges (bench/synthetic.py; homes = edges/10, facilities = edges/100 over several types, stops).
 
     python bench/bench_scale.py [--sizes 10000,100000,1000000] [--repeat N] [--moves N] [--json]
+    python bench/bench_scale.py --from-json FILE   (the report of an earlier --json run)
     make bench-scale
 
 For each size: the network import (OSM XML file → new plan, ``create_plan_from_osm``: the real
@@ -241,6 +242,18 @@ def budget_cell(edges: int, key: str, value: float, unit: str) -> str:
     return "" if limit is None else f" [≤ {limit:g} {unit} {verdict(value, limit)}]"
 
 
+def verdicts(results: dict) -> dict:
+    """PASS/FAIL per budget, keyed like the budgets ("1000000": {"import_s": "PASS", …}, "drawn": …)."""
+    out = {}
+    for r in results["sizes"]:
+        limits = BUDGETS.get(r["edges"], {})
+        if limits:
+            out[str(r["edges"])] = {k: verdict(r[k], limit) for k, limit in limits.items()}
+    if results.get("drawn"):
+        out["drawn"] = {k: verdict(results["drawn"][k], limit) for k, limit in DRAWN_BUDGET.items()}
+    return out
+
+
 def report(results: dict) -> None:
     m = results["machine"]
     print(f"\n=== District scale (issue 17) — {m['date']} · {m['cpu']} · {m['cpus']} CPUs · {m['python']} ===")
@@ -310,7 +323,12 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-drawn", action="store_true", help="skip the graph from drawn paths")
     ap.add_argument("--json", action="store_true", help="print the results as one JSON object (progress on stderr)")
+    ap.add_argument("--from-json", metavar="FILE", help="print the report of an earlier --json run")
     a = ap.parse_args(argv)
+    if a.from_json:
+        with open(a.from_json, encoding="utf-8") as f:
+            report(json.load(f))
+        return
     sizes = [int(float(s)) for s in a.sizes.split(",") if s.strip()]
 
     def log(msg):
@@ -322,6 +340,7 @@ def main(argv=None) -> None:
         if not a.no_drawn:
             results["drawn"] = bench_drawn(a.seed, Path(d), log)
     results["budgets"] = {str(k): v for k, v in BUDGETS.items()} | {"drawn": DRAWN_BUDGET}
+    results["verdicts"] = verdicts(results)
     if a.json:
         print(json.dumps(results, indent=1, ensure_ascii=False))
     else:
