@@ -57,20 +57,19 @@ def _rss_mb() -> float:
 
 def step_import(osm: str, out: str) -> dict:
     from lifecircle_desktop.model.session import create_plan_from_osm
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     session, summary = create_plan_from_osm(osm, out, name="bench")
-    seconds = time.perf_counter() - t
     session.plan.close()
-    return {"import_s": seconds, "peak_mb": _peak_mb(), "layers": summary["layers"]}
+    return {"import_s": time.perf_counter() - t, "import_cpu_s": time.process_time() - cpu, "peak_mb": _peak_mb(),
+            "layers": summary["layers"]}
 
 
 def step_open(path: str) -> dict:
     from lifecircle_desktop.model.session import PlanSession
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     session = PlanSession.open(path)
     session.snapshot()
-    seconds = time.perf_counter() - t
-    return {"open_s": seconds, "peak_mb": _peak_mb()}
+    return {"open_s": time.perf_counter() - t, "open_cpu_s": time.process_time() - cpu, "peak_mb": _peak_mb()}
 
 
 def step_validate(path: str, moves: int, seed: int) -> dict:
@@ -83,22 +82,23 @@ def step_validate(path: str, moves: int, seed: int) -> dict:
     session = PlanSession.open(path)
     validator = Validator(session.enabled_packs(), catalogue=session.catalogue)
     snapshot = session.snapshot()
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     results = validator.full(snapshot)
-    full_s = time.perf_counter() - t
+    full_s, full_cpu_s = time.perf_counter() - t, time.process_time() - cpu
     rng = np.random.default_rng(seed)
-    update_ms, edit_ms = [], []
+    update_ms, update_cpu_ms, edit_ms = [], [], []
     for i in range(moves):
         t0 = time.perf_counter()
         changes = move_facility(session, rng)
         snapshot = session.snapshot(version=i + 1)
-        t1 = time.perf_counter()
+        t1, cpu = time.perf_counter(), time.process_time()
         validator.update(snapshot, changes)
         t2 = time.perf_counter()
         update_ms.append((t2 - t1) * 1e3)
+        update_cpu_ms.append((time.process_time() - cpu) * 1e3)
         edit_ms.append((t2 - t0) * 1e3)
-    return {"full_s": full_s, "homes": len(results.nearest), "findings": len(results.findings),
-            "revalidate_ms": update_ms, "edit_to_results_ms": edit_ms, "peak_mb": _peak_mb()}
+    return {"full_s": full_s, "full_cpu_s": full_cpu_s, "homes": len(results.nearest), "findings": len(results.findings),
+            "revalidate_ms": update_ms, "revalidate_cpu_ms": update_cpu_ms, "edit_to_results_ms": edit_ms, "peak_mb": _peak_mb()}
 
 
 def step_graph(path: str) -> dict:
@@ -110,11 +110,11 @@ def step_graph(path: str) -> dict:
     features = session.snapshot().features("walk_network")
     with_ids = sum(1 for f in features if f.get("node_ids"))
     before = _rss_mb()
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     graph = WalkGraph.from_features(features)
-    seconds = time.perf_counter() - t
+    seconds, cpu_s = time.perf_counter() - t, time.process_time() - cpu
     peak = _peak_mb()
-    return {"build_s": seconds, "build_mb": peak - before, "peak_mb": peak, "paths": len(features),
+    return {"build_s": seconds, "build_cpu_s": cpu_s, "build_mb": peak - before, "peak_mb": peak, "paths": len(features),
             "paths_with_node_ids": with_ids, "nodes": graph.n_nodes, "edges": graph.n_edges}
 
 
@@ -198,15 +198,19 @@ def bench_size(edges: int, repeat: int, moves: int, seed: int, tmp: Path, log) -
         log(f"[{edges:,}] import {imports[-1]['import_s']:.2f} s, {imports[-1]['peak_mb']:.0f} MB")
     out["layers"] = imports[-1]["layers"]
     out["import_s"] = statistics.median(r["import_s"] for r in imports)
+    out["import_cpu_s"] = statistics.median(r["import_cpu_s"] for r in imports)
     out["import_peak_mb"] = max(r["peak_mb"] for r in imports)
     out["plan_mb"] = plan.stat().st_size / 2**20
     opens = [run_step("open", str(plan)) for _ in range(runs)]
     out["open_s"] = statistics.median(r["open_s"] for r in opens)
+    out["open_cpu_s"] = statistics.median(r["open_cpu_s"] for r in opens)
     out["open_peak_mb"] = max(r["peak_mb"] for r in opens)
     log(f"[{edges:,}] open {out['open_s']:.2f} s")
     v = [run_step("validate", str(plan), moves, seed + k) for k in range(runs)]
     out["homes"] = v[-1]["homes"]
     out["full_s"] = statistics.median(r["full_s"] for r in v)
+    out["full_cpu_s"] = statistics.median(r["full_cpu_s"] for r in v)
+    out["revalidate_cpu_p50_ms"] = statistics.median(x for r in v for x in r["revalidate_cpu_ms"])
     out["revalidate_p50_ms"], out["revalidate_p95_ms"] = median_p95([x for r in v for x in r["revalidate_ms"]])
     out["edit_to_results_p50_ms"], out["edit_to_results_p95_ms"] = median_p95([x for r in v for x in r["edit_to_results_ms"]])
     out["moves"] = sum(len(r["revalidate_ms"]) for r in v)
@@ -257,20 +261,22 @@ def verdicts(results: dict) -> dict:
 def report(results: dict) -> None:
     m = results["machine"]
     print(f"\n=== District scale (issue 17) — {m['date']} · {m['cpu']} · {m['cpus']} CPUs · {m['python']} ===")
-    print("Each step in a fresh process; peak memory = that process's VmHWM. Medians; re-validation over random facility moves.")
+    print(f"Each step in a fresh process; peak memory = that process's VmHWM. Medians; re-validation over random facility moves.\n"
+          f"Load average when the run began: {m.get('load', '?')} (budgets are wall-clock; CPU = the process's own CPU time, "
+          f"what a quiet machine would show)")
     for r in results["sizes"]:
         e = r["edges"]
         lay = r["layers"]
         print(f"\n--- {e:,} walking edges: {lay['walk_network']:,} paths, {lay['residential']:,} homes, "
               f"{lay['facilities']:,} facilities, {lay['stops']:,} stops; OSM file {r['osm_mb']:.0f} MB, plan {r['plan_mb']:.0f} MB")
         print(f"  import network (OSM → plan)   {r['import_s']:8.2f} s{budget_cell(e, 'import_s', r['import_s'], 's')}"
-              f"   peak {r['import_peak_mb']:.0f} MB")
+              f"   CPU {r['import_cpu_s']:.2f} s · peak {r['import_peak_mb']:.0f} MB")
         print(f"  open plan (to first snapshot) {r['open_s']:8.2f} s{budget_cell(e, 'open_s', r['open_s'], 's')}"
-              f"   peak {r['open_peak_mb']:.0f} MB")
+              f"   CPU {r['open_cpu_s']:.2f} s · peak {r['open_peak_mb']:.0f} MB")
         print(f"  full validation               {r['full_s']:8.2f} s{budget_cell(e, 'full_s', r['full_s'], 's')}"
-              f"   ({r['homes']:,} homes)")
+              f"   CPU {r['full_cpu_s']:.2f} s ({r['homes']:,} homes)")
         print(f"  re-validation, 1 move         p50 {r['revalidate_p50_ms']:.1f} ms{budget_cell(e, 'revalidate_p50_ms', r['revalidate_p50_ms'], 'ms')}"
-              f" · p95 {r['revalidate_p95_ms']:.1f} ms  ({r['moves']} moves; Validator.update)")
+              f" · p95 {r['revalidate_p95_ms']:.1f} ms  (CPU p50 {r['revalidate_cpu_p50_ms']:.1f} ms; {r['moves']} moves; Validator.update)")
         print(f"  edit → results (apply+snapshot+update) p50 {r['edit_to_results_p50_ms']:.1f} ms · p95 {r['edit_to_results_p95_ms']:.1f} ms")
         print(f"  peak memory (validate)        {r['validate_peak_mb']:8.0f} MB   of all steps {r['peak_mb']:.0f} MB"
               f"{budget_cell(e, 'peak_mb', r['peak_mb'], 'MB')}")
@@ -288,6 +294,7 @@ def report(results: dict) -> None:
         print(f"\n--- graph from {d['paths']:,} drawn paths (no OSM node ids: {d['paths_with_node_ids']} with ids), "
               f"{d['edges']:,} graph edges")
         print(f"  build {d['build_s']:.2f} s [≤ {DRAWN_BUDGET['build_s']} s {verdict(d['build_s'], DRAWN_BUDGET['build_s'])}]"
+              f" (CPU {d['build_cpu_s']:.2f} s)"
               f" · memory +{d['build_mb']:.0f} MB [≤ {DRAWN_BUDGET['build_mb']} MB {verdict(d['build_mb'], DRAWN_BUDGET['build_mb'])}]"
               f" (process peak {d['peak_mb']:.0f} MB)")
     print()
@@ -296,12 +303,14 @@ def report(results: dict) -> None:
 
 def table(results: dict) -> None:
     """The Markdown table docs/benchmarks.md carries."""
-    print("| walking edges | homes | import network | open plan | full validation | re-validation p50 / p95 | peak memory (validate) | peak (all steps) | plan file |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| walking edges | homes | import network | open plan | full validation | re-validation p50 / p95 | "
+          "CPU: import · open · full · re-validation p50 | peak memory (validate) | peak (all steps) | plan file |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results["sizes"]:
         print(f"| {r['edges']:,} | {r['homes']:,} | {r['import_s']:.1f} s | {r['open_s']:.2f} s | {r['full_s']:.2f} s | "
-              f"{r['revalidate_p50_ms']:.0f} / {r['revalidate_p95_ms']:.0f} ms | {r['validate_peak_mb']:,.0f} MB | "
-              f"{r['peak_mb']:,.0f} MB | {r['plan_mb']:.0f} MB |")
+              f"{r['revalidate_p50_ms']:.0f} / {r['revalidate_p95_ms']:.0f} ms | {r['import_cpu_s']:.1f} s · "
+              f"{r['open_cpu_s']:.2f} s · {r['full_cpu_s']:.2f} s · {r['revalidate_cpu_p50_ms']:.0f} ms | "
+              f"{r['validate_peak_mb']:,.0f} MB | {r['peak_mb']:,.0f} MB | {r['plan_mb']:.0f} MB |")
 
 
 def machine() -> dict:
@@ -312,7 +321,7 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpu": cpu, "cpus": os.cpu_count(),
-            "python": platform.python_version()}
+            "python": platform.python_version(), "load": " ".join(f"{x:.1f}" for x in os.getloadavg())}
 
 
 def main(argv=None) -> None:
