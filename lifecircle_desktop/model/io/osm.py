@@ -829,8 +829,11 @@ def _import_osm(plan, source, scenario, progress, catalogue, estimates, source_p
             new_rows = [r for r, k in zip(layer_rows, keep[layer]) if k]
             # In chunks: what one insert builds beside the rows (typed attributes, WKB, value
             # tuples) stays bounded for a district's 10^5-10^6 rows.
-            new_fids = iter([fid for start in range(0, len(new_rows), WRITE_CHUNK)
-                             for fid in plan.bulk_insert(layer, new_rows[start:start + WRITE_CHUNK], scenario, db=db)])
+            bounds = shapely.total_bounds(np.array([g for g, _a in new_rows] + [None], dtype=object)[:-1]) \
+                if new_rows else None
+            with plan.store.inserting_in_bulk(layer, bounds):
+                new_fids = iter([fid for start in range(0, len(new_rows), WRITE_CHUNK)
+                                 for fid in plan.bulk_insert(layer, new_rows[start:start + WRITE_CHUNK], scenario, db=db)])
             fid_of[layer] = [next(new_fids) if k else existing[layer][a.get("osm_id")]
                              for (_g, a), k in zip(layer_rows, keep[layer])]
             # The plan holds the rows now: their attribute dicts (10^5 of them for a district's
