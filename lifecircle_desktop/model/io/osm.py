@@ -811,7 +811,8 @@ def _import_osm(plan, source, scenario, progress, catalogue, estimates, source_p
     # already in the layer (and scenario) is kept as it is, and counted.
     existing = {layer: {f.get("osm_id"): f.fid for f in plan.features(layer, scenario) if f.get("osm_id")}
                 for layer in WRITE_ORDER}
-    keep = {layer: [existing[layer].get(a.get("osm_id")) is None for _g, a in rows[layer]] for layer in WRITE_ORDER}
+    keep = {layer: [existing[layer].get(a.get("osm_id")) is None for _g, a in rows[layer]] if existing[layer]
+            else [True] * len(rows[layer]) for layer in WRITE_ORDER}  # a new plan has nothing to look up
     already = sum(len(k) - sum(k) for k in keep.values())
     if already:
         build.skipped["already in the plan (same OSM object)"] += already

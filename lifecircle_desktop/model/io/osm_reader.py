@@ -274,7 +274,18 @@ class _XmlReader:
                 self.lon.append(lon)
                 self.lat.append(lat)
         elif name == "way":
-            self._begin("way", attrs)
+            self.kind = "way"  # _begin, written out as for nodes
+            try:
+                self.id = int(attrs["id"])
+            except (KeyError, ValueError):
+                raise self._invalid("way", "id") from None
+            if not -2**63 <= self.id < 2**63:
+                raise self._invalid("way", "id")
+            self.tags = {}
+            self.skip = "visible" in attrs and attrs["visible"] == "false" or \
+                "action" in attrs and attrs["action"] == "delete"
+            if "timestamp" in attrs and attrs["timestamp"] > self.timestamp:
+                self.timestamp = attrs["timestamp"]
             self.way_start = len(self.way_refs)
         elif name == "relation":
             self._begin("relation", attrs)
