@@ -282,6 +282,8 @@ class Store:
             store._create_schema(epsg, meta)
             conn.close()
             # Created under a temporary name and renamed: a kill during creation leaves no half plan.
+            # A -wal left beside a plan deleted while open would be replayed into the new file.
+            remove_side_files(path)
             os.replace(tmp, path)
         except BaseException:
             conn.close()
