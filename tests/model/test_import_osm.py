@@ -556,3 +556,17 @@ def test_ways_with_the_same_tags_each_counted(tmp_path):
         assert s["skipped"]["building or land use mapped as an open line"] == 3
         assert s["skipped"]["facility mapped as an open line"] == 2
         assert s["layers"]["walk_network"] == 1
+
+
+def test_a_way_left_open_by_bad_nesting_does_not_shift_the_next(tmp_path):
+    """Malformed nesting (a <node> inside a <way>) drops that way; the next way keeps exactly its
+    own nodes."""
+    path = tmp_path / "nested.osm"
+    nodes = "".join(f'<node id="{i}" lat="31.28{i:02d}" lon="121.50{i:02d}"/>' for i in range(1, 5))
+    path.write_text('<?xml version="1.0"?>\n<osm version="0.6">\n' + nodes +
+                    '<way id="10"><nd ref="1"/><node id="99" lat="31.29" lon="121.51"></node><nd ref="2"/>'
+                    '<tag k="highway" v="footway"/></way>'
+                    '<way id="11"><nd ref="3"/><nd ref="4"/><tag k="highway" v="footway"/></way>\n</osm>\n')
+    data = read_osm(path)
+    assert data.way_ids.tolist() == [11]
+    assert data.way_refs.tolist() == [3, 4]

@@ -837,9 +837,9 @@ def _import_osm(plan, source, scenario, progress, catalogue, estimates, source_p
                                  for fid in plan.bulk_insert(layer, new_rows[start:start + WRITE_CHUNK], scenario, db=db)])
             fid_of[layer] = [next(new_fids) if k else existing[layer][a.get("osm_id")]
                              for (_g, a), k in zip(layer_rows, keep[layer])]
+            done += len(new_rows)
             # The plan holds the rows now: their attribute dicts (10^5 of them for a district's
             # walking network) go before the next layer is written.
-            done += len(new_rows)
             rows[layer] = layer_rows = new_rows = None
             check_progress(progress, 0.7 + 0.29 * done / total, f"writing {layer}")
         plan.add_credit(OSM_CREDIT)  # ODbL 1.0: every map and report made from the data carries it

@@ -173,7 +173,7 @@ class _XmlReader:
         self.way_ids = array("q")
         self.way_lengths = array("q")
         self.way_refs = array("q")  # every way's node ids, concatenated
-        self.way_start = 0  # where the way being read begins in way_refs
+        self.way_start = 0  # the refs of the ways kept so far: way_refs[:way_start]
         self.way_tags: list[dict] = []
         self.relations: list[Relation] = []
         self.strings: dict[str, str] = {}
@@ -286,7 +286,8 @@ class _XmlReader:
                 "action" in attrs and attrs["action"] == "delete"
             if "timestamp" in attrs and attrs["timestamp"] > self.timestamp:
                 self.timestamp = attrs["timestamp"]
-            self.way_start = len(self.way_refs)
+            # A way never closed (malformed nesting: a <node> inside it) leaves its refs dangling.
+            del self.way_refs[self.way_start:]
         elif name == "relation":
             self._begin("relation", attrs)
             self.members = []
@@ -321,6 +322,7 @@ class _XmlReader:
                 self.way_ids.append(self.id)
                 self.way_lengths.append(len(self.way_refs) - self.way_start)
                 self.way_tags.append(self.tags)
+                self.way_start = len(self.way_refs)
         elif not self.skip:
             if name == "node":
                 if self.tags:
@@ -330,6 +332,7 @@ class _XmlReader:
         self.kind, self.tags, self.members = "", None, None
 
     def data(self) -> OsmData:
+        del self.way_refs[self.way_start:]  # a last way never closed
         offsets = np.zeros(len(self.way_ids) + 1, dtype=np.int64)
         np.cumsum(_int64(self.way_lengths), out=offsets[1:])
         return _finish(OsmData(_int64(self.node_ids), _float64(self.lon), _float64(self.lat), self.node_tags,
