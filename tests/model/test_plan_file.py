@@ -291,3 +291,23 @@ def test_the_command_line_lists_code_stored_in_a_plan_and_removes_it_with_consen
     removed = cli("remove-code", path, "--yes")
     assert removed.returncode == 0 and 'wipe "all"' in removed.stdout
     assert cli("info", path).returncode == 0
+
+
+def test_new_plan_ignores_a_wal_left_by_a_deleted_plan(tmp_path):
+    """A plan deleted while its process died left its -wal behind: a new plan at that path must
+    not replay it (it came back with the old plan's features)."""
+    import sys
+
+    from tests.helpers import ROOT
+    path = tmp_path / "p.gpkg"
+    code = ("import os\nfrom shapely.geometry import box\nfrom lifecircle_desktop.model import AddFeature, Plan\n"
+            f"p = Plan.create({str(path)!r}, 'old', 32651)\n"
+            "p.apply(AddFeature('facilities', box(0, 0, 10, 10), {'type': 'kindergarten'}))\n"
+            "os._exit(0)\n")  # no close: the WAL is not checkpointed
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert os.path.getsize(f"{path}-wal") > 0
+    path.unlink()
+    with Plan.create(path, "new", 32651) as plan:
+        assert plan.features("facilities") == []
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM facilities").fetchone() == (0,)
