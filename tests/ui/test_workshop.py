@@ -104,6 +104,24 @@ def test_summary_compares_with_the_before_scenario(qtbot, shown):
         w.workshop.set_compare("no such scenario", "single")
 
 
+def test_leaving_returns_to_the_scenario_being_edited(qtbot, shown):
+    w = shown
+    w.document.create_scenario("Plan B")
+    w.document.switch_scenario("base")
+    assert w.document.scenario == "base"
+    w.enter_workshop(compare="Plan B", full_screen=False)
+    assert w.document.scenario == "Plan B"  # the later scenario is shown, base is "before"
+    assert w.canvas.scenario == "Plan B"
+    w.leave_workshop()
+    assert w.document.scenario == "base" and w.canvas.scenario == "base"
+    # Entered on Plan B, compared with base: Plan B stays.
+    w.document.switch_scenario("Plan B")
+    qtbot.keyClick(w.canvas, Qt.Key_F5)
+    w.workshop.set_compare("base", "single")
+    qtbot.keyClick(w.canvas, Qt.Key_Escape)
+    assert w.workshop is None and w.document.scenario == "Plan B"
+
+
 def test_the_map_goes_back_to_its_editing_look(qtbot, shown):
     w = shown
     edit_pens = {id(i): i.pen().widthF() for i in w.canvas.scene().items() if isinstance(i, QAbstractGraphicsShapeItem)}
@@ -194,9 +212,11 @@ def test_clicking_a_facility_shows_whom_it_serves_with_the_validators_count(qtbo
     schools = [f for f in facilities if f.attributes.get("type") == "primary_school"]
     assert schools
     school = schools[0]
-    # The limit the primary school is judged by: the tightest applied walking finding naming it.
-    limit = min(f.limit_m for f in results.findings
-                if f.kind == "walk_coverage" and f.applied and "primary_school" in f.facility_types)
+    # The limit residents read for a primary school: that of the summary's line for it ("小学（孩子）
+    # 10 分钟可达": 10 minutes at a child's pace), not another rule's.
+    (line,) = [line for line in w.workshop.summary.lines if line.facility_type == "primary_school"]
+    (read,) = [f for f in results.findings if f.rule == line.rule_id and f.applied]
+    limit = read.limit_m
     expected = nearest_households(results, "primary_school", school.fid, limit)
     assert expected > 0
     inside = shapely.point_on_surface(school.geometry)
@@ -206,7 +226,8 @@ def test_clicking_a_facility_shows_whom_it_serves_with_the_validators_count(qtbo
         qtbot.mouseClick(w.canvas.viewport(), Qt.LeftButton, pos=at)
     assert shown_key.args == [("facilities", school.fid)]
     text = w.workshop.catchment_text()
-    assert f"serves {round(expected)} households" in text
+    assert text == f"10 minutes' walk, at a child's pace · serves {round(expected)} households"
+    assert "10-minute walk" in line.text_en and "at a child's pace" in line.text_en  # the summary's limit
     assert text in w.workshop.panel.catchment_label.text()
     # A click where there is no facility clears it.
     x0, y0, x1, y1 = w.canvas.view_extent()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QDockWidget, QGraphicsItem, QGraphicsPathItem, QH
 
 from ...model.errors import PlanError
 from ...model.schema import COMMENTS, FACILITIES, RESIDENTIAL, STOPS
+from ...model.workshop import PACE_EN, PACE_ZH
 from .. import i18n
 from ..map import styles
 from ..map.items import painter_path, shape_items
@@ -70,11 +71,14 @@ def workshop_screen(window, chosen=None):
 
 
 def catchment_words(catchment) -> str:
-    """"步行 10 分钟 · 服务 120 户" (a limit stated in metres: "步行 500 米 · …")."""
+    """"步行 10 分钟 · 服务 120 户" as the summary says the limit: "老人步行 10 分钟" at an older
+    person's pace, "步行 500 米" for a limit stated in metres."""
     zh = i18n.language() == "zh"
     households = round(catchment.households)
+    pace = catchment.pace
     if catchment.minutes is not None:
-        walk = f"步行 {catchment.minutes:g} 分钟" if zh else f"{catchment.minutes:g} minutes' walk"
+        walk = (f"{PACE_ZH.get(pace, '')}步行 {catchment.minutes:g} 分钟" if zh
+                else f"{catchment.minutes:g} minutes' walk{PACE_EN.get(pace, '')}")
     else:
         walk = f"步行 {catchment.limit_m:g} 米" if zh else f"{catchment.limit_m:g} m walk"
     serves = f"服务 {households} 户" if zh else f"serves {households} households"
@@ -213,6 +217,7 @@ class _Saved:
     tool: str
     central: QWidget
     canvas_index: int
+    scenario: str | None = None  # the scenario being edited: a comparison may show another one
 
 
 class WorkshopMode(QWidget):
@@ -537,7 +542,8 @@ def enter(window, full_screen: bool = True) -> WorkshopMode:
     index = central.layout().indexOf(canvas)
     workshop._map_stack.addWidget(canvas)  # reparented from the editing column into the workshop
     workshop.saved = _Saved(saved_state, saved_geometry, window.windowState(), window.menuBar().isVisible(),
-                            window.statusBar().isVisible(), canvas.tool(), window.takeCentralWidget(), index)
+                            window.statusBar().isVisible(), canvas.tool(), window.takeCentralWidget(), index,
+                            window.document.scenario)
     for dock in window.findChildren(QDockWidget):
         if dock.parent() is window:
             dock.hide()
@@ -561,12 +567,16 @@ def enter(window, full_screen: bool = True) -> WorkshopMode:
 
 
 def leave(window, workshop: WorkshopMode) -> None:
-    """Undo ``enter``: the editing desktop as it was — docks, tool bars, menus, the map's tool."""
+    """Undo ``enter``: the editing desktop as it was — docks, tool bars, menus, the map's tool, the scenario."""
     saved, canvas = workshop.saved, window.canvas
     workshop.closing()
     if workshop.compare_view is not None:
         workshop.compare_view.deleteLater()
     restore_style(canvas)
+    if saved.scenario is not None and window.document.scenario != saved.scenario:
+        # A comparison shows the later scenario (set_compare): the planner goes on editing the one
+        # they were on (a scenario gone meanwhile: the document says so and stays where it is).
+        window.document.switch_scenario(saved.scenario)
     window.takeCentralWidget()  # the workshop view, deleted below
     saved.central.layout().insertWidget(saved.canvas_index, canvas)
     window.setCentralWidget(saved.central)
