@@ -135,6 +135,57 @@ def test_the_map_goes_back_to_its_editing_look(qtbot, shown):
     assert min(widths) < 2.0 and w.canvas.is_layer_visible("walk_network")
 
 
+def test_a_pin_placed_in_workshop_mode_is_in_the_file_and_the_comments_are_read_large(qtbot, shown):
+    """The touch bar's pin button, a click on the kindergarten (a pin there, not its catchment), the
+    form's OK: a pin in the plan file. The comments button: the panel beside the map in place of
+    the summary, its rows in text as large as the map's labels."""
+    import sqlite3
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+    from lifecircle_desktop.ui.panels.comments import CommentDialog
+    w = shown
+    path = w.document.plan.path
+    w.resize(1920, 1080)  # a projector's
+    w.enter_workshop(full_screen=False)
+    ws = w.workshop
+    shown_catchments = []
+    ws.catchmentShown.connect(shown_catchments.append)
+    qtbot.mouseClick(ws.buttons["pin"], Qt.LeftButton)
+    assert w.canvas.tool() == "pin" and ws.buttons["pin"].isChecked()
+    kg = w.session.plan.feature("facilities", w.ids["kg"])
+    inside = shapely.point_on_surface(kg.geometry)
+    qtbot.mouseClick(w.canvas.viewport(), Qt.LeftButton, pos=w.canvas.mapFromScene(QPointF(inside.x, inside.y)))
+    qtbot.waitUntil(lambda: any(isinstance(x, CommentDialog) and x.isVisible() for x in QApplication.topLevelWidgets()))
+    (form,) = [x for x in QApplication.topLevelWidgets() if isinstance(x, CommentDialog) and x.isVisible()]
+    form.text.insertPlainText("幼儿园门口需要减速带")
+    form.category.setCurrentIndex(form.category.findData("safety"))
+    qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not form.isVisible())
+    assert shown_catchments == [] and ws.catchment_text() == ""  # the pin tool pins; it shows no catchment
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT scenario, number, text, category, status FROM comments").fetchall()
+    finally:
+        conn.close()
+    assert rows == [("base", 1, "幼儿园门口需要减速带", "safety", "new")]
+
+    panel = w.comments_panel
+    qtbot.mouseClick(ws.buttons["comments"], Qt.LeftButton)
+    qtbot.waitUntil(lambda: panel.isVisible() and ws.isAncestorOf(panel))
+    assert ws.buttons["comments"].isChecked() and not ws.panel.isVisible()
+    assert panel.table.rowCount() == 1 and panel.table.item(0, 5).text() == "幼儿园门口需要减速带"
+    qtbot.waitUntil(lambda: ws.map_area.width() >= 0.5 * w.width())  # once the layout has placed it
+    assert panel.width() >= 0.3 * w.width()
+    assert QFontMetricsF(panel.table.font()).height() >= font_height(18) - 0.5  # as the map's labels
+    assert panel.table.rowHeight(0) >= TOUCH_BUTTON_PX - 20
+    qtbot.mouseClick(ws.buttons["comments"], Qt.LeftButton)  # again: the summary back
+    assert ws.panel.isVisible() and not ws.buttons["comments"].isChecked()
+    assert w.docks["comments"].widget() is panel  # back in its dock
+    qtbot.mouseClick(ws.buttons["comments"], Qt.LeftButton)
+    w.leave_workshop()  # with the comments shown: the panel goes back to its dock, at its editing size
+    assert w.docks["comments"].widget() is panel
+    assert QFontMetricsF(panel.table.font()).height() < font_height(18) - 0.5
+
+
 # --- on the demo -------------------------------------------------------------------------------------
 @pytest.fixture
 def demo(qtbot, tmp_path):

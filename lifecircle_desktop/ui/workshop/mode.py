@@ -38,6 +38,8 @@ LAYOUTS = ("single", "swipe", "side")
 TOUCH_BUTTON_PX = 64  # the height of a touch bar button (a fingertip, issue 13 item 4)
 CLICK_PX = 8          # a press and release closer than this is a click, not a pan
 SUMMARY_SHARE = 0.3   # of the window's width: the summary beside the map
+COMMENTS_SHARE = 0.4  # of the window's width: the comments panel in its place (its text is longer)
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" of a widget's size (not exported by PySide6)
 
 CATCHMENT_INK = "#0b4f9c"
 CATCHMENT_Z = styles.LAYER_Z[RESIDENTIAL] - 0.5  # the area under the homes, over the base map
@@ -261,7 +263,7 @@ class WorkshopMode(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         self.overlay = CatchmentOverlay(self.canvas)
 
-        row = QHBoxLayout()
+        row = self._row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.map_area, 1)
@@ -307,10 +309,12 @@ class WorkshopMode(QWidget):
         pin = getattr(window, "tool_actions", {}).get("pin")
         if pin is not None:
             self._button("pin", button_words(pin.text()) or self.tr("Pin"), self._toggle_pin, checkable=True)
-        for name in ("comments", "export_poster"):
-            act = window.actions_.get(name)
-            if act is not None:
-                self._button(name, button_words(act.text()), act.trigger)
+        if window.actions_.get("comments") is not None and getattr(window, "comments_panel", None) is not None:
+            self._button("comments", button_words(window.actions_["comments"].text()), self.toggle_comments,
+                         checkable=True)
+        act = window.actions_.get("export_poster")
+        if act is not None:
+            self._button("export_poster", button_words(act.text()), act.trigger)
         self._bar.addStretch(1)
         if len(QGuiApplication.screens()) > 1:
             self._button("screen", self.tr("Other Screen"), self.next_screen)
@@ -328,6 +332,37 @@ class WorkshopMode(QWidget):
             button.setEnabled(layout == "single" or can_compare)
         if "pin" in self.buttons:
             self.buttons["pin"].setChecked(self.canvas.tool() == "pin")
+
+    def comments_shown(self) -> bool:
+        """The comments panel is beside the map (in place of the summary)."""
+        panel = getattr(self.window_, "comments_panel", None)
+        return panel is not None and panel.parentWidget() is self
+
+    def toggle_comments(self) -> None:
+        """The comments panel beside the map in place of the summary, its rows large enough to read
+        from the back of the room; again: the summary back. The panel is the window's, taken from
+        its dock meanwhile: a dock beside the workshop would squeeze the map and the touch bar."""
+        window = self.window_
+        panel = window.comments_panel
+        on = not self.comments_shown()
+        if on:
+            self._row.addWidget(panel)  # out of the dock (Qt's layouts follow the reparenting)
+            panel.setFixedWidth(round(self.width() * COMMENTS_SHARE))
+            panel.show()
+        else:
+            self._return_comments()
+        panel.set_presentation(on)
+        self.panel.setVisible(not on)  # one column to read beside the map, not two
+        self.buttons["comments"].setChecked(on)
+
+    def _return_comments(self) -> None:
+        panel = self.window_.comments_panel
+        if panel.parentWidget() is self:
+            panel.setMinimumWidth(0)
+            panel.setMaximumWidth(QWIDGETSIZE_MAX)
+            panel.setMinimumSize(200, 80)  # as CommentsPanel sets it
+            self.window_.docks["comments"].setWidget(panel)
+            panel.set_presentation(False)  # the editing sizes in the dock
 
     def _toggle_pin(self) -> None:
         if self.canvas.tool() == "pin":
@@ -496,6 +531,8 @@ class WorkshopMode(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.panel.setFixedWidth(max(480, round(self.width() * SUMMARY_SHARE)))
+        if self.comments_shown():
+            self.window_.comments_panel.setFixedWidth(round(self.width() * COMMENTS_SHARE))
 
     # --- navigation and screens -----------------------------------------------------------------
     def fit(self) -> None:
@@ -518,6 +555,8 @@ class WorkshopMode(QWidget):
         self.canvas.viewport().removeEventFilter(self._input)
         self.canvas.removeEventFilter(self._input)
         self.clear_catchment()
+        if "comments" in self.buttons:
+            self._return_comments()
 
 
 def show_full_screen(window, screen) -> None:
