@@ -84,10 +84,10 @@ def compare_map(document, scenario: str, parent: QWidget | None = None) -> MapVi
     """A map view of ``scenario`` of the document's plan in the workshop look, panned with a left
     drag (the pan tool: nothing here edits), with the plan's data credits."""
     view = MapView(document.session.catalogue, parent)
+    apply_workshop_style(view)  # before the plan: its layers are built once, in the workshop look
     view.set_plan(document.plan, scenario)
     view.set_credits(document.session.credits())
     view.set_tool("pan")
-    apply_workshop_style(view)
     return view
 
 

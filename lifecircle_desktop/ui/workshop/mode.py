@@ -571,9 +571,10 @@ def show_full_screen(window, screen) -> None:
     window.showFullScreen()
 
 
-def enter(window, full_screen: bool = True) -> WorkshopMode:
+def enter(window, full_screen: bool = True, compare: str | None = None) -> WorkshopMode:
     """Show ``window`` (a MainWindow) in workshop mode; ``leave`` puts its editing desktop back.
-    ``full_screen``: False keeps the window's size (screenshots, tests)."""
+    ``full_screen``: False keeps the window's size (screenshots, tests). ``compare``: the scenario
+    ``set_compare`` will be given next, if known."""
     canvas = window.canvas
     saved_state, saved_geometry = window.saveState(), window.saveGeometry()
     workshop = WorkshopMode(window)
@@ -591,6 +592,12 @@ def enter(window, full_screen: bool = True) -> WorkshopMode:
             bar.hide()
     window.menuBar().hide()
     window.statusBar().hide()
+    document = window.document
+    if compare is not None and document.session is not None \
+            and compare in {s.name for s in document.plan.scenarios()}:
+        # The map shows the later of the two (set_compare): shown before it takes the workshop
+        # look, its layers are built once, not in the look for one scenario and again for the other.
+        document.switch_scenario(before_after(document.plan, document.scenario, compare)[1])
     window.setCentralWidget(workshop)
     workshop.show()  # now, not when the layout's queued show comes: F5 must find it visible at once
     workshop.addAction(window.actions_["workshop"])  # F5 with the menus hidden
