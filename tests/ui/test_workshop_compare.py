@@ -281,3 +281,43 @@ def test_a_divider_drag_shows_each_side_from_the_frames_at_rest(qtbot, document)
     assert not swipe.preview.isVisible()  # the maps themselves again, clipped at the new place
     assert same(pixel(swipe.grab().toImage(), p), pixel(canteen, p))
     assert not same(pixel(canteen, p), pixel(ground, p))
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_a_click_on_a_facility_of_the_after_map_shows_its_catchment_there(qtbot, window):
+    import shapely
+
+    from lifecircle_desktop.ui.workshop.mode import CalloutItem
+    from tests.ui.test_workshop import nearest_households
+    document = window.document
+    document.create_scenario(AFTER)
+    document.switch_scenario("base")
+    window.resize(1600, 900)
+    window.enter_workshop(AFTER, "side", full_screen=False)
+    mode = window.workshop
+    qtbot.waitUntil(lambda: mode.summary is not None and mode.summary.scenario == AFTER, timeout=30000)
+    results = document.results
+    before, after = mode.compare_view.views()
+    (kg,) = [f for f in document.plan.features("facilities", AFTER) if f.attributes.get("type") == "kindergarten"]
+    inside = shapely.point_on_surface(kg.geometry)
+
+    def click(view):
+        at = view.mapFromScene(QPointF(inside.x, inside.y))
+        assert view.viewport().rect().contains(at)
+        qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=at)
+    with qtbot.waitSignal(mode.catchmentShown) as shown_key:
+        click(after)
+    assert shown_key.args == [("facilities", kg.fid)]
+    (line,) = [line for line in mode.summary.lines if line.facility_type == "kindergarten"]
+    (read,) = [f for f in results.findings if f.rule == line.rule_id and f.applied]
+    expected = nearest_households(results, "kindergarten", kg.fid, read.limit_m)
+    assert mode.catchment_text().endswith(f"serves {round(expected)} households")
+    callouts = [i for i in after.scene().items() if isinstance(i, CalloutItem)]
+    assert len(callouts) == 1 and callouts[0].text == mode.catchment_text()
+    assert not [i for i in before.scene().items() if isinstance(i, CalloutItem)]
+    # The "before" map shows none, and a layout change clears it.
+    click(before)
+    assert mode.catchment_text() == mode.overlay.text != ""
+    with qtbot.waitSignal(mode.catchmentShown) as cleared:
+        mode.set_compare("base", "single")
+    assert cleared.args == [None] and mode.catchment_text() == ""

@@ -261,7 +261,9 @@ class WorkshopMode(QWidget):
         self._bar.setContentsMargins(12, 8, 12, 8)
         self._bar.setSpacing(12)
         self.buttons: dict[str, QPushButton] = {}
-        self.overlay = CatchmentOverlay(self.canvas)
+        self._canvas_overlay = CatchmentOverlay(self.canvas)
+        self._after_overlay: CatchmentOverlay | None = None  # on the "after" map of a before/after view
+        self._after_input: _MapInput | None = None
 
         row = self._row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -409,6 +411,8 @@ class WorkshopMode(QWidget):
             scenario, layout = None, "single"
         self.compare, self.layout_name, self._before_results = scenario, layout, None
         if self.compare_view is not None:
+            self.clear_catchment()
+            self._after_overlay = self._after_input = None  # they go with the view
             self._map_stack.removeWidget(self.compare_view)
             self.compare_view.deleteLater()
             self.compare_view = None
@@ -419,8 +423,28 @@ class WorkshopMode(QWidget):
             self.compare_view = factory(self.document, scenario, layout, self.map_area)
             self._map_stack.addWidget(self.compare_view)
             self._map_stack.setCurrentWidget(self.compare_view)
+            self._catchments_on_after_map()
         self._sync_buttons()
         self.refresh_summary()
+
+    def _catchments_on_after_map(self) -> None:
+        """A click on a facility of the "after" map (the document's scenario, the one the session
+        counts) shows its catchment there. The "before" map shows none: its households are another
+        run's, and one catchment at a time is what a room can follow."""
+        after = getattr(self.compare_view, "after_view", None)
+        scenarios = getattr(self.compare_view, "scenarios", ())
+        if after is None or len(scenarios) != 2 or scenarios[1] != self.document.scenario:
+            return
+        self._after_overlay = CatchmentOverlay(after)
+        self._after_input = _MapInput(after, partial(self.click_at, view=after), self.leaveRequested.emit)
+        after.viewport().installEventFilter(self._after_input)
+
+    @property
+    def overlay(self) -> CatchmentOverlay:
+        """The catchment drawn on the map shown: the "after" map of a before/after view, else the canvas."""
+        if self.compare_view is not None and self._after_overlay is not None:
+            return self._after_overlay
+        return self._canvas_overlay
 
     def refresh_summary(self, results=None) -> None:
         """The summary, legend and credit for the plan as validated now."""
@@ -473,13 +497,14 @@ class WorkshopMode(QWidget):
             self.clear_catchment()
 
     def _on_scenario(self, _name: str) -> None:
-        self.overlay.forget()  # the view's new scene dropped the items
+        self._canvas_overlay.forget()  # the canvas's new scene dropped the items
         self.panel.show_catchment(None)
 
     # --- who a facility serves ----------------------------------------------------------------------
-    def click_at(self, xy) -> None:
-        """A click on the map: the catchment of the facility (or stop) there, else none."""
-        keys = [k for k in self.canvas.features_at(xy, [FACILITIES, STOPS])]
+    def click_at(self, xy, view=None) -> None:
+        """A click on the map (``view``: the canvas, or the "after" map of a before/after view): the
+        catchment of the facility (or stop) there, else none."""
+        keys = [k for k in (view or self.canvas).features_at(xy, [FACILITIES, STOPS])]
         if keys:
             self.show_catchment(keys[0])
         else:
@@ -494,18 +519,26 @@ class WorkshopMode(QWidget):
         key = (key[0], int(key[1]))
         catchment = session.catchment(key, results=results if results is not None
                                       and results.scenario == self.document.scenario else None)
-        feature = self.canvas.feature(key)
+        overlay = self.overlay
+        feature = overlay.view.feature(key)
         title = self._facility_title(feature)
         if catchment is None:
             self.clear_catchment()
             self.panel.show_catchment(i18n.fill(self.tr("%1: no walking distance is set for this kind of place"),
                                                 title))
             return False
-        self.overlay.show(catchment, title)
-        self.panel.show_catchment(f"{title}\n{self.overlay.text}")
+        overlay.show(catchment, title)
+        self.panel.show_catchment(f"{title}\n{overlay.text}")
         self._show_legend()
+        self._recapture()
         self.catchmentShown.emit(key)
         return True
+
+    def _recapture(self) -> None:
+        # A before/after view previews a pan with the frames it captured at rest: take them again.
+        preview = getattr(self.compare_view, "preview", None)
+        if preview is not None:
+            preview.capture_later()
 
     def _facility_title(self, feature) -> str:
         if feature is None:
@@ -522,6 +555,7 @@ class WorkshopMode(QWidget):
         self.panel.show_catchment(None)
         if had:
             self._show_legend()
+            self._recapture()
             self.catchmentShown.emit(None)
 
     def catchment_text(self) -> str:
@@ -555,6 +589,8 @@ class WorkshopMode(QWidget):
         self.canvas.viewport().removeEventFilter(self._input)
         self.canvas.removeEventFilter(self._input)
         self.clear_catchment()
+        if self._after_input is not None:
+            self._after_input.view.viewport().removeEventFilter(self._after_input)
         if "comments" in self.buttons:
             self._return_comments()
 
