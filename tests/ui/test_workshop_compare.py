@@ -321,3 +321,27 @@ def test_a_click_on_a_facility_of_the_after_map_shows_its_catchment_there(qtbot,
     with qtbot.waitSignal(mode.catchmentShown) as cleared:
         mode.set_compare("base", "single")
     assert cleared.args == [None] and mode.catchment_text() == ""
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_one_map_compared_with_another_scenario_rings_the_new_facilities_until_left(qtbot, window):
+    document = window.document
+    document.create_scenario(AFTER)
+    document.push(AddFeature("facilities", box(*CANTEEN), {"type": "community_canteen"}, scenario=AFTER))
+    document.switch_scenario("base")
+    window.enter_workshop(AFTER, "single", full_screen=False)
+    tags = [i for i in window.canvas.scene().items() if isinstance(i, NewTag)]
+    assert len(tags) == 1  # by the canteen's upper right corner, the only facility 规划方案 adds
+    assert (tags[0].pos().x(), tags[0].pos().y()) == (CANTEEN[2], CANTEEN[3])
+    window.workshop.set_compare(None, "single")  # no comparison: no ring
+    assert not [i for i in window.canvas.scene().items() if isinstance(i, NewTag)]
+    window.workshop.set_compare("base", "single")
+    assert len([i for i in window.canvas.scene().items() if isinstance(i, NewTag)]) == 1
+    window.leave_workshop()
+    # Entered on 规划方案: the editing map shows it still, without the workshop's ring.
+    document.switch_scenario(AFTER)
+    window.enter_workshop("base", "single", full_screen=False)
+    assert len([i for i in window.canvas.scene().items() if isinstance(i, NewTag)]) == 1
+    window.leave_workshop()
+    assert window.document.scenario == AFTER
+    assert not [i for i in window.canvas.scene().items() if isinstance(i, NewTag)]

@@ -30,7 +30,7 @@ from ...model.workshop import PACE_EN, PACE_ZH
 from .. import i18n
 from ..map import styles
 from ..map.items import painter_path, shape_items
-from .compare import before_after
+from .compare import NewMarks, before_after, new_facility_keys
 from .style import apply_workshop_style, points_to_pixels, restore_style
 from .summary import LegendBox, ResidentSummaryPanel, legend_entries, swatch
 
@@ -264,6 +264,7 @@ class WorkshopMode(QWidget):
         self._canvas_overlay = CatchmentOverlay(self.canvas)
         self._after_overlay: CatchmentOverlay | None = None  # on the "after" map of a before/after view
         self._after_input: _MapInput | None = None
+        self._canvas_new = None  # compare.NewMarks: the new facilities ringed on the one map
 
         row = self._row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -416,6 +417,7 @@ class WorkshopMode(QWidget):
             self._map_stack.removeWidget(self.compare_view)
             self.compare_view.deleteLater()
             self.compare_view = None
+        self._mark_new_on_canvas()
         if layout == "single":
             self._map_stack.setCurrentWidget(self.canvas)
         else:
@@ -426,6 +428,16 @@ class WorkshopMode(QWidget):
             self._catchments_on_after_map()
         self._sync_buttons()
         self.refresh_summary()
+
+    def _mark_new_on_canvas(self) -> None:
+        """One map compared with another scenario: the facilities it adds ringed and tagged "新" as
+        the before/after views ring them (issue 13 item 2: new facilities highlighted)."""
+        if self._canvas_new is not None:
+            self._canvas_new.clear()
+            self._canvas_new = None
+        if self.layout_name == "single" and self.compare is not None:
+            self._canvas_new = NewMarks(self.canvas, new_facility_keys(self.document.plan, self.compare,
+                                                                       self.document.scenario))
 
     def _catchments_on_after_map(self) -> None:
         """A click on a facility of the "after" map (the document's scenario, the one the session
@@ -491,6 +503,8 @@ class WorkshopMode(QWidget):
         badges = getattr(self.canvas, "workshop_badges", None)
         if badges is not None and FACILITIES in changes.layers():
             badges.sync(force=True)
+        if self._canvas_new is not None and FACILITIES in changes.layers():
+            self._mark_new_on_canvas()
         if self.overlay.catchment is not None and set(changes.layers()) - {COMMENTS}:
             # What it serves changed and the validation that counts it is still running: cleared, not
             # shown with the last run's count (a pin, in the comments layer, changes nothing of it).
@@ -498,6 +512,7 @@ class WorkshopMode(QWidget):
 
     def _on_scenario(self, _name: str) -> None:
         self._canvas_overlay.forget()  # the canvas's new scene dropped the items
+        self._mark_new_on_canvas()
         self.panel.show_catchment(None)
 
     # --- who a facility serves ----------------------------------------------------------------------
@@ -591,6 +606,9 @@ class WorkshopMode(QWidget):
         self.clear_catchment()
         if self._after_input is not None:
             self._after_input.view.viewport().removeEventFilter(self._after_input)
+        if self._canvas_new is not None:
+            self._canvas_new.clear()
+            self._canvas_new = None
         if "comments" in self.buttons:
             self._return_comments()
 
