@@ -30,7 +30,7 @@ from ...model.workshop import PACE_EN, PACE_ZH
 from .. import i18n
 from ..map import styles
 from ..map.items import painter_path, shape_items
-from .compare import NewMarks, before_after, new_facility_keys
+from .compare import NEW_COLOUR, NewMarks, before_after, new_facility_keys
 from .style import apply_workshop_style, points_to_pixels, restore_style
 from .summary import LegendBox, ResidentSummaryPanel, legend_entries, swatch
 
@@ -481,6 +481,9 @@ class WorkshopMode(QWidget):
         session = self.document.session
         facilities = session.plan.features(FACILITIES, self.document.scenario)
         entries = legend_entries(session.catalogue, facilities, i18n.language())
+        if self._canvas_new is not None and self._canvas_new.keys or self.compare_view is not None \
+                and getattr(self.compare_view, "new_keys", None):  # the magenta rings of compare.NewMarks
+            entries.append((swatch("", NEW_COLOUR), self.tr("New in this plan")))
         if self.overlay.catchment is not None:  # what the catchment's colours mean, while it is shown
             entries += [(swatch("#c9dcf2", CATCHMENT_INK), self.tr("Reached on foot")),
                         (swatch("#1f6fd1", CATCHMENT_INK), self.tr("Homes it is nearest to"))]
