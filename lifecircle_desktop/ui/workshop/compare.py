@@ -123,7 +123,7 @@ class NewTag(QGraphicsItem):
         self.text = text
         self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
         self.setAcceptedMouseButtons(Qt.NoButton)
-        self.setZValue(styles.LABEL_Z + 1)
+        self.setZValue(styles.LABEL_Z - 0.5)  # under the names: the ring says "new", the name says what
         self.setPos(*xy)
         self._font = styles.font(26, True)
         fm = QFontMetricsF(self._font)
