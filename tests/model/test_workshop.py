@@ -285,12 +285,17 @@ def test_the_demo_plan_scenario_adds_facilities_on_real_sites_and_fixes_required
         session.switch_scenario("base")
         assert len(summary.missing) < len(session.resident_summary(results=base).missing)
         session.switch_scenario("规划方案")
-        # The catchment of each added facility judged by a walking rule: the validator's households.
+        # The catchment of each added facility judged by a walking rule: the validator's households
+        # within the limit the summary's line for its type reads.
         for key in added:
             got = session.catchment(key, results=after)
             if got is None:
                 continue
-            assigned = service_population(after, got.facility_type).get(key[1])
+            lines = [line for line in summary.lines if line.facility_type == got.facility_type]
+            if lines:  # the type's own line: its finding's limit (kindergarten: 10 minutes, not 500 m)
+                (read,) = [f for f in after.findings if f.rule == lines[0].rule_id and f.applied]
+                assert got.limit_m == read.limit_m
+            assigned = service_population(after, got.facility_type, got.limit_m).get(key[1])
             assert got.households == (assigned.households if assigned else 0.0)
             assert set(got.homes_first) <= set(got.homes_within)
     finally:
