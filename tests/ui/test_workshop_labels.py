@@ -1,9 +1,10 @@
 """The map labels' shared halo images (ui/map/labels.HaloCache): a label looks as items.LabelItem
 draws it, a repaint, a pan or a second map of the same plan draws no halo again, and a PDF keeps
-its labels as text (read back by poppler's pdftotext)."""
+its labels as the LabelItem prints them (read back by poppler's pdftoppm)."""
 import shutil
 import subprocess
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
@@ -59,21 +60,45 @@ def test_a_cached_label_looks_as_the_label_item_draws_it(qtbot, angle):
     assert difference(drawn_cached, drawn_by_item) < 0.5  # the same label, turned ones too
 
 
-def test_a_pdf_keeps_a_label_as_text(qtbot, tmp_path):
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler's pdftotext is not installed")
+def changed(a: QImage, b: QImage) -> int:
+    """Pixels of two images of one size differing by more than 24 in a channel."""
+    assert a.size() == b.size()
+
+    def pixels(image):
+        return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return int((np.abs(pixels(a).astype(int) - pixels(b).astype(int)) > 24).reshape(a.height(), -1, 4)
+               .any(axis=2).sum())
+
+
+def printed(tmp_path, item, name: str) -> QImage:
+    """``item`` in a PDF (as the report and poster print a map's scene), read back by poppler's pdftoppm."""
     scene = QGraphicsScene(0, 0, 400, 200)
-    label = CachedLabelItem("Siping Road", styles.font(24, True), "#1a1a1a")
-    label.setPos(200, 100)
-    scene.addItem(label)
-    path = tmp_path / "label.pdf"
+    item.setPos(200, 100)
+    scene.addItem(item)
+    path = tmp_path / f"{name}.pdf"
     writer = QPdfWriter(str(path))
-    writer.setPageSize(QPageSize(QPageSize.A5))
+    writer.setPageSize(QPageSize(QPageSize.A6))
     painter = QPainter(writer)
     scene.render(painter)
     painter.end()
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Siping Road" in text
+    # At 600 dpi, round the scene's middle: the scene fills the page's width from its top (2:1, so its
+    # middle is a quarter of the width down); the label, printed at the PDF's own resolution, is small.
+    w = round(QPageSize(QPageSize.A6).sizePoints().width() / 72 * 600)
+    subprocess.run(["pdftoppm", "-r", "600", "-x", str(w // 2 - 150), "-y", str(w // 4 - 100), "-W", "300", "-H", "200",
+                    "-png", "-singlefile", str(path), str(tmp_path / name)], check=True)
+    return QImage(str(tmp_path / f"{name}.png")).convertToFormat(QImage.Format_RGB32)
+
+
+def test_a_printed_label_looks_as_the_label_item_prints_it(qtbot, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler's pdftoppm is not installed")
+    font = styles.font(24, True)
+    by_item = printed(tmp_path, LabelItem("四平路 Siping Road", font, "#1a1a1a", -20.0), "item")
+    cached = printed(tmp_path, CachedLabelItem("四平路 Siping Road", font, "#1a1a1a", -20.0), "cached")
+    blank = printed(tmp_path, CachedLabelItem("", font, "#1a1a1a", -20.0), "blank")
+    label = changed(by_item, blank)
+    assert label > 200  # the label's pixels on the page
+    assert changed(cached, by_item) <= 0.02 * label
 
 
 @pytest.mark.skipif(not DEMO_PLAN.exists(), reason="the demo plan is not built")

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEngine, QPixmap, QTransform
-from PySide6.QtWidgets import QGraphicsItem
 
 from ...model.plan import Feature
 from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, FACILITIES,
@@ -110,12 +109,12 @@ HALOS = HaloCache()
 
 
 class CachedLabelItem(LabelItem):
-    """A LabelItem painted from :data:`HALOS`' shared image (its own item cache off: the image is
-    the cache)."""
+    """A LabelItem painted from :data:`HALOS`' shared image. Its own device cache stays: on screen
+    Qt fills it with a copy of the shared image; printed (a PDF at the printer's scale), the label
+    is drawn as the LabelItem draws it, into that cache, as before."""
 
     def __init__(self, text: str, font: QFont, colour: str, angle: float = 0.0):
         super().__init__(text, font, colour, angle)
-        self.setCacheMode(QGraphicsItem.NoCache)
         self.look = (QFont(font), QColor(colour), angle)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
@@ -127,8 +126,7 @@ class CachedLabelItem(LabelItem):
                 or not all(math.isclose(a, b, abs_tol=1e-6) for a, b in
                            zip((t.m11(), t.m12(), t.m21(), t.m22()),
                                (turned.m11(), turned.m12(), turned.m21(), turned.m22()))):
-            # A PDF keeps its labels as text, and a drawing at another scale (a report's map) as
-            # sharp outlines: drawn as the LabelItem draws them.
+            # Another device or scale (a report's or poster's map): drawn as the LabelItem draws it.
             super().paint(painter, option, widget)
             return
         device = widget if widget is not None else painter.device()
