@@ -345,3 +345,16 @@ def test_one_map_compared_with_another_scenario_rings_the_new_facilities_until_l
     window.leave_workshop()
     assert window.document.scenario == AFTER
     assert not [i for i in window.canvas.scene().items() if isinstance(i, NewTag)]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_the_pin_button_in_a_before_after_view_goes_to_the_one_map_to_pin(qtbot, window):
+    document = window.document
+    document.create_scenario(AFTER)
+    document.switch_scenario("base")
+    window.enter_workshop(AFTER, "swipe", full_screen=False)
+    mode = window.workshop
+    qtbot.mouseClick(mode.buttons["pin"], Qt.LeftButton)
+    assert mode.layout_name == "single" and mode.compare_view is None and window.canvas.isVisibleTo(mode)
+    assert window.canvas.tool() == "pin" and mode.buttons["pin"].isChecked() and mode.buttons["single"].isChecked()
+    assert mode.compare == "base"  # still compared: the summary's before → after stays

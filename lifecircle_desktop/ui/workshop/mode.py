@@ -371,6 +371,10 @@ class WorkshopMode(QWidget):
         if self.canvas.tool() == "pin":
             self.canvas.set_tool("pan")
         else:
+            if self.layout_name != "single":
+                # Pins are placed on the one map (the canvas, which draws them); the before/after maps
+                # show the plan as it was when compared and have no pin tool.
+                self.set_compare(self.compare, "single")
             self.window_.tool_actions["pin"].trigger()
 
     def _on_tool(self, _name: str) -> None:
