@@ -361,9 +361,8 @@ class WorkshopMode(QWidget):
     def _return_comments(self) -> None:
         panel = self.window_.comments_panel
         if panel.parentWidget() is self:
-            panel.setMinimumWidth(0)
-            panel.setMaximumWidth(QWIDGETSIZE_MAX)
-            panel.setMinimumSize(200, 80)  # as CommentsPanel sets it
+            panel.setMaximumWidth(QWIDGETSIZE_MAX)  # setFixedWidth undone: CommentsPanel's own limits
+            panel.setMinimumSize(200, 80)
             self.window_.docks["comments"].setWidget(panel)
             panel.set_presentation(False)  # the editing sizes in the dock
 
@@ -485,8 +484,9 @@ class WorkshopMode(QWidget):
         session = self.document.session
         facilities = session.plan.features(FACILITIES, self.document.scenario)
         entries = legend_entries(session.catalogue, facilities, i18n.language())
-        if self._canvas_new is not None and self._canvas_new.keys or self.compare_view is not None \
-                and getattr(self.compare_view, "new_keys", None):  # the magenta rings of compare.NewMarks
+        ringed = (self._canvas_new.keys if self._canvas_new is not None
+                  else getattr(self.compare_view, "new_keys", None))  # the magenta rings of compare.NewMarks
+        if ringed:
             entries.append((swatch("", NEW_COLOUR), self.tr("New in this plan")))
         if self.overlay.catchment is not None:  # what the catchment's colours mean, while it is shown
             entries += [(swatch("#c9dcf2", CATCHMENT_INK), self.tr("Reached on foot")),
