@@ -86,6 +86,7 @@ class Catchment:
     households: float  # their households (== the validator's nearest-facility assignment)
     homes_within: tuple[int, ...]  # every home within the limit of this facility
     households_within: float = 0.0
+    pace: str = "adult"  # whose pace the rule's minutes are walked at (PACE_ZH: "elderly", "child")
 
 
 # --- the summary ---------------------------------------------------------------------------------
@@ -247,11 +248,21 @@ def _missing(results: Results, present: set[str]) -> list[tuple[str, ...]]:
 
 # --- who a facility serves -----------------------------------------------------------------------
 
+def summary_finding(results: Results, facility_type: str) -> Finding | None:
+    """The applied walking finding the resident summary's line for ``facility_type`` reads: the
+    first line (in the summary's order) about that type alone, else the first naming it among
+    others ("便利店或综合超市…"); None when no line of the summary names it."""
+    needs = [f for f in _walking_needs(results) if facility_type in f.facility_types and f.limit_m is not None]
+    alone = [f for f in needs if tuple(f.facility_types) == (facility_type,)]
+    return (alone or needs or [None])[0]
+
+
 def catchment(results: Results, snapshot: Snapshot, key: Key, *,
               rules: Mapping[str, Rule] | None = None, graph=None) -> Catchment | None:
-    """The walking catchment of facility (or stop) ``key`` at the limit its type is judged by
-    (catchments.walk_limit: the tightest applied walking finding naming the type). None when the
-    key is not a facility or stop of the snapshot, or no walking finding judges its type.
+    """The walking catchment of facility (or stop) ``key`` at the limit of the summary's line for
+    its type (:func:`summary_finding`; a type no line names: catchments.walk_limit, the tightest
+    applied walking finding naming it). None when the key is not a facility or stop of the
+    snapshot, or no walking finding judges its type.
     ``graph``: the scenario's network.WalkGraph, if the caller has it built (None: built here; a
     plan with no walking network is measured as the validator measures it, in straight lines)."""
     layer, fid = key
@@ -259,16 +270,26 @@ def catchment(results: Results, snapshot: Snapshot, key: Key, *,
         return None
     feature = snapshot.layers[layer][fid]
     facility_type = feature.get("type")
-    limit = walk_limit(results, facility_type) if facility_type else None
-    if limit is None:
+    if not facility_type:
         return None
     if rules is None:
         rules = {r.id: r for p in load_packs() for r in p.rules}
-    minutes = None
-    for f in results.findings:
-        if f.kind == "walk_coverage" and f.applied and f.limit_m == limit and facility_type in f.facility_types:
-            minutes = _how_stated(rules.get(f.rule), snapshot.community_kind)[1]
-            break
+    # Residents read one limit for a kind of facility: the summary beside the map says "幼儿园 10
+    # 分钟可达", so a kindergarten's catchment is its 10-minute walk, not the 500 m of another
+    # applied rule (the tightest, catchments.walk_limit, which the planner's tables use).
+    read = summary_finding(results, facility_type)
+    if read is not None:
+        limit = float(read.limit_m)
+        pace, minutes = _how_stated(rules.get(read.rule), snapshot.community_kind)
+    else:
+        limit = walk_limit(results, facility_type)
+        if limit is None:
+            return None
+        pace, minutes = "adult", None
+        for f in results.findings:
+            if f.kind == "walk_coverage" and f.applied and f.limit_m == limit and facility_type in f.facility_types:
+                pace, minutes = _how_stated(rules.get(f.rule), snapshot.community_kind)
+                break
     served = service_population(results, facility_type, limit).get(fid)
     homes_first = served.homes if served is not None else ()
     households = served.households if served is not None else 0.0
@@ -294,7 +315,7 @@ def catchment(results: Results, snapshot: Snapshot, key: Key, *,
     within_ids = [int(h) for h, d in zip(targets.owners.tolist(), dist.tolist()) if math.isfinite(d) and d <= limit]
     within_hh = float(sum(results.households.get(h, 0.0) for h in within_ids))
     return Catchment(key, facility_type, float(limit), minutes, edges, area, tuple(homes_first), float(households),
-                     tuple(within_ids), within_hh)
+                     tuple(within_ids), within_hh, pace)
 
 
 def _entrances(snapshot: Snapshot, layer: str) -> list:

@@ -1102,7 +1102,7 @@ class MainWindow(QMainWindow):
         ``compare``: the "before" scenario beside the current one, in ``layout`` (single, swipe, side)."""
         from .workshop.mode import enter
         if self.workshop is None:
-            self._workshop = enter(self, full_screen=full_screen)
+            self._workshop = enter(self, full_screen=full_screen, compare=compare)
         self._workshop.set_compare(compare, layout)
 
     def leave_workshop(self) -> None:

@@ -964,7 +964,7 @@
         <translation>修改第 %1 条意见</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+29"/>
         <source>Comments</source>
         <translation>居民意见</translation>
     </message>
@@ -1032,7 +1032,7 @@
         <translation>现状</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+120"/>
         <source>New</source>
         <translation>新</translation>
     </message>
@@ -1718,7 +1718,7 @@
 <context>
     <name>LegendBox</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+173"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+175"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -3240,7 +3240,7 @@
 <context>
     <name>ResidentSummaryPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-95"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-97"/>
         <source>On foot from home</source>
         <translation>从家步行出发</translation>
     </message>
@@ -3255,7 +3255,7 @@
         <translation>方案：%1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>new</source>
         <translation>新增</translation>
     </message>
@@ -3564,7 +3564,7 @@
 <context>
     <name>WorkshopMode</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+294"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+304"/>
         <source>Leave</source>
         <translation>退出</translation>
     </message>
@@ -3594,12 +3594,17 @@
         <translation>图钉</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Other Screen</source>
         <translation>换屏幕</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+163"/>
+        <source>New in this plan</source>
+        <translation>规划新增</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Reached on foot</source>
         <translation>步行可达范围</translation>
     </message>
@@ -3609,7 +3614,7 @@
         <translation>就近到这里的住宅</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+56"/>
         <source>%1: no walking distance is set for this kind of place</source>
         <translation>%1：这类设施没有步行距离要求</translation>
     </message>

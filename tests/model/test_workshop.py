@@ -183,6 +183,47 @@ def test_a_catchment_counts_the_households_the_validator_assigns_and_networkx_fi
     assert catchment(results, snapshot, ("residential", next(iter(homes))), rules=rules) is None
 
 
+# A second, tighter reading of the kindergarten's walk, in metres and informative: the summary tells
+# the 6-minute line first (recommended before informative), catchments.walk_limit would take 300 m.
+WALK_300 = rule("walk_kg_300", "walk_coverage", {"facility_types": ["kindergarten"], "limit_m": 300},
+                {"min": 100}, severity="informative", unit="%")
+
+
+def test_a_catchment_is_walked_at_the_limit_the_summary_tells_for_its_type(grid):
+    spots = {(0, 0): 100, (200, 0): 70, (0, 400): 50, (300, 200): 30, (400, 400): 20}
+    homes = {add_home(grid, x, y, h): (float(x), float(y)) for (x, y), h in spots.items()}
+    households = dict(zip(homes, spots.values()))
+    kg = add_facility(grid, "kindergarten", 100, 100)
+    results, snapshot, rules = run(grid, rules=(WALK, WALK_300, CANTEEN))
+    summary = resident_summary(results, snapshot, CATALOGUE, rules=rules)
+    assert [line.rule_id for line in summary.lines] == ["walk_kg", "walk_kg_300"]
+    assert "6 分钟" in summary.lines[0].text_zh
+
+    got = catchment(results, snapshot, ("facilities", kg), rules=rules)
+    assert (got.limit_m, got.minutes, got.pace) == (pytest.approx(LIMIT_M), 6, "adult")
+    # Households counted by networkx within the 400 m (not 300 m): home (0, 400) is 400 m away.
+    near = walk_distances({kg: (100.0, 100.0)}, homes)
+    first = {h for h, (d, _) in near.items() if d <= LIMIT_M}
+    assert any(300 < near[h][0] <= LIMIT_M for h in first)  # the plan tells the two limits apart
+    assert set(got.homes_first) == first and got.households == sum(households[h] for h in first)
+    # … which is the validator's nearest-facility assignment within that limit.
+    assert got.households == service_population(results, "kindergarten", LIMIT_M)[kg].households
+
+
+def test_a_type_no_summary_line_names_keeps_the_tightest_walking_limit(grid):
+    """Walking findings with no share to tell (measured None) make no summary line; the type's
+    catchment is then walked at catchments.walk_limit, the tightest of them."""
+    home = add_home(grid, 0, 0, 40)  # 200 m from the kindergarten on the grid
+    kg = add_facility(grid, "kindergarten", 100, 100)
+    results, snapshot, rules = run(grid, rules=(WALK, WALK_300))
+    assert catchment(results, snapshot, ("facilities", kg), rules=rules).limit_m == pytest.approx(LIMIT_M)
+    silent = replace(results, findings=[replace(f, measured=None) for f in results.findings])
+    assert resident_summary(silent, snapshot, CATALOGUE, rules=rules).lines == ()
+    got = catchment(silent, snapshot, ("facilities", kg), rules=rules)
+    assert (got.limit_m, got.minutes) == (pytest.approx(300.0), None)  # the 300 m reading, in metres
+    assert got.homes_first == (home,) and got.households == 40
+
+
 def test_new_facilities_are_those_added_moved_or_retyped_in_the_after_scenario(grid):
     kept = add_facility(grid, "kindergarten", 100, 100)
     to_move = add_facility(grid, "supermarket", 200, 100)
@@ -244,12 +285,17 @@ def test_the_demo_plan_scenario_adds_facilities_on_real_sites_and_fixes_required
         session.switch_scenario("base")
         assert len(summary.missing) < len(session.resident_summary(results=base).missing)
         session.switch_scenario("规划方案")
-        # The catchment of each added facility judged by a walking rule: the validator's households.
+        # The catchment of each added facility judged by a walking rule: the validator's households
+        # within the limit the summary's line for its type reads.
         for key in added:
             got = session.catchment(key, results=after)
             if got is None:
                 continue
-            assigned = service_population(after, got.facility_type).get(key[1])
+            lines = [line for line in summary.lines if line.facility_type == got.facility_type]
+            if lines:  # the type's own line: its finding's limit (kindergarten: 10 minutes, not 500 m)
+                (read,) = [f for f in after.findings if f.rule == lines[0].rule_id and f.applied]
+                assert got.limit_m == read.limit_m
+            assigned = service_population(after, got.facility_type, got.limit_m).get(key[1])
             assert got.households == (assigned.households if assigned else 0.0)
             assert set(got.homes_first) <= set(got.homes_within)
     finally:

@@ -104,6 +104,24 @@ def test_summary_compares_with_the_before_scenario(qtbot, shown):
         w.workshop.set_compare("no such scenario", "single")
 
 
+def test_leaving_returns_to_the_scenario_being_edited(qtbot, shown):
+    w = shown
+    w.document.create_scenario("Plan B")
+    w.document.switch_scenario("base")
+    assert w.document.scenario == "base"
+    w.enter_workshop(compare="Plan B", full_screen=False)
+    assert w.document.scenario == "Plan B"  # the later scenario is shown, base is "before"
+    assert w.canvas.scenario == "Plan B"
+    w.leave_workshop()
+    assert w.document.scenario == "base" and w.canvas.scenario == "base"
+    # Entered on Plan B, compared with base: Plan B stays.
+    w.document.switch_scenario("Plan B")
+    qtbot.keyClick(w.canvas, Qt.Key_F5)
+    w.workshop.set_compare("base", "single")
+    qtbot.keyClick(w.canvas, Qt.Key_Escape)
+    assert w.workshop is None and w.document.scenario == "Plan B"
+
+
 def test_the_map_goes_back_to_its_editing_look(qtbot, shown):
     w = shown
     edit_pens = {id(i): i.pen().widthF() for i in w.canvas.scene().items() if isinstance(i, QAbstractGraphicsShapeItem)}
@@ -115,6 +133,57 @@ def test_the_map_goes_back_to_its_editing_look(qtbot, shown):
     # The editing look has its thin lines again (the walking network's 1-px pen).
     widths = [i.pen().widthF() for i in w.canvas.scene().items() if isinstance(i, QAbstractGraphicsShapeItem)]
     assert min(widths) < 2.0 and w.canvas.is_layer_visible("walk_network")
+
+
+def test_a_pin_placed_in_workshop_mode_is_in_the_file_and_the_comments_are_read_large(qtbot, shown):
+    """The touch bar's pin button, a click on the kindergarten (a pin there, not its catchment), the
+    form's OK: a pin in the plan file. The comments button: the panel beside the map in place of
+    the summary, its rows in text as large as the map's labels."""
+    import sqlite3
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+    from lifecircle_desktop.ui.panels.comments import CommentDialog
+    w = shown
+    path = w.document.plan.path
+    w.resize(1920, 1080)  # a projector's
+    w.enter_workshop(full_screen=False)
+    ws = w.workshop
+    shown_catchments = []
+    ws.catchmentShown.connect(shown_catchments.append)
+    qtbot.mouseClick(ws.buttons["pin"], Qt.LeftButton)
+    assert w.canvas.tool() == "pin" and ws.buttons["pin"].isChecked()
+    kg = w.session.plan.feature("facilities", w.ids["kg"])
+    inside = shapely.point_on_surface(kg.geometry)
+    qtbot.mouseClick(w.canvas.viewport(), Qt.LeftButton, pos=w.canvas.mapFromScene(QPointF(inside.x, inside.y)))
+    qtbot.waitUntil(lambda: any(isinstance(x, CommentDialog) and x.isVisible() for x in QApplication.topLevelWidgets()))
+    (form,) = [x for x in QApplication.topLevelWidgets() if isinstance(x, CommentDialog) and x.isVisible()]
+    form.text.insertPlainText("幼儿园门口需要减速带")
+    form.category.setCurrentIndex(form.category.findData("safety"))
+    qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not form.isVisible())
+    assert shown_catchments == [] and ws.catchment_text() == ""  # the pin tool pins; it shows no catchment
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT scenario, number, text, category, status FROM comments").fetchall()
+    finally:
+        conn.close()
+    assert rows == [("base", 1, "幼儿园门口需要减速带", "safety", "new")]
+
+    panel = w.comments_panel
+    qtbot.mouseClick(ws.buttons["comments"], Qt.LeftButton)
+    qtbot.waitUntil(lambda: panel.isVisible() and ws.isAncestorOf(panel))
+    assert ws.buttons["comments"].isChecked() and not ws.panel.isVisible()
+    assert panel.table.rowCount() == 1 and panel.table.item(0, 5).text() == "幼儿园门口需要减速带"
+    qtbot.waitUntil(lambda: ws.map_area.width() >= 0.5 * w.width())  # once the layout has placed it
+    assert panel.width() >= 0.3 * w.width()
+    assert QFontMetricsF(panel.table.font()).height() >= font_height(18) - 0.5  # as the map's labels
+    assert panel.table.rowHeight(0) >= TOUCH_BUTTON_PX - 20
+    qtbot.mouseClick(ws.buttons["comments"], Qt.LeftButton)  # again: the summary back
+    assert ws.panel.isVisible() and not ws.buttons["comments"].isChecked()
+    assert w.docks["comments"].widget() is panel  # back in its dock
+    qtbot.mouseClick(ws.buttons["comments"], Qt.LeftButton)
+    w.leave_workshop()  # with the comments shown: the panel goes back to its dock, at its editing size
+    assert w.docks["comments"].widget() is panel
+    assert QFontMetricsF(panel.table.font()).height() < font_height(18) - 0.5
 
 
 # --- on the demo -------------------------------------------------------------------------------------
@@ -194,9 +263,11 @@ def test_clicking_a_facility_shows_whom_it_serves_with_the_validators_count(qtbo
     schools = [f for f in facilities if f.attributes.get("type") == "primary_school"]
     assert schools
     school = schools[0]
-    # The limit the primary school is judged by: the tightest applied walking finding naming it.
-    limit = min(f.limit_m for f in results.findings
-                if f.kind == "walk_coverage" and f.applied and "primary_school" in f.facility_types)
+    # The limit residents read for a primary school: that of the summary's line for it ("小学（孩子）
+    # 10 分钟可达": 10 minutes at a child's pace), not another rule's.
+    (line,) = [line for line in w.workshop.summary.lines if line.facility_type == "primary_school"]
+    (read,) = [f for f in results.findings if f.rule == line.rule_id and f.applied]
+    limit = read.limit_m
     expected = nearest_households(results, "primary_school", school.fid, limit)
     assert expected > 0
     inside = shapely.point_on_surface(school.geometry)
@@ -206,7 +277,8 @@ def test_clicking_a_facility_shows_whom_it_serves_with_the_validators_count(qtbo
         qtbot.mouseClick(w.canvas.viewport(), Qt.LeftButton, pos=at)
     assert shown_key.args == [("facilities", school.fid)]
     text = w.workshop.catchment_text()
-    assert f"serves {round(expected)} households" in text
+    assert text == f"10 minutes' walk, at a child's pace · serves {round(expected)} households"
+    assert "10-minute walk" in line.text_en and "at a child's pace" in line.text_en  # the summary's limit
     assert text in w.workshop.panel.catchment_label.text()
     # A click where there is no facility clears it.
     x0, y0, x1, y1 = w.canvas.view_extent()

@@ -281,3 +281,80 @@ def test_a_divider_drag_shows_each_side_from_the_frames_at_rest(qtbot, document)
     assert not swipe.preview.isVisible()  # the maps themselves again, clipped at the new place
     assert same(pixel(swipe.grab().toImage(), p), pixel(canteen, p))
     assert not same(pixel(canteen, p), pixel(ground, p))
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_a_click_on_a_facility_of_the_after_map_shows_its_catchment_there(qtbot, window):
+    import shapely
+
+    from lifecircle_desktop.ui.workshop.mode import CalloutItem
+    from tests.ui.test_workshop import nearest_households
+    document = window.document
+    document.create_scenario(AFTER)
+    document.switch_scenario("base")
+    window.resize(1600, 900)
+    window.enter_workshop(AFTER, "side", full_screen=False)
+    mode = window.workshop
+    qtbot.waitUntil(lambda: mode.summary is not None and mode.summary.scenario == AFTER, timeout=30000)
+    results = document.results
+    before, after = mode.compare_view.views()
+    (kg,) = [f for f in document.plan.features("facilities", AFTER) if f.attributes.get("type") == "kindergarten"]
+    inside = shapely.point_on_surface(kg.geometry)
+
+    def click(view):
+        at = view.mapFromScene(QPointF(inside.x, inside.y))
+        assert view.viewport().rect().contains(at)
+        qtbot.mouseClick(view.viewport(), Qt.LeftButton, pos=at)
+    with qtbot.waitSignal(mode.catchmentShown) as shown_key:
+        click(after)
+    assert shown_key.args == [("facilities", kg.fid)]
+    (line,) = [line for line in mode.summary.lines if line.facility_type == "kindergarten"]
+    (read,) = [f for f in results.findings if f.rule == line.rule_id and f.applied]
+    expected = nearest_households(results, "kindergarten", kg.fid, read.limit_m)
+    assert mode.catchment_text().endswith(f"serves {round(expected)} households")
+    callouts = [i for i in after.scene().items() if isinstance(i, CalloutItem)]
+    assert len(callouts) == 1 and callouts[0].text == mode.catchment_text()
+    assert not [i for i in before.scene().items() if isinstance(i, CalloutItem)]
+    # The "before" map shows none, and a layout change clears it.
+    click(before)
+    assert mode.catchment_text() == mode.overlay.text != ""
+    with qtbot.waitSignal(mode.catchmentShown) as cleared:
+        mode.set_compare("base", "single")
+    assert cleared.args == [None] and mode.catchment_text() == ""
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_one_map_compared_with_another_scenario_rings_the_new_facilities_until_left(qtbot, window):
+    document = window.document
+    document.create_scenario(AFTER)
+    document.push(AddFeature("facilities", box(*CANTEEN), {"type": "community_canteen"}, scenario=AFTER))
+    document.switch_scenario("base")
+    window.enter_workshop(AFTER, "single", full_screen=False)
+    tags = [i for i in window.canvas.scene().items() if isinstance(i, NewTag)]
+    assert len(tags) == 1  # by the canteen's upper right corner, the only facility 规划方案 adds
+    assert (tags[0].pos().x(), tags[0].pos().y()) == (CANTEEN[2], CANTEEN[3])
+    window.workshop.set_compare(None, "single")  # no comparison: no ring
+    assert not [i for i in window.canvas.scene().items() if isinstance(i, NewTag)]
+    window.workshop.set_compare("base", "single")
+    assert len([i for i in window.canvas.scene().items() if isinstance(i, NewTag)]) == 1
+    window.leave_workshop()
+    # Entered on 规划方案: the editing map shows it still, without the workshop's ring.
+    document.switch_scenario(AFTER)
+    window.enter_workshop("base", "single", full_screen=False)
+    assert len([i for i in window.canvas.scene().items() if isinstance(i, NewTag)]) == 1
+    window.leave_workshop()
+    assert window.document.scenario == AFTER
+    assert not [i for i in window.canvas.scene().items() if isinstance(i, NewTag)]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_the_pin_button_in_a_before_after_view_goes_to_the_one_map_to_pin(qtbot, window):
+    document = window.document
+    document.create_scenario(AFTER)
+    document.switch_scenario("base")
+    window.enter_workshop(AFTER, "swipe", full_screen=False)
+    mode = window.workshop
+    qtbot.mouseClick(mode.buttons["pin"], Qt.LeftButton)
+    assert mode.layout_name == "single" and mode.compare_view is None and window.canvas.isVisibleTo(mode)
+    assert window.canvas.tool() == "pin" and mode.buttons["pin"].isChecked() and mode.buttons["single"].isChecked()
+    assert mode.compare == "base"  # still compared: the summary's before → after stays

@@ -17,11 +17,12 @@ Items are made only for the labels placed (the scene never holds thousands of hi
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import shapely
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QTransform
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEngine, QPixmap, QTransform
 
 from ...model.plan import Feature
 from ...model.schema import (BASEMAP_BUILDINGS, BASEMAP_LANDUSE, BASEMAP_ROADS, BASEMAP_WATER, FACILITIES,
@@ -40,7 +41,101 @@ GAP_PX = 2.0           # between two labels
 SAME_NAME_PX = 160.0   # a name is not repeated closer than this (or twice its width)
 LINE_FIT = 1.15        # a road's name wants its length 1.15 × the label's width
 CELL_PX = 64.0         # the grid the placed labels are looked up in
+HALO_CACHE_SIZE = 2048  # label images kept (~20 kB each at the workshop's 24 px: ≤ ~40 MB)
 
+
+class HaloCache:
+    """One image per label look — text, font, colour, angle, device pixel ratio — shared by every
+    map view and kept when a label's item is dropped and made again (a pan, a zoom, a scenario).
+
+    Why: the halo (``strokePath`` of the text's outline) costs 1–5 ms a label. The items'
+    ``DeviceCoordinateCache`` did not save it where it matters: a rotated label (a road's name)
+    had its cache drawn again on every paint, a new item (``place`` makes one per label that comes
+    into view) starts with no cache, and the workshop's two before/after maps and the editing
+    canvas each drew the same labels again. A copy of a kept image costs microseconds."""
+
+    def __init__(self, size: int = HALO_CACHE_SIZE):
+        self.size = size
+        self.made = 0  # images drawn so far (a miss); what the tests and benchmarks read
+        self._images: OrderedDict[tuple, tuple[QPixmap, QPointF]] = OrderedDict()
+
+    def image(self, text: str, font: QFont, colour: QColor, angle: float, dpr: float) -> tuple[QPixmap, QPointF]:
+        """(the label drawn turned by ``angle`` degrees, where its top left is from the label's centre)."""
+        key = (text, font.key(), colour.rgba(), round(angle, 3), round(dpr, 3))
+        got = self._images.get(key)
+        if got is not None:
+            self._images.move_to_end(key)
+            return got
+        got = _halo_image(text, font, colour, angle, dpr)
+        self.made += 1
+        self._images[key] = got
+        if len(self._images) > self.size:
+            self._images.popitem(last=False)
+        return got
+
+
+def _halo_image(text: str, font: QFont, colour: QColor, angle: float, dpr: float) -> tuple[QPixmap, QPointF]:
+    """The label as items.LabelItem paints it — the white halo, then the text — turned by
+    ``angle`` (drawn turned, not an upright image turned later: as sharp as the item drew it)."""
+    box, origin = label_box(text, font)
+    turn = QTransform().rotate(angle)
+    turned = turn.mapRect(box).toAlignedRect()
+    image = QPixmap(max(1, math.ceil(turned.width() * dpr)), max(1, math.ceil(turned.height() * dpr)))
+    image.setDevicePixelRatio(dpr)
+    image.fill(Qt.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setRenderHint(QPainter.TextAntialiasing)
+    painter.translate(-turned.left(), -turned.top())
+    painter.rotate(angle)
+    outline = QPainterPath()
+    outline.addText(origin, font, text)
+    painter.strokePath(outline, styles.HALO_PEN)
+    painter.setFont(font)
+    painter.setPen(colour)
+    painter.drawText(origin, text)
+    painter.end()
+    return image, QPointF(turned.topLeft())
+
+
+def label_box(text: str, font: QFont) -> tuple[QRectF, QPointF]:
+    """(bounding box, text origin) of a label centred on (0, 0), as items.LabelItem lays it out."""
+    fm = QFontMetricsF(font)
+    w, h = fm.horizontalAdvance(text), fm.height()
+    return QRectF(-w / 2 - 3, -h / 2 - 3, w + 6, h + 6), QPointF(-w / 2, -h / 2 + fm.ascent())
+
+
+HALOS = HaloCache()
+
+
+class CachedLabelItem(LabelItem):
+    """A LabelItem painted from :data:`HALOS`' shared image. Its own device cache stays: on screen
+    Qt fills it with a copy of the shared image; printed (a PDF at the printer's scale), the label
+    is drawn as the LabelItem draws it, into that cache, as before."""
+
+    def __init__(self, text: str, font: QFont, colour: str, angle: float = 0.0):
+        super().__init__(text, font, colour, angle)
+        self.look = (QFont(font), QColor(colour), angle)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        t = painter.worldTransform()
+        engine = painter.paintEngine()
+        font, colour, angle = self.look
+        turned = QTransform().rotate(angle)
+        if engine is None or engine.type() != QPaintEngine.Raster \
+                or not all(math.isclose(a, b, abs_tol=1e-6) for a, b in
+                           zip((t.m11(), t.m12(), t.m21(), t.m22()),
+                               (turned.m11(), turned.m12(), turned.m21(), turned.m22()))):
+            # Another device or scale (a report's or poster's map): drawn as the LabelItem draws it.
+            super().paint(painter, option, widget)
+            return
+        device = widget if widget is not None else painter.device()
+        dpr = device.devicePixelRatioF() if device is not None else 1.0
+        image, corner = HALOS.image(self.text, font, colour, angle, dpr)
+        painter.save()
+        painter.resetTransform()  # on whole device pixels: a plain copy, not a resampled one
+        painter.drawPixmap(round(t.dx() + corner.x()), round(t.dy() + corner.y()), image)
+        painter.restore()
 
 @dataclass
 class _Label:
@@ -244,7 +339,7 @@ class LabelView:
         if label.item is not None and label.item.text != text:
             self._drop(label)
         if label.item is None:
-            label.item = LabelItem(text, label.font, label.colour, label.angle)
+            label.item = CachedLabelItem(text, label.font, label.colour, label.angle)
             label.item.setZValue(styles.LABEL_Z)
             self.view.scene().addItem(label.item)
         label.item.setPos(label.x + dx, label.y + dy)

@@ -308,6 +308,18 @@ class CommentsPanel(QWidget):
         if fid is not None:
             self.document.delete([(COMMENTS, fid)])
 
+    # --- workshop mode (issue 13: read on a projector from the back of a room) ------------------
+    PRESENTATION_PX = 24  # the rows' text in workshop mode: 18 pt at 96 dpi, as the map's labels
+
+    def set_presentation(self, on: bool) -> None:
+        """Large text and rows for workshop mode (the meeting column hidden: it is this meeting),
+        or the editing sizes back."""
+        big = (f"QTableWidget, QHeaderView::section, QLabel, QComboBox, QPushButton"
+               f" {{ font-size: {self.PRESENTATION_PX}px; }}") if on else ""
+        self.setStyleSheet(TOUCH_STYLE + big)
+        self.table.setColumnHidden(self.COLUMNS.index("meeting"), on)
+        self.table.resizeRowsToContents()
+
 
 def export_comments_dialog(window) -> Path | None:
     """File → Export Comments…: the pins of the scenario shown, as a workbook (export/comments.py)."""

@@ -84,10 +84,10 @@ def compare_map(document, scenario: str, parent: QWidget | None = None) -> MapVi
     """A map view of ``scenario`` of the document's plan in the workshop look, panned with a left
     drag (the pan tool: nothing here edits), with the plan's data credits."""
     view = MapView(document.session.catalogue, parent)
+    apply_workshop_style(view)  # before the plan: its layers are built once, in the workshop look
     view.set_plan(document.plan, scenario)
     view.set_credits(document.session.credits())
     view.set_tool("pan")
-    apply_workshop_style(view)
     return view
 
 
@@ -123,7 +123,7 @@ class NewTag(QGraphicsItem):
         self.text = text
         self.setFlag(QGraphicsItem.ItemIgnoresTransformations)
         self.setAcceptedMouseButtons(Qt.NoButton)
-        self.setZValue(styles.LABEL_Z + 1)
+        self.setZValue(styles.LABEL_Z - 0.5)  # under the names: the ring says "new", the name says what
         self.setPos(*xy)
         self._font = styles.font(26, True)
         fm = QFontMetricsF(self._font)
@@ -145,23 +145,42 @@ class NewTag(QGraphicsItem):
 
 def mark_new(view: MapView, keys: list[Key]) -> list[Key]:
     """Ring the facilities ``keys`` in ``view`` and tag each "新" (``TagSpacing``); the keys marked."""
-    def pen(colour: str, width: float) -> QPen:
-        p = QPen(QColor(colour), width)
-        p.setCosmetic(True)
-        p.setJoinStyle(Qt.RoundJoin)
-        return p
-    halo, ring = pen("white", NEW_RING_PX + NEW_HALO_PX), pen(NEW_COLOUR, NEW_RING_PX)
-    marked, tags = [], []
-    for key in keys:
-        if view.overlay_item(key, halo, Qt.NoBrush, styles.HIGHLIGHT_Z) is None:
-            continue
-        view.overlay_item(key, ring, Qt.NoBrush, styles.HIGHLIGHT_Z + 0.1)
-        b = view.feature(key).geometry.bounds
-        tags.append(NewTag(QCoreApplication.translate("CompareView", "New"), (b[2], b[3])))
-        view.scene().addItem(tags[-1])
-        marked.append(key)
-    TagSpacing(view, tags)
-    return marked
+    return NewMarks(view, keys).keys
+
+
+class NewMarks:
+    """The rings and "新" tags of new facilities on a map view, removable (``clear``): the editing
+    canvas shows them in workshop mode's one-map comparison and goes back to its own look."""
+
+    def __init__(self, view: MapView, keys: list[Key]):
+        def pen(colour: str, width: float) -> QPen:
+            p = QPen(QColor(colour), width)
+            p.setCosmetic(True)
+            p.setJoinStyle(Qt.RoundJoin)
+            return p
+        self.view = view
+        halo, ring = pen("white", NEW_RING_PX + NEW_HALO_PX), pen(NEW_COLOUR, NEW_RING_PX)
+        self.keys: list[Key] = []
+        self.items: list[QGraphicsItem] = []
+        tags = []
+        for key in keys:
+            outline = view.overlay_item(key, halo, Qt.NoBrush, styles.HIGHLIGHT_Z)
+            if outline is None:
+                continue
+            self.items += [outline, view.overlay_item(key, ring, Qt.NoBrush, styles.HIGHLIGHT_Z + 0.1)]
+            b = view.feature(key).geometry.bounds
+            tags.append(NewTag(QCoreApplication.translate("CompareView", "New"), (b[2], b[3])))
+            view.scene().addItem(tags[-1])
+            self.keys.append(key)
+        self.items += tags
+        self.spacing = TagSpacing(view, tags)
+
+    def clear(self) -> None:
+        for item in self.items:
+            if item is not None and item.scene() is not None:
+                item.scene().removeItem(item)
+        self.items, self.keys = [], []
+        self.spacing.stop()
 
 
 class TagSpacing(QObject):
@@ -174,6 +193,10 @@ class TagSpacing(QObject):
         self._scale: float | None = None
         view.viewChanged.connect(self.space)
         self.space()
+
+    def stop(self) -> None:
+        self.view.viewChanged.disconnect(self.space)
+        self.deleteLater()
 
     def space(self, _gesture: bool = False) -> None:
         scale = self.view.scale_factor()

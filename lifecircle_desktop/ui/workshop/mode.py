@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (QDockWidget, QGraphicsItem, QGraphicsPathItem, QH
 
 from ...model.errors import PlanError
 from ...model.schema import COMMENTS, FACILITIES, RESIDENTIAL, STOPS
+from ...model.workshop import PACE_EN, PACE_ZH
 from .. import i18n
 from ..map import styles
 from ..map.items import painter_path, shape_items
-from .compare import before_after
+from .compare import NEW_COLOUR, NewMarks, before_after, new_facility_keys
 from .style import apply_workshop_style, points_to_pixels, restore_style
 from .summary import LegendBox, ResidentSummaryPanel, legend_entries, swatch
 
@@ -37,6 +38,8 @@ LAYOUTS = ("single", "swipe", "side")
 TOUCH_BUTTON_PX = 64  # the height of a touch bar button (a fingertip, issue 13 item 4)
 CLICK_PX = 8          # a press and release closer than this is a click, not a pan
 SUMMARY_SHARE = 0.3   # of the window's width: the summary beside the map
+COMMENTS_SHARE = 0.4  # of the window's width: the comments panel in its place (its text is longer)
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" of a widget's size (not exported by PySide6)
 
 CATCHMENT_INK = "#0b4f9c"
 CATCHMENT_Z = styles.LAYER_Z[RESIDENTIAL] - 0.5  # the area under the homes, over the base map
@@ -70,11 +73,14 @@ def workshop_screen(window, chosen=None):
 
 
 def catchment_words(catchment) -> str:
-    """"步行 10 分钟 · 服务 120 户" (a limit stated in metres: "步行 500 米 · …")."""
+    """"步行 10 分钟 · 服务 120 户" as the summary says the limit: "老人步行 10 分钟" at an older
+    person's pace, "步行 500 米" for a limit stated in metres."""
     zh = i18n.language() == "zh"
     households = round(catchment.households)
+    pace = catchment.pace
     if catchment.minutes is not None:
-        walk = f"步行 {catchment.minutes:g} 分钟" if zh else f"{catchment.minutes:g} minutes' walk"
+        walk = (f"{PACE_ZH.get(pace, '')}步行 {catchment.minutes:g} 分钟" if zh
+                else f"{catchment.minutes:g} minutes' walk{PACE_EN.get(pace, '')}")
     else:
         walk = f"步行 {catchment.limit_m:g} 米" if zh else f"{catchment.limit_m:g} m walk"
     serves = f"服务 {households} 户" if zh else f"serves {households} households"
@@ -213,6 +219,7 @@ class _Saved:
     tool: str
     central: QWidget
     canvas_index: int
+    scenario: str | None = None  # the scenario being edited: a comparison may show another one
 
 
 class WorkshopMode(QWidget):
@@ -254,9 +261,12 @@ class WorkshopMode(QWidget):
         self._bar.setContentsMargins(12, 8, 12, 8)
         self._bar.setSpacing(12)
         self.buttons: dict[str, QPushButton] = {}
-        self.overlay = CatchmentOverlay(self.canvas)
+        self._canvas_overlay = CatchmentOverlay(self.canvas)
+        self._after_overlay: CatchmentOverlay | None = None  # on the "after" map of a before/after view
+        self._after_input: _MapInput | None = None
+        self._canvas_new = None  # compare.NewMarks: the new facilities ringed on the one map
 
-        row = QHBoxLayout()
+        row = self._row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.map_area, 1)
@@ -302,10 +312,12 @@ class WorkshopMode(QWidget):
         pin = getattr(window, "tool_actions", {}).get("pin")
         if pin is not None:
             self._button("pin", button_words(pin.text()) or self.tr("Pin"), self._toggle_pin, checkable=True)
-        for name in ("comments", "export_poster"):
-            act = window.actions_.get(name)
-            if act is not None:
-                self._button(name, button_words(act.text()), act.trigger)
+        if window.actions_.get("comments") is not None and getattr(window, "comments_panel", None) is not None:
+            self._button("comments", button_words(window.actions_["comments"].text()), self.toggle_comments,
+                         checkable=True)
+        act = window.actions_.get("export_poster")
+        if act is not None:
+            self._button("export_poster", button_words(act.text()), act.trigger)
         self._bar.addStretch(1)
         if len(QGuiApplication.screens()) > 1:
             self._button("screen", self.tr("Other Screen"), self.next_screen)
@@ -324,10 +336,44 @@ class WorkshopMode(QWidget):
         if "pin" in self.buttons:
             self.buttons["pin"].setChecked(self.canvas.tool() == "pin")
 
+    def comments_shown(self) -> bool:
+        """The comments panel is beside the map (in place of the summary)."""
+        panel = getattr(self.window_, "comments_panel", None)
+        return panel is not None and panel.parentWidget() is self
+
+    def toggle_comments(self) -> None:
+        """The comments panel beside the map in place of the summary, its rows large enough to read
+        from the back of the room; again: the summary back. The panel is the window's, taken from
+        its dock meanwhile: a dock beside the workshop would squeeze the map and the touch bar."""
+        window = self.window_
+        panel = window.comments_panel
+        on = not self.comments_shown()
+        if on:
+            self._row.addWidget(panel)  # out of the dock (Qt's layouts follow the reparenting)
+            panel.setFixedWidth(round(self.width() * COMMENTS_SHARE))
+            panel.show()
+        else:
+            self._return_comments()
+        panel.set_presentation(on)
+        self.panel.setVisible(not on)  # one column to read beside the map, not two
+        self.buttons["comments"].setChecked(on)
+
+    def _return_comments(self) -> None:
+        panel = self.window_.comments_panel
+        if panel.parentWidget() is self:
+            panel.setMaximumWidth(QWIDGETSIZE_MAX)  # setFixedWidth undone: CommentsPanel's own limits
+            panel.setMinimumSize(200, 80)
+            self.window_.docks["comments"].setWidget(panel)
+            panel.set_presentation(False)  # the editing sizes in the dock
+
     def _toggle_pin(self) -> None:
         if self.canvas.tool() == "pin":
             self.canvas.set_tool("pan")
         else:
+            if self.layout_name != "single":
+                # Pins are placed on the one map (the canvas, which draws them); the before/after maps
+                # show the plan as it was when compared and have no pin tool.
+                self.set_compare(self.compare, "single")
             self.window_.tool_actions["pin"].trigger()
 
     def _on_tool(self, _name: str) -> None:
@@ -369,9 +415,12 @@ class WorkshopMode(QWidget):
             scenario, layout = None, "single"
         self.compare, self.layout_name, self._before_results = scenario, layout, None
         if self.compare_view is not None:
+            self.clear_catchment()
+            self._after_overlay = self._after_input = None  # they go with the view
             self._map_stack.removeWidget(self.compare_view)
             self.compare_view.deleteLater()
             self.compare_view = None
+        self._mark_new_on_canvas()
         if layout == "single":
             self._map_stack.setCurrentWidget(self.canvas)
         else:
@@ -379,8 +428,38 @@ class WorkshopMode(QWidget):
             self.compare_view = factory(self.document, scenario, layout, self.map_area)
             self._map_stack.addWidget(self.compare_view)
             self._map_stack.setCurrentWidget(self.compare_view)
+            self._catchments_on_after_map()
         self._sync_buttons()
         self.refresh_summary()
+
+    def _mark_new_on_canvas(self) -> None:
+        """One map compared with another scenario: the facilities it adds ringed and tagged "新" as
+        the before/after views ring them (issue 13 item 2: new facilities highlighted)."""
+        if self._canvas_new is not None:
+            self._canvas_new.clear()
+            self._canvas_new = None
+        if self.layout_name == "single" and self.compare is not None:
+            self._canvas_new = NewMarks(self.canvas, new_facility_keys(self.document.plan, self.compare,
+                                                                       self.document.scenario))
+
+    def _catchments_on_after_map(self) -> None:
+        """A click on a facility of the "after" map (the document's scenario, the one the session
+        counts) shows its catchment there. The "before" map shows none: its households are another
+        run's, and one catchment at a time is what a room can follow."""
+        after = getattr(self.compare_view, "after_view", None)
+        scenarios = getattr(self.compare_view, "scenarios", ())
+        if after is None or len(scenarios) != 2 or scenarios[1] != self.document.scenario:
+            return
+        self._after_overlay = CatchmentOverlay(after)
+        self._after_input = _MapInput(after, partial(self.click_at, view=after), self.leaveRequested.emit)
+        after.viewport().installEventFilter(self._after_input)
+
+    @property
+    def overlay(self) -> CatchmentOverlay:
+        """The catchment drawn on the map shown: the "after" map of a before/after view, else the canvas."""
+        if self.compare_view is not None and self._after_overlay is not None:
+            return self._after_overlay
+        return self._canvas_overlay
 
     def refresh_summary(self, results=None) -> None:
         """The summary, legend and credit for the plan as validated now."""
@@ -405,6 +484,10 @@ class WorkshopMode(QWidget):
         session = self.document.session
         facilities = session.plan.features(FACILITIES, self.document.scenario)
         entries = legend_entries(session.catalogue, facilities, i18n.language())
+        ringed = (self._canvas_new.keys if self._canvas_new is not None
+                  else getattr(self.compare_view, "new_keys", None))  # the magenta rings of compare.NewMarks
+        if ringed:
+            entries.append((swatch("", NEW_COLOUR), self.tr("New in this plan")))
         if self.overlay.catchment is not None:  # what the catchment's colours mean, while it is shown
             entries += [(swatch("#c9dcf2", CATCHMENT_INK), self.tr("Reached on foot")),
                         (swatch("#1f6fd1", CATCHMENT_INK), self.tr("Homes it is nearest to"))]
@@ -427,19 +510,23 @@ class WorkshopMode(QWidget):
         badges = getattr(self.canvas, "workshop_badges", None)
         if badges is not None and FACILITIES in changes.layers():
             badges.sync(force=True)
+        if self._canvas_new is not None and FACILITIES in changes.layers():
+            self._mark_new_on_canvas()
         if self.overlay.catchment is not None and set(changes.layers()) - {COMMENTS}:
             # What it serves changed and the validation that counts it is still running: cleared, not
             # shown with the last run's count (a pin, in the comments layer, changes nothing of it).
             self.clear_catchment()
 
     def _on_scenario(self, _name: str) -> None:
-        self.overlay.forget()  # the view's new scene dropped the items
+        self._canvas_overlay.forget()  # the canvas's new scene dropped the items
+        self._mark_new_on_canvas()
         self.panel.show_catchment(None)
 
     # --- who a facility serves ----------------------------------------------------------------------
-    def click_at(self, xy) -> None:
-        """A click on the map: the catchment of the facility (or stop) there, else none."""
-        keys = [k for k in self.canvas.features_at(xy, [FACILITIES, STOPS])]
+    def click_at(self, xy, view=None) -> None:
+        """A click on the map (``view``: the canvas, or the "after" map of a before/after view): the
+        catchment of the facility (or stop) there, else none."""
+        keys = [k for k in (view or self.canvas).features_at(xy, [FACILITIES, STOPS])]
         if keys:
             self.show_catchment(keys[0])
         else:
@@ -454,18 +541,26 @@ class WorkshopMode(QWidget):
         key = (key[0], int(key[1]))
         catchment = session.catchment(key, results=results if results is not None
                                       and results.scenario == self.document.scenario else None)
-        feature = self.canvas.feature(key)
+        overlay = self.overlay
+        feature = overlay.view.feature(key)
         title = self._facility_title(feature)
         if catchment is None:
             self.clear_catchment()
             self.panel.show_catchment(i18n.fill(self.tr("%1: no walking distance is set for this kind of place"),
                                                 title))
             return False
-        self.overlay.show(catchment, title)
-        self.panel.show_catchment(f"{title}\n{self.overlay.text}")
+        overlay.show(catchment, title)
+        self.panel.show_catchment(f"{title}\n{overlay.text}")
         self._show_legend()
+        self._recapture()
         self.catchmentShown.emit(key)
         return True
+
+    def _recapture(self) -> None:
+        # A before/after view previews a pan with the frames it captured at rest: take them again.
+        preview = getattr(self.compare_view, "preview", None)
+        if preview is not None:
+            preview.capture_later()
 
     def _facility_title(self, feature) -> str:
         if feature is None:
@@ -482,6 +577,7 @@ class WorkshopMode(QWidget):
         self.panel.show_catchment(None)
         if had:
             self._show_legend()
+            self._recapture()
             self.catchmentShown.emit(None)
 
     def catchment_text(self) -> str:
@@ -491,6 +587,8 @@ class WorkshopMode(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.panel.setFixedWidth(max(480, round(self.width() * SUMMARY_SHARE)))
+        if self.comments_shown():
+            self.window_.comments_panel.setFixedWidth(round(self.width() * COMMENTS_SHARE))
 
     # --- navigation and screens -----------------------------------------------------------------
     def fit(self) -> None:
@@ -513,6 +611,13 @@ class WorkshopMode(QWidget):
         self.canvas.viewport().removeEventFilter(self._input)
         self.canvas.removeEventFilter(self._input)
         self.clear_catchment()
+        if self._after_input is not None:
+            self._after_input.view.viewport().removeEventFilter(self._after_input)
+        if self._canvas_new is not None:
+            self._canvas_new.clear()
+            self._canvas_new = None
+        if "comments" in self.buttons:
+            self._return_comments()
 
 
 def show_full_screen(window, screen) -> None:
@@ -527,9 +632,10 @@ def show_full_screen(window, screen) -> None:
     window.showFullScreen()
 
 
-def enter(window, full_screen: bool = True) -> WorkshopMode:
+def enter(window, full_screen: bool = True, compare: str | None = None) -> WorkshopMode:
     """Show ``window`` (a MainWindow) in workshop mode; ``leave`` puts its editing desktop back.
-    ``full_screen``: False keeps the window's size (screenshots, tests)."""
+    ``full_screen``: False keeps the window's size (screenshots, tests). ``compare``: the scenario
+    ``set_compare`` will be given next, if known."""
     canvas = window.canvas
     saved_state, saved_geometry = window.saveState(), window.saveGeometry()
     workshop = WorkshopMode(window)
@@ -537,7 +643,8 @@ def enter(window, full_screen: bool = True) -> WorkshopMode:
     index = central.layout().indexOf(canvas)
     workshop._map_stack.addWidget(canvas)  # reparented from the editing column into the workshop
     workshop.saved = _Saved(saved_state, saved_geometry, window.windowState(), window.menuBar().isVisible(),
-                            window.statusBar().isVisible(), canvas.tool(), window.takeCentralWidget(), index)
+                            window.statusBar().isVisible(), canvas.tool(), window.takeCentralWidget(), index,
+                            window.document.scenario)
     for dock in window.findChildren(QDockWidget):
         if dock.parent() is window:
             dock.hide()
@@ -546,6 +653,12 @@ def enter(window, full_screen: bool = True) -> WorkshopMode:
             bar.hide()
     window.menuBar().hide()
     window.statusBar().hide()
+    document = window.document
+    if compare is not None and document.session is not None \
+            and compare in {s.name for s in document.plan.scenarios()}:
+        # The map shows the later of the two (set_compare): shown before it takes the workshop
+        # look, its layers are built once, not in the look for one scenario and again for the other.
+        document.switch_scenario(before_after(document.plan, document.scenario, compare)[1])
     window.setCentralWidget(workshop)
     workshop.show()  # now, not when the layout's queued show comes: F5 must find it visible at once
     workshop.addAction(window.actions_["workshop"])  # F5 with the menus hidden
@@ -561,12 +674,16 @@ def enter(window, full_screen: bool = True) -> WorkshopMode:
 
 
 def leave(window, workshop: WorkshopMode) -> None:
-    """Undo ``enter``: the editing desktop as it was — docks, tool bars, menus, the map's tool."""
+    """Undo ``enter``: the editing desktop as it was — docks, tool bars, menus, the map's tool, the scenario."""
     saved, canvas = workshop.saved, window.canvas
     workshop.closing()
     if workshop.compare_view is not None:
         workshop.compare_view.deleteLater()
     restore_style(canvas)
+    if saved.scenario is not None and window.document.scenario != saved.scenario:
+        # A comparison shows the later scenario (set_compare): the planner goes on editing the one
+        # they were on (a scenario gone meanwhile: the document says so and stays where it is).
+        window.document.switch_scenario(saved.scenario)
     window.takeCentralWidget()  # the workshop view, deleted below
     saved.central.layout().insertWidget(saved.canvas_index, canvas)
     window.setCentralWidget(saved.central)

@@ -125,12 +125,14 @@ class ResidentSummaryPanel(QFrame):
                           colour=MET_COLOUR if line.met else NOT_MET_COLOUR, wrap=False)
             mark.setAlignment(Qt.AlignTop | Qt.AlignHCenter)
             self._lines_box.addWidget(mark, row, 0)
-            words = _label(text, 20)
+            # "0% → 58%" kept on one line: a line broken after the arrow reads as two numbers.
+            shown = text.replace(" → ", "\u00a0→\u00a0")
+            words = _label(shown, 20)
             if line.is_new:  # a need the plan meets with a new facility: tagged as the new facilities are
                 tag = html.escape(self.tr("new"))
                 words.setTextFormat(Qt.RichText)
                 words.setText(f'<span style="color: #ffffff; background: {NEW_COLOUR};">&nbsp;{tag}&nbsp;</span>'
-                              f'&nbsp;{html.escape(text)}')
+                              f'&nbsp;{html.escape(shown)}')
             self._lines_box.addWidget(words, row, 1)
             self._line_texts.append((line.met, text))
         if not summary.lines:
