@@ -39,11 +39,17 @@ class _WalkState:
     connectors: np.ndarray = field(default_factory=lambda: np.empty(0))  # per home: its walk onto the network
     # facility type -> (distance per home (inf = none within the limit), nearest fid per home, layer)
     by_type: dict[str, tuple[np.ndarray, np.ndarray, str]] = field(default_factory=dict)
-    connectors: np.ndarray = field(default_factory=lambda: np.empty(0))
     # (facility type, fid) -> (limit, home positions within it, their distances): the 2SFCA pairs
     # of model/capacity.py, kept per facility so that moving one searches from that one only.
     reach: dict[tuple[str, int], tuple[float, np.ndarray, np.ndarray]] = field(default_factory=dict)
     sources: dict[str, object] = field(default_factory=dict)  # facility type -> its AccessPoints, as last searched
+    # Per home (in ``home_ids`` order): households, and what rules/context.py works out from the
+    # homes and planning units alone (unit masks, estimated counts) — kept until homes, units or
+    # settings change (at 10^5 homes, working them out again cost ~40 ms a move).
+    households: dict[int, float] | None = None
+    home_answers: dict = field(default_factory=dict)
+    # id(rule) -> (rule, its finding as judged, before groups): reused while its inputs stand.
+    findings: dict[int, tuple[Rule, Finding]] = field(default_factory=dict)
 
 
 def _connectors(homes: network.AccessPoints) -> np.ndarray:
@@ -98,13 +104,16 @@ class Validator:
             # SetOverride): new packs may name new facility types and an override may change a
             # walking limit — rare, so everything again. A checklist answer needs no distances.
             return self.full(snapshot)
+        dirty: set[str] | None = None  # the facility types whose rules are judged again; None: every rule
         if ENTRANCES in layers or RESIDENTIAL in layers or PLANNING_UNITS in layers:
             # Access points of homes (and maybe facilities) moved: recompute every type's distances.
             self._build_homes(snapshot)
             self._walk.by_type.clear()
             self._walk.reach.clear()
         else:
-            for t in self._touched_types(self._last, snapshot, changes):
+            touched = self._touched_types(self._last, snapshot, changes)
+            dirty = touched if self._last.manual_answers == snapshot.manual_answers else None
+            for t in touched:
                 self._walk.by_type.pop(t, None)
             touched = changes.touched(FACILITIES) | changes.touched(STOPS)
             for key in [k for k in self._walk.reach if k[1] in touched]:
@@ -115,7 +124,7 @@ class Validator:
         for t in set(self._walk.by_type) - wanted:
             del self._walk.by_type[t]
         self._last = snapshot
-        return self._evaluate(snapshot)
+        return self._evaluate(snapshot, dirty)
 
     def reachable(self, snapshot: Snapshot, layer: str, fid, limit_m: float) -> list[BaseGeometry]:
         """The walking network reachable within ``limit_m`` from one facility, or from any of
@@ -185,6 +194,8 @@ class Validator:
         self._walk.homes = self._access(footprints, self._entrances_of(snapshot, RESIDENTIAL))
         self._walk.connectors = _connectors(self._walk.homes) if self._walk.graph is not None \
             else np.full(len(homes), np.nan)
+        self._walk.home_answers = {}
+        self._walk.findings.clear()
 
     def _access(self, footprints, entrances):
         return network.access_points(footprints, entrances, self._walk.graph)
@@ -206,9 +217,23 @@ class Validator:
         self._walk.by_type[facility_type] = (np.asarray(dist, dtype=float), np.asarray(nearest, dtype=np.int64), layer)
 
     # --- evaluation -----------------------------------------------------------------------------
-    def _evaluate(self, snapshot: Snapshot) -> Results:
+    def _evaluate(self, snapshot: Snapshot, dirty: set[str] | None = None) -> Results:
+        """Judge the rules; with ``dirty`` (after an edit of facilities or stops only: their types
+        before and after), a rule that reads none of those types keeps its last finding."""
         context = Context(snapshot, self.catalogue, self._walk.home_ids, self._walk.by_type,
-                          approximate=self._walk.graph is None, connectors=self._walk.connectors)
+                          approximate=self._walk.graph is None, connectors=self._walk.connectors,
+                          home_answers=self._walk.home_answers)
+        judged = self._walk.findings
+        if dirty is None:
+            judged.clear()
+
+        def judge(rule: Rule, pack: Pack) -> Finding:
+            kept = judged.get(id(rule))
+            if kept is not None and kept[0] is rule and not _reads_types(rule, dirty):
+                return kept[1]
+            found = _judge(rule, pack, context)
+            judged[id(rule)] = (rule, found)
+            return found
         by_id = {p.id: p for p in self.packs}
         # In the plan's order of packs (as the CLI loads them), whatever packs the validator knows.
         rules = [(pack, rule) for pack in (by_id[i] for i in dict.fromkeys(snapshot.rule_packs) if i in by_id)
@@ -218,10 +243,9 @@ class Validator:
                     if context.terms(rule) is not None and _out_of_scope(rule, context) is None}
         # Capacity rules come second: their 2SFCA runs at the walking limit the applied walking
         # findings judge the type by (catchments.walk_limit), so those are judged first.
-        first = {i: _judge(rule, pack, context) for i, (pack, rule) in enumerate(rules)
-                 if rule.kind != "capacity_coverage"}
+        first = {i: judge(rule, pack) for i, (pack, rule) in enumerate(rules) if rule.kind != "capacity_coverage"}
         context.access = self._capacity(snapshot, _walk_readings(list(first.values()), in_scope), context)
-        findings = [first[i] if i in first else _judge(rule, pack, context) for i, (pack, rule) in enumerate(rules)]
+        findings = [first[i] if i in first else judge(rule, pack) for i, (pack, rule) in enumerate(rules)]
         findings = apply_groups(findings, in_scope)
         findings += plan_file.findings(snapshot, self.catalogue)  # rows to fix, named (design.md §2)
         return Results(snapshot.scenario, findings, self._walk.home_ids.copy(), dict(self._walk.by_type),
@@ -260,6 +284,36 @@ class Validator:
             out[t] = capacity.access_for(t, layer, limit, features, pairs, context.household_weights,
                                          self.catalogue, snapshot.settings)
         return out
+
+
+# What each evaluator kind reads (issue 17: judging every rule again cost 837 ms a facility move at
+# 10^6 edges). Every kind reads the settings, overrides, packs and community kind — a change to any
+# of them re-runs everything (Validator.update) — and most read the homes and planning units (an
+# edit of those judges every rule again). Of the facilities and stops, a kind reads only:
+#   walk_coverage, capacity_coverage  the distances / 2SFCA of its facility types;
+#   facility_area, presence           the facilities of its types (alternatives' types included);
+#   ratio                             the facilities of its sides' types — every facility when a
+#                                     side sums facilities without naming types;
+#   scale, manual                     none (the homes and units; the planner's answers).
+# A kind not listed here is judged every run.
+_READS_FACILITIES_OF_ITS_TYPES = frozenset({"walk_coverage", "capacity_coverage", "facility_area", "presence", "ratio"})
+_READS_NO_FACILITY = frozenset({"scale", "manual"})
+
+
+def _reads_types(rule: Rule, types: set[str] | None) -> bool:
+    """Whether the rule's finding may change when facilities or stops of ``types`` change (None:
+    anything may have changed)."""
+    if types is None:
+        return True
+    if rule.kind in _READS_NO_FACILITY:
+        return False
+    if rule.kind not in _READS_FACILITIES_OF_ITS_TYPES:
+        return True
+    if rule.kind == "ratio" and any(side.get("layer", FACILITIES if "types" in side else RESIDENTIAL) == FACILITIES
+                                    and not side.get("types") for side in
+                                    (rule.params.get("numerator", {}), rule.params.get("denominator", {}))):
+        return True
+    return not types.isdisjoint(rule.facility_types)
 
 
 def _judge(rule: Rule, pack: Pack, context: Context) -> Finding:

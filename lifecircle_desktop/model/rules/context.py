@@ -61,12 +61,15 @@ class Context:
 
     def __init__(self, snapshot: Snapshot, catalogue: Catalogue, home_ids: np.ndarray,
                  distances: Mapping[str, tuple[np.ndarray, np.ndarray, str]], approximate: bool,
-                 connectors: np.ndarray | None = None):
+                 connectors: np.ndarray | None = None, home_answers: dict | None = None):
         """``home_ids``: every home of the plan (each walking rule counts those of the unit it
         names: :meth:`home_mask`); ``distances``: facility type -> (walking distance per home,
         inf = none within the search limit; nearest fid per home; layer); ``approximate``:
         straight-line fallback, no network; ``connectors``: per home, its shortest walk onto the
-        network (inf: none within reach, NaN: no network)."""
+        network (inf: none within reach, NaN: no network); ``home_answers``: a dict the caller
+        keeps between runs while the homes, planning units and settings stay as they are — the
+        answers worked out from those alone (households, unit masks, estimated counts) are kept
+        in it instead of being worked out every run."""
         self.snapshot = snapshot
         self.catalogue = catalogue
         self.settings = snapshot.settings
@@ -74,17 +77,22 @@ class Context:
         self.distances = distances
         self.approximate = approximate
         self.connectors = connectors if connectors is not None else np.full(len(home_ids), np.nan)
-        self.households = {int(f.fid): households(f, self.settings) for f in
-                           (snapshot.feature(RESIDENTIAL, int(h)) for h in home_ids)}
-        self.household_weights = np.array([self.households[int(h)] for h in home_ids.tolist()], dtype=float)
+        shared = {} if home_answers is None else home_answers
+        if "households" not in shared:
+            shared["households"] = {int(f.fid): households(f, self.settings) for f in
+                                    (snapshot.feature(RESIDENTIAL, int(h)) for h in home_ids)}
+            shared["weights"] = np.array([shared["households"][int(h)] for h in home_ids.tolist()], dtype=float)
+        self.households = shared["households"]
+        self.household_weights = shared["weights"]
         self._narrowed: dict[str, Feature] = {}  # unit kind -> the one unit a per-unit run looks at
         self._overrides: dict[str, list[tuple[str, float]]] = {}
         for (rule_id, key), value in snapshot.overrides.items():
             self._overrides.setdefault(rule_id, []).append((key, value))
         self._terms: dict[int, tuple[Rule, Terms | None]] = {}
-        self._units: dict[str, BaseGeometry | None] = {}
-        self._homes_in: dict[str, list[Feature]] = {}
-        self._per_unit: dict[tuple, object] = {}  # (what, unit kind, …) -> a mask or count of its homes
+        # Answers from the homes and units alone: kept in ``home_answers`` (narrowed() copies them).
+        self._units: dict[str, BaseGeometry | None] = shared.setdefault("units", {})
+        self._homes_in: dict[str, list[Feature]] = shared.setdefault("homes_in", {})
+        self._per_unit: dict[tuple, object] = shared.setdefault("per_unit", {})  # (what, unit kind, …) -> a mask or count
         self._facilities_in: dict[str | None, dict[str | None, list[Feature]]] = {}
         self._totals: dict[tuple, float] = {}
         self._nearest: dict[tuple[str, ...], np.ndarray] = {}
