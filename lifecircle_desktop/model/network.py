@@ -96,6 +96,14 @@ class AccessPoints:
     def __len__(self) -> int:
         return len(self.index)
 
+    def subset(self, keep: np.ndarray) -> "AccessPoints":
+        """The owners where ``keep`` (a mask over ``owners``) holds, with their access points."""
+        keep = np.asarray(keep, dtype=bool)
+        position = np.cumsum(keep) - 1  # new index of each kept owner
+        rows = keep[self.index]
+        snaps = Snaps(*(getattr(self.snaps, f)[rows] for f in ("edge", "along", "point", "connector")))
+        return AccessPoints(self.owners[keep], position[self.index[rows]], self.xy[rows], snaps)
+
     @classmethod
     def at_points(cls, owners: Sequence[int], xy, graph: "WalkGraph | None" = None) -> "AccessPoints":
         """Owners that are points (bus stops, or homes and facilities given as points).
