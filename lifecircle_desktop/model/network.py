@@ -489,7 +489,10 @@ def _build(lines, node_ids, fids, tolerance) -> WalkGraph:
         raise ValueError("node_ids and fids must have one entry per line")
 
     # Explode multi-part lines (their parts are drawn paths: ids are per vertex of one line).
-    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    if len(geoms) and (shapely.get_type_id(geoms) == 1).all():  # no multi-part line: nothing to explode
+        parts, part_of = geoms, np.arange(len(geoms))
+    else:
+        parts, part_of = shapely.get_parts(geoms, return_index=True)
     keep = (shapely.get_type_id(parts) == 1) & (shapely.get_num_coordinates(parts) >= 2)
     parts, part_of = parts[keep], part_of[keep]
     single = np.bincount(part_of, minlength=len(geoms)) == 1
@@ -605,40 +608,57 @@ def _pieces(s_line, s_xy, s_key, forced) -> dict:
 
 
 def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_start, counts, tolerance):
-    """Geometric noding of drawn paths (design.md §4).
+    """Geometric noding of drawn paths (design.md §4), in array operations (issue 17: 10^5 drawn
+    lines took 22 s and 3.3 GB when every pair of lines near each other was intersected whole).
 
-    Finds the places where a drawn path meets another line — its vertices within ``tolerance`` of
-    the other line, the other line's vertices within ``tolerance`` of it, and crossings — and returns
-    (new stations to insert into lines, "same place" links between keys, number of points). Point
-    ``p`` has key ``n_keys + p``.
+    Finds the places where a drawn path meets another line — a vertex of one within ``tolerance``
+    of the other (a drawn line's vertex near any line, any line's vertex near a drawn line) and
+    crossings of their segments — and returns (new stations to insert into lines, "same place"
+    links between keys, number of points). Point ``p`` has key ``n_keys + p``: one per place where
+    vertices meet other lines (vertices at exactly one place are one point) and one per crossing.
     """
-    tree = shapely.STRtree(parts)
-    drawn = np.flatnonzero(~osm_line)
-    qa, qb = tree.query(parts[drawn], predicate="dwithin", distance=tolerance)
-    a, b = drawn[qa], qb
-    keep = a != b
-    a, b = a[keep], b[keep]
-    if len(a) == 0:
-        return None, np.zeros((0, 2), dtype=np.int64), 0
-    # Each (a, b) pair both ways: vertices of one line near the other line.
-    la = np.concatenate([a, b])
-    lb = np.concatenate([b, a])
-    n_v = counts[la]
-    vidx = np.repeat(line_start[la], n_v) + np.arange(n_v.sum()) - np.repeat(np.cumsum(n_v) - n_v, n_v)
-    other = np.repeat(lb, n_v)
-    near = shapely.distance(shapely.points(coords[vidx]), parts[other]) <= tolerance
-    v_hit, v_other = vidx[near], other[near]
-    # Crossings (and the vertices of overlapping stretches).
-    inter = shapely.intersection(parts[a], parts[b])
-    x_xy, x_pair = shapely.get_coordinates(inter, return_index=True)
+    n_lines = len(parts)
+    segments = _Segments(coords, vline, ~osm_line, tolerance)
+    # Vertex hits: (vertex, other line within tolerance): a drawn line's vertices near any line,
+    # any line's vertices near a drawn line.
+    drawn_vertex = ~osm_line[vline]
+    hv, hl = [], []
+    for vertices, drawn_only in ((np.flatnonzero(drawn_vertex), False), (np.flatnonzero(~drawn_vertex), True)):
+        if len(vertices):
+            v, line = segments.near(vertices, drawn_only)
+            hv.append(v)
+            hl.append(line)
+    hv = np.concatenate(hv) if hv else np.zeros(0, dtype=np.int64)
+    hl = np.concatenate(hl) if hl else np.zeros(0, dtype=np.int64)
 
-    # Points: vertex hits first, then crossings. Records: (point, line it splits).
-    p_xy = np.concatenate([coords[v_hit], x_xy])
-    n_hit = len(v_hit)
+    # One point per place: the vertices that hit something, grouped where they coincide exactly.
+    vertices = _unique(hv)
+    vx = coords[vertices]
+    order = np.lexsort((vx[:, 1], vx[:, 0]))
+    new_place = np.ones(len(order), dtype=bool)
+    new_place[1:] = (np.diff(vx[order], axis=0) != 0).any(axis=1)
+    place = np.empty(len(vertices), dtype=np.int64)
+    place[order] = np.cumsum(new_place) - 1
+    n_places = int(new_place.sum())
+    place_xy = vx[order][new_place]
+    place_of = place[np.searchsorted(vertices, hv)]
+    # A line with a vertex at the place is joined there through that vertex: no record needed.
+    at_place = _unique(place * n_lines + vline[vertices])
+    rec = _unique(place_of * n_lines + hl)
+    rec = rec[~np.isin(rec, at_place)]
+    v_point, v_line = rec // n_lines, rec % n_lines
+    links = [np.column_stack([n_keys + place, key[vertices]])]
+
+    # Crossings of segments of different lines, one of them drawn: the interiors of both.
+    x_xy, x_a, x_b = segments.crossings()
+
+    p_xy = np.concatenate([place_xy, x_xy])
     n_points = len(p_xy)
-    rec_point = np.concatenate([np.arange(n_hit), n_hit + np.arange(len(x_xy)), n_hit + np.arange(len(x_xy))])
-    rec_line = np.concatenate([v_other, a[x_pair], b[x_pair]])
-    links = [np.column_stack([n_keys + np.arange(n_hit), key[v_hit]])]  # a hit is its own vertex
+    if n_points == 0:
+        return None, np.zeros((0, 2), dtype=np.int64), 0
+    x_point = n_places + np.arange(len(x_xy))
+    rec_point = np.concatenate([v_point, x_point, x_point])
+    rec_line = np.concatenate([v_line, x_a, x_b])
 
     rec_along = shapely.line_locate_point(parts[rec_line], shapely.points(p_xy[rec_point]))
     rec_xy = shapely.get_coordinates(shapely.line_interpolate_point(parts[rec_line], rec_along))
@@ -665,6 +685,86 @@ def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_st
     new = ~on_vertex
     extra = (rec_line[new], rec_along[new], rec_xy[new], rec_point[new])
     return extra, links, n_points
+
+
+def _unique(a: np.ndarray) -> np.ndarray:
+    """np.unique by sorting: numpy 2.4's hash-based np.unique (no return_inverse) took 2 s for
+    10^6 int64 here, sorting 20 ms."""
+    a = np.sort(a)
+    keep = np.ones(len(a), dtype=bool)
+    keep[1:] = a[1:] != a[:-1]
+    return a[keep]
+
+
+class _Segments:
+    """The segments of every line (one per pair of consecutive vertices), for noding drawn lines:
+    one STRtree over their boxes widened by the tolerance; the exact tests are vector arithmetic
+    (issue 17: GEOS predicates pair by pair cost seconds at 10^5 lines)."""
+
+    def __init__(self, coords, vline, drawn_line, tolerance):
+        self.coords, self.vline, self.drawn_line, self.tolerance = coords, vline, drawn_line, tolerance
+        self.start = np.flatnonzero(vline[1:] == vline[:-1])  # segment i runs from vertex start[i] to +1
+        self.a0, self.a1 = coords[self.start], coords[self.start + 1]
+        self.line = vline[self.start]
+        lo, hi = np.minimum(self.a0, self.a1) - tolerance, np.maximum(self.a0, self.a1) + tolerance
+        self.boxes = shapely.box(lo[:, 0], lo[:, 1], hi[:, 0], hi[:, 1])
+        self.tree = shapely.STRtree(self.boxes)
+        self._drawn = None
+
+    def near(self, vertices: np.ndarray, drawn_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(vertex, line) for each of ``vertices`` within tolerance of a segment of another line
+        (of a drawn line only, if ``drawn_only``), each pair once."""
+        points = shapely.points(self.coords[vertices])
+        if drawn_only:
+            if self._drawn is None:
+                keep = np.flatnonzero(self.drawn_line[self.line])
+                self._drawn = keep, shapely.STRtree(self.boxes[keep])
+            keep, tree = self._drawn
+            qv, qs = tree.query(points)
+            qs = keep[qs]
+        else:
+            qv, qs = self.tree.query(points)
+        v = vertices[qv]
+        ok = (self.line[qs] != self.vline[v]) & \
+            (_point_segment_distance(self.coords[v], self.a0[qs], self.a1[qs]) <= self.tolerance)
+        pair = _unique(v[ok] * (int(self.line.max()) + 1) + self.line[qs[ok]]) if ok.any() else np.zeros(0, np.int64)
+        return pair // (int(self.line.max()) + 1), pair % (int(self.line.max()) + 1)
+
+    def crossings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where segments of two different lines, one of them drawn, cross inside both (ends that
+        meet or touch are vertex hits): (points, first line, second line)."""
+        query = np.flatnonzero(self.drawn_line[self.line])
+        if len(query) == 0:
+            return np.zeros((0, 2)), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        qi, qj = self.tree.query(self.boxes[query])
+        i, j = query[qi], qj
+        line, drawn_line = self.line, self.drawn_line
+        # Each pair once: both drawn -> the lower asks; else the drawn one.
+        keep = (line[i] != line[j]) & ((i < j) | ~drawn_line[line[j]])
+        i, j = i[keep], j[keep]
+        p, r = self.a0[i], self.a1[i] - self.a0[i]
+        q, s = self.a0[j], self.a1[j] - self.a0[j]
+        denom = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
+        qp = q - p
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (qp[:, 0] * s[:, 1] - qp[:, 1] * s[:, 0]) / denom
+            u = (qp[:, 0] * r[:, 1] - qp[:, 1] * r[:, 0]) / denom
+        # Strictly inside both, beyond tolerance of their ends (nearer is a vertex hit); parallel
+        # segments never cross (where they overlap, their ends lie on each other: vertex hits).
+        len_r, len_s, tol = np.hypot(*r.T), np.hypot(*s.T), self.tolerance
+        inside = (denom != 0) & (t * len_r > tol) & ((1 - t) * len_r > tol) & (u * len_s > tol) & ((1 - u) * len_s > tol)
+        i, j, t = i[inside], j[inside], t[inside]
+        return p[inside] + t[:, None] * r[inside], line[i], line[j]
+
+
+def _point_segment_distance(xy: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from each point to the segment a–b of its row."""
+    ab = b - a
+    length2 = (ab * ab).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(length2 > 0, ((xy - a) * ab).sum(axis=1) / length2, 0.0)
+    foot = a + np.clip(t, 0.0, 1.0)[:, None] * ab
+    return np.hypot(*(xy - foot).T)
 
 
 # --- access points --------------------------------------------------------------------------
