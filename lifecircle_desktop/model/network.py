@@ -27,6 +27,7 @@ Qt-free; numpy, scipy and shapely only (networkx is a test oracle, never importe
 """
 from __future__ import annotations
 
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Iterable, Mapping, NamedTuple, Sequence
@@ -180,6 +181,17 @@ class WalkGraph:
         return cls.build(lines, ids, fids, tolerance=tolerance)
 
     @classmethod
+    def from_table(cls, table, tolerance: float = SNAP_TOLERANCE_M) -> "WalkGraph":
+        """``from_features`` over a layer's columns (a ``LayerTable`` of ``walk_network``: fids,
+        geometry, ``walkable``, ``closed``, ``node_ids``), with no Feature made per row."""
+        walkable, closed = table.column("walkable"), table.column("closed")
+        n = len(table)
+        kept = ~np.fromiter((w is not None and not w or bool(c) for w, c in zip(walkable, closed)), bool, n)
+        node_ids = table.column("node_ids")
+        return cls.build(table.geometry[kept], list(np.asarray(node_ids, dtype=object)[kept]),
+                         table.fids[kept], tolerance=tolerance)
+
+    @classmethod
     def build(cls, lines: Sequence, node_ids: Sequence | None = None, fids: Sequence[int] | None = None,
               *, tolerance: float = SNAP_TOLERANCE_M) -> "WalkGraph":
         """Build the graph from walking lines.
@@ -210,6 +222,12 @@ class WalkGraph:
         np.cumsum(np.bincount(rows, minlength=n), out=self._indptr[1:])
         self._indices = cols.astype(np.int32)
         self._data = w
+        # Each search appends a few rows (its sources) after the base rows. Copying the base
+        # arrays for that cost 6 ms a search at 10^6 edges, so they live at the front of buffers
+        # with room behind them; the lock keeps two threads sharing the graph (validate.walk_graph)
+        # from writing that room at once.
+        self._room_data, self._room_indices = self._data, self._indices
+        self._room_lock = threading.Lock()
 
     # --- shape ------------------------------------------------------------------------------
     @property
@@ -403,11 +421,18 @@ class WalkGraph:
         order = np.argsort(rows, kind="stable")
         extra = self._indptr[-1] + np.cumsum(np.bincount(rows, minlength=n_src))
         indptr = np.concatenate([self._indptr, extra.astype(np.int32)])
-        matrix = csr_matrix((np.concatenate([self._data, w[order]]),
-                             np.concatenate([self._indices, cols[order].astype(np.int32)]), indptr),
-                            shape=(n + n_src, n + n_src))
-        dist, _, src = dijkstra(matrix, directed=True, indices=n + np.arange(n_src), limit=limit_m,
-                                min_only=True, return_predecessors=True)
+        base, total = len(self._data), int(extra[-1]) if n_src else len(self._data)
+        with self._room_lock:
+            if len(self._room_data) < total:  # grow the room: at least double what is asked
+                size = base + 2 * (total - base) + 64
+                self._room_data = np.concatenate([self._data, np.zeros(size - base)])
+                self._room_indices = np.concatenate([self._indices, np.zeros(size - base, dtype=np.int32)])
+            self._room_data[base:total] = w[order]
+            self._room_indices[base:total] = cols[order]
+            matrix = csr_matrix((self._room_data[:total], self._room_indices[:total], indptr),
+                                shape=(n + n_src, n + n_src), copy=False)
+            dist, _, src = dijkstra(matrix, directed=True, indices=n + np.arange(n_src), limit=limit_m,
+                                    min_only=True, return_predecessors=True)
         return dist[:n], src[:n].astype(np.int64)
 
     @staticmethod
@@ -807,11 +832,16 @@ def access_points(footprints: Mapping[int, object], entrances: Iterable = (), gr
     changes coverage). An owner without entrances is reached at the point of its footprint
     nearest to the network (0 connector if it touches a path); a point is its own access point.
     Without a graph, that point is the footprint's centroid (for ``straight_line_nearest``).
-    The result's ``owners`` are the keys of ``footprints``, in their order.
+    The result's ``owners`` are the keys of ``footprints``, in their order; ``footprints`` may
+    also be a pair of arrays (fids, geometries), as a layer's table holds them.
     """
-    fids = np.fromiter(footprints.keys(), dtype=np.int64, count=len(footprints))
-    geoms = np.empty(len(fids), dtype=object)
-    geoms[:] = list(footprints.values())
+    if isinstance(footprints, tuple):
+        fids = np.asarray(footprints[0], dtype=np.int64)
+        geoms = np.asarray(footprints[1], dtype=object)
+    else:
+        fids = np.fromiter(footprints.keys(), dtype=np.int64, count=len(footprints))
+        geoms = np.empty(len(fids), dtype=object)
+        geoms[:] = list(footprints.values())
     position = {int(f): i for i, f in enumerate(fids.tolist())}
     with_entrance = np.zeros(len(fids), dtype=bool)
     e_owner, e_xy = [], []

@@ -10,8 +10,10 @@ rules.Context per run. No Qt, no database: a Snapshot in, Results out (style.md 
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import Hashable, Sequence
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -29,6 +31,44 @@ from .snapshot import Snapshot
 
 SEARCH_LIMIT_M = 2000.0  # distances are exact up to here (issue 3: a planner needs "900 m", not "> 300 m")
 STOP_LAYER_TYPES = ("bus_stop", "metro_station")
+
+# --- the walking graph, built once per walking network -----------------------------------------
+# Issue 17: building the graph was half of a full validation (7.9 s of 15 s at 10^6 edges), and
+# every Validator (the live loop's, the export's, the CLI's, the siting panel's) built its own.
+# Kept per content of the walk_network layer: the token of its table (model/table.py: two tables
+# with one token hold the same rows in this process), or before tables existed the very Feature
+# objects (immutable; an edit makes new ones), which the entry holds so that their ids stay theirs.
+# A few entries: a plan's scenarios and another open plan; a 10^6-edge graph holds ~0.3 GB.
+GRAPH_CACHE_SIZE = 4
+_graphs: "OrderedDict[Hashable, tuple[object, network.WalkGraph | None]]" = OrderedDict()
+_graphs_lock = threading.Lock()
+
+
+def walk_graph(snapshot: Snapshot) -> network.WalkGraph | None:
+    """The walking graph of the snapshot's walk_network (None: no walkable path), built once per
+    content and shared by every Validator in the process."""
+    table = snapshot.table(WALK_NETWORK) if hasattr(snapshot, "table") else None
+    if table is not None:
+        token, pinned = ("table", table.version), None
+    else:
+        pinned = snapshot.features(WALK_NETWORK)
+        token = ("features", tuple(map(id, pinned)))
+    with _graphs_lock:
+        got = _graphs.get(token)
+        if got is not None:
+            _graphs.move_to_end(token)
+            return got[1]
+    if table is not None:
+        graph = network.WalkGraph.from_table(table) if len(table) else None
+    else:
+        graph = network.WalkGraph.from_features(pinned) if pinned else None
+    graph = graph if graph is not None and graph.n_edges > 0 else None
+    with _graphs_lock:
+        _graphs[token] = (pinned, graph)
+        while len(_graphs) > GRAPH_CACHE_SIZE:
+            _graphs.popitem(last=False)
+    return graph
+
 
 # --- the walking part, cached between runs ----------------------------------------------------
 
@@ -187,9 +227,7 @@ class Validator:
         return types
 
     def _build_graph(self, snapshot: Snapshot) -> None:
-        features = snapshot.features(WALK_NETWORK)
-        graph = network.WalkGraph.from_features(features) if features else None
-        self._walk.graph = graph if graph is not None and graph.n_edges > 0 else None
+        self._walk.graph = walk_graph(snapshot)
 
     @staticmethod
     def _entrances_of(snapshot: Snapshot, layer: str) -> list[tuple[int, BaseGeometry, bool]]:

@@ -125,3 +125,26 @@ def test_facility_moves_on_a_district_grid_equal_full(tmp_path, edges, moves):
             assert_same(live.update(snap, changes), full, snap)
     finally:
         session.close()
+
+
+def test_the_walking_graph_is_built_once_per_network(tmp_path):
+    """Issue 17: every validator of the process shares the graph of one walking network; a path
+    edit makes another, and undoing the edit's content does not bring back a stale one."""
+    from lifecircle_desktop.model.validate import walk_graph
+    plan = grid_plan(tmp_path / "g.gpkg", n=4)
+    home(plan, 0, 0, 100)
+    facility(plan, "kindergarten", 200, 100)
+    first = take_snapshot(plan, version=0)
+    graph = walk_graph(first)
+    assert graph is not None and graph.n_edges == 23
+    assert walk_graph(take_snapshot(plan, version=1)) is graph
+    added = plan.apply(AddFeature("facilities", box(50, 50, 60, 60), {"type": "supermarket"}))
+    assert walk_graph(take_snapshot(plan, version=2)) is graph  # not a path: the same graph
+    changes = plan.apply(AddFeature("walk_network", LineString([(0, 0), (300, 300)]), {"class": "path"}))
+    edited = take_snapshot(plan, version=3)
+    other = walk_graph(edited)
+    assert other is not graph and other.n_edges > graph.n_edges
+    live = Validator(PACKS)
+    live.full(first)
+    assert_same(live.update(edited, added.merge(changes)), Validator(PACKS).full(edited), edited)
+    plan.close()
