@@ -179,9 +179,12 @@ class Context:
     def total(self, side: Mapping, unit_kind: str) -> float:
         """Σ of one side of a ratio (``{measure, types?, layer?}``) over the unit of ``unit_kind``."""
         key = (unit_kind, side.get("layer"), side["measure"], tuple(side.get("types", ())))
-        if key not in self._totals:
-            self._totals[key] = self._total_uncached(side, unit_kind)
-        return self._totals[key]
+        # A sum over the homes or the unit reads nothing else: kept with the other home answers.
+        kept = self._per_unit if side.get("layer", FACILITIES if "types" in side else RESIDENTIAL) != FACILITIES \
+            else self._totals
+        if ("total", key) not in kept:
+            kept[("total", key)] = self._total_uncached(side, unit_kind)
+        return kept[("total", key)]
 
     def _total_uncached(self, side: Mapping, unit_kind: str) -> float:
         layer = side.get("layer", FACILITIES if "types" in side else RESIDENTIAL)
