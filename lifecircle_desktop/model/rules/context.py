@@ -6,6 +6,7 @@ distances; the evaluators read it and never change it. No Qt, no database (style
 from __future__ import annotations
 
 import copy
+from itertools import repeat
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 import numpy as np
@@ -212,6 +213,19 @@ class Context:
                 inside = np.array([h.fid for h in self.homes_in(unit_kind)], dtype=np.int64)
                 self._per_unit[key] = np.isin(self.home_ids, inside)
         return self._per_unit[key]
+
+    def homes_outside(self, key: tuple, mask: np.ndarray, inside: np.ndarray) -> tuple[tuple[str, int], ...]:
+        """(layer, fid) of the homes of ``mask`` (over ``home_ids``) not ``inside`` (over the
+        masked homes), for the finding to name. ``key`` says which reading asks (its unit, types):
+        when the same homes are outside as in its last run the same tuple is given back — a facility
+        move changes few homes, and making ~10^5 pairs again cost ~20 ms a rule."""
+        outside = ~inside
+        kept = self._per_unit.get(("outside", key))
+        if kept is not None and np.array_equal(kept[0], mask) and np.array_equal(kept[1], outside):
+            return kept[2]
+        named = tuple(zip(repeat(RESIDENTIAL), self.home_ids[mask][outside].tolist()))
+        self._per_unit[("outside", key)] = (mask, outside, named)
+        return named
 
     def estimated_in(self, unit_kind: str, name: str = "households") -> tuple[int, int] | None:
         """:meth:`estimated_homes` of the homes of the unit (every walking rule of a unit asks)."""
