@@ -263,6 +263,39 @@ def test_from_features_leaves_out_unwalkable_and_closed_paths():
     assert walk(graph, {1: (200, 0)}, {7: (50, 100)})[7] == pytest.approx(250.0)
 
 
+class _Columns:
+    """A layer as columns, the interface of a snapshot's LayerTable (fids, geometry, column())."""
+
+    def __init__(self, features):
+        self.fids = np.array([f.fid for f in features], dtype=np.int64)
+        self.geometry = np.array([f.geometry for f in features], dtype=object)
+        self._columns = {name: np.array([f.attributes.get(name) for f in features], dtype=object)
+                         for name in ("walkable", "closed", "node_ids")}
+
+    def __len__(self):
+        return len(self.fids)
+
+    def column(self, name):
+        return self._columns[name]
+
+
+def test_from_table_is_from_features_read_as_columns():
+    features = [
+        walk_feature(1, LineString([(0, 0), (100, 0)]), node_ids="11 12"),
+        walk_feature(2, LineString([(100, 0), (200, 0)]), node_ids="12 13"),
+        walk_feature(3, LineString([(100, 0), (100, 100)]), walkable=False),
+        walk_feature(4, LineString([(200, 0), (200, 100)]), closed=True),
+        walk_feature(5, LineString([(50, 0), (50, 100)])),
+        walk_feature(6, LineString([(0, 0), (0, 80), (40, 80)]), node_ids="11 x 14"),  # not ids: drawn
+    ]
+    by_table, by_features = WalkGraph.from_table(_Columns(features)), WalkGraph.from_features(features)
+    assert sorted(set(by_table.edge_fid.tolist())) == [1, 2, 5, 6]
+    for graph in (by_table, by_features):
+        assert walk(graph, {1: (200, 0)}, {7: (50, 100), 8: (40, 80)}) == pytest.approx({7: 250.0, 8: 320.0})
+    assert sorted(by_table.length.tolist()) == pytest.approx(sorted(by_features.length.tolist()))
+    assert by_table.n_nodes == by_features.n_nodes
+
+
 def test_parse_node_ids():
     assert parse_node_ids("1 22 -3").tolist() == [1, 22, -3]
     assert parse_node_ids(None) is None and parse_node_ids("") is None and parse_node_ids("a b") is None
