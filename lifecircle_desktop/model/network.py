@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
@@ -89,6 +89,7 @@ class AccessPoints:
     index: np.ndarray   # (k,) int64 into owners
     xy: np.ndarray      # (k, 2) float64
     snaps: Snaps        # (k,)
+    _tree: object = field(default=None, repr=False, compare=False)  # cKDTree of xy, made by near()
 
     @property
     def owner(self) -> np.ndarray:
@@ -105,6 +106,27 @@ class AccessPoints:
         rows = keep[self.index]
         snaps = Snaps(*(getattr(self.snaps, f)[rows] for f in ("edge", "along", "point", "connector")))
         return AccessPoints(self.owners[keep], position[self.index[rows]], self.xy[rows], snaps)
+
+    def take(self, rows: np.ndarray) -> tuple["AccessPoints", np.ndarray]:
+        """Only the access points ``rows``, with their owners; and where those owners stand in
+        ``owners`` (to map a result back)."""
+        rows = np.sort(np.asarray(rows, dtype=np.int64))
+        kept, index = np.unique(self.index[rows], return_inverse=True)
+        snaps = Snaps(*(getattr(self.snaps, f)[rows] for f in ("edge", "along", "point", "connector")))
+        return AccessPoints(self.owners[kept], index.astype(np.int64), self.xy[rows], snaps), kept
+
+    def near(self, xy: np.ndarray, distance: float) -> np.ndarray:
+        """The rows of the access points within ``distance`` (straight line) of any of ``xy``:
+        the only ones a walk of ``distance`` from there can reach — a walk is never shorter than
+        the straight line between its ends. (A kd-tree of the points, made once.)"""
+        if self._tree is None:
+            object.__setattr__(self, "_tree", cKDTree(np.nan_to_num(self.xy, nan=1e300)))  # no point: never near
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        if len(xy) == 0 or len(self.xy) == 0:
+            return np.zeros(0, dtype=np.int64)
+        hits = self._tree.query_ball_point(xy, distance * (1 + 1e-9) + 1e-6)
+        return _unique(np.concatenate([np.asarray(h, dtype=np.int64) for h in hits]))
 
     @classmethod
     def at_points(cls, owners: Sequence[int], xy, graph: "WalkGraph | None" = None) -> "AccessPoints":

@@ -95,7 +95,6 @@ class _WalkState:
     access: dict = field(default_factory=dict)  # capacity type -> capacity.Access of the last run
     file_findings: dict = field(default_factory=dict)  # rules/plan_file.py: each layer's part
     touched_layers: set[str] = field(default_factory=set)  # the layers of the edit being re-validated
-    home_tree: object | None = None  # cKDTree of the homes' access points (straight-line bounds)
 
 
 def _within(points: np.ndarray, around: np.ndarray, distance: float) -> np.ndarray:
@@ -259,7 +258,6 @@ class Validator:
             else np.full(len(homes), np.nan)
         self._walk.home_answers = {}
         self._walk.findings.clear()
-        self._walk.home_tree = None
 
     def _access(self, footprints, entrances):
         return network.access_points(footprints, entrances, self._walk.graph)
@@ -319,11 +317,8 @@ class Validator:
             dist[lost], near[lost] = graph.nearest(sources.subset(owners), homes.subset(lost), limit)
         now = sources.subset(np.isin(sources.owners, changed_fids))
         if len(now):
-            if self._walk.home_tree is None:
-                self._walk.home_tree = cKDTree(np.nan_to_num(homes.xy, nan=1e300))  # no point: never near
             reach = np.zeros(len(homes.owners), dtype=bool)
-            for rows in self._walk.home_tree.query_ball_point(now.xy[now.snaps.snapped], limit * (1 + 1e-9) + 1e-6):
-                reach[homes.index[rows]] = True
+            reach[homes.index[homes.near(now.xy[now.snaps.snapped], limit)]] = True
             reach &= ~lost  # already searched from every facility
             if reach.any():
                 d, s = graph.nearest(now, homes.subset(reach), limit)
