@@ -376,6 +376,23 @@ def check_against_edge_list_oracle(graph, sources, targets, limit):
     return distance
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_search_from_few_facilities_with_a_short_limit_agrees_with_networkx(seed):
+    """Issue 17: a search from a few sources with a limit runs on the part of a large network
+    within the limit of them (here a few per cent of the junctions); the same distances."""
+    rng = np.random.default_rng(50 + seed)
+    lines, ids = random_planar_ways(rng, n_points=3000, size=6000.0)
+    graph = WalkGraph.build(lines, ids)
+    s_fids, s_xy = random_owners(rng, 3, size=6000.0, multi=True)
+    sources = AccessPoints.at_points(s_fids, s_xy, graph)
+    near = s_xy[0] + rng.uniform(-500, 500, (80, 2))  # homes around the first source: many reached
+    targets = AccessPoints.at_points(np.arange(100, 180), near, graph)
+    assert np.mean(np.hypot(*(graph.node_xy - s_xy[0]).T) <= 900.0) < 0.1
+    for limit in (300.0, 900.0):
+        distance = check_against_edge_list_oracle(graph, sources, targets, limit)
+    assert np.isfinite(distance).sum() >= 10
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_random_networks_agree_with_networkx_on_the_same_edges(seed):
     rng = np.random.default_rng(seed)
