@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PLAN   ?=
 
-.PHONY: run test test-slow fuzz crash system-deps bench demo clean
+.PHONY: run test test-slow fuzz crash system-deps bench bench-scale demo clean
 
 $(VENV)/.installed: pyproject.toml
 	bash scripts/system-deps.sh
@@ -40,6 +40,12 @@ crash: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+# District scale (issue 17): synthetic grids of 10^4-10^6 walking edges, minutes; not in `make bench`.
+# SIZES=10000,100000 for a shorter run; JSON=1 for machine-readable output.
+bench-scale: $(VENV)/.installed-test
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	QT_QPA_PLATFORM=offscreen $(PY) bench/bench_scale.py $(if $(SIZES),--sizes $(SIZES)) $(if $(JSON),--json)
 
 demo: $(VENV)/.installed
 	$(PY) scripts/build_demo.py

@@ -7,7 +7,9 @@ HERE = Path(__file__).resolve().parent
 # The engine, canvas and UI first (the budgets of design.md §8 most often asked about), then every
 # other bench_*.py in name order (exports, siting, capacity, imports…): a new benchmark needs no line here.
 FIRST = ["bench_engine.py", "bench_canvas.py", "bench_ui.py"]
-SCRIPTS = FIRST + sorted(p.name for p in HERE.glob("bench_*.py") if p.name not in FIRST)
+# District scale takes minutes: its own target, `make bench-scale`.
+SEPARATE = ["bench_scale.py"]
+SCRIPTS = FIRST + sorted(p.name for p in HERE.glob("bench_*.py") if p.name not in FIRST + SEPARATE)
 
 if __name__ == "__main__":
     for name in SCRIPTS:

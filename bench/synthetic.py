@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 CACHE = Path(os.environ.get("LIFECIRCLE_BENCH_CACHE") or Path(__file__).resolve().parent / ".cache")
-GENERATOR_VERSION = 1  # part of every cache key: a change to the generator makes new files
+GENERATOR_VERSION = 2  # part of every cache key: a change to the generator makes new files
 
 EPSG = 32651  # WGS 84 / UTM zone 51N: Shanghai
 CENTRE = (121.50, 31.28)  # lon, lat (Yangpu)
@@ -106,17 +106,20 @@ class _District:
         self.way_street = np.array([int(a[e[0]]) // n if kind[e[0]] == 0 else int(a[e[0]]) % n for e in self.way_edges])
         self.way_kind = kind[starts]
 
-        # Blocks: homes in the first H of a shuffled list, parks in the next ones.
+        # Blocks: homes in the first H of a shuffled list, parks in the next ones; none of them,
+        # nor a point facility, in a block a diagonal crosses (a path through a building makes
+        # its nearest point on the network ambiguous).
         n_blocks = (n - 1) ** 2
         homes = max(1, edges // 10)
         n_fac = max(len(FACILITIES), edges // 100)
         order = rng.permutation(n_blocks)
+        order = order[~diag[order]]
         weights = np.array([w for _, _, w in FACILITIES])
         fac_kind = rng.choice(len(FACILITIES), n_fac, p=weights / weights.sum())
         fac_kind[:len(FACILITIES)] = np.arange(len(FACILITIES))  # every type at least once
         park = len(FACILITIES) - 1
         n_parks = int((fac_kind == park).sum())
-        if homes + n_parks > n_blocks:
+        if homes + n_parks > len(order):
             raise AssertionError("more homes than blocks")
         self.home_block = order[:homes]
         self.park_block = order[homes:homes + n_parks]
@@ -125,7 +128,7 @@ class _District:
         self.home_levels = rng.integers(3, 19, homes)
         point_kind = fac_kind[fac_kind != park]
         self.point_kind = point_kind
-        self.point_block = rng.integers(0, n_blocks, len(point_kind))
+        self.point_block = order[rng.integers(0, len(order), len(point_kind))]
         self.point_corner = rng.integers(0, 4, len(point_kind))
         n_stops = max(1, edges // 200)
         self.stop_node = rng.choice(n * n, n_stops, replace=False)

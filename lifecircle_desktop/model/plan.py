@@ -8,6 +8,7 @@ redo only what it touches (design.md §5).
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,6 +138,10 @@ class Plan:
         # (layer, fid) -> (scenario, why in zh, why in en). They stay in the file; the validator
         # names them (model/rules/plan_file.py).
         self.unreadable: dict[tuple[str, int], tuple[str | None, str, str]] = {}
+        # Content versions (LayerTable.version): (layer, scenario) -> a number from one counter of
+        # the process, new whenever that scenario's rows of the layer change; a layer's load stamp
+        # stands for the scenarios no edit has touched since it was read.
+        self._versions: dict[tuple[str, str | None], int] = {}
         self._load()
         self._data_version = self._file_version()
         self._reloaded = ChangeSet()  # what reload() found different, until take_reloaded()
@@ -178,6 +183,7 @@ class Plan:
     def _load(self) -> None:
         conn = self.store.conn
         self.unreadable = {}
+        self._versions = {(layer, _LOADED): next(_CONTENT_VERSIONS) for layer in LAYERS}
         for layer, spec in LAYERS.items():
             cols = ", ".join(f'"{n}"' for n in spec.field_names)
             scen = "scenario" if spec.editable else "NULL"
@@ -321,6 +327,18 @@ class Plan:
     def count(self, layer: str, scenario: str | None = None) -> int:
         return len(self.features(layer, scenario))
 
+    def content_version(self, layer: str, scenario: str | None = "base") -> tuple[int, str | None]:
+        """A token that changes whenever the rows of ``layer`` in ``scenario`` change (an edit,
+        an import, a reload); equal tokens mean the same rows, within this process."""
+        scenario = scenario if LAYERS[layer].editable else None
+        stamp = self._versions.get((layer, scenario)) or self._versions[(layer, _LOADED)]
+        return stamp, scenario
+
+    def _touch(self, layer: str, scenarios: Iterable[str | None]) -> None:
+        """New content versions for the scenarios of ``layer`` whose rows just changed."""
+        for scenario in set(scenarios):
+            self._versions[(layer, scenario if LAYERS[layer].editable else None)] = next(_CONTENT_VERSIONS)
+
     # --- editing ------------------------------------------------------------------------------
     def apply(self, edit) -> ChangeSet:
         """Apply one edit in one transaction; returns its ChangeSet (``.edit`` = the applied edit).
@@ -390,10 +408,14 @@ class Plan:
                 old = self._features[f.layer].get(f.fid) if f.fid is not None else None
                 written.append(self._insert(db, f) if old is None else self._update(db, old, f))
         for layer, fid in deletes:
-            self._features[layer].pop(fid, None)
+            old = self._features[layer].pop(fid, None)
+            if old is not None:
+                self._touch(layer, [old.scenario])
             changes.removed.setdefault(layer, set()).add(fid)
         for f in written:
-            kind = "changed" if f.fid in self._features[f.layer] else "added"
+            old = self._features[f.layer].get(f.fid)
+            kind = "changed" if old is not None else "added"
+            self._touch(f.layer, [f.scenario] + ([old.scenario] if old is not None else []))
             self._features[f.layer][f.fid] = f
             getattr(changes, kind).setdefault(f.layer, set()).add(f.fid)
         return changes, written
@@ -470,6 +492,7 @@ class Plan:
         features = self._features[layer]
         for fid, geometry, attributes in zip(fids, geoms, attrs):
             features[fid] = Feature(layer, fid, geometry, attributes, scenario_value)
+        self._touch(layer, [scenario_value])
         self.store.set_extent(layer, shapely.total_bounds(np.array([f.geometry for f in features.values()],
                                                                    dtype=object)))
         return fids
@@ -495,6 +518,7 @@ class Plan:
             if len(everything):
                 self.store.set_extent(layer, shapely.total_bounds(everything))
         features.update(placed)  # memory follows the file once the write has gone through
+        self._touch(layer, {f.scenario for f in placed.values()})
         return ChangeSet(changed={layer: set(fids)} if fids else {})
 
     def _next_fid(self, layer: str) -> int:
@@ -535,6 +559,11 @@ class Plan:
 
     def __repr__(self) -> str:
         return f"<Plan {self.name!r} {self.path.name} EPSG:{self.epsg}>"
+
+
+# LayerTable versions: one counter for every plan of the process, so no two contents share a number.
+_CONTENT_VERSIONS = itertools.count(1)
+_LOADED = "\0loaded"  # the key of a layer's load stamp in Plan._versions (no scenario has this name)
 
 
 # The pseudo-layer of a ChangeSet saying rules, answers or thresholds may have changed

@@ -521,3 +521,38 @@ def test_cancel_a_new_plan_leaves_no_file(tmp_path):
         import_osm_new(DATA / "tiny.osm", out, progress=lambda f, m: f < 0.8)
     assert err.value.message_zh == "导入已取消"
     assert not out.exists() and not Path(f"{out}-wal").exists()
+
+
+def test_deleted_ways_leave_no_nodes_behind(tmp_path):
+    """A deleted or invisible way (JOSM files) between two kept ones: left out, and the kept
+    ways keep exactly their own nodes (the reader holds all ways' nodes in one array)."""
+    path = tmp_path / "josm.osm"
+    nodes = "".join(f'<node id="{i}" lat="31.28{i:02d}" lon="121.50{i:02d}"/>' for i in range(1, 9))
+    path.write_text('<?xml version="1.0"?>\n<osm version="0.6">\n' + nodes +
+                    '<way id="10"><nd ref="1"/><nd ref="2"/><tag k="highway" v="footway"/></way>'
+                    '<way id="11" action="delete"><nd ref="3"/><nd ref="4"/><nd ref="5"/><tag k="highway" v="footway"/></way>'
+                    '<way id="12" visible="false"><nd ref="4"/><nd ref="5"/><tag k="highway" v="path"/></way>'
+                    '<way id="13"><nd ref="6"/><nd ref="7"/><nd ref="8"/><tag k="highway" v="path"/></way>\n</osm>\n')
+    data = read_osm(path)
+    assert data.way_ids.tolist() == [10, 13]
+    assert [data.way_refs[a:b].tolist() for a, b in zip(data.way_offsets[:-1], data.way_offsets[1:])] == [[1, 2], [6, 7, 8]]
+    plan, s = import_osm_new(path, tmp_path / "josm.gpkg")
+    with plan:
+        assert sorted(f["node_ids"] for f in plan.features("walk_network")) == ["1 2", "6 7 8"]
+
+
+def test_ways_with_the_same_tags_each_counted(tmp_path):
+    """Ways are classified once per set of tags; what the summary counts is still counted per way."""
+    path = tmp_path / "same.osm"
+    nodes = "".join(f'<node id="{i}" lat="31.28{i:02d}" lon="121.50{i:02d}"/>' for i in range(1, 8))
+    open_building = '<tag k="building" v="yes"/>'
+    open_kindergarten = '<tag k="amenity" v="kindergarten"/>'
+    path.write_text('<?xml version="1.0"?>\n<osm version="0.6">\n' + nodes +
+                    "".join(f'<way id="{20 + k}"><nd ref="{k + 1}"/><nd ref="{k + 2}"/>{tags}</way>'
+                            for k, tags in enumerate([open_building] * 3 + [open_kindergarten] * 2 + ['<tag k="highway" v="footway"/>']))
+                    + "\n</osm>\n")
+    plan, s = import_osm_new(path, tmp_path / "same.gpkg")
+    with plan:
+        assert s["skipped"]["building or land use mapped as an open line"] == 3
+        assert s["skipped"]["facility mapped as an open line"] == 2
+        assert s["layers"]["walk_network"] == 1

@@ -354,13 +354,39 @@ class OsmBuild:
                 roles["landuse"] = kind
         return roles
 
+    def _classify_same_tags(self):
+        """``_classify`` for ways, once per distinct set of tags: the ways of one street, and the
+        unnamed footways of a whole district, carry the same tags (10^5 ways, a few thousand
+        sets). The counts a classification adds to the summary are added again on every reuse."""
+        known: dict = {}
+        skipped, not_counted = self.skipped, self.rules.not_counted
+
+        def classify(tags: dict, closed: bool) -> dict:
+            key = (closed, *tags.items())
+            hit = known.get(key)
+            if hit is None:
+                self.skipped, self.rules.not_counted = Counter(), Counter()
+                try:
+                    roles = self._classify(tags, closed)
+                    hit = known[key] = (roles, self.skipped, self.rules.not_counted)
+                finally:
+                    self.skipped, self.rules.not_counted = skipped, not_counted
+            roles, more_skipped, more_not_counted = hit
+            if more_skipped:
+                skipped.update(more_skipped)
+            if more_not_counted:
+                not_counted.update(more_not_counted)
+            return roles
+        return classify
+
     # --- the whole build --------------------------------------------------------------------
     def run(self) -> dict[str, list]:
         data = self.data
         if not hasattr(self, "xy"):
             self._project()
         self._step(0.1, "classifying")
-        way_roles = [self._classify(t, bool(self.way_closed[i])) if t else {} for i, t in enumerate(data.way_tags)]
+        classify = self._classify_same_tags()
+        way_roles = [classify(t, closed) if t else {} for t, closed in zip(data.way_tags, self.way_closed.tolist())]
 
         used = [i for i, r in enumerate(way_roles) if r]
         self._require_nodes(used)
@@ -740,6 +766,7 @@ def _join_rings(ways: list[list[int]]) -> list[list[int]] | None:
 
 
 # --- writing --------------------------------------------------------------------------------
+WRITE_CHUNK = 100_000  # rows per insert
 WRITE_ORDER = ("residential", "facilities", "stops", "entrances", "walk_network",
                "basemap_buildings", "basemap_landuse", "basemap_water", "basemap_roads")
 
@@ -800,10 +827,16 @@ def _import_osm(plan, source, scenario, progress, catalogue, estimates, source_p
                 layer_rows = [(g, {**a, "feature": fid_of[owner_layer][idx]})
                               for (g, a), (owner_layer, idx) in zip(layer_rows, build._entrance_owner)]
             new_rows = [r for r, k in zip(layer_rows, keep[layer]) if k]
-            new_fids = iter(plan.bulk_insert(layer, new_rows, scenario, db=db) if new_rows else [])
+            # In chunks: what one insert builds beside the rows (typed attributes, WKB, value
+            # tuples) stays bounded for a district's 10^5-10^6 rows.
+            new_fids = iter([fid for start in range(0, len(new_rows), WRITE_CHUNK)
+                             for fid in plan.bulk_insert(layer, new_rows[start:start + WRITE_CHUNK], scenario, db=db)])
             fid_of[layer] = [next(new_fids) if k else existing[layer][a.get("osm_id")]
                              for (_g, a), k in zip(layer_rows, keep[layer])]
+            # The plan holds the rows now: their attribute dicts (10^5 of them for a district's
+            # walking network) go before the next layer is written.
             done += len(new_rows)
+            rows[layer] = layer_rows = new_rows = None
             check_progress(progress, 0.7 + 0.29 * done / total, f"writing {layer}")
         plan.add_credit(OSM_CREDIT)  # ODbL 1.0: every map and report made from the data carries it
         plan.add_import(_common.import_record(path, data.format, counts, data_timestamp=data.timestamp,
