@@ -35,36 +35,28 @@ STOP_LAYER_TYPES = ("bus_stop", "metro_station")
 # --- the walking graph, built once per walking network -----------------------------------------
 # Issue 17: building the graph was half of a full validation (7.9 s of 15 s at 10^6 edges), and
 # every Validator (the live loop's, the export's, the CLI's, the siting panel's) built its own.
-# Kept per content of the walk_network layer: the token of its table (model/table.py: two tables
-# with one token hold the same rows in this process), or before tables existed the very Feature
-# objects (immutable; an edit makes new ones), which the entry holds so that their ids stay theirs.
-# A few entries: a plan's scenarios and another open plan; a 10^6-edge graph holds ~0.3 GB.
+# Kept per content of the walk_network layer: the version token of its table (model/table.py: two
+# tables with one token hold the same rows in this process). A few entries: a plan's scenarios and
+# another open plan; a 10^6-edge graph holds ~0.3 GB.
 GRAPH_CACHE_SIZE = 4
-_graphs: "OrderedDict[Hashable, tuple[object, network.WalkGraph | None]]" = OrderedDict()
+_graphs: "OrderedDict[Hashable, network.WalkGraph | None]" = OrderedDict()
 _graphs_lock = threading.Lock()
 
 
 def walk_graph(snapshot: Snapshot) -> network.WalkGraph | None:
     """The walking graph of the snapshot's walk_network (None: no walkable path), built once per
     content and shared by every Validator in the process."""
-    table = snapshot.table(WALK_NETWORK) if hasattr(snapshot, "table") else None
-    if table is not None:
-        token, pinned = ("table", table.version), None
-    else:
-        pinned = snapshot.features(WALK_NETWORK)
-        token = ("features", tuple(map(id, pinned)))
+    token = snapshot.version_of(WALK_NETWORK)
     with _graphs_lock:
         got = _graphs.get(token)
         if got is not None:
             _graphs.move_to_end(token)
-            return got[1]
-    if table is not None:
-        graph = network.WalkGraph.from_table(table) if len(table) else None
-    else:
-        graph = network.WalkGraph.from_features(pinned) if pinned else None
+            return got
+    table = snapshot.table(WALK_NETWORK)
+    graph = network.WalkGraph.from_table(table) if len(table) else None
     graph = graph if graph is not None and graph.n_edges > 0 else None
     with _graphs_lock:
-        _graphs[token] = (pinned, graph)
+        _graphs[token] = graph
         while len(_graphs) > GRAPH_CACHE_SIZE:
             _graphs.popitem(last=False)
     return graph
@@ -250,10 +242,9 @@ class Validator:
     def _build_homes(self, snapshot: Snapshot) -> None:
         """Every home's access points; each walking rule then counts the homes of the unit it
         names (rules/context.py ``home_mask``)."""
-        homes = snapshot.features(RESIDENTIAL)
-        self._walk.home_ids = np.array([h.fid for h in homes], dtype=np.int64)
-        footprints = {h.fid: h.geometry for h in homes}
-        self._walk.homes = self._access(footprints, self._entrances_of(snapshot, RESIDENTIAL))
+        homes = snapshot.table(RESIDENTIAL)  # columns: no Feature per home (issue 17)
+        self._walk.home_ids = np.array(homes.fids, dtype=np.int64)
+        self._walk.homes = self._access((homes.fids, homes.geometry), self._entrances_of(snapshot, RESIDENTIAL))
         self._walk.connectors = _connectors(self._walk.homes) if self._walk.graph is not None \
             else np.full(len(homes), np.nan)
         self._walk.home_answers = {}
