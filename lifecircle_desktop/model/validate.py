@@ -76,10 +76,9 @@ class _WalkState:
     # of model/capacity.py, kept per facility so that moving one searches from that one only.
     reach: dict[tuple[str, int], tuple[float, np.ndarray, np.ndarray]] = field(default_factory=dict)
     sources: dict[str, object] = field(default_factory=dict)  # facility type -> its AccessPoints, as last searched
-    # Per home (in ``home_ids`` order): households, and what rules/context.py works out from the
-    # homes and planning units alone (unit masks, estimated counts) — kept until homes, units or
-    # settings change (at 10^5 homes, working them out again cost ~40 ms a move).
-    households: dict[int, float] | None = None
+    # What rules/context.py works out from the homes and planning units alone (households per
+    # home, unit masks, estimated counts, sums over homes) — kept until homes, units or settings
+    # change (at 10^5 homes, working them out again cost ~40 ms a move).
     home_answers: dict = field(default_factory=dict)
     # id(rule) -> (rule, its finding as judged, before groups): reused while its inputs stand.
     findings: dict[int, tuple[Rule, Finding]] = field(default_factory=dict)
@@ -171,8 +170,8 @@ class Validator:
                 layer = STOPS if t in STOP_LAYER_TYPES else FACILITIES
                 if not self._update_distances(snapshot, t, changes.touched(layer)):
                     self._walk.by_type.pop(t, None)  # searched in full below
-            touched = changes.touched(FACILITIES) | changes.touched(STOPS)
-            for key in [k for k in self._walk.reach if k[1] in touched]:
+            touched_fids = changes.touched(FACILITIES) | changes.touched(STOPS)
+            for key in [k for k in self._walk.reach if k[1] in touched_fids]:
                 del self._walk.reach[key]
         wanted = self._walk_types(snapshot)
         for t in wanted - set(self._walk.by_type):
