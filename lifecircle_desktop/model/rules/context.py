@@ -223,7 +223,11 @@ class Context:
         kept = self._per_unit.get(("outside", key))
         if kept is not None and np.array_equal(kept[0], mask) and np.array_equal(kept[1], outside):
             return kept[2]
-        named = tuple(zip(repeat(RESIDENTIAL), self.home_ids[mask][outside].tolist()))
+        pairs = self._per_unit.get("pairs")
+        if pairs is None:  # (layer, fid) of every home, made once: a tuple of them is then only references
+            pairs = self._per_unit["pairs"] = np.empty(len(self.home_ids), dtype=object)
+            pairs[:] = list(zip(repeat(RESIDENTIAL), self.home_ids.tolist()))
+        named = tuple(pairs[mask][outside].tolist())
         self._per_unit[("outside", key)] = (mask, outside, named)
         return named
 
