@@ -482,7 +482,8 @@ class WalkGraph:
         n, m = self.n_nodes, len(region)
         if m == 0:  # no junction within reach (a source midway along a long edge)
             return np.full(n, np.inf), np.full(n, -9999, dtype=np.int64)
-        start, count = self._indptr[region].astype(np.int64), np.diff(self._indptr)[region].astype(np.int64)
+        start = self._indptr[region].astype(np.int64)
+        count = self._indptr[region + 1].astype(np.int64) - start
         entry = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(count.sum())
         row = np.repeat(np.arange(m), count)
         col_node = self._indices[entry]
