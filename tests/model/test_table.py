@@ -6,18 +6,24 @@ import itertools
 import math
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pyogrio
 import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
 from shapely import affinity
 from shapely.geometry import Point, box
 
-from lifecircle_desktop.model import AddFeature, ChangeAttributes, ChangeGeometry
+from lifecircle_desktop.model import AddFeature, ChangeAttributes, ChangeGeometry, Plan
 from lifecircle_desktop.model.schema import FACILITIES, LAYERS, RESIDENTIAL, STOPS, WALK_NETWORK
 from lifecircle_desktop.model.session import PlanSession
 from lifecircle_desktop.model.snapshot import take_snapshot
+from lifecircle_desktop.model.table import LayerData
+from tests import helpers
+from tests.model import test_undo_property as undo_property
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "resources" / "demo" / "siping.gpkg"
@@ -141,6 +147,15 @@ def test_tables_follow_edits_undo_redo_and_scenarios(demo):
         for layer in (FACILITIES, RESIDENTIAL, STOPS, WALK_NETWORK):
             assert_table_matches_features(snap, layer)
             assert_table_matches_file(snap, path, layer)
+    # A renamed scenario: its rows change scenario in place.
+    session.rename_scenario("方案二", "方案三")
+    renamed = take_snapshot(session.plan, "方案三")
+    path = closed_file(session)
+    for layer in (FACILITIES, RESIDENTIAL, WALK_NETWORK):
+        assert len(renamed.table(layer)) == len(snaps["方案二"].table(layer))
+        assert len(take_snapshot(session.plan, "方案二").table(layer)) == 0
+        assert_table_matches_features(renamed, layer)
+        assert_table_matches_file(renamed, path, layer)
 
 
 def test_a_snapshot_taken_before_an_edit_does_not_change(demo):
@@ -195,3 +210,33 @@ def test_bulk_insert_rows_read_as_columns(plan):
     snap = take_snapshot(plan)
     plan.close()
     assert_table_matches_file(snap, plan.path, RESIDENTIAL)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=undo_property.ops)
+def test_with_the_overlay_merged_after_every_edit_the_plan_still_holds_what_the_file_holds(ops, monkeypatch):
+    """The edits of the undo property test with the overlay of edits merged into new columns at
+    every edit (LayerData.MERGE_MINIMUM 0): features, tables and a snapshot taken before all hold."""
+    monkeypatch.setattr(LayerData, "MERGE_MINIMUM", 0)
+    monkeypatch.setattr(LayerData, "MERGE_SHARE", 0.0)
+    with tempfile.TemporaryDirectory() as d:
+        plan = Plan.create(Path(d) / "p.gpkg", "p", 32651)
+        plan.apply(AddFeature(FACILITIES, box(0, 0, 20, 20), {"type": "supermarket", "name": "s"}))
+        first = take_snapshot(plan)
+        first_rows = helpers.snapshot(plan)
+        applied = [plan.apply(undo_property._edit(plan, op)).edit for op in ops]
+        now = take_snapshot(plan)
+        for layer in (FACILITIES, RESIDENTIAL, STOPS):
+            assert_table_matches_features(now, layer)
+            assert_table_matches_features(first, layer)
+        assert {(layer, f.fid): (shapely.to_wkb(f.geometry), dict(f.attributes), f.scenario)
+                for layer in LAYERS for f in first.features(layer)} == first_rows
+        on_file = helpers.snapshot(plan)
+        path = plan.path
+        plan.close()
+        with Plan.open(path) as reopened:
+            assert helpers.snapshot(reopened) == on_file
+            plan = reopened
+            for edit in reversed(applied):
+                plan.apply(edit.inverted())
+            assert helpers.snapshot(plan) == first_rows
