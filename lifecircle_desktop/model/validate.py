@@ -36,9 +36,10 @@ STOP_LAYER_TYPES = ("bus_stop", "metro_station")
 # Issue 17: building the graph was half of a full validation (7.9 s of 15 s at 10^6 edges), and
 # every Validator (the live loop's, the export's, the CLI's, the siting panel's) built its own.
 # Kept per content of the walk_network layer: the version token of its table (model/table.py: two
-# tables with one token hold the same rows in this process). A few entries: a plan's scenarios and
-# another open plan; a 10^6-edge graph holds ~0.3 GB.
-GRAPH_CACHE_SIZE = 4
+# tables with one token hold the same rows in this process). Two entries: the network as it is and
+# as it was before the last path edit (undo), or two scenarios; a 10^6-edge graph holds ~0.4 GB,
+# and the budget of a validation at that size is 1.5 GB.
+GRAPH_CACHE_SIZE = 2
 _graphs: "OrderedDict[Hashable, network.WalkGraph | None]" = OrderedDict()
 _graphs_lock = threading.Lock()
 
