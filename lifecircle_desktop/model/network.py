@@ -344,17 +344,19 @@ class WalkGraph:
         its best access point. Owners with no snapped access point are unreachable (inf, -1).
         A query never changes the graph: build it once, query it after every edit.
         """
-        dist, src = self._dijkstra(sources, limit_m)
+        found = self._dijkstra(sources, limit_m, whole=False)
         rows = np.flatnonzero(targets.snaps.snapped)
         e = targets.snaps.edge[rows]
         t = targets.snaps.along[rows]
         c = targets.snaps.connector[rows]
         # Enter the target's edge from whichever end is nearer the sources, walk along it, step off.
-        via_u = dist[self.u[e]] + t
-        via_v = dist[self.v[e]] + (self.length[e] - t)
+        dist_u, src_u = _at(found, self.u[e])
+        dist_v, src_v = _at(found, self.v[e])
+        via_u = dist_u + t
+        via_v = dist_v + (self.length[e] - t)
         use_u = via_u <= via_v
         d = np.where(use_u, via_u, via_v) + c
-        s = np.where(use_u, src[self.u[e]], src[self.v[e]]) - self.n_nodes  # source owner index
+        s = np.where(use_u, src_u, src_v) - self.n_nodes  # source owner index
         # Source and target on the same edge: the direct walk along it touches no node, so the
         # node distances above cannot see it.
         ti, si, direct = self._same_edge(sources, rows, targets)
@@ -426,9 +428,11 @@ class WalkGraph:
         return out
 
     # --- internals --------------------------------------------------------------------------
-    def _dijkstra(self, sources: AccessPoints, limit_m: float) -> tuple[np.ndarray, np.ndarray]:
+    def _dijkstra(self, sources: AccessPoints, limit_m: float, whole: bool = True) -> tuple:
         """Distances from the nearest source to every base node, and that source's graph index
-        (``n_nodes + owner index``; negative when unreached)."""
+        (``n_nodes + owner index``; negative when unreached). With ``whole`` false, a search within
+        a region may answer (distances, sources, region nodes) for the region's nodes only — read
+        it with ``_at`` (two arrays the size of the graph per facility cost 1 s a full run at 10^6)."""
         n = self.n_nodes
         n_src = len(sources.owners)
         ok = sources.snaps.snapped
@@ -441,7 +445,7 @@ class WalkGraph:
         if np.isfinite(limit_m) and n_src <= REGION_MAX_SOURCES:
             region = self._region(sources.xy[ok], limit_m)
             if len(region) <= n // 4:
-                return self._dijkstra_in(region, owner, e, t, c, n_src, limit_m)
+                return self._dijkstra_in(region, owner, e, t, c, n_src, limit_m, whole)
         # One virtual node per source owner, with one-way edges to both ends of each of its access
         # points' edges, appended as extra rows below the cached base rows: per call only these
         # rows are built (the base arrays are just concatenated, ~0.1 ms at 10^5 edges).
@@ -474,14 +478,15 @@ class WalkGraph:
         hits = self._node_tree.query_ball_point(xy, limit_m * (1 + 1e-9) + 1e-6)
         return _unique(np.concatenate([np.asarray(h, dtype=np.int64) for h in hits]))
 
-    def _dijkstra_in(self, region, owner, e, t, c, n_src, limit_m) -> tuple[np.ndarray, np.ndarray]:
+    def _dijkstra_in(self, region, owner, e, t, c, n_src, limit_m, whole=True) -> tuple:
         """``_dijkstra`` on the part of the graph within the limit of a few sources: the same
         distances (a node beyond the region is beyond the limit, so no path within it passes
         there), at the cost of the region — a whole-graph search costs O(nodes) however small the
         limit (2 ms a facility at 10^6 edges, and the 2SFCA searches from every facility)."""
         n, m = self.n_nodes, len(region)
         if m == 0:  # no junction within reach (a source midway along a long edge)
-            return np.full(n, np.inf), np.full(n, -9999, dtype=np.int64)
+            return (np.full(n, np.inf), np.full(n, -9999, dtype=np.int64)) if whole else \
+                (np.zeros(0), np.zeros(0, dtype=np.int64), region)
         start = self._indptr[region].astype(np.int64)
         count = self._indptr[region + 1].astype(np.int64) - start
         entry = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(count.sum())
@@ -501,10 +506,13 @@ class WalkGraph:
         matrix = csr_matrix((w[order], cols[order].astype(np.int32), indptr), shape=(m + n_src, m + n_src))
         d, _, s = dijkstra(matrix, directed=True, indices=m + np.arange(n_src), limit=limit_m,
                            min_only=True, return_predecessors=True)
+        sub_src = np.where(s[:m] >= m, s[:m].astype(np.int64) - m + n, -9999)
+        if not whole:
+            return d[:m], sub_src, region
         dist = np.full(n, np.inf)
         dist[region] = d[:m]
         src = np.full(n, -9999, dtype=np.int64)
-        src[region] = np.where(s[:m] >= m, s[:m].astype(np.int64) - m + n, -9999)
+        src[region] = sub_src
         return dist, src
 
     @staticmethod
@@ -579,6 +587,19 @@ def _node_id_runs(values: Sequence) -> tuple[np.ndarray, np.ndarray, np.ndarray]
             runs.append(ids)
     lengths = np.maximum(count, 0)
     return (np.concatenate(runs) if runs else np.zeros(0, np.int64)), np.cumsum(lengths) - lengths, count
+
+
+def _at(found: tuple, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distance and source at ``nodes`` from a ``WalkGraph._dijkstra`` answer: whole-graph arrays,
+    or (distances, sources, region nodes) of a search within a region (inf, -9999 outside it)."""
+    if len(found) == 2:
+        return found[0][nodes], found[1][nodes]
+    dist, src, region = found
+    if len(region) == 0:
+        return np.full(len(nodes), np.inf), np.full(len(nodes), -9999, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(region, nodes), len(region) - 1)
+    inside = region[pos] == nodes
+    return np.where(inside, dist[pos], np.inf), np.where(inside, src[pos], -9999)
 
 
 def _per_owner(owners, point_owner, distances, source_rows, source_owners, limit_m) -> Nearest:
