@@ -61,6 +61,21 @@ _TYPE_IDS = {"POLYGON": 3, "POINT": 0, "LINESTRING": 1}
 _TYPE_NAMES = {"POLYGON": ("多边形", "polygon"), "POINT": ("点", "point"), "LINESTRING": ("线", "line")}
 
 
+def header_size(header: bytes | None) -> int | None:
+    """The size of a GeoPackage binary header (8 bytes and the envelope its flags announce,
+    GeoPackage 1.3 §2.1.3.1.1) from its first 4 bytes; None when it is not GeoPackage binary."""
+    if not isinstance(header, bytes) or len(header) < 4 or header[:2] != b"GP":
+        return None
+    envelope = _ENVELOPE_BYTES.get((header[3] >> 1) & 0b111)
+    return None if envelope is None else 8 + envelope
+
+
+def read_wkb_geometries(kind: str, wkbs: np.ndarray) -> tuple[np.ndarray, dict[int, tuple[str, str]]]:
+    """read_geometries for blobs whose headers SQLite already cut off (a layer whose every row
+    has the same header: ``header_size``), so no Python runs per row."""
+    return _decode(kind, np.asarray(wkbs, dtype=object), {})
+
+
 def read_geometries(kind: str, blobs: list) -> tuple[np.ndarray, dict[int, tuple[str, str]]]:
     """The geometries of a layer's GeoPackage blobs (``kind``: the layer's geometry type name), and
     (index -> why, in zh and en) for those no feature can be made of: no geometry (NULL — QGIS's
@@ -76,6 +91,10 @@ def read_geometries(kind: str, blobs: list) -> tuple[np.ndarray, dict[int, tuple
             unreadable[i] = ("几何不是 GeoPackage 格式", "its geometry is not GeoPackage binary")
         else:
             wkbs[i] = blob[8 + envelope:]
+    return _decode(kind, wkbs, unreadable)
+
+
+def _decode(kind: str, wkbs: np.ndarray, unreadable: dict[int, tuple[str, str]]):
     geoms = shapely.from_wkb(wkbs, on_invalid="ignore")
     for i in np.flatnonzero(shapely.is_missing(geoms) | shapely.is_empty(geoms)).tolist():
         unreadable.setdefault(i, ("几何已损坏或为空", "its geometry is damaged or empty"))

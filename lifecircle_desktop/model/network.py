@@ -27,7 +27,9 @@ Qt-free; numpy, scipy and shapely only (networkx is a test oracle, never importe
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import warnings
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
@@ -39,6 +41,9 @@ from scipy.spatial import cKDTree
 # Drawn paths whose vertices come within 1 cm of another line join it there: planners snap
 # to existing paths on screen, and 1 cm is far below what a map click can tell apart.
 SNAP_TOLERANCE_M = 0.01
+# A search from this many sources or fewer, with a limit, runs on the part of the graph within
+# the limit of them when that part is under a quarter of the graph (WalkGraph._dijkstra_in).
+REGION_MAX_SOURCES = 64
 # design.md §4: without a walking network, straight-line distance × 1.3 stands in for the
 # walking distance; every finding computed that way is labelled "approximate".
 DETOUR_FACTOR = 1.3
@@ -87,6 +92,7 @@ class AccessPoints:
     index: np.ndarray   # (k,) int64 into owners
     xy: np.ndarray      # (k, 2) float64
     snaps: Snaps        # (k,)
+    _tree: object = field(default=None, repr=False, compare=False)  # cKDTree of xy, made by near()
 
     @property
     def owner(self) -> np.ndarray:
@@ -95,6 +101,35 @@ class AccessPoints:
 
     def __len__(self) -> int:
         return len(self.index)
+
+    def subset(self, keep: np.ndarray) -> "AccessPoints":
+        """The owners where ``keep`` (a mask over ``owners``) holds, with their access points."""
+        keep = np.asarray(keep, dtype=bool)
+        position = np.cumsum(keep) - 1  # new index of each kept owner
+        rows = keep[self.index]
+        snaps = Snaps(*(getattr(self.snaps, f)[rows] for f in ("edge", "along", "point", "connector")))
+        return AccessPoints(self.owners[keep], position[self.index[rows]], self.xy[rows], snaps)
+
+    def take(self, rows: np.ndarray) -> tuple["AccessPoints", np.ndarray]:
+        """Only the access points ``rows``, with their owners; and where those owners stand in
+        ``owners`` (to map a result back)."""
+        rows = np.sort(np.asarray(rows, dtype=np.int64))
+        kept, index = np.unique(self.index[rows], return_inverse=True)
+        snaps = Snaps(*(getattr(self.snaps, f)[rows] for f in ("edge", "along", "point", "connector")))
+        return AccessPoints(self.owners[kept], index.astype(np.int64), self.xy[rows], snaps), kept
+
+    def near(self, xy: np.ndarray, distance: float) -> np.ndarray:
+        """The rows of the access points within ``distance`` (straight line) of any of ``xy``:
+        the only ones a walk of ``distance`` from there can reach — a walk is never shorter than
+        the straight line between its ends. (A kd-tree of the points, made once.)"""
+        if self._tree is None:
+            object.__setattr__(self, "_tree", cKDTree(np.nan_to_num(self.xy, nan=1e300)))  # no point: never near
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        if len(xy) == 0 or len(self.xy) == 0:
+            return np.zeros(0, dtype=np.int64)
+        hits = self._tree.query_ball_point(xy, distance * (1 + 1e-9) + 1e-6)
+        return _unique(np.concatenate([np.asarray(h, dtype=np.int64) for h in hits]))
 
     @classmethod
     def at_points(cls, owners: Sequence[int], xy, graph: "WalkGraph | None" = None) -> "AccessPoints":
@@ -171,6 +206,17 @@ class WalkGraph:
         return cls.build(lines, ids, fids, tolerance=tolerance)
 
     @classmethod
+    def from_table(cls, table, tolerance: float = SNAP_TOLERANCE_M) -> "WalkGraph":
+        """``from_features`` over a layer's columns (a ``LayerTable`` of ``walk_network``: fids,
+        geometry, ``walkable``, ``closed``, ``node_ids``), with no Feature made per row."""
+        walkable, closed = table.column("walkable"), table.column("closed")
+        n = len(table)
+        kept = ~np.fromiter((w is not None and not w or bool(c) for w, c in zip(walkable, closed)), bool, n)
+        node_ids = table.column("node_ids")
+        return cls.build(table.geometry[kept], list(np.asarray(node_ids, dtype=object)[kept]),
+                         table.fids[kept], tolerance=tolerance)
+
+    @classmethod
     def build(cls, lines: Sequence, node_ids: Sequence | None = None, fids: Sequence[int] | None = None,
               *, tolerance: float = SNAP_TOLERANCE_M) -> "WalkGraph":
         """Build the graph from walking lines.
@@ -201,6 +247,13 @@ class WalkGraph:
         np.cumsum(np.bincount(rows, minlength=n), out=self._indptr[1:])
         self._indices = cols.astype(np.int32)
         self._data = w
+        # Each search appends a few rows (its sources) after the base rows. Copying the base
+        # arrays for that cost 6 ms a search at 10^6 edges, so they live at the front of buffers
+        # with room behind them; the lock keeps two threads sharing the graph (validate.walk_graph)
+        # from writing that room at once.
+        self._room_data, self._room_indices = self._data, self._indices
+        self._room_lock = threading.Lock()
+        self._node_tree = None  # cKDTree of node_xy, made by the first search within a region
 
     # --- shape ------------------------------------------------------------------------------
     @property
@@ -291,17 +344,19 @@ class WalkGraph:
         its best access point. Owners with no snapped access point are unreachable (inf, -1).
         A query never changes the graph: build it once, query it after every edit.
         """
-        dist, src = self._dijkstra(sources, limit_m)
+        found = self._dijkstra(sources, limit_m, whole=False)
         rows = np.flatnonzero(targets.snaps.snapped)
         e = targets.snaps.edge[rows]
         t = targets.snaps.along[rows]
         c = targets.snaps.connector[rows]
         # Enter the target's edge from whichever end is nearer the sources, walk along it, step off.
-        via_u = dist[self.u[e]] + t
-        via_v = dist[self.v[e]] + (self.length[e] - t)
+        dist_u, src_u = _at(found, self.u[e])
+        dist_v, src_v = _at(found, self.v[e])
+        via_u = dist_u + t
+        via_v = dist_v + (self.length[e] - t)
         use_u = via_u <= via_v
         d = np.where(use_u, via_u, via_v) + c
-        s = np.where(use_u, src[self.u[e]], src[self.v[e]]) - self.n_nodes  # source owner index
+        s = np.where(use_u, src_u, src_v) - self.n_nodes  # source owner index
         # Source and target on the same edge: the direct walk along it touches no node, so the
         # node distances above cannot see it.
         ti, si, direct = self._same_edge(sources, rows, targets)
@@ -373,9 +428,11 @@ class WalkGraph:
         return out
 
     # --- internals --------------------------------------------------------------------------
-    def _dijkstra(self, sources: AccessPoints, limit_m: float) -> tuple[np.ndarray, np.ndarray]:
+    def _dijkstra(self, sources: AccessPoints, limit_m: float, whole: bool = True) -> tuple:
         """Distances from the nearest source to every base node, and that source's graph index
-        (``n_nodes + owner index``; negative when unreached)."""
+        (``n_nodes + owner index``; negative when unreached). With ``whole`` false, a search within
+        a region may answer (distances, sources, region nodes) for the region's nodes only — read
+        it with ``_at`` (two arrays the size of the graph per facility cost 1 s a full run at 10^6)."""
         n = self.n_nodes
         n_src = len(sources.owners)
         ok = sources.snaps.snapped
@@ -385,6 +442,10 @@ class WalkGraph:
         t = sources.snaps.along[ok]
         c = sources.snaps.connector[ok]
         owner = sources.index[ok]
+        if np.isfinite(limit_m) and n_src <= REGION_MAX_SOURCES:
+            region = self._region(sources.xy[ok], limit_m)
+            if len(region) <= n // 4:
+                return self._dijkstra_in(region, owner, e, t, c, n_src, limit_m, whole)
         # One virtual node per source owner, with one-way edges to both ends of each of its access
         # points' edges, appended as extra rows below the cached base rows: per call only these
         # rows are built (the base arrays are just concatenated, ~0.1 ms at 10^5 edges).
@@ -394,12 +455,65 @@ class WalkGraph:
         order = np.argsort(rows, kind="stable")
         extra = self._indptr[-1] + np.cumsum(np.bincount(rows, minlength=n_src))
         indptr = np.concatenate([self._indptr, extra.astype(np.int32)])
-        matrix = csr_matrix((np.concatenate([self._data, w[order]]),
-                             np.concatenate([self._indices, cols[order].astype(np.int32)]), indptr),
-                            shape=(n + n_src, n + n_src))
-        dist, _, src = dijkstra(matrix, directed=True, indices=n + np.arange(n_src), limit=limit_m,
-                                min_only=True, return_predecessors=True)
+        base, total = len(self._data), int(extra[-1]) if n_src else len(self._data)
+        with self._room_lock:
+            if len(self._room_data) < total:  # grow the room: at least double what is asked
+                size = base + 2 * (total - base) + 64
+                self._room_data = np.concatenate([self._data, np.zeros(size - base)])
+                self._room_indices = np.concatenate([self._indices, np.zeros(size - base, dtype=np.int32)])
+            self._room_data[base:total] = w[order]
+            self._room_indices[base:total] = cols[order]
+            matrix = csr_matrix((self._room_data[:total], self._room_indices[:total], indptr),
+                                shape=(n + n_src, n + n_src), copy=False)
+            dist, _, src = dijkstra(matrix, directed=True, indices=n + np.arange(n_src), limit=limit_m,
+                                    min_only=True, return_predecessors=True)
         return dist[:n], src[:n].astype(np.int64)
+
+    def _region(self, xy: np.ndarray, limit_m: float) -> np.ndarray:
+        """The nodes (sorted) within ``limit_m`` in a straight line of any of ``xy``: all a walk of
+        ``limit_m`` from there can reach."""
+        with self._room_lock:
+            if self._node_tree is None:
+                self._node_tree = cKDTree(self.node_xy)
+        hits = self._node_tree.query_ball_point(xy, limit_m * (1 + 1e-9) + 1e-6)
+        return _unique(np.concatenate([np.asarray(h, dtype=np.int64) for h in hits]))
+
+    def _dijkstra_in(self, region, owner, e, t, c, n_src, limit_m, whole=True) -> tuple:
+        """``_dijkstra`` on the part of the graph within the limit of a few sources: the same
+        distances (a node beyond the region is beyond the limit, so no path within it passes
+        there), at the cost of the region — a whole-graph search costs O(nodes) however small the
+        limit (2 ms a facility at 10^6 edges, and the 2SFCA searches from every facility)."""
+        n, m = self.n_nodes, len(region)
+        if m == 0:  # no junction within reach (a source midway along a long edge)
+            return (np.full(n, np.inf), np.full(n, -9999, dtype=np.int64)) if whole else \
+                (np.zeros(0), np.zeros(0, dtype=np.int64), region)
+        start = self._indptr[region].astype(np.int64)
+        count = self._indptr[region + 1].astype(np.int64) - start
+        entry = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(count.sum())
+        row = np.repeat(np.arange(m), count)
+        col_node = self._indices[entry]
+        col = np.minimum(np.searchsorted(region, col_node), m - 1)
+        inside = region[col] == col_node
+        v_node = np.concatenate([self.u[e], self.v[e]])
+        v_col = np.minimum(np.searchsorted(region, v_node), m - 1)
+        v_in = region[v_col] == v_node
+        rows = np.concatenate([row[inside], m + np.concatenate([owner, owner])[v_in]])
+        cols = np.concatenate([col[inside], v_col[v_in]])
+        w = np.concatenate([self._data[entry][inside], np.concatenate([c + t, c + (self.length[e] - t)])[v_in]])
+        order = np.argsort(rows, kind="stable")
+        indptr = np.zeros(m + n_src + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=m + n_src), out=indptr[1:])
+        matrix = csr_matrix((w[order], cols[order].astype(np.int32), indptr), shape=(m + n_src, m + n_src))
+        d, _, s = dijkstra(matrix, directed=True, indices=m + np.arange(n_src), limit=limit_m,
+                           min_only=True, return_predecessors=True)
+        sub_src = np.where(s[:m] >= m, s[:m].astype(np.int64) - m + n, -9999)
+        if not whole:
+            return d[:m], sub_src, region
+        dist = np.full(n, np.inf)
+        dist[region] = d[:m]
+        src = np.full(n, -9999, dtype=np.int64)
+        src[region] = sub_src
+        return dist, src
 
     @staticmethod
     def _same_edge(sources: AccessPoints, t_rows: np.ndarray, targets: AccessPoints):
@@ -444,6 +558,50 @@ class WalkGraph:
         return shapely.linestrings(xy[order], indices=piece[order])
 
 
+def _node_id_runs(values: Sequence) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``parse_node_ids`` of every line at once: (all ids in one array, where each line's run
+    starts in it, how many ids it has — -1 for a drawn path). When every line's ids are text, one
+    ``np.fromstring`` parses them all (a parse per line cost ~2 s at 10^6 lines); anything that
+    does not parse cleanly that way is parsed line by line."""
+    n = len(values)
+    count = np.full(n, -1, dtype=np.int64)
+    given = [i for i, v in enumerate(values) if v is not None]
+    if given and all(isinstance(values[i], str) for i in given):
+        per = np.fromiter((len(values[i].split()) for i in given), dtype=np.int64, count=len(given))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                flat = np.fromstring(" ".join(values[i] for i in given), dtype=np.int64, sep=" ")
+        except ValueError:  # text that is not all integers: parsed line by line below
+            flat = None
+        if flat is not None and len(flat) == per.sum():
+            count[given] = np.where(per > 0, per, -1)
+            start = np.zeros(n, dtype=np.int64)
+            start[given] = np.cumsum(per) - per
+            return flat, start, count
+    runs = []
+    for i in given:
+        ids = parse_node_ids(values[i])
+        if ids is not None:
+            count[i] = len(ids)
+            runs.append(ids)
+    lengths = np.maximum(count, 0)
+    return (np.concatenate(runs) if runs else np.zeros(0, np.int64)), np.cumsum(lengths) - lengths, count
+
+
+def _at(found: tuple, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distance and source at ``nodes`` from a ``WalkGraph._dijkstra`` answer: whole-graph arrays,
+    or (distances, sources, region nodes) of a search within a region (inf, -9999 outside it)."""
+    if len(found) == 2:
+        return found[0][nodes], found[1][nodes]
+    dist, src, region = found
+    if len(region) == 0:
+        return np.full(len(nodes), np.inf), np.full(len(nodes), -9999, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(region, nodes), len(region) - 1)
+    inside = region[pos] == nodes
+    return np.where(inside, dist[pos], np.inf), np.where(inside, src[pos], -9999)
+
+
 def _per_owner(owners, point_owner, distances, source_rows, source_owners, limit_m) -> Nearest:
     """Reduce candidate (access point, distance, source owner index) rows to the best per owner;
     beyond the limit is unreachable."""
@@ -481,7 +639,10 @@ def _build(lines, node_ids, fids, tolerance) -> WalkGraph:
         raise ValueError("node_ids and fids must have one entry per line")
 
     # Explode multi-part lines (their parts are drawn paths: ids are per vertex of one line).
-    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    if len(geoms) and (shapely.get_type_id(geoms) == 1).all():  # no multi-part line: nothing to explode
+        parts, part_of = geoms, np.arange(len(geoms))
+    else:
+        parts, part_of = shapely.get_parts(geoms, return_index=True)
     keep = (shapely.get_type_id(parts) == 1) & (shapely.get_num_coordinates(parts) >= 2)
     parts, part_of = parts[keep], part_of[keep]
     single = np.bincount(part_of, minlength=len(geoms)) == 1
@@ -493,17 +654,14 @@ def _build(lines, node_ids, fids, tolerance) -> WalkGraph:
     line_start = np.concatenate([[0], np.cumsum(counts)[:-1]])
 
     # Vertex keys: OSM ids where given (shared id = shared node), else one key per vertex.
-    osm_line = np.zeros(n_lines, dtype=bool)
-    osm_ids = []
-    for i, g in enumerate(part_of):
-        ids = parse_node_ids(ids_in[g]) if single[g] else None
-        if ids is not None and len(ids) == counts[i]:
-            osm_line[i] = True
-            osm_ids.append(ids)
+    flat, id_start, id_count = _node_id_runs(ids_in)
+    osm_line = single[part_of] & (id_count[part_of] == counts)
+    n_ids = counts[osm_line]
+    gather = np.repeat(id_start[part_of[osm_line]], n_ids) + np.arange(n_ids.sum()) - \
+        np.repeat(np.cumsum(n_ids) - n_ids, n_ids)
     osm_vertex = osm_line[vline]
     key = np.empty(len(coords), dtype=np.int64)
-    osm_unique, osm_key = np.unique(np.concatenate(osm_ids) if osm_ids else np.zeros(0, np.int64),
-                                    return_inverse=True)
+    osm_unique, osm_key = np.unique(flat[gather], return_inverse=True)
     key[osm_vertex] = osm_key
     n_drawn_v = int((~osm_vertex).sum())
     key[~osm_vertex] = len(osm_unique) + np.arange(n_drawn_v)
@@ -543,7 +701,7 @@ def _build(lines, node_ids, fids, tolerance) -> WalkGraph:
 
     forced = np.zeros(len(s_line), dtype=bool)
     for _ in range(2):  # the second round only splits closed loops in two
-        pieces = _pieces(s_line, s_xy, s_key, forced)
+        pieces = _pieces(s_line, s_xy, s_key, forced, parts, counts)
         loops = pieces["loop_mid"]
         if len(loops) == 0:
             break
@@ -566,9 +724,11 @@ def _build(lines, node_ids, fids, tolerance) -> WalkGraph:
     return WalkGraph(u, v, shapely.length(geom), geom, node_xy, node_osm, edge_fid)
 
 
-def _pieces(s_line, s_xy, s_key, forced) -> dict:
+def _pieces(s_line, s_xy, s_key, forced, lines=None, n_vertices=None) -> dict:
     """Cut each line at its break stations: ends, stations shared with another line or another
-    place on the same line (same key), and forced breaks."""
+    place on the same line (same key), and forced breaks. A piece that is a whole line of
+    ``lines`` (all its ``n_vertices``, no station added) keeps that line's geometry: making 10^6
+    edge geometries anew cost 5 s."""
     n = len(s_line)
     first = np.ones(n, dtype=bool)
     first[1:] = s_line[1:] != s_line[:-1]
@@ -592,45 +752,71 @@ def _pieces(s_line, s_xy, s_key, forced) -> dict:
     loop = (u == v) & (n_pts >= 3)
     offset = np.cumsum(n_pts) - n_pts
     loop_mid = e_station[offset[loop] + n_pts[loop] // 2]
-    geometry = shapely.linestrings(s_xy[e_station], indices=e_pid)
+    geometry = np.empty(len(start_idx), dtype=object)
+    whole = np.zeros(len(start_idx), dtype=bool)
+    if lines is not None:
+        line = s_line[start_idx]
+        whole = first[start_idx] & last[end_idx] & (n_pts == n_vertices[line])
+        geometry[whole] = lines[line[whole]]
+    if not whole.all():
+        cut = ~whole[e_pid]
+        renumber = np.cumsum(~whole) - 1
+        geometry[~whole] = shapely.linestrings(s_xy[e_station[cut]], indices=renumber[e_pid[cut]])
     return dict(u=u, v=v, start=start_idx, end=end_idx, geometry=geometry, loop_mid=loop_mid)
 
 
 def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_start, counts, tolerance):
-    """Geometric noding of drawn paths (design.md §4).
+    """Geometric noding of drawn paths (design.md §4), in array operations (issue 17: 10^5 drawn
+    lines took 22 s and 3.3 GB when every pair of lines near each other was intersected whole).
 
-    Finds the places where a drawn path meets another line — its vertices within ``tolerance`` of
-    the other line, the other line's vertices within ``tolerance`` of it, and crossings — and returns
-    (new stations to insert into lines, "same place" links between keys, number of points). Point
-    ``p`` has key ``n_keys + p``.
+    Finds the places where a drawn path meets another line — a vertex of one within ``tolerance``
+    of the other (a drawn line's vertex near any line, any line's vertex near a drawn line) and
+    crossings of their segments — and returns (new stations to insert into lines, "same place"
+    links between keys, number of points). Point ``p`` has key ``n_keys + p``: one per place where
+    vertices meet other lines (vertices at exactly one place are one point) and one per crossing.
     """
-    tree = shapely.STRtree(parts)
-    drawn = np.flatnonzero(~osm_line)
-    qa, qb = tree.query(parts[drawn], predicate="dwithin", distance=tolerance)
-    a, b = drawn[qa], qb
-    keep = a != b
-    a, b = a[keep], b[keep]
-    if len(a) == 0:
-        return None, np.zeros((0, 2), dtype=np.int64), 0
-    # Each (a, b) pair both ways: vertices of one line near the other line.
-    la = np.concatenate([a, b])
-    lb = np.concatenate([b, a])
-    n_v = counts[la]
-    vidx = np.repeat(line_start[la], n_v) + np.arange(n_v.sum()) - np.repeat(np.cumsum(n_v) - n_v, n_v)
-    other = np.repeat(lb, n_v)
-    near = shapely.distance(shapely.points(coords[vidx]), parts[other]) <= tolerance
-    v_hit, v_other = vidx[near], other[near]
-    # Crossings (and the vertices of overlapping stretches).
-    inter = shapely.intersection(parts[a], parts[b])
-    x_xy, x_pair = shapely.get_coordinates(inter, return_index=True)
+    n_lines = len(parts)
+    segments = _Segments(coords, vline, ~osm_line, tolerance)
+    # Vertex hits: (vertex, other line within tolerance): a drawn line's vertices near any line,
+    # any line's vertices near a drawn line.
+    drawn_vertex = ~osm_line[vline]
+    hv, hl = [], []
+    for vertices, drawn_only in ((np.flatnonzero(drawn_vertex), False), (np.flatnonzero(~drawn_vertex), True)):
+        if len(vertices):
+            v, line = segments.near(vertices, drawn_only)
+            hv.append(v)
+            hl.append(line)
+    hv = np.concatenate(hv) if hv else np.zeros(0, dtype=np.int64)
+    hl = np.concatenate(hl) if hl else np.zeros(0, dtype=np.int64)
 
-    # Points: vertex hits first, then crossings. Records: (point, line it splits).
-    p_xy = np.concatenate([coords[v_hit], x_xy])
-    n_hit = len(v_hit)
+    # One point per place: the vertices that hit something, grouped where they coincide exactly.
+    vertices = _unique(hv)
+    vx = coords[vertices]
+    order = np.lexsort((vx[:, 1], vx[:, 0]))
+    new_place = np.ones(len(order), dtype=bool)
+    new_place[1:] = (np.diff(vx[order], axis=0) != 0).any(axis=1)
+    place = np.empty(len(vertices), dtype=np.int64)
+    place[order] = np.cumsum(new_place) - 1
+    n_places = int(new_place.sum())
+    place_xy = vx[order][new_place]
+    place_of = place[np.searchsorted(vertices, hv)]
+    # A line with a vertex at the place is joined there through that vertex: no record needed.
+    at_place = _unique(place * n_lines + vline[vertices])
+    rec = _unique(place_of * n_lines + hl)
+    rec = rec[~np.isin(rec, at_place)]
+    v_point, v_line = rec // n_lines, rec % n_lines
+    links = [np.column_stack([n_keys + place, key[vertices]])]
+
+    # Crossings of segments of different lines, one of them drawn: the interiors of both.
+    x_xy, x_a, x_b = segments.crossings()
+
+    p_xy = np.concatenate([place_xy, x_xy])
     n_points = len(p_xy)
-    rec_point = np.concatenate([np.arange(n_hit), n_hit + np.arange(len(x_xy)), n_hit + np.arange(len(x_xy))])
-    rec_line = np.concatenate([v_other, a[x_pair], b[x_pair]])
-    links = [np.column_stack([n_keys + np.arange(n_hit), key[v_hit]])]  # a hit is its own vertex
+    if n_points == 0:
+        return None, np.zeros((0, 2), dtype=np.int64), 0
+    x_point = n_places + np.arange(len(x_xy))
+    rec_point = np.concatenate([v_point, x_point, x_point])
+    rec_line = np.concatenate([v_line, x_a, x_b])
 
     rec_along = shapely.line_locate_point(parts[rec_line], shapely.points(p_xy[rec_point]))
     rec_xy = shapely.get_coordinates(shapely.line_interpolate_point(parts[rec_line], rec_along))
@@ -659,6 +845,86 @@ def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_st
     return extra, links, n_points
 
 
+def _unique(a: np.ndarray) -> np.ndarray:
+    """np.unique by sorting: numpy 2.4's hash-based np.unique (no return_inverse) took 2 s for
+    10^6 int64 here, sorting 20 ms."""
+    a = np.sort(a)
+    keep = np.ones(len(a), dtype=bool)
+    keep[1:] = a[1:] != a[:-1]
+    return a[keep]
+
+
+class _Segments:
+    """The segments of every line (one per pair of consecutive vertices), for noding drawn lines:
+    one STRtree over their boxes widened by the tolerance; the exact tests are vector arithmetic
+    (issue 17: GEOS predicates pair by pair cost seconds at 10^5 lines)."""
+
+    def __init__(self, coords, vline, drawn_line, tolerance):
+        self.coords, self.vline, self.drawn_line, self.tolerance = coords, vline, drawn_line, tolerance
+        self.start = np.flatnonzero(vline[1:] == vline[:-1])  # segment i runs from vertex start[i] to +1
+        self.a0, self.a1 = coords[self.start], coords[self.start + 1]
+        self.line = vline[self.start]
+        lo, hi = np.minimum(self.a0, self.a1) - tolerance, np.maximum(self.a0, self.a1) + tolerance
+        self.boxes = shapely.box(lo[:, 0], lo[:, 1], hi[:, 0], hi[:, 1])
+        self.tree = shapely.STRtree(self.boxes)
+        self._drawn = None
+
+    def near(self, vertices: np.ndarray, drawn_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(vertex, line) for each of ``vertices`` within tolerance of a segment of another line
+        (of a drawn line only, if ``drawn_only``), each pair once."""
+        points = shapely.points(self.coords[vertices])
+        if drawn_only:
+            if self._drawn is None:
+                keep = np.flatnonzero(self.drawn_line[self.line])
+                self._drawn = keep, shapely.STRtree(self.boxes[keep])
+            keep, tree = self._drawn
+            qv, qs = tree.query(points)
+            qs = keep[qs]
+        else:
+            qv, qs = self.tree.query(points)
+        v = vertices[qv]
+        ok = (self.line[qs] != self.vline[v]) & \
+            (_point_segment_distance(self.coords[v], self.a0[qs], self.a1[qs]) <= self.tolerance)
+        pair = _unique(v[ok] * (int(self.line.max()) + 1) + self.line[qs[ok]]) if ok.any() else np.zeros(0, np.int64)
+        return pair // (int(self.line.max()) + 1), pair % (int(self.line.max()) + 1)
+
+    def crossings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where segments of two different lines, one of them drawn, cross inside both (ends that
+        meet or touch are vertex hits): (points, first line, second line)."""
+        query = np.flatnonzero(self.drawn_line[self.line])
+        if len(query) == 0:
+            return np.zeros((0, 2)), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        qi, qj = self.tree.query(self.boxes[query])
+        i, j = query[qi], qj
+        line, drawn_line = self.line, self.drawn_line
+        # Each pair once: both drawn -> the lower asks; else the drawn one.
+        keep = (line[i] != line[j]) & ((i < j) | ~drawn_line[line[j]])
+        i, j = i[keep], j[keep]
+        p, r = self.a0[i], self.a1[i] - self.a0[i]
+        q, s = self.a0[j], self.a1[j] - self.a0[j]
+        denom = r[:, 0] * s[:, 1] - r[:, 1] * s[:, 0]
+        qp = q - p
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (qp[:, 0] * s[:, 1] - qp[:, 1] * s[:, 0]) / denom
+            u = (qp[:, 0] * r[:, 1] - qp[:, 1] * r[:, 0]) / denom
+        # Strictly inside both, beyond tolerance of their ends (nearer is a vertex hit); parallel
+        # segments never cross (where they overlap, their ends lie on each other: vertex hits).
+        len_r, len_s, tol = np.hypot(*r.T), np.hypot(*s.T), self.tolerance
+        inside = (denom != 0) & (t * len_r > tol) & ((1 - t) * len_r > tol) & (u * len_s > tol) & ((1 - u) * len_s > tol)
+        i, j, t = i[inside], j[inside], t[inside]
+        return p[inside] + t[:, None] * r[inside], line[i], line[j]
+
+
+def _point_segment_distance(xy: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from each point to the segment a–b of its row."""
+    ab = b - a
+    length2 = (ab * ab).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(length2 > 0, ((xy - a) * ab).sum(axis=1) / length2, 0.0)
+    foot = a + np.clip(t, 0.0, 1.0)[:, None] * ab
+    return np.hypot(*(xy - foot).T)
+
+
 # --- access points --------------------------------------------------------------------------
 def access_points(footprints: Mapping[int, object], entrances: Iterable = (), graph: WalkGraph | None = None,
                   *, max_connector_m: float | None = None) -> AccessPoints:
@@ -670,11 +936,16 @@ def access_points(footprints: Mapping[int, object], entrances: Iterable = (), gr
     changes coverage). An owner without entrances is reached at the point of its footprint
     nearest to the network (0 connector if it touches a path); a point is its own access point.
     Without a graph, that point is the footprint's centroid (for ``straight_line_nearest``).
-    The result's ``owners`` are the keys of ``footprints``, in their order.
+    The result's ``owners`` are the keys of ``footprints``, in their order; ``footprints`` may
+    also be a pair of arrays (fids, geometries), as a layer's table holds them.
     """
-    fids = np.fromiter(footprints.keys(), dtype=np.int64, count=len(footprints))
-    geoms = np.empty(len(fids), dtype=object)
-    geoms[:] = list(footprints.values())
+    if isinstance(footprints, tuple):
+        fids = np.asarray(footprints[0], dtype=np.int64)
+        geoms = np.asarray(footprints[1], dtype=object)
+    else:
+        fids = np.fromiter(footprints.keys(), dtype=np.int64, count=len(footprints))
+        geoms = np.empty(len(fids), dtype=object)
+        geoms[:] = list(footprints.values())
     position = {int(f): i for i, f in enumerate(fids.tolist())}
     with_entrance = np.zeros(len(fids), dtype=bool)
     e_owner, e_xy = [], []

@@ -1,13 +1,15 @@
 """The plan: scenarios and features of every layer, edited only through edit objects.
 
-A ``Plan`` keeps every feature in memory (a plan is at most a city district: ~10^5 features) and
-writes through to its GeoPackage on each edit, one transaction per edit; an edit's effect is
+A ``Plan`` keeps every layer in memory as columns (model/table.py: ids, a geometry array,
+attribute arrays, loaded in bulk; a district has 10^6 walking edges), makes a ``Feature`` of a row
+when one is asked for, and writes through to its GeoPackage on each edit, one transaction per edit; an edit's effect is
 reported as a ``ChangeSet`` (ids added/changed/removed per layer) so the validator and the map
 redo only what it touches (design.md §5).
 """
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +24,12 @@ from .. import __version__
 from . import crs as crs_mod
 from . import settings as settings_mod
 from .errors import InvalidGeometry, PlanError, PlanFileError
-from .geometry import CHECKS, check_many, read_geometries, to_gpkg, to_gpkg_many
+from .geometry import (CHECKS, check_many, header_size, read_geometries, read_wkb_geometries, to_gpkg,
+                       to_gpkg_many)
 from .schema import LAYERS, SCHEMA_VERSION, coerce
 from .gpkg_sql import foreign_code
 from .store import ForeignCode, Store
+from .table import Columns, FeatureMap, LayerData, LayerTable, object_array
 
 COMMUNITY_KINDS = ("new_build", "existing")
 DEFAULT_PACKS = ("national_complete_community_2021", "shanghai_community_service_2022",
@@ -132,11 +136,16 @@ class Plan:
         self.store = store
         self.meta = store.get_meta()
         self.epsg: int = self.meta["srs_id"]
-        self._features: dict[str, dict[int, Feature]] = {n: {} for n in LAYERS}
+        self._layers: dict[str, LayerData] = {}
+        self._tables: dict = {}  # (layer, scenario) -> the LayerTable of its current version
         # Rows no feature can be made of (design.md §2: QGIS may write a row with no geometry):
         # (layer, fid) -> (scenario, why in zh, why in en). They stay in the file; the validator
         # names them (model/rules/plan_file.py).
         self.unreadable: dict[tuple[str, int], tuple[str | None, str, str]] = {}
+        # Content versions (LayerTable.version): (layer, scenario) -> a number from one counter of
+        # the process, new whenever that scenario's rows of the layer change; a layer's load stamp
+        # stands for the scenarios no edit has touched since it was read.
+        self._versions: dict[tuple[str, str | None], int] = {}
         self._load()
         self._data_version = self._file_version()
         self._reloaded = ChangeSet()  # what reload() found different, until take_reloaded()
@@ -176,23 +185,55 @@ class Plan:
         self.close()
 
     def _load(self) -> None:
-        conn = self.store.conn
         self.unreadable = {}
-        for layer, spec in LAYERS.items():
-            cols = ", ".join(f'"{n}"' for n in spec.field_names)
-            scen = "scenario" if spec.editable else "NULL"
-            rows = conn.execute(f'SELECT fid, geom, {scen}, {cols} FROM "{layer}" ORDER BY fid').fetchall()
-            geoms, unreadable = read_geometries(spec.geometry, [r[1] for r in rows])
-            bools = [i for i, f in enumerate(spec.fields) if f.type is bool]
-            store = self._features[layer]
-            for i, (row, geom) in enumerate(zip(rows, geoms)):
-                if i in unreadable:
-                    self.unreadable[(layer, row[0])] = (row[2], *unreadable[i])
-                    continue
-                values = list(row[3:])
-                for j in bools:
-                    values[j] = None if values[j] is None else bool(values[j])
-                store[row[0]] = Feature(layer, row[0], geom, MappingProxyType(dict(zip(spec.field_names, values))), row[2])
+        self._versions = {(layer, _LOADED): next(_CONTENT_VERSIONS) for layer in LAYERS}
+        self._layers = {layer: LayerData(self._read_columns(layer), Feature) for layer in LAYERS}
+
+    def _read_columns(self, layer: str) -> Columns:
+        """One layer's rows as columns: one query, one shapely call decoding every geometry, no
+        Python object per row beyond what SQLite hands back (issue 17 item 3)."""
+        conn, spec = self.store.conn, LAYERS[layer]
+        names = spec.field_names
+        # A column NULL in every row (most of a network's), or holding one value in every row (its
+        # source, its scenario), is not read row by row: one aggregate query finds them.
+        kept = [*(["scenario"] if spec.editable else []), *names]
+        stats = conn.execute(f'SELECT count(*), count(geom), min(substr(geom, 1, 4)), max(substr(geom, 1, 4)), '
+                             f'{", ".join(_quoted(kept, "count({0}), min({0}), max({0})"))} FROM "{layer}"').fetchone()
+        total, constant, read = stats[0], {}, []
+        # Every row's geometry with the same GeoPackage header (an imported layer): SQLite cuts the
+        # headers off in C and one shapely call decodes the rest; else each blob is looked at.
+        same_header = stats[1] == total and stats[2] == stats[3]
+        size = header_size(stats[2]) if same_header else None
+        stats = stats[3:]
+        bools = {f.name for f in spec.fields if f.type is bool}
+        for i, n in enumerate(kept):
+            count, low, high = stats[1 + 3 * i: 4 + 3 * i]
+            if count == 0 or (count == total and low == high and type(low) is type(high)):
+                constant[n] = None if not count else bool(low) if n in bools else low
+            else:
+                read.append(n)
+        selected = ["fid", "geom" if size is None else f"substr(geom, {size + 1})", *_quoted(read)]
+        rows = conn.execute(f'SELECT {", ".join(selected)} FROM "{layer}" ORDER BY fid').fetchall()
+        columns = [object_array(c) for c in zip(*rows)] if rows else [object_array(()) for _ in selected]
+        del rows
+        fids = columns[0].astype(np.int64)
+        geoms, unreadable = (read_geometries(spec.geometry, columns[1].tolist()) if size is None
+                             else read_wkb_geometries(spec.geometry, columns[1]))
+        read_values = dict(zip(read, columns[2:]))
+        values = {n: read_values[n] if n in read_values else np.full(len(fids), constant[n], dtype=object)
+                  for n in kept}
+        scenario = values.pop("scenario") if spec.editable else None
+        for n in bools & read_values.keys():
+            values[n] = object_array(None if v is None else bool(v) for v in values[n].tolist())
+        if unreadable:
+            for i, why in unreadable.items():
+                self.unreadable[(layer, int(fids[i]))] = (None if scenario is None else scenario[i], *why)
+            keep = np.ones(len(fids), dtype=bool)
+            keep[list(unreadable)] = False
+            fids, geoms = fids[keep], geoms[keep]
+            scenario = None if scenario is None else scenario[keep]
+            values = {n: v[keep] for n, v in values.items()}
+        return Columns(layer, fids, geoms, scenario, values, names)
 
     # --- properties ---------------------------------------------------------------------------
     @property
@@ -304,22 +345,42 @@ class Plan:
     # --- reading ------------------------------------------------------------------------------
     def features(self, layer: str, scenario: str | None = "base") -> list[Feature]:
         """The features of ``layer`` in ``scenario`` (base-map layers belong to every scenario)."""
-        items = self._features[layer].values()
-        if not LAYERS[layer].editable or scenario is None:
-            return list(items)
-        return [f for f in items if f.scenario == scenario]
+        return self._layers[layer].view().features(scenario if LAYERS[layer].editable else None)
+
+    def layer(self, layer: str, scenario: str | None = "base") -> FeatureMap:
+        """The rows of ``layer`` in ``scenario`` as they are now, unaffected by later edits: a
+        Mapping fid -> Feature with a LayerTable (snapshots; O(edits since the last merge))."""
+        scenario = scenario if LAYERS[layer].editable else None
+        return FeatureMap(layer, self._layers[layer].frozen(), scenario, self.content_version(layer, scenario),
+                          self._tables)
+
+    def table(self, layer: str, scenario: str | None = "base") -> LayerTable:
+        """The rows of ``layer`` in ``scenario`` as columns (None: every scenario's)."""
+        return self.layer(layer, scenario).table()
 
     def feature(self, layer: str, fid: int) -> Feature:
-        try:
-            return self._features[layer][fid]
-        except KeyError:
-            raise PlanError(f"图层 {layer} 中没有要素 {fid}", f"layer {layer} has no feature {fid}") from None
+        f = self._layers[layer].get(fid)
+        if f is not None:
+            return f
+        raise PlanError(f"图层 {layer} 中没有要素 {fid}", f"layer {layer} has no feature {fid}")
 
     def has_feature(self, layer: str, fid: int) -> bool:
-        return fid in self._features[layer]
+        return fid in self._layers[layer]
 
     def count(self, layer: str, scenario: str | None = None) -> int:
-        return len(self.features(layer, scenario))
+        return len(self.layer(layer, scenario))
+
+    def content_version(self, layer: str, scenario: str | None = "base") -> tuple[int, str | None]:
+        """A token that changes whenever the rows of ``layer`` in ``scenario`` change (an edit,
+        an import, a reload); equal tokens mean the same rows, within this process."""
+        scenario = scenario if LAYERS[layer].editable else None
+        stamp = self._versions.get((layer, scenario)) or self._versions[(layer, _LOADED)]
+        return stamp, scenario
+
+    def _touch(self, layer: str, scenarios: Iterable[str | None]) -> None:
+        """New content versions for the scenarios of ``layer`` whose rows just changed."""
+        for scenario in set(scenarios):
+            self._versions[(layer, scenario if LAYERS[layer].editable else None)] = next(_CONTENT_VERSIONS)
 
     # --- editing ------------------------------------------------------------------------------
     def apply(self, edit) -> ChangeSet:
@@ -387,14 +448,18 @@ class Plan:
             for layer, fids in by_layer.items():
                 db.conn.executemany(f'DELETE FROM "{layer}" WHERE fid = ?', [(fid,) for fid in fids])
             for f in puts:
-                old = self._features[f.layer].get(f.fid) if f.fid is not None else None
+                old = self._layers[f.layer].get(f.fid) if f.fid is not None else None
                 written.append(self._insert(db, f) if old is None else self._update(db, old, f))
         for layer, fid in deletes:
-            self._features[layer].pop(fid, None)
+            old = self._layers[layer].pop(fid)
+            if old is not None:
+                self._touch(layer, [old.scenario])
             changes.removed.setdefault(layer, set()).add(fid)
         for f in written:
-            kind = "changed" if f.fid in self._features[f.layer] else "added"
-            self._features[f.layer][f.fid] = f
+            old = self._layers[f.layer].get(f.fid)
+            kind = "changed" if old is not None else "added"
+            self._touch(f.layer, [f.scenario] + ([old.scenario] if old is not None else []))
+            self._layers[f.layer].put(f)
             getattr(changes, kind).setdefault(f.layer, set()).add(f.fid)
         return changes, written
 
@@ -467,11 +532,14 @@ class Plan:
                 tx.conn.executemany(sql, values)
         else:
             db.conn.executemany(sql, values)
-        features = self._features[layer]
-        for fid, geometry, attributes in zip(fids, geoms, attrs):
-            features[fid] = Feature(layer, fid, geometry, attributes, scenario_value)
-        self.store.set_extent(layer, shapely.total_bounds(np.array([f.geometry for f in features.values()],
-                                                                   dtype=object)))
+        # Memory: the rows appended to the layer's columns, no Feature made (an import of 10^6 rows).
+        data = self._layers[layer]
+        values = {n: object_array(a[n] for a in attrs) for n in spec.field_names}
+        data.merge(Columns(layer, np.asarray(fids, dtype=np.int64), geoms,
+                           np.full(len(fids), scenario_value, dtype=object) if spec.editable else None,
+                           values, spec.field_names))
+        self._touch(layer, [scenario_value])
+        self.store.set_extent(layer, shapely.total_bounds(data.columns.geometry))
         return fids
 
     def replace_base_geometries(self, layer: str, fids, geometries) -> ChangeSet:
@@ -483,33 +551,37 @@ class Plan:
         geoms[:] = list(geometries)
         if len(geoms) != len(fids):
             raise PlanError("要素编号与要素数量不一致", f"{len(fids)} feature ids for {len(geoms)} geometries")
-        features = self._features[layer]
-        for fid in fids:
-            self.feature(layer, fid)  # raises if absent
+        data = self._layers[layer]
+        old = [self.feature(layer, fid) for fid in fids]  # raises if absent
         blobs = to_gpkg_many(geoms, self.epsg)
-        placed = {fid: Feature(layer, fid, g, features[fid].attributes, features[fid].scenario)
-                  for fid, g in zip(fids, geoms)}
-        everything = np.array([placed.get(fid, f).geometry for fid, f in features.items()], dtype=object)
+        placed = {fid: Feature(layer, fid, g, f.attributes, f.scenario) for fid, f, g in zip(fids, old, geoms)}
+        table = self.table(layer, None)
+        everything = table.geometry.copy()
+        where = {fid: i for i, fid in enumerate(table.fids.tolist())}
+        for fid, f in placed.items():
+            everything[where[fid]] = f.geometry
         with self.store.transaction() as db:
             db.conn.executemany(f'UPDATE "{layer}" SET geom = ? WHERE fid = ?', list(zip(blobs, fids)))
             if len(everything):
                 self.store.set_extent(layer, shapely.total_bounds(everything))
-        features.update(placed)  # memory follows the file once the write has gone through
+        for f in placed.values():  # memory follows the file once the write has gone through
+            data.put(f)
+        self._touch(layer, {f.scenario for f in placed.values()})
         return ChangeSet(changed={layer: set(fids)} if fids else {})
 
     def _next_fid(self, layer: str) -> int:
         row = self.store.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [layer]).fetchone()
-        return max(row[0] if row else 0, max(self._features[layer], default=0)) + 1
+        return max(row[0] if row else 0, self._layers[layer].max_fid()) + 1
 
     def reload(self) -> ChangeSet:
         """Re-read every feature from the file (after a rolled-back import, or another program's
         commit); returns what now differs from what memory held (also kept for take_reloaded())."""
-        before = self._features
-        self._features = {n: {} for n in LAYERS}
+        before = self._layers
         self.meta = self.store.get_meta()
         self._load()
+        self._tables = {}
         self._data_version = self._file_version()
-        changes = _difference(before, self._features)
+        changes = _difference(before, self._layers)
         self._reloaded = self._reloaded.merge(changes)
         return changes
 
@@ -520,21 +592,32 @@ class Plan:
         Gauss–Krüger zone is taken from its centre. ``pad``: a margin of 4 % (at least 20 m)."""
         from .schema import FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS
         for layers in ((PLANNING_UNITS,), (RESIDENTIAL, FACILITIES, STOPS)):
-            geoms = [f.geometry for layer in layers for f in self.features(layer, scenario)]
-            if geoms:
-                xmin, ymin, xmax, ymax = (float(v) for v in shapely.total_bounds(geoms))
+            tables = [self.table(layer, scenario) for layer in layers]
+            if any(len(t) for t in tables):
+                xmin, ymin, xmax, ymax = (float(v) for v in shapely.total_bounds(
+                    np.concatenate([t.geometry for t in tables])))
                 margin = max(20.0, 0.04 * max(xmax - xmin, ymax - ymin)) if pad else 0.0
                 return xmin - margin, ymin - margin, xmax + margin, ymax + margin
         return self.bounds()
 
     def bounds(self) -> tuple[float, float, float, float] | None:
-        geoms = [f.geometry for feats in self._features.values() for f in feats.values()]
-        if not geoms:
+        geoms = np.concatenate([self.table(layer, None).geometry for layer in LAYERS])
+        if not len(geoms):
             return None
         return tuple(float(v) for v in shapely.total_bounds(geoms))
 
     def __repr__(self) -> str:
         return f"<Plan {self.name!r} {self.path.name} EPSG:{self.epsg}>"
+
+
+def _quoted(names, form: str = "{}") -> list[str]:
+    """Column names as SQL identifiers (the schema's own names), each put into ``form``."""
+    return [form.format('"' + n.replace('"', '""') + '"') for n in names]
+
+
+# LayerTable versions: one counter for every plan of the process, so no two contents share a number.
+_CONTENT_VERSIONS = itertools.count(1)
+_LOADED = "\0loaded"  # the key of a layer's load stamp in Plan._versions (no scenario has this name)
 
 
 # The pseudo-layer of a ChangeSet saying rules, answers or thresholds may have changed
@@ -561,11 +644,12 @@ def same_feature(a: Feature, b: Feature) -> bool:
             and all(same_value(ours[k], theirs[k]) for k in ours) and a.geometry.equals_exact(b.geometry, 0))
 
 
-def _difference(before: dict[str, dict[int, Feature]], after: dict[str, dict[int, Feature]]) -> ChangeSet:
+def _difference(before: dict[str, LayerData], after: dict[str, LayerData]) -> ChangeSet:
     """The ids added, changed and removed between two loads of the plan's features."""
     changes = ChangeSet()
     for layer in LAYERS:
-        old, new = before.get(layer, {}), after.get(layer, {})
+        old = {f.fid: f for f in before[layer].view().features()} if layer in before else {}
+        new = {f.fid: f for f in after[layer].view().features()}
         for name, fids in (("added", new.keys() - old.keys()), ("removed", old.keys() - new.keys()),
                            ("changed", {fid for fid in old.keys() & new.keys() if not same_feature(old[fid], new[fid])})):
             if fids:

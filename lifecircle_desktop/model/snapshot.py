@@ -2,12 +2,14 @@
 (style.md §4: no connection crosses a thread; workers get snapshots)."""
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from .plan import Feature, Plan
 from .schema import LAYERS
+from .table import FeatureMap, LayerTable, table_of_features
 from .settings import DEFAULTS, speed_profiles
 
 
@@ -34,12 +36,36 @@ class Snapshot:
     def feature(self, layer: str, fid: int) -> Feature:
         return self.layers[layer][fid]
 
+    def table(self, layer: str) -> LayerTable:
+        """The layer's rows as columns (ids, geometry array, attribute columns): what array code
+        reads where rows are many. Its ``version`` changes when the layer's rows change."""
+        features = self.layers[layer]
+        if isinstance(features, FeatureMap):
+            return features.table()
+        # A mapping put in by hand (dataclasses.replace in a test): a token no other table shares.
+        table = self._tables.get(layer)
+        if table is None:
+            table = table_of_features(layer, features.values(), LAYERS[layer].field_names,
+                                      ("own", next(_OWN_TABLES)))
+            self._tables[layer] = table
+        return table
+
+    def version_of(self, layer: str):
+        """The content version of one layer (LayerTable.version), without making its table."""
+        features = self.layers[layer]
+        return features.version if isinstance(features, FeatureMap) else self.table(layer).version
+
+    # LayerTables of layers that are not FeatureMaps, made on first ask (not part of the value).
+    _tables: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+
+_OWN_TABLES = itertools.count(1)
+
 
 def take_snapshot(plan: Plan, scenario: str = "base", version: int = 0) -> Snapshot:
     layers = {}
     for name, spec in LAYERS.items():
-        feats = plan.features(name, None if not spec.editable else scenario)
-        layers[name] = MappingProxyType({f.fid: f for f in feats})
+        layers[name] = plan.layer(name, scenario)  # shares the plan's columns: O(edits), not O(rows)
     conn = plan.store.conn
     answers = dict(conn.execute("SELECT rule, answer FROM manual_checks WHERE scenario = ?", [scenario]).fetchall())
     kind = plan.community_kind

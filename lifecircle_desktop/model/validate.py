@@ -10,10 +10,13 @@ rules.Context per run. No Qt, no database: a Snapshot in, Results out (style.md 
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import Hashable, Sequence
 
 import numpy as np
+from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from . import capacity, network
@@ -29,6 +32,37 @@ from .snapshot import Snapshot
 SEARCH_LIMIT_M = 2000.0  # distances are exact up to here (issue 3: a planner needs "900 m", not "> 300 m")
 STOP_LAYER_TYPES = ("bus_stop", "metro_station")
 
+# --- the walking graph, built once per walking network -----------------------------------------
+# Issue 17: building the graph was half of a full validation (7.9 s of 15 s at 10^6 edges), and
+# every Validator (the live loop's, the export's, the CLI's, the siting panel's) built its own.
+# Kept per content of the walk_network layer: the version token of its table (model/table.py: two
+# tables with one token hold the same rows in this process). Two entries: the network as it is and
+# as it was before the last path edit (undo), or two scenarios; a 10^6-edge graph holds ~0.4 GB,
+# and the budget of a validation at that size is 1.5 GB.
+GRAPH_CACHE_SIZE = 2
+_graphs: "OrderedDict[Hashable, network.WalkGraph | None]" = OrderedDict()
+_graphs_lock = threading.Lock()
+
+
+def walk_graph(snapshot: Snapshot) -> network.WalkGraph | None:
+    """The walking graph of the snapshot's walk_network (None: no walkable path), built once per
+    content and shared by every Validator in the process."""
+    token = snapshot.version_of(WALK_NETWORK)
+    with _graphs_lock:
+        got = _graphs.get(token)
+        if got is not None:
+            _graphs.move_to_end(token)
+            return got
+    table = snapshot.table(WALK_NETWORK)
+    graph = network.WalkGraph.from_table(table) if len(table) else None
+    graph = graph if graph is not None and graph.n_edges > 0 else None
+    with _graphs_lock:
+        _graphs[token] = graph
+        while len(_graphs) > GRAPH_CACHE_SIZE:
+            _graphs.popitem(last=False)
+    return graph
+
+
 # --- the walking part, cached between runs ----------------------------------------------------
 
 @dataclass
@@ -39,11 +73,36 @@ class _WalkState:
     connectors: np.ndarray = field(default_factory=lambda: np.empty(0))  # per home: its walk onto the network
     # facility type -> (distance per home (inf = none within the limit), nearest fid per home, layer)
     by_type: dict[str, tuple[np.ndarray, np.ndarray, str]] = field(default_factory=dict)
-    connectors: np.ndarray = field(default_factory=lambda: np.empty(0))
     # (facility type, fid) -> (limit, home positions within it, their distances): the 2SFCA pairs
     # of model/capacity.py, kept per facility so that moving one searches from that one only.
     reach: dict[tuple[str, int], tuple[float, np.ndarray, np.ndarray]] = field(default_factory=dict)
     sources: dict[str, object] = field(default_factory=dict)  # facility type -> its AccessPoints, as last searched
+    # What rules/context.py works out from the homes and planning units alone (households per
+    # home, unit masks, estimated counts, sums over homes) — kept until homes, units or settings
+    # change (at 10^5 homes, working them out again cost ~40 ms a move).
+    home_answers: dict = field(default_factory=dict)
+    # id(rule) -> (rule, its finding as judged, before groups): reused while its inputs stand.
+    findings: dict[int, tuple[Rule, Finding]] = field(default_factory=dict)
+    in_scope: set[str] | None = None  # the rules written for this plan (its kind, class, area)
+    access: dict = field(default_factory=dict)  # capacity type -> capacity.Access of the last run
+    file_findings: dict = field(default_factory=dict)  # rules/plan_file.py: each layer's part
+    touched_layers: set[str] = field(default_factory=set)  # the layers of the edit being re-validated
+
+
+def _within(points: np.ndarray, around: np.ndarray, distance: float) -> np.ndarray:
+    """Which of ``points`` lie within ``distance`` (straight line) of any of ``around``."""
+    ok = np.isfinite(around).all(axis=1)
+    if not ok.any() or len(points) == 0:
+        return np.zeros(len(points), dtype=bool)
+    return cKDTree(around[ok]).query_ball_point(points, distance * (1 + 1e-9) + 1e-6, return_length=True) > 0
+
+
+def _joined(a: network.AccessPoints, b: network.AccessPoints) -> network.AccessPoints:
+    """The owners of ``a`` then those of ``b`` (none in both), with their access points."""
+    snaps = network.Snaps(*(np.concatenate([getattr(a.snaps, f), getattr(b.snaps, f)])
+                            for f in ("edge", "along", "point", "connector")))
+    return network.AccessPoints(np.concatenate([a.owners, b.owners]), np.concatenate([a.index, b.index + len(a.owners)]),
+                                np.concatenate([a.xy, b.xy]), snaps)
 
 
 def _connectors(homes: network.AccessPoints) -> np.ndarray:
@@ -98,16 +157,22 @@ class Validator:
             # SetOverride): new packs may name new facility types and an override may change a
             # walking limit — rare, so everything again. A checklist answer needs no distances.
             return self.full(snapshot)
+        dirty: set[str] | None = None  # the facility types whose rules are judged again; None: every rule
+        self._walk.touched_layers = layers
         if ENTRANCES in layers or RESIDENTIAL in layers or PLANNING_UNITS in layers:
             # Access points of homes (and maybe facilities) moved: recompute every type's distances.
             self._build_homes(snapshot)
             self._walk.by_type.clear()
             self._walk.reach.clear()
         else:
-            for t in self._touched_types(self._last, snapshot, changes):
-                self._walk.by_type.pop(t, None)
-            touched = changes.touched(FACILITIES) | changes.touched(STOPS)
-            for key in [k for k in self._walk.reach if k[1] in touched]:
+            touched = self._touched_types(self._last, snapshot, changes)
+            dirty = touched if self._last.manual_answers == snapshot.manual_answers else None
+            for t in touched:
+                layer = STOPS if t in STOP_LAYER_TYPES else FACILITIES
+                if not self._update_distances(snapshot, t, changes.touched(layer)):
+                    self._walk.by_type.pop(t, None)  # searched in full below
+            touched_fids = changes.touched(FACILITIES) | changes.touched(STOPS)
+            for key in [k for k in self._walk.reach if k[1] in touched_fids]:
                 del self._walk.reach[key]
         wanted = self._walk_types(snapshot)
         for t in wanted - set(self._walk.by_type):
@@ -115,7 +180,7 @@ class Validator:
         for t in set(self._walk.by_type) - wanted:
             del self._walk.by_type[t]
         self._last = snapshot
-        return self._evaluate(snapshot)
+        return self._evaluate(snapshot, dirty)
 
     def reachable(self, snapshot: Snapshot, layer: str, fid, limit_m: float) -> list[BaseGeometry]:
         """The walking network reachable within ``limit_m`` from one facility, or from any of
@@ -167,9 +232,7 @@ class Validator:
         return types
 
     def _build_graph(self, snapshot: Snapshot) -> None:
-        features = snapshot.features(WALK_NETWORK)
-        graph = network.WalkGraph.from_features(features) if features else None
-        self._walk.graph = graph if graph is not None and graph.n_edges > 0 else None
+        self._walk.graph = walk_graph(snapshot)
 
     @staticmethod
     def _entrances_of(snapshot: Snapshot, layer: str) -> list[tuple[int, BaseGeometry, bool]]:
@@ -179,12 +242,13 @@ class Validator:
     def _build_homes(self, snapshot: Snapshot) -> None:
         """Every home's access points; each walking rule then counts the homes of the unit it
         names (rules/context.py ``home_mask``)."""
-        homes = snapshot.features(RESIDENTIAL)
-        self._walk.home_ids = np.array([h.fid for h in homes], dtype=np.int64)
-        footprints = {h.fid: h.geometry for h in homes}
-        self._walk.homes = self._access(footprints, self._entrances_of(snapshot, RESIDENTIAL))
+        homes = snapshot.table(RESIDENTIAL)  # columns: no Feature per home (issue 17)
+        self._walk.home_ids = np.array(homes.fids, dtype=np.int64)
+        self._walk.homes = self._access((homes.fids, homes.geometry), self._entrances_of(snapshot, RESIDENTIAL))
         self._walk.connectors = _connectors(self._walk.homes) if self._walk.graph is not None \
             else np.full(len(homes), np.nan)
+        self._walk.home_answers = {}
+        self._walk.findings.clear()
 
     def _access(self, footprints, entrances):
         return network.access_points(footprints, entrances, self._walk.graph)
@@ -205,46 +269,124 @@ class Validator:
             dist, nearest = self._walk.graph.nearest(sources, self._walk.homes, self.search_limit_m)
         self._walk.by_type[facility_type] = (np.asarray(dist, dtype=float), np.asarray(nearest, dtype=np.int64), layer)
 
+    def _update_distances(self, snapshot: Snapshot, facility_type: str, changed: set[int]) -> bool:
+        """The distances per home to ``facility_type`` again after its facilities among ``changed``
+        (fids) were added, moved, retyped or deleted, searching only where they can change (issue
+        17: the full search for every home cost 356 ms a move at 10^6 edges):
+
+        - a home whose nearest is another facility can only get nearer, to a changed one where it
+          stands now: one search from those, bounded by the limit, for the homes within the limit
+          of them (a walk is never shorter than the straight line between its ends);
+        - a home whose nearest was a changed facility gets the search from every facility of the
+          type within the limit of it (the others cannot reach it within the limit).
+
+        The same distances as a full search (ties between facilities at one distance may name
+        another of them). False when there is nothing to start from: the caller searches in full."""
+        graph, before = self._walk.graph, self._walk.by_type.get(facility_type)
+        if graph is None or before is None or facility_type not in self._walk.sources:
+            return False
+        old_dist, old_near, layer = before
+        changed_fids = np.fromiter(changed, dtype=np.int64, count=len(changed))
+        # The type's access points: those of the unchanged facilities as last searched, and the
+        # changed ones that are of the type now, snapped again (snapping all cost 70 ms at 10^4).
+        features = snapshot.layers[layer]
+        now_of_type = {int(f): features[int(f)].geometry for f in changed_fids.tolist()
+                       if int(f) in features and features[int(f)].get("type") == facility_type}
+        last = self._walk.sources[facility_type]
+        sources = _joined(last.subset(~np.isin(last.owners, changed_fids)),
+                          self._access(now_of_type, self._entrances_of(snapshot, layer)))
+        if len(sources.owners) == 0:
+            return False
+        homes, limit = self._walk.homes, self.search_limit_m
+        dist, near = old_dist.copy(), old_near.copy()
+        lost = np.isin(old_near, changed_fids)
+        if lost.any():
+            home_rows = lost[homes.index]
+            close = _within(sources.xy, homes.xy[home_rows], limit)
+            owners = np.zeros(len(sources.owners), dtype=bool)
+            owners[sources.index[close]] = True
+            dist[lost], near[lost] = graph.nearest(sources.subset(owners), homes.subset(lost), limit)
+        now = sources.subset(np.isin(sources.owners, changed_fids))
+        if len(now):
+            reach = np.zeros(len(homes.owners), dtype=bool)
+            reach[homes.index[homes.near(now.xy[now.snaps.snapped], limit)]] = True
+            reach &= ~lost  # already searched from every facility
+            if reach.any():
+                d, s = graph.nearest(now, homes.subset(reach), limit)
+                at = np.flatnonzero(reach)
+                nearer = d < dist[at]
+                dist[at[nearer]], near[at[nearer]] = d[nearer], s[nearer]
+        self._walk.by_type[facility_type] = (dist, near, layer)
+        self._walk.sources[facility_type] = sources
+        return True
+
     # --- evaluation -----------------------------------------------------------------------------
-    def _evaluate(self, snapshot: Snapshot) -> Results:
+    def _evaluate(self, snapshot: Snapshot, dirty: set[str] | None = None) -> Results:
+        """Judge the rules; with ``dirty`` (after an edit of facilities or stops only: their types
+        before and after), a rule that reads none of those types keeps its last finding."""
         context = Context(snapshot, self.catalogue, self._walk.home_ids, self._walk.by_type,
-                          approximate=self._walk.graph is None, connectors=self._walk.connectors)
+                          approximate=self._walk.graph is None, connectors=self._walk.connectors,
+                          home_answers=self._walk.home_answers)
+        judged = self._walk.findings
+        if dirty is None:
+            judged.clear()
+
+        def judge(rule: Rule, pack: Pack) -> Finding:
+            kept = judged.get(id(rule))
+            if kept is not None and kept[0] is rule and not _reads_types(rule, dirty):
+                return kept[1]
+            found = _judge(rule, pack, context)
+            judged[id(rule)] = (rule, found)
+            return found
         by_id = {p.id: p for p in self.packs}
         # In the plan's order of packs (as the CLI loads them), whatever packs the validator knows.
         rules = [(pack, rule) for pack in (by_id[i] for i in dict.fromkeys(snapshot.rule_packs) if i in by_id)
                  for rule in pack.rules]
-        # A reading for another community kind, class or area is never the one a group applies.
-        in_scope = {rule.id for pack in self.packs if pack.id in snapshot.rule_packs for rule in pack.rules
-                    if context.terms(rule) is not None and _out_of_scope(rule, context) is None}
+        # A reading for another community kind, class or area is never the one a group applies
+        # (the packs, settings and overrides it reads re-run everything when they change).
+        if dirty is None or self._walk.in_scope is None:
+            self._walk.in_scope = {rule.id for pack in self.packs if pack.id in snapshot.rule_packs
+                                   for rule in pack.rules
+                                   if context.terms(rule) is not None and _out_of_scope(rule, context) is None}
+        in_scope = self._walk.in_scope
         # Capacity rules come second: their 2SFCA runs at the walking limit the applied walking
         # findings judge the type by (catchments.walk_limit), so those are judged first.
-        first = {i: _judge(rule, pack, context) for i, (pack, rule) in enumerate(rules)
-                 if rule.kind != "capacity_coverage"}
-        context.access = self._capacity(snapshot, _walk_readings(list(first.values()), in_scope), context)
-        findings = [first[i] if i in first else _judge(rule, pack, context) for i, (pack, rule) in enumerate(rules)]
+        first = {i: judge(rule, pack) for i, (pack, rule) in enumerate(rules) if rule.kind != "capacity_coverage"}
+        context.access = self._capacity(snapshot, _walk_readings(list(first.values()), in_scope), context, dirty)
+        findings = [first[i] if i in first else judge(rule, pack) for i, (pack, rule) in enumerate(rules)]
         findings = apply_groups(findings, in_scope)
-        findings += plan_file.findings(snapshot, self.catalogue)  # rows to fix, named (design.md §2)
+        # Rows to fix, named (design.md §2); a layer's part kept while the layer is not touched.
+        findings += plan_file.findings(snapshot, self.catalogue, kept=self._walk.file_findings,
+                                       touched=None if dirty is None else self._walk.touched_layers)
         return Results(snapshot.scenario, findings, self._walk.home_ids.copy(), dict(self._walk.by_type),
                        context.households, approximate=self._walk.graph is None,
                        search_limit_m=self.search_limit_m, version=snapshot.version,
                        connectors=self._walk.connectors.copy(), access=context.access)
 
-    def _capacity(self, snapshot: Snapshot, findings: list[Finding], context: Context) -> dict[str, capacity.Access]:
+    def _capacity(self, snapshot: Snapshot, findings: list[Finding], context: Context,
+                  dirty: set[str] | None = None) -> dict[str, capacity.Access]:
         """The 2SFCA of every type with a capacity whose walking limit a finding sets (issue 15):
         pairs within the limit are searched only for facilities not already cached (after one
-        facility moved: that one), the ratios are sums over them."""
+        facility moved: that one), the ratios are sums over them; a type not in ``dirty`` (the
+        types an edit of facilities touched) at the same limit keeps its last answer."""
         out: dict[str, capacity.Access] = {}
         if self._walk.homes is None:
             return out
-        by_type: dict[str, list[Feature]] = {}
-        for f in snapshot.features(FACILITIES):
-            if f.get("type") in _CAPACITY_TYPES:
-                by_type.setdefault(f.get("type"), []).append(f)
+        kept, self._walk.access = (self._walk.access if dirty is not None else {}), out
+        by_type: dict[str, list[Feature]] | None = None
         for t in capacity.CAPACITY_KINDS:
             got = self._walk.by_type.get(t)
             limit = limit_of(findings, t) if got is not None else None
             if limit is None:
                 continue
+            if dirty is not None and t not in dirty and t in kept and kept[t].limit_m == limit:
+                out[t] = kept[t]
+                continue
+            if by_type is None:
+                by_type = {}
+                for f in snapshot.features(FACILITIES):
+                    if f.get("type") in _CAPACITY_TYPES:
+                        by_type.setdefault(f.get("type"), []).append(f)
             layer = got[2]
             features = by_type.get(t, [])
             stale = {f.fid for f in features if self._walk.reach.get((t, f.fid), (None,))[0] != limit}
@@ -260,6 +402,36 @@ class Validator:
             out[t] = capacity.access_for(t, layer, limit, features, pairs, context.household_weights,
                                          self.catalogue, snapshot.settings)
         return out
+
+
+# What each evaluator kind reads (issue 17: judging every rule again cost 837 ms a facility move at
+# 10^6 edges). Every kind reads the settings, overrides, packs and community kind — a change to any
+# of them re-runs everything (Validator.update) — and most read the homes and planning units (an
+# edit of those judges every rule again). Of the facilities and stops, a kind reads only:
+#   walk_coverage, capacity_coverage  the distances / 2SFCA of its facility types;
+#   facility_area, presence           the facilities of its types (alternatives' types included);
+#   ratio                             the facilities of its sides' types — every facility when a
+#                                     side sums facilities without naming types;
+#   scale, manual                     none (the homes and units; the planner's answers).
+# A kind not listed here is judged every run.
+_READS_FACILITIES_OF_ITS_TYPES = frozenset({"walk_coverage", "capacity_coverage", "facility_area", "presence", "ratio"})
+_READS_NO_FACILITY = frozenset({"scale", "manual"})
+
+
+def _reads_types(rule: Rule, types: set[str] | None) -> bool:
+    """Whether the rule's finding may change when facilities or stops of ``types`` change (None:
+    anything may have changed)."""
+    if types is None:
+        return True
+    if rule.kind in _READS_NO_FACILITY:
+        return False
+    if rule.kind not in _READS_FACILITIES_OF_ITS_TYPES:
+        return True
+    if rule.kind == "ratio" and any(side.get("layer", FACILITIES if "types" in side else RESIDENTIAL) == FACILITIES
+                                    and not side.get("types") for side in
+                                    (rule.params.get("numerator", {}), rule.params.get("denominator", {}))):
+        return True
+    return not types.isdisjoint(rule.facility_types)
 
 
 def _judge(rule: Rule, pack: Pack, context: Context) -> Finding:

@@ -263,6 +263,39 @@ def test_from_features_leaves_out_unwalkable_and_closed_paths():
     assert walk(graph, {1: (200, 0)}, {7: (50, 100)})[7] == pytest.approx(250.0)
 
 
+class _Columns:
+    """A layer as columns, the interface of a snapshot's LayerTable (fids, geometry, column())."""
+
+    def __init__(self, features):
+        self.fids = np.array([f.fid for f in features], dtype=np.int64)
+        self.geometry = np.array([f.geometry for f in features], dtype=object)
+        self._columns = {name: np.array([f.attributes.get(name) for f in features], dtype=object)
+                         for name in ("walkable", "closed", "node_ids")}
+
+    def __len__(self):
+        return len(self.fids)
+
+    def column(self, name):
+        return self._columns[name]
+
+
+def test_from_table_is_from_features_read_as_columns():
+    features = [
+        walk_feature(1, LineString([(0, 0), (100, 0)]), node_ids="11 12"),
+        walk_feature(2, LineString([(100, 0), (200, 0)]), node_ids="12 13"),
+        walk_feature(3, LineString([(100, 0), (100, 100)]), walkable=False),
+        walk_feature(4, LineString([(200, 0), (200, 100)]), closed=True),
+        walk_feature(5, LineString([(50, 0), (50, 100)])),
+        walk_feature(6, LineString([(0, 0), (0, 80), (40, 80)]), node_ids="11 x 14"),  # not ids: drawn
+    ]
+    by_table, by_features = WalkGraph.from_table(_Columns(features)), WalkGraph.from_features(features)
+    assert sorted(set(by_table.edge_fid.tolist())) == [1, 2, 5, 6]
+    for graph in (by_table, by_features):
+        assert walk(graph, {1: (200, 0)}, {7: (50, 100), 8: (40, 80)}) == pytest.approx({7: 250.0, 8: 320.0})
+    assert sorted(by_table.length.tolist()) == pytest.approx(sorted(by_features.length.tolist()))
+    assert by_table.n_nodes == by_features.n_nodes
+
+
 def test_parse_node_ids():
     assert parse_node_ids("1 22 -3").tolist() == [1, 22, -3]
     assert parse_node_ids(None) is None and parse_node_ids("") is None and parse_node_ids("a b") is None
@@ -341,6 +374,23 @@ def check_against_edge_list_oracle(graph, sources, targets, limit):
     for i in np.flatnonzero(source != want_s):  # a tie: the named source is just as near
         assert distance_between(edges, int(source[i]), int(targets.owners[i])) == pytest.approx(want_d[i], abs=1e-6)
     return distance
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_search_from_few_facilities_with_a_short_limit_agrees_with_networkx(seed):
+    """Issue 17: a search from a few sources with a limit runs on the part of a large network
+    within the limit of them (here a few per cent of the junctions); the same distances."""
+    rng = np.random.default_rng(50 + seed)
+    lines, ids = random_planar_ways(rng, n_points=3000, size=6000.0)
+    graph = WalkGraph.build(lines, ids)
+    s_fids, s_xy = random_owners(rng, 3, size=6000.0, multi=True)
+    sources = AccessPoints.at_points(s_fids, s_xy, graph)
+    near = s_xy[0] + rng.uniform(-500, 500, (80, 2))  # homes around the first source: many reached
+    targets = AccessPoints.at_points(np.arange(100, 180), near, graph)
+    assert np.mean(np.hypot(*(graph.node_xy - s_xy[0]).T) <= 900.0) < 0.1
+    for limit in (300.0, 900.0):
+        distance = check_against_edge_list_oracle(graph, sources, targets, limit)
+    assert np.isfinite(distance).sum() >= 10
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -2,13 +2,17 @@
 import tempfile
 from pathlib import Path
 
+import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely import affinity
 from shapely.geometry import LineString, box
 
 from lifecircle_desktop.model import AddFeature, ChangeAttributes, ChangeGeometry, DeleteFeature
+from lifecircle_desktop.model.network import WalkGraph, access_points
 from lifecircle_desktop.model.rules import load_packs
+from lifecircle_desktop.model.session import PlanSession
 from lifecircle_desktop.model.snapshot import take_snapshot
 from lifecircle_desktop.model.validate import Validator
 from tests.model.planbuilder import facility, grid_plan, home
@@ -24,6 +28,34 @@ step = st.tuples(st.sampled_from(["move_fac", "retype", "add_fac", "del_fac", "h
 def comparable(results):
     return ([f.to_json() for f in results.findings],
             {h: {t: (n.facility, n.distance_m) for t, n in row.items()} for h, row in results.nearest.items()})
+
+
+def walking_distance(snapshot, layer, facility, home_fid, limit_m):
+    """One facility to one home, searched on its own with the public network API."""
+    graph = WalkGraph.from_features(snapshot.features("walk_network"))
+
+    def gates(of):
+        return [(e["feature"], e.geometry, bool(e.get("open", True))) for e in snapshot.features("entrances")
+                if e.get("layer") == of]
+    source = access_points({facility: snapshot.feature(layer, facility).geometry}, gates(layer), graph)
+    home_ap = access_points({home_fid: snapshot.feature("residential", home_fid).geometry}, gates("residential"), graph)
+    return float(graph.nearest(source, home_ap, limit_m).distance[0])
+
+
+def assert_same(incremental, full, snapshot):
+    """The same findings and walking distances; the nearest facility named the same, or, where two
+    stand at the same distance (a search from fewer facilities may meet the other first), one at
+    exactly that distance."""
+    assert [f.to_json() for f in incremental.findings] == [f.to_json() for f in full.findings]
+    assert np.array_equal(incremental.home_ids, full.home_ids)
+    assert incremental.distances.keys() == full.distances.keys()
+    for t, (dist, near, layer) in full.distances.items():
+        got_dist, got_near, got_layer = incremental.distances[t]
+        assert got_layer == layer
+        assert np.array_equal(got_dist, dist), t
+        for i in np.flatnonzero(got_near != near):
+            assert walking_distance(snapshot, layer, int(got_near[i]), int(full.home_ids[i]),
+                                    full.search_limit_m) == dist[i], (t, int(full.home_ids[i]))
 
 
 def _pick(plan, layer, seed):
@@ -71,5 +103,48 @@ def test_incremental_equals_full(steps):
         for version, (kind, seed, dx, dy) in enumerate(steps, start=1):
             changes = plan.apply(_edit(plan, kind, seed, dx, dy))
             snap = take_snapshot(plan, version=version)
-            assert comparable(live.update(snap, changes)) == comparable(Validator(PACKS).full(snap)), kind
+            assert_same(live.update(snap, changes), Validator(PACKS).full(snap), snap)
         plan.close()
+
+
+@pytest.mark.parametrize("edges, moves", [(1000, 30), (10000, 15)])
+def test_facility_moves_on_a_district_grid_equal_full(tmp_path, edges, moves):
+    """Issue 17: moving one facility at a time on the scale benchmark's synthetic district
+    (bench/synthetic.py) — the bounded search and the findings kept equal a full run."""
+    from bench.synthetic import make_plan, move_facility
+    make_plan(tmp_path / "district.gpkg", edges, seed=3)
+    session = PlanSession.open(tmp_path / "district.gpkg")
+    try:
+        live = Validator(session.enabled_packs(), catalogue=session.catalogue)
+        live.full(session.snapshot())
+        rng = np.random.default_rng(edges)
+        for version in range(1, moves + 1):
+            changes = move_facility(session, rng, max_offset_m=400.0)
+            snap = session.snapshot(version=version)
+            full = Validator(session.enabled_packs(), catalogue=session.catalogue).full(snap)
+            assert_same(live.update(snap, changes), full, snap)
+    finally:
+        session.close()
+
+
+def test_the_walking_graph_is_built_once_per_network(tmp_path):
+    """Issue 17: every validator of the process shares the graph of one walking network; a path
+    edit makes another, and undoing the edit's content does not bring back a stale one."""
+    from lifecircle_desktop.model.validate import walk_graph
+    plan = grid_plan(tmp_path / "g.gpkg", n=4)
+    home(plan, 0, 0, 100)
+    facility(plan, "kindergarten", 200, 100)
+    first = take_snapshot(plan, version=0)
+    graph = walk_graph(first)
+    assert graph is not None and graph.n_edges == 23
+    assert walk_graph(take_snapshot(plan, version=1)) is graph
+    added = plan.apply(AddFeature("facilities", box(50, 50, 60, 60), {"type": "supermarket"}))
+    assert walk_graph(take_snapshot(plan, version=2)) is graph  # not a path: the same graph
+    changes = plan.apply(AddFeature("walk_network", LineString([(0, 0), (300, 300)]), {"class": "path"}))
+    edited = take_snapshot(plan, version=3)
+    other = walk_graph(edited)
+    assert other is not graph and other.n_edges > graph.n_edges
+    live = Validator(PACKS)
+    live.full(first)
+    assert_same(live.update(edited, added.merge(changes)), Validator(PACKS).full(edited), edited)
+    plan.close()

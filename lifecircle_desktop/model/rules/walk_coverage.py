@@ -8,13 +8,11 @@ counts a home only when the nearest facility of every listed type is within the 
 300—500米到达社区基本公共服务设施")."""
 from __future__ import annotations
 
-from itertools import repeat
 from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
 
 from ..findings import Finding
-from ..schema import RESIDENTIAL
 from ..settings import SPEED_KEYS
 from .common import figure, finding, number
 from .context import Context
@@ -43,7 +41,8 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
         distance = context.walking_distance(types)[mask]
     inside = distance <= limit + 1e-9
     share = 100.0 * float(weights[inside].sum()) / float(weights.sum())
-    outside = tuple(zip(repeat(RESIDENTIAL), ids[~inside].tolist()))
+    outside = context.homes_outside(("walk", rule.unit_kind, tuple(types), params.get("reach", "any"), limit),
+                                    mask, inside)
     estimated = context.estimated_in(rule.unit_kind)
     long_connectors = int(np.sum(context.connectors[mask] > context.settings["connector_limit_m"]))
     if params.get("reach") == "each" and len(types) > 1:  # "A、B及C" / "each of A, B and C"
