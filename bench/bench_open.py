@@ -37,19 +37,19 @@ path, step = {path!r}, {step!r}
 out = {{}}
 if step == "peer":
     import pyogrio
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for name, _kind in pyogrio.list_layers(path).tolist():
         if _kind is not None:  # the feature tables (not plan_meta, scenarios, ...)
             pyogrio.read_dataframe(path, layer=name)
-    out["open_s"] = time.perf_counter() - t
+    out["open_s"], out["open_cpu_s"] = time.perf_counter() - t, time.process_time() - cpu
 else:
     from lifecircle_desktop.model.plan import Plan
     from lifecircle_desktop.model.snapshot import take_snapshot
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     plan = Plan.open(path)
     snap = take_snapshot(plan)
     network = snap.table("walk_network") if hasattr(snap, "table") else snap.features("walk_network")
-    out["open_s"] = time.perf_counter() - t
+    out["open_s"], out["open_cpu_s"] = time.perf_counter() - t, time.process_time() - cpu
     out["rows"] = sum(len(snap.layers[n]) for n in snap.layers)
     if step == "open+edit":
         from lifecircle_desktop.model import ChangeGeometry
@@ -91,22 +91,25 @@ def main(argv=None) -> None:
     ap.add_argument("--before", type=Path, help="another checkout of lifecircle_desktop to measure beside")
     args = ap.parse_args(argv)
     from bench.synthetic import make_plan
-    print("size      rows     file MB  | open s  peak MB  snapshot after an edit ms  all homes as Features s"
-          "  | peer (GDAL→frames) s  peak MB" + ("  | before: open s  peak MB" if args.before else ""))
+    print("size      rows   file MB | open s (CPU s)  peak MB  snapshot after an edit ms  homes as Features s"
+          " | peer GDAL→frames s (CPU s)  peak MB" + (" | before: open s (CPU s)  peak MB" if args.before else ""))
     with tempfile.TemporaryDirectory() as tmp:
         for edges in (int(s) for s in args.sizes.split(",")):
             path = Path(tmp) / f"district-{edges}.gpkg"
             make_plan(path, edges)
             repeat = 1 if edges >= 1_000_000 else args.repeat
-            ours = [run("open+edit", path) for _ in range(repeat)]
-            peer = [run("peer", path) for _ in range(repeat)]
-            line = (f"{edges:>8,} {ours[0]['rows']:>9,} {path.stat().st_size / 2**20:>8.1f}  | "
-                    f"{median(ours, 'open_s'):>6.2f} {median(ours, 'peak_mb'):>8.0f} "
-                    f"{median(ours, 'snapshot_ms'):>26.2f} {median(ours, 'features_s'):>24.2f}  | "
-                    f"{median(peer, 'open_s'):>20.2f} {median(peer, 'peak_mb'):>8.0f}")
+            ours, peer, before = [], [], []
+            for _ in range(repeat):  # interleaved: a shared machine's load falls on all three alike
+                ours.append(run("open+edit", path))
+                peer.append(run("peer", path))
+                if args.before:
+                    before.append(run("open", path, args.before))
+            cell = lambda runs: f"{median(runs, 'open_s'):>6.2f} ({median(runs, 'open_cpu_s'):.2f})"
+            line = (f"{edges:>8,} {ours[0]['rows']:>9,} {path.stat().st_size / 2**20:>6.1f} | {cell(ours):>14} "
+                    f"{median(ours, 'peak_mb'):>8.0f} {median(ours, 'snapshot_ms'):>26.2f} "
+                    f"{median(ours, 'features_s'):>20.2f} | {cell(peer):>26} {median(peer, 'peak_mb'):>8.0f}")
             if args.before:
-                before = [run("open", path, args.before) for _ in range(repeat)]
-                line += f"  | {median(before, 'open_s'):>14.2f} {median(before, 'peak_mb'):>8.0f}"
+                line += f" | {cell(before):>23} {median(before, 'peak_mb'):>8.0f}"
             print(line, flush=True)
     print(f"medians of {args.repeat} runs (1 at 10^6), each in a fresh process; peak = VmHWM")
 

@@ -645,16 +645,32 @@ def same_feature(a: Feature, b: Feature) -> bool:
 
 
 def _difference(before: dict[str, LayerData], after: dict[str, LayerData]) -> ChangeSet:
-    """The ids added, changed and removed between two loads of the plan's features."""
+    """The ids added, changed and removed between two loads of the plan's layers — array code
+    over their columns (a reload of a district must not make a Feature per row)."""
     changes = ChangeSet()
     for layer in LAYERS:
-        old = {f.fid: f for f in before[layer].view().features()} if layer in before else {}
-        new = {f.fid: f for f in after[layer].view().features()}
-        for name, fids in (("added", new.keys() - old.keys()), ("removed", old.keys() - new.keys()),
-                           ("changed", {fid for fid in old.keys() & new.keys() if not same_feature(old[fid], new[fid])})):
-            if fids:
-                getattr(changes, name)[layer] = set(fids)
+        new = after[layer].view().merged()
+        old = before[layer].view().merged() if layer in before else Columns(
+            layer, np.empty(0, np.int64), object_array(()), None, {n: object_array(()) for n in new.field_names},
+            new.field_names)
+        common, i, j = np.intersect1d(old.fids, new.fids, assume_unique=True, return_indices=True)
+        differs = ~shapely.equals_exact(old.geometry[i], new.geometry[j], 0)
+        if old.scenario is not None and new.scenario is not None:
+            differs |= _unequal(old.scenario[i], new.scenario[j])
+        for name in new.field_names:
+            differs |= _unequal(old.values[name][i], new.values[name][j])
+        for kind, fids in (("added", np.setdiff1d(new.fids, old.fids)), ("removed", np.setdiff1d(old.fids, new.fids)),
+                           ("changed", common[differs])):
+            if len(fids):
+                getattr(changes, kind)[layer] = set(fids.tolist())
     return changes
+
+
+def _unequal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise not same_value (NaN equal to NaN) of two object arrays."""
+    if not len(a):
+        return np.zeros(0, dtype=bool)
+    return (a != b) & ~((a != a) & (b != b))
 
 
 __all__ = ["Plan", "Feature", "ChangeSet", "Scenario", "typed_attributes", "InvalidGeometry",
