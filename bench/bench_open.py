@@ -10,7 +10,8 @@ For each size, each in a fresh process (medians of --repeat; peak memory = the p
 - ``features``: every home made a Feature (what a caller iterating Features pays on top);
 - the peer: GDAL reading the same GeoPackage's layers into GeoDataFrames (pyogrio.read_dataframe)
   — what a GIS library pays to hold the same rows;
-- with ``--before``, the same ``open`` with another checkout's code (e.g. main, one Feature per row).
+- with ``--before``, the same ``open`` and snapshot after an edit with another checkout's code
+  (e.g. main: one Feature per row, every layer's dict copied per snapshot).
 Nothing asserts: figures are printed with the data sizes.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from lifecircle_desktop.model.store import remove_plan_file  # noqa: E402
 
 _STEP = r'''
 import json, sys, time
@@ -51,17 +55,17 @@ else:
     network = snap.table("walk_network") if hasattr(snap, "table") else snap.features("walk_network")
     out["open_s"], out["open_cpu_s"] = time.perf_counter() - t, time.process_time() - cpu
     out["rows"] = sum(len(snap.layers[n]) for n in snap.layers)
+    from lifecircle_desktop.model import ChangeGeometry
+    from shapely import affinity
+    f = plan.features("facilities", "base")[0]
+    plan.apply(ChangeGeometry.of(plan, "facilities", f.fid, affinity.translate(f.geometry, 5, 5)))
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        take_snapshot(plan)
+        times.append(time.perf_counter() - t)
+    out["snapshot_ms"] = sorted(times)[2] * 1000
     if step == "open+edit":
-        from lifecircle_desktop.model import ChangeGeometry
-        from shapely import affinity
-        f = plan.features("facilities", "base")[0]
-        plan.apply(ChangeGeometry.of(plan, "facilities", f.fid, affinity.translate(f.geometry, 5, 5)))
-        times = []
-        for _ in range(5):
-            t = time.perf_counter()
-            take_snapshot(plan)
-            times.append(time.perf_counter() - t)
-        out["snapshot_ms"] = sorted(times)[2] * 1000
         t = time.perf_counter()
         homes = plan.features("residential", "base")
         out["features_s"] = time.perf_counter() - t
@@ -72,9 +76,14 @@ print(json.dumps(out))
 
 
 def run(step: str, path: Path, root: Path = ROOT) -> dict:
-    code = _STEP.format(root=str(root), path=str(path), step=step)
+    """One step in a fresh process, on a fresh copy of the plan (the step edits it; another
+    checkout's first edit may migrate the file to its own schema)."""
+    copy = path.with_name(f"run-{path.name}")
+    shutil.copyfile(path, copy)
+    code = _STEP.format(root=str(root), path=str(copy), step=step)
     env = {**os.environ, "PYTHONPATH": str(root)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root)
+    remove_plan_file(copy)
     if done.returncode:
         raise SystemExit(f"{step} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -92,7 +101,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     from bench.synthetic import make_plan
     print("size      rows   file MB | open s (CPU s)  peak MB  snapshot after an edit ms  homes as Features s"
-          " | peer GDAL→frames s (CPU s)  peak MB" + (" | before: open s (CPU s)  peak MB" if args.before else ""))
+          " | peer GDAL→frames s (CPU s)  peak MB" + (" | before: open s (CPU s)  peak MB  snapshot" if args.before else ""))
     with tempfile.TemporaryDirectory() as tmp:
         for edges in (int(s) for s in args.sizes.split(",")):
             path = Path(tmp) / f"district-{edges}.gpkg"
@@ -109,7 +118,8 @@ def main(argv=None) -> None:
                     f"{median(ours, 'peak_mb'):>8.0f} {median(ours, 'snapshot_ms'):>26.2f} "
                     f"{median(ours, 'features_s'):>20.2f} | {cell(peer):>26} {median(peer, 'peak_mb'):>8.0f}")
             if args.before:
-                line += f" | {cell(before):>23} {median(before, 'peak_mb'):>8.0f}"
+                line += (f" | {cell(before):>23} {median(before, 'peak_mb'):>8.0f}"
+                         f"  snapshot {median(before, 'snapshot_ms'):.1f} ms")
             print(line, flush=True)
     print(f"medians of {args.repeat} runs (1 at 10^6), each in a fresh process; peak = VmHWM")
 
