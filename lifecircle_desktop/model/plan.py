@@ -195,10 +195,15 @@ class Plan:
         conn, spec = self.store.conn, LAYERS[layer]
         names = spec.field_names
         # A column NULL in every row (most of a network's), or holding one value in every row (its
-        # source, its scenario), is not read row by row: one aggregate query finds them.
+        # source, its scenario, a default), is not read row by row: one aggregate query finds them.
+        # Only columns with a default are looked at for one value (min = max): comparing ids and
+        # node lists row by row would cost what reading them costs.
         kept = [*(["scenario"] if spec.editable else []), *names]
+        defaults = {"scenario", *(f.name for f in spec.fields if f.default is not None)}
+        aggregates = [f"count({q})" + (f", min({q}), max({q})" if n in defaults else ", NULL, NULL")
+                      for n, q in zip(kept, _quoted(kept))]
         stats = conn.execute(f'SELECT count(*), count(geom), min(substr(geom, 1, 4)), max(substr(geom, 1, 4)), '
-                             f'{", ".join(_quoted(kept, "count({0}), min({0}), max({0})"))} FROM "{layer}"').fetchone()
+                             f'{", ".join(aggregates)} FROM "{layer}"').fetchone()
         total, constant, read = stats[0], {}, []
         # Every row's geometry with the same GeoPackage header (an imported layer): SQLite cuts the
         # headers off in C and one shapely call decodes the rest; else each blob is looked at.
@@ -208,18 +213,20 @@ class Plan:
         bools = {f.name for f in spec.fields if f.type is bool}
         for i, n in enumerate(kept):
             count, low, high = stats[1 + 3 * i: 4 + 3 * i]
-            if count == 0 or (count == total and low == high and type(low) is type(high)):
+            if count == 0 or (n in defaults and count == total and low == high and type(low) is type(high)):
                 constant[n] = None if not count else bool(low) if n in bools else low
             else:
                 read.append(n)
         selected = ["fid", "geom" if size is None else f"substr(geom, {size + 1})", *_quoted(read)]
         rows = conn.execute(f'SELECT {", ".join(selected)} FROM "{layer}" ORDER BY fid').fetchall()
-        columns = [object_array(c) for c in zip(*rows)] if rows else [object_array(()) for _ in selected]
+        # One 2-d object array made in C (a transposition by zip(*rows) cost 4x as much).
+        grid = np.array(rows, dtype=object).reshape(len(rows), len(selected))
         del rows
-        fids = columns[0].astype(np.int64)
-        geoms, unreadable = (read_geometries(spec.geometry, columns[1].tolist()) if size is None
-                             else read_wkb_geometries(spec.geometry, columns[1]))
-        read_values = dict(zip(read, columns[2:]))
+        fids = grid[:, 0].astype(np.int64)
+        geoms, unreadable = (read_geometries(spec.geometry, grid[:, 1].tolist()) if size is None
+                             else read_wkb_geometries(spec.geometry, grid[:, 1]))
+        grid[:, :2] = None  # the attribute columns below are views of grid: let the ids and WKB go
+        read_values = {n: grid[:, 2 + i] for i, n in enumerate(read)}
         values = {n: read_values[n] if n in read_values else np.full(len(fids), constant[n], dtype=object)
                   for n in kept}
         scenario = values.pop("scenario") if spec.editable else None
@@ -645,16 +652,32 @@ def same_feature(a: Feature, b: Feature) -> bool:
 
 
 def _difference(before: dict[str, LayerData], after: dict[str, LayerData]) -> ChangeSet:
-    """The ids added, changed and removed between two loads of the plan's features."""
+    """The ids added, changed and removed between two loads of the plan's layers — array code
+    over their columns (a reload of a district must not make a Feature per row)."""
     changes = ChangeSet()
     for layer in LAYERS:
-        old = {f.fid: f for f in before[layer].view().features()} if layer in before else {}
-        new = {f.fid: f for f in after[layer].view().features()}
-        for name, fids in (("added", new.keys() - old.keys()), ("removed", old.keys() - new.keys()),
-                           ("changed", {fid for fid in old.keys() & new.keys() if not same_feature(old[fid], new[fid])})):
-            if fids:
-                getattr(changes, name)[layer] = set(fids)
+        new = after[layer].view().merged()
+        old = before[layer].view().merged() if layer in before else Columns(
+            layer, np.empty(0, np.int64), object_array(()), None, {n: object_array(()) for n in new.field_names},
+            new.field_names)
+        common, i, j = np.intersect1d(old.fids, new.fids, assume_unique=True, return_indices=True)
+        differs = ~shapely.equals_exact(old.geometry[i], new.geometry[j], 0)
+        if old.scenario is not None and new.scenario is not None:
+            differs |= _unequal(old.scenario[i], new.scenario[j])
+        for name in new.field_names:
+            differs |= _unequal(old.values[name][i], new.values[name][j])
+        for kind, fids in (("added", np.setdiff1d(new.fids, old.fids)), ("removed", np.setdiff1d(old.fids, new.fids)),
+                           ("changed", common[differs])):
+            if len(fids):
+                getattr(changes, kind)[layer] = set(fids.tolist())
     return changes
+
+
+def _unequal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise not same_value (NaN equal to NaN) of two object arrays."""
+    if not len(a):
+        return np.zeros(0, dtype=bool)
+    return (a != b) & ~((a != a) & (b != b))
 
 
 __all__ = ["Plan", "Feature", "ChangeSet", "Scenario", "typed_attributes", "InvalidGeometry",

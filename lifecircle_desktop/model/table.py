@@ -102,7 +102,7 @@ class FeatureMap(Mapping):
         return iter(self._ids())
 
     def __len__(self) -> int:
-        return len(self._ids())
+        return len(self._fids) if self._fids is not None else self._rows.count(self._scenario)
 
     def values(self):
         return self._rows.features(self._scenario)
@@ -195,7 +195,6 @@ class LayerData:
         self.changed: dict[int, object] = {}  # fid -> Feature: a row of the columns replaced in place
         self.dead: set[int] = set()           # rows of the columns removed (or added again at the end)
         self.added: dict[int, object] = {}    # fid -> Feature: rows after the columns, in order
-        self._tables: dict = {}               # scenario -> (version, LayerTable): one build per version
 
     def __len__(self) -> int:
         return len(self.columns) - len(self.dead) + len(self.added)
@@ -254,7 +253,6 @@ class LayerData:
         """Fold the overlay (and ``extra`` rows, an import) into new columns."""
         self.columns = self.frozen().merged(extra)
         self.changed, self.dead, self.added = {}, set(), {}
-        self._tables = {}
 
 
 class FrozenLayer:
@@ -304,6 +302,10 @@ class FrozenLayer:
             return None
         keep = alive if mask is None else (mask if alive is None else alive & mask)
         return None if keep.all() else np.flatnonzero(keep)
+
+    def count(self, scenario) -> int:
+        rows = self.rows(scenario)
+        return (len(self.columns) if rows is None else len(rows)) + len(self.added_in(scenario))
 
     def added_in(self, scenario) -> list:
         return [f for f in self.added.values() if scenario is None or f.scenario == scenario]
