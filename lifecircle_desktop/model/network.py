@@ -49,7 +49,7 @@ REGION_MAX_SOURCES = 64
 DETOUR_FACTOR = 1.3
 
 __all__ = ["WalkGraph", "Snaps", "AccessPoints", "Nearest", "access_points", "straight_line_nearest",
-           "parse_node_ids", "SNAP_TOLERANCE_M", "DETOUR_FACTOR"]
+           "parse_node_ids", "renode", "SNAP_TOLERANCE_M", "DETOUR_FACTOR"]
 
 
 # --- small value types ----------------------------------------------------------------------
@@ -206,15 +206,22 @@ class WalkGraph:
         return cls.build(lines, ids, fids, tolerance=tolerance)
 
     @classmethod
-    def from_table(cls, table, tolerance: float = SNAP_TOLERANCE_M) -> "WalkGraph":
+    def from_table(cls, table, tolerance: float = SNAP_TOLERANCE_M, *,
+                   since: "tuple[WalkGraph, Iterable[int]] | None" = None) -> "WalkGraph":
         """``from_features`` over a layer's columns (a ``LayerTable`` of ``walk_network``: fids,
-        geometry, ``walkable``, ``closed``, ``node_ids``), with no Feature made per row."""
+        geometry, ``walkable``, ``closed``, ``node_ids``), with no Feature made per row.
+
+        ``since``: (the graph of the network before an edit, the path fids the edit added,
+        changed or removed): only those paths and their neighbours are noded again
+        (``renode``); the result equals a full build."""
         walkable, closed = table.column("walkable"), table.column("closed")
         n = len(table)
         kept = ~np.fromiter((w is not None and not w or bool(c) for w, c in zip(walkable, closed)), bool, n)
         node_ids = table.column("node_ids")
-        return cls.build(table.geometry[kept], list(np.asarray(node_ids, dtype=object)[kept]),
-                         table.fids[kept], tolerance=tolerance)
+        lines, ids, fids = table.geometry[kept], list(np.asarray(node_ids, dtype=object)[kept]), table.fids[kept]
+        if since is not None:
+            return renode(since[0], since[1], lines, ids, fids, tolerance)
+        return cls.build(lines, ids, fids, tolerance=tolerance)
 
     @classmethod
     def build(cls, lines: Sequence, node_ids: Sequence | None = None, fids: Sequence[int] | None = None,
@@ -722,6 +729,92 @@ def _build(lines, node_ids, fids, tolerance) -> WalkGraph:
     node_osm[inv[osm_end]] = s_osm[ends][osm_end]
     edge_fid = fid_in[part_of[s_line[pieces["start"][good]]]]
     return WalkGraph(u, v, shapely.length(geom), geom, node_xy, node_osm, edge_fid)
+
+
+def renode(old: WalkGraph, changed: Iterable[int], lines, node_ids, fids,
+           tolerance: float = SNAP_TOLERANCE_M) -> WalkGraph:
+    """The graph of ``lines`` (the whole network after an edit, as ``build`` takes it) made from
+    ``old`` (the graph before it) by noding again only the paths ``changed`` (fids added, changed
+    or removed) and the paths near them (issue 17 item 4: one drawn path on a district plan took
+    a full build, seconds).
+
+    Why this equals a full build: a path's pieces depend only on the lines within ``tolerance``
+    of it (vertex hits, crossings) and on OSM ids it shares with lines that touch it. The
+    "affected" paths — the changed ones and every path within tolerance of their old or new
+    geometry — are built again together with their own neighbours (so each gets all its cuts,
+    and its junction nodes the same position: the first station in line order); every other
+    path keeps its edges. Nodes of the two parts are the same node when they have the same OSM
+    id, or else the same coordinates. Assumed: a shared OSM node id is one place (as OSM data
+    is), and no chain of points each within tolerance of the next runs beyond a path's
+    neighbours."""
+    geoms = np.empty(len(lines), dtype=object)
+    geoms[:] = list(lines)
+    ids = list(node_ids)
+    fids = np.asarray(fids, dtype=np.int64)
+    changed = np.asarray(sorted(int(f) for f in changed), dtype=np.int64)
+    if old is None or (old.edge_fid < 0).any() or len(_unique(fids)) != len(fids) or \
+            not (shapely.get_type_id(geoms) == 1).all():
+        return _build(geoms, ids, fids, tolerance)  # no fids to tell paths apart, or multi-part lines
+    was = np.isin(old.edge_fid, changed)
+    now = np.isin(fids, changed)
+    touched = np.concatenate([old.edge_geometry[was], geoms[now]])
+    if len(touched) == 0:
+        return old  # none of the changed paths is walkable, before or after
+    affected = _unique(np.concatenate([changed, _fids_near(old, touched, tolerance)]))
+    in_affected = np.isin(fids, affected)
+    context = _fids_near(old, geoms[in_affected], tolerance)
+    sub_rows = np.flatnonzero(in_affected | np.isin(fids, context))
+    sub = _build(geoms[sub_rows], [ids[i] for i in sub_rows], fids[sub_rows], tolerance)
+    keep = np.flatnonzero(~np.isin(old.edge_fid, affected))
+    take = np.flatnonzero(np.isin(sub.edge_fid, affected))
+
+    # The sub-build's nodes that are nodes of the old graph: those are ends of old edges of
+    # affected paths (a junction of an affected path with a kept one was one before the edit).
+    def place(xy, osm):
+        return ("osm", int(osm)) if osm >= 0 else ("xy", float(xy[0]), float(xy[1]))
+    gone = old.edge_fid >= 0
+    gone[keep] = False
+    border = _unique(np.concatenate([old.u[gone], old.v[gone]]))
+    known = {place(old.node_xy[k], old.node_osm_id[k]): int(k) for k in border}
+    sub_nodes = _unique(np.concatenate([sub.u[take], sub.v[take]]))
+    node_of = np.full(sub.n_nodes, -1, dtype=np.int64)
+    fresh = []
+    for k in sub_nodes:
+        got = known.get(place(sub.node_xy[k], sub.node_osm_id[k]))
+        if got is None:
+            fresh.append(k)
+        else:
+            node_of[k] = got
+    fresh = np.asarray(fresh, dtype=np.int64)
+    node_of[fresh] = old.n_nodes + np.arange(len(fresh))
+    all_xy = np.concatenate([old.node_xy, sub.node_xy[fresh]])
+    all_osm = np.concatenate([old.node_osm_id, sub.node_osm_id[fresh]])
+
+    u = np.concatenate([old.u[keep], node_of[sub.u[take]]])
+    v = np.concatenate([old.v[keep], node_of[sub.v[take]]])
+    length = np.concatenate([old.length[keep], sub.length[take]])
+    geometry = np.concatenate([old.edge_geometry[keep], sub.edge_geometry[take]])
+    edge_fid = np.concatenate([old.edge_fid[keep], sub.edge_fid[take]])
+    # Edges in line order, as a full build lists them (ties in snapping go to the first edge).
+    by_fid = np.argsort(fids, kind="stable")
+    rank = by_fid.argsort()[np.searchsorted(fids[by_fid], edge_fid)] if len(fids) else edge_fid
+    order = np.argsort(rank, kind="stable")
+    u, v, length, geometry, edge_fid = u[order], v[order], length[order], geometry[order], edge_fid[order]
+    # Only nodes some edge ends at, numbered afresh.
+    used, inv = np.unique(np.concatenate([u, v]), return_inverse=True)
+    n_e = len(u)
+    return WalkGraph(inv[:n_e], inv[n_e:], length, geometry, all_xy[used], all_osm[used], edge_fid)
+
+
+def _fids_near(graph: WalkGraph, geoms, tolerance: float) -> np.ndarray:
+    """The path fids of ``graph``'s edges whose boxes come within ``tolerance`` of the boxes of
+    ``geoms`` (a superset of the paths within tolerance of them: enough, and one STRtree query)."""
+    if len(geoms) == 0 or graph.n_edges == 0:
+        return np.zeros(0, dtype=np.int64)
+    b = shapely.bounds(geoms)
+    boxes = shapely.box(b[:, 0] - tolerance, b[:, 1] - tolerance, b[:, 2] + tolerance, b[:, 3] + tolerance)
+    _, hit = graph._tree.query(boxes)
+    return _unique(graph.edge_fid[hit])
 
 
 def _pieces(s_line, s_xy, s_key, forced, lines=None, n_vertices=None) -> dict:
