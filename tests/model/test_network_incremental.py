@@ -5,6 +5,7 @@ edges, and (drawn paths only) an oracle that nodes the lines with GEOS and snaps
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,9 +13,18 @@ import shapely
 from shapely.geometry import LineString, MultiLineString
 from shapely.affinity import translate
 
+from lifecircle_desktop.model import AddFeature, ChangeAttributes, ChangeGeometry, DeleteFeature
 from lifecircle_desktop.model.network import SNAP_TOLERANCE_M, AccessPoints, WalkGraph, renode
+from lifecircle_desktop.model.rules import load_packs
+from lifecircle_desktop.model.schema import WALK_NETWORK
+from lifecircle_desktop.model.snapshot import take_snapshot
+from lifecircle_desktop.model.validate import Validator, walk_graph
+from tests.model.planbuilder import facility, grid_plan, home
 from tests.model.test_network import (check_against_edge_list_oracle, check_against_split_segment_oracle,
                                       random_owners, random_planar_ways, segments_of)
+from tests.model.test_validate_incremental import assert_same
+
+PACKS = load_packs()
 
 SIZE = 1000.0
 
@@ -154,3 +164,54 @@ def test_an_edit_to_a_path_that_is_not_walkable_leaves_the_graph_as_it_was():
     street = LineString([(0, 0), (200, 0)])
     before = WalkGraph.build([street], None, [1])
     assert renode(before, {7}, [street], [None], [1]) is before
+
+
+# --- the live loop: Validator.update after path edits -------------------------------------------
+def fresh_copy(snapshot):
+    """The same snapshot with its walk_network handed in as a plain mapping: a table of its own,
+    so walk_graph builds its graph in full instead of reusing the re-noded one."""
+    layers = dict(snapshot.layers)
+    layers[WALK_NETWORK] = dict(snapshot.layers[WALK_NETWORK].items())
+    return replace(snapshot, layers=layers)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_revalidation_after_path_edits_equals_a_full_run(tmp_path, seed):
+    """Drawn paths added across the OSM grid, moved, closed and deleted, one edit at a time: the live
+    validator (re-noding the edited paths) gives what a validator with a fully built graph gives."""
+    rng = np.random.default_rng(seed)
+    plan = grid_plan(tmp_path / "g.gpkg", n=5)
+    home(plan, 0, 0, 300, gates=[(0, 0), (100, 0)])
+    home(plan, 300, 200, 120)
+    home(plan, 100, 300, 80)
+    facility(plan, "kindergarten", 200, 100, classes=2)
+    facility(plan, "supermarket", 400, 400)
+    live = Validator(PACKS)
+    live.full(take_snapshot(plan, version=0))
+    drawn = []
+    for version in range(1, 9):
+        kind = rng.choice(["add", "move", "close", "delete"]) if drawn else "add"
+        if kind == "add":
+            edit = AddFeature(WALK_NETWORK, LineString(rng.uniform(-20, 420, (2, 2))), {"class": "path"})
+        else:
+            fid = int(rng.choice(drawn))
+            if kind == "move":
+                moved = translate(plan.feature(WALK_NETWORK, fid).geometry, *rng.normal(0, 60, 2))
+                edit = ChangeGeometry.of(plan, WALK_NETWORK, fid, moved)
+            elif kind == "close":
+                edit = ChangeAttributes.of(plan, WALK_NETWORK, fid, closed=True)
+            else:
+                edit = DeleteFeature.of(plan, WALK_NETWORK, fid)
+            drawn.remove(fid) if kind in ("close", "delete") else None
+        changes = plan.apply(edit)
+        if kind == "add":
+            drawn.append(changes.edit.fid)
+        snap = take_snapshot(plan, version=version)
+        got = live.update(snap, changes)
+        graph = walk_graph(snap)
+        full_snap = fresh_copy(snap)
+        full_graph = walk_graph(full_snap)
+        assert full_graph is not graph
+        check_same(graph, full_graph)
+        assert_same(got, Validator(PACKS).full(full_snap), full_snap)
+    plan.close()
