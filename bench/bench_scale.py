@@ -9,7 +9,8 @@ For each size: the network import (OSM XML file → new plan, ``create_plan_from
 importer), opening the plan (``PlanSession.open`` to its first snapshot), full validation,
 re-validation after moving one facility (the desktop's path: ``session.apply`` of the move edit,
 a snapshot, ``Validator.update``; p50/p95 over ``--moves`` random moves), peak memory and the plan's
-file size; the graph built from 10^5 drawn paths (no OSM node ids: noded geometrically); networkx's
+file size; the graph built from 10^5 drawn paths (no OSM node ids: noded geometrically), and re-validation
+after drawing one more path on that plan (re-noding only around it); networkx's
 multi-source Dijkstra on the same edges as a peer (up to 10^5 edges). Each step runs in a fresh
 process, and its peak memory is that process's VmHWM (/proc/self/status; not ru_maxrss, which
 Linux carries across exec from the forked parent). Medians of ``--repeat`` runs (one run at 10^6).
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 SIZES = (10_000, 100_000, 1_000_000)
 # Edges of the drawn-paths plan: ~10^5 lines (a synthetic way holds ~2.6 edges).
 DRAWN_EDGES = 260_000
+PATH_EDITS = 10  # paths drawn one at a time on the drawn-paths plan
 PEER_MAX_EDGES = 100_000
 # Issue 17's budgets, per size: (figure, limit, unit). A figure without a budget at a size prints none.
 BUDGETS = {
@@ -118,6 +120,49 @@ def step_graph(path: str) -> dict:
             "paths_with_node_ids": with_ids, "nodes": graph.n_nodes, "edges": graph.n_edges}
 
 
+def step_path_edit(path: str, edits: int, seed: int) -> dict:
+    """Drawing one path on the drawn-paths plan (a short path from a vertex of a random path, the
+    desktop's path: ``session.apply``, a snapshot, ``Validator.update``), ``edits`` times. Beside it,
+    the graph alone: noded again around the new path (``network.renode``) and built in full (what
+    every path edit cost before: ``Validator.update`` ran a full validation with a new graph)."""
+    import numpy as np
+    from shapely.geometry import LineString
+
+    from lifecircle_desktop.model.edits import AddFeature
+    from lifecircle_desktop.model.network import WalkGraph
+    from lifecircle_desktop.model.session import PlanSession
+    from lifecircle_desktop.model.validate import Validator, walk_graph
+
+    session = PlanSession.open(path)
+    validator = Validator(session.enabled_packs(), catalogue=session.catalogue)
+    snapshot = session.snapshot()
+    t = time.perf_counter()
+    validator.full(snapshot)
+    full_s = time.perf_counter() - t
+    rng = np.random.default_rng(seed)
+    table = snapshot.table("walk_network")
+    update_ms, renode_ms, build_ms = [], [], []
+    for i in range(edits):
+        line = table.geometry[int(rng.integers(len(table)))]
+        start = np.asarray(line.coords)[0]
+        edit = AddFeature("walk_network", LineString([start, start + rng.normal(0, 30, 2)]), {"class": "path"})
+        before = walk_graph(snapshot)
+        changes = session.apply(edit)
+        snapshot = session.snapshot(version=i + 1)
+        t0 = time.perf_counter()
+        validator.update(snapshot, changes)
+        update_ms.append((time.perf_counter() - t0) * 1e3)
+        new_table = snapshot.table("walk_network")
+        t0 = time.perf_counter()
+        WalkGraph.from_table(new_table, since=(before, changes.touched("walk_network")))
+        renode_ms.append((time.perf_counter() - t0) * 1e3)
+        t0 = time.perf_counter()
+        WalkGraph.from_table(new_table)
+        build_ms.append((time.perf_counter() - t0) * 1e3)
+    return {"paths": len(table), "full_s": full_s, "revalidate_ms": update_ms, "renode_ms": renode_ms,
+            "build_ms": build_ms, "peak_mb": _peak_mb()}
+
+
 def step_peer(path: str, repeat: int) -> dict:
     """Homes ← nearest kindergarten within 2 km: our graph (build + multi-source Dijkstra) and
     networkx (graph from the very same edges + multi_source_dijkstra_path_length)."""
@@ -163,7 +208,8 @@ def step_peer(path: str, repeat: int) -> dict:
             "homes_reached": {"ours": reached_ours, "networkx": reached_nx}}
 
 
-STEPS = {"import": step_import, "open": step_open, "validate": step_validate, "graph": step_graph, "peer": step_peer}
+STEPS = {"import": step_import, "open": step_open, "validate": step_validate, "graph": step_graph, "peer": step_peer,
+         "path_edit": step_path_edit}
 
 
 def run_step(name: str, *args) -> dict:
@@ -232,7 +278,11 @@ def bench_drawn(seed: int, tmp: Path, log) -> dict:
     synthetic.make_plan(plan, DRAWN_EDGES, seed, node_ids=False)
     log(f"[drawn] plan of {DRAWN_EDGES:,} edges without node ids ready ({time.perf_counter() - t:.1f} s)")
     out = run_step("graph", str(plan))
-    plan.unlink()
+    edit = run_step("path_edit", str(plan), PATH_EDITS, seed)
+    out["path_edit"] = {"edits": len(edit["revalidate_ms"]), "full_s": edit["full_s"], "peak_mb": edit["peak_mb"],
+                        **{f"{k}_p50": statistics.median(edit[k]) for k in ("revalidate_ms", "renode_ms", "build_ms")}}
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{plan}{suffix}").unlink(missing_ok=True)
     return out
 
 
@@ -297,6 +347,11 @@ def report(results: dict) -> None:
               f" (CPU {d['build_cpu_s']:.2f} s)"
               f" · memory +{d['build_mb']:.0f} MB [≤ {DRAWN_BUDGET['build_mb']} MB {verdict(d['build_mb'], DRAWN_BUDGET['build_mb'])}]"
               f" (process peak {d['peak_mb']:.0f} MB)")
+        e = d.get("path_edit")
+        if e:
+            print(f"  one path drawn, p50 of {e['edits']}: re-validation {e['revalidate_ms_p50']:.0f} ms "
+                  f"(the graph re-noded around it {e['renode_ms_p50']:.0f} ms; built in full {e['build_ms_p50']:.0f} ms, "
+                  f"and before re-noding every path edit ran a full validation: {e['full_s']:.2f} s here)")
     print()
     table(results)
 
