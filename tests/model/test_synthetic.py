@@ -82,16 +82,16 @@ def test_plan_validates_and_drawn_paths_walk_the_same(tmp_path, cache):
     assert synthetic.make_plan(tmp_path / "again.gpkg", EDGES, seed=1)["cached"]
 
 
-def test_a_plan_cached_by_older_code_is_not_served(tmp_path, cache, monkeypatch):
+def test_a_plan_cached_by_older_code_is_not_served(tmp_path, cache):
     """The cache key holds the plan file's schema version: a plan an older version cached is
     built again, not copied and then migrated by whoever edits it first."""
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION - 1)  # as the older code had it
-    older = synthetic.make_plan(tmp_path / "older.gpkg", 200, seed=2)
-    conn = sqlite3.connect(synthetic.cache_path(200, seed=2))
-    conn.execute("UPDATE plan_meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION - 1),))
-    conn.commit()
-    conn.close()
-    monkeypatch.undo()
+    with pytest.MonkeyPatch.context() as older_code:
+        older_code.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION - 1)
+        older = synthetic.make_plan(tmp_path / "older.gpkg", 200, seed=2)
+        conn = sqlite3.connect(synthetic.cache_path(200, seed=2))
+        conn.execute("UPDATE plan_meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION - 1),))
+        conn.commit()
+        conn.close()
     made = synthetic.make_plan(tmp_path / "now.gpkg", 200, seed=2)
     assert not older["cached"] and not made["cached"]
     conn = sqlite3.connect(tmp_path / "now.gpkg")
