@@ -258,7 +258,11 @@ def _walk_rows(d: _District) -> list:
 
 
 def cache_path(edges: int, seed: int = 0, node_ids: bool = True) -> Path:
-    return CACHE / f"plan-v{GENERATOR_VERSION}-e{edges}-s{seed}-{'ids' if node_ids else 'drawn'}.gpkg"
+    """The cached plan's file, keyed by the generator's and the plan file's schema version: a
+    plan made by older code would be migrated by whoever edits it first, and timed with it."""
+    from lifecircle_desktop.model.schema import SCHEMA_VERSION
+    return CACHE / (f"plan-v{GENERATOR_VERSION}-schema{SCHEMA_VERSION}-e{edges}-s{seed}-"
+                    f"{'ids' if node_ids else 'drawn'}.gpkg")
 
 
 def osm_path(edges: int, seed: int = 0, walk: bool = True) -> Path:

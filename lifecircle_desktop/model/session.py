@@ -477,7 +477,7 @@ class PlanSession:
             temporary.unlink(missing_ok=True)
             database = sqlite3.connect(temporary)
             try:
-                self.plan.store.conn.backup(database)
+                self.plan.store.backup_to(database)
             finally:
                 database.close()
             remove_side_files(target)

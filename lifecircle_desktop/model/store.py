@@ -367,6 +367,21 @@ class Store:
             raise PlanFileError.from_sqlite(e) from None
         return pending
 
+    def backup_to(self, target: sqlite3.Connection) -> None:
+        """Copy the plan as committed into ``target`` (SQLite's online backup, WAL pages included).
+        While opening's migration waits uncommitted, this connection holds a write transaction and
+        SQLite's backup would return SQLITE_LOCKED on every step (Python retries it forever): the
+        file's committed state is copied through a second, read-only connection instead, and the
+        copy is migrated when it is opened, like the original — which stays as it was."""
+        if not self._pending:
+            self.conn.backup(target)
+            return
+        source = sqlite3.connect(_read_uri(self.path), uri=True)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+
     def _commit_pending(self) -> None:
         """Write what opening prepared (a migration, repaired keys) — with the first edit."""
         if self._pending:

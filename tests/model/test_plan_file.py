@@ -2,6 +2,8 @@
 import os
 import sqlite3
 import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pyogrio
@@ -180,6 +182,33 @@ def test_reading_an_old_plan_never_changes_it_even_when_the_reader_fails(version
     r = cli("info", version_2)
     assert r.returncode == 0, r.stderr
     assert sha256(version_2) == before
+
+
+SAVE_AS_OLD_PLAN = """
+import sys
+from pathlib import Path
+from lifecircle_desktop.model.session import PlanSession
+with PlanSession.open(sys.argv[1]) as session:
+    session.save_as(sys.argv[2])
+    print(session.plan.meta["schema_version"], session.plan.name, session.plan.count("facilities"))
+"""
+
+
+def test_save_as_of_an_old_plan_copies_it_and_leaves_the_original(version_2, tmp_path):
+    """Save As on a plan whose migration is not yet written hung for ever (the backup met the
+    open write transaction). In a child process with a time limit, so a hang fails the test."""
+    before = sha256(version_2)
+    conn = sqlite3.connect(version_2)
+    facilities = conn.execute("SELECT count(*) FROM facilities").fetchone()[0]  # base and 方案B
+    conn.close()
+    r = subprocess.run([sys.executable, "-c", SAVE_AS_OLD_PLAN, str(version_2), str(tmp_path / "副本")],
+                       capture_output=True, text=True, timeout=60, cwd=Path(__file__).parents[2])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [str(SCHEMA_VERSION), "旧规划", str(facilities)]
+    assert sha256(version_2) == before  # only read: the original keeps its old schema
+    conn = sqlite3.connect(tmp_path / "副本.gpkg")
+    assert conn.execute("SELECT count(*) FROM facilities").fetchone() == (facilities,)
+    conn.close()
 
 
 # --- code another program stored in the plan (issue 10 item 7) ------------------------------------

@@ -3,13 +3,16 @@ asked (read back by GDAL's OSM driver, not by our reader), and a plan that valid
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 
 import numpy as np
 import pyogrio
 import pytest
 
 from bench import synthetic
+from lifecircle_desktop.model import schema
 from lifecircle_desktop.model.io.osm import is_walkable
+from lifecircle_desktop.model.schema import SCHEMA_VERSION
 from lifecircle_desktop.model.session import PlanSession
 
 EDGES = 2_000
@@ -77,6 +80,24 @@ def test_plan_validates_and_drawn_paths_walk_the_same(tmp_path, cache):
                 assert n.distance_m == pytest.approx(other.distance_m, abs=0.05)
     # A second call is served from the cache.
     assert synthetic.make_plan(tmp_path / "again.gpkg", EDGES, seed=1)["cached"]
+
+
+def test_a_plan_cached_by_older_code_is_not_served(tmp_path, cache):
+    """The cache key holds the plan file's schema version: a plan an older version cached is
+    built again, not copied and then migrated by whoever edits it first."""
+    with pytest.MonkeyPatch.context() as older_code:
+        older_code.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION - 1)
+        older = synthetic.make_plan(tmp_path / "older.gpkg", 200, seed=2)
+        conn = sqlite3.connect(synthetic.cache_path(200, seed=2))
+        conn.execute("UPDATE plan_meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION - 1),))
+        conn.commit()
+        conn.close()
+    made = synthetic.make_plan(tmp_path / "now.gpkg", 200, seed=2)
+    assert not older["cached"] and not made["cached"]
+    conn = sqlite3.connect(tmp_path / "now.gpkg")
+    assert conn.execute("SELECT value FROM plan_meta WHERE key='schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+    conn.close()
+    assert synthetic.make_plan(tmp_path / "again.gpkg", 200, seed=2)["cached"]
 
 
 def test_move_facility_moves_one_facility_undoably(tmp_path, cache):
