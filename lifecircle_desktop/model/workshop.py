@@ -199,7 +199,8 @@ def _need_words(f: Finding, types: tuple[str, ...], pace: str, minutes: float | 
     return {"zh": f"，{who}{how_zh}{names_zh}" if who else f"{how_zh}{names_zh}",
             "en": f"are {how_en} {names_en}{PACE_EN.get(pace, '')}",
             # "幼儿园 10 分钟可达", "菜市场（老人）10 分钟可达": no space after a closing bracket
-            "short_zh": f"{names_zh}（{who}）{short_how_zh}" if who else f"{names_zh} {short_how_zh}",
+            "short_zh": f"{names_zh}（{who}）{short_how_zh}" if who
+                        else f"{names_zh}{'' if names_zh.endswith('）') else ' '}{short_how_zh}",
             "short_en": f"{short_en[:1].upper()}{short_en[1:]} {short_how_en}"
                         f"{PACE_EN.get(pace, '')}"}
 
