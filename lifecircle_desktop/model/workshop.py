@@ -54,6 +54,7 @@ class NeedLine:
     share_before: float | None  # the same in the "before" scenario (with a comparison), else None
     met: bool  # the applied finding passes
     is_new: bool = False  # the need had no facility before and has one now
+    required: bool = False  # the finding's rule is required (约束性): an unmet one is never left out
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def resident_summary(results: Results, snapshot: Snapshot, catalogue: Catalogue,
             en = f"{words['short_en']}: {was} → {_percent(f)}"
         is_new = had_before is not None and not (had_before & set(types)) and bool(present & set(types))
         lines.append(NeedLine(types[0] if len(types) == 1 else None, f.rule, zh, en, share, share_before,
-                              f.status == "pass", is_new))
+                              f.status == "pass", is_new, f.severity == "required"))
     missing_rules = _missing(results, present)
     missing = tuple(dict.fromkeys(t for types in missing_rules for t in types))
     zh_items = list(dict.fromkeys(_names(types, catalogue, True, "或") for types in missing_rules))
