@@ -10,6 +10,7 @@ import shapely
 
 from lifecircle_desktop.model.comments import AUTHOR_ROLES, CATEGORIES, MEETINGS, STATUSES
 from lifecircle_desktop.model.errors import PlanError
+from lifecircle_desktop.model.resources import DEMO_PLAN
 from lifecircle_desktop.model.schema import SCHEMA_VERSION
 from lifecircle_desktop.model.session import PlanSession, create_plan
 from tests.helpers import sha256
@@ -181,3 +182,16 @@ def test_the_migrated_plan_passes_gdals_validator(tmp_path):
     with PlanSession.open(path) as s:
         s.upgrade()
     assert validate_gpkg(path) == ""
+
+
+@pytest.mark.skipif(not DEMO_PLAN.exists(), reason="the demo plan is not built")
+def test_the_shipped_demo_is_stored_at_the_current_schema_version():
+    """Review item 1: a demo built before the comments' v6 was migrated, and rewritten, on first open."""
+    conn = sqlite3.connect(f"file:{DEMO_PLAN}?mode=ro", uri=True)
+    try:
+        (value,) = conn.execute("SELECT value FROM plan_meta WHERE key = 'schema_version'").fetchone()
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(comments)")}
+    finally:
+        conn.close()
+    assert json.loads(value) == SCHEMA_VERSION
+    assert {"number", "category", "status", "reply", "meeting", "meeting_date"} <= columns
