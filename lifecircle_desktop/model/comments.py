@@ -130,20 +130,10 @@ def next_number(features: Iterable[Feature], given: int = 0) -> int:
 
 def numbers_given(plan: "Plan", scenario: str) -> int:
     """The highest pin number ever given in ``scenario`` (0: none recorded; a file written by
-    another program, or before the record was kept, has only its pins' numbers). A scenario with
-    no record of its own goes by the one it was copied from: it holds that one's pins, and a number
-    deleted there before the copy was read out for a pin of the same meeting."""
+    another program, or before the record was kept, has only its pins' numbers)."""
     record = plan.meta.get(NUMBERS_KEY)
-    record = record if isinstance(record, dict) else {}
-    parents = {s.name: s.parent for s in plan.scenarios()}
-    seen: set[str] = set()
-    while scenario is not None and scenario not in seen:
-        value = record.get(scenario)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return int(value)
-        seen.add(scenario)
-        scenario = parents.get(scenario)
-    return 0
+    value = record.get(scenario) if isinstance(record, dict) else None
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
 @dataclass(frozen=True)
