@@ -24,6 +24,7 @@ from ..model.schema import FACILITIES, RESIDENTIAL
 if TYPE_CHECKING:  # pragma: no cover
     from ..model.session import PlanSession
 
+OTHER_STATUS, OTHER_WORDS = "other", ("其他", "other")  # comment_counts: a status not in STATUSES
 COLUMNS = ("number", "category", "author_role", "author", "meeting", "meeting_date", "status", "text", "reply",
            "x", "y", "lon", "lat", "facility_name", "facility_type", "facility_m", "home_name", "created")
 TITLES = {
@@ -104,17 +105,22 @@ def comment_counts(session: "PlanSession", scenario: str | None = None, lang: st
     pins, lang = session.comments(scenario or session.scenario), _lang(lang)
     i = 0 if lang == "zh" else 1
     statuses = list(STATUSES)
+    # A status this program does not know ("closed", written by another program) is counted as
+    # 其他, never as 新意见: a pin answered elsewhere must not be reported as still waiting.
+    if any(c.status not in STATUSES for c in pins):
+        statuses.append(OTHER_STATUS)
     categories = list(CATEGORIES) + sorted({c.category or "" for c in pins} - set(CATEGORIES))
     table = pd.DataFrame(0, index=categories, columns=statuses, dtype=int)
     for c in pins:
-        table.loc[c.category or "", c.status if c.status in STATUSES else statuses[0]] += 1
+        table.loc[c.category or "", c.status if c.status in STATUSES else OTHER_STATUS] += 1
     table = table[table.sum(axis=1) > 0] if len(pins) else table.iloc[0:0]
     table["total"] = table.sum(axis=1)
     table.loc["total"] = table.sum(axis=0)
     total = ("合计", "Total")[i]
     table.index = [total if k == "total" else (code_words("category", k, lang) or ("未分类", "no category")[i])
                    for k in table.index]
-    table.columns = [total if k == "total" else STATUSES[k][i] for k in table.columns]
+    table.columns = [total if k == "total" else ({**STATUSES, OTHER_STATUS: OTHER_WORDS})[k][i]
+                     for k in table.columns]
     table.index.name = ("类别", "Category")[i]
     return table
 

@@ -225,11 +225,13 @@ def _outline(painter, geometry) -> None:
 
 def poster_lines(summary) -> list:
     """The summary's lines the poster shows (MAX_LINES at most, MAX_LINES_ALONE without a
-    comparison), in the summary's order."""
+    comparison), in the summary's order: every required need not met first (what the plan still
+    owes residents is never left off the notice board, review of issue 13 item 3), then the needs the
+    scenario changes, then the rest."""
     def rank(item):
         i, line = item
         changed = line.share_before is not None and round(line.share * 100) != round(line.share_before * 100)
-        return (not (changed or line.is_new), line.facility_type is None, i)
+        return (not (line.required and not line.met), not (changed or line.is_new), line.facility_type is None, i)
     chosen = sorted(enumerate(summary.lines), key=rank)[:MAX_LINES if summary.before else MAX_LINES_ALONE]
     return [line for _, line in sorted(chosen, key=lambda item: item[0])]
 
@@ -253,7 +255,9 @@ def _summary_document(summary, catalogue, zh: bool, family: str, rect, writer):
     items = []
     shown = poster_lines(summary)
     for line in shown:
-        colour = MET if line.met else UNMET
+        # A required need not met in red (the standard says 应), one only recommended in amber: the
+        # room sees what the plan owes apart from what it could do better.
+        colour = MET if line.met else (MISSING if line.required else UNMET)
         mark = "●"
         text = escape(line.text_zh if zh else line.text_en)
         if line.is_new:
@@ -267,8 +271,12 @@ def _summary_document(summary, catalogue, zh: bool, family: str, rect, writer):
     if missing:
         items.append(f"<p style='margin-top:0.6em; color:{MISSING}'><b>{escape(missing)}</b></p>")
     dot = "<span style='color:{}'>●</span>"
-    note = (f"{dot.format(MET)} 已达标准　{dot.format(UNMET)} 尚未达到（按步行路径的距离计算）" if zh else
-            f"{dot.format(MET)} meets the standard　{dot.format(UNMET)} not yet (measured along the walking paths)")
+    owed = any(line.required and not line.met for line in shown)
+    required = (f"{dot.format(MISSING)} 必须达到、尚未达到　" if zh else
+                f"{dot.format(MISSING)} required, not yet met　") if owed else ""
+    note = (f"{dot.format(MET)} 已达标准　{required}{dot.format(UNMET)} 尚未达到（按步行路径的距离计算）" if zh else
+            f"{dot.format(MET)} meets the standard　{required}{dot.format(UNMET)} not yet "
+            "(measured along the walking paths)")
     items.append(f"<p style='margin-top:0.6em; color:#555555; font-size:0.8em'>{note}</p>")
     html = "".join(items)
     points, smallest = SUMMARY_POINTS

@@ -4,19 +4,28 @@ A pin is one point of the ``comments`` layer in a scenario: what was said (``tex
 category, who said it (a role and an optional name), at which meeting and when, its status and the
 planner's reply. Codes are stored as plain words (``facility_need``, ``resident``…) so that QGIS
 and a spreadsheet read them; the words here say them in Chinese and English. ``number`` is the
-pin's number on the map: given once, never reused while the pin exists, per scenario.
+pin's number on the map: given once and never given again in its scenario, even after the pin
+is deleted or its placing undone ("意见 3" read out at a meeting keeps meaning one pin). The highest
+number given per scenario is kept in plan_meta (``NUMBERS_KEY``).
 """
 from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from shapely.geometry import Point
 
+from .edits import AddFeature
 from .errors import PlanError
 from .plan import Feature
 from .schema import COMMENTS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .plan import ChangeSet, Plan
+
+# plan_meta key: scenario -> the highest pin number ever given there (never lowered, not by undo).
+NUMBERS_KEY = "comment_numbers"
 
 # The codes of each field and their words (Chinese, English), in the order a form offers them
 # (issue 13 item 4).
@@ -111,12 +120,36 @@ def comments_of(features: Iterable[Feature]) -> list[Comment]:
     return sorted(pins, key=lambda c: (c.number is None, c.number or 0, c.fid))
 
 
-def next_number(features: Iterable[Feature]) -> int:
-    """The number of a new pin: one more than the highest in the scenario. A deleted pin's number
-    is not given to the next one while a later pin holds a higher number, so the numbers read at a
-    meeting keep meaning the same pins."""
-    return 1 + max((int(f.attributes["number"]) for f in features if f.attributes.get("number") is not None),
-                   default=0)
+def next_number(features: Iterable[Feature], given: int = 0) -> int:
+    """The number of a new pin: one more than the highest of the scenario's pins and of ``given``
+    (the highest ever given there, :func:`numbers_given`), so a deleted pin's number is never
+    given to another."""
+    return 1 + max([given] + [int(f.attributes["number"]) for f in features
+                              if f.attributes.get("number") is not None])
+
+
+def numbers_given(plan: "Plan", scenario: str) -> int:
+    """The highest pin number ever given in ``scenario`` (0: none recorded; a file written by
+    another program, or before the record was kept, has only its pins' numbers)."""
+    record = plan.meta.get(NUMBERS_KEY)
+    value = record.get(scenario) if isinstance(record, dict) else None
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+@dataclass(frozen=True)
+class AddPin(AddFeature):
+    """Placing a pin: the feature added, and its number recorded as given. Its undo deletes the
+    pin but leaves the record (a number once read out is not given again); its redo puts the pin
+    back with the same number."""
+
+    def apply(self, plan: "Plan") -> "ChangeSet":
+        changes = AddFeature.apply(self, plan)
+        number = dict(self.attributes).get("number")
+        if number is not None and int(number) > numbers_given(plan, self.scenario):
+            record = plan.meta.get(NUMBERS_KEY)
+            record = dict(record) if isinstance(record, dict) else {}
+            plan.set_meta(**{NUMBERS_KEY: {**record, self.scenario: int(number)}})
+        return changes
 
 
 def checked_values(values: Mapping[str, object]) -> dict[str, object]:
@@ -155,12 +188,11 @@ def checked_values(values: Mapping[str, object]) -> dict[str, object]:
 def pin_edit(plan, scenario: str, xy, values: Mapping[str, object]):
     """The edit placing a pin at ``xy`` (plan metres) in ``scenario``, numbered next there, placed
     now; ``values``: fields of ``FIELDS`` (status "new" unless given)."""
-    from .edits import AddFeature
     fields = checked_values(values)
     fields["status"] = fields.get("status") or "new"
-    number = next_number(plan.features(COMMENTS, scenario))
-    return AddFeature(COMMENTS, Point(float(xy[0]), float(xy[1])),
-                      {**fields, "number": number, "created": now_iso()}, scenario)
+    number = next_number(plan.features(COMMENTS, scenario), numbers_given(plan, scenario))
+    return AddPin(COMMENTS, Point(float(xy[0]), float(xy[1])),
+                  {**fields, "number": number, "created": now_iso()}, scenario)
 
 
 def now_iso() -> str:
@@ -168,5 +200,6 @@ def now_iso() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-__all__ = ["AUTHOR_ROLES", "CATEGORIES", "CODES", "COMMENTS", "Comment", "FIELDS", "MEETINGS", "STATUSES",
-           "checked_values", "code_words", "comments_of", "field_words", "next_number", "now_iso", "pin_edit"]
+__all__ = ["AUTHOR_ROLES", "AddPin", "CATEGORIES", "CODES", "COMMENTS", "Comment", "FIELDS", "MEETINGS",
+           "NUMBERS_KEY", "STATUSES", "checked_values", "code_words", "comments_of", "field_words", "next_number",
+           "numbers_given", "now_iso", "pin_edit"]

@@ -143,3 +143,21 @@ def test_the_report_has_the_comments_section_with_counts_and_replies(plan_with_p
         assert re.sub(r"\s+", "", values["text"]) in section
     assert re.sub(r"\s+", "", PINS[0][1]["reply"]) in section and "李阿姨" in section
     assert "只在方案二的意见" not in flat  # the report is of one scenario
+
+
+def test_a_status_written_by_another_program_is_counted_as_other_not_as_new(plan_with_pins, tmp_path):
+    """Review item 5: a pin "closed" elsewhere was filed under 新意见 (still waiting for an answer)."""
+    import sqlite3
+
+    from lifecircle_desktop.export.comments import comment_counts
+    path, _ = plan_with_pins
+    with sqlite3.connect(path) as db:  # another program, writing the GeoPackage directly
+        db.execute("UPDATE comments SET status = ? WHERE text = ?", ("closed", PINS[0][1]["text"]))
+    db.close()
+    with PlanSession.open(path) as session:
+        zh = comment_counts(session, "base", "zh")
+        en = comment_counts(session, "base", "en")
+    assert zh.loc["设施需求", "其他"] == 1 and zh.loc["设施需求", "已答复"] == 0
+    assert zh.loc["合计", "新意见"] == 1  # only the pin that is new (PINS[1])
+    assert zh.loc["合计", "其他"] == 1 and zh.loc["合计", "合计"] == len(PINS)
+    assert en.loc["Total", "other"] == 1

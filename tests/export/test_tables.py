@@ -172,3 +172,12 @@ def test_the_facility_table_says_which_kindergartens_are_over_capacity(tmp_path)
         assert households > 0 and over  # one class cannot take the whole demo
     finally:
         session.close()
+
+
+def test_households_served_says_it_is_counted_within_the_walking_limit_beside_it():
+    """Review of issue 13 item 2: the table's households served (at the type's tightest limit, e.g.
+    500 m) was read against the workshop's 10-minute catchment; its title says which limit."""
+    zh, en = headers("zh", "facility"), headers("en", "facility")
+    assert "限值内" in zh["households_served"] and "within the walking limit" in en["households_served"]
+    columns = list(FACILITY_COLUMNS)
+    assert columns.index("limit_m") - columns.index("households_served") <= 2  # the limit is beside it

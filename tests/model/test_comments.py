@@ -10,6 +10,7 @@ import shapely
 
 from lifecircle_desktop.model.comments import AUTHOR_ROLES, CATEGORIES, MEETINGS, STATUSES
 from lifecircle_desktop.model.errors import PlanError
+from lifecircle_desktop.model.resources import DEMO_PLAN
 from lifecircle_desktop.model.schema import SCHEMA_VERSION
 from lifecircle_desktop.model.session import PlanSession, create_plan
 from tests.helpers import sha256
@@ -83,6 +84,33 @@ def test_numbers_are_stable_through_deletes_and_per_scenario(session):
     assert [c.number for c in session.comments("base")] == [1, 3, 4]
 
 
+def test_the_highest_pins_number_is_never_given_again_not_after_a_delete_nor_an_undo(session):
+    """Review item 6: "意见 3" read out at a meeting must never come to mean another pin."""
+    path = session.plan.path
+    fids = [session.add_comment((i * 10.0, 0.0), text=f"第{i + 1}条").edit.fid for i in range(3)]
+    session.delete_comment(fids[2])  # the highest, pin 3
+    assert [r["number"] for r in rows(path)] == [1, 2]
+    fourth = session.add_comment((30.0, 0.0), text="第4条").edit.fid
+    assert session.comment(fourth).number == 4
+    session.undo()  # placing pin 4 undone: 4 is not given again either
+    assert [r["number"] for r in rows(path)] == [1, 2]
+    fifth = session.add_comment((40.0, 0.0), text="第5条").edit.fid
+    assert session.comment(fifth).number == 5
+    session.undo()
+    session.redo()  # the pin comes back under its own number
+    assert sorted(r["number"] for r in rows(path)) == [1, 2, 5]
+    session.close()
+    # The record is in the file (read by sqlite3), per scenario: reopened, the next pin is 6.
+    conn = sqlite3.connect(path)
+    try:
+        (value,) = conn.execute("SELECT value FROM plan_meta WHERE key = 'comment_numbers'").fetchone()
+    finally:
+        conn.close()
+    assert json.loads(value) == {"base": 5}
+    with PlanSession.open(path) as again:
+        assert again.comment(again.add_comment((50.0, 0.0), text="第6条").edit.fid).number == 6
+
+
 def test_add_edit_delete_are_each_one_step_undone_and_redone_in_the_file(session):
     path = session.plan.path
     fid = session.add_comment((10.0, 20.0), **PIN).edit.fid
@@ -154,3 +182,16 @@ def test_the_migrated_plan_passes_gdals_validator(tmp_path):
     with PlanSession.open(path) as s:
         s.upgrade()
     assert validate_gpkg(path) == ""
+
+
+@pytest.mark.skipif(not DEMO_PLAN.exists(), reason="the demo plan is not built")
+def test_the_shipped_demo_is_stored_at_the_current_schema_version():
+    """Review item 1: a demo built before the comments' v6 was migrated, and rewritten, on first open."""
+    conn = sqlite3.connect(f"file:{DEMO_PLAN}?mode=ro", uri=True)
+    try:
+        (value,) = conn.execute("SELECT value FROM plan_meta WHERE key = 'schema_version'").fetchone()
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(comments)")}
+    finally:
+        conn.close()
+    assert json.loads(value) == SCHEMA_VERSION
+    assert {"number", "category", "status", "reply", "meeting", "meeting_date"} <= columns
