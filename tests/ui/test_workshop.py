@@ -367,3 +367,20 @@ def test_full_screen_on_the_projector_when_there_are_two_screens(grid, tmp_path)
     assert seen["workshop"] == ["projector", True, 1920, 1080]
     assert seen["other"] == ["laptop", True]
     assert seen["left"] == ["laptop", False]
+
+
+def test_main_with_the_catchment_of_a_facility_the_plan_lacks_says_so_and_exits(grid, tmp_path):
+    """Review item 4: `--catchment 99999` is one sentence and exit 2, not a screenshot of nothing."""
+    from lifecircle_desktop.cli.gui import facility_key
+    from tests.ui.test_screenshot import run_main
+    plan, _ = grid
+    path = plan.path
+    plan.close()
+    out = tmp_path / "catchment.png"
+    for number, words in (("99999", "no facility numbered 99999"), ("stops:99999", "no stop numbered 99999")):
+        result = run_main(path, "--workshop", "--catchment", number, "--screenshot", out, tmp_path=tmp_path)
+        assert result.returncode == 2 and words in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and not out.exists()
+    assert facility_key("stops:3") == ("stops", 3) and facility_key("12") == ("facilities", 12)
+    bad = run_main(path, "--workshop", "--catchment", "kindergarten", "--screenshot", out, tmp_path=tmp_path)
+    assert bad.returncode == 2 and "not a facility number" in bad.stderr and "Traceback" not in bad.stderr
