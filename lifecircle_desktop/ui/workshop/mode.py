@@ -32,7 +32,7 @@ from ..map import styles
 from ..map.items import painter_path, shape_items
 from .compare import NEW_COLOUR, NewMarks, before_after, new_facility_keys
 from .style import apply_workshop_style, points_to_pixels, restore_style
-from .summary import LegendBox, ResidentSummaryPanel, legend_entries, swatch
+from .summary import LegendBox, ResidentSummaryPanel, legend_entries, line_swatch, swatch
 
 LAYOUTS = ("single", "swipe", "side")
 TOUCH_BUTTON_PX = 64  # the height of a touch bar button (a fingertip, issue 13 item 4)
@@ -128,8 +128,11 @@ class CatchmentOverlay:
 
     AREA_BRUSH = QBrush(styles.with_alpha("#4a90d9", 70))
     EDGE_PEN = styles.cosmetic(styles.with_alpha(CATCHMENT_INK, 210), 4.0)
-    HOME_PEN = styles.cosmetic(CATCHMENT_INK, 3.0)
-    HOME_BRUSH = QBrush(styles.with_alpha("#1f6fd1", 150))
+    # The homes it is nearest to: solid and darker than the light-blue area they stand in, with a
+    # white edge, so a washed-out projector still tells them apart (review item 10).
+    HOME_COLOUR = "#0d2f6e"
+    HOME_PEN = styles.cosmetic("#ffffff", 2.5)
+    HOME_BRUSH = QBrush(styles.with_alpha(HOME_COLOUR, 235))
     FACILITY_PEN = styles.cosmetic("#e000a8", 5.0)
 
     def __init__(self, view):
@@ -483,21 +486,24 @@ class WorkshopMode(QWidget):
     def _show_legend(self) -> None:
         session = self.document.session
         facilities = session.plan.features(FACILITIES, self.document.scenario)
-        entries = legend_entries(session.catalogue, facilities, i18n.language())
+        entries = legend_entries(session.catalogue, facilities, i18n.language(),
+                                 stops=session.plan.features(STOPS, self.document.scenario))
         ringed = (self._canvas_new.keys if self._canvas_new is not None
                   else getattr(self.compare_view, "new_keys", None))  # the magenta rings of compare.NewMarks
         if ringed:
             entries.append((swatch("", NEW_COLOUR), self.tr("New in this plan")))
         if self.overlay.catchment is not None:  # what the catchment's colours mean, while it is shown
             entries += [(swatch("#c9dcf2", CATCHMENT_INK), self.tr("Reached on foot")),
-                        (swatch("#1f6fd1", CATCHMENT_INK), self.tr("Homes it is nearest to"))]
+                        (line_swatch(CATCHMENT_INK), self.tr("Paths walked")),
+                        (swatch(CatchmentOverlay.HOME_COLOUR, CATCHMENT_INK), self.tr("Homes it is nearest to"))]
         self.legend.show_entries(entries)
         self._place_legend()
 
     def _place_legend(self) -> None:
-        # Above the map's scale bar (ui/map/overlays.ScaleBar: the bottom 48 px).
+        # Above the map's scale bar (ui/map/overlays.ScaleBar: its text and a box of 28 px more).
+        above = round(QFontMetricsF(styles.overlay_font(self.canvas, "scale", True)).ascent()) + 56
         self.legend.adjustSize()
-        self.legend.move(12, max(0, self.map_area.height() - self.legend.height() - 56))
+        self.legend.move(12, max(0, self.map_area.height() - self.legend.height() - above))
         self.legend.raise_()
 
     def eventFilter(self, obj, event) -> bool:

@@ -115,6 +115,8 @@ class WorkshopLook:
         self.DEFAULT_LABEL_STYLE = (big, False, False, "#333333")
         # A facility's name may reach well past its footprint: names matter more than neatness here.
         self.FACILITY_LABEL_FIT = 0.2
+        # The scale bar and the OSM credit read from the back of the room too (review item 8).
+        self.OVERLAY_FONT_PX = {"scale": big, "credit": big}
 
     def area_style(self, layer: str, kind: str | None = None, colour: str | None = None,
                    planned: bool = False) -> tuple[QPen, QBrush]:

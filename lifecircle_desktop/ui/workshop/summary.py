@@ -23,6 +23,8 @@ from .style import points_to_pixels
 MET_COLOUR = "#1b7f3b"
 NOT_MET_COLOUR = "#c62828"
 INK = "#111111"
+LEGEND_POINTS = 18  # the legend is read from the back of the room like the map's labels (≥ 18 pt)
+SWATCH_PX = 36
 
 
 def _label(text: str, points: float, bold: bool = False, colour: str = INK, wrap: bool = True) -> QLabel:
@@ -32,6 +34,22 @@ def _label(text: str, points: float, bold: bool = False, colour: str = INK, wrap
     label.setStyleSheet(f"QLabel {{ color: {colour}; font-size: {points_to_pixels(points)}px;"
                         f" font-weight: {'bold' if bold else 'normal'}; }}")
     return label
+
+
+def line_swatch(colour: str, width: float = 5.0, size: int = SWATCH_PX) -> QPixmap:
+    """A legend swatch for a line (the paths walked)."""
+    pix = QPixmap(size, size)
+    pix.fill(Qt.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.Antialiasing)
+    pen = p.pen()
+    pen.setColor(QColor(colour))
+    pen.setWidthF(width)
+    pen.setCapStyle(Qt.RoundCap)
+    p.setPen(pen)
+    p.drawLine(4, size - 8, size - 4, 8)
+    p.end()
+    return pix
 
 
 def _empty(layout) -> None:
@@ -46,7 +64,7 @@ def _empty(layout) -> None:
             w.deleteLater()
 
 
-def swatch(fill: str, outline: str, size: int = 28, dashed: bool = False) -> QPixmap:
+def swatch(fill: str, outline: str, size: int = SWATCH_PX, dashed: bool = False) -> QPixmap:
     """A legend swatch: a rounded square filled and outlined (dashed: planned)."""
     pix = QPixmap(size, size)
     pix.fill(Qt.transparent)
@@ -172,7 +190,7 @@ class LegendBox(QFrame):
         self.setObjectName("workshopLegend")
         self.setStyleSheet("QFrame#workshopLegend { background: #ffffff; border: 2px solid #555555;"
                            " border-radius: 8px; }")
-        self.title = _label(self.tr("Legend"), 16, bold=True, colour="#222222", wrap=False)
+        self.title = _label(self.tr("Legend"), LEGEND_POINTS, bold=True, colour="#222222", wrap=False)
         self._grid = QGridLayout()
         self._grid.setHorizontalSpacing(8)
         self._grid.setVerticalSpacing(4)
@@ -192,7 +210,7 @@ class LegendBox(QFrame):
             icon = QLabel()
             icon.setPixmap(pix)
             c, r = divmod(i, rows)
-            words = _label(text, 14, wrap=False)
+            words = _label(text, LEGEND_POINTS, wrap=False)
             self._grid.addWidget(icon, r, 2 * c)
             self._grid.addWidget(words, r, 2 * c + 1)
             icon.show()  # now: the box takes its size from them below (a layout shows them only later)
@@ -204,11 +222,14 @@ class LegendBox(QFrame):
         return list(self._texts)
 
 
-def legend_entries(catalogue, features, language: str) -> list[tuple[QPixmap, str]]:
+def legend_entries(catalogue, features, language: str, stops=()) -> list[tuple[QPixmap, str]]:
     """The legend of a workshop map in plain words: the badge of each facility category on it
-    (the type names are on the map), then homes and planned facilities."""
+    (the type names are on the map), the stops' letters, homes, planning units and planned facilities
+    (both drawn dashed: named apart so the room does not mistake one for the other)."""
     from ..tools.text import translate
-    from .style import badge_pixmap
+    from ..map.styles import icon_kind
+    from .style import WorkshopLook, badge_pixmap
+    look = WorkshopLook()
     categories = []
     for feature in features:
         code = feature.attributes.get("type")
@@ -217,9 +238,16 @@ def legend_entries(catalogue, features, language: str) -> list[tuple[QPixmap, st
             categories.append(category)
     entries = [(badge_pixmap(catalogue, c, language), catalogue.categories[c].name_zh if language == "zh"
                 else catalogue.categories[c].name_en) for c in sorted(categories, key=list(catalogue.categories).index)]
+    kinds = {icon_kind(f) for f in stops}
+    if "bus_stop" in kinds:
+        entries.append((look.icon("bus_stop"), translate("Workshop", "Bus stop (B)")))
+    if "metro_station" in kinds:
+        entries.append((look.icon("metro_station"), translate("Workshop", "Metro station (M)")))
     entries.append((swatch("#f4d6a0", "#8a5a1c"), translate("Workshop", "Homes")))
-    entries.append((swatch("#ffffff", "#555555", dashed=True), translate("Workshop", "Planned (dashed)")))
+    entries.append((swatch("", "#1f2d3d", dashed=True), translate("Workshop", "Planning unit (dashed)")))
+    if any(f.attributes.get("status", "existing") != "existing" for f in features):
+        entries.append((swatch("#bdbdbd", "#555555", dashed=True), translate("Workshop", "Planned facility (dashed edge)")))
     return entries
 
 
-__all__ = ["ResidentSummaryPanel", "LegendBox", "legend_entries", "swatch"]
+__all__ = ["ResidentSummaryPanel", "LegendBox", "legend_entries", "swatch", "line_swatch"]
