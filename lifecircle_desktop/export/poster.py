@@ -225,11 +225,13 @@ def _outline(painter, geometry) -> None:
 
 def poster_lines(summary) -> list:
     """The summary's lines the poster shows (MAX_LINES at most, MAX_LINES_ALONE without a
-    comparison), in the summary's order."""
+    comparison), in the summary's order: every required need not met first (what the plan still
+    owes residents is never left off the notice board, review of issue 13 item 3), then the needs the
+    scenario changes, then the rest."""
     def rank(item):
         i, line = item
         changed = line.share_before is not None and round(line.share * 100) != round(line.share_before * 100)
-        return (not (changed or line.is_new), line.facility_type is None, i)
+        return (not (line.required and not line.met), not (changed or line.is_new), line.facility_type is None, i)
     chosen = sorted(enumerate(summary.lines), key=rank)[:MAX_LINES if summary.before else MAX_LINES_ALONE]
     return [line for _, line in sorted(chosen, key=lambda item: item[0])]
 

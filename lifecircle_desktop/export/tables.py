@@ -66,7 +66,10 @@ TITLES: dict[str, tuple[str, str]] = {
     "floor_area": ("建筑面积（平方米）", "Floor area (m²)"),
     "land_area": ("用地面积（平方米）", "Land area (m²)"),
     "required_min": ("面积下限（平方米）", "Required minimum (m²)"),
-    "households_served": ("步行服务户数", "Households served"),
+    # At limit_m, the tightest walking limit of the type (catchments.walk_limit): it may be tighter
+    # than the limit a resident summary line reads (幼儿园 10 分钟 vs 500 米), so the title says so.
+    "households_served": ("步行距离限值内服务户数（以其为最近同类设施）",
+                          "Households served within the walking limit (nearest of its type)"),
     "homes_served": ("步行服务住宅数", "Homes served"),
     "limit_m": ("步行距离限值（米）", "Walking limit (m)"),
     "capacity": ("容量", "Capacity"),

@@ -46,10 +46,13 @@ def limit_of(findings, facility_type: str) -> float | None:
 
 
 def service_population(results: Results, facility_type: str,
-                       limit_m: float | None = None) -> dict[int, Catchment]:
+                       limit_m: float | None = None, homes_mask: np.ndarray | None = None) -> dict[int, Catchment]:
     """fid -> :class:`Catchment` for every facility of ``facility_type`` that is nearest to at least
     one home within the limit (``limit_m``; by default :func:`walk_limit`). A facility no home
-    reaches first within the limit is absent (its service population is 0)."""
+    reaches first within the limit is absent (its service population is 0).
+    ``homes_mask`` (over ``results.home_ids``): count only these homes — the planning unit a walking
+    rule counts (rules/context ``home_mask``), so the catchments add up to that finding's covered
+    households (issue 13 review: a kindergarten's headline counted homes outside the community)."""
     got = results.distances.get(facility_type)
     if got is None:
         return {}
@@ -57,6 +60,8 @@ def service_population(results: Results, facility_type: str,
         limit_m = walk_limit(results, facility_type)
     dist, near, layer = got
     within = np.isfinite(dist) if limit_m is None else dist <= limit_m
+    if homes_mask is not None:
+        within = within & np.asarray(homes_mask, dtype=bool)
     homes = results.home_ids[within].tolist()
     owners = near[within].tolist()
     served: dict[int, list[int]] = {}

@@ -22,7 +22,8 @@ from .catchments import service_population, walk_limit
 from .findings import Finding, Results
 from .rules import Rule, load_packs
 from .rules.common import figure
-from .schema import ENTRANCES, FACILITIES, RESIDENTIAL, STOPS, WALK_NETWORK
+from .rules.context import lying_in, planning_unit
+from .schema import ENTRANCES, FACILITIES, RESIDENTIAL, STOPS, UNIT_KIND_WORDS, WALK_NETWORK
 from .snapshot import Snapshot
 
 Key = tuple[str, int]
@@ -53,6 +54,7 @@ class NeedLine:
     share_before: float | None  # the same in the "before" scenario (with a comparison), else None
     met: bool  # the applied finding passes
     is_new: bool = False  # the need had no facility before and has one now
+    required: bool = False  # the finding's rule is required (约束性): an unmet one is never left out
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,24 @@ class Catchment:
     homes_within: tuple[int, ...]  # every home within the limit of this facility
     households_within: float = 0.0
     pace: str = "adult"  # whose pace the rule's minutes are walked at (PACE_ZH: "elderly", "child")
+    # ``homes_first`` and ``households`` count the homes of the planning unit the rule counts (its
+    # finding's homes: rules/context ``home_mask``), so a type's catchments add up to the households
+    # the summary line beside them counts as covered. The homes outside that unit that reach this
+    # facility first within the limit are told apart ("另有 N 户在社区范围外").
+    homes_outside: tuple[int, ...] = ()
+    households_outside: float = 0.0
+    unit_kind: str = "community"  # planning_units.kind of the rule's unit
+    unit_zh: str = "社区"  # the unit in words (schema.UNIT_KIND_WORDS)
+    unit_en: str = "community"
+
+    def outside_words(self, language: str = "zh") -> str:
+        """"另有 N 户在社区范围外" ("" when no home outside the unit reaches it first)."""
+        if not self.homes_outside:
+            return ""
+        n = int(round(self.households_outside))
+        if language.startswith("zh"):
+            return f"另有 {n} 户在{self.unit_zh}范围外"
+        return f"and {n} households outside the {self.unit_en}"
 
 
 # --- the summary ---------------------------------------------------------------------------------
@@ -123,7 +143,7 @@ def resident_summary(results: Results, snapshot: Snapshot, catalogue: Catalogue,
             en = f"{words['short_en']}: {was} → {_percent(f)}"
         is_new = had_before is not None and not (had_before & set(types)) and bool(present & set(types))
         lines.append(NeedLine(types[0] if len(types) == 1 else None, f.rule, zh, en, share, share_before,
-                              f.status == "pass", is_new))
+                              f.status == "pass", is_new, f.severity == "required"))
     missing_rules = _missing(results, present)
     missing = tuple(dict.fromkeys(t for types in missing_rules for t in types))
     zh_items = list(dict.fromkeys(_names(types, catalogue, True, "或") for types in missing_rules))
@@ -180,7 +200,8 @@ def _need_words(f: Finding, types: tuple[str, ...], pace: str, minutes: float | 
     return {"zh": f"，{who}{how_zh}{names_zh}" if who else f"{how_zh}{names_zh}",
             "en": f"are {how_en} {names_en}{PACE_EN.get(pace, '')}",
             # "幼儿园 10 分钟可达", "菜市场（老人）10 分钟可达": no space after a closing bracket
-            "short_zh": f"{names_zh}（{who}）{short_how_zh}" if who else f"{names_zh} {short_how_zh}",
+            "short_zh": f"{names_zh}（{who}）{short_how_zh}" if who
+                        else f"{names_zh}{'' if names_zh.endswith('）') else ' '}{short_how_zh}",
             "short_en": f"{short_en[:1].upper()}{short_en[1:]} {short_how_en}"
                         f"{PACE_EN.get(pace, '')}"}
 
@@ -280,19 +301,22 @@ def catchment(results: Results, snapshot: Snapshot, key: Key, *,
     read = summary_finding(results, facility_type)
     if read is not None:
         limit = float(read.limit_m)
-        pace, minutes = _how_stated(rules.get(read.rule), snapshot.community_kind)
     else:
         limit = walk_limit(results, facility_type)
         if limit is None:
             return None
-        pace, minutes = "adult", None
-        for f in results.findings:
-            if f.kind == "walk_coverage" and f.applied and f.limit_m == limit and facility_type in f.facility_types:
-                pace, minutes = _how_stated(rules.get(f.rule), snapshot.community_kind)
-                break
-    served = service_population(results, facility_type, limit).get(fid)
+        read = next((f for f in results.findings if f.kind == "walk_coverage" and f.applied
+                     and f.limit_m == limit and facility_type in f.facility_types), None)
+    rule = rules.get(read.rule) if read is not None else None
+    pace, minutes = _how_stated(rule, snapshot.community_kind) if rule is not None else ("adult", None)
+    unit_kind = rule.unit_kind if rule is not None else "community"
+    in_unit = _unit_mask(results, snapshot, unit_kind)
+    served = service_population(results, facility_type, limit, in_unit).get(fid)
+    beyond = service_population(results, facility_type, limit, ~in_unit).get(fid)
     homes_first = served.homes if served is not None else ()
     households = served.households if served is not None else 0.0
+    homes_outside = beyond.homes if beyond is not None else ()
+    households_outside = beyond.households if beyond is not None else 0.0
     if graph is None:
         walk = snapshot.features(WALK_NETWORK)
         graph = network.WalkGraph.from_features(walk) if walk else None
@@ -314,8 +338,19 @@ def catchment(results: Results, snapshot: Snapshot, key: Key, *,
     dist = np.asarray(nearest[0], dtype=float)
     within_ids = [int(h) for h, d in zip(targets.owners.tolist(), dist.tolist()) if math.isfinite(d) and d <= limit]
     within_hh = float(sum(results.households.get(h, 0.0) for h in within_ids))
+    unit_zh, unit_en = UNIT_KIND_WORDS.get(unit_kind, (unit_kind, unit_kind))
     return Catchment(key, facility_type, float(limit), minutes, edges, area, tuple(homes_first), float(households),
-                     tuple(within_ids), within_hh, pace)
+                     tuple(within_ids), within_hh, pace, homes_outside, households_outside, unit_kind, unit_zh, unit_en)
+
+
+def _unit_mask(results: Results, snapshot: Snapshot, unit_kind: str) -> np.ndarray:
+    """Which of ``results.home_ids`` lie in the unit of ``unit_kind`` (every home when none is
+    drawn): the homes a walking rule of that unit counts, as rules/context ``home_mask`` picks them."""
+    unit = planning_unit(snapshot, unit_kind)
+    if unit is None:
+        return np.ones(len(results.home_ids), dtype=bool)
+    inside = np.array([h.fid for h in lying_in(unit, snapshot.features(RESIDENTIAL))], dtype=np.int64)
+    return np.isin(results.home_ids, inside)
 
 
 def _entrances(snapshot: Snapshot, layer: str) -> list:

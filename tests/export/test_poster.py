@@ -66,6 +66,9 @@ def test_the_poster_says_the_plan_the_summary_the_credit_and_where_to_send_comme
     assert words("© OpenStreetMap 贡献者") in text
     assert "四平路街道" in text and "意见" in text
     assert "cc_" not in text and "sh_" not in text  # no rule ids for residents
+    # The only required walking need the plan does not meet, unchanged by it, is on the poster
+    # (review item 3: only changed lines were shown): the demo's bus stops, 81% → 81%.
+    assert words("公交站点10分钟可达：81%→81%") in text
 
 
 def test_the_map_is_drawn_with_the_facility_colours(poster, demo, tmp_path):

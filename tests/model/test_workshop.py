@@ -183,6 +183,35 @@ def test_a_catchment_counts_the_households_the_validator_assigns_and_networkx_fi
     assert catchment(results, snapshot, ("residential", next(iter(homes))), rules=rules) is None
 
 
+def test_a_catchment_counts_the_homes_of_the_rules_unit_and_tells_those_outside_apart(grid):
+    """Review item 2: the headline beside the summary counts the homes the walking finding counts
+    (its planning unit); homes beyond the unit that reach the facility first are told separately."""
+    inside_spots = {(0, 0): 100, (200, 0): 70}
+    outside_spots = {(0, 300): 50, (300, 200): 30}
+    inside = {add_home(grid, x, y, h): h for (x, y), h in inside_spots.items()}
+    outside = {add_home(grid, x, y, h): h for (x, y), h in outside_spots.items()}
+    # The community unit: the southern strip of the grid (homes at y = 0 only).
+    grid.apply(AddFeature("planning_units", box(-50, -50, 450, 150), {"kind": "community", "name": "南片"}, "base"))
+    kg = add_facility(grid, "kindergarten", 100, 100)
+    results, snapshot, rules = run(grid)
+    near = walk_distances({kg: (100.0, 100.0)}, {h: xy for h, xy in zip(
+        list(inside) + list(outside), [(0.0, 0.0), (200.0, 0.0), (0.0, 300.0), (300.0, 200.0)])})
+    assert all(near[h][0] <= LIMIT_M for h in list(inside) + list(outside))  # all four reach it first
+
+    got = catchment(results, snapshot, ("facilities", kg), rules=rules)
+    assert set(got.homes_first) == set(inside) and got.households == 170
+    assert set(got.homes_outside) == set(outside) and got.households_outside == 80
+    assert (got.unit_kind, got.unit_zh) == ("community", "社区")
+    assert got.outside_words("zh") == "另有 80 户在社区范围外"
+    # The same households the walking finding counts as covered (all 170 of the unit's 170).
+    (walk,) = [f for f in results.findings if f.rule == "walk_kg"]
+    assert walk.measured == pytest.approx(100.0)
+    # No unit drawn: every home counts and none is outside.
+    plain = replace(snapshot, layers={**snapshot.layers, "planning_units": {}})
+    every = catchment(results, plain, ("facilities", kg), rules=rules)
+    assert every.households == 250 and every.homes_outside == () and every.outside_words() == ""
+
+
 # A second, tighter reading of the kindergarten's walk, in metres and informative: the summary tells
 # the 6-minute line first (recommended before informative), catchments.walk_limit would take 300 m.
 WALK_300 = rule("walk_kg_300", "walk_coverage", {"facility_types": ["kindergarten"], "limit_m": 300},
@@ -282,6 +311,9 @@ def test_the_demo_plan_scenario_adds_facilities_on_real_sites_and_fixes_required
         better = [line for line in summary.lines if line.share > (line.share_before or 0) + 0.2]
         assert any(line.facility_type == "kindergarten" and line.is_new for line in better)
         assert "→" in better[0].text_zh
+        # No space after a closing bracket (review item 11: "社区卫生服务中心（社区医院） 15 分钟可达").
+        assert not any("） " in line.text_zh for line in summary.lines)
+        assert any("（社区医院）15 分钟可达" in line.text_zh for line in summary.lines)
         session.switch_scenario("base")
         assert len(summary.missing) < len(session.resident_summary(results=base).missing)
         session.switch_scenario("规划方案")
@@ -296,8 +328,41 @@ def test_the_demo_plan_scenario_adds_facilities_on_real_sites_and_fixes_required
                 (read,) = [f for f in after.findings if f.rule == lines[0].rule_id and f.applied]
                 assert got.limit_m == read.limit_m
             assigned = service_population(after, got.facility_type, got.limit_m).get(key[1])
-            assert got.households == (assigned.households if assigned else 0.0)
+            assert got.households + got.households_outside == pytest.approx(assigned.households if assigned else 0.0)
             assert set(got.homes_first) <= set(got.homes_within)
+    finally:
+        session.close()
+
+
+@pytest.mark.skipif(not DEMO_PLAN.exists(), reason="the demo plan is not built")
+def test_the_demos_kindergarten_catchments_add_up_to_the_households_its_summary_line_counts(tmp_path):
+    """Review item 2: 同济社区幼儿园's headline, the 58% line beside it and validate must tell one
+    story. The covered households are worked out here again: the community unit's homes (shapely),
+    their households, and the finding's share of them."""
+    path = tmp_path / DEMO_PLAN.name
+    shutil.copyfile(DEMO_PLAN, path)
+    session = PlanSession.open(path)
+    try:
+        session.switch_scenario("规划方案")  # base has no kindergarten; the plan adds 同济社区幼儿园
+        results = session.validate()
+        summary = session.resident_summary(results=results)
+        (line,) = [line for line in summary.lines if line.facility_type == "kindergarten"][:1]
+        (read,) = [f for f in results.findings if f.rule == line.rule_id and f.applied]
+        units = [u.geometry for u in session.plan.features("planning_units", "规划方案")
+                 if (u.get("kind") or "community") == "community"]
+        unit = shapely.union_all(units)
+        homes = session.plan.features("residential", "规划方案")
+        in_unit = {h.fid: float(h.get("households") or 0) for h in homes
+                   if unit.intersects(h.geometry.point_on_surface())}
+        assert 0 < len(in_unit) < len(homes)  # the demo has homes beyond the community
+        covered = read.measured / 100.0 * sum(in_unit.values())
+        kindergartens = [f for f in session.plan.features("facilities", "规划方案") if f.get("type") == "kindergarten"]
+        assert kindergartens
+        got = [session.catchment(("facilities", k.fid), results=results) for k in kindergartens]
+        assert sum(c.households for c in got) == pytest.approx(covered, abs=0.5)
+        assert all(set(c.homes_first) <= set(in_unit) for c in got)
+        assert all(not set(c.homes_outside) & set(in_unit) for c in got)
+        assert any(c.households_outside > 0 for c in got)  # homes beyond the unit are told apart
     finally:
         session.close()
 
