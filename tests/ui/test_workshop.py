@@ -241,15 +241,28 @@ def test_labels_are_at_least_18_pt_and_no_hairlines_at_1920x1080(qtbot, demo):
     assert not thin
 
 
-def nearest_households(results, facility_type: str, fid: int, limit_m: float) -> float:
+def nearest_households(results, facility_type: str, fid: int, limit_m: float, homes=None) -> float:
     """The validator's nearest-facility assignment (Results.nearest): households whose nearest
-    facility of the type is ``fid``, within the limit."""
+    facility of the type is ``fid``, within the limit (of ``homes`` only, when given)."""
     total = 0.0
     for home, by_type in results.nearest.items():
         near = by_type.get(facility_type)
+        if homes is not None and home not in homes:
+            continue
         if near is not None and near.facility == fid and near.distance_m is not None and near.distance_m <= limit_m:
             total += results.households.get(home, 0.0)
     return total
+
+
+def community_homes(session, scenario) -> set:
+    """The homes inside the plan's community units (shapely, not the rules' home mask)."""
+    units = [u.geometry for u in session.plan.features("planning_units", scenario)
+             if (u.get("kind") or "community") == "community"]
+    if not units:
+        return set()
+    unit = shapely.union_all(units)
+    return {h.fid for h in session.plan.features("residential", scenario)
+            if unit.intersects(h.geometry.point_on_surface())}
 
 
 @needs_demo
@@ -268,7 +281,9 @@ def test_clicking_a_facility_shows_whom_it_serves_with_the_validators_count(qtbo
     (line,) = [line for line in w.workshop.summary.lines if line.facility_type == "primary_school"]
     (read,) = [f for f in results.findings if f.rule == line.rule_id and f.applied]
     limit = read.limit_m
-    expected = nearest_households(results, "primary_school", school.fid, limit)
+    inside_unit = community_homes(w.session, w.document.scenario)
+    expected = nearest_households(results, "primary_school", school.fid, limit, homes=inside_unit)
+    everyone = nearest_households(results, "primary_school", school.fid, limit)
     assert expected > 0
     inside = shapely.point_on_surface(school.geometry)
     at = w.canvas.mapFromScene(QPointF(inside.x, inside.y))
@@ -277,9 +292,16 @@ def test_clicking_a_facility_shows_whom_it_serves_with_the_validators_count(qtbo
         qtbot.mouseClick(w.canvas.viewport(), Qt.LeftButton, pos=at)
     assert shown_key.args == [("facilities", school.fid)]
     text = w.workshop.catchment_text()
-    assert text == f"10 minutes' walk, at a child's pace · serves {round(expected)} households"
+    # Review item 2: the headline counts the community's homes, as the summary line beside it does;
+    # the homes beyond it that reach the school first are told apart.
+    assert text == f"10 minutes' walk, at a child's pace · serves {round(expected)} households in the community"
     assert "10-minute walk" in line.text_en and "at a child's pace" in line.text_en  # the summary's limit
     assert text in w.workshop.panel.catchment_label.text()
+    if everyone - expected > 0.5:
+        assert (f"and {round(everyone - expected)} households outside the community"
+                in w.workshop.panel.catchment_label.text())
+    else:
+        assert "outside" not in w.workshop.panel.catchment_label.text()
     # A click where there is no facility clears it.
     x0, y0, x1, y1 = w.canvas.view_extent()
     empty = w.canvas.mapFromScene(QPointF(x0 + (x1 - x0) * 0.01, y0 + (y1 - y0) * 0.01))
@@ -384,3 +406,32 @@ def test_main_with_the_catchment_of_a_facility_the_plan_lacks_says_so_and_exits(
     assert facility_key("stops:3") == ("stops", 3) and facility_key("12") == ("facilities", 12)
     bad = run_main(path, "--workshop", "--catchment", "kindergarten", "--screenshot", out, tmp_path=tmp_path)
     assert bad.returncode == 2 and "not a facility number" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@needs_demo
+def test_the_legend_scale_bar_and_credit_are_projector_size_and_name_every_symbol(qtbot, demo):
+    """Review item 8: what the room reads besides the labels — the legend, the scale bar's length,
+    the OSM credit — is ≥ 18 pt too; the legend names the stops' letters, the paths walked, and
+    tells a planning unit's dashes from a planned facility's."""
+    from PySide6.QtWidgets import QLabel
+    w = demo
+    editing_scale = styles.overlay_font(w.canvas, "scale").pixelSize()
+    w.enter_workshop(full_screen=False)
+    qtbot.waitUntil(lambda: w.canvas.width() > 1000)
+    words = [label for label in w.workshop.legend.findChildren(QLabel) if label.text() and label.isVisible()]
+    assert len(words) > 5
+    smallest = min(QFontMetricsF(label.font()).height() for label in words)
+    assert smallest >= font_height(18) - 0.5
+    for kind in ("scale", "credit"):
+        assert QFontMetricsF(styles.overlay_font(w.canvas, kind)).height() >= font_height(18) - 0.5
+    legend = w.workshop.legend.texts()
+    stops = {f.attributes.get("type") for f in w.session.plan.features("stops", w.document.scenario)}
+    assert ("Bus stop (B)" in legend) == ("bus_stop" in stops) and "bus_stop" in stops
+    assert ("Metro station (M)" in legend) == ("metro_station" in stops)
+    assert "Planning unit (dashed)" in legend and "Planned (dashed)" not in legend
+    (kindergarten, *_) = [f for f in w.session.plan.features("facilities", w.document.scenario)
+                          if f.attributes.get("type") in ("primary_school", "kindergarten")]
+    assert w.workshop.show_catchment(("facilities", kindergarten.fid))
+    assert "Paths walked" in w.workshop.legend.texts()
+    w.leave_workshop()
+    assert styles.overlay_font(w.canvas, "scale").pixelSize() == editing_scale < font_height(18)

@@ -288,7 +288,7 @@ def test_a_click_on_a_facility_of_the_after_map_shows_its_catchment_there(qtbot,
     import shapely
 
     from lifecircle_desktop.ui.workshop.mode import CalloutItem
-    from tests.ui.test_workshop import nearest_households
+    from tests.ui.test_workshop import community_homes, nearest_households
     document = window.document
     document.create_scenario(AFTER)
     document.switch_scenario("base")
@@ -310,8 +310,9 @@ def test_a_click_on_a_facility_of_the_after_map_shows_its_catchment_there(qtbot,
     assert shown_key.args == [("facilities", kg.fid)]
     (line,) = [line for line in mode.summary.lines if line.facility_type == "kindergarten"]
     (read,) = [f for f in results.findings if f.rule == line.rule_id and f.applied]
-    expected = nearest_households(results, "kindergarten", kg.fid, read.limit_m)
-    assert mode.catchment_text().endswith(f"serves {round(expected)} households")
+    expected = nearest_households(results, "kindergarten", kg.fid, read.limit_m,
+                                  homes=community_homes(document.session, AFTER) or None)  # no unit: all
+    assert mode.catchment_text().endswith(f"serves {round(expected)} households in the community")
     callouts = [i for i in after.scene().items() if isinstance(i, CalloutItem)]
     assert len(callouts) == 1 and callouts[0].text == mode.catchment_text()
     assert not [i for i in before.scene().items() if isinstance(i, CalloutItem)]

@@ -73,7 +73,7 @@ def workshop_screen(window, chosen=None):
 
 
 def catchment_words(catchment) -> str:
-    """"步行 10 分钟 · 服务 120 户" as the summary says the limit: "老人步行 10 分钟" at an older
+    """"步行 10 分钟 · 服务社区内 120 户" as the summary says the limit: "老人步行 10 分钟" at an older
     person's pace, "步行 500 米" for a limit stated in metres."""
     zh = i18n.language() == "zh"
     households = round(catchment.households)
@@ -83,8 +83,18 @@ def catchment_words(catchment) -> str:
                 else f"{catchment.minutes:g} minutes' walk{PACE_EN.get(pace, '')}")
     else:
         walk = f"步行 {catchment.limit_m:g} 米" if zh else f"{catchment.limit_m:g} m walk"
-    serves = f"服务 {households} 户" if zh else f"serves {households} households"
+    # The homes of the rule's unit, as the summary line beside it counts them (review item 2).
+    serves = (f"服务{catchment.unit_zh}内 {households} 户" if zh
+              else f"serves {households} households in the {catchment.unit_en}")
     return f"{walk} · {serves}"
+
+
+def outside_words(catchment) -> str:
+    """"（另有 N 户在社区范围外）": homes beyond the rule's unit that reach it first; "" when none."""
+    words = catchment.outside_words(i18n.language())
+    if not words:
+        return ""
+    return f"（{words}）" if i18n.language() == "zh" else f"({words})"
 
 
 # --- the catchment on the map ---------------------------------------------------------------------
@@ -556,7 +566,8 @@ class WorkshopMode(QWidget):
                                                 title))
             return False
         overlay.show(catchment, title)
-        self.panel.show_catchment(f"{title}\n{overlay.text}")
+        outside = outside_words(catchment)
+        self.panel.show_catchment(f"{title}\n{overlay.text}" + (f"\n{outside}" if outside else ""))
         self._show_legend()
         self._recapture()
         self.catchmentShown.emit(key)
