@@ -489,7 +489,7 @@ class WorkshopMode(QWidget):
         except PlanError as e:  # a plan the validator cannot judge: say so, keep the map
             self.panel.show_catchment(e.message(i18n.language()))
             return
-        self.panel.show_summary(self.summary, session.plan.name)
+        self.panel.show_summary(self.summary, session.plan.name, session.catalogue)
         self._show_legend()
         self.panel.show_credit(session.credits())
 
