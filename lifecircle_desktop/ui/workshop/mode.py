@@ -495,6 +495,15 @@ class WorkshopMode(QWidget):
 
     def _show_legend(self) -> None:
         session = self.document.session
+        if self.overlay.catchment is not None:
+            # While a catchment is shown the legend says only what its colours mean: the full one
+            # covered a third of the map, and of the catchment (review item 10).
+            self.legend.show_entries([(swatch("#c9dcf2", CATCHMENT_INK), self.tr("Reached on foot")),
+                                      (line_swatch(CATCHMENT_INK), self.tr("Paths walked")),
+                                      (swatch(CatchmentOverlay.HOME_COLOUR, CATCHMENT_INK),
+                                       self.tr("Homes it is nearest to"))])
+            self._place_legend()
+            return
         facilities = session.plan.features(FACILITIES, self.document.scenario)
         entries = legend_entries(session.catalogue, facilities, i18n.language(),
                                  stops=session.plan.features(STOPS, self.document.scenario))
@@ -502,10 +511,6 @@ class WorkshopMode(QWidget):
                   else getattr(self.compare_view, "new_keys", None))  # the magenta rings of compare.NewMarks
         if ringed:
             entries.append((swatch("", NEW_COLOUR), self.tr("New in this plan")))
-        if self.overlay.catchment is not None:  # what the catchment's colours mean, while it is shown
-            entries += [(swatch("#c9dcf2", CATCHMENT_INK), self.tr("Reached on foot")),
-                        (line_swatch(CATCHMENT_INK), self.tr("Paths walked")),
-                        (swatch(CatchmentOverlay.HOME_COLOUR, CATCHMENT_INK), self.tr("Homes it is nearest to"))]
         self.legend.show_entries(entries)
         self._place_legend()
 
