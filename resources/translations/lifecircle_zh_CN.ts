@@ -1718,7 +1718,7 @@
 <context>
     <name>LegendBox</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+271"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+273"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -3240,24 +3240,24 @@
 <context>
     <name>ResidentSummaryPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-135"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-137"/>
         <source>On foot from home</source>
         <translation>从家步行出发</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>met</source>
-        <translation>已达标准</translation>
+        <translation>已达标</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>required, not met</source>
-        <translation>必须达到，尚未达到</translation>
+        <translation>必须项未达到</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>recommended, not met</source>
-        <translation>建议达到，尚未达到</translation>
+        <translation>建议项未达到</translation>
     </message>
     <message>
         <location line="+24"/>
@@ -3636,12 +3636,12 @@
         <translation>换屏幕</translation>
     </message>
     <message>
-        <location line="+168"/>
+        <location line="+177"/>
         <source>New in this plan</source>
         <translation>规划新增</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-12"/>
         <source>Reached on foot</source>
         <translation>步行可达范围</translation>
     </message>
@@ -3651,12 +3651,12 @@
         <translation>步行走到的道路</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Homes it is nearest to</source>
         <translation>就近到这里的住宅</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+66"/>
         <source>%1: no walking distance is set for this kind of place</source>
         <translation>%1：这类设施没有步行距离要求</translation>
     </message>

@@ -1,7 +1,7 @@
 """The resident-facing summary beside the workshop map (issue 13 item 1): big plain text.
 
 One line per walking need from ``PlanSession.resident_summary`` with a ✓, ✗ (a required standard not
-met) or ○ (a recommended one), and a 新增 tag when a new facility meets it — as many as fit, the ones
+met) or ◯ (a recommended one), and a 新增 tag when a new facility meets it — as many as fit, the ones
 that matter first, the rest counted (a room cannot scroll) — the "还缺：…" line with a few kinds
 named, the plan and scenario as the title, the data credit; and
 the legend in plain words that floats over the map (``LegendBox``: the facility categories on the
@@ -97,7 +97,7 @@ def ranked_lines(summary) -> list:
 
 # The mark of a need line: met; a required (约束性) standard not met; a recommended one not met —
 # softer, so the room does not read a 91% recommendation as a failure (review item 9).
-MARKS = {"met": ("✓", MET_COLOUR), "required": ("✗", NOT_MET_COLOUR), "recommended": ("○", RECOMMENDED_COLOUR)}
+MARKS = {"met": ("✓", MET_COLOUR), "required": ("✗", NOT_MET_COLOUR), "recommended": ("◯", RECOMMENDED_COLOUR)}
 
 
 def mark_of(line) -> str:
@@ -149,8 +149,10 @@ class ResidentSummaryPanel(QFrame):
         dot = '<span style="color: {};">{}</span>'
         self.key_label = _label("", 18, colour="#333333")
         self.key_label.setTextFormat(Qt.RichText)
-        self.key_label.setText("　".join(
-            f"{dot.format(colour, mark)}&nbsp;{html.escape(words)}" for (mark, colour), words in (
+        # Each mark with its words on one line (the key wraps between them, never inside one).
+        self.key_label.setText(" ".join(
+            f'<span style="white-space: nowrap;">{dot.format(colour, mark)}&nbsp;{html.escape(words)}</span>&nbsp;'
+            for (mark, colour), words in (
                 (MARKS["met"], self.tr("met")), (MARKS["required"], self.tr("required, not met")),
                 (MARKS["recommended"], self.tr("recommended, not met")))))
         self.catchment_label = _label("", 22, bold=True, colour="#0b4f9c")
@@ -189,7 +191,7 @@ class ResidentSummaryPanel(QFrame):
     def _line_widgets(self, line) -> tuple[QLabel, QLabel]:
         text = line.text_zh if i18n.language() == "zh" else line.text_en
         symbol, colour = MARKS[mark_of(line)]
-        # A mark that reads without colour too (✓/✗/○), for colour-blind residents and grey projectors.
+        # A mark that reads without colour too (✓/✗/◯), for colour-blind residents and grey projectors.
         mark = _label(symbol, self.MARK_POINTS, bold=True, colour=colour, wrap=False)
         mark.setAlignment(Qt.AlignTop | Qt.AlignHCenter)
         # "0% → 58%" kept on one line: a line broken after the arrow reads as two numbers.
@@ -249,7 +251,7 @@ class ResidentSummaryPanel(QFrame):
         return [line.met for line in self._shown]
 
     def symbols(self) -> list[str]:
-        """The mark of each line shown: ✓ met, ✗ a required standard not met, ○ a recommended one."""
+        """The mark of each line shown: ✓ met, ✗ a required standard not met, ◯ a recommended one."""
         return [MARKS[mark_of(line)][0] for line in self._shown]
 
     def left_out(self) -> int:
