@@ -17,7 +17,11 @@ Measured in one run, on the real widgets offscreen at the projector's 1920×1080
   paint, both ways; the render both maps make once the gesture pauses (``render_now`` and the
   paint), and the capture of their frames for the next gesture that follows when idle;
 - the peer, measured the same way in the same run: one map view as the editing canvas is (its class
-  and editing look, every frame painted) of the same plan, panned at the same size.
+  and editing look, every frame painted) of the same plan, panned at the same size;
+- the default view, one map (``main.py PLAN --workshop``: the canvas in the workshop look, the summary
+  beside it): a pan frame as above, on the canvas (review of issue 13, item 7);
+- the cold start: ``main.py PLAN --workshop --screenshot`` as a new process, wall clock (Python, Qt and
+  the imports, the plan opened, validated, painted, saved), printed apart from the warm opening above.
 
 Run: ``QT_QPA_PLATFORM=offscreen python bench/bench_workshop.py [--frames 60] [--repeat 3]``.
 Prints medians and p95 in milliseconds and the frames per second of the median. Not a test.
@@ -306,6 +310,53 @@ def bench_frames(app, workdir: Path, n: int) -> None:
     close(app, window)
 
 
+def bench_single(app, workdir: Path, n: int) -> None:
+    """The default workshop view: one map, the canvas in the workshop look, panned."""
+    from lifecircle_desktop.model.plan import Plan
+    from lifecircle_desktop.ui.main_window import MainWindow
+
+    path, _ = demo_copy(workdir, 98)
+    window = MainWindow(Plan.open(path), restore_state=False)
+    window.resize(*SIZE)
+    window.enter_workshop(None, "single", full_screen=False)
+    window.show()
+    wait_for(window.resultsShown)
+    canvas = window.canvas
+    canvas.render_now()
+    paint_all(app, window)
+    size = canvas.viewport().size()
+    print(f"the default workshop view (one map, --workshop), {window.document.scenario}: the canvas "
+          f"{size.width()}×{size.height()} in the workshop look, {canvas.scale_factor():.2f} px/m  "
+          f"[budget ≥ {BUDGET_FPS:.0f} frames/s]")
+    middle = QPointF(size.width() / 2, size.height() / 2)
+    for whole in (False, True):
+        how = "the whole window painted" if whole else "as Qt paints it"
+        report(f"pan, 40 px a frame, {how}", drag(app, window, (canvas,), canvas.viewport(), middle,
+                                                  sway(40), n, whole), 1)
+    close(app, window)
+
+
+def bench_cold(workdir: Path, repeat: int) -> None:
+    """``main.py PLAN --workshop --screenshot`` as a new process: what a planner waits for at the door."""
+    import subprocess
+    path, _ = demo_copy(workdir, 97)
+    out = workdir / "cold.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(workdir / "config"),
+           "XDG_DATA_HOME": str(workdir / "data")}
+    walls = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        done = subprocess.run([sys.executable, str(ROOT / "main.py"), str(path), "--workshop", "--screenshot",
+                               str(out), "--size", f"{SIZE[0]}x{SIZE[1]}"], env=env, capture_output=True)
+        walls.append(time.perf_counter() - t)
+        if done.returncode != 0:
+            print(f"  cold start failed: {done.stderr.decode(errors='replace').strip().splitlines()[-1:]}")
+            return
+    print("cold start: `main.py DEMO --workshop --screenshot` as a new process (interpreter, imports, open, "
+          "validate, paint, save)")
+    line("wall clock", walls)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--frames", type=int, default=60)
@@ -321,6 +372,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         bench_open(app, Path(tmp), args.repeat)
         bench_frames(app, Path(tmp), args.frames)
+        bench_single(app, Path(tmp), args.frames)
+        bench_cold(Path(tmp), args.repeat)
 
 
 if __name__ == "__main__":

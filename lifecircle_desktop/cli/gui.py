@@ -16,6 +16,15 @@ def window_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def facility_key(text: str) -> tuple[str, int]:
+    """"12" or "facilities:12" or "stops:3" -> (layer, fid): the facility (or stop) whose catchment is shown."""
+    layer, _, number = text.rpartition(":")
+    layer = layer or "facilities"
+    if layer not in ("facilities", "stops") or not number.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"not a facility number (12, facilities:12 or stops:3): {text!r}")
+    return layer, int(number)
+
+
 def run(args) -> int:
     from ..ui.app import run as run_app
     workshop = None
@@ -38,6 +47,6 @@ def register(subparsers) -> None:
     parser.add_argument("--compare", metavar="SCENARIO", help="workshop mode: the 'before' scenario beside the one shown")
     parser.add_argument("--layout", choices=("single", "swipe", "side"),
                         help="workshop mode: one map, a swipe, or two maps side by side (default: swipe with --compare)")
-    parser.add_argument("--catchment", type=int, metavar="FID",
-                        help="workshop mode: show who facility FID serves (for a screenshot)")
+    parser.add_argument("--catchment", type=facility_key, metavar="FID",
+                        help="workshop mode: show who facility FID (or stops:FID) serves (for a screenshot)")
     parser.set_defaults(run=run)

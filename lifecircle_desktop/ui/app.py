@@ -71,11 +71,24 @@ def make_app() -> QApplication:
     return app
 
 
+def catchment_key(value) -> tuple[str, int]:
+    """A --catchment value (a facility fid, or (layer, fid)) as a feature key."""
+    return tuple(value) if isinstance(value, (tuple, list)) else ("facilities", int(value))
+
+
+def require_facility(session: PlanSession, key: tuple[str, int]) -> None:
+    """PlanError (one sentence) when the scenario shown has no facility (or stop) ``key``."""
+    if not session.exists(key):
+        what_zh, what_en = ("公交站点", "stop") if key[0] == "stops" else ("设施", "facility")
+        raise PlanError(f"方案“{session.scenario}”中没有编号为 {key[1]} 的{what_zh}",
+                        f"there is no {what_en} numbered {key[1]} in scenario \"{session.scenario}\"")
+
+
 def run(plan_path: str | None = None, screenshot: str | None = None,
         size: tuple[int, int] | None = None, workshop: dict | None = None) -> int:
     """``workshop``: open in workshop mode (issue 13) — {"scenario": the one shown or None (base),
     "compare": the "before" scenario or None, "layout": "single"|"swipe"|"side", "catchment": a
-    facility fid to show who it serves, or None}."""
+    facility fid or (layer, fid) to show who it serves, or None}."""
     app = make_app()
     from .main_window import MainWindow
 
@@ -108,7 +121,7 @@ def run(plan_path: str | None = None, screenshot: str | None = None,
             window.canvas.fit_plan()
             QApplication.processEvents()
             if workshop and workshop.get("catchment") is not None and window.workshop is not None:
-                window.workshop.show_catchment(("facilities", workshop["catchment"]))
+                window.workshop.show_catchment(catchment_key(workshop["catchment"]))
                 QApplication.processEvents()
             window.canvas.render_now()  # the final map, not the preview of a pending render
             if not window.grab().save(screenshot):
@@ -133,10 +146,12 @@ def run(plan_path: str | None = None, screenshot: str | None = None,
             if workshop.get("scenario"):
                 session.plan.require_scenario(workshop["scenario"])  # PlanError: one sentence
                 window.document.switch_scenario(workshop["scenario"])
+            if workshop.get("catchment") is not None:
+                require_facility(session, catchment_key(workshop["catchment"]))
             window.enter_workshop(workshop.get("compare"), workshop.get("layout") or "single",
                                   full_screen=not screenshot)  # a screenshot keeps its --size
-        except PlanError as e:  # a --scenario or --compare the plan lacks
-            print(f"lifecircle: {e.message_en}", file=sys.stderr)
+        except PlanError as e:  # a --scenario, --compare or --catchment the plan lacks
+            print(f"lifecircle: {e.message(i18n.language())}", file=sys.stderr)
             window.close_plan()
             return 2
     window.show()

@@ -1718,7 +1718,7 @@
 <context>
     <name>LegendBox</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+175"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+273"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -2392,7 +2392,7 @@
         <translation>继续绘制</translation>
     </message>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="+249"/>
+        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="+257"/>
         <source>N</source>
         <translation>北</translation>
     </message>
@@ -2652,7 +2652,7 @@
 <context>
     <name>MapLegend</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="-89"/>
+        <location filename="../../lifecircle_desktop/ui/map/overlays.py" line="-97"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
@@ -3240,12 +3240,27 @@
 <context>
     <name>ResidentSummaryPanel</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-97"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="-137"/>
         <source>On foot from home</source>
         <translation>从家步行出发</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+20"/>
+        <source>met</source>
+        <translation>已达标</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>required, not met</source>
+        <translation>必须项未达到</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>recommended, not met</source>
+        <translation>建议项未达到</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>%1 compared with %2</source>
         <translation>%1 与 %2 对比</translation>
     </message>
@@ -3255,14 +3270,21 @@
         <translation>方案：%1</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>new</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+27"/>
         <source>No walking need is judged in this plan.</source>
         <translation>本规划没有需要评判的步行需求。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n more walking needs in the plan&apos;s notice</source>
+        <translation>
+            <numerusform>另有 %n 项步行指标见规划公示文件</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3551,20 +3573,35 @@
 <context>
     <name>Workshop</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+81"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/summary.py" line="+93"/>
+        <source>Bus stop (B)</source>
+        <translation>公交站（B）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Metro station (M)</source>
+        <translation>地铁站（M）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Homes</source>
         <translation>住宅</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Planned (dashed)</source>
-        <translation>规划（虚线）</translation>
+        <source>Planning unit (dashed)</source>
+        <translation>规划单元（虚线）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Planned facility (dashed edge)</source>
+        <translation>规划设施（虚线边框）</translation>
     </message>
 </context>
 <context>
     <name>WorkshopMode</name>
     <message>
-        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+304"/>
+        <location filename="../../lifecircle_desktop/ui/workshop/mode.py" line="+317"/>
         <source>Leave</source>
         <translation>退出</translation>
     </message>
@@ -3599,22 +3636,27 @@
         <translation>换屏幕</translation>
     </message>
     <message>
-        <location line="+163"/>
+        <location line="+177"/>
         <source>New in this plan</source>
         <translation>规划新增</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-12"/>
         <source>Reached on foot</source>
         <translation>步行可达范围</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Paths walked</source>
+        <translation>步行走到的道路</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Homes it is nearest to</source>
         <translation>就近到这里的住宅</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+66"/>
         <source>%1: no walking distance is set for this kind of place</source>
         <translation>%1：这类设施没有步行距离要求</translation>
     </message>

@@ -8,7 +8,7 @@ import pytest
 import shapely
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QImage
-from PySide6.QtWidgets import QAbstractGraphicsShapeItem, QDockWidget, QToolBar
+from PySide6.QtWidgets import QAbstractGraphicsShapeItem, QDockWidget, QLabel, QScrollArea, QToolBar
 
 from lifecircle_desktop.model.errors import PlanError
 from lifecircle_desktop.model.plan import Plan
@@ -95,7 +95,10 @@ def test_summary_compares_with_the_before_scenario(qtbot, shown):
     w.enter_workshop(compare="base", full_screen=False)
     expected = w.session.resident_summary("base", results=w.document.results)
     assert expected.before == "base" and expected.lines
-    assert w.workshop.panel.lines() == [line.text_en for line in expected.lines]
+    # The needs that fit the panel, the rest counted (tested on the demo below).
+    shown = w.workshop.panel.lines()
+    assert shown and set(shown) <= {line.text_en for line in expected.lines}
+    assert len(shown) + w.workshop.panel.left_out() == len(expected.lines)
     assert "Plan B" in w.workshop.panel.subtitle.text() and "Base scenario" in w.workshop.panel.subtitle.text()
     # A facility badge per facility of the scenario shown, one category glyph each.
     facilities = w.session.plan.features("facilities", "Plan B")
@@ -204,9 +207,26 @@ def test_summary_lines_are_the_sessions(qtbot, demo):
     expected = w.session.resident_summary(results=w.document.results)
     panel = w.workshop.panel
     assert expected.lines
-    assert panel.lines() == [line.text_en for line in expected.lines]
-    assert panel.marks() == [line.met for line in expected.lines]
-    assert panel.missing() == expected.missing_en
+    # Review item 9: the room cannot scroll — the lines shown fit the panel whole, the rest are
+    # counted; every required need not met is among them, first; "still missing" names a few kinds.
+    by_text = {line.text_en: line for line in expected.lines}
+    shown = [by_text[text] for text in panel.lines()]
+    assert shown and len(shown) + panel.left_out() == len(expected.lines)
+    failing = [line for line in expected.lines if line.required and not line.met]
+    assert failing and shown[:len(failing)] == failing
+    assert panel.marks() == [line.met for line in shown]
+    assert panel.symbols() == ["✓" if line.met else "✗" if line.required else "◯" for line in shown]
+    assert "◯" in panel.symbols()  # the demo's recommended needs not met are not shown as failures
+    assert not panel.findChildren(QScrollArea)
+    labels = [label for label in panel.findChildren(QLabel) if label.isVisible() and label.text()]
+    for label in labels:  # no line cut at the panel's bottom
+        bottom = label.mapTo(panel, label.rect().bottomLeft()).y()
+        assert bottom <= panel.height(), label.text()
+    if panel.left_out():
+        assert f"{panel.left_out()} more walking needs" in panel.more_label.text()
+    assert len(expected.missing) > 6  # the demo's base lacks many kinds: six named, the rest counted
+    assert panel.missing().startswith("Still missing:") and panel.missing() != expected.missing_en
+    assert f"{len(expected.missing) - 6} more kinds of facility" in panel.missing()
     assert w.session.plan.name in panel.title.text()
     # The legend in plain words: the categories of the facilities on the map, and homes.
     catalogue = w.session.catalogue
@@ -241,15 +261,28 @@ def test_labels_are_at_least_18_pt_and_no_hairlines_at_1920x1080(qtbot, demo):
     assert not thin
 
 
-def nearest_households(results, facility_type: str, fid: int, limit_m: float) -> float:
+def nearest_households(results, facility_type: str, fid: int, limit_m: float, homes=None) -> float:
     """The validator's nearest-facility assignment (Results.nearest): households whose nearest
-    facility of the type is ``fid``, within the limit."""
+    facility of the type is ``fid``, within the limit (of ``homes`` only, when given)."""
     total = 0.0
     for home, by_type in results.nearest.items():
         near = by_type.get(facility_type)
+        if homes is not None and home not in homes:
+            continue
         if near is not None and near.facility == fid and near.distance_m is not None and near.distance_m <= limit_m:
             total += results.households.get(home, 0.0)
     return total
+
+
+def community_homes(session, scenario) -> set:
+    """The homes inside the plan's community units (shapely, not the rules' home mask)."""
+    units = [u.geometry for u in session.plan.features("planning_units", scenario)
+             if (u.get("kind") or "community") == "community"]
+    if not units:
+        return set()
+    unit = shapely.union_all(units)
+    return {h.fid for h in session.plan.features("residential", scenario)
+            if unit.intersects(h.geometry.point_on_surface())}
 
 
 @needs_demo
@@ -268,7 +301,9 @@ def test_clicking_a_facility_shows_whom_it_serves_with_the_validators_count(qtbo
     (line,) = [line for line in w.workshop.summary.lines if line.facility_type == "primary_school"]
     (read,) = [f for f in results.findings if f.rule == line.rule_id and f.applied]
     limit = read.limit_m
-    expected = nearest_households(results, "primary_school", school.fid, limit)
+    inside_unit = community_homes(w.session, w.document.scenario)
+    expected = nearest_households(results, "primary_school", school.fid, limit, homes=inside_unit)
+    everyone = nearest_households(results, "primary_school", school.fid, limit)
     assert expected > 0
     inside = shapely.point_on_surface(school.geometry)
     at = w.canvas.mapFromScene(QPointF(inside.x, inside.y))
@@ -277,9 +312,16 @@ def test_clicking_a_facility_shows_whom_it_serves_with_the_validators_count(qtbo
         qtbot.mouseClick(w.canvas.viewport(), Qt.LeftButton, pos=at)
     assert shown_key.args == [("facilities", school.fid)]
     text = w.workshop.catchment_text()
-    assert text == f"10 minutes' walk, at a child's pace · serves {round(expected)} households"
+    # Review item 2: the headline counts the community's homes, as the summary line beside it does;
+    # the homes beyond it that reach the school first are told apart.
+    assert text == f"10 minutes' walk, at a child's pace · serves {round(expected)} households in the community"
     assert "10-minute walk" in line.text_en and "at a child's pace" in line.text_en  # the summary's limit
     assert text in w.workshop.panel.catchment_label.text()
+    if everyone - expected > 0.5:
+        assert (f"and {round(everyone - expected)} households outside the community"
+                in w.workshop.panel.catchment_label.text())
+    else:
+        assert "outside" not in w.workshop.panel.catchment_label.text()
     # A click where there is no facility clears it.
     x0, y0, x1, y1 = w.canvas.view_extent()
     empty = w.canvas.mapFromScene(QPointF(x0 + (x1 - x0) * 0.01, y0 + (y1 - y0) * 0.01))
@@ -367,3 +409,49 @@ def test_full_screen_on_the_projector_when_there_are_two_screens(grid, tmp_path)
     assert seen["workshop"] == ["projector", True, 1920, 1080]
     assert seen["other"] == ["laptop", True]
     assert seen["left"] == ["laptop", False]
+
+
+def test_main_with_the_catchment_of_a_facility_the_plan_lacks_says_so_and_exits(grid, tmp_path):
+    """Review item 4: `--catchment 99999` is one sentence and exit 2, not a screenshot of nothing."""
+    from lifecircle_desktop.cli.gui import facility_key
+    from tests.ui.test_screenshot import run_main
+    plan, _ = grid
+    path = plan.path
+    plan.close()
+    out = tmp_path / "catchment.png"
+    for number, words in (("99999", "no facility numbered 99999"), ("stops:99999", "no stop numbered 99999")):
+        result = run_main(path, "--workshop", "--catchment", number, "--screenshot", out, tmp_path=tmp_path)
+        assert result.returncode == 2 and words in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and not out.exists()
+    assert facility_key("stops:3") == ("stops", 3) and facility_key("12") == ("facilities", 12)
+    bad = run_main(path, "--workshop", "--catchment", "kindergarten", "--screenshot", out, tmp_path=tmp_path)
+    assert bad.returncode == 2 and "not a facility number" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@needs_demo
+def test_the_legend_scale_bar_and_credit_are_projector_size_and_name_every_symbol(qtbot, demo):
+    """Review item 8: what the room reads besides the labels — the legend, the scale bar's length,
+    the OSM credit — is ≥ 18 pt too; the legend names the stops' letters, the paths walked, and
+    tells a planning unit's dashes from a planned facility's."""
+    from PySide6.QtWidgets import QLabel
+    w = demo
+    editing_scale = styles.overlay_font(w.canvas, "scale").pixelSize()
+    w.enter_workshop(full_screen=False)
+    qtbot.waitUntil(lambda: w.canvas.width() > 1000)
+    words = [label for label in w.workshop.legend.findChildren(QLabel) if label.text() and label.isVisible()]
+    assert len(words) > 5
+    smallest = min(QFontMetricsF(label.font()).height() for label in words)
+    assert smallest >= font_height(18) - 0.5
+    for kind in ("scale", "credit"):
+        assert QFontMetricsF(styles.overlay_font(w.canvas, kind)).height() >= font_height(18) - 0.5
+    legend = w.workshop.legend.texts()
+    stops = {f.attributes.get("type") for f in w.session.plan.features("stops", w.document.scenario)}
+    assert ("Bus stop (B)" in legend) == ("bus_stop" in stops) and "bus_stop" in stops
+    assert ("Metro station (M)" in legend) == ("metro_station" in stops)
+    assert "Planning unit (dashed)" in legend and "Planned (dashed)" not in legend
+    (kindergarten, *_) = [f for f in w.session.plan.features("facilities", w.document.scenario)
+                          if f.attributes.get("type") in ("primary_school", "kindergarten")]
+    assert w.workshop.show_catchment(("facilities", kindergarten.fid))
+    assert "Paths walked" in w.workshop.legend.texts()
+    w.leave_workshop()
+    assert styles.overlay_font(w.canvas, "scale").pixelSize() == editing_scale < font_height(18)

@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QWidget
 
 from ...model.plan import Feature
 from ...model.schema import RESIDENTIAL, WALK_NETWORK
@@ -200,10 +200,13 @@ class MapLegend:
 
 
 class ScaleBar:
-    """A round length (1, 2 or 5 × 10^n m) of about 120 px, bottom left."""
+    """A round length (1, 2 or 5 × 10^n m) of about 120 px, bottom left; its text in the view's look."""
+
+    def __init__(self):
+        self.height = 48  # of the last one painted: where a scroll repaints it
 
     def rect(self, viewport: QRect) -> QRect:
-        return QRect(0, viewport.height() - 48, 230, 48)
+        return QRect(0, viewport.height() - self.height, 160 + 5 * self.height, self.height)
 
     def paint(self, painter: QPainter, viewport: QRect, scale: float) -> None:
         target = 120.0 / scale  # metres in ~120 px
@@ -211,16 +214,21 @@ class ScaleBar:
         length = max(m * exp for m in (1, 2, 5, 10) if m * exp <= target * 1.0001) if target >= 1e-3 else 1.0
         px = length * scale
         label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+        font = styles.overlay_font(_view_of(painter), "scale", True)
+        fm = QFontMetricsF(font)
+        text_h = fm.ascent()
         x, y = 14.0, viewport.height() - 16.0
+        box = QRectF(x - 8, y - text_h - 18, px + fm.horizontalAdvance(label) + 30, text_h + 28)
+        self.height = math.ceil(viewport.height() - box.top()) + 2
         painter.setPen(Qt.NoPen)
         painter.setBrush(styles.OVERLAY_BOX)
-        painter.drawRoundedRect(QRectF(x - 8, y - 26, px + 70, 36), 4, 4)
-        painter.setPen(QPen(QColor(styles.OVERLAY_INK), 2))
+        painter.drawRoundedRect(box, 4, 4)
+        painter.setPen(QPen(QColor(styles.OVERLAY_INK), 2 if text_h < 16 else 3))
         painter.drawLine(QPointF(x, y), QPointF(x + px, y))
         painter.drawLine(QPointF(x, y - 6), QPointF(x, y))
         painter.drawLine(QPointF(x + px, y - 6), QPointF(x + px, y))
         painter.drawLine(QPointF(x + px / 2, y - 4), QPointF(x + px / 2, y))
-        painter.setFont(styles.font(11, True))
+        painter.setFont(font)
         painter.drawText(QPointF(x + px + 8, y + 1), label)
         painter.drawText(QPointF(x, y - 10), "0")
 
@@ -254,21 +262,30 @@ class CreditLine:
 
     def __init__(self):
         self.lines: list[str] = []
+        self.size = (420, 24)  # of the last one painted: where a scroll repaints it
 
     def rect(self, viewport: QRect) -> QRect:
-        return QRect(viewport.width() - 420, viewport.height() - 24, 420, 24) if self.lines else QRect()
+        w, h = self.size
+        return QRect(viewport.width() - w, viewport.height() - h, w, h) if self.lines else QRect()
 
     def paint(self, painter: QPainter, viewport: QRect, scale: float) -> None:
         if not self.lines:
             return
-        painter.setFont(styles.font(11))
+        painter.setFont(styles.overlay_font(_view_of(painter), "credit"))
         text = " · ".join(self.lines)
         fm = QFontMetricsF(painter.font())
         w = fm.horizontalAdvance(text) + 12
         box = QRectF(viewport.width() - w, viewport.height() - fm.height() - 6, w, fm.height() + 6)
+        self.size = (max(420, math.ceil(w) + 2), max(24, math.ceil(fm.height()) + 8))
         painter.fillRect(box, styles.OVERLAY_BOX)
         painter.setPen(QColor(styles.CREDIT_INK))
         painter.drawText(box, Qt.AlignCenter, text)
+
+
+def _view_of(painter: QPainter):
+    """The map view whose viewport ``painter`` paints (its look sizes the overlays' text), or None."""
+    device = painter.device()
+    return device.parent() if isinstance(device, QWidget) else None
 
 
 class CursorFeedback:

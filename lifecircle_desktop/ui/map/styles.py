@@ -213,6 +213,9 @@ RULE_NONE = "#263238"
 OVERLAY_BOX = QColor(255, 255, 255, 200)      # behind the scale bar, north arrow and credit line
 OVERLAY_INK = "#222222"
 CREDIT_INK = "#333333"
+# The text of the scale bar and the credit line, in pixels; a look may set its own
+# (``OVERLAY_FONT_PX``: the workshop's reads from the back of a room, issue 13 review item 8).
+OVERLAY_FONT_PX = {"scale": 11, "credit": 11}
 CURSOR_LABEL_BOX = QColor(255, 255, 255, 230)
 HALO_PEN = QPen(QColor(255, 255, 255, 235), 3.2, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin)  # around label text
 
@@ -325,6 +328,12 @@ CAD_TEXT_MAX = 2000                  # texts painted per render at most (a dense
 
 
 # --- looks --------------------------------------------------------------------------------------
+def overlay_font(view, kind: str, bold: bool = False) -> QFont:
+    """The font of the map overlay ``kind`` ("scale", "credit") in ``view``'s look."""
+    sizes = getattr(look(view), "OVERLAY_FONT_PX", OVERLAY_FONT_PX)
+    return font(sizes.get(kind, OVERLAY_FONT_PX[kind]), bold)
+
+
 def look(view):
     """How ``view`` (a MapView, or the report's PrintCanvas) draws: its ``map_look`` when it has
     one — an object with this module's style names (``area_style``, ``road_pens``,

@@ -32,7 +32,7 @@ from ..map import styles
 from ..map.items import painter_path, shape_items
 from .compare import NEW_COLOUR, NewMarks, before_after, new_facility_keys
 from .style import apply_workshop_style, points_to_pixels, restore_style
-from .summary import LegendBox, ResidentSummaryPanel, legend_entries, swatch
+from .summary import LegendBox, ResidentSummaryPanel, legend_entries, line_swatch, swatch
 
 LAYOUTS = ("single", "swipe", "side")
 TOUCH_BUTTON_PX = 64  # the height of a touch bar button (a fingertip, issue 13 item 4)
@@ -73,7 +73,7 @@ def workshop_screen(window, chosen=None):
 
 
 def catchment_words(catchment) -> str:
-    """"步行 10 分钟 · 服务 120 户" as the summary says the limit: "老人步行 10 分钟" at an older
+    """"步行 10 分钟 · 服务社区内 120 户" as the summary says the limit: "老人步行 10 分钟" at an older
     person's pace, "步行 500 米" for a limit stated in metres."""
     zh = i18n.language() == "zh"
     households = round(catchment.households)
@@ -83,8 +83,18 @@ def catchment_words(catchment) -> str:
                 else f"{catchment.minutes:g} minutes' walk{PACE_EN.get(pace, '')}")
     else:
         walk = f"步行 {catchment.limit_m:g} 米" if zh else f"{catchment.limit_m:g} m walk"
-    serves = f"服务 {households} 户" if zh else f"serves {households} households"
+    # The homes of the rule's unit, as the summary line beside it counts them (review item 2).
+    serves = (f"服务{catchment.unit_zh}内 {households} 户" if zh
+              else f"serves {households} households in the {catchment.unit_en}")
     return f"{walk} · {serves}"
+
+
+def outside_words(catchment) -> str:
+    """"（另有 N 户在社区范围外）": homes beyond the rule's unit that reach it first; "" when none."""
+    words = catchment.outside_words(i18n.language())
+    if not words:
+        return ""
+    return f"（{words}）" if i18n.language() == "zh" else f"({words})"
 
 
 # --- the catchment on the map ---------------------------------------------------------------------
@@ -128,8 +138,11 @@ class CatchmentOverlay:
 
     AREA_BRUSH = QBrush(styles.with_alpha("#4a90d9", 70))
     EDGE_PEN = styles.cosmetic(styles.with_alpha(CATCHMENT_INK, 210), 4.0)
-    HOME_PEN = styles.cosmetic(CATCHMENT_INK, 3.0)
-    HOME_BRUSH = QBrush(styles.with_alpha("#1f6fd1", 150))
+    # The homes it is nearest to: solid and darker than the light-blue area they stand in, with a
+    # white edge, so a washed-out projector still tells them apart (review item 10).
+    HOME_COLOUR = "#0d2f6e"
+    HOME_PEN = styles.cosmetic("#ffffff", 2.5)
+    HOME_BRUSH = QBrush(styles.with_alpha(HOME_COLOUR, 235))
     FACILITY_PEN = styles.cosmetic("#e000a8", 5.0)
 
     def __init__(self, view):
@@ -476,28 +489,36 @@ class WorkshopMode(QWidget):
         except PlanError as e:  # a plan the validator cannot judge: say so, keep the map
             self.panel.show_catchment(e.message(i18n.language()))
             return
-        self.panel.show_summary(self.summary, session.plan.name)
+        self.panel.show_summary(self.summary, session.plan.name, session.catalogue)
         self._show_legend()
         self.panel.show_credit(session.credits())
 
     def _show_legend(self) -> None:
         session = self.document.session
+        if self.overlay.catchment is not None:
+            # While a catchment is shown the legend says only what its colours mean: the full one
+            # covered a third of the map, and of the catchment (review item 10).
+            self.legend.show_entries([(swatch("#c9dcf2", CATCHMENT_INK), self.tr("Reached on foot")),
+                                      (line_swatch(CATCHMENT_INK), self.tr("Paths walked")),
+                                      (swatch(CatchmentOverlay.HOME_COLOUR, CATCHMENT_INK),
+                                       self.tr("Homes it is nearest to"))])
+            self._place_legend()
+            return
         facilities = session.plan.features(FACILITIES, self.document.scenario)
-        entries = legend_entries(session.catalogue, facilities, i18n.language())
+        entries = legend_entries(session.catalogue, facilities, i18n.language(),
+                                 stops=session.plan.features(STOPS, self.document.scenario))
         ringed = (self._canvas_new.keys if self._canvas_new is not None
                   else getattr(self.compare_view, "new_keys", None))  # the magenta rings of compare.NewMarks
         if ringed:
             entries.append((swatch("", NEW_COLOUR), self.tr("New in this plan")))
-        if self.overlay.catchment is not None:  # what the catchment's colours mean, while it is shown
-            entries += [(swatch("#c9dcf2", CATCHMENT_INK), self.tr("Reached on foot")),
-                        (swatch("#1f6fd1", CATCHMENT_INK), self.tr("Homes it is nearest to"))]
         self.legend.show_entries(entries)
         self._place_legend()
 
     def _place_legend(self) -> None:
-        # Above the map's scale bar (ui/map/overlays.ScaleBar: the bottom 48 px).
+        # Above the map's scale bar (ui/map/overlays.ScaleBar: its text and a box of 28 px more).
+        above = round(QFontMetricsF(styles.overlay_font(self.canvas, "scale", True)).ascent()) + 56
         self.legend.adjustSize()
-        self.legend.move(12, max(0, self.map_area.height() - self.legend.height() - 56))
+        self.legend.move(12, max(0, self.map_area.height() - self.legend.height() - above))
         self.legend.raise_()
 
     def eventFilter(self, obj, event) -> bool:
@@ -550,7 +571,8 @@ class WorkshopMode(QWidget):
                                                 title))
             return False
         overlay.show(catchment, title)
-        self.panel.show_catchment(f"{title}\n{overlay.text}")
+        outside = outside_words(catchment)
+        self.panel.show_catchment(f"{title}\n{overlay.text}" + (f"\n{outside}" if outside else ""))
         self._show_legend()
         self._recapture()
         self.catchmentShown.emit(key)

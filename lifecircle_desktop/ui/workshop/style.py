@@ -113,8 +113,11 @@ class WorkshopLook:
             WALK_NETWORK: (big, False, False, "#4a3470"),
         }
         self.DEFAULT_LABEL_STYLE = (big, False, False, "#333333")
-        # A facility's name may reach well past its footprint: names matter more than neatness here.
-        self.FACILITY_LABEL_FIT = 0.2
+        # A facility's name is never cut to its footprint ("同济社区综合服…" hid what residents came
+        # to see, review item 10): whole, or left out where another name already stands.
+        self.FACILITY_LABEL_FIT = 0.01
+        # The scale bar and the OSM credit read from the back of the room too (review item 8).
+        self.OVERLAY_FONT_PX = {"scale": big, "credit": big}
 
     def area_style(self, layer: str, kind: str | None = None, colour: str | None = None,
                    planned: bool = False) -> tuple[QPen, QBrush]:
