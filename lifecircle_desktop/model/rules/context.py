@@ -83,9 +83,10 @@ class Context:
         # home for households, estimate flags and sums cost ~2 s a full run at 10^5 homes).
         self._homes = _home_columns(snapshot, home_ids)
         self._home_points: list = [None]  # point on the surface of every home, shared by narrowed copies
+        self._home_measures: dict = shared.setdefault("home_measures", {})  # measure -> per home
         if "households" not in shared:
             if self._homes is not None:
-                weights = home_measure(self._homes, "households", self.settings)
+                weights = self.home_values("households")
                 shared["households"] = dict(zip(home_ids.tolist(), weights.tolist()))
             else:
                 shared["households"] = {int(f.fid): households(f, self.settings) for f in
@@ -207,7 +208,7 @@ class Context:
             # else the unit's population or households: those of the homes in it
         if layer != FACILITIES and self._homes is not None and side["measure"] in HOME_MEASURES:
             # The same sum, in the same order, over columns: no Feature per home.
-            values = home_measure(self._homes, side["measure"], self.settings)[self.home_mask(unit_kind)]
+            values = self.home_values(side["measure"])[self.home_mask(unit_kind)]
             return float(sum(values.tolist()))
         features = (self.facilities(unit_kind, side.get("types")) if layer == FACILITIES
                     else self.homes_in(unit_kind))
@@ -215,6 +216,12 @@ class Context:
         return float(sum(measure(f, name, catalogue, settings) for f in features))
 
     # --- homes ---------------------------------------------------------------------------------
+    def home_values(self, name: str) -> np.ndarray:
+        """A measure of every home, aligned with ``home_ids`` (from the columns; kept with the home answers)."""
+        if name not in self._home_measures:
+            self._home_measures[name] = home_measure(self._homes, name, self.settings)
+        return self._home_measures[name]
+
     def home_mask(self, unit_kind: str) -> np.ndarray:
         """Which of ``home_ids`` lie in the unit of ``unit_kind`` (every home when none is drawn):
         a walking rule counts the homes of the unit it names (issue 11: all used the community's)."""
