@@ -44,6 +44,9 @@ SNAP_TOLERANCE_M = 0.01
 # A search from this many sources or fewer, with a limit, runs on the part of the graph within
 # the limit of them when that part is under a quarter of the graph (WalkGraph._dijkstra_in).
 REGION_MAX_SOURCES = 64
+# WalkGraph.within_each searches its owners in batches whose regions hold about this many nodes in
+# all: a bound on its memory (~100 bytes a node) whatever the limit.
+WITHIN_BATCH_NODES = 2_000_000
 # design.md §4: without a walking network, straight-line distance × 1.3 stands in for the
 # walking distance; every finding computed that way is labelled "approximate".
 DETOUR_FACTOR = 1.3
@@ -363,6 +366,136 @@ class WalkGraph:
         return _per_owner(targets.owners, np.concatenate([targets.index[rows], targets.index[ti]]),
                           np.concatenate([d, direct]), np.concatenate([s, sources.index[si]]),
                           sources.owners, limit_m)
+
+    def within_each(self, sources: AccessPoints, targets: AccessPoints, limit_m: float,
+                    owners: np.ndarray | None = None) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """For each source owner (of ``owners``, positions in ``sources.owners``; all by default):
+        the target owners (positions in ``targets.owners``, ascending) within ``limit_m`` of it on
+        foot, and their distances — what ``nearest`` from that owner alone gives for the targets
+        within ``limit_m`` of it in a straight line, in one search for many owners (issue 17: a
+        search per facility cost ~1 s at 10^6 edges, mostly the overhead of each). Each owner
+        searches its own copy of its region (the nodes within the limit in a straight line), the
+        copies side by side in one matrix with no edge between them: one multi-source Dijkstra
+        then gives each copy the distances from its own owner only."""
+        if not np.isfinite(limit_m):
+            raise ValueError("within_each needs a finite limit")
+        owners = np.arange(len(sources.owners)) if owners is None else np.asarray(owners, dtype=np.int64)
+        out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
+        for k in owners.tolist():
+            out[int(sources.owners[k])] = empty
+        radius = limit_m * (1 + 1e-9) + 1e-6
+        ok = sources.snaps.snapped & np.isin(sources.index, owners)
+        if not ok.any() or len(targets) == 0 or self.n_nodes == 0:
+            return out
+        with self._room_lock:
+            if self._node_tree is None:
+                self._node_tree = cKDTree(self.node_xy)
+        # Batches of owners whose regions hold about WITHIN_BATCH_NODES in all (one batch at district
+        # scale and the limits of the 2SFCA).
+        rows = np.flatnonzero(ok)
+        size = self._node_tree.query_ball_point(sources.xy[rows], radius, return_length=True)
+        by_owner = np.bincount(sources.index[rows], weights=size, minlength=len(sources.owners))
+        todo = _unique(sources.index[rows])
+        batch = np.cumsum(by_owner[todo]) // WITHIN_BATCH_NODES
+        for b in _unique(batch).tolist():
+            self._within_batch(sources, targets, limit_m, radius, todo[batch == b], out)
+        return out
+
+    def _within_batch(self, sources, targets, limit_m, radius, owners, out) -> None:
+        """``within_each`` for a few owners (sorted positions in ``sources.owners``), into ``out``."""
+        n, K = self.n_nodes, len(owners)
+        local = np.full(len(sources.owners), -1, dtype=np.int64)
+        local[owners] = np.arange(K)
+        # Every access point of the owners finds the targets near it (as ``nearest`` does: all of
+        # them, snapped or not); the snapped ones start the search.
+        ap = np.flatnonzero(local[sources.index] >= 0)
+        ap_k = local[sources.index[ap]]
+        snapped = sources.snaps.snapped[ap]
+        s_rows, s_k = ap[snapped], ap_k[snapped]
+        hits = self._node_tree.query_ball_point(sources.xy[s_rows], radius)
+        count = np.fromiter((len(h) for h in hits), dtype=np.int64, count=len(hits))
+        nodes = np.concatenate([np.asarray(h, dtype=np.int64) for h in hits]) if count.sum() else \
+            np.zeros(0, dtype=np.int64)
+        keys = _unique(np.repeat(s_k, count) * n + nodes)  # (owner, node), sorted: the copies side by side
+        M = len(keys)
+        e, t, c = sources.snaps.edge[s_rows], sources.snaps.along[s_rows], sources.snaps.connector[s_rows]
+        if M:
+            node = keys % n
+            start = self._indptr[node].astype(np.int64)
+            deg = self._indptr[node + 1].astype(np.int64) - start
+            entry = np.repeat(start - (np.cumsum(deg) - deg), deg) + np.arange(deg.sum())
+            row = np.repeat(np.arange(M), deg)
+            want = np.repeat(keys // n, deg) * n + self._indices[entry]
+            col = np.minimum(np.searchsorted(keys, want), M - 1)
+            inside = keys[col] == want
+            v_want = np.concatenate([s_k * n + self.u[e], s_k * n + self.v[e]])
+            v_col = np.minimum(np.searchsorted(keys, v_want), M - 1)
+            v_in = keys[v_col] == v_want
+            rows = np.concatenate([row[inside], M + np.concatenate([s_k, s_k])[v_in]])
+            cols = np.concatenate([col[inside], v_col[v_in]])
+            w = np.concatenate([self._data[entry][inside], np.concatenate([c + t, c + (self.length[e] - t)])[v_in]])
+            order = np.argsort(rows, kind="stable")
+            indptr = np.zeros(M + K + 1, dtype=np.int32)
+            np.cumsum(np.bincount(rows, minlength=M + K), out=indptr[1:])
+            matrix = csr_matrix((w[order], cols[order].astype(np.int32), indptr), shape=(M + K, M + K))
+            dist = dijkstra(matrix, directed=True, indices=M + np.arange(K), limit=limit_m, min_only=True)[:M]
+        else:
+            dist = np.zeros(0)
+
+        def at(k, node):  # distance from owner k to base node (inf outside its region)
+            want = k * n + node
+            if M == 0:
+                return np.full(len(want), np.inf)
+            pos = np.minimum(np.searchsorted(keys, want), M - 1)
+            return np.where(keys[pos] == want, dist[pos], np.inf)
+
+        # Target access points near each owner's access points: (owner, target access point) once.
+        targets.near(np.zeros((0, 2)), 0.0)  # makes its kd-tree
+        xy = sources.xy[ap]
+        finite = np.isfinite(xy).all(axis=1)
+        near = targets._tree.query_ball_point(xy[finite], radius)
+        count = np.fromiter((len(h) for h in near), dtype=np.int64, count=len(near))
+        if count.sum() == 0:
+            return
+        flat = np.concatenate([np.asarray(h, dtype=np.int64) for h in near])
+        pair = _unique(np.repeat(ap_k[finite], count) * len(targets) + flat)
+        p_k, p_t = pair // len(targets), pair % len(targets)
+        p_k, p_t = p_k[targets.snaps.snapped[p_t]], p_t[targets.snaps.snapped[p_t]]
+        te, tt, tc = targets.snaps.edge[p_t], targets.snaps.along[p_t], targets.snaps.connector[p_t]
+        via_u = at(p_k, self.u[te]) + tt
+        via_v = at(p_k, self.v[te]) + (self.length[te] - tt)
+        d = np.where(via_u <= via_v, via_u, via_v) + tc
+        # Source and target on the same edge: the direct walk along it (``_same_edge``).
+        E = max(self.n_edges, 1)
+        s_key = s_k * E + e
+        order = np.argsort(s_key, kind="stable")
+        sorted_key = s_key[order]
+        q = p_k * E + te
+        lo = np.searchsorted(sorted_key, q, "left")
+        many = np.searchsorted(sorted_key, q, "right") - lo
+        total = int(many.sum())
+        if total:
+            pi = np.repeat(np.arange(len(q)), many)
+            si = order[np.arange(total) - np.repeat(np.cumsum(many) - many, many) + np.repeat(lo, many)]
+            direct = c[si] + np.abs(t[si] - tt[pi]) + tc[pi]
+            cand_k, cand_t, cand_d = np.concatenate([p_k, p_k[pi]]), np.concatenate([p_t, p_t[pi]]), \
+                np.concatenate([d, direct])
+        else:
+            cand_k, cand_t, cand_d = p_k, p_t, d
+        # Each target owner's best access point, within the limit (``_per_owner``).
+        owner_key = cand_k * len(targets.owners) + targets.index[cand_t]
+        order = np.lexsort((cand_d, owner_key))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = owner_key[order][1:] != owner_key[order][:-1]
+        best = order[first]
+        best = best[np.isfinite(cand_d[best]) & (cand_d[best] <= limit_m)]
+        best_k, best_owner, best_d = cand_k[best], targets.index[cand_t[best]], cand_d[best]
+        bounds = np.searchsorted(best_k, np.arange(K + 1))
+        for k in range(K):
+            a, b = bounds[k], bounds[k + 1]
+            if b > a:
+                out[int(sources.owners[owners[k]])] = (best_owner[a:b], best_d[a:b])
 
     def reachable_edges(self, sources: AccessPoints, limit_m: float) -> list:
         """The network walkable from ``sources`` within ``limit_m`` (connectors included), as
