@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from itertools import compress
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
@@ -237,14 +238,17 @@ class WalkGraph:
         """Cache the base graph as CSR arrays: both directions, parallel edges reduced to the
         shortest (a CSR matrix built from COO would *sum* them)."""
         n = self.n_nodes
-        rows = np.concatenate([self.u, self.v])
-        cols = np.concatenate([self.v, self.u])
+        # One int64 key per (row, col) sorted once, the shortest of each run taken by reduceat
+        # (a lexsort of three keys cost ~1 s at 10^6 edges).
+        key = np.concatenate([self.u * n + self.v, self.v * n + self.u])
         w = np.concatenate([self.length, self.length])
-        order = np.lexsort((w, cols, rows))
-        rows, cols, w = rows[order], cols[order], w[order]
-        keep = np.ones(len(rows), dtype=bool)
-        keep[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        rows, cols, w = rows[keep], cols[keep], w[keep]
+        order = np.argsort(key, kind="stable")
+        key, w = key[order], w[order]
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        starts = np.flatnonzero(first)
+        w = np.minimum.reduceat(w, starts) if len(starts) else w
+        rows, cols = np.divmod(key[starts], max(n, 1))
         # int32 throughout: what scipy.sparse.csgraph works in, so no per-call conversion.
         self._indptr = np.zeros(n + 1, dtype=np.int32)
         np.cumsum(np.bincount(rows, minlength=n), out=self._indptr[1:])
@@ -698,13 +702,16 @@ def _node_id_runs(values: Sequence) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     does not parse cleanly that way is parsed line by line."""
     n = len(values)
     count = np.full(n, -1, dtype=np.int64)
-    given = [i for i, v in enumerate(values) if v is not None]
-    if given and all(isinstance(values[i], str) for i in given):
-        per = np.fromiter((len(values[i].split()) for i in given), dtype=np.int64, count=len(given))
+    present = np.fromiter((v is not None for v in values), dtype=bool, count=n)
+    given = np.flatnonzero(present)
+    text = list(compress(values, present))
+    if text and all(type(v) is str for v in text):
+        # map and compress over the values: generators indexing them cost ~0.5 s at 10^6 lines
+        per = np.fromiter(map(len, map(str.split, text)), dtype=np.int64, count=len(text))
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                flat = np.fromstring(" ".join(values[i] for i in given), dtype=np.int64, sep=" ")
+                flat = np.fromstring(" ".join(text), dtype=np.int64, sep=" ")
         except ValueError:  # text that is not all integers: parsed line by line below
             flat = None
         if flat is not None and len(flat) == per.sum():
@@ -713,7 +720,7 @@ def _node_id_runs(values: Sequence) -> tuple[np.ndarray, np.ndarray, np.ndarray]
             start[given] = np.cumsum(per) - per
             return flat, start, count
     runs = []
-    for i in given:
+    for i in given.tolist():
         ids = parse_node_ids(values[i])
         if ids is not None:
             count[i] = len(ids)
