@@ -836,8 +836,10 @@ def _build(lines, node_ids, fids, tolerance) -> WalkGraph:
             link = coo_matrix((np.ones(len(links)), (links[:, 0], links[:, 1])), shape=(size, size))
             _, label = connected_components(link, directed=False)
             s_key = label[s_key]
-    order = np.lexsort((s_along, s_line))
-    s_line, s_along, s_xy, s_key, s_osm = s_line[order], s_along[order], s_xy[order], s_key[order], s_osm[order]
+    if s_line is not vline:  # noding inserted stations: put them in place along their lines
+        order = np.lexsort((s_along, s_line))
+        s_line, s_along, s_xy, s_key, s_osm = s_line[order], s_along[order], s_xy[order], s_key[order], s_osm[order]
+    # else the vertices are in order already (by line, then along it): sorting 3·10^6 of them cost ~0.5 s
 
     forced = np.zeros(len(s_line), dtype=bool)
     for _ in range(2):  # the second round only splits closed loops in two
