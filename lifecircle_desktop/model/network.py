@@ -324,6 +324,7 @@ class WalkGraph:
             r = min(radius, cap)
             b = bounds[todo]
             gi, ei = self._tree.query(shapely.box(b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r))
+            gi, ei = _closer_than_one(geoms[todo], b, gi, ei, self.edge_geometry)
             d = shapely.distance(geoms[todo[gi]], self.edge_geometry[ei])
             order = np.lexsort((ei, d, gi))
             first = np.ones(len(order), dtype=bool)
@@ -985,6 +986,30 @@ def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_st
     new = ~on_vertex
     extra = (rec_line[new], rec_along[new], rec_xy[new], rec_point[new])
     return extra, links, n_points
+
+
+def _closer_than_one(geoms, bounds, gi, ei, edges) -> tuple[np.ndarray, np.ndarray]:
+    """Of the candidate pairs (geometry ``gi``, edge ``ei``), those that may be a geometry's
+    nearest: the distance between their boxes (never more than theirs) is within that of one
+    candidate measured exactly — the one whose box is nearest. Issue 17: homes set back from the
+    street had ~11 edges in the box searched and measuring all cost ~1 s at 10^5 homes; a grid's
+    boxes leave ~2. Ties are kept (a margin of 1e-9), so the nearest and its tie-break are as before."""
+    if len(gi) == 0:
+        return gi, ei
+    edge_at, inverse = np.unique(ei, return_inverse=True)
+    eb = shapely.bounds(edges[edge_at])[inverse.ravel()]
+    hb = bounds[gi]
+    dx = np.maximum(0.0, np.maximum(eb[:, 0] - hb[:, 2], hb[:, 0] - eb[:, 2]))
+    dy = np.maximum(0.0, np.maximum(eb[:, 1] - hb[:, 3], hb[:, 1] - eb[:, 3]))
+    low = np.hypot(dx, dy)
+    order = np.lexsort((low, gi))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = gi[order][1:] != gi[order][:-1]
+    one = order[first]
+    bound = np.full(int(gi.max()) + 1, np.inf)
+    bound[gi[one]] = shapely.distance(geoms[gi[one]], edges[ei[one]])
+    keep = low <= bound[gi] * (1 + 1e-9) + 1e-9
+    return gi[keep], ei[keep]
 
 
 def _unique(a: np.ndarray) -> np.ndarray:
