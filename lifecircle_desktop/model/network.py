@@ -261,6 +261,7 @@ class WalkGraph:
         self._room_data, self._room_indices = self._data, self._indices
         self._room_lock = threading.Lock()
         self._node_tree = None  # cKDTree of node_xy, made by the first search within a region
+        self._edge_bounds = None  # (n_edges, 4) boxes of the edges, made by the first snap
 
     # --- shape ------------------------------------------------------------------------------
     @property
@@ -324,7 +325,9 @@ class WalkGraph:
             r = min(radius, cap)
             b = bounds[todo]
             gi, ei = self._tree.query(shapely.box(b[:, 0] - r, b[:, 1] - r, b[:, 2] + r, b[:, 3] + r))
-            gi, ei = _closer_than_one(geoms[todo], b, gi, ei, self.edge_geometry)
+            if self._edge_bounds is None:  # the edges' boxes, once per graph (32 MB at 10^6 edges)
+                self._edge_bounds = shapely.bounds(self.edge_geometry)
+            gi, ei = _closer_than_one(geoms[todo], b, gi, ei, self.edge_geometry, self._edge_bounds)
             d = shapely.distance(geoms[todo[gi]], self.edge_geometry[ei])
             order = np.lexsort((ei, d, gi))
             first = np.ones(len(order), dtype=bool)
@@ -988,7 +991,7 @@ def _node_drawn(parts, osm_line, coords, vline, along, key, n_keys, cum, line_st
     return extra, links, n_points
 
 
-def _closer_than_one(geoms, bounds, gi, ei, edges) -> tuple[np.ndarray, np.ndarray]:
+def _closer_than_one(geoms, bounds, gi, ei, edges, edge_bounds) -> tuple[np.ndarray, np.ndarray]:
     """Of the candidate pairs (geometry ``gi``, edge ``ei``), those that may be a geometry's
     nearest: the distance between their boxes (never more than theirs) is within that of one
     candidate measured exactly — the one whose box is nearest. Issue 17: homes set back from the
@@ -996,8 +999,7 @@ def _closer_than_one(geoms, bounds, gi, ei, edges) -> tuple[np.ndarray, np.ndarr
     boxes leave ~2. Ties are kept (a margin of 1e-9), so the nearest and its tie-break are as before."""
     if len(gi) == 0:
         return gi, ei
-    edge_at, inverse = np.unique(ei, return_inverse=True)
-    eb = shapely.bounds(edges[edge_at])[inverse.ravel()]
+    eb = edge_bounds[ei]
     hb = bounds[gi]
     dx = np.maximum(0.0, np.maximum(eb[:, 0] - hb[:, 2], hb[:, 0] - eb[:, 2]))
     dy = np.maximum(0.0, np.maximum(eb[:, 1] - hb[:, 3], hb[:, 1] - eb[:, 3]))
