@@ -46,8 +46,9 @@ SNAP_TOLERANCE_M = 0.01
 # the limit of them when that part is under a quarter of the graph (WalkGraph._dijkstra_in).
 REGION_MAX_SOURCES = 64
 # WalkGraph.within_each searches its owners in batches whose regions hold about this many nodes in
-# all: a bound on its memory (~100 bytes a node) whatever the limit.
-WITHIN_BATCH_NODES = 2_000_000
+# all: a bound on its memory (~300 bytes a region node: ~4 matrix entries, each in a few int64
+# arrays; ~150 MB a batch) whatever the limit.
+WITHIN_BATCH_NODES = 500_000
 # design.md §4: without a walking network, straight-line distance × 1.3 stands in for the
 # walking distance; every finding computed that way is labelled "approximate".
 DETOUR_FACTOR = 1.3
