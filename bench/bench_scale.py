@@ -99,7 +99,7 @@ def step_validate(path: str, moves: int, seed: int) -> dict:
         update_ms.append((t2 - t1) * 1e3)
         update_cpu_ms.append((time.process_time() - cpu) * 1e3)
         edit_ms.append((t2 - t0) * 1e3)
-    return {"full_s": full_s, "full_cpu_s": full_cpu_s, "homes": len(results.nearest), "findings": len(results.findings),
+    return {"full_s": full_s, "full_cpu_s": full_cpu_s, "homes": len(results.home_ids), "findings": len(results.findings),
             "revalidate_ms": update_ms, "revalidate_cpu_ms": update_cpu_ms, "edit_to_results_ms": edit_ms, "peak_mb": _peak_mb()}
 
 

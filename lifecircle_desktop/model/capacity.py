@@ -126,10 +126,14 @@ class Access:
 
 def reach(graph: network.WalkGraph | None, sources: network.AccessPoints, homes: network.AccessPoints,
           limit_m: float, only: set[int] | None = None) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """fid -> (home positions within ``limit_m``, their walking distances), one limited search per
-    facility on the validator's engine (``WalkGraph.nearest`` from that facility alone, or the
-    straight-line fallback): the pairs d_ij ≤ d0 of the 2SFCA. Positions index ``homes.owners``.
-    ``only``: the facilities to search (the others of ``sources`` are skipped)."""
+    """fid -> (home positions within ``limit_m``, their walking distances): the pairs d_ij ≤ d0 of
+    the 2SFCA, on the validator's engine — ``WalkGraph.within_each`` (what ``nearest`` from each
+    facility alone gives, in one search for all), or the straight-line fallback facility by
+    facility. Positions index ``homes.owners``. ``only``: the facilities to search (the others of
+    ``sources`` are skipped)."""
+    if graph is not None and np.isfinite(limit_m):  # every facility in one search (network.within_each)
+        wanted = np.flatnonzero([only is None or fid in only for fid in sources.owners.tolist()])
+        return graph.within_each(sources, homes, limit_m, wanted)
     out = {}
     order = np.argsort(sources.index, kind="stable")
     bounds = np.searchsorted(sources.index[order], np.arange(len(sources.owners) + 1))

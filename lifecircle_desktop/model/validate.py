@@ -265,13 +265,16 @@ class Validator:
 
     def _distances_for(self, snapshot: Snapshot, facility_type: str) -> None:
         layer = STOPS if facility_type in STOP_LAYER_TYPES else FACILITIES
-        features = [f for f in snapshot.features(layer) if f.get("type") == facility_type]
+        # The layer's columns: a Feature per facility for each of ~30 types cost ~0.4 s at 10^6 edges.
+        table = snapshot.table(layer)
+        of_type = np.asarray(table.column("type") == facility_type, dtype=bool) if len(table) else \
+            np.zeros(0, dtype=bool)
         n = len(self._walk.home_ids)
-        if not features or n == 0:
+        if not of_type.any() or n == 0:
             self._walk.by_type[facility_type] = (np.full(n, np.inf), np.full(n, -1, dtype=np.int64), layer)
             self._walk.sources.pop(facility_type, None)
             return
-        sources = self._access({f.fid: f.geometry for f in features}, self._entrances_of(snapshot, layer))
+        sources = self._access((table.fids[of_type], table.geometry[of_type]), self._entrances_of(snapshot, layer))
         self._walk.sources[facility_type] = sources
         if self._walk.graph is None:
             dist, nearest = network.straight_line_nearest(sources, self._walk.homes, self.search_limit_m)

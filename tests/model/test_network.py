@@ -541,3 +541,40 @@ def test_snap_finds_the_nearest_edge_near_and_far(grid):
     # Beyond max_distance nothing is snapped; the owner is left to the straight-line fallback.
     far = grid.snap(xy[-2:], max_distance=1000.0)
     assert far.edge.tolist() == [-1, -1] and far.connector.tolist() == [math.inf] * 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("batch_nodes", [50, 2_000_000])
+def test_within_each_gives_every_facility_the_homes_it_reaches_as_networkx(seed, batch_nodes, monkeypatch):
+    """Issue 17: the 2SFCA's pairs (each facility alone: the homes within the limit on foot) come
+    from one search over copies of each facility's region; per facility the same pairs as
+    networkx on the same edges, and the very distances of a search from that facility alone.
+    Small batches make several searches."""
+    from lifecircle_desktop.model import network
+    monkeypatch.setattr(network, "WITHIN_BATCH_NODES", batch_nodes)
+    rng = np.random.default_rng(70 + seed)
+    lines, ids = random_planar_ways(rng, n_points=400, size=3000.0)
+    graph = WalkGraph.build(lines, ids)
+    s_fids, s_xy = random_owners(rng, 12, size=3000.0, multi=True)
+    sources = AccessPoints.at_points(s_fids, s_xy, graph)
+    t_fids, t_xy = random_owners(rng, 300, size=3000.0, first_fid=100, multi=True)
+    on_edge = shapely.get_coordinates(shapely.line_interpolate_point(   # some homes on a facility's edge
+        graph.edge_geometry[sources.snaps.edge], rng.random(len(sources)), normalized=True))
+    t_fids += list(range(900, 900 + len(on_edge)))
+    targets = AccessPoints.at_points(t_fids, np.concatenate([t_xy, on_edge + rng.normal(0, 3, on_edge.shape)]), graph)
+    limit = 400.0
+    some = np.arange(0, len(sources.owners), 2)  # half the facilities asked about
+    got = graph.within_each(sources, targets, limit, some)
+    assert sorted(got) == sorted(sources.owners[some].tolist())
+    reached = 0
+    for k in some.tolist():
+        alone = sources.subset(np.arange(len(sources.owners)) == k)
+        want_d, _ = nearest_from_edge_list(graph.edge_list(alone, targets), alone.owners.tolist(),
+                                           targets.owners.tolist(), limit)
+        positions, distances = got[int(sources.owners[k])]
+        np.testing.assert_array_equal(positions, np.flatnonzero(np.isfinite(want_d)))
+        np.testing.assert_allclose(distances, want_d[positions], rtol=0, atol=1e-6)
+        own, _ = graph.nearest(alone, targets, limit)  # bit for bit: results stay identical to before
+        np.testing.assert_array_equal(distances, own[positions])
+        reached += len(positions)
+    assert reached >= 20

@@ -79,10 +79,20 @@ class Context:
         self.approximate = approximate
         self.connectors = connectors if connectors is not None else np.full(len(home_ids), np.nan)
         shared = {} if home_answers is None else home_answers
+        # The homes as columns when they are the rows of ``home_ids`` (issue 17: one Feature per
+        # home for households, estimate flags and sums cost ~2 s a full run at 10^5 homes).
+        self._homes = _home_columns(snapshot, home_ids)
+        self._home_points: list = [None]  # point on the surface of every home, shared by narrowed copies
+        self._home_measures: dict = shared.setdefault("home_measures", {})  # measure -> per home
         if "households" not in shared:
-            shared["households"] = {int(f.fid): households(f, self.settings) for f in
-                                    (snapshot.feature(RESIDENTIAL, int(h)) for h in home_ids)}
-            shared["weights"] = np.array([shared["households"][int(h)] for h in home_ids.tolist()], dtype=float)
+            if self._homes is not None:
+                weights = self.home_values("households")
+                shared["households"] = dict(zip(home_ids.tolist(), weights.tolist()))
+            else:
+                shared["households"] = {int(f.fid): households(f, self.settings) for f in
+                                        (snapshot.feature(RESIDENTIAL, int(h)) for h in home_ids)}
+                weights = np.array([shared["households"][int(h)] for h in home_ids.tolist()], dtype=float)
+            shared["weights"] = weights
         self.households = shared["households"]
         self.household_weights = shared["weights"]
         self._narrowed: dict[str, Feature] = {}  # unit kind -> the one unit a per-unit run looks at
@@ -196,12 +206,22 @@ class Context:
             if side["measure"] == "land_area":
                 return float(unit.area)
             # else the unit's population or households: those of the homes in it
+        if layer != FACILITIES and self._homes is not None and side["measure"] in HOME_MEASURES:
+            # The same sum, in the same order, over columns: no Feature per home.
+            values = self.home_values(side["measure"])[self.home_mask(unit_kind)]
+            return float(sum(values.tolist()))
         features = (self.facilities(unit_kind, side.get("types")) if layer == FACILITIES
                     else self.homes_in(unit_kind))
         name, catalogue, settings = side["measure"], self.catalogue, self.settings
         return float(sum(measure(f, name, catalogue, settings) for f in features))
 
     # --- homes ---------------------------------------------------------------------------------
+    def home_values(self, name: str) -> np.ndarray:
+        """A measure of every home, aligned with ``home_ids`` (from the columns; kept with the home answers)."""
+        if name not in self._home_measures:
+            self._home_measures[name] = home_measure(self._homes, name, self.settings)
+        return self._home_measures[name]
+
     def home_mask(self, unit_kind: str) -> np.ndarray:
         """Which of ``home_ids`` lie in the unit of ``unit_kind`` (every home when none is drawn):
         a walking rule counts the homes of the unit it names (issue 11: all used the community's)."""
@@ -209,6 +229,11 @@ class Context:
         if key not in self._per_unit:
             if self.unit(unit_kind) is None:
                 self._per_unit[key] = np.ones(len(self.home_ids), dtype=bool)
+            elif self._homes is not None:  # lying_in over the columns, in one pass
+                if self._home_points[0] is None:
+                    self._home_points[0] = shapely.point_on_surface(self._homes.geometry)
+                self._per_unit[key] = np.asarray(shapely.intersects(self.unit(unit_kind), self._home_points[0]),
+                                                 dtype=bool)
             else:
                 inside = np.array([h.fid for h in self.homes_in(unit_kind)], dtype=np.int64)
                 self._per_unit[key] = np.isin(self.home_ids, inside)
@@ -239,7 +264,9 @@ class Context:
                 self._per_unit[key] = self.estimated_homes(self.homes_in(unit_kind), name)
             else:  # a flag per home, read once; each unit counts its mask (6 passes over 10^5 homes cost 0.7 s)
                 flags = self._per_unit.get(("flags", name))
-                if flags is None:
+                if flags is None and self._homes is not None:
+                    flags = self._per_unit[("flags", name)] = home_estimated(self._homes, name)
+                elif flags is None:
                     flags = self._per_unit[("flags", name)] = np.fromiter(
                         (estimated(self.snapshot.feature(RESIDENTIAL, h), name) for h in self.home_ids.tolist()),
                         dtype=bool, count=len(self.home_ids))
@@ -274,3 +301,64 @@ class Context:
         cat = self.catalogue
         names = [(cat[t].name_zh if zh else _in_sentence(cat[t].name_en)) if t in cat else t for t in types]
         return ("、" if zh else ", ").join(names)
+
+
+# --- homes as columns -----------------------------------------------------------------------
+# measures.py's definitions over a residential LayerTable, row for row the same floats (a home's
+# default floors is 1, and a home has no land-area override: its footprint).
+HOME_MEASURES = frozenset({"count", "households", "population", "floor_area", "land_area", "floors"})
+
+
+def _home_columns(snapshot: Snapshot, home_ids: np.ndarray):
+    """The snapshot's residential table when its rows are ``home_ids`` in order, else None."""
+    table = snapshot.table(RESIDENTIAL)
+    if len(table) != len(home_ids) or not np.array_equal(table.fids, home_ids):
+        return None
+    return table
+
+
+def _given(table, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(set per row, the value as a float where set) of one attribute column."""
+    if name not in table.column_names:
+        n = len(table)
+        return np.zeros(n, dtype=bool), np.zeros(n)
+    column = table.column(name)
+    given = np.fromiter((v is not None for v in column), dtype=bool, count=len(column))
+    values = np.zeros(len(column))
+    if given.any():
+        values[given] = [float(v) for v in column[given]]
+    return given, values
+
+
+def home_measure(table, name: str, settings: Mapping) -> np.ndarray:
+    """``measures.measure(home, name)`` of every row of a residential table."""
+    n = len(table)
+    if name == "count":
+        return np.ones(n)
+    if name == "land_area":
+        return shapely.area(table.geometry).astype(float)
+    if name == "floors":
+        given, floors = _given(table, "floors")
+        return np.where(given, floors, 1.0)
+    if name == "floor_area":
+        given, area = _given(table, "floor_area")
+        return np.where(given, area, shapely.area(table.geometry) * home_measure(table, "floors", settings))
+    if name == "households":
+        given, value = _given(table, "households")
+        by_people, people = _given(table, "population")
+        out = home_measure(table, "floor_area", settings) / settings["floor_area_per_household_m2"]
+        out = np.where(by_people, people / settings["persons_per_household"], out)
+        return np.where(given, value, out)
+    if name == "population":
+        given, people = _given(table, "population")
+        return np.where(given, people, home_measure(table, "households", settings) * settings["persons_per_household"])
+    raise ValueError(f"not a measure of homes as columns: {name}")
+
+
+def home_estimated(table, name: str) -> np.ndarray:
+    """``measures.estimated(home, name)`` of every row: not given, or marked estimated."""
+    given, _ = _given(table, name)
+    marked = np.zeros(len(table), dtype=bool)
+    if "estimated" in table.column_names:
+        marked = np.fromiter((bool(v) for v in table.column("estimated")), dtype=bool, count=len(table))
+    return ~given | marked

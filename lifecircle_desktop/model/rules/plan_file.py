@@ -62,25 +62,17 @@ def _unreadable(snapshot: Snapshot) -> list[Finding]:
 
 def _invalid_polygons(snapshot: Snapshot, layer: str) -> list[Finding]:
     """Polygons whose edges cross (drawn elsewhere: the app refuses them): their area is wrong (fail)."""
-    features = snapshot.features(layer)
+    # Over the layer's columns: a Feature per home to test cost ~0.15 s a full run at 10^5 homes
+    # (issue 17); a layer's part is worked out again only when an edit touches it (findings()).
+    table = snapshot.table(layer)
     out = []
-    for f in (f for f, ok in zip(features, _valid(features)) if not ok):
-        reason = shapely.is_valid_reason(f.geometry)
-        out.append(_finding("invalid", layer, f.fid, "fail",
-                            f"无效多边形：图层 {layer} 的要素 {f.fid}（{reason}），其面积不可信，请修正",
-                            f"invalid polygon: feature {f.fid} in {layer} ({reason}); its area cannot be "
-                            f"trusted until it is redrawn", ("无效多边形", "Invalid polygon"), [(layer, f.fid)]))
+    for i in np.flatnonzero(~shapely.is_valid(table.geometry)).tolist():
+        fid, reason = int(table.fids[i]), shapely.is_valid_reason(table.geometry[i])
+        out.append(_finding("invalid", layer, fid, "fail",
+                            f"无效多边形：图层 {layer} 的要素 {fid}（{reason}），其面积不可信，请修正",
+                            f"invalid polygon: feature {fid} in {layer} ({reason}); its area cannot be "
+                            f"trusted until it is redrawn", ("无效多边形", "Invalid polygon"), [(layer, fid)]))
     return out
-
-
-def _valid(features) -> list[bool]:
-    """shapely.is_valid of each feature, kept in its memo (a feature is immutable): the live loop
-    pays for the features an edit made only."""
-    todo = [f for f in features if "valid" not in f.memo]
-    if todo:
-        for f, ok in zip(todo, shapely.is_valid(np.array([f.geometry for f in todo], dtype=object)).tolist()):
-            f.memo["valid"] = ok
-    return [f.memo["valid"] for f in features]
 
 
 def _unknown_types(snapshot: Snapshot, catalogue: Catalogue, layer: str) -> list[Finding]:
