@@ -437,24 +437,7 @@ class WalkGraph:
         M = len(keys)
         e, t, c = sources.snaps.edge[s_rows], sources.snaps.along[s_rows], sources.snaps.connector[s_rows]
         if M:
-            node = keys % n
-            start = self._indptr[node].astype(np.int64)
-            deg = self._indptr[node + 1].astype(np.int64) - start
-            entry = np.repeat(start - (np.cumsum(deg) - deg), deg) + np.arange(deg.sum())
-            row = np.repeat(np.arange(M), deg)
-            want = np.repeat(keys // n, deg) * n + self._indices[entry]
-            col = np.minimum(np.searchsorted(keys, want), M - 1)
-            inside = keys[col] == want
-            v_want = np.concatenate([s_k * n + self.u[e], s_k * n + self.v[e]])
-            v_col = np.minimum(np.searchsorted(keys, v_want), M - 1)
-            v_in = keys[v_col] == v_want
-            rows = np.concatenate([row[inside], M + np.concatenate([s_k, s_k])[v_in]])
-            cols = np.concatenate([col[inside], v_col[v_in]])
-            w = np.concatenate([self._data[entry][inside], np.concatenate([c + t, c + (self.length[e] - t)])[v_in]])
-            order = np.argsort(rows, kind="stable")
-            indptr = np.zeros(M + K + 1, dtype=np.int32)
-            np.cumsum(np.bincount(rows, minlength=M + K), out=indptr[1:])
-            matrix = csr_matrix((w[order], cols[order].astype(np.int32), indptr), shape=(M + K, M + K))
+            matrix = self._region_matrix(keys, s_k, s_k, e, t, c, K)
             dist = dijkstra(matrix, directed=True, indices=M + np.arange(K), limit=limit_m, min_only=True)[:M]
         else:
             dist = np.zeros(0)
@@ -627,6 +610,32 @@ class WalkGraph:
         hits = self._node_tree.query_ball_point(xy, limit_m * (1 + 1e-9) + 1e-6)
         return _unique(np.concatenate([np.asarray(h, dtype=np.int64) for h in hits]))
 
+    def _region_matrix(self, keys, src_row, src_copy, e, t, c, n_src) -> csr_matrix:
+        """The CSR matrix of a part of the graph, shared by the regional search (``_dijkstra_in``) and
+        ``within_each``. ``keys`` (sorted) are copy · n + node: the region's nodes, side by side in
+        several copies when each source searches its own; then ``n_src`` virtual source rows, source
+        ``src_row[i]`` joining copy ``src_copy[i]`` at edge ``e[i]``, ``t[i]`` along it after a
+        connector ``c[i]``. Edges leaving the region are left out: a node beyond it is beyond the limit."""
+        n, m = self.n_nodes, len(keys)
+        node = keys % n
+        start = self._indptr[node].astype(np.int64)
+        deg = self._indptr[node + 1].astype(np.int64) - start
+        entry = np.repeat(start - (np.cumsum(deg) - deg), deg) + np.arange(deg.sum())
+        row = np.repeat(np.arange(m), deg)
+        want = np.repeat(keys // n, deg) * n + self._indices[entry]
+        col = np.minimum(np.searchsorted(keys, want), m - 1)
+        inside = keys[col] == want
+        v_want = np.concatenate([src_copy * n + self.u[e], src_copy * n + self.v[e]])
+        v_col = np.minimum(np.searchsorted(keys, v_want), m - 1)
+        v_in = keys[v_col] == v_want
+        rows = np.concatenate([row[inside], m + np.concatenate([src_row, src_row])[v_in]])
+        cols = np.concatenate([col[inside], v_col[v_in]])
+        w = np.concatenate([self._data[entry][inside], np.concatenate([c + t, c + (self.length[e] - t)])[v_in]])
+        order = np.argsort(rows, kind="stable")
+        indptr = np.zeros(m + n_src + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=m + n_src), out=indptr[1:])
+        return csr_matrix((w[order], cols[order].astype(np.int32), indptr), shape=(m + n_src, m + n_src))
+
     def _dijkstra_in(self, region, owner, e, t, c, n_src, limit_m, whole=True) -> tuple:
         """``_dijkstra`` on the part of the graph within the limit of a few sources: the same
         distances (a node beyond the region is beyond the limit, so no path within it passes
@@ -636,23 +645,9 @@ class WalkGraph:
         if m == 0:  # no junction within reach (a source midway along a long edge)
             return (np.full(n, np.inf), np.full(n, -9999, dtype=np.int64)) if whole else \
                 (np.zeros(0), np.zeros(0, dtype=np.int64), region)
-        start = self._indptr[region].astype(np.int64)
-        count = self._indptr[region + 1].astype(np.int64) - start
-        entry = np.repeat(start - (np.cumsum(count) - count), count) + np.arange(count.sum())
-        row = np.repeat(np.arange(m), count)
-        col_node = self._indices[entry]
-        col = np.minimum(np.searchsorted(region, col_node), m - 1)
-        inside = region[col] == col_node
-        v_node = np.concatenate([self.u[e], self.v[e]])
-        v_col = np.minimum(np.searchsorted(region, v_node), m - 1)
-        v_in = region[v_col] == v_node
-        rows = np.concatenate([row[inside], m + np.concatenate([owner, owner])[v_in]])
-        cols = np.concatenate([col[inside], v_col[v_in]])
-        w = np.concatenate([self._data[entry][inside], np.concatenate([c + t, c + (self.length[e] - t)])[v_in]])
-        order = np.argsort(rows, kind="stable")
-        indptr = np.zeros(m + n_src + 1, dtype=np.int32)
-        np.cumsum(np.bincount(rows, minlength=m + n_src), out=indptr[1:])
-        matrix = csr_matrix((w[order], cols[order].astype(np.int32), indptr), shape=(m + n_src, m + n_src))
+        region = np.asarray(region, dtype=np.int64)
+        matrix = self._region_matrix(region, np.asarray(owner, dtype=np.int64), np.zeros(len(e), dtype=np.int64),
+                                     e, t, c, n_src)
         d, _, s = dijkstra(matrix, directed=True, indices=m + np.arange(n_src), limit=limit_m,
                            min_only=True, return_predecessors=True)
         sub_src = np.where(s[:m] >= m, s[:m].astype(np.int64) - m + n, -9999)
