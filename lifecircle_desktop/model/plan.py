@@ -388,6 +388,8 @@ class Plan:
         """New content versions for the scenarios of ``layer`` whose rows just changed."""
         for scenario in set(scenarios):
             self._versions[(layer, scenario if LAYERS[layer].editable else None)] = next(_CONTENT_VERSIONS)
+        if LAYERS[layer].editable:  # the rows of every scenario at once (table(layer, None), bounds) changed too
+            self._versions[(layer, None)] = next(_CONTENT_VERSIONS)
 
     # --- editing ------------------------------------------------------------------------------
     def apply(self, edit) -> ChangeSet:

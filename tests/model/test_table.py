@@ -240,3 +240,29 @@ def test_with_the_overlay_merged_after_every_edit_the_plan_still_holds_what_the_
             for edit in reversed(applied):
                 plan.apply(edit.inverted())
             assert helpers.snapshot(plan) == first_rows
+
+
+def test_every_scenario_table_and_bounds_follow_edits(tmp_path):
+    """The rows of all scenarios at once (``plan.table(layer, None)``, ``plan.bounds()``: the imports'
+    wrong-CRS check and the map's extent read them) after adds in two scenarios and an undo, against
+    the file read by sqlite3. A second reader found them stale: an edit renewed only the edited
+    scenario's version, never the all-scenarios one."""
+    session = PlanSession(Plan.create(tmp_path / "p.gpkg", "p", 32651))
+    plan = session.plan
+    assert plan.bounds() is None
+    session.add(FACILITIES, box(0, 0, 10, 10), type="kindergarten")
+    assert plan.bounds() == pytest.approx((0, 0, 10, 10))
+    session.create_scenario("B", "base")
+    session.add(FACILITIES, box(14000, 0, 14010, 10), type="clinic")  # in B
+
+    def file_fids():  # the file's rows through a connection of its own (sqlite3, read-only)
+        with sqlite3.connect(f"file:{plan.path}?mode=ro", uri=True) as conn:
+            return [fid for (fid,) in conn.execute("SELECT fid FROM facilities ORDER BY fid")]
+
+    assert sorted(plan.table(FACILITIES, None).fids.tolist()) == file_fids()
+    assert len(file_fids()) == 3  # base's kindergarten, B's copy of it, B's clinic
+    assert plan.bounds()[2] == pytest.approx(14010)
+    session.undo()
+    assert sorted(plan.table(FACILITIES, None).fids.tolist()) == file_fids()
+    assert plan.bounds()[2] == pytest.approx(10)
+    session.close()
