@@ -150,14 +150,14 @@ def run_batch(args) -> int:
     from ..model.batch import plans_in, validate_plans
     from ..model.errors import PlanError
     from . import one_line
+    plans = list(args.plan)
+    for folder in args.dir:  # a folder that is missing or is a file is said first, in its own words
+        plans += plans_in(folder, args.recursive)
     if args.format != "jsonl":
-        raise PlanError("检查多个规划时请用 --format jsonl（每个规划一行 JSON）",
-                        "several plans are checked with --format jsonl (one line of JSON per plan)")
+        raise PlanError("检查多个规划（或 --dir）时请用 --format jsonl（每个规划一行 JSON）",
+                        "several plans (or --dir) are checked with --format jsonl (one line of JSON per plan)")
     if args.jobs < 1:
         raise PlanError("--jobs 至少为 1", "--jobs must be at least 1")
-    plans = list(args.plan)
-    for folder in args.dir:
-        plans += plans_in(folder, args.recursive)
     plans = list(dict.fromkeys(str(p) for p in plans))  # a plan named twice is validated once
     if not plans:
         raise PlanError("没有找到要检查的规划（*.gpkg）", "no plan (*.gpkg) to check was found")

@@ -117,8 +117,15 @@ class _written:
 def safe_file_name(label: str) -> str:
     """The last part of a path, with nothing a file system could read as a folder, a device or an
     option; empty or dotted names become plan.gpkg."""
-    name = re.sub(r"[^\w.\-]", "_", re.split(r"[\\/]", label)[-1])[:120].lstrip(".-")
+    name = re.sub(r"[^\w.\-]", "_", re.split(r"[\\/]", label)[-1])[:120].lstrip(".-").rstrip(". ")
+    if name.split(".")[0].upper() in _DEVICES:  # Windows opens these as devices, with any extension
+        name = "_" + name
     return name or "plan.gpkg"
+
+
+# Windows's reserved device names (learn.microsoft.com, "Naming Files, Paths, and Namespaces"; the
+# bundle's export/names.py keeps the same list for folder names).
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{d}" for d in "123456789"), *(f"LPT{d}" for d in "123456789")}
 
 
 def plans_in(folder: str | os.PathLike, recursive: bool = False) -> list[Path]:

@@ -201,3 +201,15 @@ def test_a_dask_cluster_gives_the_lines_of_the_local_run(district, local_run):
     assert without_seconds(lines_of(by_path)) == without_seconds(local_run[1])
     assert by_path.stderr.splitlines()[-1].startswith("10/10")
     assert without_seconds(json.loads(json.dumps(by_bytes))) == without_seconds(local_run[1])
+
+
+def test_a_plan_sent_as_bytes_is_written_under_a_name_no_system_reads_as_a_device():
+    """--send-bytes writes each plan under its own name in a temporary folder: a plan named CON.gpkg
+    or nul must not open a Windows device, and a path in the label must not leave the folder."""
+    from lifecircle_desktop.model.batch import safe_file_name
+    assert safe_file_name("CON.gpkg") == "_CON.gpkg"
+    assert safe_file_name("nul") == "_nul"
+    assert safe_file_name("LPT1.gpkg").startswith("_")
+    assert safe_file_name("console.gpkg") == "console.gpkg"
+    assert safe_file_name("a/b/../四平.gpkg") == "四平.gpkg"
+    assert safe_file_name("..") == "plan.gpkg"
