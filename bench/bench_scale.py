@@ -104,16 +104,17 @@ def step_validate(path: str, moves: int, seed: int) -> dict:
 
 
 def step_graph(path: str) -> dict:
-    """The walking graph of a plan built from its lines (drawn: no OSM node ids)."""
+    """The walking graph of a plan built from its lines (drawn: no OSM node ids), as the validator
+    builds it: from the layer's columns (``WalkGraph.from_table``, model/validate.walk_graph)."""
     from lifecircle_desktop.model.network import WalkGraph
     from lifecircle_desktop.model.session import PlanSession
 
     session = PlanSession.open(path)
-    features = session.snapshot().features("walk_network")
-    with_ids = sum(1 for f in features if f.get("node_ids"))
+    features = session.snapshot().table("walk_network")
+    with_ids = sum(1 for ids in features.column("node_ids") if ids)
     before = _rss_mb()
     t, cpu = time.perf_counter(), time.process_time()
-    graph = WalkGraph.from_features(features)
+    graph = WalkGraph.from_table(features)
     seconds, cpu_s = time.perf_counter() - t, time.process_time() - cpu
     peak = _peak_mb()
     return {"build_s": seconds, "build_cpu_s": cpu_s, "build_mb": peak - before, "peak_mb": peak, "paths": len(features),
