@@ -159,6 +159,18 @@ class LineLayer(ShapeLayer):
         return styles.look(self.view).path_pen(feature), None
 
 
+def symbol_item(pix, z: float) -> QGraphicsPixmapItem:
+    """A symbol centred on its point, the same size at every zoom, never taking a click (stops,
+    entrances and comment pins)."""
+    item = QGraphicsPixmapItem(pix)
+    item.setFlag(QGraphicsItem.ItemIgnoresTransformations)
+    dpr = pix.devicePixelRatio()
+    item.setOffset(-pix.width() / dpr / 2, -pix.height() / dpr / 2)
+    item.setZValue(z)
+    item.setAcceptedMouseButtons(Qt.NoButton)
+    return item
+
+
 class PointLayer(LayerView):
     """Stops, entrances, comments: a symbol per feature, upright and the same size at every zoom,
     made only when its zoom is reached and it is near the view."""
@@ -181,15 +193,8 @@ class PointLayer(LayerView):
         pt = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
         pix, z = styles.look(self.view).icon(styles.icon_kind(feature)), self.z
 
-        def make_icon():
-            item = QGraphicsPixmapItem(pix)
-            item.setFlag(QGraphicsItem.ItemIgnoresTransformations)
-            dpr = pix.devicePixelRatio()
-            item.setOffset(-pix.width() / dpr / 2, -pix.height() / dpr / 2)
-            item.setZValue(z)
-            item.setAcceptedMouseButtons(Qt.NoButton)
-            return item
-        self._marks.set(fid, [Mark(pt.x, pt.y, styles.ICON_MIN_SCALE.get(self.layer, 0.0), make_icon)])
+        self._marks.set(fid, [Mark(pt.x, pt.y, styles.ICON_MIN_SCALE.get(self.layer, 0.0),
+                                   lambda: symbol_item(pix, z))])
 
     def on_view(self, scale: float, area: Area, offsets: Offsets) -> None:
         self._marks.update(self.visible, scale, area, offsets)
@@ -251,15 +256,8 @@ class CommentLayer(PointLayer):
         pt = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
         pix = pin_symbol(feature.attributes.get("number"), feature.attributes.get("status"))
 
-        def make_pin():
-            item = QGraphicsPixmapItem(pix)
-            item.setFlag(QGraphicsItem.ItemIgnoresTransformations)
-            dpr = pix.devicePixelRatio()
-            item.setOffset(-pix.width() / dpr / 2, -pix.height() / dpr / 2)
-            item.setZValue(z)
-            item.setAcceptedMouseButtons(Qt.NoButton)
-            return item
-        self._marks.set(fid, [Mark(pt.x, pt.y, styles.ICON_MIN_SCALE.get(self.layer, 0.0), make_pin)])
+        self._marks.set(fid, [Mark(pt.x, pt.y, styles.ICON_MIN_SCALE.get(self.layer, 0.0),
+                                   lambda: symbol_item(pix, z))])
 
 
 __all__ = ["LayerView", "ShapeLayer", "PolygonLayer", "LineLayer", "PointLayer", "CommentLayer", "LabelView",

@@ -401,7 +401,33 @@ class GesturePreview(QWidget):
             painter.restore()
 
 
-class SwipeView(QWidget):
+class CompareMaps(QWidget):
+    """What the swipe and the side-by-side views share: two maps of one plan (``before_view``,
+    ``after_view``) kept in step, and a ``preview`` of their frames during a gesture."""
+
+    before_view: MapView
+    after_view: MapView
+    preview: "GesturePreview"
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.preview.capture_later(FIRST_CAPTURE_MS)
+
+    # --- for the window and tests ---------------------------------------------------------------
+    def views(self) -> tuple[MapView, MapView]:
+        return self.before_view, self.after_view
+
+    def render_now(self) -> None:
+        """The maps' real frames now (no preview of a gesture)."""
+        self.preview.finish()
+        for view in self.views():
+            view.render_now()
+
+    def fit_plan(self) -> None:
+        self.before_view.fit_plan()  # the other follows
+
+
+class SwipeView(CompareMaps):
     """Scenario ``before`` left of a divider, ``after`` right of it, on one map (see the module)."""
 
     dividerMoved = Signal(float)  # the divider's place, 0 (left edge) … 1 (right edge)
@@ -475,25 +501,8 @@ class SwipeView(QWidget):
         self._place()
         self.preview.capture_later(FIRST_CAPTURE_MS)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.preview.capture_later(FIRST_CAPTURE_MS)
 
-    # --- for the window and tests ---------------------------------------------------------------
-    def views(self) -> tuple[MapView, MapView]:
-        return self.before_view, self.after_view
-
-    def render_now(self) -> None:
-        """The maps' real frames now (no preview of a gesture)."""
-        self.preview.finish()
-        for view in self.views():
-            view.render_now()
-
-    def fit_plan(self) -> None:
-        self.before_view.fit_plan()  # the other follows
-
-
-class SideBySideView(QWidget):
+class SideBySideView(CompareMaps):
     """Scenario ``before`` left, ``after`` right, each in its own map; one place and zoom."""
 
     def __init__(self, document, before: str, after: str, parent: QWidget | None = None):
@@ -523,21 +532,6 @@ class SideBySideView(QWidget):
             label.raise_()
         self.preview.capture_later(FIRST_CAPTURE_MS)
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.preview.capture_later(FIRST_CAPTURE_MS)
-
-    def views(self) -> tuple[MapView, MapView]:
-        return self.before_view, self.after_view
-
-    def render_now(self) -> None:
-        """The maps' real frames now (no preview of a gesture)."""
-        self.preview.finish()
-        for view in self.views():
-            view.render_now()
-
-    def fit_plan(self) -> None:
-        self.before_view.fit_plan()
 
 
 def make_compare_view(document, scenario_b: str, layout: str, parent: QWidget | None = None,
