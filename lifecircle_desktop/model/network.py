@@ -155,6 +155,22 @@ class Nearest(NamedTuple):
     source: np.ndarray
 
 
+class Search:
+    """A search begun by ``WalkGraph.start_search``: its answer now, or a worker's future with the
+    search to run here if the worker fails (a dead worker costs time, never a result)."""
+
+    def __init__(self, found, future=None, here=None):
+        self._found, self._future, self._here = found, future, here
+
+    def result(self) -> tuple:
+        if self._found is None:
+            try:
+                self._found = self._future.result()
+            except Exception:
+                self._found = self._here()
+        return self._found
+
+
 def parse_node_ids(value) -> np.ndarray | None:
     """``walk_network.node_ids`` (space-separated OSM node ids) as an int64 array, or None for a
     drawn path (or text that is not a list of integers)."""
@@ -314,6 +330,7 @@ class WalkGraph:
         self._room_data, self._room_indices = self._data, self._indices
         self._room_lock = threading.Lock()
         self._node_tree = None  # cKDTree of node_xy, made by the first search within a region
+        self._shared = None  # the base rows in shared memory for a search pool (start_search)
 
     # --- shape ------------------------------------------------------------------------------
     @property
@@ -439,15 +456,17 @@ class WalkGraph:
         return nearest
 
     # --- distances --------------------------------------------------------------------------
-    def nearest(self, sources: AccessPoints, targets: AccessPoints, limit_m: float = np.inf) -> Nearest:
+    def nearest(self, sources: AccessPoints, targets: AccessPoints, limit_m: float = np.inf,
+                found: "Search | None" = None) -> Nearest:
         """Walking distance from each target owner to its nearest source owner, within ``limit_m``.
 
         Typically sources are the facilities of one type and targets the homes. One multi-source
         Dijkstra from all sources at once (``min_only``), stopped at the limit; each owner takes
         its best access point. Owners with no snapped access point are unreachable (inf, -1).
-        A query never changes the graph: build it once, query it after every edit.
+        A query never changes the graph: build it once, query it after every edit. ``found``: the
+        search from ``sources`` begun earlier (``start_search``), e.g. in a worker process.
         """
-        found = self._dijkstra(sources, limit_m, whole=False)
+        found = self._dijkstra(sources, limit_m, whole=False) if found is None else found.result()
         rows = np.flatnonzero(targets.snaps.snapped)
         e = targets.snaps.edge[rows]
         t = targets.snaps.along[rows]
@@ -662,28 +681,55 @@ class WalkGraph:
             region = self._region(sources.xy[ok], limit_m)
             if len(region) <= n // 4:
                 return self._dijkstra_in(region, owner, e, t, c, n_src, limit_m, whole)
-        # One virtual node per source owner, with one-way edges to both ends of each of its access
-        # points' edges, appended as extra rows below the cached base rows: per call only these
-        # rows are built (the base arrays are just concatenated, ~0.1 ms at 10^5 edges).
-        rows = np.concatenate([owner, owner])
-        cols = np.concatenate([self.u[e], self.v[e]])
-        w = np.concatenate([c + t, c + (self.length[e] - t)])
-        order = np.argsort(rows, kind="stable")
-        extra = self._indptr[-1] + np.cumsum(np.bincount(rows, minlength=n_src))
-        indptr = np.concatenate([self._indptr, extra.astype(np.int32)])
+        extra, cols, w = self._source_rows(sources)
+        indptr = np.concatenate([self._indptr, extra])
         base, total = len(self._data), int(extra[-1]) if n_src else len(self._data)
         with self._room_lock:
             if len(self._room_data) < total:  # grow the room: at least double what is asked
                 size = base + 2 * (total - base) + 64
                 self._room_data = np.concatenate([self._data, np.zeros(size - base)])
                 self._room_indices = np.concatenate([self._indices, np.zeros(size - base, dtype=np.int32)])
-            self._room_data[base:total] = w[order]
-            self._room_indices[base:total] = cols[order]
+            self._room_data[base:total] = w
+            self._room_indices[base:total] = cols
             matrix = csr_matrix((self._room_data[:total], self._room_indices[:total], indptr),
                                 shape=(n + n_src, n + n_src), copy=False)
             dist, _, src = dijkstra(matrix, directed=True, indices=n + np.arange(n_src), limit=limit_m,
                                     min_only=True, return_predecessors=True)
         return dist[:n], src[:n].astype(np.int64)
+
+    def _source_rows(self, sources: AccessPoints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows a whole-graph search appends below the base rows: one virtual node per source
+        owner, with one-way edges to both ends of each of its access points' edges (so only these
+        few rows are built per search). (row ends continuing the base indptr, int32; their columns,
+        int32; their weights.)"""
+        ok = sources.snaps.snapped
+        e, t, c = sources.snaps.edge[ok], sources.snaps.along[ok], sources.snaps.connector[ok]
+        owner = sources.index[ok]
+        rows = np.concatenate([owner, owner])
+        cols = np.concatenate([self.u[e], self.v[e]])
+        w = np.concatenate([c + t, c + (self.length[e] - t)])
+        order = np.argsort(rows, kind="stable")
+        extra = self._indptr[-1] + np.cumsum(np.bincount(rows, minlength=len(sources.owners)))
+        return extra.astype(np.int32), cols[order].astype(np.int32), w[order]
+
+    def start_search(self, sources: AccessPoints, limit_m: float, pool=None) -> "Search":
+        """Begin the search from ``sources`` that ``nearest`` runs: in a worker process of ``pool``
+        (model/search_pool.py) when it is a whole-graph search and a pool is given, else here and
+        now. Pass the result to ``nearest(..., found=)``. Issue 17: scipy's Dijkstra holds the GIL,
+        and at 10^6 edges eight of them were 2.4 s of one core while the other was idle."""
+        def here():
+            return self._dijkstra(sources, limit_m, whole=False)
+        ok = sources.snaps.snapped
+        if pool is None or not ok.any() or len(sources.owners) <= REGION_MAX_SOURCES:
+            return Search(here())  # nothing to search, or a search within a region: cheap here
+        try:
+            with self._room_lock:
+                if self._shared is None:
+                    self._shared = pool.share(self._indptr, self._indices, self._data)
+            extra, cols, w = self._source_rows(sources)
+            return Search(None, pool.search(self._shared, extra, cols, w, limit_m), here)
+        except Exception:  # the pool cannot take it (shared memory full, workers gone): search here
+            return Search(here())
 
     def _region(self, xy: np.ndarray, limit_m: float) -> np.ndarray:
         """The nodes (sorted) within ``limit_m`` in a straight line of any of ``xy``: all a walk of
