@@ -445,7 +445,8 @@ class SearchPool:
             slots = list(self._slots)
             self._cond.notify_all()
         for future, _ in pending:
-            future.cancel()
+            if future.cancel():
+                future.set_running_or_notify_cancel()  # so that wait() and as_completed() see it done
         for slot in slots:
             process = slot.process
             if process is not None and slot.thread.is_alive():

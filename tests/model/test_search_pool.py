@@ -108,3 +108,212 @@ def test_a_street_grid_with_many_sources_and_ties(pool):
     problem = grid_graph(60, 40)
     for limit in (np.inf, 400.0, 2000.0):
         assert_nearest(problem, limit, *searched(pool, problem, limit))
+
+
+def test_no_source_reaches_nothing(pool):
+    indptr, indices, data, *_ = grid_graph(5, 1)
+    none = (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
+    dist, sources = searched(pool, (indptr, indices, data, *none), 1000.0)
+    assert np.isinf(dist).all() and (sources == NO_SOURCE).all() and len(dist) == 25
+
+
+def test_virtual_rows_that_do_not_continue_the_base_rows_are_refused_at_once(pool):
+    indptr, indices, data, extra_indptr, extra_indices, extra_data = grid_graph(5, 2)
+    with pool.share(indptr, indices, data) as graph:
+        with pytest.raises(ValueError):
+            pool.search(graph, extra_indptr - 1, extra_indices, extra_data, 100.0)
+        with pytest.raises(ValueError):
+            pool.search(graph, extra_indptr, extra_indices + 25, extra_data, 100.0)
+
+
+def test_a_worker_killed_mid_search_fails_only_the_search_it_held():
+    problem = grid_graph(450, 30)  # ~0.1 s a search: the kill lands mid-search
+    expected = search_here(*problem, np.inf)
+    indptr, indices, data, *extra = problem
+    pool = SearchPool(workers=2)
+    try:
+        with pool.share(indptr, indices, data) as graph:
+            wait([pool.search(graph, *extra, np.inf) for _ in range(2)], timeout=TIMEOUT)
+            failed = []
+            for _attempt in range(5):  # until a kill has landed while its worker held a search
+                futures = [pool.search(graph, *extra, np.inf) for _ in range(6)]
+                victim = pool.worker_pids()[0]
+                os.kill(victim, signal.SIGKILL)
+                done, not_done = wait(futures, timeout=TIMEOUT)
+                assert not not_done
+                failed = [f for f in futures if f.exception() is not None]
+                assert len(failed) <= 1  # each worker holds one search at a time
+                assert all(isinstance(f.exception(), SearchWorkerDied) for f in failed)
+                for f in futures:
+                    if f.exception() is None:
+                        np.testing.assert_array_equal(f.result()[0], expected[0])
+                        np.testing.assert_array_equal(f.result()[1], expected[1])
+                if failed:
+                    break
+            assert failed
+            # the pool has started a worker in the victim's place and answers every search again
+            again = [pool.search(graph, *extra, np.inf) for _ in range(4)]
+            for f in again:
+                dist, sources = f.result(timeout=TIMEOUT)
+                np.testing.assert_array_equal(dist, expected[0])
+                np.testing.assert_array_equal(sources, expected[1])
+            assert victim not in pool.worker_pids()
+    finally:
+        pool.close()
+
+
+def test_a_worker_killed_between_searches_is_replaced():
+    problem = grid_graph(20, 3)
+    expected = search_here(*problem, 500.0)
+    indptr, indices, data, *extra = problem
+    pool = SearchPool(workers=1)
+    try:
+        with pool.share(indptr, indices, data) as graph:
+            pool.search(graph, *extra, 500.0).result(timeout=TIMEOUT)
+            [victim] = pool.worker_pids()
+            os.kill(victim, signal.SIGKILL)
+            first = pool.search(graph, *extra, 500.0)
+            # dead before the search was sent (restarted at once) or after (that search fails)
+            assert first.exception(timeout=TIMEOUT) is None or isinstance(first.exception(), SearchWorkerDied)
+            dist, sources = pool.search(graph, *extra, 500.0).result(timeout=TIMEOUT)
+            np.testing.assert_array_equal(dist, expected[0])
+            np.testing.assert_array_equal(sources, expected[1])
+            assert pool.worker_pids() and victim not in pool.worker_pids()
+    finally:
+        pool.close()
+
+
+def shm_names() -> set:
+    return set(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else set()
+
+
+def test_a_graph_closed_while_a_worker_searches_it():
+    problem = grid_graph(200, 10)
+    expected = search_here(*problem, np.inf)
+    indptr, indices, data, *extra = problem
+    pool = SearchPool(workers=1)
+    try:
+        graph = pool.share(indptr, indices, data)
+        pool.search(graph, *extra, np.inf).result(timeout=TIMEOUT)  # the worker has mapped it
+        [worker] = pool.worker_pids()
+        future = pool.search(graph, *extra, np.inf)
+        graph.close()
+        assert graph.name not in shm_names()
+        dist, sources = future.result(timeout=TIMEOUT)  # the worker's own mapping outlives the name
+        np.testing.assert_array_equal(dist, expected[0])
+        np.testing.assert_array_equal(sources, expected[1])
+        with pytest.raises(ValueError):
+            pool.search(graph, *extra, np.inf).result(timeout=TIMEOUT)
+        # closed before the worker could map it: that search fails, the worker lives on
+        other = pool.share(indptr, indices, data)
+        racing = pool.search(other, *extra, np.inf)
+        other.close()
+        assert racing.exception(timeout=TIMEOUT) is None or isinstance(racing.exception(), ValueError)
+        with pool.share(indptr, indices, data) as fresh:
+            dist, _ = pool.search(fresh, *extra, np.inf).result(timeout=TIMEOUT)
+        np.testing.assert_array_equal(dist, expected[0])
+        assert pool.worker_pids() == [worker]
+    finally:
+        pool.close()
+
+
+def test_searches_not_begun_are_cancelled_when_the_pool_closes():
+    problem = grid_graph(300, 5)
+    indptr, indices, data, *extra = problem
+    pool = SearchPool(workers=1)
+    with pool.share(indptr, indices, data) as graph:
+        futures = [pool.search(graph, *extra, np.inf) for _ in range(5)]
+        pool.close()
+        done, not_done = wait(futures, timeout=TIMEOUT)
+        assert not not_done and futures[-1].cancelled()
+        with pytest.raises(RuntimeError):
+            pool.search(graph, *extra, np.inf)
+
+
+LEAK_SCRIPT = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+import numpy as np
+from lifecircle_desktop.model.search_pool import SearchPool
+from tests.model.test_search_pool import grid_graph
+indptr, indices, data, *extra = grid_graph(150, 5)
+pool = SearchPool(2)
+graphs = [pool.share(indptr, indices, data) for _ in range(3)]
+for g in graphs:
+    print(g.name, flush=True)
+    pool.search(g, *extra, np.inf).result(60)
+mode = sys.argv[1]
+if mode == "close":
+    for g in graphs:
+        g.close()
+    pool.close()
+elif mode == "killed":  # a worker killed mid-search, the rest left to the exit
+    futures = [pool.search(graphs[0], *extra, np.inf) for _ in range(4)]
+    os.kill(pool.worker_pids()[0], signal.SIGKILL)
+    for f in futures:
+        f.exception(60)
+    del graphs[1]  # one graph collected
+# "exit": graphs and pool left open at exit
+"""
+
+
+@pytest.mark.parametrize("mode", ["close", "exit", "killed"])
+def test_no_shared_memory_left_behind_and_nothing_said_at_exit(mode):
+    out = subprocess.run([sys.executable, "-c", LEAK_SCRIPT.format(root=str(ROOT)), mode], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    names = out.stdout.split()
+    assert len(names) == 3
+    assert out.stderr == ""  # no resource_tracker warning about leaked shared memory, no traceback
+    if os.path.isdir("/dev/shm"):
+        assert not set(names) & shm_names()
+
+
+LEAN_SCRIPT = """
+import os, sys
+sys.path.insert(0, {root!r})
+print("the script ran", flush=True)  # no __main__ guard: a worker importing this would print again
+import numpy as np
+import shapely  # the app's process has these loaded; the workers must not
+from lifecircle_desktop.model.search_pool import SearchPool
+pool = SearchPool(1)
+with pool.share(np.array([0, 1, 2], np.int32), np.array([1, 0], np.int32), np.ones(2)) as g:
+    pool.search(g, np.array([3], np.int32), np.array([0], np.int32), np.zeros(1), 10.0).result(60)
+    with open(f"/proc/{{pool.worker_pids()[0]}}/maps") as f:
+        maps = f.read()
+print("worker maps:", " ".join(w for w in ("shapely", "PySide6", "pandas", "pyogrio") if w in maps) or "none")
+pool.close()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_load_neither_the_app_nor_the_callers_script(tmp_path):
+    script = tmp_path / "validate_at_import.py"
+    script.write_text(LEAN_SCRIPT.format(root=str(ROOT)), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("the script ran") == 1
+    assert "worker maps: none" in out.stdout
+
+
+def _shared_pool_is_none() -> bool:
+    return shared_pool() is None
+
+
+def test_the_shared_pool_is_not_used_where_it_must_not_be(monkeypatch):
+    monkeypatch.delenv("LIFECIRCLE_SEARCH_WORKERS", raising=False)
+    if len(os.sched_getaffinity(0)) >= 2:
+        assert shared_pool() is not None and shared_pool() is shared_pool()
+    monkeypatch.setenv("LIFECIRCLE_SEARCH_WORKERS", "0")
+    assert shared_pool() is None
+    monkeypatch.delenv("LIFECIRCLE_SEARCH_WORKERS")
+    # in a worker of another process pool (batch.py's, Dask's): parallel already
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as other:
+        assert other.submit(_shared_pool_is_none).result(timeout=TIMEOUT)
+    # on one CPU
+    one_cpu = subprocess.run(["taskset", "-c", "0", sys.executable, "-c",
+                              "from lifecircle_desktop.model.search_pool import shared_pool; print(shared_pool())"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert one_cpu.stdout.strip() == "None", one_cpu.stderr
