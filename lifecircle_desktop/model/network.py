@@ -164,10 +164,13 @@ class Search:
 
     def result(self) -> tuple:
         if self._found is None:
-            try:
-                self._found = self._future.result()
-            except Exception:
+            if self._future.cancel():  # no worker has taken it yet (they are still starting): here
                 self._found = self._here()
+            else:
+                try:
+                    self._found = self._future.result()
+                except Exception:
+                    self._found = self._here()
         return self._found
 
 
