@@ -84,6 +84,8 @@ class PlanSession:
         agreed that such code be dropped first (none of it runs)."""
         if remove_foreign_code:
             store_module.remove_foreign_code(path)
+        from .validate import prepare_for
+        prepare_for(path)  # a district's search workers start while it loads (issue 17)
         plan = Plan.open(path)
         try:
             return cls(plan, **kw)

@@ -131,6 +131,9 @@ def _read_uri(p: Path) -> str:
     return f"{p.resolve().as_uri()}?mode=ro{immutable}"
 
 
+read_uri = _read_uri  # for a reader beside the store (validate.prepare_for)
+
+
 def _meta_value(path: Path, key: str, text):
     """One plan_meta value (JSON text), or NotAPlan naming the key when another program broke it."""
     try:

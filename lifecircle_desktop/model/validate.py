@@ -31,11 +31,12 @@ from .snapshot import Snapshot
 
 SEARCH_LIMIT_M = 2000.0  # distances are exact up to here (issue 3: a planner needs "900 m", not "> 300 m")
 # A full validation sends each facility type's search to worker processes (model/search_pool.py)
-# from this many walking junctions: at 10^5 edges (54k junctions) a search takes ~15 ms here, less
-# than handing it over; at 10^6 (540k) 0.3 s. The workers are started from this many paths, while
-# the graph is built.
-POOL_MIN_NODES = 200_000
-POOL_WARM_PATHS = 80_000
+# from this many walking junctions (issue 17): a search costs ~17 ms at 10^5 edges (54k junctions)
+# and 0.3 s at 10^6, handing one over ~1 ms; the demo's few thousand junctions search in a few ms
+# here. The workers start (~0.3 s) when a plan of this many paths is opened (``prepare_for``) or
+# its first full validation begins, whichever comes first.
+POOL_MIN_NODES = 40_000
+POOL_WARM_PATHS = 20_000
 STOP_LAYER_TYPES = ("bus_stop", "metro_station")
 
 # --- the walking graph, built once per walking network -----------------------------------------
@@ -75,6 +76,24 @@ def walk_graph(snapshot: Snapshot, since: "tuple[Snapshot, set[int]] | None" = N
         while len(_graphs) > GRAPH_CACHE_SIZE:
             _graphs.popitem(last=False)
     return graph
+
+
+def prepare_for(path) -> None:
+    """Start the search workers while a district-sized plan (POOL_WARM_PATHS walking paths or more)
+    is being opened, so that they are ready for its first validation. Only for a file that passes
+    the store's probe (so no view or trigger of a received file runs, nothing is left beside a
+    damaged one); reads a row count; says nothing if it cannot."""
+    import sqlite3
+    from contextlib import closing
+    from pathlib import Path
+    from . import store
+    try:
+        store.probe(path)
+        with closing(sqlite3.connect(store.read_uri(Path(path)), uri=True)) as db:
+            paths = db.execute(f'SELECT count(*) FROM "{WALK_NETWORK}"').fetchone()[0]
+    except Exception:  # noqa: BLE001 — opening the plan says what is wrong with it, in one sentence
+        return
+    _search_pool(int(paths))
 
 
 def _search_pool(paths: int):
