@@ -903,18 +903,22 @@ def _at(found: tuple, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _per_owner(owners, point_owner, distances, source_rows, source_owners, limit_m) -> Nearest:
-    """Reduce candidate (access point, distance, source owner index) rows to the best per owner;
-    beyond the limit is unreachable."""
-    dist = np.full(len(owners), np.inf)
-    source = np.full(len(owners), -1, dtype=np.int64)
+    """Reduce candidate (access point, distance, source owner index) rows to the best per owner —
+    the least distance, of equal ones the first row; beyond the limit is unreachable. Two passes
+    of np.minimum.at instead of a lexsort (8 × 15 ms at 10^5 homes)."""
+    n = len(owners)
+    dist = np.full(n, np.inf)
+    source = np.full(n, -1, dtype=np.int64)
     if len(distances):
-        order = np.lexsort((distances, point_owner))
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = point_owner[order][1:] != point_owner[order][:-1]
-        best = order[first]
-        best = best[np.isfinite(distances[best]) & (distances[best] <= limit_m)]
-        dist[point_owner[best]] = distances[best]
-        source[point_owner[best]] = source_owners[source_rows[best]]
+        best = np.full(n, np.inf)
+        np.minimum.at(best, point_owner, distances)
+        won = np.flatnonzero(distances == best[point_owner])
+        first = np.full(n, len(distances), dtype=np.int64)
+        np.minimum.at(first, point_owner[won], won)
+        rows = first[first < len(distances)]
+        rows = rows[np.isfinite(distances[rows]) & (distances[rows] <= limit_m)]
+        dist[point_owner[rows]] = distances[rows]
+        source[point_owner[rows]] = source_owners[source_rows[rows]]
     return Nearest(dist, source)
 
 
