@@ -106,22 +106,25 @@ def step_validate(path: str, moves: int, seed: int) -> dict:
 
 
 def _search_workers() -> dict:
-    """The search workers' (model/search_pool.py) peak memory and CPU time so far: their VmHWM
-    and utime + stime from /proc; the peak memory budget counts them with the validator's own."""
+    """The search workers' (model/search_pool.py) memory and CPU time so far. Memory is each one's
+    proportional set size (Pss, /proc/<pid>/smaps_rollup) at the end of the run — its own pages and
+    its share of those it shares with the fork server, its sibling and the validator (the graph in
+    shared memory, which the validator's VmHWM counts already); a worker's memory does not fall
+    after its searches, so this is its peak. CPU: utime + stime from /proc/<pid>/stat."""
     from lifecircle_desktop.model import search_pool
     pool = search_pool.shared_pool()
-    peak, cpu, n = 0.0, 0.0, 0
+    pss, cpu, n = 0.0, 0.0, 0
     for pid in (pool.worker_pids() if pool is not None else []):
         try:
-            with open(f"/proc/{pid}/status") as f:
-                peak += int(f.read().split("VmHWM:")[1].split()[0]) / 1024
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                pss += int(f.read().split("Pss:")[1].split()[0]) / 1024
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
             n += 1
         except (OSError, IndexError, ValueError):
             continue
-    return {"count": n, "peak_mb": peak, "cpu_s": cpu}
+    return {"count": n, "peak_mb": pss, "cpu_s": cpu}
 
 
 def step_graph(path: str) -> dict:
@@ -283,7 +286,7 @@ def bench_size(edges: int, repeat: int, moves: int, seed: int, tmp: Path, log) -
     out["edit_to_results_p50_ms"], out["edit_to_results_p95_ms"] = median_p95([x for r in v for x in r["edit_to_results_ms"]])
     out["moves"] = sum(len(r["revalidate_ms"]) for r in v)
     out["workers"] = v[-1].get("workers", {"count": 0, "peak_mb": 0.0, "cpu_s": 0.0})
-    # The validator's process and its search workers together (each worker's own peak: an upper bound).
+    # The validator's process (its VmHWM) and its search workers (their Pss) together.
     out["validate_peak_mb"] = max(r["peak_mb"] + r.get("workers", {}).get("peak_mb", 0.0) for r in v)
     out["peak_mb"] = max(out["import_peak_mb"], out["open_peak_mb"], out["validate_peak_mb"])
     log(f"[{edges:,}] full {out['full_s']:.2f} s, re-validation p50 {out['revalidate_p50_ms']:.0f} ms")
