@@ -77,9 +77,12 @@ def _invalid_polygons(snapshot: Snapshot, layer: str) -> list[Finding]:
 
 def _unknown_types(snapshot: Snapshot, catalogue: Catalogue, layer: str) -> list[Finding]:
     """A type the catalogue does not know (a misspelling in QGIS): no rule counts it (warn)."""
-    return [_finding("unknown_type", layer, f.fid, "warn",
-                     f"未知类型 {f.get('type')!r}：图层 {layer} 的要素 {f.fid}，任何指标都不计入它",
-                     f"unknown type {f.get('type')!r} of feature {f.fid} in {layer}: no rule counts it",
-                     ("未知类型", "Unknown type"), [(layer, f.fid)])
-            for f in snapshot.features(layer)
-            if f.get("type") is not None and f.get("type") not in catalogue]
+    # Over the layer's columns: a Feature per facility cost ~30 ms a full run at 10^6 edges (issue 17).
+    table = snapshot.table(layer)
+    types = table.column("type").tolist()
+    unknown = {t for t in set(types) if t is not None and t not in catalogue}
+    return [_finding("unknown_type", layer, fid, "warn",
+                     f"未知类型 {kind!r}：图层 {layer} 的要素 {fid}，任何指标都不计入它",
+                     f"unknown type {kind!r} of feature {fid} in {layer}: no rule counts it",
+                     ("未知类型", "Unknown type"), [(layer, fid)])
+            for fid, kind in zip(table.fids.tolist(), types) if kind in unknown]
