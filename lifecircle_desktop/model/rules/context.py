@@ -111,6 +111,7 @@ class Context:
         self._facilities_in: dict[str | None, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._totals: dict[tuple, float] = {}
         self._nearest: dict[tuple[str, ...], np.ndarray] = {}
+        self._per_run: dict = {}  # what several rules of this run read: masked arrays
         # facility type -> capacity.Access (model/capacity.py), set by the Validator before the
         # capacity rules are judged.
         self.access: dict = {}
@@ -165,7 +166,7 @@ class Context:
         other = copy.copy(self)
         other._narrowed = {**self._narrowed, kind: unit}
         other._units = {**self._units, kind: unit.geometry}
-        other._homes_in, other._totals, other._per_unit = {}, {}, {}
+        other._homes_in, other._totals, other._per_unit, other._per_run = {}, {}, {}, {}
         other._facilities_in = {k: v for k, v in self._facilities_in.items() if k != kind}
         return other
 
@@ -296,9 +297,31 @@ class Context:
         if pairs is None:  # (layer, fid) of every home, made once: a tuple of them is then only references
             pairs = self._per_unit["pairs"] = np.empty(len(self.home_ids), dtype=object)
             pairs[:] = list(zip(repeat(RESIDENTIAL), self.home_ids.tolist()))
-        named = tuple(pairs[mask][outside].tolist())
+        named = tuple(self._masked(pairs, mask)[outside].tolist())
         self._per_unit[("outside", key)] = (mask, outside, named)
         return named
+
+    def _masked(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """``values[mask]`` of a per-home array kept for the run (``mask`` from :meth:`home_mask`),
+        made once per unit: ~35 walking rules masked the same 10^5 values each (issue 17)."""
+        key = ("masked", id(values), id(mask))
+        got = self._per_run.get(key)
+        if got is None or got[0] is not values or got[1] is not mask:
+            got = self._per_run[key] = (values, mask, values if mask.all() else values[mask])
+        return got[2]
+
+    def unit_homes(self, unit_kind: str) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+        """(mask over ``home_ids``, households of the unit's homes — one each when they have none
+        at all —, their sum, walk onto the network of each): what every walking rule of the unit reads."""
+        key = ("homes", unit_kind)
+        got = self._per_run.get(key)
+        if got is None:
+            mask = self.home_mask(unit_kind)
+            weights = self.household_weights[mask]
+            if len(weights) and weights.sum() <= 0:
+                weights = np.ones(len(weights))  # homes with no households still count one each
+            got = self._per_run[key] = (mask, weights, float(weights.sum()), self.connectors[mask])
+        return got
 
     def estimated_in(self, unit_kind: str, name: str = "households") -> tuple[int, int] | None:
         """:meth:`estimated_homes` of the homes of the unit (every walking rule of a unit asks)."""
@@ -338,6 +361,10 @@ class Context:
                     best = np.minimum(best, got[0])
             self._nearest[key] = best
         return self._nearest[key]
+
+    def masked_distance(self, types: Iterable[str], mask: np.ndarray) -> np.ndarray:
+        """:meth:`walking_distance` of the homes of ``mask`` (a :meth:`home_mask`); read-only."""
+        return self._masked(self.walking_distance(types), mask)
 
     # --- words ----------------------------------------------------------------------------------
     def type_names(self, types: Iterable[str], zh: bool) -> str:

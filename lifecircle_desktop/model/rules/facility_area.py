@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from ..findings import Finding
-from .common import base, bounds_text, finding, met, met_word
+from .common import base, bounds_text, finding, met, met_each, met_word
 from .context import Context
 
 if TYPE_CHECKING:
@@ -30,9 +30,11 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     require = params.get("require", "each")
     rows = context.facility_rows(rule.unit_kind, [facility_type])
     # (layer, fid) and the measure of each, from the columns (issue 17: no Feature per facility).
-    values = list(zip(context.facility_pairs(rows), context.facility_measures(rows, measure_name).tolist()))
-    meeting = [f for f, v in values if met(v, minimum, maximum)]
-    short = [f for f, v in values if not met(v, minimum, maximum)]
+    measured = context.facility_measures(rows, measure_name)
+    values = list(zip(context.facility_pairs(rows), measured.tolist()))
+    ok = met_each(measured, minimum, maximum).tolist()
+    meeting = [f for (f, _), good in zip(values, ok) if good]
+    short = [f for (f, _), good in zip(values, ok) if not good]
     if values and require == "total":
         total = sum(v for _, v in values)
         n = len(values)
@@ -68,8 +70,8 @@ def _meeting_alternative(alternative: Mapping, measure_name: str, unit_kind: str
                          context: Context) -> list[tuple[str, int]]:
     """(layer, fid) of the facilities of the alternative's types whose measure lies in its band."""
     rows = context.facility_rows(unit_kind, alternative["types"])
-    return [f for f, v in zip(context.facility_pairs(rows), context.facility_measures(rows, measure_name).tolist())
-            if met(v, alternative.get("min"), alternative.get("max"))]
+    ok = met_each(context.facility_measures(rows, measure_name), alternative.get("min"), alternative.get("max"))
+    return [f for f, good in zip(context.facility_pairs(rows), ok.tolist()) if good]
 
 
 def _met_by_alternative(rule: Rule, pack: Pack, alternative: Mapping, facilities: list[tuple[str, int]],
