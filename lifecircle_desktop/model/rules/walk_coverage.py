@@ -8,6 +8,7 @@ counts a home only when the nearest facility of every listed type is within the 
 300—500米到达社区基本公共服务设施")."""
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
@@ -33,7 +34,8 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
         return finding(rule, pack, False, None, threshold, [], "没有住宅", "there are no homes", **extra)
     types = params["facility_types"]
     if params.get("reach", "any") == "each":
-        distance = np.max([context.masked_distance([t], mask) for t in types], axis=0)
+        # Pairwise maxima (exact, as np.max over a stacked copy, which cost ~10 ms a rule at 10^5 homes).
+        distance = functools.reduce(np.maximum, [context.masked_distance([t], mask) for t in types])
     else:
         distance = context.masked_distance(types, mask)
     inside = distance <= limit + 1e-9
