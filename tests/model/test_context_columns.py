@@ -121,3 +121,17 @@ def test_capacities_from_columns_equal_the_feature_capacities(facilities_plan):
                 for fid in table.fids[rows]]
         got = supply(facility_type, table, rows, catalogue, snapshot.settings).tolist()
         assert [None if np.isnan(g) else g for g in got] == want, facility_type
+
+
+def test_a_block_counts_its_estimated_homes_as_their_features_do(plan):
+    plan.apply(AddFeature("planning_units", box(-1, -1, 36, 20), {"kind": "block"}))  # the first few homes
+    snapshot = take_snapshot(plan)
+    context = _context(snapshot)
+    block = next(u for u in snapshot.features("planning_units") if u["kind"] == "block")
+    narrowed = context.narrowed(block)
+    homes = narrowed.homes_in("block")  # Features lying in the block
+    assert 0 < len(homes) < len(HOMES)
+    for name in ("households", "population"):
+        want = narrowed.estimated_homes(homes, name)
+        assert want is not None
+        assert narrowed.estimated_in("block", name) == want
