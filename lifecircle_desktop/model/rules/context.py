@@ -110,6 +110,7 @@ class Context:
         # The facilities and stops as columns (made on first ask, shared by narrowed copies), and
         # per unit (None: the whole plan) their rows grouped by type.
         self._facility_columns: list = [None]
+        self._facility_parts: dict = shared.setdefault("facility_parts", {})  # FacilityColumns' ``kept``
         self._facilities_in: dict[str | None, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._totals: dict[tuple, float] = {}
         self._nearest: dict[tuple[str, ...], np.ndarray] = {}
@@ -210,7 +211,7 @@ class Context:
     def facility_columns(self) -> "FacilityColumns":
         """The facilities, then the stops, as columns (made once per run)."""
         if self._facility_columns[0] is None:
-            self._facility_columns[0] = FacilityColumns(self.snapshot)
+            self._facility_columns[0] = FacilityColumns(self.snapshot, self._facility_parts)
         return self._facility_columns[0]
 
     def facility_pairs(self, rows: np.ndarray) -> tuple[tuple[str, int], ...]:
@@ -381,26 +382,37 @@ class FacilityColumns:
     """The facilities, then the stops, as columns in the order ``snapshot.features`` gives them
     (issue 17: a Feature each for ~1.5·10^4 facilities and stops, to index and measure them, cost
     ~0.3 s a full validation at 10^6 edges). ``codes``: each row's type as a number (``code_of``);
-    ``pairs``: each row's (layer, fid); ``measures``: name -> per row, filled by Context."""
+    ``pairs``: each row's (layer, fid); ``measures``: name -> per row, filled by Context.
+    ``kept``: a dict the caller keeps between runs — each layer's pairs and points on surface are
+    made again only when its table is another (after a facility move, the stops' are kept)."""
 
-    def __init__(self, snapshot: Snapshot):
+    def __init__(self, snapshot: Snapshot, kept: dict | None = None):
+        kept = {} if kept is None else kept
         self.tables = [snapshot.table(FACILITIES), snapshot.table(STOPS)]
+        self._parts = []
+        for layer, table in zip((FACILITIES, STOPS), self.tables):
+            got = kept.get(layer)
+            if got is None or got[0] is not table:
+                pairs = np.empty(len(table), dtype=object)
+                pairs[:] = list(zip(repeat(layer), table.fids.tolist()))
+                got = kept[layer] = (table, pairs, [None])
+            self._parts.append(got)
         self.fids = np.concatenate([t.fids for t in self.tables])
         self.geometry = np.concatenate([t.geometry for t in self.tables])
-        types = [t for table in self.tables for t in table.column("type").tolist()]
-        self.code_of: dict = {}
-        self.codes = np.fromiter((self.code_of.setdefault(t, len(self.code_of)) for t in types),
-                                 dtype=np.int64, count=len(types))
-        self.pairs = np.empty(len(self.fids), dtype=object)
-        self.pairs[:] = [*zip(repeat(FACILITIES), self.tables[0].fids.tolist()),
-                         *zip(repeat(STOPS), self.tables[1].fids.tolist())]
+        types = [*self.tables[0].column("type").tolist(), *self.tables[1].column("type").tolist()]
+        self.code_of: dict = {t: i for i, t in enumerate(dict.fromkeys(types))}  # in order of first appearance
+        self.codes = np.fromiter(map(self.code_of.__getitem__, types), dtype=np.int64, count=len(types))
+        self.pairs = np.concatenate([part[1] for part in self._parts])
         self.measures: dict = {}
         self._points = None
 
     def points(self) -> np.ndarray:
         """A point on the surface of each row: what lies in a unit (as :func:`lying_in`)."""
         if self._points is None:
-            self._points = shapely.point_on_surface(self.geometry)
+            for table, _, points in self._parts:
+                if points[0] is None:
+                    points[0] = shapely.point_on_surface(table.geometry)
+            self._points = np.concatenate([part[2][0] for part in self._parts])
         return self._points
 
 
