@@ -34,7 +34,7 @@ import numpy as np
 from . import network
 from .catalogue import Catalogue
 from .catchments import service_population, walk_limit
-from .measures import floor_area
+from .measures import floor_area, floor_area_column, given_column
 from .plan import Feature
 
 
@@ -156,22 +156,41 @@ def reach(graph: network.WalkGraph | None, sources: network.AccessPoints, homes:
     return out
 
 
+def supply(facility_type: str, table, rows: np.ndarray, catalogue: Catalogue | None, settings: Mapping) -> np.ndarray:
+    """:func:`capacity` of the facilities at ``rows`` of the facilities' LayerTable, NaN where the
+    plan does not say — from the columns (issue 17: no Feature per facility)."""
+    kind = CAPACITY_KINDS[facility_type]
+    if kind.measure == "floor_area":
+        return floor_area_column(table, catalogue)[rows]
+    given, values = given_column(table, kind.measure)
+    per_unit = float(settings[kind.per_unit]) if kind.per_unit else 1.0
+    return np.where(given[rows], values[rows] * per_unit, np.nan)
+
+
 def access_for(facility_type: str, layer: str, limit_m: float, facilities: list[Feature],
                pairs: Mapping[int, tuple[np.ndarray, np.ndarray]], households: np.ndarray,
                catalogue: Catalogue | None, settings: Mapping) -> Access:
     """The type's :class:`Access` from the pairs within the limit (:func:`reach`) and each home's
     households (aligned with the run's homes)."""
     fids = np.array([f.fid for f in facilities], dtype=np.int64)
-    supply = np.array([np.nan if (c := capacity(f, catalogue, settings)) is None else c for f in facilities],
-                      dtype=float)
+    capacities = np.array([np.nan if (c := capacity(f, catalogue, settings)) is None else c for f in facilities],
+                          dtype=float)
+    return access_of(facility_type, layer, limit_m, fids, capacities, pairs, households, settings)
+
+
+def access_of(facility_type: str, layer: str, limit_m: float, fids: np.ndarray, capacities: np.ndarray,
+              pairs: Mapping[int, tuple[np.ndarray, np.ndarray]], households: np.ndarray,
+              settings: Mapping) -> Access:
+    """:func:`access_for` of facilities given as ids and their capacities (NaN: unknown; :func:`supply`)."""
+    fids = np.asarray(fids, dtype=np.int64)
     per_household = demand_per_household(facility_type, settings)
     demand = np.asarray(households, dtype=float) * per_household
-    fac = [np.full(len(pairs[int(fid)][0]), j, dtype=np.int64) for j, fid in enumerate(fids.tolist())]
-    home = [pairs[int(fid)][0] for fid in fids.tolist()]
-    fac = np.concatenate(fac) if fac else np.zeros(0, dtype=np.int64)
+    home = [pairs[fid][0] for fid in fids.tolist()]
+    fac = np.repeat(np.arange(len(fids), dtype=np.int64), [len(h) for h in home])
     home = np.concatenate(home).astype(np.int64) if home else np.zeros(0, dtype=np.int64)
-    ratio, access = two_step(supply, demand, fac, home, len(demand))
-    return Access(facility_type, layer, float(limit_m), fids, supply, ratio, demand, access, per_household)
+    ratio, access = two_step(capacities, demand, fac, home, len(demand))
+    return Access(facility_type, layer, float(limit_m), fids, np.asarray(capacities, dtype=float), ratio, demand,
+                  access, per_household)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+import numpy as np
 import shapely
 
 from .catalogue import Catalogue
@@ -118,3 +119,67 @@ def _measure(feature: Feature, name: str, catalogue: Catalogue, settings: Mappin
         return width(feature)
     value = feature.get(name)
     return float(value) if value is not None else 0.0
+
+
+# --- the same definitions over a layer's columns (model/table.py LayerTable) --------------------
+# Issue 17: a Feature per facility to measure cost ~0.3 s of a full validation at 10^6 edges (10^4
+# facilities). Row for row the same floats as the functions above on that row's Feature.
+
+def given_column(table, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(set per row, the value as a float where set, else 0) of one attribute column of ``table``
+    (a column the layer does not have: set nowhere, as ``Feature.get`` gives None)."""
+    n = len(table)
+    if name not in table.column_names:
+        return np.zeros(n, dtype=bool), np.zeros(n)
+    column = table.column(name)
+    given = np.not_equal(column, None)  # elementwise in C: 1.3 M generator steps at 10^5 homes before
+    values = np.zeros(n)
+    if given.any():
+        values[given] = column[given].astype(float)
+    return given, values
+
+
+def floors_column(table, catalogue: Catalogue | None) -> np.ndarray:
+    """:func:`floors` of every row."""
+    given, values = given_column(table, "floors")
+    if given.all():
+        return values
+    if table.layer == FACILITIES and catalogue is not None and "type" in table.column_names:
+        types = table.column("type").tolist()
+        default = {t: float(default_floors(table.layer, t, catalogue)) for t in set(types)}
+        fallback = np.fromiter((default[t] for t in types), dtype=float, count=len(types))
+    else:
+        fallback = np.ones(len(table))
+    return np.where(given, values, fallback)
+
+
+def floor_area_column(table, catalogue: Catalogue | None) -> np.ndarray:
+    """:func:`floor_area` of every row."""
+    given, values = given_column(table, "floor_area")
+    if given.all():
+        return values
+    return np.where(given, values, shapely.area(table.geometry).astype(float) * floors_column(table, catalogue))
+
+
+# What measure() can only say of each Feature (a facility's households, population or width).
+_PER_FEATURE = frozenset({"households", "population", "width"})
+
+
+def measure_column(table, name: str, catalogue: Catalogue | None, settings: Mapping = DEFAULTS) -> np.ndarray | None:
+    """:func:`measure` of every row of a facilities or stops table; None for a measure only a
+    Feature gives (:data:`_PER_FEATURE`)."""
+    if name in _PER_FEATURE:
+        return None
+    if name == "count":
+        return np.ones(len(table))
+    if name == "floor_area":
+        return floor_area_column(table, catalogue)
+    if name == "floors":
+        return floors_column(table, catalogue)
+    if name == "land_area":
+        given, values = given_column(table, "land_area")
+        return np.where(given, values, shapely.area(table.geometry).astype(float))
+    if name == "usable_area":
+        given, values = given_column(table, "usable_area")
+        return np.where(given, values, floor_area_column(table, catalogue) * settings["usable_share"])
+    return given_column(table, name)[1]  # an attribute: its value, 0 where not set

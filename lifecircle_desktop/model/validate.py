@@ -470,7 +470,7 @@ class Validator:
         if self._walk.homes is None:
             return out
         kept, self._walk.access = (self._walk.access if dirty is not None else {}), out
-        by_type: dict[str, list[Feature]] | None = None
+        table = None  # the facilities as columns: a Feature per facility cost ~0.1 s at 10^6 edges (issue 17)
         for t in capacity.CAPACITY_KINDS:
             got = self._walk.by_type.get(t)
             limit = limit_of(findings, t) if got is not None else None
@@ -479,25 +479,26 @@ class Validator:
             if dirty is not None and t not in dirty and t in kept and kept[t].limit_m == limit:
                 out[t] = kept[t]
                 continue
-            if by_type is None:
-                by_type = {}
-                for f in snapshot.features(FACILITIES):
-                    if f.get("type") in _CAPACITY_TYPES:
-                        by_type.setdefault(f.get("type"), []).append(f)
+            if table is None:
+                table = snapshot.table(FACILITIES)
+                types = table.column("type")
             layer = got[2]
-            features = by_type.get(t, [])
-            stale = {f.fid for f in features if self._walk.reach.get((t, f.fid), (None,))[0] != limit}
+            of_type = np.flatnonzero(types == t) if len(table) else np.zeros(0, dtype=np.int64)
+            fids = table.fids[of_type]
+            reach = self._walk.reach
+            stale = {fid for fid in fids.tolist() if reach.get((t, fid), (None,))[0] != limit}
             if stale:
                 # The access points the nearest search just used (snapping them again cost 4 ms a move).
                 sources = self._walk.sources.get(t)
                 if sources is None or not stale <= set(sources.owners.tolist()):
-                    sources = self._access({f.fid: f.geometry for f in features}, self._entrances_of(snapshot, layer))
+                    sources = self._access((fids, table.geometry[of_type]), self._entrances_of(snapshot, layer))
                 for fid, (homes, dist) in capacity.reach(self._walk.graph, sources, self._walk.homes, limit,
                                                          only=stale).items():
-                    self._walk.reach[(t, fid)] = (limit, homes, dist)
-            pairs = {f.fid: self._walk.reach[(t, f.fid)][1:] for f in features}
-            out[t] = capacity.access_for(t, layer, limit, features, pairs, context.household_weights,
-                                         self.catalogue, snapshot.settings)
+                    reach[(t, fid)] = (limit, homes, dist)
+            pairs = {fid: reach[(t, fid)][1:] for fid in fids.tolist()}
+            out[t] = capacity.access_of(t, layer, limit, fids,
+                                        capacity.supply(t, table, of_type, self.catalogue, snapshot.settings),
+                                        pairs, context.household_weights, snapshot.settings)
         return out
 
 

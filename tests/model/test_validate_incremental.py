@@ -148,3 +148,26 @@ def test_the_walking_graph_is_built_once_per_network(tmp_path):
     live.full(first)
     assert_same(live.update(edited, added.merge(changes)), Validator(PACKS).full(edited), edited)
     plan.close()
+
+
+def test_a_polygon_drawn_invalid_elsewhere_stays_named_after_other_edits_and_goes_once_redrawn(tmp_path):
+    """The invalid-polygon check of a layer an edit touched tests again only the polygons the edit
+    made (rules/plan_file.py); the findings equal a full run's."""
+    from tests.model.test_session import bad_rows_plan
+    path, fids = bad_rows_plan(tmp_path)
+    bow_tie = f"plan_file.invalid.facilities.{fids['bow_tie']}"
+    with PlanSession.open(path) as session:
+        plan = session.plan
+        live = Validator(PACKS)
+        assert bow_tie in {f.rule for f in live.full(take_snapshot(plan, version=0)).findings}
+        other = next(f.fid for f in plan.features("facilities") if f.get("type") == "kindergarten")
+        edits = [ChangeGeometry.of(plan, "facilities", other,
+                                   affinity.translate(plan.feature("facilities", other).geometry, 30, 0)),
+                 ChangeGeometry.of(plan, "facilities", fids["bow_tie"], box(200, 200, 260, 260))]
+        for version, edit in enumerate(edits, start=1):
+            changes = plan.apply(edit)
+            snap = take_snapshot(plan, version=version)
+            got = live.update(snap, changes)
+            assert [f.to_json() for f in got.findings] == [f.to_json() for f in Validator(PACKS).full(snap).findings]
+            invalid = [f.rule for f in got.findings if f.rule.startswith("plan_file.invalid.")]
+            assert invalid == ([bow_tie] if version == 1 else [])

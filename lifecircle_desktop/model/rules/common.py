@@ -7,6 +7,8 @@ import math
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable, Mapping
 
+import numpy as np
+
 from ..findings import Finding, status_word
 from ..settings import SETTINGS
 from .units import unit_word
@@ -85,6 +87,16 @@ def amount(value: float, unit: str, zh: bool, places: int | None = None) -> str:
 def met(value: float, minimum: float | None, maximum: float | None) -> bool:
     """Within the band, both ends included (a float sum of areas may miss 2200 by 1e-12)."""
     return (minimum is None or value >= minimum - 1e-9) and (maximum is None or value <= maximum + 1e-9)
+
+
+def met_each(values: np.ndarray, minimum: float | None, maximum: float | None) -> np.ndarray:
+    """:func:`met` of each of ``values`` (floats), as an array."""
+    ok = np.ones(len(values), dtype=bool)
+    if minimum is not None:
+        ok &= values >= minimum - 1e-9
+    if maximum is not None:
+        ok &= values <= maximum + 1e-9
+    return ok
 
 
 def verdict(rule: Rule, ok: bool) -> str:

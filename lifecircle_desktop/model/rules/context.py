@@ -14,7 +14,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..catalogue import Catalogue
-from ..measures import estimated, households, measure
+from ..measures import estimated, given_column, households, measure, measure_column
 from ..plan import Feature
 from ..schema import FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS
 from ..snapshot import Snapshot
@@ -82,8 +82,11 @@ class Context:
         # The homes as columns when they are the rows of ``home_ids`` (issue 17: one Feature per
         # home for households, estimate flags and sums cost ~2 s a full run at 10^5 homes).
         self._homes = _home_columns(snapshot, home_ids)
-        self._home_points: list = [None]  # point on the surface of every home, shared by narrowed copies
+        # A point on the surface of every home: kept with the home answers, for the masks of the
+        # blocks a block-level rule is judged in, every run (~0.1 s at 10^5 homes, issue 17).
+        self._home_points: list = shared.setdefault("home_points", [None])
         self._home_measures: dict = shared.setdefault("home_measures", {})  # measure -> per home
+        self._home_columns: dict = shared.setdefault("given", {})  # attribute -> (table, set?, value) per home
         if "households" not in shared:
             if self._homes is not None:
                 weights = self.home_values("households")
@@ -104,9 +107,14 @@ class Context:
         self._units: dict[str, BaseGeometry | None] = shared.setdefault("units", {})
         self._homes_in: dict[str, list[Feature]] = shared.setdefault("homes_in", {})
         self._per_unit: dict[tuple, object] = shared.setdefault("per_unit", {})  # (what, unit kind, …) -> a mask or count
-        self._facilities_in: dict[str | None, dict[str | None, list[Feature]]] = {}
+        # The facilities and stops as columns (made on first ask, shared by narrowed copies), and
+        # per unit (None: the whole plan) their rows grouped by type.
+        self._facility_columns: list = [None]
+        self._facility_parts: dict = shared.setdefault("facility_parts", {})  # FacilityColumns' ``kept``
+        self._facilities_in: dict[str | None, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._totals: dict[tuple, float] = {}
         self._nearest: dict[tuple[str, ...], np.ndarray] = {}
+        self._per_run: dict = {}  # what several rules of this run read: masked arrays
         # facility type -> capacity.Access (model/capacity.py), set by the Validator before the
         # capacity rules are judged.
         self.access: dict = {}
@@ -161,7 +169,7 @@ class Context:
         other = copy.copy(self)
         other._narrowed = {**self._narrowed, kind: unit}
         other._units = {**self._units, kind: unit.geometry}
-        other._homes_in, other._totals, other._per_unit = {}, {}, {}
+        other._homes_in, other._totals, other._per_unit, other._per_run = {}, {}, {}, {}
         other._facilities_in = {k: v for k, v in self._facilities_in.items() if k != kind}
         return other
 
@@ -173,19 +181,58 @@ class Context:
         return self._homes_in[unit_kind]
 
     def facilities(self, unit_kind: str, types: Iterable[str] | None = None) -> list[Feature]:
-        """Facilities and stops in the unit of ``unit_kind``, of ``types`` (indexed once per run)."""
+        """Facilities and stops in the unit of ``unit_kind``, of ``types``, as Features (the
+        evaluators read :meth:`facility_rows`)."""
+        return [self.snapshot.feature(layer, fid) for layer, fid in
+                self.facility_pairs(self.facility_rows(unit_kind, types))]
+
+    def facility_rows(self, unit_kind: str, types: Iterable[str] | None = None) -> np.ndarray:
+        """Rows of :meth:`facility_columns` in the unit of ``unit_kind``, of ``types`` (each type
+        in turn, in the layers' order; every type, in the order each first appears, when None)."""
         unit = self.unit(unit_kind)
         key = None if unit is None else unit_kind  # every kind with no unit drawn: the whole plan
         if key not in self._facilities_in:
-            features = self.snapshot.features(FACILITIES) + self.snapshot.features(STOPS)
-            by_type: dict[str | None, list[Feature]] = {}
-            for f in (features if unit is None else lying_in(unit, features)):
-                by_type.setdefault(f.attributes["type"], []).append(f)
-            self._facilities_in[key] = by_type
-        by_type = self._facilities_in[key]
-        if types is None:
-            return [f for of_type in by_type.values() for f in of_type]
-        return [f for t in dict.fromkeys(types) for f in by_type.get(t, ())]
+            columns = self.facility_columns()
+            rows = np.arange(len(columns.fids)) if unit is None else \
+                np.flatnonzero(shapely.intersects(unit, columns.points()))
+            codes = columns.codes[rows]
+            order = np.argsort(codes, kind="stable")
+            present, first = np.unique(codes, return_index=True)
+            self._facilities_in[key] = (rows[order], np.searchsorted(codes[order], np.arange(len(columns.code_of) + 1)),
+                                        present[np.argsort(first)])
+        by_type, bounds, appearance = self._facilities_in[key]
+        code_of = self.facility_columns().code_of
+        wanted = appearance.tolist() if types is None else [code_of[t] for t in dict.fromkeys(types) if t in code_of]
+        if len(wanted) == 1:
+            return by_type[bounds[wanted[0]]:bounds[wanted[0] + 1]]
+        return np.concatenate([by_type[bounds[c]:bounds[c + 1]] for c in wanted]) if wanted else \
+            np.zeros(0, dtype=np.int64)
+
+    def facility_columns(self) -> "FacilityColumns":
+        """The facilities, then the stops, as columns (made once per run)."""
+        if self._facility_columns[0] is None:
+            self._facility_columns[0] = FacilityColumns(self.snapshot, self._facility_parts)
+        return self._facility_columns[0]
+
+    def facility_pairs(self, rows: np.ndarray) -> tuple[tuple[str, int], ...]:
+        """(layer, fid) of each of ``rows``, for a finding to name."""
+        return tuple(self.facility_columns().pairs[rows].tolist())
+
+    def facility_measures(self, rows: np.ndarray, name: str) -> np.ndarray:
+        """``measures.measure`` of each of ``rows`` (floats, row for row the Feature's)."""
+        columns = self.facility_columns()
+        values = columns.measures.get(name)
+        if values is None:
+            try:
+                parts = [measure_column(t, name, self.catalogue, self.settings) for t in columns.tables]
+            except (TypeError, ValueError):  # a value that is not a number: said by measure() below, if asked
+                parts = [None]
+            values = columns.measures[name] = np.concatenate(parts) if all(p is not None for p in parts) else False
+        if values is False:  # a measure only a Feature gives
+            pairs = columns.pairs[rows].tolist()
+            return np.array([measure(self.snapshot.feature(layer, fid), name, self.catalogue, self.settings)
+                             for layer, fid in pairs], dtype=float).reshape(-1)
+        return values[rows]
 
     def total(self, side: Mapping, unit_kind: str) -> float:
         """Σ of one side of a ratio (``{measure, types?, layer?}``) over the unit of ``unit_kind``."""
@@ -210,16 +257,17 @@ class Context:
             # The same sum, in the same order, over columns: no Feature per home.
             values = self.home_values(side["measure"])[self.home_mask(unit_kind)]
             return float(sum(values.tolist()))
-        features = (self.facilities(unit_kind, side.get("types")) if layer == FACILITIES
-                    else self.homes_in(unit_kind))
+        if layer == FACILITIES:  # the same sum, in the same order, over columns
+            return float(sum(self.facility_measures(self.facility_rows(unit_kind, side.get("types")),
+                                                    side["measure"]).tolist()))
         name, catalogue, settings = side["measure"], self.catalogue, self.settings
-        return float(sum(measure(f, name, catalogue, settings) for f in features))
+        return float(sum(measure(f, name, catalogue, settings) for f in self.homes_in(unit_kind)))
 
     # --- homes ---------------------------------------------------------------------------------
     def home_values(self, name: str) -> np.ndarray:
         """A measure of every home, aligned with ``home_ids`` (from the columns; kept with the home answers)."""
         if name not in self._home_measures:
-            self._home_measures[name] = home_measure(self._homes, name, self.settings)
+            self._home_measures[name] = home_measure(self._homes, name, self.settings, self._home_columns)
         return self._home_measures[name]
 
     def home_mask(self, unit_kind: str) -> np.ndarray:
@@ -252,20 +300,43 @@ class Context:
         if pairs is None:  # (layer, fid) of every home, made once: a tuple of them is then only references
             pairs = self._per_unit["pairs"] = np.empty(len(self.home_ids), dtype=object)
             pairs[:] = list(zip(repeat(RESIDENTIAL), self.home_ids.tolist()))
-        named = tuple(pairs[mask][outside].tolist())
+        named = tuple(self._masked(pairs, mask)[outside].tolist())
         self._per_unit[("outside", key)] = (mask, outside, named)
         return named
+
+    def _masked(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """``values[mask]`` of a per-home array kept for the run (``mask`` from :meth:`home_mask`),
+        made once per unit: ~35 walking rules masked the same 10^5 values each (issue 17)."""
+        key = ("masked", id(values), id(mask))
+        got = self._per_run.get(key)
+        if got is None or got[0] is not values or got[1] is not mask:
+            got = self._per_run[key] = (values, mask, values if mask.all() else values[mask])
+        return got[2]
+
+    def unit_homes(self, unit_kind: str) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+        """(mask over ``home_ids``, households of the unit's homes — one each when they have none
+        at all —, their sum, walk onto the network of each): what every walking rule of the unit reads."""
+        key = ("homes", unit_kind)
+        got = self._per_run.get(key)
+        if got is None:
+            mask = self.home_mask(unit_kind)
+            weights = self.household_weights[mask]
+            if len(weights) and weights.sum() <= 0:
+                weights = np.ones(len(weights))  # homes with no households still count one each
+            got = self._per_run[key] = (mask, weights, float(weights.sum()), self.connectors[mask])
+        return got
 
     def estimated_in(self, unit_kind: str, name: str = "households") -> tuple[int, int] | None:
         """:meth:`estimated_homes` of the homes of the unit (every walking rule of a unit asks)."""
         key = ("estimated", unit_kind, name)
         if key not in self._per_unit:
-            if self._narrowed:  # one block: its few homes
+            if self._narrowed and self._homes is None:  # one block, its homes as Features
                 self._per_unit[key] = self.estimated_homes(self.homes_in(unit_kind), name)
-            else:  # a flag per home, read once; each unit counts its mask (6 passes over 10^5 homes cost 0.7 s)
+            else:  # a flag per home, read once; each unit counts its mask (6 passes over 10^5 homes cost 0.7 s;
+                # a block by its Features made one for every home of the plan: ~0.2 s a run at 10^4 homes)
                 flags = self._per_unit.get(("flags", name))
                 if flags is None and self._homes is not None:
-                    flags = self._per_unit[("flags", name)] = home_estimated(self._homes, name)
+                    flags = self._per_unit[("flags", name)] = home_estimated(self._homes, name, self._home_columns)
                 elif flags is None:
                     flags = self._per_unit[("flags", name)] = np.fromiter(
                         (estimated(self.snapshot.feature(RESIDENTIAL, h), name) for h in self.home_ids.tolist()),
@@ -295,12 +366,54 @@ class Context:
             self._nearest[key] = best
         return self._nearest[key]
 
+    def masked_distance(self, types: Iterable[str], mask: np.ndarray) -> np.ndarray:
+        """:meth:`walking_distance` of the homes of ``mask`` (a :meth:`home_mask`); read-only."""
+        return self._masked(self.walking_distance(types), mask)
+
     # --- words ----------------------------------------------------------------------------------
     def type_names(self, types: Iterable[str], zh: bool) -> str:
         """"幼儿园、托儿所" / "kindergarten, nursery": the catalogue's names of ``types``."""
         cat = self.catalogue
         names = [(cat[t].name_zh if zh else _in_sentence(cat[t].name_en)) if t in cat else t for t in types]
         return ("、" if zh else ", ").join(names)
+
+
+class FacilityColumns:
+    """The facilities, then the stops, as columns in the order ``snapshot.features`` gives them
+    (issue 17: a Feature each for ~1.5·10^4 facilities and stops, to index and measure them, cost
+    ~0.3 s a full validation at 10^6 edges). ``codes``: each row's type as a number (``code_of``);
+    ``pairs``: each row's (layer, fid); ``measures``: name -> per row, filled by Context.
+    ``kept``: a dict the caller keeps between runs — each layer's pairs and points on surface are
+    made again only when its table is another (after a facility move, the stops' are kept)."""
+
+    def __init__(self, snapshot: Snapshot, kept: dict | None = None):
+        kept = {} if kept is None else kept
+        self.tables = [snapshot.table(FACILITIES), snapshot.table(STOPS)]
+        self._parts = []
+        for layer, table in zip((FACILITIES, STOPS), self.tables):
+            got = kept.get(layer)
+            if got is None or got[0] is not table:
+                pairs = np.empty(len(table), dtype=object)
+                pairs[:] = list(zip(repeat(layer), table.fids.tolist()))
+                got = kept[layer] = (table, pairs, [None])
+            self._parts.append(got)
+        self.fids = np.concatenate([t.fids for t in self.tables])
+        self.geometry = np.concatenate([t.geometry for t in self.tables])
+        types = [*self.tables[0].column("type").tolist(), *self.tables[1].column("type").tolist()]
+        self.code_of: dict = {t: i for i, t in enumerate(dict.fromkeys(types))}  # in order of first appearance
+        self.codes = np.fromiter(map(self.code_of.__getitem__, types), dtype=np.int64, count=len(types))
+        self.pairs = np.concatenate([part[1] for part in self._parts])
+        self.measures: dict = {}
+        self._points = None
+
+    def points(self) -> np.ndarray:
+        """A point on the surface of each row: what lies in a unit (as :func:`lying_in`)."""
+        if self._points is None:
+            for table, _, points in self._parts:
+                if points[0] is None:
+                    points[0] = shapely.point_on_surface(table.geometry)
+            self._points = np.concatenate([part[2][0] for part in self._parts])
+        return self._points
 
 
 # --- homes as columns -----------------------------------------------------------------------
@@ -317,48 +430,47 @@ def _home_columns(snapshot: Snapshot, home_ids: np.ndarray):
     return table
 
 
-def _given(table, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(set per row, the value as a float where set) of one attribute column."""
-    if name not in table.column_names:
-        n = len(table)
-        return np.zeros(n, dtype=bool), np.zeros(n)
-    column = table.column(name)
-    given = np.fromiter((v is not None for v in column), dtype=bool, count=len(column))
-    values = np.zeros(len(column))
-    if given.any():
-        values[given] = [float(v) for v in column[given]]
-    return given, values
+def _given(table, name: str, cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(set per row, the value as a float where set) of one attribute column; ``cache``: a dict
+    kept with the home answers (one column is read by several measures: 13 reads a full run)."""
+    if cache is None:
+        return given_column(table, name)
+    kept = cache.get(name)
+    if kept is None or kept[0] is not table:
+        kept = cache[name] = (table, *given_column(table, name))
+    return kept[1], kept[2]
 
 
-def home_measure(table, name: str, settings: Mapping) -> np.ndarray:
-    """``measures.measure(home, name)`` of every row of a residential table."""
+def home_measure(table, name: str, settings: Mapping, cache: dict | None = None) -> np.ndarray:
+    """``measures.measure(home, name)`` of every row of a residential table (``cache``: :func:`_given`'s)."""
     n = len(table)
     if name == "count":
         return np.ones(n)
     if name == "land_area":
         return shapely.area(table.geometry).astype(float)
     if name == "floors":
-        given, floors = _given(table, "floors")
+        given, floors = _given(table, "floors", cache)
         return np.where(given, floors, 1.0)
     if name == "floor_area":
-        given, area = _given(table, "floor_area")
-        return np.where(given, area, shapely.area(table.geometry) * home_measure(table, "floors", settings))
+        given, area = _given(table, "floor_area", cache)
+        return np.where(given, area, shapely.area(table.geometry) * home_measure(table, "floors", settings, cache))
     if name == "households":
-        given, value = _given(table, "households")
-        by_people, people = _given(table, "population")
-        out = home_measure(table, "floor_area", settings) / settings["floor_area_per_household_m2"]
+        given, value = _given(table, "households", cache)
+        by_people, people = _given(table, "population", cache)
+        out = home_measure(table, "floor_area", settings, cache) / settings["floor_area_per_household_m2"]
         out = np.where(by_people, people / settings["persons_per_household"], out)
         return np.where(given, value, out)
     if name == "population":
-        given, people = _given(table, "population")
-        return np.where(given, people, home_measure(table, "households", settings) * settings["persons_per_household"])
+        given, people = _given(table, "population", cache)
+        return np.where(given, people,
+                        home_measure(table, "households", settings, cache) * settings["persons_per_household"])
     raise ValueError(f"not a measure of homes as columns: {name}")
 
 
-def home_estimated(table, name: str) -> np.ndarray:
+def home_estimated(table, name: str, cache: dict | None = None) -> np.ndarray:
     """``measures.estimated(home, name)`` of every row: not given, or marked estimated."""
-    given, _ = _given(table, name)
+    given, _ = _given(table, name, cache)
     marked = np.zeros(len(table), dtype=bool)
     if "estimated" in table.column_names:
-        marked = np.fromiter((bool(v) for v in table.column("estimated")), dtype=bool, count=len(table))
+        marked = table.column("estimated").astype(bool)  # bool(v) per row, in C
     return ~given | marked

@@ -16,9 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from ..findings import Finding
-from ..measures import measure
-from ..plan import Feature
-from .common import base, bounds_text, finding, met, met_word
+from .common import base, bounds_text, finding, met, met_each, met_word
 from .context import Context
 
 if TYPE_CHECKING:
@@ -30,14 +28,17 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     facility_type, measure_name = params["facility_type"], params["measure"]
     minimum, maximum = threshold.get("min"), threshold.get("max")
     require = params.get("require", "each")
-    values = [(f, measure(f, measure_name, context.catalogue, context.settings))
-              for f in context.facilities(rule.unit_kind, [facility_type])]
-    meeting = [(f.layer, f.fid) for f, v in values if met(v, minimum, maximum)]
-    short = [(f.layer, f.fid) for f, v in values if not met(v, minimum, maximum)]
+    rows = context.facility_rows(rule.unit_kind, [facility_type])
+    # (layer, fid) and the measure of each, from the columns (issue 17: no Feature per facility).
+    measured = context.facility_measures(rows, measure_name)
+    values = list(zip(context.facility_pairs(rows), measured.tolist()))
+    ok = met_each(measured, minimum, maximum).tolist()
+    meeting = [f for (f, _), good in zip(values, ok) if good]
+    short = [f for (f, _), good in zip(values, ok) if not good]
     if values and require == "total":
         total = sum(v for _, v in values)
         n = len(values)
-        return finding(rule, pack, met(total, minimum, maximum), total, threshold, [(f.layer, f.fid) for f, _ in values],
+        return finding(rule, pack, met(total, minimum, maximum), total, threshold, [f for f, _ in values],
                        f"{n} 处合计，", f"{n} together, ")
     if values and require == "any" and meeting:
         # One facility of that size suffices: report the best one and name those that meet it.
@@ -65,13 +66,15 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     return finding(rule, pack, False, worst, threshold, short, n_zh, n_en)
 
 
-def _meeting_alternative(alternative: Mapping, measure_name: str, unit_kind: str, context: Context) -> list[Feature]:
-    """The facilities of the alternative's types whose measure lies in its band."""
-    return [f for f in context.facilities(unit_kind, alternative["types"])
-            if met(measure(f, measure_name, context.catalogue, context.settings), alternative.get("min"), alternative.get("max"))]
+def _meeting_alternative(alternative: Mapping, measure_name: str, unit_kind: str,
+                         context: Context) -> list[tuple[str, int]]:
+    """(layer, fid) of the facilities of the alternative's types whose measure lies in its band."""
+    rows = context.facility_rows(unit_kind, alternative["types"])
+    ok = met_each(context.facility_measures(rows, measure_name), alternative.get("min"), alternative.get("max"))
+    return [f for f, good in zip(context.facility_pairs(rows), ok.tolist()) if good]
 
 
-def _met_by_alternative(rule: Rule, pack: Pack, alternative: Mapping, facilities: list[Feature],
+def _met_by_alternative(rule: Rule, pack: Pack, alternative: Mapping, facilities: list[tuple[str, int]],
                         context: Context) -> Finding:
     """Met by the substitute when its count lies in min_count..max_count; more than max_count is
     a note (提示): the source names how many stand in for one supermarket, and the reviewer will
@@ -82,7 +85,7 @@ def _met_by_alternative(rule: Rule, pack: Pack, alternative: Mapping, facilities
     band_zh = bounds_text(alternative.get("min"), alternative.get("max"), rule.unit, True)
     band_en = bounds_text(alternative.get("min"), alternative.get("max"), rule.unit, False)
     count_zh = f"{low}–{high}" if high is not None and high != low else f"{low}"
-    features = tuple((f.layer, f.fid) for f in facilities)
+    features = tuple(facilities)
     if high is not None and n > high:
         return Finding(**base(rule, pack), status="warn", measured=float(n), threshold=float(low),
                        threshold_max=float(high), features=features,

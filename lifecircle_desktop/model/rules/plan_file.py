@@ -37,7 +37,7 @@ def findings(snapshot: Snapshot, catalogue: Catalogue, kept: dict | None = None,
         kept = {}
     for layer in {*MEASURED_POLYGON_LAYERS, *TYPED_LAYERS}:
         if touched is None or layer in touched or layer not in kept:
-            kept[layer] = (_invalid_polygons(snapshot, layer) if layer in MEASURED_POLYGON_LAYERS else [],
+            kept[layer] = (_invalid_polygons(snapshot, layer, kept) if layer in MEASURED_POLYGON_LAYERS else [],
                            _unknown_types(snapshot, catalogue, layer) if layer in TYPED_LAYERS else [])
     return [*_unreadable(snapshot), *(f for layer in MEASURED_POLYGON_LAYERS for f in kept[layer][0]),
             *(f for layer in TYPED_LAYERS for f in kept[layer][1])]
@@ -60,13 +60,13 @@ def _unreadable(snapshot: Snapshot) -> list[Finding]:
             for (layer, fid), (why_zh, why_en) in sorted(snapshot.unreadable.items())]
 
 
-def _invalid_polygons(snapshot: Snapshot, layer: str) -> list[Finding]:
+def _invalid_polygons(snapshot: Snapshot, layer: str, kept: dict | None = None) -> list[Finding]:
     """Polygons whose edges cross (drawn elsewhere: the app refuses them): their area is wrong (fail)."""
     # Over the layer's columns: a Feature per home to test cost ~0.15 s a full run at 10^5 homes
     # (issue 17); a layer's part is worked out again only when an edit touches it (findings()).
     table = snapshot.table(layer)
     out = []
-    for i in np.flatnonzero(~shapely.is_valid(table.geometry)).tolist():
+    for i in np.flatnonzero(~_validity(table, kept)).tolist():
         fid, reason = int(table.fids[i]), shapely.is_valid_reason(table.geometry[i])
         out.append(_finding("invalid", layer, fid, "fail",
                             f"无效多边形：图层 {layer} 的要素 {fid}（{reason}），其面积不可信，请修正",
@@ -75,11 +75,37 @@ def _invalid_polygons(snapshot: Snapshot, layer: str) -> list[Finding]:
     return out
 
 
+def _validity(table, kept: dict | None) -> np.ndarray:
+    """``shapely.is_valid`` of every row; with ``kept`` (findings()'s), a row whose geometry is the
+    very object tested last time keeps its answer — an edit makes a new geometry for the rows it
+    changes, so after a facility move one polygon is tested, not 10^4 (~5 ms at 10^6 edges)."""
+    geometry = table.geometry
+    ids = np.fromiter(map(id, geometry.tolist()), dtype=np.int64, count=len(geometry))
+    last = kept.get(("validity", table.layer)) if kept is not None else None
+    if last is None:
+        valid = np.asarray(shapely.is_valid(geometry), dtype=bool)
+    else:
+        # ``last`` holds its geometries, so no other object can have one of their ids.
+        _, last_ids, last_valid = last
+        order = np.argsort(last_ids, kind="stable")
+        at = np.minimum(np.searchsorted(last_ids[order], ids), max(len(order) - 1, 0))
+        same = last_ids[order][at] == ids if len(order) else np.zeros(len(ids), dtype=bool)
+        valid = np.empty(len(ids), dtype=bool)
+        valid[same] = last_valid[order][at[same]]
+        valid[~same] = shapely.is_valid(geometry[~same])
+    if kept is not None:
+        kept[("validity", table.layer)] = (geometry, ids, valid)
+    return valid
+
+
 def _unknown_types(snapshot: Snapshot, catalogue: Catalogue, layer: str) -> list[Finding]:
     """A type the catalogue does not know (a misspelling in QGIS): no rule counts it (warn)."""
-    return [_finding("unknown_type", layer, f.fid, "warn",
-                     f"未知类型 {f.get('type')!r}：图层 {layer} 的要素 {f.fid}，任何指标都不计入它",
-                     f"unknown type {f.get('type')!r} of feature {f.fid} in {layer}: no rule counts it",
-                     ("未知类型", "Unknown type"), [(layer, f.fid)])
-            for f in snapshot.features(layer)
-            if f.get("type") is not None and f.get("type") not in catalogue]
+    # Over the layer's columns: a Feature per facility cost ~30 ms a full run at 10^6 edges (issue 17).
+    table = snapshot.table(layer)
+    types = table.column("type").tolist()
+    unknown = {t for t in set(types) if t is not None and t not in catalogue}
+    return [_finding("unknown_type", layer, fid, "warn",
+                     f"未知类型 {kind!r}：图层 {layer} 的要素 {fid}，任何指标都不计入它",
+                     f"unknown type {kind!r} of feature {fid} in {layer}: no rule counts it",
+                     ("未知类型", "Unknown type"), [(layer, fid)])
+            for fid, kind in zip(table.fids.tolist(), types) if kind in unknown]

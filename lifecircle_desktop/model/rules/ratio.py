@@ -33,7 +33,7 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
                        f"cannot be computed: the unit has no {en}")
     value = params.get("scale", 1) * numerator / denominator
     types = params["numerator"].get("types")
-    features = [(f.layer, f.fid) for f in context.facilities(rule.unit_kind, types)] if types else []
+    features = context.facility_pairs(context.facility_rows(rule.unit_kind, types)) if types else ()
     said_zh = f"{_side_words(params['numerator'], numerator, True)} / {_side_words(params['denominator'], denominator, True)}"
     said_en = f"{_side_words(params['numerator'], numerator, False)} / {_side_words(params['denominator'], denominator, False)}"
     estimated = _estimated(params, rule.unit_kind, context)

@@ -8,8 +8,7 @@ import math
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
-from ..measures import measure
-from ..schema import UNIT_KIND_WORDS
+from ..schema import RESIDENTIAL, UNIT_KIND_WORDS
 from .common import finding, met
 from .context import Context
 
@@ -30,9 +29,10 @@ def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     if m in ("population", "households"):
         # The planner's own figure on the unit wins over the sum of its homes (a census count).
         given = [u.get(m) for u in units if u.get(m) is not None]
-        homes = context.homes_in(rule.unit_kind)
-        value = float(sum(given)) if given else float(sum(measure(h, m, context.catalogue, context.settings) for h in homes))
-        estimated = None if given else context.estimated_homes(homes, m)
+        # The sum over the unit's homes and how many are estimates, from the columns when the homes
+        # are (context.total, estimated_in; issue 17: a Feature per home of a district's unit).
+        value = float(sum(given)) if given else context.total({"measure": m, "layer": RESIDENTIAL}, rule.unit_kind)
+        estimated = None if given else context.estimated_in(rule.unit_kind, m)
         if estimated:
             word_zh = "户数" if m == "households" else "人口"
             note_zh = f"（{estimated[0]}/{estimated[1]} 处住宅的{word_zh}为估算）"

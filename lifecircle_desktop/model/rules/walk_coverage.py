@@ -8,6 +8,7 @@ counts a home only when the nearest facility of every listed type is within the 
 300—500米到达社区基本公共服务设施")."""
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
@@ -26,25 +27,23 @@ PROFILES_ZH = {"adult": "成人", "elderly": "老年人", "child": "儿童"}
 def evaluate(rule: Rule, pack: Pack, context: Context) -> Finding:
     params, threshold, _ = context.terms(rule)
     limit, how_zh, how_en = _limit(params, context.settings)
-    mask = context.home_mask(rule.unit_kind)
-    ids = context.home_ids[mask]
+    # The unit's homes, households and connectors, masked once for every walking rule of the unit.
+    mask, weights, total, connectors = context.unit_homes(rule.unit_kind)
     extra = dict(approximate=context.approximate, limit_m=limit)
-    if len(ids) == 0:
+    if len(weights) == 0:
         return finding(rule, pack, False, None, threshold, [], "没有住宅", "there are no homes", **extra)
-    weights = context.household_weights[mask]
-    if weights.sum() <= 0:
-        weights = np.ones(len(ids))  # homes with no households still count one each
     types = params["facility_types"]
     if params.get("reach", "any") == "each":
-        distance = np.max([context.walking_distance([t])[mask] for t in types], axis=0)
+        # Pairwise maxima (exact, as np.max over a stacked copy, which cost ~10 ms a rule at 10^5 homes).
+        distance = functools.reduce(np.maximum, [context.masked_distance([t], mask) for t in types])
     else:
-        distance = context.walking_distance(types)[mask]
+        distance = context.masked_distance(types, mask)
     inside = distance <= limit + 1e-9
-    share = 100.0 * float(weights[inside].sum()) / float(weights.sum())
+    share = 100.0 * float(weights[inside].sum()) / total
     outside = context.homes_outside(("walk", rule.unit_kind, tuple(types), params.get("reach", "any"), limit),
                                     mask, inside)
     estimated = context.estimated_in(rule.unit_kind)
-    long_connectors = int(np.sum(context.connectors[mask] > context.settings["connector_limit_m"]))
+    long_connectors = int(np.sum(connectors > context.settings["connector_limit_m"]))
     if params.get("reach") == "each" and len(types) > 1:  # "A、B及C" / "each of A, B and C"
         zh = [context.type_names([t], True) for t in types]
         en = [context.type_names([t], False) for t in types]
