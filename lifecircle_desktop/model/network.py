@@ -512,7 +512,7 @@ class WalkGraph:
             return out
         with self._room_lock:
             if self._node_tree is None:
-                self._node_tree = cKDTree(self.node_xy)
+                self._node_tree = _node_tree(self.node_xy)
         # Batches of owners whose regions hold about WITHIN_BATCH_NODES in all (one batch at district
         # scale and the limits of the 2SFCA).
         rows = np.flatnonzero(ok)
@@ -739,7 +739,7 @@ class WalkGraph:
         ``limit_m`` from there can reach."""
         with self._room_lock:
             if self._node_tree is None:
-                self._node_tree = cKDTree(self.node_xy)
+                self._node_tree = _node_tree(self.node_xy)
         hits = self._node_tree.query_ball_point(xy, limit_m * (1 + 1e-9) + 1e-6)
         return _unique(np.concatenate([np.asarray(h, dtype=np.int64) for h in hits]))
 
@@ -1329,6 +1329,12 @@ def _first_best(group: np.ndarray, value: np.ndarray, tie: np.ndarray) -> np.nda
     first = np.ones(len(rows), dtype=bool)
     first[1:] = group[rows][1:] != group[rows][:-1]
     return rows[first]
+
+
+def _node_tree(xy: np.ndarray) -> cKDTree:
+    """A kd-tree of the junctions, split at the middle of each box rather than the median: built in
+    half the time (0.13 → 0.07 s for 540k junctions), queried as fast (issue 17)."""
+    return cKDTree(xy, balanced_tree=False)
 
 
 def _unique_inverse(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
