@@ -191,6 +191,7 @@ class Validator:
         self.search_limit_m = search_limit_m
         self._walk = _WalkState()
         self._last: Snapshot | None = None
+        self._run_access: dict | None = None
 
     # --- public ---------------------------------------------------------------------------------
     def rules(self, snapshot: Snapshot) -> list[Rule]:
@@ -203,6 +204,13 @@ class Validator:
 
     def _full(self, snapshot: Snapshot) -> Results:
         self._walk = _WalkState()
+        self._run_access = {}  # a layer's access points, snapped once for every type of this run
+        try:
+            return self._full_run(snapshot)
+        finally:
+            self._run_access = None
+
+    def _full_run(self, snapshot: Snapshot) -> Results:
         pool = _search_pool(len(snapshot.table(WALK_NETWORK)))  # warming up while the graph is built
         self._build_graph(snapshot)
         types = self._walk_types(snapshot)
@@ -343,7 +351,14 @@ class Validator:
             np.zeros(0, dtype=bool)
         if not of_type.any():
             return layer, None
-        return layer, self._access((table.fids[of_type], table.geometry[of_type]), self._entrances_of(snapshot, layer))
+        if self._run_access is None:
+            return layer, self._access((table.fids[of_type], table.geometry[of_type]), self._entrances_of(snapshot, layer))
+        # A full run snaps a layer's facilities in one call, then takes each type's (issue 17: one
+        # call per type cost ~0.1 s each for 10^4 facilities at 10^6 edges; a facility's snap does not
+        # depend on the others).
+        if layer not in self._run_access:
+            self._run_access[layer] = self._access((table.fids, table.geometry), self._entrances_of(snapshot, layer))
+        return layer, self._run_access[layer].subset(of_type)
 
     def _start_search(self, snapshot: Snapshot, facility_type: str, pool) -> tuple:
         """(layer, sources, the search from them begun in ``pool``) of a facility type."""
