@@ -94,3 +94,60 @@ def test_a_killed_worker_costs_time_not_results(district, pool, monkeypatch):
     for pid in pool.worker_pids():
         os.kill(pid, signal.SIGKILL)
     assert_same(full(district), here)
+
+
+class Recorder:
+    """Stands in for the process's search pool: counts warm-ups, takes no search."""
+
+    def __init__(self):
+        self.warmed = 0
+
+    def warm(self):
+        self.warmed += 1
+
+
+def paths_in(path) -> int:
+    import sqlite3
+    from contextlib import closing
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute("SELECT count(*) FROM walk_network").fetchone()[0]
+
+
+def test_opening_a_district_sized_plan_starts_the_workers(tmp_path, monkeypatch):
+    from tests.model.planbuilder import grid_plan
+    grid_plan(tmp_path / "grid.gpkg", n=4).close()
+    paths = paths_in(tmp_path / "grid.gpkg")
+    recorder = Recorder()
+    monkeypatch.setattr(search_pool, "shared_pool", lambda: recorder)
+    monkeypatch.setattr(validate, "POOL_WARM_PATHS", paths + 1)
+    PlanSession.open(tmp_path / "grid.gpkg").close()
+    assert recorder.warmed == 0  # fewer paths than a district's
+    monkeypatch.setattr(validate, "POOL_WARM_PATHS", paths)
+    PlanSession.open(tmp_path / "grid.gpkg").close()
+    assert recorder.warmed == 1
+
+
+def test_a_damaged_or_foreign_file_starts_nothing(tmp_path, monkeypatch):
+    import sqlite3
+    from contextlib import closing
+    from lifecircle_desktop.model.errors import PlanError
+    from tests.model.planbuilder import grid_plan
+    recorder = Recorder()
+    monkeypatch.setattr(search_pool, "shared_pool", lambda: recorder)
+    monkeypatch.setattr(validate, "POOL_WARM_PATHS", 1)
+    grid_plan(tmp_path / "grid.gpkg", n=3).close()
+    data = (tmp_path / "grid.gpkg").read_bytes()
+    damaged = tmp_path / "damaged.gpkg"
+    damaged.write_bytes(data[: len(data) // 3])
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(PlanError):
+        PlanSession.open(damaged)
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing  # nothing left beside it
+    foreign = tmp_path / "foreign.gpkg"
+    foreign.write_bytes(data)
+    with closing(sqlite3.connect(foreign)) as db:  # another program's trigger: nothing runs before the planner agrees
+        db.execute("CREATE TRIGGER sneaky AFTER INSERT ON walk_network BEGIN SELECT 1; END")
+        db.commit()
+    with pytest.raises(PlanError):
+        PlanSession.open(foreign)
+    assert recorder.warmed == 0
