@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 from concurrent.futures import wait
 
 import numpy as np
@@ -235,8 +234,13 @@ import os, signal, sys
 sys.path.insert(0, {root!r})
 import numpy as np
 from lifecircle_desktop.model.search_pool import SearchPool
-from tests.model.test_search_pool import grid_graph
-indptr, indices, data, *extra = grid_graph(150, 5)
+n = 20000  # a path of n nodes, 10 m apart, both ways; sources at 5 of them
+u = np.concatenate([np.arange(n - 1), np.arange(1, n)])
+v = np.concatenate([np.arange(1, n), np.arange(n - 1)])
+order = np.argsort(u, kind="stable")
+indices, data = v[order].astype(np.int32), np.full(len(u), 10.0)
+indptr = np.concatenate([[0], np.cumsum(np.bincount(u, minlength=n))]).astype(np.int32)
+extra = (len(u) + np.arange(1, 6, dtype=np.int32), np.arange(0, n, n // 5, dtype=np.int32)[:5], np.zeros(5))
 pool = SearchPool(2)
 graphs = [pool.share(indptr, indices, data) for _ in range(3)]
 for g in graphs:
