@@ -109,6 +109,16 @@ def test_a_street_grid_with_many_sources_and_ties(pool):
         assert_nearest(problem, limit, *searched(pool, problem, limit))
 
 
+def test_two_graphs_searched_in_turn(pool):
+    """Two scenarios' graphs open at once: each search answers for its own graph."""
+    a, b = grid_graph(30, 4, seed=1), random_graph(7, 500, 3.0, 6)
+    with pool.share(*a[:3]) as graph_a, pool.share(*b[:3]) as graph_b:
+        futures = [(problem, pool.search(graph, *problem[3:], 700.0))
+                   for _ in range(3) for problem, graph in ((a, graph_a), (b, graph_b))]
+        for problem, future in futures:
+            assert_nearest(problem, 700.0, *future.result(timeout=TIMEOUT))
+
+
 def test_no_source_reaches_nothing(pool):
     indptr, indices, data, *_ = grid_graph(5, 1)
     none = (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
