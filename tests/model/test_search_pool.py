@@ -239,6 +239,23 @@ def test_searches_not_begun_are_cancelled_when_the_pool_closes():
             pool.search(graph, *extra, np.inf)
 
 
+def test_a_search_not_begun_can_be_taken_back_and_run_here():
+    """What a caller does with the searches still queued once it is free: cancel, search itself."""
+    problem = grid_graph(300, 5)
+    indptr, indices, data, *extra = problem
+    pool = SearchPool(workers=1)
+    try:
+        with pool.share(indptr, indices, data) as graph:
+            futures = [pool.search(graph, *extra, 1000.0) for _ in range(20)]
+            taken = futures[-1].cancel()  # queued behind nineteen searches: not begun yet
+            assert taken and futures[-1].cancelled()
+            expected = search_here(*problem, 1000.0)
+            for f in futures[:-1]:
+                np.testing.assert_array_equal(f.result(timeout=TIMEOUT)[0], expected[0])
+    finally:
+        pool.close()
+
+
 LEAK_SCRIPT = """
 import os, signal, sys
 sys.path.insert(0, {root!r})
