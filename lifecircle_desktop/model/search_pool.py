@@ -229,6 +229,14 @@ def _serve(conn) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the app, which closes the pool
     os.environ["LIFECIRCLE_SEARCH_WORKERS"] = "0"  # and anything started from here searches itself
     mapped: OrderedDict[str, _Mapped] = OrderedDict()
+    try:
+        _answer(conn, mapped)
+    finally:  # views first, then the mappings: else SharedMemory.__del__ complains at exit
+        for graph in mapped.values():
+            graph.close()
+
+
+def _answer(conn, mapped: OrderedDict) -> None:
     while True:
         try:
             graph, extra_indptr, extra_indices, extra_data, limit = conn.recv()
@@ -306,6 +314,7 @@ class _Slot:
         self.pool = pool
         self.process = None
         self.conn = None
+        self.busy = False  # a search is with the worker
         self.thread = threading.Thread(target=self._run, name=f"search-pool-{index}", daemon=True)
         self.thread.start()
 
@@ -365,6 +374,7 @@ class _Slot:
                 pool._failed(e)
                 future.set_exception(SearchWorkerDied(f"no search worker could start: {e}"))
                 continue
+            self.busy = True
             try:
                 conn.send(request)
                 status, value = conn.recv()
@@ -376,6 +386,8 @@ class _Slot:
                     pool._failed(e)
                 future.set_exception(SearchWorkerDied(f"the search worker stopped (exit code {code}): {e!r}"))
                 continue
+            finally:
+                self.busy = False
             deaths = 0
             if status == "ok":
                 dist, src = value
@@ -473,8 +485,8 @@ class SearchPool:
                 future.set_running_or_notify_cancel()  # so that wait() and as_completed() see it done
         for slot in slots:
             process = slot.process
-            if process is not None and slot.thread.is_alive():
-                try:  # a worker mid-search: its answer is not wanted any more
+            if process is not None and slot.busy:
+                try:  # a worker mid-search: its answer is not wanted any more (an idle one reads EOF)
                     process.kill()
                 except (ValueError, AttributeError):
                     pass
