@@ -58,13 +58,15 @@ def search_here(indptr, indices, data, extra_indptr, extra_indices, extra_data, 
                          np.concatenate([indices, extra_indices]).astype(np.int32, copy=False),
                          np.concatenate([indptr, extra_indptr])),
                         shape=(n + len(extra_indptr),) * 2, copy=False)
-    return _search(matrix, n, len(extra_indptr), limit)
+    dist, src = _search(matrix, n, len(extra_indptr), limit)
+    return dist, src.astype(np.int64)
 
 
 def _search(matrix, n: int, k: int, limit: float) -> tuple:
+    """(dist[:n], source[:n] as scipy gives it: int32)."""
     dist, _, src = dijkstra(matrix, directed=True, indices=n + np.arange(k), limit=limit,
                             min_only=True, return_predecessors=True)
-    return dist[:n], src[:n].astype(np.int64)
+    return dist[:n], src[:n]
 
 
 def _check_extra(n: int, m: int, extra_indptr, extra_indices, extra_data) -> tuple:
@@ -100,8 +102,11 @@ def _views(buf, n: int, m: int) -> tuple:
             np.frombuffer(buf, dtype=np.float64, count=m, offset=at_data))
 
 
-def _release(block: shared_memory.SharedMemory) -> None:
-    """Unlink first: a mapping someone still reads stays valid, the name is gone at once."""
+def _release(block: shared_memory.SharedMemory, maker: int) -> None:
+    """Unlink first: a mapping someone still reads stays valid, the name is gone at once. Only in
+    the process that made it (a plain fork of it runs the same finalizers at its exit)."""
+    if os.getpid() != maker:
+        return
     try:
         block.unlink()
     except FileNotFoundError:
@@ -137,8 +142,9 @@ class SharedGraph:
         indptr = np.ascontiguousarray(indptr, dtype=np.int32).reshape(-1)
         indices = np.ascontiguousarray(indices, dtype=np.int32).reshape(-1)
         data = np.ascontiguousarray(data, dtype=np.float64).reshape(-1)
-        if len(indptr) < 1 or len(indices) != len(data) or indptr[-1] != len(indices):
-            raise ValueError("not CSR rows: indptr[-1] must equal the number of entries")
+        if (len(indptr) < 1 or len(indices) != len(data) or indptr[0] != 0 or indptr[-1] != len(indices)
+                or (np.diff(indptr) < 0).any() or (len(indices) and (indices.min() < 0 or indices.max() >= len(indptr) - 1))):
+            raise ValueError("not CSR rows of a square matrix")  # a worker's search would read out of bounds
         self.n, self.m = len(indptr) - 1, len(indices)
         while True:
             try:
@@ -152,10 +158,10 @@ class SharedGraph:
             a[:], b[:], c[:] = indptr, indices, data
             del a, b, c
         except BaseException:
-            _release(block)
+            _release(block, os.getpid())
             raise
         self.name = block.name
-        self._finalizer = weakref.finalize(self, _release, block)
+        self._finalizer = weakref.finalize(self, _release, block, os.getpid())
 
     @property
     def closed(self) -> bool:
@@ -223,6 +229,14 @@ def _serve(conn) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the app, which closes the pool
     os.environ["LIFECIRCLE_SEARCH_WORKERS"] = "0"  # and anything started from here searches itself
     mapped: OrderedDict[str, _Mapped] = OrderedDict()
+    try:
+        _answer(conn, mapped)
+    finally:  # views first, then the mappings: else SharedMemory.__del__ complains at exit
+        for graph in mapped.values():
+            graph.close()
+
+
+def _answer(conn, mapped: OrderedDict) -> None:
     while True:
         try:
             graph, extra_indptr, extra_indices, extra_data, limit = conn.recv()
@@ -232,15 +246,15 @@ def _serve(conn) -> None:
             name, n, m = graph
             if name not in mapped:
                 mapped[name] = _Mapped(name, n, m)
-                while len(mapped) > 2:  # the plan's graph and the one before it (a version just replaced)
-                    mapped.popitem(last=False)[1].close()
+                while len(mapped) > 1:  # one graph at a time (~50 MB at 10^6 edges with its room); another
+                    mapped.popitem(last=False)[1].close()  # scenario's costs a new mapping, ~20 ms
             mapped.move_to_end(name)
             k = len(extra_indptr)
             if k == 0:
                 answer = (np.full(n, np.inf), np.full(n, NO_SOURCE, dtype=np.int64))
             else:
-                dist, src = _search(mapped[name].matrix(extra_indptr, extra_indices, extra_data), n, k, limit)
-                answer = (dist, src.astype(np.int32))  # half the bytes through the pipe; int64 again there
+                # sources as int32, half the bytes through the pipe: int64 again on the other side
+                answer = _search(mapped[name].matrix(extra_indptr, extra_indices, extra_data), n, k, limit)
             reply = ("ok", answer)
         except FileNotFoundError:
             reply = ("error", ValueError("the shared graph was closed before the search began"))
@@ -285,7 +299,9 @@ def _context():
         context = multiprocessing.get_context("forkserver")
         # The fork server is one per process: if batch.py started it first, its preload (the
         # validator) stays, and workers merely inherit more than they need.
-        context.set_forkserver_preload(["numpy", "scipy.sparse.csgraph", "runpy"])
+        # numpy + scipy.sparse.csgraph: 0.2–0.4 s once in the server; a worker then runs this file in ~5 ms
+        context.set_forkserver_preload(["numpy", "scipy.sparse.csgraph", "runpy", "multiprocessing.shared_memory",
+                                        "concurrent.futures"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -298,6 +314,7 @@ class _Slot:
         self.pool = pool
         self.process = None
         self.conn = None
+        self.busy = False  # a search is with the worker
         self.thread = threading.Thread(target=self._run, name=f"search-pool-{index}", daemon=True)
         self.thread.start()
 
@@ -315,6 +332,9 @@ class _Slot:
         _launching.lean = True
         try:
             process.start()
+        except BaseException:
+            ours.close()
+            raise
         finally:
             _launching.lean = False
             theirs.close()  # only the worker holds that end now: its death reads as EOF here
@@ -340,6 +360,7 @@ class _Slot:
             self._alive()  # warm: a worker ready before the first search comes
         except Exception as e:  # noqa: BLE001 — no worker can start (no fork server, no /dev/shm…)
             pool._failed(e)
+        deaths = 0  # in a row, with no answer between: a worker that cannot live is not restarted for ever
         while True:
             item = pool._queue_get()
             if item is None:
@@ -353,15 +374,21 @@ class _Slot:
                 pool._failed(e)
                 future.set_exception(SearchWorkerDied(f"no search worker could start: {e}"))
                 continue
+            self.busy = True
             try:
                 conn.send(request)
                 status, value = conn.recv()
-            except (EOFError, OSError) as e:
+            except Exception as e:  # noqa: BLE001 — EOF (the worker died), a broken pipe, a garbled answer
                 code = self.process.exitcode if self.process is not None else None
                 self._bury()
-                if not future.done():
-                    future.set_exception(SearchWorkerDied(f"the search worker stopped (exit code {code}): {e}"))
+                deaths += 1
+                if deaths >= 3:
+                    pool._failed(e)
+                future.set_exception(SearchWorkerDied(f"the search worker stopped (exit code {code}): {e!r}"))
                 continue
+            finally:
+                self.busy = False
+            deaths = 0
             if status == "ok":
                 dist, src = value
                 future.set_result((dist, src.astype(np.int64)))
@@ -408,6 +435,9 @@ class SearchPool:
         if graph.closed:
             future.set_exception(ValueError("the shared graph is closed"))
             return future
+        if len(extra[0]) == 0:  # no source: nothing reached, no worker needed
+            future.set_result((np.full(graph.n, np.inf), np.full(graph.n, NO_SOURCE, dtype=np.int64)))
+            return future
         # Plain tuples and arrays only: a worker must unpickle it without importing this package.
         request = ((graph.name, graph.n, graph.m), *extra, float(limit))
         with self._lock:
@@ -422,7 +452,13 @@ class SearchPool:
         """The process ids of the workers now running (for measuring their memory)."""
         with self._lock:
             slots = list(self._slots)
-        return [s.process.pid for s in slots if s.process is not None and s.process.pid is not None]
+        pids = []
+        for slot in slots:
+            try:
+                pids.append(slot.process.pid)
+            except (AttributeError, ValueError):  # none, or just buried by its thread
+                continue
+        return [pid for pid in pids if pid is not None]
 
     def _queue_get(self):
         with self._cond:
@@ -449,8 +485,8 @@ class SearchPool:
                 future.set_running_or_notify_cancel()  # so that wait() and as_completed() see it done
         for slot in slots:
             process = slot.process
-            if process is not None and slot.thread.is_alive():
-                try:  # a worker mid-search: its answer is not wanted any more
+            if process is not None and slot.busy:
+                try:  # a worker mid-search: its answer is not wanted any more (an idle one reads EOF)
                     process.kill()
                 except (ValueError, AttributeError):
                     pass

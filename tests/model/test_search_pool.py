@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 from concurrent.futures import wait
 
 import numpy as np
@@ -108,6 +107,16 @@ def test_a_street_grid_with_many_sources_and_ties(pool):
     problem = grid_graph(60, 40)
     for limit in (np.inf, 400.0, 2000.0):
         assert_nearest(problem, limit, *searched(pool, problem, limit))
+
+
+def test_two_graphs_searched_in_turn(pool):
+    """Two scenarios' graphs open at once: each search answers for its own graph."""
+    a, b = grid_graph(30, 4, seed=1), random_graph(7, 500, 3.0, 6)
+    with pool.share(*a[:3]) as graph_a, pool.share(*b[:3]) as graph_b:
+        futures = [(problem, pool.search(graph, *problem[3:], 700.0))
+                   for _ in range(3) for problem, graph in ((a, graph_a), (b, graph_b))]
+        for problem, future in futures:
+            assert_nearest(problem, 700.0, *future.result(timeout=TIMEOUT))
 
 
 def test_no_source_reaches_nothing(pool):
@@ -230,13 +239,35 @@ def test_searches_not_begun_are_cancelled_when_the_pool_closes():
             pool.search(graph, *extra, np.inf)
 
 
+def test_a_search_not_begun_can_be_taken_back_and_run_here():
+    """What a caller does with the searches still queued once it is free: cancel, search itself."""
+    problem = grid_graph(300, 5)
+    indptr, indices, data, *extra = problem
+    pool = SearchPool(workers=1)
+    try:
+        with pool.share(indptr, indices, data) as graph:
+            futures = [pool.search(graph, *extra, 1000.0) for _ in range(20)]
+            taken = futures[-1].cancel()  # queued behind nineteen searches: not begun yet
+            assert taken and futures[-1].cancelled()
+            expected = search_here(*problem, 1000.0)
+            for f in futures[:-1]:
+                np.testing.assert_array_equal(f.result(timeout=TIMEOUT)[0], expected[0])
+    finally:
+        pool.close()
+
+
 LEAK_SCRIPT = """
 import os, signal, sys
 sys.path.insert(0, {root!r})
 import numpy as np
 from lifecircle_desktop.model.search_pool import SearchPool
-from tests.model.test_search_pool import grid_graph
-indptr, indices, data, *extra = grid_graph(150, 5)
+n = 20000  # a path of n nodes, 10 m apart, both ways; sources at 5 of them
+u = np.concatenate([np.arange(n - 1), np.arange(1, n)])
+v = np.concatenate([np.arange(1, n), np.arange(n - 1)])
+order = np.argsort(u, kind="stable")
+indices, data = v[order].astype(np.int32), np.full(len(u), 10.0)
+indptr = np.concatenate([[0], np.cumsum(np.bincount(u, minlength=n))]).astype(np.int32)
+extra = (len(u) + np.arange(1, 6, dtype=np.int32), np.arange(0, n, n // 5, dtype=np.int32)[:5], np.zeros(5))
 pool = SearchPool(2)
 graphs = [pool.share(indptr, indices, data) for _ in range(3)]
 for g in graphs:
