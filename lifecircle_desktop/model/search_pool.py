@@ -511,14 +511,17 @@ def shared_pool() -> SearchPool | None:
     """The process-wide pool (made, not started, on first call), or None where it must not be
     used: fewer than 2 CPUs, ``LIFECIRCLE_SEARCH_WORKERS=0``, inside a worker of any process pool
     (batch.py's, Dask's: they are parallel already), or its workers failed to start.
-    ``LIFECIRCLE_SEARCH_WORKERS=N`` sets the number of workers (default 2)."""
+    ``LIFECIRCLE_SEARCH_WORKERS=N`` sets the number of workers (default: one fewer than the CPUs, at most 4)."""
     global _shared
     wanted = os.environ.get("LIFECIRCLE_SEARCH_WORKERS", "").strip()
     if wanted == "0" or multiprocessing.parent_process() is not None or _cpus() < 2:
         return None
     with _shared_lock:
         if _shared is None:
-            workers = int(wanted) if wanted.isdigit() else 2
+            # One core fewer than the machine has, up to four: the validator's own process snaps the
+            # homes meanwhile and takes back the searches no worker has begun (network.Search). On the
+            # 2-core reference machine one worker did as well as two, with half the memory (issue 17).
+            workers = int(wanted) if wanted.isdigit() else min(4, max(1, _cpus() - 1))
             _shared = SearchPool(workers)
             atexit.register(_shared.close)
         pool = _shared
