@@ -204,50 +204,64 @@ class Plan:
 
     def _read_columns(self, layer: str, read_ids: bool = False) -> Columns:
         """One layer's rows as columns: one query, one shapely call decoding every geometry, no
-        Python object per row beyond what SQLite hands back (issue 17 item 3)."""
+        Python object per row beyond what SQLite hands back (issue 17 item 3). Called within one
+        read transaction (_load): its queries see the same rows."""
         conn, spec = self.store.conn, LAYERS[layer]
         names = spec.field_names
         kept = [*(["scenario"] if spec.editable else []), *names]
         quoted = _quoted(kept)
         # A column NULL in every row (most of a network's), or holding one value in every row (its
-        # source, its scenario, a default), is not read row by row. The first rows show which
-        # columns differ (those are read); each other column is compared with the first row's
-        # value in one aggregate query — cheaper than its min and max (issue 17: 0.29 → 0.16 s for
-        # the 385,325 walking lines of 10^6 edges). BINARY: a collation the file declares must not
-        # make two values the same.
-        first_rows = conn.execute(f'SELECT fid, substr(geom, 1, 4), {", ".join(quoted)} FROM "{layer}" '
-                                  f'ORDER BY fid LIMIT {_FIRST_ROWS}').fetchall()
+        # source, its scenario, a default), is not read row by row. A sample of rows (the first
+        # ones, and some spread over the fids: a base map's first roads may all be one street)
+        # shows which columns may be so; one query then looks for a row where one of them differs
+        # from the first row's value (issue 17, the walking lines at 10^6 edges: 0.05 s; the
+        # count, min and max of every column this replaces took 0.29 s). BINARY: a collation the
+        # file declares must not make two values the same.
+        sample_sql = f'SELECT fid, substr(geom, 1, 4), {", ".join(quoted)} FROM "{layer}"'
+        first_rows = conn.execute(f"{sample_sql} ORDER BY fid LIMIT {_FIRST_ROWS}").fetchall()
         first = first_rows[0] if first_rows else (None,) * (2 + len(kept))
-        alike = [i for i in range(len(kept)) if all(_identical(r[2 + i], first[2 + i]) for r in first_rows)]
+        total = conn.execute(f'SELECT count(*) FROM "{layer}"').fetchone()[0]
+        last = conn.execute(f'SELECT max(rowid) FROM "{layer}"').fetchone()[0] if _has_rowid(conn, layer) \
+            else None
+        sample = first_rows
+        if isinstance(first[0], int) and isinstance(last, int) and total > len(first_rows):
+            spread = sorted({first[0] + (last - first[0]) * k // _SPREAD_ROWS for k in range(1, _SPREAD_ROWS + 1)})
+            sample = sample + conn.execute(f'{sample_sql} WHERE rowid IN ({", ".join("?" * len(spread))})',
+                                           spread).fetchall()
+        tests: dict[str, tuple[str, list]] = {}  # what is assumed: the SQL true where it does not hold
+        # The ids are not read when they are first..first+count-1 and each row's fid is its rowid
+        # (GeoPackage's INTEGER PRIMARY KEY): ORDER BY fid hands the rows back in that order (0.1 s
+        # of the walking lines' query at 10^6 edges was making an int of each fid). count(*) and
+        # max(rowid) are answered from the b-trees without reading the rows.
+        if (not read_ids and total and isinstance(first[0], int) and isinstance(last, int)
+                and last - first[0] + 1 == total):
+            tests["fid"] = ("fid IS NOT rowid", [])
         # Every row's geometry with the same GeoPackage header (an imported layer): SQLite cuts the
         # headers off in C and one shapely call decodes the rest; else each blob is looked at.
-        size = header_size(first[1]) if all(r[1] == first[1] for r in first_rows) else None
-        # The ids are not read when they are first..first+count-1 and each row's fid is its rowid
-        # (GeoPackage's INTEGER PRIMARY KEY): ORDER BY fid then hands the rows back in that order.
-        # 0.1 s of the walking lines' 0.6 s query at 10^6 edges was making an int of each fid.
-        terms = ["count(*)", "max(fid)", "total(fid IS NOT rowid)" if _has_rowid(conn, layer) else "1"]
-        params: list = []
+        size = header_size(first[1]) if all(r[1] == first[1] for r in sample) else None
         if size is not None:
-            terms.append("total(substr(geom, 1, 4) IS NOT ?)")
-            params.append(first[1])
-        for i in alike:
-            terms.append(f"total({quoted[i]} IS NOT ? COLLATE BINARY)")
-            params.append(first[2 + i])
-        stats = conn.execute(f'SELECT {", ".join(terms)} FROM "{layer}"', params).fetchone()
-        total, last, strays = stats[:3]
-        if size is not None:
-            size, stats = (size if stats[3] == 0 else None), stats[4:]
-        else:
-            stats = stats[3:]
+            tests["geom"] = ("substr(geom, 1, 4) IS NOT ?", [first[1]])
+        for i, n in enumerate(kept):
+            if all(_identical(r[2 + i], first[2 + i]) for r in sample):
+                tests[n] = (f"{quoted[i]} IS NOT ? COLLATE BINARY", [first[2 + i]])
+        if tests and total:
+            params = [p for _sql, ps in tests.values() for p in ps]
+            if conn.execute(f'SELECT 1 FROM "{layer}" WHERE {" OR ".join(sql for sql, _ in tests.values())} LIMIT 1',
+                            params).fetchone() is not None:
+                # One of them differs somewhere past the sample: which ones (rare; a scan more).
+                sums = conn.execute(f'SELECT {", ".join(f"total({sql})" for sql, _ in tests.values())} '
+                                    f'FROM "{layer}"', params).fetchone()
+                tests = {what: test for (what, test), differing in zip(tests.items(), sums) if not differing}
+        numbered = "fid" in tests
+        if "geom" not in tests:
+            size = None
         bools = {f.name for f in spec.fields if f.type is bool}
         constant = {}
-        for i, differing in zip(alike, stats):
-            if differing == 0:
+        for i, n in enumerate(kept):
+            if n in tests:
                 value = first[2 + i]
-                constant[kept[i]] = bool(value) if value is not None and kept[i] in bools else value
+                constant[n] = bool(value) if value is not None and n in bools else value
         read = [n for n in kept if n not in constant]
-        numbered = (not read_ids and bool(total) and strays == 0 and isinstance(first[0], int)
-                    and last - first[0] + 1 == total)
         selected = [*([] if numbered else ["fid"]), "geom" if size is None else f"substr(geom, {size + 1})",
                     *_quoted(read)]
         rows = conn.execute(f'SELECT {", ".join(selected)} FROM "{layer}" ORDER BY fid').fetchall()
@@ -256,12 +270,12 @@ class Plan:
         # One 2-d object array made in C (a transposition by zip(*rows) cost 4x as much).
         grid = np.array(rows, dtype=object).reshape(len(rows), len(selected))
         del rows
-        skip = 0 if numbered else 1
+        at = 0 if numbered else 1  # the column of the geometry in grid
         fids = np.arange(first[0], first[0] + total, dtype=np.int64) if numbered else grid[:, 0].astype(np.int64)
-        geoms, unreadable = (read_geometries(spec.geometry, grid[:, skip].tolist()) if size is None
-                             else read_wkb_geometries(spec.geometry, grid[:, skip]))
-        grid[:, :skip + 1] = None  # the attribute columns below are views of grid: let the ids and WKB go
-        read_values = {n: grid[:, skip + 1 + i] for i, n in enumerate(read)}
+        geoms, unreadable = (read_geometries(spec.geometry, grid[:, at].tolist()) if size is None
+                             else read_wkb_geometries(spec.geometry, grid[:, at]))
+        grid[:, :at + 1] = None  # the attribute columns below are views of grid: let the ids and WKB go
+        read_values = {n: grid[:, at + 1 + i] for i, n in enumerate(read)}
         # A column of one value is that value broadcast (read-only, no memory per row); whoever
         # edits the columns copies them first (table.py _writable).
         values = {n: read_values[n] if n in read_values else _repeated(constant[n], len(fids)) for n in kept}
@@ -660,8 +674,10 @@ def _quoted(names, form: str = "{}") -> list[str]:
     return [form.format('"' + n.replace('"', '""') + '"') for n in names]
 
 
-# How many first rows of a layer _read_columns looks at to see which columns differ.
-_FIRST_ROWS = 64
+# How many rows of a layer _read_columns samples to see which columns may hold one value: the
+# first ones, and some spread over the fids.
+_FIRST_ROWS = 16
+_SPREAD_ROWS = 48
 
 
 def _identical(a, b) -> bool:
