@@ -9,6 +9,7 @@ redo only what it touches (design.md §5).
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import itertools
 import os
 import re
@@ -193,7 +194,12 @@ class Plan:
         # aggregate query found (_read_columns takes the ids from them), and the layers with each
         # other, whatever another program commits meanwhile (a reload inside an edit's
         # transaction, or an old plan's pending migration, is in one already).
+        # The collector paused: reading makes ~10^6 acyclic objects (the rows' tuples, strings,
+        # WKB), and its full scans over them were ~0.4 s of the 2.4 s CPU of opening 10^6 edges
+        # (issue 17; the importers pause it too, io/_common.no_gc).
         began = not conn.in_transaction
+        collecting = gc.isenabled()
+        gc.disable()
         if began:
             conn.execute("BEGIN")
         try:
@@ -201,6 +207,8 @@ class Plan:
         finally:
             if began and conn.in_transaction:
                 conn.execute("COMMIT")  # read only: nothing to write
+            if collecting:
+                gc.enable()
 
     def _read_columns(self, layer: str, read_ids: bool = False) -> Columns:
         """One layer's rows as columns: one query, one shapely call decoding every geometry, no
