@@ -195,8 +195,10 @@ class Plan:
         # other, whatever another program commits meanwhile (a reload inside an edit's
         # transaction, or an old plan's pending migration, is in one already).
         # The collector paused: reading makes ~10^6 acyclic objects (the rows' tuples, strings,
-        # WKB), and its full scans over them were ~0.4 s of the 2.4 s CPU of opening 10^6 edges
-        # (issue 17; the importers pause it too, io/_common.no_gc).
+        # WKB, geometries), and its eight full scans over them were 0.64 s of opening 10^6 edges
+        # (issue 17; the importers pause it too, io/_common.no_gc). One full collection after
+        # (~0.1 s) leaves it as those scans did: else the validation that follows pays for them
+        # (an extra full scan at 10^5 homes: +0.06 s).
         began = not conn.in_transaction
         collecting = gc.isenabled()
         gc.disable()
@@ -209,6 +211,7 @@ class Plan:
                 conn.execute("COMMIT")  # read only: nothing to write
             if collecting:
                 gc.enable()
+                gc.collect()
 
     def _read_columns(self, layer: str, read_ids: bool = False) -> Columns:
         """One layer's rows as columns: one query, one shapely call decoding every geometry, no
