@@ -190,15 +190,16 @@ class Plan:
         self.unreadable = {}
         self._versions = {(layer, _LOADED): next(_CONTENT_VERSIONS) for layer in LAYERS}
         conn = self.store.conn
-        # One read transaction for every layer: the rows agree with the counts and values the
-        # aggregate query found (_read_columns takes the ids from them), and the layers with each
-        # other, whatever another program commits meanwhile (a reload inside an edit's
+        # One read transaction for every layer: the rows agree with the count and the checks
+        # _read_columns makes before reading them (it takes the ids from them), and the layers
+        # with each other, whatever another program commits meanwhile (a reload inside an edit's
         # transaction, or an old plan's pending migration, is in one already).
         # The collector paused: reading makes ~10^6 acyclic objects (the rows' tuples, strings,
         # WKB, geometries), and its eight full scans over them were 0.64 s of opening 10^6 edges
         # (issue 17; the importers pause it too, io/_common.no_gc). One full collection after
         # (~0.1 s) leaves it as those scans did: else the validation that follows pays for them
-        # (an extra full scan at 10^5 homes: +0.06 s).
+        # (an extra full scan at 10^4 homes: +0.06 s). Not after a small plan (a new one): the
+        # scan of the whole process would be most of its opening.
         began = not conn.in_transaction
         collecting = gc.isenabled()
         gc.disable()
@@ -211,7 +212,8 @@ class Plan:
                 conn.execute("COMMIT")  # read only: nothing to write
             if collecting:
                 gc.enable()
-                gc.collect()
+                if sum(len(data.columns) for data in self._layers.values()) > 20_000:
+                    gc.collect()
 
     def _read_columns(self, layer: str, read_ids: bool = False) -> Columns:
         """One layer's rows as columns: one query, one shapely call decoding every geometry, no
