@@ -9,8 +9,10 @@ redo only what it touches (design.md §5).
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import itertools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -187,48 +189,107 @@ class Plan:
     def _load(self) -> None:
         self.unreadable = {}
         self._versions = {(layer, _LOADED): next(_CONTENT_VERSIONS) for layer in LAYERS}
-        self._layers = {layer: LayerData(self._read_columns(layer), Feature) for layer in LAYERS}
+        conn = self.store.conn
+        # One read transaction for every layer: the rows agree with the count and the checks
+        # _read_columns makes before reading them (it takes the ids from them), and the layers
+        # with each other, whatever another program commits meanwhile (a reload inside an edit's
+        # transaction, or an old plan's pending migration, is in one already).
+        # The collector paused: reading makes ~10^6 acyclic objects (the rows' tuples, strings,
+        # WKB, geometries), and its eight full scans over them were 0.64 s of opening 10^6 edges
+        # (issue 17; the importers pause it too, io/_common.no_gc). One full collection after
+        # (~0.1 s) leaves it as those scans did: else the validation that follows pays for them
+        # (an extra full scan at 10^4 homes: +0.06 s). Not after a small plan (a new one): the
+        # scan of the whole process would be most of its opening.
+        began = not conn.in_transaction
+        collecting = gc.isenabled()
+        gc.disable()
+        if began:
+            conn.execute("BEGIN")
+        try:
+            self._layers = {layer: LayerData(self._read_columns(layer), Feature) for layer in LAYERS}
+        finally:
+            if began and conn.in_transaction:
+                conn.execute("COMMIT")  # read only: nothing to write
+            if collecting:
+                gc.enable()
+                if sum(len(data.columns) for data in self._layers.values()) > 20_000:
+                    gc.collect()
 
-    def _read_columns(self, layer: str) -> Columns:
+    def _read_columns(self, layer: str, read_ids: bool = False) -> Columns:
         """One layer's rows as columns: one query, one shapely call decoding every geometry, no
-        Python object per row beyond what SQLite hands back (issue 17 item 3)."""
+        Python object per row beyond what SQLite hands back (issue 17 item 3). Called within one
+        read transaction (_load): its queries see the same rows."""
         conn, spec = self.store.conn, LAYERS[layer]
         names = spec.field_names
-        # A column NULL in every row (most of a network's), or holding one value in every row (its
-        # source, its scenario, a default), is not read row by row: one aggregate query finds them.
-        # Only columns with a default are looked at for one value (min = max): comparing ids and
-        # node lists row by row would cost what reading them costs.
         kept = [*(["scenario"] if spec.editable else []), *names]
-        defaults = {"scenario", *(f.name for f in spec.fields if f.default is not None)}
-        aggregates = [f"count({q})" + (f", min({q}), max({q})" if n in defaults else ", NULL, NULL")
-                      for n, q in zip(kept, _quoted(kept))]
-        stats = conn.execute(f'SELECT count(*), count(geom), min(substr(geom, 1, 4)), max(substr(geom, 1, 4)), '
-                             f'{", ".join(aggregates)} FROM "{layer}"').fetchone()
-        total, constant, read = stats[0], {}, []
+        quoted = _quoted(kept)
+        # A column NULL in every row (most of a network's), or holding one value in every row (its
+        # source, its scenario, a default), is not read row by row. A sample of rows (the first
+        # ones, and some spread over the fids: a base map's first roads may all be one street)
+        # shows which columns may be so; one query then looks for a row where one of them differs
+        # from the first row's value (issue 17, the walking lines at 10^6 edges: 0.05 s; the
+        # count, min and max of every column this replaces took 0.29 s). BINARY: a collation the
+        # file declares must not make two values the same.
+        sample_sql = f'SELECT fid, substr(geom, 1, 4), {", ".join(quoted)} FROM "{layer}"'
+        first_rows = conn.execute(f"{sample_sql} ORDER BY fid LIMIT {_FIRST_ROWS}").fetchall()
+        first = first_rows[0] if first_rows else (None,) * (2 + len(kept))
+        total = conn.execute(f'SELECT count(*) FROM "{layer}"').fetchone()[0]
+        last = conn.execute(f'SELECT max(rowid) FROM "{layer}"').fetchone()[0] if _has_rowid(conn, layer) \
+            else None
+        sample = first_rows
+        if isinstance(first[0], int) and isinstance(last, int) and total > len(first_rows):
+            spread = sorted({first[0] + (last - first[0]) * k // _SPREAD_ROWS for k in range(1, _SPREAD_ROWS + 1)})
+            sample = sample + conn.execute(f'{sample_sql} WHERE rowid IN ({", ".join("?" * len(spread))})',
+                                           spread).fetchall()
+        tests: dict[str, tuple[str, list]] = {}  # what is assumed: the SQL true where it does not hold
+        # The ids are not read when they are first..first+count-1 and each row's fid is its rowid
+        # (GeoPackage's INTEGER PRIMARY KEY): ORDER BY fid hands the rows back in that order (0.1 s
+        # of the walking lines' query at 10^6 edges was making an int of each fid). count(*) and
+        # max(rowid) are answered from the b-trees without reading the rows.
+        if (not read_ids and total and isinstance(first[0], int) and isinstance(last, int)
+                and last - first[0] + 1 == total):
+            tests["fid"] = ("fid IS NOT rowid", [])
         # Every row's geometry with the same GeoPackage header (an imported layer): SQLite cuts the
         # headers off in C and one shapely call decodes the rest; else each blob is looked at.
-        same_header = stats[1] == total and stats[2] == stats[3]
-        size = header_size(stats[2]) if same_header else None
-        stats = stats[3:]
-        bools = {f.name for f in spec.fields if f.type is bool}
+        size = header_size(first[1]) if all(r[1] == first[1] for r in sample) else None
+        if size is not None:
+            tests["geom"] = ("substr(geom, 1, 4) IS NOT ?", [first[1]])
         for i, n in enumerate(kept):
-            count, low, high = stats[1 + 3 * i: 4 + 3 * i]
-            if count == 0 or (n in defaults and count == total and low == high and type(low) is type(high)):
-                constant[n] = None if not count else bool(low) if n in bools else low
-            else:
-                read.append(n)
-        selected = ["fid", "geom" if size is None else f"substr(geom, {size + 1})", *_quoted(read)]
+            if all(_identical(r[2 + i], first[2 + i]) for r in sample):
+                tests[n] = (f"{quoted[i]} IS NOT ? COLLATE BINARY", [first[2 + i]])
+        if tests and total:
+            params = [p for _sql, ps in tests.values() for p in ps]
+            if conn.execute(f'SELECT 1 FROM "{layer}" WHERE {" OR ".join(sql for sql, _ in tests.values())} LIMIT 1',
+                            params).fetchone() is not None:
+                # One of them differs somewhere past the sample: which ones (rare; a scan more).
+                sums = conn.execute(f'SELECT {", ".join(f"total({sql})" for sql, _ in tests.values())} '
+                                    f'FROM "{layer}"', params).fetchone()
+                tests = {what: test for (what, test), differing in zip(tests.items(), sums) if not differing}
+        numbered = "fid" in tests
+        if "geom" not in tests:
+            size = None
+        bools = {f.name for f in spec.fields if f.type is bool}
+        constant = {}
+        for i, n in enumerate(kept):
+            if n in tests:
+                value = first[2 + i]
+                constant[n] = bool(value) if value is not None and n in bools else value
+        read = [n for n in kept if n not in constant]
+        selected = [*([] if numbered else ["fid"]), "geom" if size is None else f"substr(geom, {size + 1})",
+                    *_quoted(read)]
         rows = conn.execute(f'SELECT {", ".join(selected)} FROM "{layer}" ORDER BY fid').fetchall()
+        if numbered and len(rows) != total:  # not read in one transaction (see _load): read the ids
+            return self._read_columns(layer, read_ids=True)
         # One 2-d object array made in C (a transposition by zip(*rows) cost 4x as much).
         grid = np.array(rows, dtype=object).reshape(len(rows), len(selected))
         del rows
-        fids = grid[:, 0].astype(np.int64)
-        geoms, unreadable = (read_geometries(spec.geometry, grid[:, 1].tolist()) if size is None
-                             else read_wkb_geometries(spec.geometry, grid[:, 1]))
-        grid[:, :2] = None  # the attribute columns below are views of grid: let the ids and WKB go
-        read_values = {n: grid[:, 2 + i] for i, n in enumerate(read)}
-        values = {n: read_values[n] if n in read_values else np.full(len(fids), constant[n], dtype=object)
-                  for n in kept}
+        at = 0 if numbered else 1  # the column of the geometry in grid
+        fids = np.arange(first[0], first[0] + total, dtype=np.int64) if numbered else grid[:, 0].astype(np.int64)
+        geoms, unreadable = (read_geometries(spec.geometry, grid[:, at].tolist()) if size is None
+                             else read_wkb_geometries(spec.geometry, grid[:, at]))
+        grid[:, :at + 1] = None  # the attribute columns below are views of grid: let the ids and WKB go
+        read_values = {n: grid[:, at + 1 + i] for i, n in enumerate(read)}
+        values = {n: read_values[n] if n in read_values else _filled(constant[n], len(fids)) for n in kept}
         scenario = values.pop("scenario") if spec.editable else None
         for n in bools & read_values.keys():
             values[n] = object_array(None if v is None else bool(v) for v in values[n].tolist())
@@ -622,6 +683,35 @@ class Plan:
 def _quoted(names, form: str = "{}") -> list[str]:
     """Column names as SQL identifiers (the schema's own names), each put into ``form``."""
     return [form.format('"' + n.replace('"', '""') + '"') for n in names]
+
+
+# How many rows of a layer _read_columns samples to see which columns may hold one value: the
+# first ones, and some spread over the fids.
+_FIRST_ROWS = 16
+_SPREAD_ROWS = 48
+
+
+def _identical(a, b) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _has_rowid(conn, layer: str) -> bool:
+    """True when ``rowid`` in a query of ``layer`` is its rowid (not a WITHOUT ROWID table, no
+    column of that name)."""
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (layer,)).fetchone()
+    if sql is None or re.search(r"WITHOUT\s+ROWID", sql[0] or "", re.IGNORECASE):
+        return False
+    return all(r[1].lower() != "rowid" for r in conn.execute(f'PRAGMA table_info("{layer}")'))
+
+
+def _filled(value, n: int) -> np.ndarray:
+    """An object array of ``n`` times the one object ``value``. np.full made a new str per row of
+    a text value (the walking lines' scenario and source at 10^6 edges: 2 × 385,325 strings, 40 MB
+    and 0.05 s); a read-only broadcast view of one value made the full validation at 10^4 homes
+    0.02-0.04 s slower (numpy's strided paths)."""
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
 
 
 # LayerTable versions: one counter for every plan of the process, so no two contents share a number.
