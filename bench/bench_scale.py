@@ -13,7 +13,8 @@ file size; the graph built from 10^5 drawn paths (no OSM node ids: noded geometr
 after drawing one more path on that plan (re-noding only around it); networkx's
 multi-source Dijkstra on the same edges as a peer (up to 10^5 edges). Each step runs in a fresh
 process, and its peak memory is that process's VmHWM (/proc/self/status; not ru_maxrss, which
-Linux carries across exec from the forked parent). Medians of ``--repeat`` runs (one run at 10^6).
+Linux carries across exec from the forked parent). Medians of ``--repeat`` runs (the import: one
+run at 10^6).
 Nothing here asserts: the budgets (issue 17) are printed beside each figure with PASS/FAIL.
 Not part of ``make bench`` (it takes minutes).
 """
@@ -257,7 +258,7 @@ def median_p95(xs):
 
 def bench_size(edges: int, repeat: int, moves: int, seed: int, tmp: Path, log) -> dict:
     from bench import synthetic
-    runs = 1 if edges >= 1_000_000 else repeat
+    runs = 1 if edges >= 1_000_000 else repeat  # imports: 18 s each at 10^6
     t = time.perf_counter()
     osm = synthetic.osm_path(edges, seed)
     log(f"[{edges:,}] OSM file {osm.name} ({osm.stat().st_size / 2**20:.0f} MB, {time.perf_counter() - t:.1f} s)")
@@ -272,12 +273,14 @@ def bench_size(edges: int, repeat: int, moves: int, seed: int, tmp: Path, log) -
     out["import_cpu_s"] = statistics.median(r["import_cpu_s"] for r in imports)
     out["import_peak_mb"] = max(r["peak_mb"] for r in imports)
     out["plan_mb"] = plan.stat().st_size / 2**20
-    opens = [run_step("open", str(plan)) for _ in range(runs)]
+    opens = [run_step("open", str(plan)) for _ in range(repeat)]
     out["open_s"] = statistics.median(r["open_s"] for r in opens)
     out["open_cpu_s"] = statistics.median(r["open_cpu_s"] for r in opens)
     out["open_peak_mb"] = max(r["peak_mb"] for r in opens)
-    log(f"[{edges:,}] open {out['open_s']:.2f} s")
-    v = [run_step("validate", str(plan), moves, seed + k) for k in range(runs)]
+    out["open_runs_s"] = [r["open_s"] for r in opens]
+    log(f"[{edges:,}] open {out['open_s']:.2f} s (runs {', '.join(f'{x:.2f}' for x in out['open_runs_s'])})")
+    v = [run_step("validate", str(plan), moves, seed + k) for k in range(repeat)]
+    out["full_runs_s"] = [r["full_s"] for r in v]
     out["homes"] = v[-1]["homes"]
     out["full_s"] = statistics.median(r["full_s"] for r in v)
     out["full_cpu_s"] = statistics.median(r["full_cpu_s"] for r in v)
@@ -335,6 +338,11 @@ def verdicts(results: dict) -> dict:
     return out
 
 
+def _runs(r: dict, key: str) -> str:
+    runs = r.get(key) or []
+    return f" · runs {min(runs):.2f}–{max(runs):.2f} s" if len(runs) > 1 else ""
+
+
 def _workers_cpu(r: dict) -> str:
     w = r.get("workers") or {}
     return f" + {w['count']} search workers {w['cpu_s']:.2f} s" if w.get("count") else ""
@@ -359,9 +367,9 @@ def report(results: dict) -> None:
         print(f"  import network (OSM → plan)   {r['import_s']:8.2f} s{budget_cell(e, 'import_s', r['import_s'], 's')}"
               f"   CPU {r['import_cpu_s']:.2f} s · peak {r['import_peak_mb']:.0f} MB")
         print(f"  open plan (to first snapshot) {r['open_s']:8.2f} s{budget_cell(e, 'open_s', r['open_s'], 's')}"
-              f"   CPU {r['open_cpu_s']:.2f} s · peak {r['open_peak_mb']:.0f} MB")
+              f"   CPU {r['open_cpu_s']:.2f} s · peak {r['open_peak_mb']:.0f} MB{_runs(r, 'open_runs_s')}")
         print(f"  full validation               {r['full_s']:8.2f} s{budget_cell(e, 'full_s', r['full_s'], 's')}"
-              f"   CPU {r['full_cpu_s']:.2f} s{_workers_cpu(r)} ({r['homes']:,} homes)")
+              f"   CPU {r['full_cpu_s']:.2f} s{_workers_cpu(r)} ({r['homes']:,} homes){_runs(r, 'full_runs_s')}")
         print(f"  re-validation, 1 move         p50 {r['revalidate_p50_ms']:.1f} ms{budget_cell(e, 'revalidate_p50_ms', r['revalidate_p50_ms'], 'ms')}"
               f" · p95 {r['revalidate_p95_ms']:.1f} ms  (CPU p50 {r['revalidate_cpu_p50_ms']:.1f} ms; {r['moves']} moves; Validator.update)")
         print(f"  edit → results (apply+snapshot+update) p50 {r['edit_to_results_p50_ms']:.1f} ms · p95 {r['edit_to_results_p95_ms']:.1f} ms")
@@ -419,7 +427,7 @@ def machine() -> dict:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default=",".join(str(s) for s in SIZES), help="walking edges, comma-separated")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per figure below 10^6 (one at 10^6)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per figure (the import: one at 10^6)")
     ap.add_argument("--moves", type=int, default=20, help="facility moves per validation run (≥ 20)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-drawn", action="store_true", help="skip the graph from drawn paths")
