@@ -25,7 +25,7 @@ from . import capacity, network
 from .catalogue import Catalogue, load_catalogue
 from .catchments import limit_of
 from .findings import Finding, Results
-from .plan import ChangeSet, Feature
+from .plan import ChangeSet
 from .rules import EVALUATORS, Context, Pack, Rule, load_packs, plan_file
 from .rules.common import finding, not_applicable, out_of_scope, with_overrides
 from .schema import ENTRANCES, FACILITIES, PLANNING_UNITS, RESIDENTIAL, STOPS, UNIT_KIND_WORDS, WALK_NETWORK
