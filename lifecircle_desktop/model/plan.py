@@ -196,11 +196,11 @@ class Plan:
         # transaction, or an old plan's pending migration, is in one already).
         # The collector paused: reading makes ~10^6 acyclic objects (the rows' tuples, strings,
         # WKB, geometries), and its eight full scans over them were 0.64 s of opening 10^6 edges
-        # (issue 17; the importers pause it too, io/_common.no_gc). After a large plan its objects
-        # are frozen (gc.freeze: moved out of the collector's generations, at no cost; a full
-        # collection here took 0.07-0.1 s): no later full scan walks them — a validation's, or
-        # pyqtgraph's timed collections in the desktop. They are rows, strings and geometries,
-        # freed by their reference counts, never cyclic garbage. Not after a small plan (a new one).
+        # (issue 17; the importers pause it too, io/_common.no_gc). One full collection after
+        # (~0.1 s) leaves it as those scans did: else the next full scan pays for them. Not after a
+        # small plan (a new one): the scan of the whole process would be most of its opening.
+        # (gc.freeze instead was tried: it froze every object of the process, not only the plan's,
+        # so cyclic garbage pending then was never collected.)
         began = not conn.in_transaction
         collecting = gc.isenabled()
         gc.disable()
@@ -214,7 +214,7 @@ class Plan:
             if collecting:
                 gc.enable()
                 if sum(len(data.columns) for data in self._layers.values()) > 20_000:
-                    gc.freeze()
+                    gc.collect()
 
     def _read_columns(self, layer: str, read_ids: bool = False) -> Columns:
         """One layer's rows as columns: one query, one shapely call decoding every geometry, no

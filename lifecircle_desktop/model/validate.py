@@ -97,8 +97,9 @@ def _gc_paused():
 def prepare_for(path) -> None:
     """Start the search workers while a district-sized plan (POOL_WARM_PATHS walking paths or more)
     is being opened, so that they are ready for its first validation. Only for a file that passes
-    the store's probe (so no view or trigger of a received file runs, nothing is left beside a
-    damaged one); reads a row count; says nothing if it cannot."""
+    the store's probe, holds no view or trigger at all and whose walking layer is a plain table: a
+    row count of it then runs nothing stored in a received file (a view named walk_network in an
+    old-version file would run, and could run for ever). Says nothing if it cannot."""
     import sqlite3
     from contextlib import closing
     from pathlib import Path
@@ -106,6 +107,13 @@ def prepare_for(path) -> None:
     try:
         store.probe(path)
         with closing(sqlite3.connect(store.read_uri(Path(path)), uri=True)) as db:
+            db.execute("PRAGMA trusted_schema=OFF")
+            stored = db.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('view', 'trigger') "
+                                "OR name = ?", (WALK_NETWORK,)).fetchall()
+            plain = [row for row in stored if row[0] == "table" and row[1] == WALK_NETWORK
+                     and not str(row[2] or "").lstrip().upper().startswith("CREATE VIRTUAL")]
+            if len(plain) != 1 or len(stored) != 1:
+                return
             paths = db.execute(f'SELECT count(*) FROM "{WALK_NETWORK}"').fetchone()[0]
     except Exception:  # noqa: BLE001 — opening the plan says what is wrong with it, in one sentence
         return

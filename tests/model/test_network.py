@@ -578,3 +578,14 @@ def test_within_each_gives_every_facility_the_homes_it_reaches_as_networkx(seed,
         np.testing.assert_array_equal(distances, own[positions])
         reached += len(positions)
     assert reached >= 20
+
+
+def test_node_ids_beyond_int64_make_a_drawn_path_not_a_false_junction():
+    """A hostile or damaged file's ids too long for int64 must not be clamped into one id (two
+    different ones would become one node): that line is read as a drawn path."""
+    from shapely.geometry import LineString
+    from lifecircle_desktop.model.network import WalkGraph
+    lines = [LineString([(0, 0), (100, 0)]), LineString([(500, 0), (600, 0)]), LineString([(900, 0), (1000, 0)])]
+    graph = WalkGraph.build(lines, ["1 2", "99999999999999999999 3", "88888888888888888888 4"], [1, 2, 3])
+    assert np.iinfo(np.int64).max not in graph.node_osm_id
+    assert graph.n_edges == 3 and graph.n_nodes == 6  # three separate lines: nothing joined

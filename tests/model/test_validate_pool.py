@@ -94,6 +94,8 @@ def test_a_killed_worker_costs_time_not_results(district, pool, monkeypatch):
     for pid in pool.worker_pids():
         os.kill(pid, signal.SIGKILL)
     assert_same(full(district), here)
+    assert pool.taken, "no search was handed to the pool"
+
 
 
 class Recorder:
@@ -150,4 +152,38 @@ def test_a_damaged_or_foreign_file_starts_nothing(tmp_path, monkeypatch):
         db.commit()
     with pytest.raises(PlanError):
         PlanSession.open(foreign)
+    assert recorder.warmed == 0
+
+
+def test_a_view_posing_as_the_walking_layer_is_never_run(tmp_path, monkeypatch):
+    """An old-version file whose walk_network is a view that never ends: counting its paths would
+    run it (a second reader's find); opening must say what is wrong and return."""
+    import sqlite3
+    import threading
+    from contextlib import closing
+    from lifecircle_desktop.model.errors import PlanError
+    path = tmp_path / "hostile.gpkg"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA application_id = 1196444487")  # 'GPKG'
+        db.execute("CREATE TABLE gpkg_contents (table_name TEXT)")
+        db.execute("CREATE TABLE plan_meta (key TEXT, value TEXT)")
+        db.execute("INSERT INTO plan_meta VALUES ('schema_version', '1')")
+        db.execute("CREATE VIEW walk_network AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                   "SELECT x FROM c")
+        db.commit()
+    recorder = Recorder()
+    monkeypatch.setattr(search_pool, "shared_pool", lambda: recorder)
+    monkeypatch.setattr(validate, "POOL_WARM_PATHS", 1)
+    said = []
+
+    def open_it():
+        try:
+            PlanSession.open(path).close()
+        except PlanError as e:
+            said.append(e.message_en)
+    opening = threading.Thread(target=open_it, daemon=True)
+    opening.start()
+    opening.join(60)
+    assert not opening.is_alive(), "opening ran the view"
+    assert said and "\n" not in said[0]
     assert recorder.warmed == 0
