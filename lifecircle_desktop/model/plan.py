@@ -26,6 +26,7 @@ from .. import __version__
 from . import crs as crs_mod
 from . import settings as settings_mod
 from .errors import InvalidGeometry, PlanError, PlanFileError
+from .gc_pause import no_gc
 from .geometry import (CHECKS, check_many, header_size, read_geometries, read_wkb_geometries, to_gpkg,
                        to_gpkg_many)
 from .schema import LAYERS, SCHEMA_VERSION, coerce
@@ -202,19 +203,16 @@ class Plan:
         # (gc.freeze instead was tried: it froze every object of the process, not only the plan's,
         # so cyclic garbage pending then was never collected.)
         began = not conn.in_transaction
-        collecting = gc.isenabled()
-        gc.disable()
-        if began:
-            conn.execute("BEGIN")
-        try:
-            self._layers = {layer: LayerData(self._read_columns(layer), Feature) for layer in LAYERS}
-        finally:
-            if began and conn.in_transaction:
-                conn.execute("COMMIT")  # read only: nothing to write
-            if collecting:
-                gc.enable()
-                if sum(len(data.columns) for data in self._layers.values()) > 20_000:
-                    gc.collect()
+        with no_gc():
+            if began:
+                conn.execute("BEGIN")
+            try:
+                self._layers = {layer: LayerData(self._read_columns(layer), Feature) for layer in LAYERS}
+            finally:
+                if began and conn.in_transaction:
+                    conn.execute("COMMIT")  # read only: nothing to write
+        if gc.isenabled() and sum(len(data.columns) for data in self._layers.values()) > 20_000:
+            gc.collect()
 
     def _read_columns(self, layer: str, read_ids: bool = False) -> Columns:
         """One layer's rows as columns: one query, one shapely call decoding every geometry, no

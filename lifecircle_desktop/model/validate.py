@@ -10,10 +10,8 @@ rules.Context per run. No Qt, no database: a Snapshot in, Results out (style.md 
 """
 from __future__ import annotations
 
-import gc
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Hashable, Sequence
 
@@ -25,6 +23,7 @@ from . import capacity, network
 from .catalogue import Catalogue, load_catalogue
 from .catchments import limit_of
 from .findings import Finding, Results
+from .gc_pause import no_gc
 from .plan import ChangeSet
 from .rules import EVALUATORS, Context, Pack, Rule, load_packs, plan_file
 from .rules.common import finding, not_applicable, out_of_scope, with_overrides
@@ -78,20 +77,6 @@ def walk_graph(snapshot: Snapshot, since: "tuple[Snapshot, set[int]] | None" = N
         while len(_graphs) > GRAPH_CACHE_SIZE:
             _graphs.popitem(last=False)
     return graph
-
-
-@contextmanager
-def _gc_paused():
-    """The cyclic garbage collector paused for a full validation: a district's rows are millions of
-    Python objects (ids, names, geometries), and the full scans a run's allocations set off cost
-    ~0.4 s at 10^6 edges (issue 17). Nothing a run makes is cyclic garbage worth collecting there."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def prepare_for(path) -> None:
@@ -207,7 +192,7 @@ class Validator:
         return [r for p in self.packs if p.id in enabled for r in p.rules]
 
     def full(self, snapshot: Snapshot) -> Results:
-        with _gc_paused():
+        with no_gc():  # a district's millions of row objects: ~0.4 s of full scans at 10^6 edges
             return self._full(snapshot)
 
     def _full(self, snapshot: Snapshot) -> Results:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import gc
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +11,7 @@ from pyproj import CRS
 
 from .. import crs as crs_mod
 from ..errors import PlanError
+
 
 # Data whose extent comes no closer than this to the plan's area was almost certainly read in
 # the wrong CRS (a swapped axis or a projected file read as lon/lat lands 1000s of km away);
@@ -83,14 +83,3 @@ def one_transaction(plan):
         raise
 
 
-@contextmanager
-def no_gc():
-    """Pause the cyclic garbage collector while an import creates ~10^5 acyclic objects (tag
-    dicts, rows): its repeated full scans cost 10–20 % of a Malta import (measured)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()

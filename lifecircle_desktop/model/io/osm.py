@@ -37,6 +37,7 @@ import shapely
 from .. import crs as crs_mod
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import PlanError
+from ..gc_pause import no_gc
 from ..store import remove_plan_file
 from . import _common
 from .osm_mapping import OsmRules
@@ -790,7 +791,7 @@ def import_osm(plan, source, *, scenario: str = "base", progress: Progress | Non
     cancel from ``progress`` (it returned False) — the plan and its file are left unchanged and a
     PlanError says what went wrong in one sentence.
     """
-    with _common.no_gc():
+    with no_gc():
         return _import_osm(plan, source, scenario, progress, catalogue, estimates, source_path)
 
 
@@ -865,7 +866,7 @@ def import_osm_new(path: str | os.PathLike, out: str | os.PathLike, *, name: str
     from ..plan import Plan
 
     path, out = Path(path), Path(out)
-    with _common.no_gc():
+    with no_gc():
         data = read_osm(path, progress)
     if not len(data.node_ids):
         raise PlanError(f"{path.name}：OSM 文件中没有任何节点", f"{path.name}: the OSM file holds no nodes")
