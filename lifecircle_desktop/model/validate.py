@@ -90,6 +90,8 @@ def prepare_for(path) -> None:
     from pathlib import Path
     from . import store
     try:
+        if Path(path).stat().st_size < POOL_WARM_PATHS * 100:  # a path's row is ~100 bytes or more: too few
+            return
         store.probe(path)
         with closing(sqlite3.connect(store.read_uri(Path(path)), uri=True)) as db:
             db.execute("PRAGMA trusted_schema=OFF")
