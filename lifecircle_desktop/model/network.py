@@ -390,18 +390,13 @@ class WalkGraph:
         row = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
         ok = station_edge[row] == station_edge[row + 1]  # a segment, not the step to the next edge
         query, row = query[ok], row[ok]
-        a, b = self.edge_xy[row], self.edge_xy[row + 1]
-        ab = b - a
-        length2 = (ab * ab).sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.clip(np.where(length2 > 0, ((xy[query] - a) * ab).sum(axis=1) / length2, 0.0), 0.0, 1.0)
-        foot = a + t[:, None] * ab
+        distance, t, length = _onto_segments(xy[query], self.edge_xy[row], self.edge_xy[row + 1])
         # Segments within 1e-9 m of the nearest are ties (a path that doubles back on itself has two
         # overlapping edges, whose distances differ only in rounding): the first edge takes the point,
         # as the nearest-edge search did.
-        best = _first_best(query, np.hypot(*(xy[query] - foot).T), row, tolerance=1e-9)
+        best = _first_best(query, distance, row, tolerance=1e-9)
         edge = station_edge[row[best]]
-        along = into_edge[row[best]] + t[best] * np.sqrt(length2[best])
+        along = into_edge[row[best]] + t[best] * length[best]
         return edge, np.clip(along, 0.0, self.length[edge])
 
     def _stations(self) -> tuple[np.ndarray, np.ndarray]:
@@ -410,11 +405,7 @@ class WalkGraph:
             if self._station_info is None:
                 count = np.diff(self.edge_start)
                 edge = np.repeat(np.arange(self.n_edges), count)
-                d = np.diff(self.edge_xy, axis=0)
-                seg = np.zeros(len(self.edge_xy))
-                seg[1:] = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1])
-                seg[self.edge_start[:-1]] = 0.0
-                cum = np.cumsum(seg)
+                cum = np.cumsum(_segment_lengths(self.edge_xy, self.edge_start))
                 self._station_info = (edge, cum - np.repeat(cum[self.edge_start[:-1]], count))
             return self._station_info
 
@@ -1072,11 +1063,16 @@ def _run_lengths(xy: np.ndarray, start: np.ndarray) -> np.ndarray:
     """The length of each run of points (a polyline), summed segment by segment as GEOS does."""
     if len(start) <= 1:
         return np.zeros(0)
+    return np.add.reduceat(_segment_lengths(xy, start), start[:-1])
+
+
+def _segment_lengths(xy: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Per point of runs of points: the length of the segment into it (0 at a run's first point)."""
     d = np.diff(xy, axis=0)
     seg = np.zeros(len(xy))
     seg[1:] = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1])
-    seg[start[:-1]] = 0.0  # no segment into a run's first point
-    return np.add.reduceat(seg, start[:-1])
+    seg[start[:-1]] = 0.0
+    return seg
 
 
 def renode(old: WalkGraph, changed: Iterable[int], lines, node_ids, fids,
@@ -1401,7 +1397,7 @@ class _Segments:
         hits_v, hits_line = [], []
         for v, seg in ((self.start[i], j), (self.start[i] + 1, j), (self.start[j], i), (self.start[j] + 1, i)):
             # One end of each pair at a time: the four at once held ~250 MB more at 10^5 paths.
-            ok = _point_segment_distance(self.coords[v], self.a0[seg], self.a1[seg]) <= self.tolerance
+            ok = _onto_segments(self.coords[v], self.a0[seg], self.a1[seg])[0] <= self.tolerance
             hits_v.append(v[ok])
             hits_line.append(self.line[seg[ok]])
         v, line = np.concatenate(hits_v), np.concatenate(hits_line)
@@ -1429,14 +1425,15 @@ class _Segments:
         return p[inside] + t[:, None] * r[inside], line[i], line[j]
 
 
-def _point_segment_distance(xy: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distance from each point to the segment a–b of its row."""
+def _onto_segments(xy: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each point projected onto the segment a–b of its row: (distance to it, where its foot lies as
+    a share of the segment, 0–1; the segment's length)."""
     ab = b - a
     length2 = (ab * ab).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.where(length2 > 0, ((xy - a) * ab).sum(axis=1) / length2, 0.0)
-    foot = a + np.clip(t, 0.0, 1.0)[:, None] * ab
-    return np.hypot(*(xy - foot).T)
+        t = np.clip(np.where(length2 > 0, ((xy - a) * ab).sum(axis=1) / length2, 0.0), 0.0, 1.0)
+    foot = a + t[:, None] * ab
+    return np.hypot(*(xy - foot).T), t, np.sqrt(length2)
 
 
 # --- access points --------------------------------------------------------------------------
