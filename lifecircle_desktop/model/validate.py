@@ -35,9 +35,10 @@ SEARCH_LIMIT_M = 2000.0  # distances are exact up to here (issue 3: a planner ne
 # from this many walking junctions (issue 17): a search costs ~17 ms at 10^5 edges (54k junctions)
 # and 0.3 s at 10^6, handing one over ~1 ms; the demo's few thousand junctions search in a few ms
 # here. The workers start (~0.3 s) when a plan of this many paths is opened (``prepare_for``) or
-# its first full validation begins, whichever comes first.
+# its first full validation begins, whichever comes first: a network has ~1.4 junctions a path
+# (Malta 25k paths, 37k junctions: no worker, its searches stay here; the 10^5-edge district 39k, 54k).
 POOL_MIN_NODES = 40_000
-POOL_WARM_PATHS = 20_000
+POOL_WARM_PATHS = 28_000
 STOP_LAYER_TYPES = ("bus_stop", "metro_station")
 
 # --- the walking graph, built once per walking network -----------------------------------------
