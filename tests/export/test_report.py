@@ -289,11 +289,13 @@ def test_a_folder_that_cannot_be_written_is_one_sentence_and_no_file(demo_copy, 
 def test_the_report_is_written_on_a_worker_thread_as_the_desktop_exports(demo_copy, tmp_path, qtbot):
     """File → Export Bundle… writes on a worker thread with its own session (ui/export_dialog.py):
     the report makes no widget, and Qt warns of nothing (a warning fails the test)."""
-    from PySide6.QtCore import QObject, QThread, Slot
+    from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal, Slot
 
     results = []
 
     class Worker(QObject):
+        done = Signal()
+
         @Slot()
         def run(self):
             try:
@@ -304,15 +306,30 @@ def test_the_report_is_written_on_a_worker_thread_as_the_desktop_exports(demo_co
                 results.append(repr(e))
             else:
                 results.append(None)
+            finally:
+                self.done.emit()
 
+    # The GUI thread waits in one event loop, made before the worker starts and ended by the
+    # worker's signal (queued to it, a C++ slot), as the desktop's dialog waits for its worker. Not
+    # qtbot.waitUntil: its wait makes and destroys a timer and an event loop every 10 ms, and a
+    # QObject destroyed on this thread asks for the GIL (PySide's disconnectNotify) while it holds
+    # one of Qt's signal-slot mutexes, which the worker, holding the GIL inside a PySide call
+    # (QTextDocument.documentLayout() connects), may be waiting for: the two deadlocked once in
+    # ~120 reports (py-spy on a stress run; stop 22's CI hung here). Not waitSignal either: a signal
+    # from the worker would stop qtbot's timer from that thread.
     thread, worker = QThread(), Worker()
     worker.moveToThread(thread)
+    loop, deadline = QEventLoop(), QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    worker.done.connect(loop.quit, Qt.QueuedConnection)
     thread.started.connect(worker.run)
+    deadline.start(120_000)
     thread.start()
-    # Polled, not waitSignal: a signal from the worker would stop qtbot's timer from that thread.
-    qtbot.waitUntil(lambda: bool(results), timeout=120_000)
+    loop.exec()
+    deadline.stop()
     thread.quit()
-    thread.wait()
+    assert thread.wait(60_000), "the report's thread did not end"
     assert results == [None]
     text = squeeze(pdf_text(tmp_path / "report.pdf"))
     assert "规划总图" in text and "第1页/共" in text
