@@ -23,7 +23,7 @@ from ..model.errors import PlanError, as_plan_error
 from ..model.session import PlanSession
 from . import i18n
 from .undo import scenario_title
-from .validation import collect_garbage_in_gui_thread
+from .validation import collect_garbage_in_gui_thread, hold_garbage_collection
 
 SETTINGS_FOLDER = "export/folder"
 # The parts as the issue lists them (the reviewer's document first); FORMATS is the writing order.
@@ -206,6 +206,7 @@ class ExportDialog(QDialog):
         self.progress_bar.setValue(0)
         self.status.setText(self.tr("Validating the scenario…"))
         self._update_buttons()
+        hold_garbage_collection(True)  # nor on this thread while the worker makes Qt objects
         self.thread_.start()
         return True
 
@@ -236,6 +237,7 @@ class ExportDialog(QDialog):
     def _finished(self, folder, error) -> None:
         self.thread_.quit()
         self.thread_.wait()
+        hold_garbage_collection(False)
         self.worker.deleteLater()
         self.thread_.deleteLater()
         self.worker = self.thread_ = None

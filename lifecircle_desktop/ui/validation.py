@@ -39,6 +39,28 @@ def collect_garbage_in_gui_thread() -> None:
         _garbage_collector = GarbageCollector(interval=0.5)
 
 
+_held = 0
+
+
+def hold_garbage_collection(held: bool) -> None:
+    """Pause (True) or resume (False) the GUI thread's collections, counted, while a worker thread
+    makes Qt objects (the export's report and poster). A collection on the GUI thread meanwhile
+    would destroy the worker's objects from the wrong thread, and any QObject destroyed on the GUI
+    thread asks for the GIL (PySide's disconnectNotify) while it holds one of Qt's signal-slot
+    mutexes, which the worker, holding the GIL inside a PySide call, may be waiting for: the two
+    deadlocked (stop 22's CI, then once in ~120 reports on a stress run). What the worker left is
+    collected once it has finished."""
+    global _held
+    _held = max(0, _held + (1 if held else -1))
+    timer = _garbage_collector.timer if _garbage_collector is not None else None
+    if timer is None:
+        return
+    if _held:
+        timer.stop()
+    elif not timer.isActive():
+        timer.start()
+
+
 @dataclass
 class Job:
     kind: str  # "full", "update" or "reachable"

@@ -57,3 +57,42 @@ def test_cancel_stops_the_export_and_leaves_nothing(qtbot, demo_window, tmp_path
     assert "nothing was left behind" in dialog.status.text()
     assert not dialog.running() and dialog.export_button.isEnabled()
     dialog.close()
+
+
+def test_the_window_collects_no_garbage_while_the_worker_writes_the_report(qtbot, demo_window, tmp_path):
+    """While the worker writes the report (Qt objects made on its thread) the GUI thread collects
+    no garbage: a collection there would destroy the worker's objects from the wrong thread, and a
+    QObject destroyed on the GUI thread can deadlock with the worker (ui/validation.py,
+    hold_garbage_collection). Once the export has finished, it collects again."""
+    import gc
+    import threading
+
+    gui = threading.get_ident()
+    phase = ["before"]
+    collections = []
+
+    def seen(stage, _info):
+        if stage == "start":
+            collections.append((threading.get_ident(), phase[0]))
+
+    dialog = open_dialog(demo_window, tmp_path / "out")
+    dialog.parts["report"].setChecked(True)
+    # Connected before waitSignal's own slot: "after" from the moment the dialog says it finished.
+    dialog.exportFinished.connect(lambda _folder: phase.__setitem__(0, "after"))
+    gc.callbacks.append(seen)
+    try:
+        with qtbot.waitSignal(dialog.exportFinished, timeout=EXPORT_TIMEOUT_MS) as finished:
+            phase[0] = "during"
+            dialog.export_button.click()
+        assert finished.args[0] is not None and (finished.args[0] / "report.pdf").is_file()
+        assert (gui, "during") not in collections
+        garbage = []
+        for _ in range(5000):  # cyclic garbage past the collector's threshold
+            cycle = []
+            cycle.append(cycle)
+            garbage.append(cycle)
+        del garbage, cycle
+        qtbot.waitUntil(lambda: (gui, "after") in collections, timeout=10_000)
+    finally:
+        gc.callbacks.remove(seen)
+    dialog.close()
