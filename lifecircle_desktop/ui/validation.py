@@ -48,7 +48,7 @@ def hold_garbage_collection(held: bool) -> None:
     would destroy the worker's objects from the wrong thread, and any QObject destroyed on the GUI
     thread asks for the GIL (PySide's disconnectNotify) while it holds one of Qt's signal-slot
     mutexes, which the worker, holding the GIL inside a PySide call, may be waiting for: the two
-    deadlocked (stop 22's CI, then once in ~120 reports on a stress run). What the worker left is
+    deadlocked (in the test suite, and once in ~120 reports of a stress run). What the worker left is
     collected once it has finished."""
     global _held
     _held = max(0, _held + (1 if held else -1))
