@@ -31,11 +31,12 @@ test-slow: $(VENV)/.installed-test
 
 # Long runs of two suite tests (docs/reliability.md quotes their counts): 10,000 broken inputs to
 # the importers and the plan opener, and 1,000 kills during edits, imports and checkpoints.
+# Each test may run for up to two hours here (the suite ends a test after ten minutes: pyproject.toml).
 fuzz: $(VENV)/.installed-test
-	LIFECIRCLE_FUZZ_INPUTS=10000 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/model/test_fuzz.py
+	LIFECIRCLE_FUZZ_INPUTS=10000 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -o faulthandler_timeout=7200 tests/model/test_fuzz.py
 
 crash: $(VENV)/.installed-test
-	LIFECIRCLE_KILLS=1000 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s tests/model/test_kill.py
+	LIFECIRCLE_KILLS=1000 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -o faulthandler_timeout=7200 tests/model/test_kill.py
 
 bench: $(VENV)/.installed-test
 	$(PY) -m pip install --quiet -e '.[test,bench]'

@@ -72,6 +72,7 @@ class ExportDialog(QDialog):
         self.thread_: QThread | None = None
         self.worker: _ExportWorker | None = None
         self.folder_written: Path | None = None
+        self._holding = False  # this dialog's hold on the GUI thread's garbage collection
         self.setWindowTitle(self.tr("Export Bundle"))
         session = document.session
 
@@ -206,7 +207,7 @@ class ExportDialog(QDialog):
         self.progress_bar.setValue(0)
         self.status.setText(self.tr("Validating the scenario…"))
         self._update_buttons()
-        hold_garbage_collection(True)  # nor on this thread while the worker makes Qt objects
+        self._hold_garbage(True)  # nor on this thread while the worker makes Qt objects
         self.thread_.start()
         return True
 
@@ -237,7 +238,7 @@ class ExportDialog(QDialog):
     def _finished(self, folder, error) -> None:
         self.thread_.quit()
         self.thread_.wait()
-        hold_garbage_collection(False)
+        self._hold_garbage(False)
         self.worker.deleteLater()
         self.thread_.deleteLater()
         self.worker = self.thread_ = None
@@ -264,6 +265,14 @@ class ExportDialog(QDialog):
             self.worker.cancel_event.set()
             self.thread_.quit()  # the thread's event loop ends once run() has returned
             self.thread_.wait()
+            self._hold_garbage(False)  # the queued _finished may never come
+
+    def _hold_garbage(self, held: bool) -> None:
+        """Hold or release this dialog's one hold on the GUI thread's collections (released once,
+        whichever of _finished and shutdown comes first)."""
+        if held != self._holding:
+            self._holding = held
+            hold_garbage_collection(held)
 
     def closeEvent(self, event) -> None:
         if self.running():  # the worker must not outlive its thread object

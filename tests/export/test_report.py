@@ -1,5 +1,7 @@
 """The report (PDF) read back by poppler (pdftotext, pdffonts, pdftoppm) and PIL — never by the
 code that wrote it — against the plan and the validator's Results."""
+import faulthandler
+import gc
 import re
 import shutil
 import subprocess
@@ -286,10 +288,13 @@ def test_a_folder_that_cannot_be_written_is_one_sentence_and_no_file(demo_copy, 
     assert list(tmp_path.iterdir()) == []
 
 
+_RUNNING = []  # a worker thread that never ended (the test failed): kept, not destroyed while running
+
+
 def test_the_report_is_written_on_a_worker_thread_as_the_desktop_exports(demo_copy, tmp_path, qtbot):
     """File → Export Bundle… writes on a worker thread with its own session (ui/export_dialog.py):
     the report makes no widget, and Qt warns of nothing (a warning fails the test)."""
-    from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal, Slot
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal, Slot
 
     results = []
 
@@ -317,6 +322,9 @@ def test_the_report_is_written_on_a_worker_thread_as_the_desktop_exports(demo_co
     # (QTextDocument.documentLayout() connects), may be waiting for: the two deadlocked once in
     # ~120 reports (py-spy on a stress run; stop 22's CI hung here). Not waitSignal either: a signal
     # from the worker would stop qtbot's timer from that thread.
+    # What earlier tests left to destroy is destroyed now, on this thread, not while the worker runs.
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     thread, worker = QThread(), Worker()
     worker.moveToThread(thread)
     loop, deadline = QEventLoop(), QTimer()
@@ -329,7 +337,11 @@ def test_the_report_is_written_on_a_worker_thread_as_the_desktop_exports(demo_co
     loop.exec()
     deadline.stop()
     thread.quit()
-    assert thread.wait(60_000), "the report's thread did not end"
+    if not thread.wait(60_000):
+        # Kept referenced: a QThread destroyed while it runs aborts the whole test process.
+        _RUNNING.append((thread, worker))
+        faulthandler.dump_traceback(all_threads=True)
+        pytest.fail(f"the report's thread did not end within three minutes (results: {results})")
     assert results == [None]
     text = squeeze(pdf_text(tmp_path / "report.pdf"))
     assert "规划总图" in text and "第1页/共" in text
